@@ -1,0 +1,9 @@
+/** Unit, construct and end-to-end tests; e2e suites start real terraform and the emulator. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.js"],
+  testTimeout: 120000,
+};
