@@ -1,0 +1,128 @@
+/**
+ * Local certificate and key checks with node:crypto, shared by the client, the constructs and the
+ * emulator. Callers get structured problems (field + reason) so they can name the field at fault.
+ * Nothing here ever puts key material into a reason.
+ */
+import { KeyObject, X509Certificate, createPrivateKey } from "node:crypto";
+import { ACCEPTED_KEY_TYPES, RSA_MIN_MODULUS_BITS } from "./assumptions";
+
+export type PemField = "fullchain" | "privkey";
+
+export interface PemProblem {
+  readonly field: PemField;
+  readonly reason: string;
+}
+
+/** What the checks learned about a good pair; safe to log (no key material). */
+export interface CertificateInfo {
+  /** Leaf certificate's SHA-256 fingerprint, as `X509Certificate.fingerprint256` writes it. */
+  readonly sha256Fingerprint: string;
+  /** Leaf certificate's expiry. */
+  readonly notAfter: Date;
+  readonly subject: string;
+  /** Number of certificates in `fullchain`. */
+  readonly chainLength: number;
+}
+
+export type PemCheck = { readonly ok: true; readonly info: CertificateInfo } | { readonly ok: false; readonly problems: readonly PemProblem[] };
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/;
+
+/**
+ * The docs ask for PEM as a single line with `\n` escapes (what JSON encoding produces). People paste
+ * that escaped form into files too, so turn literal `\n` back into newlines before parsing.
+ */
+export function normalizePem(pem: string): string {
+  return pem.includes("\\n") && !pem.includes("\n") ? pem.replace(/(\\r)?\\n/g, "\n") : pem;
+}
+
+/** Fingerprints compare equal whatever their case and separators. */
+export function sameFingerprint(a: string, b: string): boolean {
+  const canonical = (value: string) => value.replace(/[^0-9a-f]/gi, "").toLowerCase();
+  return canonical(a) === canonical(b);
+}
+
+/** Parses every CERTIFICATE block of a fullchain; the first is the leaf. */
+export function parseFullchain(fullchain: string): { certificates: X509Certificate[]; problems: PemProblem[] } {
+  const problems: PemProblem[] = [];
+  const blocks = normalizePem(fullchain).match(CERTIFICATE_BLOCK) ?? [];
+  if (blocks.length === 0) {
+    return { certificates: [], problems: [{ field: "fullchain", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" }] };
+  }
+  const certificates: X509Certificate[] = [];
+  blocks.forEach((block, index) => {
+    try {
+      certificates.push(new X509Certificate(block));
+    } catch {
+      problems.push({ field: "fullchain", reason: `certificate #${index + 1} is not a parseable X.509 certificate` });
+    }
+  });
+  return { certificates, problems };
+}
+
+/** Parses an unencrypted RSA private key of at least the assumed size. */
+export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: PemProblem[] } {
+  const problem = (reason: string) => ({ problems: [{ field: "privkey" as const, reason }] });
+  const block = normalizePem(privkey).match(PRIVATE_KEY_BLOCK);
+  if (!block) return problem("must be a PEM 'BEGIN PRIVATE KEY' or 'BEGIN RSA PRIVATE KEY' block");
+  if (block[1] === "ENCRYPTED ") return problem("must not be encrypted (P1AS needs the plain key)");
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(block[0]);
+  } catch {
+    return problem("is not a parseable private key");
+  }
+  const problems: PemProblem[] = [];
+  const type = key.asymmetricKeyType ?? "unknown";
+  if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(type)) {
+    problems.push({ field: "privkey", reason: `must be an RSA key (got ${type}); P1AS self-service does not accept EC keys` });
+  } else if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_MIN_MODULUS_BITS) {
+    problems.push({ field: "privkey", reason: `RSA key must be at least ${RSA_MIN_MODULUS_BITS} bits (got ${key.asymmetricKeyDetails?.modulusLength})` });
+  }
+  return { key, problems };
+}
+
+/**
+ * Every check a certificate/key pair must pass before it is sent: PEM, RSA, leaf not expired and not
+ * yet-to-come, chain in leaf-first order, key matching the leaf.
+ */
+export function checkCertificatePair(pair: { fullchain: string; privkey: string }, now: Date = new Date()): PemCheck {
+  const { certificates, problems } = parseFullchain(pair.fullchain);
+  const parsedKey = parsePrivateKey(pair.privkey);
+  problems.push(...parsedKey.problems);
+  const leaf = certificates[0];
+  if (leaf) {
+    const leafType = leaf.publicKey.asymmetricKeyType ?? "unknown";
+    if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(leafType)) {
+      problems.push({ field: "fullchain", reason: `leaf certificate must have an RSA key (got ${leafType})` });
+    }
+    if (new Date(leaf.validTo) <= now) problems.push({ field: "fullchain", reason: `leaf certificate expired on ${new Date(leaf.validTo).toISOString()}` });
+    if (new Date(leaf.validFrom) > now) problems.push({ field: "fullchain", reason: `leaf certificate is not valid before ${new Date(leaf.validFrom).toISOString()}` });
+    for (let i = 0; i + 1 < certificates.length; i++) {
+      if (!certificates[i].checkIssued(certificates[i + 1])) {
+        problems.push({ field: "fullchain", reason: `certificate #${i + 1} is not issued by certificate #${i + 2}; order the chain leaf first` });
+      }
+    }
+    if (parsedKey.key && parsedKey.problems.length === 0 && !leaf.checkPrivateKey(parsedKey.key)) {
+      problems.push({ field: "privkey", reason: "does not match the leaf certificate of fullchain" });
+    }
+  }
+  if (problems.length > 0 || !leaf) return { ok: false, problems };
+  return {
+    ok: true,
+    info: {
+      sha256Fingerprint: leaf.fingerprint256,
+      notAfter: new Date(leaf.validTo),
+      subject: leaf.subject,
+      chainLength: certificates.length,
+    },
+  };
+}
+
+/** Groups problems by field, the shape error factories want ("one error per field, every rule"). */
+export function problemsByField(problems: readonly PemProblem[]): Map<PemField, string[]> {
+  const byField = new Map<PemField, string[]>();
+  for (const { field, reason } of problems) byField.set(field, [...(byField.get(field) ?? []), reason]);
+  return byField;
+}
