@@ -50,3 +50,60 @@ export function conflictingFields(path: string, field: string, other: string, re
   const where = path ? `${path}: ` : "";
   return new ValidationError(path, field, [reason], `${where}${field} conflicts with ${other}: ${reason}. ${fix}`);
 }
+
+/** One bad value in a config file: its path (`environments[1].name`) and every rule it breaks. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly reasons: readonly string[];
+}
+
+/**
+ * The whole config is judged before anything is synthesized, so the user fixes every problem in one
+ * round. `reasons` holds one `<path>: <reason>; <reason>` line per bad field.
+ */
+export function invalidConfig(source: string, issues: readonly ConfigIssue[]): ValidationError {
+  const lines = issues.map((issue) => `${issue.path || "(root)"}: ${issue.reasons.join("; ")}`);
+  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+  return new ValidationError(
+    source,
+    "config",
+    lines,
+    `${source}: invalid config, ${count} (nothing was synthesized):\n${lines.map((line) => `  - ${line}`).join("\n")}`,
+  );
+}
+
+/** The config file is missing or is not JSON. */
+export function unreadableConfig(source: string, reason: string): ValidationError {
+  return new ValidationError(
+    source,
+    "config",
+    [reason],
+    `${source}: cannot read config: ${reason}. Point P1AS_CONFIG at a JSON file shaped like config/example.json.`,
+  );
+}
+
+/** One prop of a construct and every rule its value breaks (empty when valid). */
+export interface FieldCheck {
+  readonly field: string;
+  readonly value: unknown;
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Throws when any prop breaks a rule: one line per bad field, each listing every broken rule.
+ * Callers leave out props that are unresolved tokens, whose value is only known at apply time.
+ */
+export function assertValidFields(path: string, checks: readonly FieldCheck[]): void {
+  const errors = checks
+    .filter((check) => check.reasons.length > 0)
+    .map((check) => invalidField(path, check.field, check.value, check.reasons));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    throw new ValidationError(
+      path,
+      errors.map((error) => error.field).join(", "),
+      errors.flatMap((error) => error.reasons),
+      errors.map((error) => error.message).join("\n"),
+    );
+  }
+}

@@ -1,0 +1,475 @@
+/**
+ * The config file's shape (zod) and its documented defaults. One config file describes one customer:
+ * its PingOne environment and the P1AS environments (one `p1as-<name>` stack each).
+ *
+ * Field rules live in p1as/rules.ts so constructs judge values exactly as the config does. Rules that
+ * span fields (duplicates, references, conflicts) run on the raw input in `crossFieldIssues`, so they
+ * are reported in the same round as type errors instead of after them.
+ */
+import { z } from "zod";
+import type { ConfigIssue } from "../constructs/errors";
+import { ADMIN_API_RESOURCE_DEFAULTS as resourceDefaults } from "../constructs/pingone/admin-api-resource";
+import { ORCHESTRATION_CLIENT_DEFAULTS } from "../constructs/pingone/orchestration-client";
+import {
+  P1AS_ENVIRONMENTS,
+  P1asEnvironment,
+  PINGONE_REGION_CODES,
+  PRODUCTS,
+  PingOneRegionCode,
+  pingOneAuthBaseUrl,
+  pingOneTokenUrl,
+  selfServiceApiUrl,
+} from "../p1as/facts";
+import { ROLE_ATTRIBUTES, allRoleValues } from "../p1as/roles";
+import {
+  accessTokenValidityProblems,
+  audienceProblems,
+  dnsLabelProblems,
+  expressionLiteralProblems,
+  groupProblems,
+  scopeNameProblems,
+  terraformIdentifierProblems,
+  uuidProblems,
+} from "../p1as/rules";
+
+/** Turns a p1as/rules.ts check into zod issues, one per broken rule. */
+function rule<T>(check: (value: T) => string[]) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    for (const message of check(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  };
+}
+
+const urlProblems = (value: string) => (URL.canParse(value) ? [] : ["must be an absolute URL"]);
+const nonEmpty = z.string().trim().min(1, "must not be empty");
+const url = z.string().superRefine(rule(urlProblems));
+const terraformIdentifier = z.string().superRefine(rule(terraformIdentifierProblems));
+
+/** Longest environment name plus the '-' that joins it to the customer in `<env>-<customer>`. */
+const ENVIRONMENT_PREFIX_LENGTH = Math.max(...P1AS_ENVIRONMENTS.map((env) => env.length)) + 1;
+
+/** A password in a committed file would leak; terraform reads PG_CONN_STR / PGPASSWORD itself. */
+function connStrProblems(value: string): string[] {
+  const hasUrlPassword = /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(value);
+  const hasKeywordPassword = /(^|[\s&?])password=/i.test(value);
+  return hasUrlPassword || hasKeywordPassword
+    ? ["must not hold a password: leave connStr out and set PG_CONN_STR (or PGPASSWORD) in the environment"]
+    : [];
+}
+
+const backendSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("local"), path: nonEmpty.optional() }).strict(),
+  z
+    .object({
+      type: z.literal("pg"),
+      connStr: z.string().superRefine(rule(connStrProblems)).optional(),
+      schemaName: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, "must be a lowercase PostgreSQL identifier (letters, digits, '_')")
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("s3"),
+      bucket: nonEmpty,
+      key: nonEmpty.optional(),
+      region: nonEmpty,
+      dynamodbTable: nonEmpty.optional(),
+      encrypt: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.enum(["remote", "cloud"]),
+      organization: nonEmpty,
+      workspace: nonEmpty.optional(),
+      hostname: nonEmpty.optional(),
+    })
+    .strict(),
+]);
+
+const certificateSchema = z
+  .object({
+    name: nonEmpty,
+    fullchainFile: nonEmpty,
+    privateKeyFile: nonEmpty.optional(),
+    privateKeyVariable: terraformIdentifier.optional(),
+    adopt: z.boolean().default(false),
+  })
+  .strict();
+
+const hostnameSchema = z
+  .object({
+    hostname: nonEmpty,
+    product: z.enum(PRODUCTS),
+    certname: nonEmpty,
+    adopt: z.boolean().default(false),
+  })
+  .strict();
+
+const environmentSchema = z
+  .object({
+    name: z.enum(P1AS_ENVIRONMENTS),
+    groups: z.array(z.string()).min(1, "must hold at least one self-service role").optional(),
+    resource: z
+      .object({
+        name: nonEmpty.optional(),
+        audience: z.string().superRefine(rule(audienceProblems)).optional(),
+        accessTokenValiditySeconds: z
+          .number()
+          .superRefine(rule(accessTokenValidityProblems))
+          .optional(),
+        scope: z.string().superRefine(rule(scopeNameProblems)).optional(),
+        orchestrationName: z.string().superRefine(rule(expressionLiteralProblems)).optional(),
+      })
+      .strict()
+      .optional(),
+    application: z.object({ name: nonEmpty.optional() }).strict().optional(),
+    selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
+    credentials: z.object({ clientId: nonEmpty, clientSecretVariable: terraformIdentifier }).strict().optional(),
+    backend: backendSchema.optional(),
+    virtualHosts: z
+      .object({
+        certificates: z.array(certificateSchema).default([]),
+        hostnames: z.array(hostnameSchema).default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    customer: z.string().superRefine(rule((value) => dnsLabelProblems(value, 63 - ENVIRONMENT_PREFIX_LENGTH))),
+    p1asRegion: z.string().superRefine(rule((value) => dnsLabelProblems(value))),
+    pingone: z
+      .object({
+        environmentId: z.string().superRefine(rule(uuidProblems)),
+        regionCode: z.enum(PINGONE_REGION_CODES as [PingOneRegionCode, ...PingOneRegionCode[]]),
+        roleAttributes: z
+          .object({
+            manage: z.boolean().default(true),
+            retiredEnvironments: z.array(z.enum(P1AS_ENVIRONMENTS)).default([]),
+            archivedRoles: z.array(z.string()).default([]),
+          })
+          .strict()
+          .optional(),
+        backend: backendSchema.optional(),
+      })
+      .strict(),
+    environments: z.array(environmentSchema).min(1, "must list at least one P1AS environment"),
+  })
+  .strict();
+
+/** The config as written (after zod's own defaults). */
+export type P1asConfig = z.infer<typeof configSchema>;
+export type BackendConfig = z.infer<typeof backendSchema>;
+export type CertificateConfig = z.infer<typeof certificateSchema>;
+export type HostnameConfig = z.infer<typeof hostnameSchema>;
+
+/** A backend with every per-stack default filled in. */
+export type ResolvedBackend =
+  | { readonly type: "local"; readonly path: string }
+  | { readonly type: "pg"; readonly connStr?: string; readonly schemaName: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      readonly dynamodbTable?: string;
+      readonly encrypt: boolean;
+    }
+  | { readonly type: "remote" | "cloud"; readonly organization: string; readonly workspace: string; readonly hostname?: string };
+
+/** One P1AS environment with every documented default applied: what a `p1as-<name>` stack is built from. */
+export interface ResolvedEnvironment {
+  readonly name: P1asEnvironment;
+  /** `p1as-<name>`. */
+  readonly stackName: string;
+  /** Default `[<name>-tls-admin]`. */
+  readonly groups: readonly string[];
+  readonly resource: {
+    /** Default `p1as-<name>-self-service-api`. */
+    readonly name: string;
+    /** Default: the environment's self-service API URL. */
+    readonly audience: string;
+    /** Default 3600. */
+    readonly accessTokenValiditySeconds: number;
+    /** Default `p1as-self-service`. */
+    readonly scope: string;
+    /** Default `OrchestrationTool`. */
+    readonly orchestrationName: string;
+  };
+  /** Default name `p1as-<name>-orchestration`. */
+  readonly application: { readonly name: string };
+  /** Defaults: the real P1AS host and the PingOne token endpoint of the configured region. */
+  readonly selfService: { readonly apiUrl: string; readonly tokenUrl: string };
+  /** Present only when the tenant already has a client: the stack then creates no PingOne object. */
+  readonly credentials?: { readonly clientId: string; readonly clientSecretVariable: string };
+  readonly backend: ResolvedBackend;
+  readonly virtualHosts: { readonly certificates: readonly CertificateConfig[]; readonly hostnames: readonly HostnameConfig[] };
+}
+
+export interface ResolvedConfig {
+  readonly customer: string;
+  readonly p1asRegion: string;
+  readonly pingone: {
+    readonly environmentId: string;
+    readonly regionCode: PingOneRegionCode;
+    readonly roleAttributes: {
+      readonly manage: boolean;
+      readonly retiredEnvironments: readonly P1asEnvironment[];
+      readonly archivedRoles: readonly string[];
+    };
+    readonly backend: ResolvedBackend;
+  };
+  readonly environments: readonly ResolvedEnvironment[];
+  /** Directory of the config file: relative file names in it (certificates) are resolved from here. */
+  readonly baseDir: string;
+}
+
+export const PINGONE_DIRECTORY_STACK = "pingone-directory";
+export const environmentStackName = (environment: string) => `p1as-${environment}`;
+
+
+/** Per-stack backend defaults keep every stack's state apart in a shared backend. */
+export function resolveBackend(backend: BackendConfig | undefined, stackName: string, customer: string): ResolvedBackend {
+  const given = backend ?? { type: "local" as const };
+  switch (given.type) {
+    case "local":
+      return { type: "local", path: given.path ?? `terraform.${stackName}.tfstate` };
+    case "pg":
+      return { type: "pg", connStr: given.connStr, schemaName: given.schemaName ?? stackName.replace(/-/g, "_") };
+    case "s3":
+      return {
+        type: "s3",
+        bucket: given.bucket,
+        key: given.key ?? `${customer}/${stackName}.tfstate`,
+        region: given.region,
+        dynamodbTable: given.dynamodbTable,
+        encrypt: given.encrypt ?? true,
+      };
+    default:
+      return {
+        type: given.type,
+        organization: given.organization,
+        workspace: given.workspace ?? `${customer}-${stackName}`,
+        hostname: given.hostname,
+      };
+  }
+}
+
+/** Where a backend keeps state; two stacks with the same location would overwrite each other. */
+export function backendLocation(backend: ResolvedBackend): string {
+  switch (backend.type) {
+    case "local":
+      return `local:${backend.path}`;
+    case "pg":
+      return `pg:${backend.connStr ?? "$PG_CONN_STR"}#${backend.schemaName}`;
+    case "s3":
+      return `s3:${backend.bucket}/${backend.key}`;
+    default:
+      return `${backend.type}:${backend.hostname ?? "app.terraform.io"}/${backend.organization}/${backend.workspace}`;
+  }
+}
+
+/** Applies every documented default. Call only on a config that passed `configIssues`. */
+export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConfig {
+  const { customer, p1asRegion, pingone } = config;
+  const tokenUrl = pingOneTokenUrl(pingOneAuthBaseUrl(pingone.regionCode), pingone.environmentId);
+  return {
+    customer,
+    p1asRegion,
+    baseDir,
+    pingone: {
+      environmentId: pingone.environmentId,
+      regionCode: pingone.regionCode,
+      roleAttributes: pingone.roleAttributes ?? { manage: true, retiredEnvironments: [], archivedRoles: [] },
+      backend: resolveBackend(pingone.backend, PINGONE_DIRECTORY_STACK, customer),
+    },
+    environments: config.environments.map((env): ResolvedEnvironment => {
+      const stackName = environmentStackName(env.name);
+      const apiUrl = env.selfService?.apiUrl ?? selfServiceApiUrl(env.name, customer, p1asRegion);
+      return {
+        name: env.name,
+        stackName,
+        groups: env.groups ?? resourceDefaults.groups(env.name),
+        resource: {
+          name: env.resource?.name ?? resourceDefaults.name(env.name),
+          audience: env.resource?.audience ?? apiUrl,
+          accessTokenValiditySeconds: env.resource?.accessTokenValiditySeconds ?? resourceDefaults.accessTokenValiditySeconds,
+          scope: env.resource?.scope ?? resourceDefaults.scope,
+          orchestrationName: env.resource?.orchestrationName ?? resourceDefaults.orchestrationName,
+        },
+        application: { name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name) },
+        selfService: { apiUrl, tokenUrl: env.selfService?.tokenUrl ?? tokenUrl },
+        credentials: env.credentials,
+        backend: resolveBackend(env.backend, stackName, customer),
+        virtualHosts: env.virtualHosts ?? { certificates: [], hostnames: [] },
+      };
+    }),
+  };
+}
+
+/** `["environments", 1, "name"]` -> `environments[1].name`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+}
+
+type Issue = { path: (string | number)[]; message: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const recordsOf = (value: unknown): [number, Record<string, unknown>][] =>
+  Array.isArray(value) ? value.flatMap((item, index) => (isRecord(item) ? [[index, item] as [number, Record<string, unknown>]] : [])) : [];
+const isEnvironment = (value: unknown): value is P1asEnvironment =>
+  typeof value === "string" && (P1AS_ENVIRONMENTS as readonly string[]).includes(value);
+
+/** Reports every later occurrence of a key that appeared before. */
+function duplicates<T>(items: [number, T][], keyOf: (item: T) => unknown, at: (index: number) => Issue["path"], what: string): Issue[] {
+  const seen = new Map<unknown, number>();
+  const issues: Issue[] = [];
+  for (const [index, item] of items) {
+    const key = keyOf(item);
+    if (typeof key !== "string") continue;
+    const normalized = key.toLowerCase();
+    const first = seen.get(normalized);
+    if (first === undefined) seen.set(normalized, index);
+    else issues.push({ path: at(index), message: `duplicate ${what} ${JSON.stringify(key)} (already at index ${first})` });
+  }
+  return issues;
+}
+
+/** Rules that span fields, checked on the raw input so they report alongside zod's per-field issues. */
+function crossFieldIssues(raw: unknown): Issue[] {
+  if (!isRecord(raw)) return [];
+  const issues: Issue[] = [];
+  const environments = recordsOf(raw.environments);
+  const customer = typeof raw.customer === "string" ? raw.customer : "";
+
+  issues.push(...duplicates(environments, (env) => env.name, (i) => ["environments", i, "name"], "environment"));
+
+  for (const [i, env] of environments) {
+    const name = env.name;
+    if (isEnvironment(name) && Array.isArray(env.groups)) {
+      const groups = env.groups as unknown[];
+      groups.forEach((group, g) => {
+        if (typeof group !== "string") return;
+        for (const message of groupProblems(name, group)) issues.push({ path: ["environments", i, "groups", g], message });
+        if (groups.indexOf(group) !== g) issues.push({ path: ["environments", i, "groups", g], message: `duplicate role ${JSON.stringify(group)}` });
+      });
+    }
+    if (env.credentials !== undefined) {
+      for (const ignored of ["groups", "resource", "application"].filter((key) => env[key] !== undefined)) {
+        issues.push({
+          path: ["environments", i, ignored],
+          message: `conflicts with credentials: with explicit credentials this stack creates no PingOne ${ignored === "groups" ? "resource" : ignored}, so ${ignored} would be ignored. Remove ${ignored} or credentials`,
+        });
+      }
+    }
+    const virtualHosts = isRecord(env.virtualHosts) ? env.virtualHosts : {};
+    const certificates = recordsOf(virtualHosts.certificates);
+    const hostnames = recordsOf(virtualHosts.hostnames);
+    const at = (list: string, field: string) => (index: number) => ["environments", i, "virtualHosts", list, index, field];
+    issues.push(...duplicates(certificates, (c) => c.name, at("certificates", "name"), "certificate name"));
+    issues.push(...duplicates(hostnames, (h) => h.hostname, at("hostnames", "hostname"), "hostname"));
+    for (const [c, certificate] of certificates) {
+      const keyFields = ["privateKeyFile", "privateKeyVariable"].filter((key) => certificate[key] !== undefined);
+      if (keyFields.length !== 1) {
+        issues.push({
+          path: ["environments", i, "virtualHosts", "certificates", c],
+          message: `needs exactly one of privateKeyFile or privateKeyVariable (got ${keyFields.length === 0 ? "neither" : "both"})`,
+        });
+      }
+    }
+    const declared = new Set(certificates.map(([, certificate]) => certificate.name));
+    for (const [h, hostname] of hostnames) {
+      if (typeof hostname.certname === "string" && hostname.certname !== "" && !declared.has(hostname.certname)) {
+        issues.push({
+          path: at("hostnames", "certname")(h),
+          message: `refers to certificate ${JSON.stringify(hostname.certname)}, which is not declared in virtualHosts.certificates`,
+        });
+      }
+    }
+  }
+
+  const roleAttributes = isRecord(raw.pingone) && isRecord(raw.pingone.roleAttributes) ? raw.pingone.roleAttributes : {};
+  const configured = new Set(environments.map(([, env]) => env.name));
+  const base = ["pingone", "roleAttributes"];
+  if (Array.isArray(roleAttributes.retiredEnvironments)) {
+    roleAttributes.retiredEnvironments.forEach((retired, r) => {
+      if (configured.has(retired)) {
+        issues.push({
+          path: [...base, "retiredEnvironments", r],
+          message: `${JSON.stringify(retired)} is still listed in environments; retire it by removing it there`,
+        });
+      }
+    });
+  }
+  if (Array.isArray(roleAttributes.archivedRoles)) {
+    const known = allRoleValues();
+    roleAttributes.archivedRoles.forEach((role, r) => {
+      if (typeof role === "string" && !known.has(role)) {
+        issues.push({
+          path: [...base, "archivedRoles", r],
+          message: `${JSON.stringify(role)} is not a role of any P1AS attribute (${ROLE_ATTRIBUTES.map((a) => a.name).join(", ")})`,
+        });
+      }
+    });
+  }
+
+  for (const [i, env] of environments) {
+    if (isEnvironment(env.name) && customer && `${env.name}-${customer}`.length > 63) {
+      issues.push({ path: ["environments", i, "name"], message: `"${env.name}-${customer}" is longer than a 63-character DNS label` });
+    }
+  }
+  return issues;
+}
+
+/** Backends can only be compared once the shapes are valid. */
+function backendIssues(config: P1asConfig): Issue[] {
+  const resolved = resolveConfig(config, ".");
+  const stacks: [Issue["path"], ResolvedBackend][] = resolved.environments.map((env, i) => [["environments", i, "backend"], env.backend]);
+  if (resolved.pingone.roleAttributes.manage) stacks.unshift([["pingone", "backend"], resolved.pingone.backend]);
+  const seen = new Map<string, string>();
+  const issues: Issue[] = [];
+  for (const [path, backend] of stacks) {
+    const location = backendLocation(backend);
+    const first = seen.get(location);
+    if (first) issues.push({ path, message: `stores state at the same place as ${first} (${location}); give each stack its own` });
+    else seen.set(location, formatPath(path));
+  }
+  return issues;
+}
+
+/** zod's "Unrecognized key(s)" becomes one issue per key, at the key's own path. */
+function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.flatMap((issue): Issue[] =>
+    issue.code === z.ZodIssueCode.unrecognized_keys
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: "unknown field (check its spelling; see config/example.json)" }))
+      : [{ path: issue.path, message: issue.message }],
+  );
+}
+
+/** Groups all issues by path: one entry per bad field, listing every rule it breaks. */
+function groupByPath(issues: Issue[]): ConfigIssue[] {
+  const byPath = new Map<string, string[]>();
+  for (const issue of issues) {
+    const path = formatPath(issue.path);
+    const reasons = byPath.get(path) ?? [];
+    if (!reasons.includes(issue.message)) reasons.push(issue.message);
+    byPath.set(path, reasons);
+  }
+  return [...byPath].map(([path, reasons]) => ({ path, reasons }));
+}
+
+export type ConfigCheck = { readonly config: P1asConfig; readonly issues: readonly [] } | { readonly config?: undefined; readonly issues: readonly ConfigIssue[] };
+
+/** Checks a parsed JSON value against every rule; never throws. */
+export function checkConfig(raw: unknown): ConfigCheck {
+  const parsed = configSchema.safeParse(raw);
+  const issues = [...(parsed.success ? [] : zodIssues(parsed.error)), ...crossFieldIssues(raw)];
+  if (parsed.success && issues.length === 0) issues.push(...backendIssues(parsed.data));
+  if (parsed.success && issues.length === 0) return { config: parsed.data, issues: [] };
+  return { issues: groupByPath(issues) };
+}

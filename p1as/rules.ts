@@ -1,0 +1,91 @@
+/**
+ * Value rules shared by the config schema and the constructs, so a value is judged the same way
+ * whether it comes from config/example.json or from a construct prop. Each function returns every
+ * rule the value breaks; an empty list means the value is valid.
+ */
+import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "./facts";
+
+/** RFC 1123 label: the customer and region become parts of the self-service API host name. */
+export function dnsLabelProblems(value: string, maxLength = 63): string[] {
+  const problems: string[] = [];
+  if (value.length === 0) return ["must not be empty"];
+  if (value.length > maxLength) problems.push(`must be at most ${maxLength} characters (got ${value.length})`);
+  if (!/^[a-z0-9-]+$/.test(value)) problems.push("may contain only lowercase letters, digits and '-'");
+  if (value.startsWith("-") || value.endsWith("-")) problems.push("must not start or end with '-'");
+  return problems;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** PingOne environment ids are UUIDs; the provider's client also insists on it. */
+export function uuidProblems(value: string): string[] {
+  return UUID.test(value) ? [] : ["must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"];
+}
+
+/** PingOne's rules for a custom resource's `audience` (it becomes the token's `aud`). */
+export function audienceProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (!URL.canParse(value)) problems.push("must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud");
+  if (value.includes("#")) problems.push("must not have a fragment ('#...')");
+  if (/pingone|pingidentity/i.test(value)) problems.push("must not contain 'pingone' or 'pingidentity' (PingOne rejects it)");
+  return problems;
+}
+
+/** PingOne's bounds for a custom resource's access-token lifetime. */
+export function accessTokenValidityProblems(seconds: number): string[] {
+  const { min, max } = ACCESS_TOKEN_VALIDITY_SECONDS;
+  const problems: string[] = [];
+  if (!Number.isInteger(seconds)) problems.push("must be a whole number of seconds");
+  if (seconds < min || seconds > max) problems.push(`must be between ${min} and ${max} seconds`);
+  return problems;
+}
+
+/** A scope name travels in the token request's space-separated `scope` parameter. */
+export function scopeNameProblems(value: string): string[] {
+  return /^[A-Za-z0-9_.:-]+$/.test(value) ? [] : ["may contain only letters, digits and '_', '.', ':', '-' (no spaces)"];
+}
+
+/** Terraform variable names (TF_VAR_<name>); cdktf uses them verbatim as the variable's address. */
+export function terraformIdentifierProblems(value: string): string[] {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(value)
+    ? []
+    : ["must be a Terraform identifier: a letter or '_' followed by letters, digits, '_' or '-'"];
+}
+
+/**
+ * Text that goes inside a single-quoted PingOne expression literal. A quote, backslash, brace or
+ * `$` would end the literal or open an expression, so the hard-coded claim could change meaning.
+ */
+export function expressionLiteralProblems(value: string): string[] {
+  if (value.length === 0) return ["must not be empty"];
+  return /^[A-Za-z0-9 _.:-]+$/.test(value)
+    ? []
+    : ["may contain only letters, digits, spaces and '_', '.', ':', '-' (it is written into a PingOne expression literal)"];
+}
+
+/**
+ * The self-service roles a token for `environment` may carry: its own `<env>-tls-*` roles and the
+ * cross-environment `all-tls-*` ones. Another environment's role would be dead weight at best.
+ */
+export function allowedGroups(environment: P1asEnvironment): string[] {
+  return [
+    ...SELF_SERVICE_LEVELS.map((level) => selfServiceRole(environment, level)),
+    ...SELF_SERVICE_LEVELS.map((level) => selfServiceRole("all", level)),
+  ];
+}
+
+/** One entry of an environment's `groups` list. */
+export function groupProblems(environment: P1asEnvironment, group: string): string[] {
+  const allowed = allowedGroups(environment);
+  return allowed.includes(group) ? [] : [`is not a self-service role of environment ${environment}; allowed: ${allowed.join(", ")}`];
+}
+
+/** The whole `groups` list: at least one role, each once, each allowed. */
+export function groupsProblems(environment: P1asEnvironment, groups: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (groups.length === 0) problems.push("must hold at least one self-service role");
+  const duplicates = groups.filter((group, index) => groups.indexOf(group) !== index);
+  if (duplicates.length > 0) problems.push(`lists ${[...new Set(duplicates)].join(", ")} more than once`);
+  for (const group of groups) problems.push(...groupProblems(environment, group).map((reason) => `${JSON.stringify(group)} ${reason}`));
+  return problems;
+}
