@@ -1,0 +1,67 @@
+import { TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { assertValidFields } from "./errors";
+import { terraformIdentifierProblems } from "../p1as/rules";
+
+/**
+ * What a client of the P1AS self-service API needs to get a token: an OAuth client (client
+ * credentials grant, CLIENT_SECRET_BASIC) and the PingOne token endpoint. Implemented by
+ * OrchestrationClient and by SelfServiceCredentials.fromClientSecretVariable.
+ */
+export interface ISelfServiceCredentials {
+  readonly clientId: string;
+  /** Sensitive: a Terraform token that resolves to the secret at apply time, never the secret itself. */
+  readonly clientSecret: string;
+  /** `https://auth.pingone.<tld>/<environmentId>/as/token` (or an emulator's). */
+  readonly tokenUrl: string;
+  /**
+   * The scope to ask for.
+   * @default - every scope granted to the client (PingOne's behaviour when `scope` is omitted)
+   */
+  readonly scope?: string;
+}
+
+export interface ClientSecretVariableProps {
+  /** The existing client's id. */
+  readonly clientId: string;
+  /** Name of the sensitive Terraform variable that carries the secret; set it as TF_VAR_<name>. */
+  readonly clientSecretVariable: string;
+  /** The PingOne token endpoint. */
+  readonly tokenUrl: string;
+  /**
+   * The scope to ask for.
+   * @default - every scope granted to the client
+   */
+  readonly scope?: string;
+}
+
+/** Credentials of an OAuth client that exists outside this app (Bucket.fromBucketAttributes style). */
+export class SelfServiceCredentials {
+  /**
+   * Declares the sensitive variable `<clientSecretVariable>` in `scope`'s stack, so the secret comes
+   * from TF_VAR_<clientSecretVariable> at plan time and is never written to a file.
+   */
+  public static fromClientSecretVariable(scope: Construct, props: ClientSecretVariableProps): ISelfServiceCredentials {
+    const path = `${scope.node.path}/${props.clientSecretVariable}`;
+    assertValidFields(path, [
+      { field: "clientId", value: props.clientId, reasons: props.clientId.trim() === "" ? ["must not be empty"] : [] },
+      { field: "clientSecretVariable", value: props.clientSecretVariable, reasons: terraformIdentifierProblems(props.clientSecretVariable) },
+      {
+        field: "tokenUrl",
+        value: props.tokenUrl,
+        reasons: Token.isUnresolved(props.tokenUrl) || URL.canParse(props.tokenUrl) ? [] : ["must be an absolute URL"],
+      },
+    ]);
+    const variable = new TerraformVariable(TerraformStack.of(scope), props.clientSecretVariable, {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description: `Client secret of OAuth client ${props.clientId} (set TF_VAR_${props.clientSecretVariable})`,
+    });
+    // The variable's address must be exactly the configured name, or TF_VAR_<name> would not reach it.
+    variable.overrideLogicalId(props.clientSecretVariable);
+    return Object.freeze({ clientId: props.clientId, clientSecret: variable.stringValue, tokenUrl: props.tokenUrl, scope: props.scope });
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,76 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { ResolvedConfig, ResolvedEnvironment } from "../config/schema";
+import { ISelfServiceCredentials, SelfServiceCredentials } from "../constructs/credentials";
+import { AdminApiResource } from "../constructs/pingone/admin-api-resource";
+import { OrchestrationClient } from "../constructs/pingone/orchestration-client";
+import { addBackend } from "./backend";
+import { addPingOneProvider } from "./pingone-provider";
+
+export interface P1asEnvironmentStackProps {
+  /** The checked config (customer, region, PingOne environment). */
+  readonly config: ResolvedConfig;
+  /** The P1AS environment this stack is for: one of `config.environments`. */
+  readonly environment: ResolvedEnvironment;
+}
+
+/**
+ * `p1as-<env>`: everything one P1AS environment needs. A resource and a client per environment keep
+ * every token limited to its own environment. With explicit credentials the stack declares no
+ * PingOne provider or resource at all, only the sensitive secret variable.
+ * Later constructs (virtual hosts) are added to this stack and call the API with `credentials`.
+ */
+export class P1asEnvironmentStack extends TerraformStack {
+  /** How clients in this stack get a token for the self-service API. */
+  public readonly credentials: ISelfServiceCredentials;
+  /** The environment's self-service API base URL (`.../api/v1`). */
+  public readonly selfServiceApiUrl: string;
+  /** The environment's resolved config, virtual hosts included. */
+  public readonly environment: ResolvedEnvironment;
+  /** Directory that relative file names in the config (certificates) are resolved from. */
+  public readonly baseDir: string;
+  /** Absent when the config gives explicit credentials. */
+  public readonly adminApiResource?: AdminApiResource;
+  /** Absent when the config gives explicit credentials. */
+  public readonly orchestrationClient?: OrchestrationClient;
+
+  constructor(scope: Construct, props: P1asEnvironmentStackProps) {
+    const { config, environment } = props;
+    super(scope, environment.stackName);
+    this.environment = environment;
+    this.baseDir = config.baseDir;
+    this.selfServiceApiUrl = environment.selfService.apiUrl;
+    addBackend(this, environment.backend);
+
+    if (environment.credentials) {
+      this.credentials = SelfServiceCredentials.fromClientSecretVariable(this, {
+        clientId: environment.credentials.clientId,
+        clientSecretVariable: environment.credentials.clientSecretVariable,
+        tokenUrl: environment.selfService.tokenUrl,
+      });
+      return;
+    }
+
+    const { environmentId, regionCode } = config.pingone;
+    addPingOneProvider(this, regionCode);
+    this.adminApiResource = new AdminApiResource(this, "admin-api-resource", {
+      environmentId,
+      environment: environment.name,
+      name: environment.resource.name,
+      audience: environment.resource.audience,
+      accessTokenValiditySeconds: environment.resource.accessTokenValiditySeconds,
+      scope: environment.resource.scope,
+      orchestrationName: environment.resource.orchestrationName,
+      groups: environment.groups,
+    });
+    this.orchestrationClient = new OrchestrationClient(this, "orchestration-client", {
+      environmentId,
+      regionCode,
+      environment: environment.name,
+      resource: this.adminApiResource,
+      name: environment.application.name,
+      tokenUrl: environment.selfService.tokenUrl,
+    });
+    this.credentials = this.orchestrationClient;
+  }
+}
