@@ -1,0 +1,137 @@
+/**
+ * PingOne client-credentials token client: POST <tokenUrl> with grant_type=client_credentials,
+ * client authentication by HTTP Basic (default) or in the body, and an in-memory token cache.
+ * The client secret and the token live in private fields, so util.inspect and JSON.stringify of
+ * this object never show them.
+ */
+import axios, { AxiosInstance } from "axios";
+import { z } from "zod";
+import { PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../p1as/facts";
+import { FieldProblem, httpFailure, invalidInput, unexpectedResponse } from "./errors";
+import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
+import { requireSecureUrl } from "./validation";
+
+export type TokenEndpointAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST";
+
+export interface TokenClientOptions {
+  /** Full token endpoint URL; see `tokenUrlFor`. https unless loopback. */
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  /** Secret: kept in a private field, never logged. */
+  readonly clientSecret: string;
+  /** How the client authenticates, as the PingOne application's tokenEndpointAuthMethod says. @default "CLIENT_SECRET_BASIC" */
+  readonly authMethod?: TokenEndpointAuthMethod;
+  /** Scopes to request, space separated. @default - every scope the application holds on its one resource */
+  readonly scope?: string;
+  /** Budget for one token request including its retries. @default 10000 */
+  readonly timeoutMs?: number;
+  /** @default DEFAULT_RETRY_POLICY */
+  readonly retry?: Partial<RetryPolicy>;
+  /** A cached token is replaced this long before it expires (capped at half its lifetime). @default 60000 */
+  readonly refreshBeforeExpiryMs?: number;
+  /** Progress lines (retries). @default - write to stderr */
+  readonly log?: (line: string) => void;
+}
+
+export const TOKEN_TIMEOUT_MS_DEFAULT = 10_000;
+export const TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT = 60_000;
+
+/** `https://auth.pingone.<tld>/<environmentId>/as/token`, from a region code or an explicit auth base URL. */
+export function tokenUrlFor(options: { environmentId: string; region?: PingOneRegionCode; authBaseUrl?: string }): string {
+  if (options.authBaseUrl) return pingOneTokenUrl(options.authBaseUrl, options.environmentId);
+  if (options.region) return pingOneTokenUrl(pingOneAuthBaseUrl(options.region), options.environmentId);
+  throw invalidInput("configure token client", [{ field: "region", value: undefined, reasons: ["give a region code or an authBaseUrl"] }]);
+}
+
+const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().refine((type) => type.toLowerCase() === "bearer", "must be Bearer"),
+  expires_in: z.number().positive(),
+});
+
+export class TokenClient {
+  readonly #clientSecret: string;
+  readonly #http: AxiosInstance;
+  #cached: { token: string; refreshAt: number } | undefined;
+  #inflight: Promise<string> | undefined;
+  #requestCount = 0;
+  private readonly tokenUrl: string;
+  private readonly clientId: string;
+  private readonly authMethod: TokenEndpointAuthMethod;
+  private readonly scope: string | undefined;
+  private readonly refreshBeforeExpiryMs: number;
+
+  constructor(options: TokenClientOptions) {
+    const problems: FieldProblem[] = (["tokenUrl", "clientId", "clientSecret"] as const)
+      .filter((name) => typeof options[name] !== "string" || options[name].length === 0)
+      .map((name) => ({ field: name, value: name === "clientSecret" ? "" : options[name], reasons: ["is required"] }));
+    if (options.authMethod !== undefined && !["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"].includes(options.authMethod)) {
+      problems.push({ field: "authMethod", value: options.authMethod, reasons: ["must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"] });
+    }
+    if (problems.length > 0) throw invalidInput("configure token client", problems);
+    this.tokenUrl = requireSecureUrl("tokenUrl", options.tokenUrl).toString();
+    this.clientId = options.clientId;
+    this.#clientSecret = options.clientSecret;
+    this.authMethod = options.authMethod ?? "CLIENT_SECRET_BASIC";
+    this.scope = options.scope;
+    this.refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT;
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    this.#http = axios.create({ timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT });
+    // Minting a token changes nothing, so the token POST is as safe to repeat as a GET.
+    installRetry(
+      this.#http,
+      resolveRetryPolicy(options.retry),
+      (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
+      ["post"],
+    );
+  }
+
+  /** Token requests sent so far (cache misses; retries of one request count once). */
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  /** A valid access token, from the cache when it is not close to expiry. */
+  async getToken(): Promise<string> {
+    if (this.#cached && Date.now() < this.#cached.refreshAt) return this.#cached.token;
+    // Concurrent callers share one request instead of each minting a token.
+    this.#inflight ??= this.fetchToken().finally(() => (this.#inflight = undefined));
+    return this.#inflight;
+  }
+
+  /**
+   * Drops the cached token (after the API said 401). With `token`, drops it only if it is still the
+   * cached one, so many requests failing with the same old token cause one refresh, not many.
+   */
+  invalidate(token?: string): void {
+    if (token === undefined || this.#cached?.token === token) this.#cached = undefined;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const operation = `get access token for client ${this.clientId}`;
+    const form = new URLSearchParams({ grant_type: "client_credentials" });
+    if (this.scope) form.set("scope", this.scope);
+    const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };
+    if (this.authMethod === "CLIENT_SECRET_BASIC") {
+      // RFC 6749 2.3.1: id and secret are form-encoded before base64.
+      const pair = `${encodeURIComponent(this.clientId)}:${encodeURIComponent(this.#clientSecret)}`;
+      headers.Authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+    } else {
+      form.set("client_id", this.clientId);
+      form.set("client_secret", this.#clientSecret);
+    }
+    this.#requestCount++;
+    let data: unknown;
+    try {
+      ({ data } = await this.#http.post(this.tokenUrl, form.toString(), { headers, operation }));
+    } catch (error) {
+      throw httpFailure("token", operation, error);
+    }
+    const parsed = TokenResponse.safeParse(data);
+    if (!parsed.success) throw unexpectedResponse(operation, 200, parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
+    const lifetimeMs = parsed.data.expires_in * 1000;
+    const margin = Math.min(this.refreshBeforeExpiryMs, lifetimeMs / 2);
+    this.#cached = { token: parsed.data.access_token, refreshAt: Date.now() + lifetimeMs - margin };
+    return parsed.data.access_token;
+  }
+}
