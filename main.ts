@@ -1,24 +1,29 @@
 /**
  * cdktf app entry (`node dist/main.js`, see cdktf.json). The config file is P1AS_CONFIG
- * (default config/example.json); it is checked completely before any stack exists.
+ * (default config/example.json); it is checked completely before any stack exists, so a bad
+ * config synthesizes nothing.
  */
 import { App } from "cdktf";
-import { loadConfig } from "./config/load";
+import { configPath, loadConfig } from "./config/load";
 import { ValidationError } from "./constructs/errors";
-import { addStacks } from "./stacks/app-stacks";
+import { AppStacks, addStacks } from "./stacks/app-stacks";
 
-function main(): void {
-  const config = loadConfig();
-  const app = new App();
-  addStacks(app, config);
+/** Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out). */
+export function synthesize(file: string = configPath(), outdir?: string): AppStacks {
+  const config = loadConfig(file);
+  const app = new App(outdir ? { outdir } : {});
+  const stacks = addStacks(app, config);
   app.synth();
+  return stacks;
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof ValidationError)) throw error;
-  // A config or prop error is the user's to fix: show the message, not a stack trace.
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    synthesize();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // A config or prop error is the user's to fix: show the message, not a stack trace.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
