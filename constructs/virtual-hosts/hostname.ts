@@ -1,0 +1,56 @@
+/**
+ * A P1AS virtual host (the API's `/hostnames` object, keyed by `hostname`).
+ */
+import { Construct } from "constructs";
+import { Product, PRODUCTS } from "../../p1as/facts";
+import { hostnameProblems } from "../../p1as/hostname";
+import { invalidField } from "../errors";
+import type { ICertificate } from "./certificate";
+import { VirtualHosts } from "./virtual-hosts";
+
+export interface HostnameProps {
+  /** The API's `hostname`: a lowercase fully qualified name, no wildcard. Renaming it creates the new one and deletes the old. */
+  readonly hostname: string;
+  /** The API's `product`: which P1AS product the hostname routes to. Changed in place. */
+  readonly product: Product;
+  /** The certificate served for the hostname; its name becomes the API's `certname`. Changed in place. */
+  readonly certificate: ICertificate;
+  /**
+   * Take over a hostname that already exists in the API with a different product or certname,
+   * overwriting them. Without it, such a create fails and names the differing fields.
+   * @default false
+   */
+  readonly adopt?: boolean;
+}
+
+export class Hostname extends Construct {
+  public readonly hostname: string;
+  public readonly product: Product;
+  public readonly certname: string;
+  public readonly adopt: boolean;
+
+  constructor(scope: VirtualHosts, id: string, props: HostnameProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const virtualHosts = VirtualHosts.of(this);
+
+    const problems = hostnameProblems(props.hostname);
+    const duplicate = virtualHosts.hostnames.find((hostname) => hostname.hostname === props.hostname);
+    if (duplicate) problems.push(`is already declared by ${duplicate.node.path}; hostnames are unique`);
+    if (problems.length > 0) throw invalidField(where, "hostname", props.hostname, problems);
+    if (!(PRODUCTS as readonly string[]).includes(props.product)) {
+      throw invalidField(where, "product", props.product, [`must be one of ${PRODUCTS.join(", ")}`]);
+    }
+    if (!virtualHosts.owns(props.certificate)) {
+      throw invalidField(where, "certificate", props.certificate.node.path, [
+        "belongs to another VirtualHosts (another stack); bring it in with Certificate.fromCertificateName(scope, id, name)",
+      ]);
+    }
+
+    this.hostname = props.hostname;
+    this.product = props.product;
+    this.certname = props.certificate.certificateName;
+    this.adopt = props.adopt ?? false;
+    virtualHosts._addHostname(this);
+  }
+}

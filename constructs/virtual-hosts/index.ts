@@ -1,0 +1,3 @@
+export * from "./virtual-hosts";
+export * from "./certificate";
+export * from "./hostname";

@@ -1,0 +1,292 @@
+/**
+ * The virtual hosts of one P1AS environment, driven through the self-service API on deploy.
+ *
+ * Terraform has no P1AS provider, so each API object is a `terraform_data` instance whose local-exec
+ * provisioners run the driver (driver/main.ts). Per stack there are four resources, each with a
+ * `for_each` keyed by the API's stable key, emitted even when empty so that removing the last
+ * hostname from code still runs its destroy provisioner:
+ *
+ * - `p1as_certificate[name]`: existence. Create ensures it exists and is ready; destroy deletes it.
+ * - `p1as_certificate_content[name]`: replaced when the fingerprint changes; its create updates the content.
+ * - `p1as_hostname[hostname]`: existence, after the certificates (and deleted before them).
+ * - `p1as_hostname_routing[hostname]`: replaced when product or certname change; its create updates
+ *   them in place, which is the shortest outage the API allows (no delete).
+ *
+ * Secrets never enter a resource attribute: terraform_data copies `input` into an `output` it does not
+ * mark sensitive, so `terraform show` and the plan of a changed input would print them. The driver
+ * reads them from terraform's own environment (`TF_VAR_<name>`) or, for a generated client secret,
+ * from the create provisioner's environment and a sensitive stack output.
+ */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import {
+  App,
+  DataResource,
+  DefaultTokenResolver,
+  Fn,
+  Lazy,
+  ref,
+  StringConcat,
+  TerraformOutput,
+  TerraformSelf,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import {
+  CLIENT_SECRET_ENV,
+  DRIVER_COMMANDS,
+  DRIVER_INPUT_ENV,
+  DriverCommand,
+  INPUT_KEYS as K,
+  INPUT_VERSION,
+  RESOURCE_NAMES,
+  terraformVariableEnv,
+} from "../../driver/consts";
+import { ISelfServiceCredentials } from "../credentials";
+import { conflictingFields, invalidField } from "../errors";
+import type { Certificate, ICertificate } from "./certificate";
+import type { Hostname } from "./hostname";
+
+/** How often the driver asks whether an object is ready. */
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+/** How long the driver waits for one object to become ready before failing the deploy. */
+export const DEFAULT_READY_TIMEOUT_MS = 10 * 60_000;
+/** Compiled driver, relative to the project root (never ts-node: every provisioner is a new process). */
+export const DEFAULT_DRIVER_COMMAND = "node dist/driver/main.js";
+/** Name of the sensitive stack output the destroy-time driver reads a generated client secret from. */
+export const CLIENT_SECRET_OUTPUT = "p1as_client_secret";
+
+/** The directory holding package.json: file paths in the plan and the driver's working_dir are relative to it. */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+export interface VirtualHostsProps {
+  /** Client credentials with a self-service role for this environment (`<env>-tls-admin`). */
+  readonly credentials: ISelfServiceCredentials;
+  /** The environment's self-service API base, ending in `/api/v1`. */
+  readonly apiUrl: string;
+  /** @default DEFAULT_POLL_INTERVAL_MS (2000) */
+  readonly pollIntervalMs?: number;
+  /** Per object; must be at least `pollIntervalMs`. @default DEFAULT_READY_TIMEOUT_MS (600000) */
+  readonly readyTimeoutMs?: number;
+  /**
+   * Command line of the driver, run from the project root with the sub-command appended.
+   * The benchmark swaps in a no-op here; nothing else should.
+   * @default DEFAULT_DRIVER_COMMAND ("node dist/driver/main.js")
+   */
+  readonly driverCommand?: string;
+}
+
+/** Holds the `Certificate`s and `Hostname`s of one stack and emits their Terraform resources. */
+export class VirtualHosts extends Construct {
+  /** The VirtualHosts a certificate or hostname was declared in. */
+  public static of(construct: IConstruct): VirtualHosts {
+    const found = construct.node.scopes.reverse().find((scope): scope is VirtualHosts => scope instanceof VirtualHosts);
+    if (!found) throw invalidField(construct.node.path, "scope", construct.node.scope?.node.path, ["must be a VirtualHosts construct"]);
+    return found;
+  }
+
+  public readonly apiUrl: string;
+  public readonly pollIntervalMs: number;
+  public readonly readyTimeoutMs: number;
+  private readonly declaredCertificates: Certificate[] = [];
+  private readonly declaredHostnames: Hostname[] = [];
+
+  constructor(scope: Construct, id: string, props: VirtualHostsProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const stack = TerraformStack.of(this);
+    const other = stack.node.findAll().find((c) => c instanceof VirtualHosts && c !== this);
+    if (other) throw invalidField(where, "scope", stack.node.path, [`already holds ${other.node.path}; declare one VirtualHosts per stack`]);
+
+    this.apiUrl = props.apiUrl;
+    this.pollIntervalMs = props.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.readyTimeoutMs = props.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    validateProps(where, props, this.pollIntervalMs, this.readyTimeoutMs);
+
+    const secretVariable = variableName(stack, props.credentials.clientSecret);
+    let secretOutput = "";
+    if (!secretVariable) {
+      const output = new TerraformOutput(this, "client-secret", {
+        value: props.credentials.clientSecret,
+        sensitive: true,
+        description: "Read by the virtual-hosts driver at destroy time (destroy provisioners can only read their own resource).",
+      });
+      output.overrideLogicalId(CLIENT_SECRET_OUTPUT);
+      secretOutput = CLIENT_SECRET_OUTPUT;
+    }
+
+    const stackDir = path.resolve(App.of(this).outdir, "stacks", stack.node.id);
+    const connection: Record<string, unknown> = {
+      [K.version]: INPUT_VERSION,
+      [K.apiUrl]: props.apiUrl,
+      [K.tokenUrl]: props.credentials.tokenUrl,
+      [K.clientId]: props.credentials.clientId,
+      [K.scope]: props.credentials.scope ?? "",
+      [K.clientSecretEnv]: secretVariable ? terraformVariableEnv(secretVariable) : "",
+      [K.clientSecretOutput]: secretOutput,
+      [K.stackDir]: toPosix(path.relative(PROJECT_ROOT, stackDir)),
+      [K.pollIntervalMs]: this.pollIntervalMs,
+      [K.readyTimeoutMs]: this.readyTimeoutMs,
+    };
+    const driver: DriverSettings = {
+      command: props.driverCommand ?? DEFAULT_DRIVER_COMMAND,
+      workingDir: toPosix(path.relative(stackDir, PROJECT_ROOT)) || ".",
+      createEnvironment: {
+        [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")),
+        // A generated secret has no TF_VAR_ to read; create provisioners may reference it directly.
+        ...(secretVariable ? {} : { [CLIENT_SECRET_ENV]: Fn.nonsensitive(props.credentials.clientSecret) }),
+      },
+      destroyEnvironment: { [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")) },
+    };
+
+    const certificates = this.objects(RESOURCE_NAMES.certificate, () => this.certificateMap(), connection, {
+      triggersReplace: { [K.name]: "${each.value.name}" },
+      create: DRIVER_COMMANDS.certificateCreate,
+      destroy: DRIVER_COMMANDS.certificateDelete,
+      driver,
+    });
+    const content = this.objects(RESOURCE_NAMES.certificateContent, () => this.certificateMap(), connection, {
+      triggersReplace: { [K.sha256Fingerprint]: "${each.value.sha256_fingerprint}", [K.notAfter]: "${each.value.not_after}" },
+      create: DRIVER_COMMANDS.certificateContent,
+      driver,
+      dependsOn: [certificates],
+    });
+    const hostnames = this.objects(RESOURCE_NAMES.hostname, () => this.hostnameMap(), connection, {
+      triggersReplace: { [K.hostname]: "${each.value.hostname}" },
+      create: DRIVER_COMMANDS.hostnameCreate,
+      destroy: DRIVER_COMMANDS.hostnameDelete,
+      driver,
+      dependsOn: [certificates, content],
+    });
+    this.objects(RESOURCE_NAMES.hostnameRouting, () => this.hostnameMap(), connection, {
+      triggersReplace: { [K.product]: "${each.value.product}", [K.certname]: "${each.value.certname}" },
+      create: DRIVER_COMMANDS.hostnameRouting,
+      driver,
+      dependsOn: [hostnames],
+    });
+  }
+
+  /** Certificates declared in this construct, in declaration order. */
+  public get certificates(): readonly Certificate[] {
+    return [...this.declaredCertificates];
+  }
+
+  /** Hostnames declared in this construct, in declaration order. */
+  public get hostnames(): readonly Hostname[] {
+    return [...this.declaredHostnames];
+  }
+
+  /** Whether a hostname here may name this certificate: one declared here, or one imported by name. */
+  public owns(certificate: ICertificate): boolean {
+    if (this.declaredCertificates.includes(certificate as Certificate)) return true;
+    const declaredIn = certificate.node.scopes.find(
+      (scope): scope is VirtualHosts => scope instanceof VirtualHosts && scope.declaredCertificates.includes(certificate as Certificate),
+    );
+    return declaredIn === undefined;
+  }
+
+  /** @internal Called by the Certificate constructor once its props are valid. */
+  public _addCertificate(certificate: Certificate): void {
+    this.declaredCertificates.push(certificate);
+  }
+
+  /** @internal Called by the Hostname constructor once its props are valid. */
+  public _addHostname(hostname: Hostname): void {
+    this.declaredHostnames.push(hostname);
+  }
+
+  /** The for_each map: non-sensitive per-object fields only (Terraform refuses sensitive for_each values). */
+  private certificateMap(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(
+      this.declaredCertificates.map((certificate) => [
+        certificate.certificateName,
+        {
+          [K.name]: certificate.certificateName,
+          [K.fullchainFile]: certificate.fullchainFile,
+          [K.privateKeyFile]: certificate.privateKeyFile,
+          [K.privateKeyEnv]: certificate.privateKeyEnv,
+          [K.sha256Fingerprint]: certificate.sha256Fingerprint,
+          [K.notAfter]: certificate.notAfter,
+          [K.adopt]: certificate.adopt,
+        },
+      ]),
+    );
+  }
+
+  private hostnameMap(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(
+      this.declaredHostnames.map((hostname) => [
+        hostname.hostname,
+        { [K.hostname]: hostname.hostname, [K.product]: hostname.product, [K.certname]: hostname.certname, [K.adopt]: hostname.adopt },
+      ]),
+    );
+  }
+
+  private objects(
+    name: string,
+    forEach: () => Record<string, Record<string, unknown>>,
+    connection: Record<string, unknown>,
+    options: { triggersReplace: Record<string, string>; create: DriverCommand; destroy?: DriverCommand; driver: DriverSettings; dependsOn?: DataResource[] },
+  ): DataResource {
+    const { driver } = options;
+    const provisioner = (command: DriverCommand, when: "create" | "destroy") => ({
+      type: "local-exec" as const,
+      command: `${driver.command} ${command}`,
+      workingDir: driver.workingDir,
+      environment: when === "create" ? driver.createEnvironment : driver.destroyEnvironment,
+      ...(when === "destroy" ? { when } : {}),
+    });
+    const resource = new DataResource(this, name, {
+      triggersReplace: options.triggersReplace,
+      dependsOn: options.dependsOn,
+      provisioners: [provisioner(options.create, "create"), ...(options.destroy ? [provisioner(options.destroy, "destroy")] : [])],
+    });
+    resource.overrideLogicalId(name);
+    resource.addOverride("for_each", Lazy.anyValue({ produce: forEach }));
+    resource.addOverride("input", Fn.merge([ref("each.value"), connection]));
+    return resource;
+  }
+}
+
+interface DriverSettings {
+  readonly command: string;
+  readonly workingDir: string;
+  readonly createEnvironment: Record<string, string>;
+  readonly destroyEnvironment: Record<string, string>;
+}
+
+function validateProps(where: string, props: VirtualHostsProps, pollIntervalMs: number, readyTimeoutMs: number): void {
+  if (!Token.isUnresolved(props.apiUrl) && !/^https?:\/\/[^/]+/.test(props.apiUrl)) {
+    throw invalidField(where, "apiUrl", props.apiUrl, ["must be an absolute http(s) URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"]);
+  }
+  if (!Token.isUnresolved(props.credentials.clientSecret)) {
+    throw invalidField(where, "credentials.clientSecret", "<literal string>", [
+      "must be a sensitive Terraform value (a TerraformVariable or a resource attribute), never a literal: a literal would be written into the synthesized JSON",
+    ]);
+  }
+  for (const [field, value] of [["pollIntervalMs", pollIntervalMs], ["readyTimeoutMs", readyTimeoutMs]] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw invalidField(where, field, value, ["must be a positive whole number of milliseconds"]);
+  }
+  if (readyTimeoutMs < pollIntervalMs) {
+    throw conflictingFields(where, "readyTimeoutMs", "pollIntervalMs", `the deadline (${readyTimeoutMs} ms) is shorter than one poll (${pollIntervalMs} ms)`, "Raise readyTimeoutMs or lower pollIntervalMs.");
+  }
+}
+
+/** `var.<name>` when the token is a plain variable reference: then the secret is in terraform's environment as TF_VAR_<name>. */
+function variableName(stack: TerraformStack, token: string): string | undefined {
+  const resolved = Tokenization.resolve(token, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+  return typeof resolved === "string" ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(resolved)?.[1] : undefined;
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join("/");
+}
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Names shared by the VirtualHosts construct (which writes them into Terraform JSON) and the driver
+ * (which reads them at apply time). Both import this module, so a rename can't split them.
+ */
+
+/** Provisioner sub-commands: `node dist/driver/main.js <command>`. */
+export const DRIVER_COMMANDS = {
+  certificateCreate: "certificate-create",
+  certificateContent: "certificate-content",
+  certificateDelete: "certificate-delete",
+  hostnameCreate: "hostname-create",
+  hostnameRouting: "hostname-routing",
+  hostnameDelete: "hostname-delete",
+} as const;
+export type DriverCommand = (typeof DRIVER_COMMANDS)[keyof typeof DRIVER_COMMANDS];
+
+/** The driver input: `jsonencode(self.input)` of the resource whose provisioner runs. */
+export const DRIVER_INPUT_ENV = "P1AS_DRIVER_INPUT";
+
+/**
+ * Create-time only: the client secret when it is not a Terraform variable (the orchestration
+ * client's generated secret). Destroy provisioners can't reference it; see `client_secret_output`.
+ */
+export const CLIENT_SECRET_ENV = "P1AS_CLIENT_SECRET";
+
+/**
+ * The input format version. Destroy provisioners replay the input of whatever release created the
+ * object, so the driver must keep reading every version it ever shipped.
+ */
+export const INPUT_VERSION = 1;
+
+/** Keys of the driver input (snake_case: they are Terraform attribute names shown in the plan). */
+export const INPUT_KEYS = {
+  version: "version",
+  apiUrl: "api_url",
+  tokenUrl: "token_url",
+  clientId: "client_id",
+  scope: "scope",
+  /** Name of the environment variable (`TF_VAR_<name>`) holding the client secret. */
+  clientSecretEnv: "client_secret_env",
+  /** Name of a sensitive stack output holding the client secret, read with `terraform output` at destroy. */
+  clientSecretOutput: "client_secret_output",
+  /** Stack directory relative to the project root: where `terraform output` runs. */
+  stackDir: "stack_dir",
+  pollIntervalMs: "poll_interval_ms",
+  readyTimeoutMs: "ready_timeout_ms",
+  // certificates
+  name: "name",
+  fullchainFile: "fullchain_file",
+  privateKeyFile: "private_key_file",
+  /** Name of the environment variable (`TF_VAR_<name>`) holding the private key. */
+  privateKeyEnv: "private_key_env",
+  sha256Fingerprint: "sha256_fingerprint",
+  notAfter: "not_after",
+  // hostnames
+  hostname: "hostname",
+  product: "product",
+  certname: "certname",
+  adopt: "adopt",
+} as const;
+
+/** Terraform resource names (the logical ids the construct forces), so addresses read `terraform_data.p1as_hostname["auth.dev.acme.example"]`. */
+export const RESOURCE_NAMES = {
+  certificate: "p1as_certificate",
+  certificateContent: "p1as_certificate_content",
+  hostname: "p1as_hostname",
+  hostnameRouting: "p1as_hostname_routing",
+} as const;
+
+/** Terraform passes variables to itself as `TF_VAR_<name>`; the driver inherits terraform's environment. */
+export function terraformVariableEnv(variableName: string): string {
+  return `TF_VAR_${variableName}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * The driver's error catalogue. Terraform prints a failed provisioner's stderr in the deploy output,
+ * so each message says what happened, why, and what to do, and none ever holds a secret.
+ */
+
+export class DriverError extends Error {
+  public readonly name = "DriverError";
+  constructor(
+    /** Stable code for tests and scripts. */
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function unknownCommand(command: string | undefined, commands: readonly string[]): DriverError {
+  return new DriverError(
+    "UNKNOWN_COMMAND",
+    `unknown command ${JSON.stringify(command ?? "")}: expected one of ${commands.join(", ")}. ` +
+      "The provisioner command was written by another release of the VirtualHosts construct; synthesize and deploy again.",
+  );
+}
+
+export function badInput(envName: string, reasons: readonly string[]): DriverError {
+  return new DriverError(
+    "BAD_INPUT",
+    `${envName} is not a valid driver input: ${reasons.join("; ")}. It is written by the VirtualHosts construct; synthesize again rather than editing it.`,
+  );
+}
+
+export function unknownInputVersion(version: unknown, supported: readonly number[]): DriverError {
+  return new DriverError(
+    "UNKNOWN_INPUT_VERSION",
+    `driver input version ${JSON.stringify(version)} is not supported (this driver reads version ${supported.join(", ")}). ` +
+      "The object was created by a newer release: run this deploy with that release.",
+  );
+}
+
+export function clientSecretUnavailable(envName: string, outputName: string): DriverError {
+  const sources = [envName && `environment variable ${envName}`, outputName && `stack output ${outputName} (terraform output)`].filter(Boolean);
+  return new DriverError(
+    "CLIENT_SECRET_UNAVAILABLE",
+    `the client secret is not available: looked in ${sources.join(" and ") || "nothing (no source configured)"}. ` +
+      (envName ? `Export ${envName} in the shell that runs cdktf/terraform (a -var flag is not visible to provisioners).` : "Deploy the stack that creates the client first."),
+  );
+}
+
+export function privateKeyUnavailable(name: string, envName: string): DriverError {
+  return new DriverError(
+    "PRIVATE_KEY_UNAVAILABLE",
+    `certificate ${name}: the private key is not available: environment variable ${envName} is empty. ` +
+      `Export ${envName} in the shell that runs cdktf/terraform (a -var flag is not visible to provisioners).`,
+  );
+}
+
+export function fileUnreadable(name: string, field: string, file: string, cause: unknown): DriverError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? "error";
+  return new DriverError(
+    "FILE_UNREADABLE",
+    `certificate ${name}: cannot read ${field} ${JSON.stringify(file)} (${code}). Paths are relative to the project root; restore the file and deploy again.`,
+  );
+}
+
+export function certificateInvalid(name: string, reasons: readonly string[]): DriverError {
+  return new DriverError(
+    "CERTIFICATE_INVALID",
+    `certificate ${name}: the files no longer pass the checks: ${reasons.join("; ")}. Fix them and synthesize again.`,
+  );
+}
+
+export function fingerprintChangedSincePlan(name: string, file: string, planned: string, actual: string): DriverError {
+  return new DriverError(
+    "FINGERPRINT_CHANGED_SINCE_PLAN",
+    `certificate ${name}: ${file} changed since the plan (planned sha256 ${planned}, file now has ${actual}). ` +
+      "Synthesize and plan again so the plan shows what will be sent.",
+  );
+}
+
+export interface FieldDifference {
+  readonly field: string;
+  readonly api: string;
+  readonly declared: string;
+}
+
+export function existingDiffers(kind: string, key: string, differences: readonly FieldDifference[]): DriverError {
+  const list = differences.map((d) => `${d.field} (API: ${d.api}, declared: ${d.declared})`).join(", ");
+  return new DriverError(
+    "EXISTS_AND_DIFFERS",
+    `${kind} ${key} already exists in the API and differs in ${list}. It is managed elsewhere or by hand, so it is not taken over. ` +
+      "Declare it identically, delete it in the API, or set adopt: true to take it over and overwrite those fields.",
+  );
+}
+
+export function missingInApi(kind: string, key: string): DriverError {
+  return new DriverError(
+    "MISSING_IN_API",
+    `${kind} ${key} is in the Terraform state but not in the API (deleted outside Terraform). ` +
+      `Run "terraform apply -replace='<address>'" for its ${kind} resource to create it again.`,
+  );
+}
+
+export function apiFailed(what: string, cause: unknown): DriverError {
+  const error = cause as { status?: number; detail?: unknown; message?: string };
+  const detail = error.detail === undefined ? error.message : typeof error.detail === "string" ? error.detail : JSON.stringify(error.detail);
+  const status = error.status === undefined ? "" : error.status === 0 ? " (no response)" : ` (HTTP ${error.status})`;
+  return new DriverError("API_FAILED", `${what} failed${status}: ${detail ?? "unknown error"}`);
+}
