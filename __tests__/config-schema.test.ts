@@ -1,0 +1,203 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, configPath, loadConfig, parseConfig } from "../config/load";
+import { ValidationError } from "../constructs/errors";
+import { synthesize } from "../main";
+
+describe("config", () => {
+  test("loads the shipped example with every documented default applied", () => {
+    // GIVEN the example config (dev with defaults, prod with explicit values)
+    // WHEN it is loaded
+    const config = loadConfig(DEFAULT_CONFIG_PATH);
+
+    // THEN dev gets least-privilege groups and the derived URLs
+    const [dev, prod] = config.environments;
+    expect(dev).toMatchObject({
+      name: "dev",
+      stackName: "p1as-dev",
+      groups: ["dev-tls-admin"],
+      resource: {
+        name: "p1as-dev-self-service-api",
+        audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+        accessTokenValiditySeconds: 3600,
+        scope: "p1as-self-service",
+        orchestrationName: "OrchestrationTool",
+      },
+      application: { name: "p1as-dev-orchestration" },
+      selfService: {
+        apiUrl: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+        tokenUrl: "https://auth.pingone.com/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token",
+      },
+      backend: { type: "local", path: "terraform.p1as-dev.tfstate" },
+    });
+    expect(prod.backend).toEqual({ type: "pg", schemaName: "p1as_prod", connStr: undefined });
+    expect(config.pingone.backend).toEqual({ type: "local", path: "terraform.pingone-directory.tfstate" });
+  });
+
+  test("reads the file named by P1AS_CONFIG, else config/example.json", () => {
+    expect(configPath({ [CONFIG_ENV_VAR]: "config/other.json" })).toBe("config/other.json");
+    expect(configPath({})).toBe("config/example.json");
+  });
+
+  test("omitted optional sections get defaults: local backend, managed role attributes, no virtual hosts", () => {
+    const config = parseConfig(minimalConfig(), "minimal");
+    expect(config.pingone.roleAttributes).toEqual({ manage: true, retiredEnvironments: [], archivedRoles: [] });
+    expect(config.environments[0].virtualHosts).toEqual({ certificates: [], hostnames: [] });
+    expect(config.environments[0].groups).toEqual(["test-tls-admin"]);
+  });
+
+  test("all-* roles appear only when listed explicitly", () => {
+    const config = parseConfig(
+      withEnvironment({ name: "stage", groups: ["stage-tls-audit", "all-tls-audit"] }),
+      "explicit-all",
+    );
+    expect(config.environments[0].groups).toEqual(["stage-tls-audit", "all-tls-audit"]);
+  });
+
+  test("derives tokenUrl from the region and accepts emulator overrides", () => {
+    const eu = parseConfig({ ...minimalConfig(), pingone: { ...minimalConfig().pingone, regionCode: "EU" } }, "eu");
+    expect(eu.environments[0].selfService.tokenUrl).toBe(`https://auth.pingone.eu/${ENV_ID}/as/token`);
+    const emulated = parseConfig(
+      withEnvironment({ name: "dev", selfService: { apiUrl: "http://127.0.0.1:4010/dev/api/v1", tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token` } }),
+      "emulated",
+    );
+    expect(emulated.environments[0].selfService.apiUrl).toBe("http://127.0.0.1:4010/dev/api/v1");
+    expect(emulated.environments[0].resource.audience).toBe("http://127.0.0.1:4010/dev/api/v1");
+  });
+
+  // Each malformed config names the bad field's path and the reason.
+  test.each<[string, (config: RawConfig) => void, string, RegExp]>([
+    ["empty customer", (c) => (c.customer = ""), "customer", /must not be empty/],
+    ["customer with upper case and a trailing dash", (c) => (c.customer = "Acme-"), "customer", /lowercase.*; must not start or end with '-'/],
+    ["customer too long for <env>-<customer>", (c) => (c.customer = "a".repeat(60)), "customer", /at most 57 characters/],
+    ["p1asRegion not a DNS label", (c) => (c.p1asRegion = "us_1"), "p1asRegion", /lowercase letters, digits and '-'/],
+    ["bad PingOne environment id", (c) => (c.pingone.environmentId = "not-a-uuid"), "pingone.environmentId", /must be a UUID/],
+    ["unknown region", (c) => (c.pingone.regionCode = "US"), "pingone.regionCode", /Expected 'NA' \| 'EU'/],
+    ["bad environment name", (c) => (c.environments[0].name = "qa"), "environments[0].name", /Expected 'dev' \| 'test' \| 'stage' \| 'prod', received 'qa'/],
+    ["duplicate environment", (c) => c.environments.push({ name: "test" }), "environments[1].name", /duplicate environment "test" \(already at index 0\)/],
+    ["no environments", (c) => (c.environments = []), "environments", /at least one P1AS environment/],
+    ["unknown role in groups", (c) => (c.environments[0].groups = ["test-tls-root"]), "environments[0].groups[0]", /not a self-service role of environment test; allowed: test-tls-admin, test-tls-audit, all-tls-admin, all-tls-audit/],
+    ["another environment's role in groups", (c) => (c.environments[0].groups = ["prod-tls-admin"]), "environments[0].groups[0]", /not a self-service role of environment test/],
+    ["empty groups", (c) => (c.environments[0].groups = []), "environments[0].groups", /at least one self-service role/],
+    ["token lifetime below 300 s", (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 60 }), "environments[0].resource.accessTokenValiditySeconds", /between 300 and 2592000/],
+    ["token lifetime not whole", (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 3600.5 }), "environments[0].resource.accessTokenValiditySeconds", /whole number/],
+    ["audience with a fragment and 'pingone'", (c) => (c.environments[0].resource = { audience: "https://api.pingone.com/x#frag" }), "environments[0].resource.audience", /must not have a fragment.*; must not contain 'pingone' or 'pingidentity'/],
+    ["audience not a URL", (c) => (c.environments[0].resource = { audience: "self-service" }), "environments[0].resource.audience", /absolute URL/],
+    ["orchestrationName that breaks the expression literal", (c) => (c.environments[0].resource = { orchestrationName: "O'Brien" }), "environments[0].resource.orchestrationName", /PingOne expression literal/],
+    ["scope with a space", (c) => (c.environments[0].resource = { scope: "self service" }), "environments[0].resource.scope", /no spaces/],
+    ["empty credentials clientId", (c) => (c.environments[0].credentials = { clientId: " ", clientSecretVariable: "s" }), "environments[0].credentials.clientId", /must not be empty/],
+    ["clientSecretVariable not a Terraform identifier", (c) => (c.environments[0].credentials = { clientId: "abc", clientSecretVariable: "1secret" }), "environments[0].credentials.clientSecretVariable", /Terraform identifier/],
+    ["credentials together with resource", (c) => Object.assign(c.environments[0], { credentials: { clientId: "abc", clientSecretVariable: "s" }, resource: { scope: "x" } }), "environments[0].resource", /conflicts with credentials/],
+    ["misspelt field", (c) => Object.assign(c.environments[0], { grups: ["test-tls-admin"] }), "environments[0].grups", /unknown field/],
+    ["unknown backend type", (c) => (c.environments[0].backend = { type: "gcs" }), "environments[0].backend.type", /Invalid discriminator value/],
+    ["pg connStr with a password", (c) => (c.environments[0].backend = { type: "pg", connStr: "postgres://tf:hunter2@db/tf" }), "environments[0].backend.connStr", /must not hold a password/],
+    ["s3 backend without bucket", (c) => (c.environments[0].backend = { type: "s3", region: "eu-west-1" }), "environments[0].backend.bucket", /Required/],
+    ["two stacks sharing one state", (c) => { c.environments.push({ name: "prod", backend: { type: "local", path: "terraform.p1as-test.tfstate" } }); }, "environments[1].backend", /same place as environments\[0\].backend/],
+    ["retired environment still configured", (c) => (c.pingone.roleAttributes = { retiredEnvironments: ["test"] }), "pingone.roleAttributes.retiredEnvironments[0]", /still listed in environments/],
+    ["unknown archived role", (c) => (c.pingone.roleAttributes = { archivedRoles: ["dev-xx-admin"] }), "pingone.roleAttributes.archivedRoles[0]", /not a role of any P1AS attribute/],
+    ["hostname with an unknown product", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [{ hostname: "a.acme.example", product: "pingfoo", certname: "c" }] }), "environments[0].virtualHosts.hostnames[0].product", /Expected 'pingaccess-engines'/],
+    ["certname that refers to no certificate", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [{ hostname: "a.acme.example", product: "pingdelegator", certname: "other" }] }), "environments[0].virtualHosts.hostnames[0].certname", /not declared in virtualHosts.certificates/],
+    ["certificate with both key sources", (c) => (c.environments[0].virtualHosts = { certificates: [cert({ privateKeyVariable: "key" })] }), "environments[0].virtualHosts.certificates[0]", /exactly one of privateKeyFile or privateKeyVariable \(got both\)/],
+    ["duplicate hostnames", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [host(), host()] }), "environments[0].virtualHosts.hostnames[1].hostname", /duplicate hostname/],
+  ])("fails if %s", (_name, breakIt, expectedPath, reason) => {
+    // GIVEN a valid config with one field broken
+    const config = minimalConfig();
+    breakIt(config);
+
+    // WHEN it is checked
+    const error = rejection(config);
+
+    // THEN the error lists that path with the reason
+    const line = error.reasons.find((text) => text.startsWith(`${expectedPath}: `));
+    expect(line).toBeDefined();
+    expect(line).toMatch(reason);
+    expect(error.message).toContain(`  - ${line}`);
+  });
+
+  test("reports every bad field in one round, not only the first", () => {
+    // GIVEN a config with three independent mistakes, one of them a type error
+    const config = minimalConfig();
+    config.customer = "";
+    config.pingone.environmentId = "123";
+    config.environments.push({ name: "prod", groups: ["all-pf-admin"] }, { name: "qa" });
+
+    // WHEN it is checked
+    const error = rejection(config);
+
+    // THEN all of them are reported with their paths
+    expect(error.reasons.map((line) => line.split(": ")[0])).toEqual(
+      expect.arrayContaining(["customer", "pingone.environmentId", "environments[1].groups[0]", "environments[2].name"]),
+    );
+    expect(error.message).toMatch(/^test-config: invalid config, 4 problems \(nothing was synthesized\):/);
+  });
+
+  test("lists every broken rule of one field in one line", () => {
+    const config = minimalConfig();
+    config.customer = "-Bad_";
+    const lines = rejection(config).reasons.filter((line) => line.startsWith("customer: "));
+    expect(lines).toEqual(["customer: may contain only lowercase letters, digits and '-'; must not start or end with '-'"]);
+  });
+
+  test("fails with the file name if the config file is missing or not JSON", () => {
+    expect(() => loadConfig("/nonexistent/p1as.json")).toThrow(
+      "/nonexistent/p1as.json: cannot read config: no such file. Point P1AS_CONFIG at a JSON file shaped like config/example.json.",
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-config-"));
+    const file = path.join(dir, "broken.json");
+    fs.writeFileSync(file, "{ customer: acme");
+    expect(() => loadConfig(file)).toThrow(/cannot read config: not valid JSON/);
+  });
+
+  test("synthesizes nothing from a bad config", () => {
+    // GIVEN a config with a bad environment name, and an empty output directory
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-synth-"));
+    const file = path.join(dir, "bad.json");
+    fs.writeFileSync(file, JSON.stringify(withEnvironment({ name: "qa" })));
+    const outdir = path.join(dir, "cdktf.out");
+
+    // WHEN the app synthesizes it
+    // THEN it throws the path-named error and writes no output
+    expect(() => synthesize(file, outdir)).toThrow(/environments\[0\]\.name: Invalid enum value/);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
+
+// --- shared setup ---
+
+const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+
+// Malformed configs are built by mutating plain JSON, so the type is deliberately loose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawConfig = any;
+
+function minimalConfig(): RawConfig {
+  return {
+    customer: "acme",
+    p1asRegion: "us1",
+    pingone: { environmentId: ENV_ID, regionCode: "NA" },
+    environments: [{ name: "test" }],
+  };
+}
+
+function withEnvironment(environment: object): RawConfig {
+  return { ...minimalConfig(), environments: [environment] };
+}
+
+function cert(extra: object = {}) {
+  return { name: "c", fullchainFile: "certs/c.pem", privateKeyFile: "certs/c.key", ...extra };
+}
+
+function host() {
+  return { hostname: "auth.acme.example", product: "pingfederate-engines", certname: "c" };
+}
+
+function rejection(config: RawConfig): ValidationError {
+  try {
+    parseConfig(config, "test-config");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  throw new Error("expected the config to be rejected");
+}
