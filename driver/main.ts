@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * The provisioner entry: `node dist/driver/main.js <command>` with the resource's input in
+ * P1AS_DRIVER_INPUT. One process per provisioner run, so it holds one token for its whole life.
+ * Exit 0 on success; on failure one readable line on stderr (terraform shows it in the deploy
+ * output) and exit 1, which fails the apply.
+ */
+import { SelfServiceClient } from "../client/self-service-client";
+import { TokenClient } from "../client/token-client";
+import { redactText } from "../client/redact";
+import { DRIVER_COMMANDS, DRIVER_INPUT_ENV, DriverCommand } from "./consts";
+import { DriverError, unknownCommand } from "./errors";
+import { ConnectionInput, parseCertificateInput, parseHostnameInput } from "./input";
+import * as operations from "./operations";
+import { clientSecret } from "./secrets";
+
+const PREFIX = "p1as";
+
+function log(line: string): void {
+  process.stderr.write(`${PREFIX}: ${redactText(line)}\n`);
+}
+
+function connect(input: ConnectionInput): { client: SelfServiceClient; tokens: TokenClient } {
+  const tokens = new TokenClient({ tokenUrl: input.token_url, clientId: input.client_id, clientSecret: clientSecret(input), scope: input.scope || undefined, log });
+  return { client: new SelfServiceClient({ baseUrl: input.api_url, tokens, log }), tokens };
+}
+
+export async function run(command: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const raw = env[DRIVER_INPUT_ENV];
+  const certificateOperations: Partial<Record<DriverCommand, typeof operations.createCertificate>> = {
+    [DRIVER_COMMANDS.certificateCreate]: operations.createCertificate,
+    [DRIVER_COMMANDS.certificateContent]: operations.updateCertificateContent,
+    [DRIVER_COMMANDS.certificateDelete]: operations.deleteCertificate,
+  };
+  const hostnameOperations: Partial<Record<DriverCommand, typeof operations.createHostname>> = {
+    [DRIVER_COMMANDS.hostnameCreate]: operations.createHostname,
+    [DRIVER_COMMANDS.hostnameRouting]: operations.updateHostnameRouting,
+    [DRIVER_COMMANDS.hostnameDelete]: operations.deleteHostname,
+  };
+  const certificateOperation = certificateOperations[command as DriverCommand];
+  const hostnameOperation = hostnameOperations[command as DriverCommand];
+  if (certificateOperation) {
+    const input = parseCertificateInput(raw, DRIVER_INPUT_ENV);
+    await certificateOperation(connect(input).client, input, log);
+  } else if (hostnameOperation) {
+    const input = parseHostnameInput(raw, DRIVER_INPUT_ENV);
+    await hostnameOperation(connect(input).client, input, log);
+  } else {
+    throw unknownCommand(command, Object.values(DRIVER_COMMANDS));
+  }
+}
+
+if (require.main === module) {
+  const command = process.argv[2];
+  run(command).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const known = error instanceof DriverError || (error instanceof Error && error.name !== "Error");
+      // An unexpected error gets its stack too; redactText keeps credentials out either way.
+      log(`${command ?? "(no command)"} failed: ${known ? message : (error as Error)?.stack ?? message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Where the driver finds what must never be in a Terraform attribute: the client secret and the
+ * certificate's private key. Terraform starts provisioners with its own environment, so a value the
+ * user exported as TF_VAR_<name> reaches the driver without passing through the plan or the state.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { checkCertificatePair } from "../p1as/pem";
+import { sameFingerprint } from "../p1as/pem";
+import { CLIENT_SECRET_ENV } from "./consts";
+import {
+  certificateInvalid,
+  clientSecretUnavailable,
+  fileUnreadable,
+  fingerprintChangedSincePlan,
+  privateKeyUnavailable,
+} from "./errors";
+import { CertificateInput, ConnectionInput } from "./input";
+
+/** Create time: the provisioner's own variable. Destroy time: TF_VAR_<name>, else the sensitive stack output. */
+export function clientSecret(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env): string {
+  const fromProvisioner = env[CLIENT_SECRET_ENV];
+  if (fromProvisioner) return fromProvisioner;
+  const fromVariable = input.client_secret_env ? env[input.client_secret_env] : undefined;
+  if (fromVariable) return fromVariable;
+  if (input.client_secret_output) {
+    const fromOutput = terraformOutput(input.stack_dir, input.client_secret_output, env);
+    if (fromOutput) return fromOutput;
+  }
+  throw clientSecretUnavailable(input.client_secret_env, input.client_secret_output);
+}
+
+/** `terraform output -raw` needs no lock, so it works while the apply that runs us holds one. */
+function terraformOutput(stackDir: string, name: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return execFileSync("terraform", ["output", "-raw", name], {
+      cwd: stackDir,
+      env: { ...env, CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pair as it is on disk now, checked, and proven to be the one the plan showed. */
+export function certificatePair(input: CertificateInput, env: NodeJS.ProcessEnv = process.env): { fullchain: string; privkey: string } {
+  const fullchain = readInputFile(input.name, "fullchain_file", input.fullchain_file);
+  let privkey: string;
+  if (input.private_key_file) {
+    privkey = readInputFile(input.name, "private_key_file", input.private_key_file);
+  } else {
+    privkey = env[input.private_key_env] ?? "";
+    if (!privkey) throw privateKeyUnavailable(input.name, input.private_key_env);
+  }
+  const check = checkCertificatePair({ fullchain, privkey });
+  if (!check.ok) throw certificateInvalid(input.name, check.problems.map((problem) => `${problem.field} ${problem.reason}`));
+  if (!sameFingerprint(check.info.sha256Fingerprint, input.sha256_fingerprint)) {
+    throw fingerprintChangedSincePlan(input.name, input.fullchain_file, input.sha256_fingerprint, check.info.sha256Fingerprint);
+  }
+  return { fullchain, privkey };
+}
+
+function readInputFile(name: string, field: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw fileUnreadable(name, field, file, error);
+  }
+}
