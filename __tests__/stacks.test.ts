@@ -1,0 +1,114 @@
+import "cdktf/lib/testing/adapters/jest";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { Application } from "../.gen/providers/pingone/application";
+import { PingoneProvider } from "../.gen/providers/pingone/provider";
+import { ResourceAttribute } from "../.gen/providers/pingone/resource-attribute";
+import { SchemaAttribute } from "../.gen/providers/pingone/schema-attribute";
+import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from "../config/load";
+import { AppStacks, addStacks } from "../stacks/app-stacks";
+
+describe("stacks", () => {
+  test("the example config gives one directory stack and one stack per P1AS environment", () => {
+    const { directory, environments } = exampleStacks();
+    expect(directory?.node.id).toBe("pingone-directory");
+    expect(environments.map((stack) => stack.node.id)).toEqual(["p1as-dev", "p1as-prod"]);
+  });
+
+  test("role attributes exist once, in the directory stack only", () => {
+    const { directory, environments } = exampleStacks();
+    expect(Testing.synth(directory!)).toHaveResource(SchemaAttribute);
+    for (const stack of environments) expect(Testing.synth(stack)).not.toHaveResource(SchemaAttribute);
+  });
+
+  test("each environment stack has its own resource, client and least-privilege groups", () => {
+    const { environments } = exampleStacks();
+    const [dev, prod] = environments.map((stack) => Testing.synth(stack));
+    expect(dev).toHaveResourceWithProperties(ResourceAttribute, { name: "groups", value: "$${{'dev-tls-admin'}}" });
+    expect(prod).toHaveResourceWithProperties(ResourceAttribute, { name: "groups", value: "$${{'prod-tls-admin'}}" });
+    expect(dev).toHaveResourceWithProperties(Application, { name: "p1as-dev-orchestration" });
+    expect(prod).toHaveResourceWithProperties(Application, { name: "p1as-prod-orchestration" });
+  });
+
+  test("the provider block holds only the region, never credentials, even when they are in the environment", () => {
+    // GIVEN provider credentials in this process's environment
+    const secret = "s3cret-provider-value-0f9e8d";
+    const saved = { ...process.env };
+    Object.assign(process.env, { PINGONE_CLIENT_ID: "a1b2c3d4-0000-4000-8000-00000000000a", PINGONE_CLIENT_SECRET: secret });
+    try {
+      // WHEN every stack is synthesized
+      const { directory, environments } = exampleStacks();
+      const synths = [directory!, ...environments].map((stack) => Testing.synth(stack));
+      // THEN the provider block has only region_code and no synthesized text contains the secret
+      for (const synth of synths.slice(0, 3)) {
+        expect(JSON.parse(synth).provider.pingone).toEqual([{ region_code: "NA" }]);
+        expect(synth).not.toContain(secret);
+      }
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("an environment with explicit credentials declares no pingone provider or resource", () => {
+    // GIVEN dev uses an existing client whose secret is a Terraform variable
+    const stacks = stacksFor({
+      environments: [{ name: "dev", credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "p1as_dev_client_secret" } }],
+    });
+    const [dev] = stacks.environments;
+    const synth = Testing.synth(dev);
+
+    // THEN the stack has no pingone_* at all, only the sensitive variable
+    expect(synth).not.toHaveProvider(PingoneProvider);
+    expect(synth).not.toMatch(/pingone_/);
+    expect(JSON.parse(synth).terraform.required_providers).toBeUndefined();
+    expect(JSON.parse(synth).variable.p1as_dev_client_secret.sensitive).toBe(true);
+    expect(dev.adminApiResource).toBeUndefined();
+    expect(dev.credentials.clientId).toBe("b6c1e2d3-0000-4000-8000-000000000001");
+    expect(dev.credentials.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);
+  });
+
+  test("exposes credentials and the self-service API URL for later constructs", () => {
+    const [dev] = exampleStacks().environments;
+    expect(dev.selfServiceApiUrl).toBe("https://self-service-api.dev-acme.us1.ping.cloud/api/v1");
+    expect(dev.credentials).toBe(dev.orchestrationClient);
+    expect(dev.credentials.scope).toBe("p1as-self-service");
+    expect(dev.baseDir).toBe(path.resolve("config"));
+  });
+
+  test("no directory stack when role attributes are not managed here", () => {
+    const stacks = stacksFor({ pingone: { environmentId: ENV_ID, regionCode: "NA", roleAttributes: { manage: false } } });
+    expect(stacks.directory).toBeUndefined();
+  });
+
+  test.each([
+    [{ type: "local", path: "state/dev.tfstate" }, { backend: { local: { path: path.resolve("state/dev.tfstate") } } }],
+    [{ type: "pg" }, { backend: { pg: { schema_name: "p1as_dev" } } }],
+    [{ type: "s3", bucket: "acme-tf", region: "eu-west-1" }, { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true } } }],
+    [{ type: "remote", organization: "acme" }, { backend: { remote: { organization: "acme", workspaces: { name: "acme-p1as-dev" } } } }],
+    [{ type: "cloud", organization: "acme", workspace: "p1as-dev" }, { cloud: { organization: "acme", workspaces: { name: "p1as-dev" } } }],
+  ])("configures the %o backend without secrets", (backend, expected) => {
+    // GIVEN the backend in the config WHEN synthesized THEN the terraform block names it, and nothing else
+    const [dev] = stacksFor({ environments: [{ name: "dev", backend }] }).environments;
+    const { required_providers: _providers, ...terraform } = JSON.parse(Testing.synth(dev)).terraform;
+    expect(terraform).toEqual(expected);
+  });
+});
+
+// --- shared setup ---
+
+const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+
+function exampleStacks(): AppStacks {
+  return addStacks(Testing.app(), loadConfig(DEFAULT_CONFIG_PATH));
+}
+
+function stacksFor(overrides: object): AppStacks {
+  const config = {
+    customer: "acme",
+    p1asRegion: "us1",
+    pingone: { environmentId: ENV_ID, regionCode: "NA" },
+    environments: [{ name: "dev" }],
+    ...overrides,
+  };
+  return addStacks(Testing.app(), parseConfig(config, "test"));
+}
