@@ -1,0 +1,198 @@
+/**
+ * The summary renderer and its masking on their own: size limits, markdown safety and secret patterns,
+ * with plans far larger than a fixture app can produce quickly.
+ */
+import fc from "fast-check";
+import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
+import { REDACTED, redactText } from "../tools/plan-summary/redact";
+import { cleanPlanText, cutText, renderSummary, shareBudget, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+
+describe("renderSummary size limit", () => {
+  it("keeps the whole comment under the limit with a huge plan, and says what it omitted", () => {
+    // GIVEN a 300,000-character plan and 3,000 changing resources
+    const outcome = planned("p1as-dev", manyChanges(3_000), hugePlanText(300_000));
+    // WHEN
+    const markdown = renderSummary([outcome]);
+    // THEN
+    expect(markdown.length).toBeLessThanOrEqual(65_000);
+    expect(markdown.startsWith(SUMMARY_MARKER)).toBe(true);
+    expect(markdown).toContain("> [!CAUTION]");
+    expect(markdown).toMatch(/… \d+ lines \(\d+ characters\) omitted to stay under GitHub's comment size limit/);
+    expect(markdown).toContain("_…and 2801 more; see the full plan._");
+    // the tail of the plan, with terraform's own Plan: line, survives the cut
+    expect(markdown).toContain("Plan: 3000 to add, 0 to change, 0 to destroy.");
+  });
+
+  it("never exceeds the limit, whatever the plans and the limit (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(400), fc.nat(60_000)), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 2_000, max: 65_000 }),
+        (stacks, maxChars) => {
+          const outcomes = stacks.map(([changes, textLength], index) => planned(`p1as-${index}`, manyChanges(changes), hugePlanText(textLength)));
+          const markdown = renderSummary(outcomes, { maxChars });
+          return markdown.length <= maxChars && markdown.startsWith(SUMMARY_MARKER);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("shares the room fairly: a small plan stays whole next to a huge one", () => {
+    // GIVEN
+    const small = planned("p1as-dev", manyChanges(1), "small plan\nPlan: 1 to add, 0 to change, 0 to destroy.");
+    const huge = planned("p1as-prod", manyChanges(1), hugePlanText(200_000));
+    // WHEN
+    const markdown = renderSummary([small, huge], { maxChars: 20_000 });
+    // THEN
+    expect(markdown).toContain("small plan\nPlan: 1 to add, 0 to change, 0 to destroy.");
+    expect(markdown.length).toBeLessThanOrEqual(20_000);
+  });
+
+  it("keeps plan text that contains backticks inside its code fence", () => {
+    // GIVEN a plan that quotes a markdown fence and a closing details tag
+    const text = 'resource "x" {\n  description = "```\\n</details>"\n}\nPlan: 1 to add, 0 to change, 0 to destroy.';
+    // WHEN
+    const markdown = renderSummary([planned("p1as-dev", manyChanges(1), text)]);
+    // THEN the fence is longer than any backtick run inside it
+    expect(markdown).toContain("````text\nresource \"x\"");
+    expect(markdown).toContain("Plan: 1 to add, 0 to change, 0 to destroy.\n````");
+  });
+
+  it("escapes pipes and backticks in table cells", () => {
+    const summary: StackPlanSummary = {
+      counts: counts(1),
+      changes: [{ address: 'terraform_data.x["a|b`c"]', action: "create", kind: "other", fields: [], changes: [], destructive: false }],
+      driftCount: 0,
+    };
+    const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
+    expect(markdown).toContain("| `+` create | `terraform_data.x[\"a\\|b'c\"]` |  |");
+  });
+});
+
+describe("cutText and shareBudget", () => {
+  it("returns short text unchanged and cuts long text on line boundaries, head and tail", () => {
+    const lines = Array.from({ length: 1000 }, (_, index) => `line ${index}`);
+    const text = lines.join("\n");
+    expect(cutText(text, text.length)).toBe(text);
+    const cut = cutText(text, 1_000);
+    expect(cut.length).toBeLessThanOrEqual(1_000);
+    expect(cut.startsWith("line 0\nline 1\n")).toBe(true);
+    expect(cut.endsWith("line 998\nline 999")).toBe(true);
+    expect(cut.split("\n").every((line) => /^line \d+$|^… \d+ lines|^$/.test(line))).toBe(true);
+  });
+
+  it("gives short texts what they need and splits the rest evenly", () => {
+    expect(shareBudget([100, 10_000, 10_000], 5_100)).toEqual([100, 2_500, 2_500]);
+    expect(shareBudget([0, 50], 10)).toEqual([0, 10]);
+    expect(shareBudget([10], -5)).toEqual([0]);
+  });
+});
+
+describe("plan JSON", () => {
+  it("rejects a document that is not a terraform plan, naming the missing field", () => {
+    expect(() => parsePlanJson('{"resource_changes": []}')).toThrow(/format_version/);
+  });
+
+  it("masks a field terraform marked sensitive even when it is a displayed field", () => {
+    // GIVEN a hostname whose certname comes from a sensitive value
+    const plan = parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        resource_changes: [
+          {
+            address: 'terraform_data.p1as_hostname["a.example"]',
+            type: "terraform_data",
+            name: "p1as_hostname",
+            change: {
+              actions: ["create"],
+              after: { input: { hostname: "a.example", product: "pingdelegator", certname: "hidden" } },
+              after_sensitive: { input: { certname: true } },
+              after_unknown: { input: { product: false } },
+            },
+          },
+        ],
+      }),
+    );
+    // WHEN
+    const [change] = summarizePlan(plan).changes;
+    // THEN
+    expect(change.fields).toEqual([
+      { field: "hostname", value: "a.example" },
+      { field: "product", value: "pingdelegator" },
+      { field: "certname", value: "(sensitive value)" },
+    ]);
+  });
+
+  it("drops refresh lines and the saved-plan hint from the text plan", () => {
+    const text = 'x: Refreshing state... [id=1]\n\nTerraform will perform...\nPlan: 0 to add\n\nSaved the plan to: tfplan\n\nTo perform exactly these actions, run:\n  terraform apply "tfplan"\n';
+    expect(cleanPlanText(text)).toBe("Terraform will perform...\nPlan: 0 to add");
+  });
+});
+
+describe("redactText", () => {
+  it.each([
+    ["a PEM private key", `before\n${pem("PRIVATE KEY")}\nafter`, `before\n${REDACTED} private key\nafter`],
+    ["an RSA PEM key escaped in JSON", `"key": "${pem("RSA PRIVATE KEY").replace(/\n/g, "\\n")}"`, `"key": "${REDACTED} private key"`],
+    ["an HCL secret attribute", '  - client_secret = "s3cr3t-value"', `  - client_secret = "${REDACTED}"`],
+    ["a JSON secret key", '{"clientSecret":"abc\\"def"}', `{"clientSecret":"${REDACTED}"}`],
+    ["an access token key", "access_token: \"xyz123\"", `access_token: "${REDACTED}"`],
+    ["a bearer header", "Authorization: Bearer abcdefgh.ijklmnop", `Authorization: Bearer ${REDACTED}`],
+    ["a bare JWT", "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln end", `token ${REDACTED} token end`],
+  ])("masks %s", (_name, input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it.each([
+    ["a variable name that holds no secret", 'client_secret_variable = "p1as_dev_client_secret"'],
+    ["a token URL", 'token_url = "https://auth.pingone.com/x/as/token"'],
+    ["terraform's own mask", "client_secret = (sensitive value)"],
+    ["a certificate (public)", pem("CERTIFICATE")],
+  ])("leaves %s alone", (_name, input) => {
+    expect(redactText(input)).toBe(input);
+  });
+
+  it("is idempotent, so masking twice changes nothing", () => {
+    const once = redactText(`client_secret = "x"\n${pem("EC PRIVATE KEY")}\nBearer abcdefghijk`);
+    expect(redactText(once)).toBe(once);
+  });
+});
+
+// ---- shared setup ----
+
+function planned(stack: string, summary: StackPlanSummary, planText: string): StackOutcome {
+  return { stack, status: "planned", summary, planText };
+}
+
+function counts(add: number) {
+  return { add, change: 0, replace: 0, destroy: 0, import: 0, forget: 0 };
+}
+
+/** `n` hostname creates and one hostname destroy, so the banner always has something to say. */
+function manyChanges(n: number): StackPlanSummary {
+  const hostname = (name: string, action: "create" | "delete") => ({
+    address: `terraform_data.p1as_hostname["${name}"]`,
+    action,
+    kind: "hostname" as const,
+    fields: [
+      { field: "hostname", value: name },
+      { field: "product", value: "pingfederate-engines" },
+      { field: "certname", value: "wildcard-dev" },
+    ],
+    changes: [],
+    destructive: action === "delete",
+  });
+  const creates = Array.from({ length: n }, (_, index) => hostname(`h${index}.dev.acme.example`, "create"));
+  const destroy = hostname("old.dev.acme.example", "delete");
+  return { counts: { ...counts(n), destroy: 1 }, changes: [destroy, ...creates], driftCount: 0 };
+}
+
+function hugePlanText(length: number): string {
+  const line = '  + resource "terraform_data" "p1as_hostname" { input = { hostname = "h.dev.acme.example" } }';
+  const lines = Array.from({ length: Math.ceil(length / (line.length + 1)) }, () => line);
+  return `${lines.join("\n")}\n\nPlan: 3000 to add, 0 to change, 0 to destroy.`;
+}
+
+function pem(label: string): string {
+  return `-----BEGIN ${label}-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7\nabcdefghijklmnopqrstuvwxyz0123456789==\n-----END ${label}-----`;
+}

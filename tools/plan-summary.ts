@@ -1,0 +1,94 @@
+/**
+ * `npm run plan:summary [-- --stacks a,b --out plan-summary.md]`: plans every synthesized stack and writes the
+ * pull-request comment. Exit codes: 0 every stack planned; 1 a plan failed, a stack could not be planned
+ * (unless --allow-unplannable), or the tool could not run. The summary is written in every case but the last.
+ */
+import { appendFileSync, writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { CliError, EXIT_ERROR } from "./errors";
+import { planStacks } from "./plan-summary/plan-stacks";
+import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
+import { synthesizedStacks } from "./synth-output";
+
+export interface PlanSummaryOptions {
+  readonly outdir: string;
+  readonly stacks?: readonly string[];
+  readonly out: string;
+  readonly maxChars: number;
+  readonly allowUnplannable: boolean;
+  readonly subtitle?: string;
+}
+
+export interface PlanSummaryResult {
+  readonly markdown: string;
+  readonly outcomes: readonly StackOutcome[];
+  readonly exitCode: number;
+}
+
+/**
+ * A stack that could not be planned fails the run by default: in CI the provider is downloadable, so a
+ * stack that silently drops out of the review is worse than a red check. Offline, pass --allow-unplannable.
+ */
+export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable: boolean): number {
+  if (outcomes.some((outcome) => outcome.status === "failed")) return EXIT_ERROR;
+  if (!allowUnplannable && outcomes.some((outcome) => outcome.status === "unplannable")) return EXIT_ERROR;
+  return 0;
+}
+
+export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
+  const stacks = synthesizedStacks(options.outdir, options.stacks);
+  const outcomes = await planStacks(stacks, { onProgress: log });
+  const markdown = renderSummary(outcomes, { maxChars: options.maxChars, subtitle: options.subtitle });
+  writeFileSync(options.out, markdown);
+  for (const outcome of outcomes) {
+    if (outcome.status === "failed") log(`${outcome.stack}: plan failed:\n${outcome.error}`);
+    if (outcome.status === "unplannable") log(`${outcome.stack}: could not plan: ${outcome.reason}`);
+  }
+  return { markdown, outcomes, exitCode: exitCodeFor(outcomes, options.allowUnplannable) };
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1000) throw new InvalidArgumentError("must be an integer of at least 1000.");
+  return parsed;
+}
+
+function stackList(value: string): string[] {
+  const names = value.split(",").map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError("must name at least one stack, e.g. p1as-dev,p1as-prod.");
+  return names;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("plan-summary")
+    .description("Plan every synthesized stack and write a pull-request summary (markdown).")
+    .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
+    .option("--stacks <names>", "comma-separated stacks to plan (default: all)", stackList)
+    .option("--out <file>", "markdown file to write", "plan-summary.md")
+    .option("--max-chars <n>", "upper bound for the summary's length", positiveInteger, DEFAULT_MAX_CHARS)
+    .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)
+    .option("--subtitle <text>", "a line under the title, e.g. the commit planned")
+    .exitOverride();
+  program.parse([...argv], { from: "user" });
+  const options = program.opts<PlanSummaryOptions>();
+  try {
+    const result = await runPlanSummary(options, (message) => process.stderr.write(`${message}\n`));
+    process.stdout.write(result.markdown);
+    // GitHub shows this file on the run's page; it has no comment size problem and needs no token.
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, result.markdown);
+    return result.exitCode;
+  } catch (error) {
+    process.stderr.write(`plan-summary: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof CliError ? error.exitCode : EXIT_ERROR;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      // commander has already printed usage errors; exitOverride turns them into exceptions carrying the code.
+      process.exitCode = typeof error?.exitCode === "number" ? error.exitCode : EXIT_ERROR;
+    },
+  );
+}
