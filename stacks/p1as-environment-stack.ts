@@ -6,6 +6,8 @@ import { AdminApiResource } from "../constructs/pingone/admin-api-resource";
 import { OrchestrationClient } from "../constructs/pingone/orchestration-client";
 import { addBackend } from "./backend";
 import { addPingOneProvider } from "./pingone-provider";
+import { VirtualHosts } from "../constructs/virtual-hosts";
+import { addVirtualHosts } from "./virtual-hosts";
 
 export interface P1asEnvironmentStackProps {
   /** The checked config (customer, region, PingOne environment). */
@@ -33,6 +35,8 @@ export class P1asEnvironmentStack extends TerraformStack {
   public readonly adminApiResource?: AdminApiResource;
   /** Absent when the config gives explicit credentials. */
   public readonly orchestrationClient?: OrchestrationClient;
+  /** The environment's certificates and hostnames, driven through the self-service API. */
+  public readonly virtualHosts: VirtualHosts;
 
   constructor(scope: Construct, props: P1asEnvironmentStackProps) {
     const { config, environment } = props;
@@ -48,29 +52,34 @@ export class P1asEnvironmentStack extends TerraformStack {
         clientSecretVariable: environment.credentials.clientSecretVariable,
         tokenUrl: environment.selfService.tokenUrl,
       });
-      return;
+    } else {
+      const { environmentId, regionCode } = config.pingone;
+      addPingOneProvider(this, regionCode);
+      this.adminApiResource = new AdminApiResource(this, "admin-api-resource", {
+        environmentId,
+        environment: environment.name,
+        name: environment.resource.name,
+        audience: environment.resource.audience,
+        accessTokenValiditySeconds: environment.resource.accessTokenValiditySeconds,
+        scope: environment.resource.scope,
+        orchestrationName: environment.resource.orchestrationName,
+        groups: environment.groups,
+      });
+      this.orchestrationClient = new OrchestrationClient(this, "orchestration-client", {
+        environmentId,
+        regionCode,
+        environment: environment.name,
+        resource: this.adminApiResource,
+        name: environment.application.name,
+        tokenUrl: environment.selfService.tokenUrl,
+      });
+      this.credentials = this.orchestrationClient;
     }
-
-    const { environmentId, regionCode } = config.pingone;
-    addPingOneProvider(this, regionCode);
-    this.adminApiResource = new AdminApiResource(this, "admin-api-resource", {
-      environmentId,
-      environment: environment.name,
-      name: environment.resource.name,
-      audience: environment.resource.audience,
-      accessTokenValiditySeconds: environment.resource.accessTokenValiditySeconds,
-      scope: environment.resource.scope,
-      orchestrationName: environment.resource.orchestrationName,
-      groups: environment.groups,
+    this.virtualHosts = addVirtualHosts(this, {
+      environment,
+      credentials: this.credentials,
+      apiUrl: this.selfServiceApiUrl,
+      baseDir: config.baseDir,
     });
-    this.orchestrationClient = new OrchestrationClient(this, "orchestration-client", {
-      environmentId,
-      regionCode,
-      environment: environment.name,
-      resource: this.adminApiResource,
-      name: environment.application.name,
-      tokenUrl: environment.selfService.tokenUrl,
-    });
-    this.credentials = this.orchestrationClient;
   }
 }

@@ -1,0 +1,63 @@
+import * as path from "node:path";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import type { ResolvedEnvironment } from "../config/schema";
+import type { ISelfServiceCredentials } from "../constructs/credentials";
+import { Certificate, ICertificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
+
+export interface VirtualHostsFromConfigProps {
+  readonly environment: ResolvedEnvironment;
+  readonly credentials: ISelfServiceCredentials;
+  readonly apiUrl: string;
+  /** Directory the config's relative certificate paths are resolved from. */
+  readonly baseDir: string;
+}
+
+/**
+ * Declares an environment's `virtualHosts` config as constructs. Construct ids are the API's keys,
+ * so a construct's path names the object it manages.
+ */
+export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
+  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, apiUrl: props.apiUrl });
+  const certificates = new Map<string, ICertificate>();
+  for (const certificate of props.environment.virtualHosts.certificates) {
+    const file = (name: string | undefined) => (name === undefined ? undefined : path.resolve(props.baseDir, name));
+    const privateKeyVariable =
+      certificate.privateKeyVariable === undefined ? undefined : keyVariable(stack, certificate.privateKeyVariable, certificate.name);
+    certificates.set(
+      certificate.name,
+      new Certificate(virtualHosts, certificate.name, {
+        name: certificate.name,
+        fullchainFile: file(certificate.fullchainFile)!,
+        privateKeyFile: file(certificate.privateKeyFile),
+        privateKeyVariable,
+        adopt: certificate.adopt,
+      }),
+    );
+  }
+  for (const hostname of props.environment.virtualHosts.hostnames) {
+    new Hostname(virtualHosts, hostname.hostname, {
+      hostname: hostname.hostname,
+      product: hostname.product,
+      // The config schema has already checked that every certname is declared.
+      certificate: certificates.get(hostname.certname)!,
+      adopt: hostname.adopt,
+    });
+  }
+  return virtualHosts;
+}
+
+/**
+ * Ephemeral (Terraform >= 1.10): the driver reads TF_VAR_<name> itself, so Terraform never needs the
+ * value and keeps it out of the plan file and the state.
+ */
+function keyVariable(stack: TerraformStack, name: string, certificate: string): TerraformVariable {
+  const variable = new TerraformVariable(stack, name, {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description: `Private key PEM of certificate ${certificate} (set TF_VAR_${name})`,
+  });
+  variable.overrideLogicalId(name);
+  variable.addOverride("ephemeral", true);
+  return variable;
+}
