@@ -118,7 +118,9 @@ function ecCertificate(options: MakeCertificateOptions): { fullchain: string; pr
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer("1.2.840.10045.4.3.2").getBytes()),
     ]);
-  const tbs = forge.pki.getTBSCertificate(cert);
+  // getTBSCertificate exists in node-forge but is missing from its type definitions.
+  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
+  const tbs = pki.getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   // TBSCertificate: [0]version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, extensions
   fields[2] = ecdsaWithSha256();

@@ -1,0 +1,301 @@
+/**
+ * The emulator's HTTP layer (express 5). `createApp` builds the app and does not listen; bin.ts and
+ * startEmulator() do. One app serves the PingOne token endpoint for every seeded PingOne environment
+ * and the self-service API of all four P1AS environments:
+ *   POST /<pingoneEnvId>/as/token, GET /<pingoneEnvId>/as/jwks
+ *   /<p1asEnv>/api/v1/{certificates,hostnames}[/<key>], /<p1asEnv>/docs, /<p1asEnv>/api/v1/openapi.json
+ *   /_emulator/{requests,faults,state,status,settings}  (unauthenticated test controls: loopback only)
+ */
+import { timingSafeEqual } from "node:crypto";
+import express, { NextFunction, Request, Response } from "express";
+import { ERROR_STATUS, EXPIRED_TOKEN_DETAIL, INVALID_TOKEN_DETAIL, MISSING_ROLE_DETAIL, NOT_AUTHENTICATED_DETAIL, OBJECT_STATUSES } from "../p1as/assumptions";
+import { P1AS_ENVIRONMENTS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "../p1as/facts";
+import { ActiveFault, FaultInjector, RequestLog } from "./faults";
+import { API_ROUTES, RouteSpec, docsPage, expressPath, openApiDocument, routeKey } from "./routes";
+import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
+import { EmulatorClient, TokenIssuer } from "./tokens";
+
+export interface EmulatorState {
+  readonly service: SelfServiceEmulator;
+  readonly issuer: TokenIssuer;
+  /** Seeded client-credentials applications, by client id. */
+  readonly clients: Map<string, EmulatorClient>;
+  readonly faults: FaultInjector;
+  readonly requestLog: RequestLog;
+}
+
+export interface AppOptions {
+  /** Serve the /_emulator/ control endpoints. @default true */
+  readonly adminEndpoints?: boolean;
+}
+
+const STATUS_TEXT: Record<number, string> = { 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isEnvironment(value: string): value is P1asEnvironment {
+  return (P1AS_ENVIRONMENTS as readonly string[]).includes(value);
+}
+
+const environmentOf = (req: Request) => String((req.params as Record<string, string>).p1asEnv);
+
+/** Destroys the connection without a response: the client sees ECONNRESET / socket hang up. */
+function drop(req: Request, res: Response): void {
+  res.locals.dropped = true;
+  req.socket.destroy();
+}
+
+/** Answers with the fault's status, if it has one. Returns true when the request is finished. */
+async function applyPreFault(fault: ActiveFault | undefined, req: Request, res: Response, body: (detail: string) => object): Promise<boolean> {
+  if (!fault) return false;
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.drop === "before-commit") {
+    drop(req, res);
+    return true;
+  }
+  if (fault.status) {
+    if (fault.retryAfter !== undefined) res.set("Retry-After", String(fault.retryAfter));
+    res.status(fault.status).json(body(fault.detail ?? STATUS_TEXT[fault.status] ?? "Injected fault"));
+    return true;
+  }
+  return false;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? "");
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenRoutes(app: express.Express, state: EmulatorState): void {
+  const oauthError = (res: Response, status: number, error: string, description: string) => {
+    if (status === 401) res.set("WWW-Authenticate", 'Basic realm="PingOne"');
+    res.status(status).json({ error, error_description: description });
+  };
+
+  app.post("/:envId/as/token", express.urlencoded({ extended: false }), async (req, res) => {
+    const envId = String(req.params.envId);
+    if (await applyPreFault(state.faults.take("POST /as/token"), req, res, (detail) => ({ error: "server_error", error_description: detail }))) return;
+    const form = (req.body ?? {}) as Record<string, string | undefined>;
+    const basic = basicCredentials(req.headers.authorization);
+    if (basic && (form.client_id || form.client_secret)) {
+      return oauthError(res, 400, "invalid_request", "Use one client authentication method: Basic or client_secret_post, not both.");
+    }
+    const credentials = basic ?? { id: form.client_id ?? "", secret: form.client_secret ?? "" };
+    const client = state.clients.get(credentials.id);
+    if (!client || !safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
+      return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
+    }
+    res.locals.clientId = client.clientId;
+    if (form.grant_type !== "client_credentials") {
+      return oauthError(res, 400, "unsupported_grant_type", "The grant type must be client_credentials.");
+    }
+    const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
+    const unknown = requested.filter((scope) => !client.scopes.includes(scope));
+    if (unknown.length > 0) return oauthError(res, 400, "invalid_scope", `The client was not granted scope(s): ${unknown.join(" ")}.`);
+    const scope = requested.length > 0 ? requested : [...client.scopes];
+    const { token, expiresIn } = await state.issuer.issue(client, { issuer: `${req.protocol}://${req.get("host")}/${envId}/as`, scope });
+    res.set("Cache-Control", "no-store").json({ access_token: token, token_type: "Bearer", expires_in: expiresIn, scope: scope.join(" ") });
+  });
+
+  app.get("/:envId/as/jwks", async (req, res) => {
+    if (await applyPreFault(state.faults.take("GET /as/jwks"), req, res, (detail) => ({ error: "server_error", error_description: detail }))) return;
+    res.json(state.issuer.jwks());
+  });
+}
+
+/** Roles that satisfy `access` in `environment`: its own and the all-tls ones. */
+function acceptedRoles(environment: P1asEnvironment, access: "read" | "write"): string[] {
+  const levels = access === "write" ? ["admin" as const] : [...SELF_SERVICE_LEVELS];
+  return levels.flatMap((level) => [selfServiceRole(environment, level), selfServiceRole("all", level)]);
+}
+
+/** Bearer check: signature, expiry, role. Answers 401/403 itself and returns false on failure. */
+async function authorize(state: EmulatorState, req: Request, res: Response, environment: P1asEnvironment, access: "read" | "write"): Promise<boolean> {
+  const deny = (status: number, detail: string) => {
+    if (status === 401) res.set("WWW-Authenticate", "Bearer");
+    res.status(status).json({ detail });
+    return false;
+  };
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!match) return deny(ERROR_STATUS.unauthenticated, NOT_AUTHENTICATED_DETAIL);
+  const check = await state.issuer.verify(match[1]);
+  if (!check.ok) return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
+  res.locals.clientId = check.claims.client_id ?? null;
+  const groups = Array.isArray(check.claims.groups) ? check.claims.groups : String(check.claims.groups ?? "").split(/[\s,]+/);
+  if (!acceptedRoles(environment, access).some((role) => groups.includes(role))) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
+  return true;
+}
+
+function validationDetail(issues: readonly { path: PropertyKey[]; message: string; code: string }[]): DetailItem[] {
+  return issues.map((issue) => ({ loc: ["body", ...issue.path.map((part) => (typeof part === "number" ? part : String(part)))], msg: issue.message, type: issue.code }));
+}
+
+function apiRoute(state: EmulatorState, route: RouteSpec) {
+  return async (req: Request, res: Response) => {
+    const environment = environmentOf(req);
+    if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
+    const fault = state.faults.take(routeKey(route), environment);
+    if (await applyPreFault(fault, req, res, (detail) => ({ detail }))) return;
+    if (!(await authorize(state, req, res, environment, route.access))) return;
+    if (fault?.tokenExpired) return void res.status(ERROR_STATUS.unauthenticated).set("WWW-Authenticate", "Bearer").json({ detail: EXPIRED_TOKEN_DETAIL });
+    let body: unknown;
+    if (route.body) {
+      const parsed = route.body.safeParse(req.body);
+      if (!parsed.success) return void res.status(ERROR_STATUS.invalid).json({ detail: validationDetail(parsed.error.issues) });
+      body = parsed.data;
+    }
+    let result: unknown;
+    try {
+      result = route.handle({
+        service: state.service,
+        environment,
+        params: req.params as Record<string, string>,
+        query: req.query as Record<string, unknown>,
+        body,
+        outcome: fault?.objectStatus === "stuck" ? "stuck" : fault?.objectStatus === "error" ? "error" : "complete",
+      });
+    } catch (error) {
+      if (error instanceof ServiceError) return void res.status(error.status).json({ detail: error.detail });
+      throw error;
+    }
+    // The change is committed; a lost response means the client cannot know that.
+    if (fault?.drop === "after-commit") return drop(req, res);
+    if (route.successStatus === 204) return void res.status(204).end();
+    res.status(route.successStatus).json(result);
+  };
+}
+
+function selfServiceRoutes(app: express.Express, state: EmulatorState): void {
+  const router = express.Router({ mergeParams: true });
+  router.use(express.json({ limit: "1mb" }));
+  for (const route of API_ROUTES) {
+    const handler = apiRoute(state, route);
+    const path = `/api/v1${expressPath(route.path)}`;
+    if (route.method === "GET") router.get(path, handler);
+    else if (route.method === "POST") router.post(path, handler);
+    else if (route.method === "PUT") router.put(path, handler);
+    else router.delete(path, handler);
+  }
+  // FastAPI answers 405 for a served path with another method.
+  const servedPaths = [...new Set(API_ROUTES.map((route) => `/api/v1${expressPath(route.path)}`))];
+  router.all(servedPaths, (_req, res) => void res.status(405).json({ detail: "Method Not Allowed" }));
+  router.get("/api/v1/openapi.json", (req, res) => {
+    const environment = environmentOf(req);
+    if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
+    res.json(openApiDocument(environment));
+  });
+  router.get("/docs", (req, res) => {
+    const environment = environmentOf(req);
+    if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
+    res.type("html").send(docsPage(environment));
+  });
+  app.use("/:p1asEnv", router);
+}
+
+function adminRoutes(app: express.Express, state: EmulatorState): void {
+  const admin = express.Router();
+  admin.use(express.json());
+  const badRequest = (res: Response, error: unknown) => res.status(400).json({ detail: error instanceof Error ? error.message : String(error) });
+  admin.get("/requests", (_req, res) => void res.json(state.requestLog.list()));
+  admin.delete("/requests", (_req, res) => {
+    state.requestLog.clear();
+    res.status(204).end();
+  });
+  admin.get("/faults", (_req, res) => void res.json(state.faults.list()));
+  admin.post("/faults", (req, res) => {
+    const faults = Array.isArray(req.body) ? req.body : [req.body];
+    try {
+      state.faults.add(...faults);
+      res.status(201).json({ queued: faults.length });
+    } catch (error) {
+      badRequest(res, error);
+    }
+  });
+  admin.delete("/faults", (_req, res) => {
+    state.faults.clear();
+    res.status(204).end();
+  });
+  admin.get("/state", (_req, res) =>
+    void res.json({
+      completionDelayMs: state.service.completionDelayMs,
+      exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
+      environments: state.service.publicSnapshot(),
+    }),
+  );
+  admin.delete("/state", (_req, res) => {
+    state.service.reset();
+    res.status(204).end();
+  });
+  admin.post("/status", (req, res) => {
+    const { environment, kind, key, status } = (req.body ?? {}) as Record<string, string>;
+    if (!isEnvironment(environment) || !["certificate", "hostname"].includes(kind) || !(OBJECT_STATUSES as readonly string[]).includes(status)) {
+      return void badRequest(res, `body must be {environment: ${P1AS_ENVIRONMENTS.join("|")}, kind: certificate|hostname, key, status: ${OBJECT_STATUSES.join("|")}}`);
+    }
+    try {
+      state.service.setStatus(environment, kind as "certificate" | "hostname", key, status as (typeof OBJECT_STATUSES)[number]);
+      res.status(204).end();
+    } catch (error) {
+      if (error instanceof ServiceError) return void res.status(error.status).json({ detail: error.detail });
+      throw error;
+    }
+  });
+  admin.patch("/settings", (req, res) => {
+    const { completionDelayMs, exposeCertificateFingerprint } = (req.body ?? {}) as Record<string, unknown>;
+    if (completionDelayMs !== undefined && !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)) {
+      return void badRequest(res, "completionDelayMs must be a whole number >= 0");
+    }
+    if (exposeCertificateFingerprint !== undefined && typeof exposeCertificateFingerprint !== "boolean") {
+      return void badRequest(res, "exposeCertificateFingerprint must be true or false");
+    }
+    if (completionDelayMs !== undefined) state.service.completionDelayMs = completionDelayMs as number;
+    if (exposeCertificateFingerprint !== undefined) state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
+    res.status(204).end();
+  });
+  app.use("/_emulator", admin);
+}
+
+export function createApp(state: EmulatorState, options: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  // Request log: method, path, status, client. Never headers, bodies or query strings.
+  app.use((req, res, next) => {
+    if (req.path.startsWith("/_emulator")) return next();
+    // Captured now: mounted routers rewrite req.url while they run.
+    const path = req.path;
+    res.on("close", () =>
+      state.requestLog.record({
+        method: req.method,
+        path,
+        status: res.locals.dropped || !res.headersSent ? 0 : res.statusCode,
+        clientId: (res.locals.clientId as string | undefined) ?? null,
+        timestamp: new Date().toISOString(),
+      }),
+    );
+    next();
+  });
+  if (options.adminEndpoints ?? true) adminRoutes(app, state);
+  tokenRoutes(app, state);
+  selfServiceRoutes(app, state);
+  app.use((_req, res) => void res.status(404).json({ detail: "Not Found" }));
+  // Malformed JSON gets FastAPI's 422; anything else is a 500 that never echoes the request.
+  app.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error?.type === "entity.parse.failed") return void res.status(422).json({ detail: [{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }] });
+    if (error?.status && error.status < 500) return void res.status(error.status).json({ detail: "Bad Request" });
+    res.status(500).json({ detail: "Internal Server Error" });
+  });
+  return app;
+}

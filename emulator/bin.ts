@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * `npm run emulator -- --port 4010`: the local PingOne token endpoint + P1AS self-service API.
+ */
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { P1AS_ENVIRONMENTS } from "../p1as/facts";
+import { ClientSeed, DEMO_CLIENTS, EmulatorConfigSchema, parseClientFlag } from "./clients";
+import { startEmulator } from "./start";
+
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_HOST = "127.0.0.1";
+/** Long enough that the demo shows objects "creating", short enough not to bore. */
+export const DEFAULT_COMPLETION_DELAY_MS = 1000;
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    return Number(value);
+  };
+}
+
+function clientFlag(value: string, previous: ClientSeed[] = []): ClientSeed[] {
+  try {
+    return [...previous, parseClientFlag(value)];
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function configFile(path: string): ClientSeed[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new InvalidArgumentError(`cannot read ${path}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError(`${path} is not JSON.`);
+  }
+  const parsed = EmulatorConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidArgumentError(`${path}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}.`);
+  }
+  return parsed.data.clients;
+}
+
+export function program(): Command {
+  return new Command("p1as-emulator")
+    .description("Local PingOne token endpoint and P1AS self-service API (all four environments). Not for production.")
+    .addOption(new Option("--port <port>", "TCP port (0 = any free port)").default(DEFAULT_PORT).argParser(wholeNumber(0, 65535)))
+    .addOption(new Option("--host <address>", "address to listen on; keep it loopback, the /_emulator endpoints are unauthenticated").default(DEFAULT_HOST))
+    .addOption(
+      new Option("--completion-delay-ms <ms>", "how long objects stay creating/updating before complete").default(DEFAULT_COMPLETION_DELAY_MS).argParser(wholeNumber(0, 3_600_000)),
+    )
+    .addOption(new Option("--config <file>", 'JSON seed: {"clients": [{clientId, clientSecret, groups, pingOneEnvironmentId?, audience?, scopes?}]}').argParser(configFile))
+    .addOption(new Option("--client <id:secret:groups[:pingoneEnvId]>", "seed a client (repeatable); groups comma separated").argParser(clientFlag))
+    .addOption(new Option("--state-file <file>", "keep API state in this JSON file across restarts (holds private keys: secret, mode 0600)"))
+    .addOption(new Option("--no-demo-clients", `do not seed the demo clients (${DEMO_CLIENTS.map((client) => client.clientId).join(", ")})`));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = program().parse(argv).opts<{
+    port: number;
+    host: string;
+    completionDelayMs: number;
+    config?: ClientSeed[];
+    client?: ClientSeed[];
+    stateFile?: string;
+    demoClients: boolean;
+  }>();
+  const emulator = await startEmulator({
+    port: options.port,
+    host: options.host,
+    completionDelayMs: options.completionDelayMs,
+    clients: [...(options.config ?? []), ...(options.client ?? [])],
+    seedDemoClients: options.demoClients,
+    stateFile: options.stateFile,
+  });
+  const clients = [...emulator.state.clients.values()];
+  // Client ids and roles only: secrets are never printed (the demo ones are in the README).
+  const lines = [
+    `P1AS emulator listening on ${emulator.url}`,
+    ...[...new Set(clients.map((client) => client.pingOneEnvironmentId))].map((envId) => `  token endpoint: ${emulator.tokenUrl(envId)}`),
+    ...P1AS_ENVIRONMENTS.map((env) => `  ${env.padEnd(5)} API: ${emulator.apiUrl(env)}   docs: ${emulator.url}/${env}/docs`),
+    `  clients: ${clients.map((client) => `${client.clientId} (${client.groups.join(",")})`).join("; ") || "none"}`,
+    `  controls: ${emulator.url}/_emulator/{requests,faults,state,status,settings}`,
+    options.stateFile ? `  state file: ${options.stateFile} (contains private keys)` : "  state: in memory",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main(process.argv).catch((error: Error) => {
+    process.stderr.write(`p1as-emulator: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Fault injection as data. Tests (in-process) and terraform end-to-end runs (via POST /_emulator/faults)
+ * describe what should go wrong, on which route, how many times. Faults for the same route are used
+ * in the order they were added.
+ */
+import { z } from "zod";
+import { P1AS_ENVIRONMENTS } from "../p1as/facts";
+
+export const FaultSchema = z
+  .object({
+    /** Route key: "POST /hostnames", "PUT /certificates/{name}", "POST /as/token", ... or "*" for any. */
+    route: z.string().min(1),
+    /** Only requests to this P1AS environment. @default - any */
+    environment: z.enum(P1AS_ENVIRONMENTS).optional(),
+    /** How many matching requests it affects. @default 1 */
+    times: z.number().int().positive().default(1),
+    /** Answer with this status (and `{detail}`) instead of handling the request. */
+    status: z.number().int().min(400).max(599).optional(),
+    /** Retry-After header sent with `status`: seconds, or an HTTP date string. */
+    retryAfter: z.union([z.number().int().nonnegative(), z.string().min(1)]).optional(),
+    /** `detail` sent with `status`. @default - the HTTP reason phrase */
+    detail: z.string().optional(),
+    /** Wait this long before handling (slow response). */
+    delayMs: z.number().int().nonnegative().optional(),
+    /** Destroy the connection before handling, or after the change was committed (a lost response). */
+    drop: z.enum(["before-commit", "after-commit"]).optional(),
+    /** Answer 401 as if the (otherwise valid) access token had expired early. */
+    tokenExpired: z.boolean().optional(),
+    /** The object this create/update touches stays creating/updating forever, or ends in status error. */
+    objectStatus: z.enum(["stuck", "error"]).optional(),
+  })
+  .strict();
+
+export type Fault = z.input<typeof FaultSchema>;
+export type ActiveFault = z.output<typeof FaultSchema>;
+
+export class FaultInjector {
+  private faults: { fault: ActiveFault; remaining: number }[] = [];
+
+  constructor(private readonly knownRoutes: readonly string[]) {}
+
+  /** Validates and queues faults; unknown routes are refused with the list of known ones. */
+  add(...faults: Fault[]): void {
+    const parsed = faults.map((fault) => {
+      const result = FaultSchema.safeParse(fault);
+      if (!result.success) throw new RangeError(`invalid fault: ${result.error.issues.map((i) => `${i.path.join(".") || "fault"}: ${i.message}`).join("; ")}`);
+      if (result.data.route !== "*" && !this.knownRoutes.includes(result.data.route)) {
+        throw new RangeError(`invalid fault: route ${JSON.stringify(result.data.route)} is not served; known routes: ${this.knownRoutes.join(", ")}, *`);
+      }
+      return result.data;
+    });
+    this.faults.push(...parsed.map((fault) => ({ fault, remaining: fault.times })));
+  }
+
+  /** The next fault for this request, consumed; undefined when none applies. */
+  take(route: string, environment?: string): ActiveFault | undefined {
+    const entry = this.faults.find(
+      ({ fault, remaining }) => remaining > 0 && (fault.route === "*" || fault.route === route) && (!fault.environment || fault.environment === environment),
+    );
+    if (!entry) return undefined;
+    entry.remaining--;
+    this.faults = this.faults.filter(({ remaining }) => remaining > 0);
+    return entry.fault;
+  }
+
+  list(): { fault: ActiveFault; remaining: number }[] {
+    return this.faults.map((entry) => ({ ...entry }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}
+
+/** One served request, as tests read it. Never holds headers, bodies or tokens. */
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  /** 0 when the connection was dropped or the client went away before a response. */
+  readonly status: number;
+  /** The authenticated client (token endpoint) or the token's client_id (API); null when unknown. */
+  readonly clientId: string | null;
+  readonly timestamp: string;
+}
+
+export class RequestLog {
+  private entries: RequestLogEntry[] = [];
+
+  record(entry: RequestLogEntry): void {
+    this.entries.push(entry);
+  }
+
+  /** A copy, optionally only the requests whose "METHOD path" matches. */
+  list(filter?: RegExp): RequestLogEntry[] {
+    return this.entries.filter((entry) => !filter || filter.test(`${entry.method} ${entry.path}`)).map((entry) => ({ ...entry }));
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The emulated API's route table. The app serves exactly these routes and the OpenAPI document is
+ * generated from the same entries (and the same zod schemas that validate request bodies), so the
+ * served routes and the documented ones cannot drift apart.
+ */
+import * as z from "zod/v4";
+import { CERTIFICATE_FINGERPRINT_FIELD, CERTIFICATE_NOT_AFTER_FIELD, CERTIFICATE_ROUTE, FORCE_DELETE_PARAM, HOSTNAME_ROUTE, OBJECT_STATUSES, RouteAssumption } from "../p1as/assumptions";
+import { P1asEnvironment, PRODUCTS } from "../p1as/facts";
+import { Outcome, SelfServiceEmulator } from "./service";
+
+export interface RouteContext {
+  readonly service: SelfServiceEmulator;
+  readonly environment: P1asEnvironment;
+  readonly params: Record<string, string>;
+  readonly query: Record<string, unknown>;
+  /** The body, already validated against the route's `body` schema. */
+  readonly body: any;
+  readonly outcome: Outcome;
+}
+
+export interface RouteSpec {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  /** OpenAPI-style path under /api/v1: `/certificates/{name}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  /** Whether public sources confirm the route (facts) or it is a guess (p1as/assumptions.ts). */
+  readonly source: "confirmed" | "assumed";
+  /** read: any self-service role of the environment; write: an admin role. */
+  readonly access: "read" | "write";
+  readonly successStatus: number;
+  readonly body?: z.ZodObject;
+  readonly response?: z.ZodType;
+  readonly query?: readonly { name: string; description: string; schema: object }[];
+  /** Error statuses the route can answer besides 401/403. */
+  readonly errors: readonly number[];
+  readonly handle: (context: RouteContext) => unknown;
+}
+
+const CertificateCreate = z.object({
+  name: z.string().describe("Certificate name; becomes the TLS Secret name."),
+  fullchain: z.string().describe("PEM chain, leaf first (single line with \\n escapes in JSON)."),
+  privkey: z.string().describe("PEM RSA private key of the leaf. Never returned."),
+});
+const HostnameCreate = z.object({
+  hostname: z.string().describe("Fully qualified, lowercase host name; becomes the Ingress name."),
+  product: z.enum(PRODUCTS),
+  certname: z.string().describe("Name of an existing certificate."),
+});
+const pickFields = (schema: z.ZodObject, route: RouteAssumption) =>
+  schema.pick(Object.fromEntries(route.updateFields.map((field) => [field, true])) as Record<string, true>);
+
+const Status = z.enum(OBJECT_STATUSES).describe("Assumed field (p1as/assumptions.ts).");
+const CertificateView = z.object({
+  name: z.string(),
+  status: Status,
+  [CERTIFICATE_FINGERPRINT_FIELD]: z.string().optional().describe("Assumed: leaf SHA-256 fingerprint."),
+  [CERTIFICATE_NOT_AFTER_FIELD]: z.string().optional().describe("Assumed: leaf expiry, ISO-8601."),
+});
+const HostnameView = z.object({ hostname: z.string(), product: z.enum(PRODUCTS), certname: z.string(), status: Status });
+
+const keyed = (route: RouteAssumption) => `${route.collection}/{${route.keyField}}`;
+
+export const API_ROUTES: readonly RouteSpec[] = [
+  {
+    method: "GET", path: CERTIFICATE_ROUTE.collection, operationId: "list_certificates", summary: "List certificates (never returns fullchain or privkey)",
+    source: "confirmed", access: "read", successStatus: 200, response: z.array(CertificateView), errors: [],
+    handle: ({ service, environment }) => service.listCertificates(environment),
+  },
+  {
+    method: "POST", path: CERTIFICATE_ROUTE.collection, operationId: "create_certificate", summary: "Create a certificate",
+    source: "confirmed", access: "write", successStatus: 201, body: CertificateCreate, response: CertificateView, errors: [409, 422],
+    handle: ({ service, environment, body, outcome }) => service.createCertificate(environment, body, outcome),
+  },
+  {
+    method: CERTIFICATE_ROUTE.updateMethod as "PUT", path: keyed(CERTIFICATE_ROUTE), operationId: "update_certificate", summary: "Replace a certificate's chain and key",
+    source: "assumed", access: "write", successStatus: 200, body: pickFields(CertificateCreate, CERTIFICATE_ROUTE), response: CertificateView, errors: [404, 422],
+    handle: ({ service, environment, params, body, outcome }) => service.updateCertificate(environment, params[CERTIFICATE_ROUTE.keyField], body, outcome),
+  },
+  {
+    method: "DELETE", path: keyed(CERTIFICATE_ROUTE), operationId: "delete_certificate", summary: "Delete a certificate",
+    source: "confirmed", access: "write", successStatus: 204, errors: [404, 409],
+    query: [{ name: FORCE_DELETE_PARAM, description: "Delete even if hostnames use it (assumed: otherwise 409).", schema: { type: "boolean", default: false } }],
+    handle: ({ service, environment, params, query }) =>
+      service.deleteCertificate(environment, params[CERTIFICATE_ROUTE.keyField], String(query[FORCE_DELETE_PARAM]).toLowerCase() === "true"),
+  },
+  {
+    method: "GET", path: HOSTNAME_ROUTE.collection, operationId: "list_hostnames", summary: "List hostnames",
+    source: "confirmed", access: "read", successStatus: 200, response: z.array(HostnameView), errors: [],
+    handle: ({ service, environment }) => service.listHostnames(environment),
+  },
+  {
+    method: "POST", path: HOSTNAME_ROUTE.collection, operationId: "create_hostname", summary: "Create a hostname (virtual host) routed to a product",
+    source: "confirmed", access: "write", successStatus: 201, body: HostnameCreate, response: HostnameView, errors: [409, 422],
+    handle: ({ service, environment, body, outcome }) => service.createHostname(environment, body, outcome),
+  },
+  {
+    method: HOSTNAME_ROUTE.updateMethod as "PUT", path: keyed(HOSTNAME_ROUTE), operationId: "update_hostname", summary: "Change a hostname's product or certificate",
+    source: "assumed", access: "write", successStatus: 200, body: pickFields(HostnameCreate, HOSTNAME_ROUTE), response: HostnameView, errors: [404, 422],
+    handle: ({ service, environment, params, body, outcome }) => service.updateHostname(environment, params[HOSTNAME_ROUTE.keyField], body, outcome),
+  },
+  {
+    method: "DELETE", path: keyed(HOSTNAME_ROUTE), operationId: "delete_hostname", summary: "Delete a hostname",
+    source: "confirmed", access: "write", successStatus: 204, errors: [404],
+    handle: ({ service, environment, params }) => service.deleteHostname(environment, params[HOSTNAME_ROUTE.keyField]),
+  },
+];
+
+/** The key faults use: "POST /hostnames". */
+export const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+
+/** PingOne routes a fault may target (paths without the environment id). */
+export const TOKEN_ROUTE_KEYS = ["POST /as/token", "GET /as/jwks"] as const;
+
+export const KNOWN_ROUTE_KEYS: readonly string[] = [...API_ROUTES.map(routeKey), ...TOKEN_ROUTE_KEYS];
+
+/** `/certificates/{name}` -> `/certificates/:name` */
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
+
+const REASONS: Record<number, string> = {
+  200: "OK", 201: "Created", 204: "No Content", 401: "Missing, invalid or expired access token",
+  403: "Access token is missing required scopes (self-service role)", 404: "Not found", 409: "Conflict", 422: "Validation error",
+};
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return rest;
+};
+
+/** OpenAPI 3.1 for one environment's API, built from API_ROUTES. */
+export function openApiDocument(environment: P1asEnvironment): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const route of API_ROUTES) {
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+    const queryParams = (route.query ?? []).map((param) => ({ name: param.name, in: "query", required: false, description: param.description, schema: param.schema }));
+    const detail = { content: { "application/json": { schema: { $ref: "#/components/schemas/HTTPError" } } } };
+    const responses: Record<string, object> = {
+      [route.successStatus]: route.response
+        ? { description: REASONS[route.successStatus], content: { "application/json": { schema: jsonSchema(route.response) } } }
+        : { description: REASONS[route.successStatus] },
+    };
+    for (const status of [401, 403, ...route.errors]) responses[status] = { description: REASONS[status], ...detail };
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      description: `Requires a ${route.access === "write" ? "<env>-tls-admin or all-tls-admin" : "<env>-tls-admin|audit or all-tls-admin|audit"} role in the token's groups claim.`,
+      "x-p1as-source": route.source,
+      parameters: [...pathParams, ...queryParams],
+      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: `P1AS self-service API emulator (${environment})`,
+      version: "v1",
+      description: "Local stand-in. Operations with x-p1as-source: assumed are guesses kept in p1as/assumptions.ts; compare with your tenant's /api/v1/openapi.json.",
+    },
+    servers: [{ url: `/${environment}/api/v1` }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: { HTTPError: { type: "object", properties: { detail: {} }, required: ["detail"] } },
+    },
+    paths,
+  };
+}
+
+/** The /docs page: a plain list of the same routes, pointing at openapi.json. */
+export function docsPage(environment: P1asEnvironment): string {
+  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const rows = API_ROUTES.map(
+    (route) => `<tr><td>${route.method}</td><td><code>/api/v1${escape(route.path)}</code></td><td>${escape(route.summary)}</td><td>${route.access}</td><td>${route.source}</td></tr>`,
+  ).join("\n");
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>P1AS self-service API emulator (${environment})</title></head>
+<body>
+<h1>P1AS self-service API emulator: ${environment}</h1>
+<p>OpenAPI document: <a href="/${environment}/api/v1/openapi.json">/${environment}/api/v1/openapi.json</a>. Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<table border="1" cellpadding="4"><tr><th>Method</th><th>Path</th><th>Summary</th><th>Access</th><th>Source</th></tr>
+${rows}
+</table>
+</body></html>
+`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Starting the emulator: in-process for tests (`startEmulator()` on port 0) and from bin.ts.
+ */
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { AddressInfo } from "node:net";
+import { Server } from "node:http";
+import { P1asEnvironment } from "../p1as/facts";
+import { EmulatorState, createApp } from "./app";
+import { ClientSeed, DEMO_CLIENTS, DEMO_PINGONE_ENVIRONMENT_ID, toClient } from "./clients";
+import { FaultInjector, RequestLog } from "./faults";
+import { KNOWN_ROUTE_KEYS } from "./routes";
+import { PersistedState, SelfServiceEmulator } from "./service";
+import { TokenIssuer } from "./tokens";
+
+export interface StartEmulatorOptions {
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** @default 0 */
+  readonly completionDelayMs?: number;
+  /** Extra client-credentials applications. @default - none */
+  readonly clients?: readonly ClientSeed[];
+  /** Also seed the documented demo clients. @default true */
+  readonly seedDemoClients?: boolean;
+  /**
+   * JSON file that keeps the API state across restarts. It holds private keys (the API needs them to
+   * serve TLS), so it is written with mode 0600 and must be treated as a secret. @default - memory only
+   */
+  readonly stateFile?: string;
+  /** @default true */
+  readonly exposeCertificateFingerprint?: boolean;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly state: EmulatorState;
+  readonly service: SelfServiceEmulator;
+  readonly requestLog: RequestLog;
+  readonly faults: FaultInjector;
+  /** Token endpoint of a PingOne environment. @default DEMO_PINGONE_ENVIRONMENT_ID */
+  tokenUrl(pingOneEnvironmentId?: string): string;
+  /** Self-service API base URL (…/api/v1) of a P1AS environment. */
+  apiUrl(environment: P1asEnvironment): string;
+  close(): Promise<void>;
+}
+
+function loadState(service: SelfServiceEmulator, file: string): void {
+  if (!existsSync(file)) return;
+  const state = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
+  if (state?.version !== 1 || typeof state.environments !== "object") throw new Error(`${file}: not an emulator state file (version 1)`);
+  service.load(state);
+}
+
+function saveState(service: SelfServiceEmulator, file: string): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, JSON.stringify(service.snapshot()), { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file);
+}
+
+export async function createState(options: StartEmulatorOptions = {}): Promise<EmulatorState> {
+  const stateFile = options.stateFile;
+  const service: SelfServiceEmulator = new SelfServiceEmulator({
+    completionDelayMs: options.completionDelayMs ?? 0,
+    exposeCertificateFingerprint: options.exposeCertificateFingerprint,
+    onChange: stateFile ? () => saveState(service, stateFile) : undefined,
+  });
+  if (stateFile) loadState(service, stateFile);
+  const seeds = [...((options.seedDemoClients ?? true) ? DEMO_CLIENTS : []), ...(options.clients ?? [])];
+  return {
+    service,
+    issuer: await TokenIssuer.create(),
+    clients: new Map(seeds.map((seed) => [seed.clientId, toClient(seed)])),
+    faults: new FaultInjector(KNOWN_ROUTE_KEYS),
+    requestLog: new RequestLog(),
+  };
+}
+
+/** Listens once the socket is bound (no sleeping), and resolves with its URL and controls. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const state = await createState(options);
+  const app = createApp(state);
+  const host = options.host ?? "127.0.0.1";
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    state,
+    service: state.service,
+    requestLog: state.requestLog,
+    faults: state.faults,
+    tokenUrl: (pingOneEnvironmentId = DEMO_PINGONE_ENVIRONMENT_ID) => `${url}/${pingOneEnvironmentId}/as/token`,
+    apiUrl: (environment) => `${url}/${environment}/api/v1`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
