@@ -211,18 +211,27 @@ export interface ResolvedEnvironment {
 }
 
 export interface ResolvedConfig {
+  /** DNS label; the `<customer>` of `self-service-api.<env>-<customer>.<p1asRegion>.ping.cloud`. */
   readonly customer: string;
+  /** DNS label: the P1AS region domain Ping gives the customer (e.g. `us1`). */
   readonly p1asRegion: string;
   readonly pingone: {
+    /** UUID of the PingOne environment connected to P1AS. */
     readonly environmentId: string;
+    /** The provider's `region_code`; picks `auth.pingone.<tld>`. */
     readonly regionCode: PingOneRegionCode;
     readonly roleAttributes: {
+      /** Default true; false = no `pingone-directory` stack. */
       readonly manage: boolean;
+      /** Default []: environments whose roles stay on the attributes, archived. */
       readonly retiredEnvironments: readonly P1asEnvironment[];
+      /** Default []: single role values kept, archived. */
       readonly archivedRoles: readonly string[];
     };
+    /** Default local: state of the `pingone-directory` stack. */
     readonly backend: ResolvedBackend;
   };
+  /** One `p1as-<name>` stack each, in config order. */
   readonly environments: readonly ResolvedEnvironment[];
   /** Directory of the config file: relative file names in it (certificates) are resolved from here. */
   readonly baseDir: string;
