@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole mission on the embedded default. Starts the emulator on 4010 (its state kept
+ * in .demo/), writes demo certificates into .demo/certs/ (once), synthesizes config/demo.json and runs
+ * the real terraform binary on every p1as-* stack, then prints what the API holds. Run it again and
+ * terraform reports no changes.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { loadConfig } from "../config/load";
+import { SelfServiceClient } from "../client/self-service-client";
+import { TokenClient } from "../client/token-client";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../emulator/clients";
+import { makeCertificate } from "../emulator/demo-certs";
+import { startEmulator } from "../emulator/start";
+import { DEFAULT_COMPLETION_DELAY_MS } from "../emulator/bin";
+import { synthesize } from "../main";
+import { PROJECT_ROOT } from "../constructs/virtual-hosts";
+import { terraformEnv } from "./terraform";
+
+const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
+const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
+const DEMO_PORT = 4010;
+
+function say(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Demo pairs are made once: a new pair would be a new fingerprint, and the second run must show no change. */
+function ensureDemoCertificates(config: ReturnType<typeof loadConfig>): void {
+  for (const environment of config.environments) {
+    for (const certificate of environment.virtualHosts.certificates) {
+      const fullchainFile = path.resolve(config.baseDir, certificate.fullchainFile);
+      const keyFile = certificate.privateKeyFile && path.resolve(config.baseDir, certificate.privateKeyFile);
+      if (existsSync(fullchainFile) && (!keyFile || existsSync(keyFile))) continue;
+      const generated = makeCertificate({ commonName: `*.${environment.name}.${config.customer}.example` });
+      mkdirSync(path.dirname(fullchainFile), { recursive: true });
+      writeFileSync(fullchainFile, generated.fullchain);
+      if (keyFile) writeFileSync(keyFile, generated.privkey, { mode: 0o600 });
+      say(`generated ${path.relative(PROJECT_ROOT, fullchainFile)} (demo CA, not for production)`);
+    }
+  }
+}
+
+/** Streams terraform's own output, as a user running it would see it. */
+function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", args, { cwd, env: terraformEnv(env), stdio: "inherit" });
+    child.on("error", (error) => reject(new Error(`cannot run terraform (${error.message}); install Terraform >= 1.10`)));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`terraform ${args[0]} in ${path.relative(PROJECT_ROOT, cwd)} exited with ${code}`))));
+  });
+}
+
+async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: string }[]): Promise<void> {
+  say("\nWhat the self-service API now holds:");
+  for (const { name, apiUrl, tokenUrl } of apiUrls) {
+    const tokens = new TokenClient({ tokenUrl, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
+    const api = new SelfServiceClient({ baseUrl: apiUrl, tokens });
+    say(`  ${name}  (${apiUrl})`);
+    for (const certificate of await api.listCertificates()) {
+      say(`    certificate ${certificate.name.padEnd(28)} ${certificate.status.padEnd(9)} expires ${certificate.notAfter ?? "?"}`);
+    }
+    for (const hostname of await api.listHostnames()) {
+      say(`    hostname    ${hostname.hostname.padEnd(28)} ${hostname.status.padEnd(9)} ${hostname.product} / ${hostname.certname}`);
+    }
+  }
+}
+
+const REAL_TENANT = `
+To point the same code at a real tenant:
+  1. copy config/example.json, set customer, p1asRegion, pingone.environmentId and regionCode, and list
+     your virtual hosts under environments[].virtualHosts (certificate files relative to the config file);
+  2. either let the p1as-<env> stacks create the PingOne resource and orchestration client (export the
+     pingone provider's PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE),
+     or give "credentials": {"clientId", "clientSecretVariable"} and export TF_VAR_<clientSecretVariable>;
+  3. P1AS_CONFIG=config/yours.json npm run synth && npx cdktf deploy 'p1as-*'
+  Keep the Terraform state in a protected backend (see README: state protection).`;
+
+async function main(options: { completionDelayMs: number }): Promise<void> {
+  const config = loadConfig(DEMO_CONFIG);
+  ensureDemoCertificates(config);
+
+  const emulator = await startEmulator({
+    port: DEMO_PORT,
+    completionDelayMs: options.completionDelayMs,
+    stateFile: path.join(DEMO_DIR, "emulator-state.json"),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(error.code === "EADDRINUSE" ? `port ${DEMO_PORT} is in use: stop the other emulator (npm run emulator) and run again` : error.message);
+  });
+  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json)`);
+  try {
+    const outdir = path.join(DEMO_DIR, "cdktf.out");
+    const stacks = synthesize(DEMO_CONFIG, outdir);
+    const secrets = Object.fromEntries(
+      config.environments.flatMap((environment) =>
+        environment.credentials ? [[`TF_VAR_${environment.credentials.clientSecretVariable}`, DEMO_CLIENT_SECRET]] : [],
+      ),
+    );
+    for (const stack of stacks.environments) {
+      const stackDir = path.join(outdir, "stacks", stack.node.id);
+      say(`\n=== ${stack.node.id} ===`);
+      if (!existsSync(path.join(stackDir, ".terraform"))) await terraform(["init", "-input=false"], stackDir, secrets);
+      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets);
+    }
+    await printHoldings(config.environments.map((environment) => ({ name: environment.stackName, ...environment.selfService })));
+    say(REAL_TENANT);
+  } finally {
+    await emulator.close();
+  }
+}
+
+if (require.main === module) {
+  const program = new Command("start")
+    .description("Deploy config/demo.json's virtual hosts to the local emulator with the real terraform binary")
+    .option("--completion-delay-ms <ms>", "how long emulator objects stay creating/updating", (value) => Number(value), DEFAULT_COMPLETION_DELAY_MS)
+    .action((options) => main(options))
+    .showHelpAfterError();
+  program.parseAsync().catch((error: Error) => {
+    process.stderr.write(`npm start: ${error.message}\n`);
+    process.exit(1);
+  });
+}
