@@ -19,11 +19,16 @@ export class ClientValidationError extends Error {
   public override readonly name = "ClientValidationError";
   /** The first field at fault; `problems` lists every one. */
   public readonly field: string;
+  /** Every field at fault; `value` is a printable description, never the raw value. */
+  public readonly problems: readonly FieldProblem[];
   constructor(
     public readonly operation: string,
-    public readonly problems: readonly FieldProblem[],
+    problems: readonly FieldProblem[],
   ) {
-    super(`${operation}: ${problems.map((p) => `invalid ${p.field} ${describeValue(p.field, p.value)}: ${p.reasons.join("; ")}`).join(". ")}. Nothing was sent.`);
+    // Values are kept only as descriptions: the raw value could be a private key.
+    const described = problems.map((p) => ({ field: p.field, value: describeValue(p.field, p.value), reasons: p.reasons }));
+    super(`${operation}: ${described.map((p) => `invalid ${p.field} ${p.value}: ${p.reasons.join("; ")}`).join(". ")}. Nothing was sent.`);
+    this.problems = described;
     this.field = problems[0]?.field ?? "";
   }
 }

@@ -274,15 +274,11 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   // Request log: method, path, status, client. Never headers, bodies or query strings.
   app.use((req, res, next) => {
     if (req.path.startsWith("/_emulator")) return next();
-    // Captured now: mounted routers rewrite req.url while they run.
-    const path = req.path;
+    const finish = state.requestLog.record({ method: req.method, path: req.path, status: 0, clientId: null, timestamp: new Date().toISOString() });
     res.on("close", () =>
-      state.requestLog.record({
-        method: req.method,
-        path,
+      finish({
         status: res.locals.dropped || !res.headersSent ? 0 : res.statusCode,
         clientId: (res.locals.clientId as string | undefined) ?? null,
-        timestamp: new Date().toISOString(),
       }),
     );
     next();

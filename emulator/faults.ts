@@ -76,18 +76,25 @@ export class FaultInjector {
 export interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
-  /** 0 when the connection was dropped or the client went away before a response. */
+  /** 0 while in flight, and when the connection was dropped or the client went away before a response. */
   readonly status: number;
   /** The authenticated client (token endpoint) or the token's client_id (API); null when unknown. */
   readonly clientId: string | null;
+  /** When the request arrived. */
   readonly timestamp: string;
 }
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
 
-  record(entry: RequestLogEntry): void {
-    this.entries.push(entry);
+  /**
+   * Logs a request on arrival (so a request the client gave up on is counted at once) and returns
+   * the function that fills in its outcome.
+   */
+  record(entry: RequestLogEntry): (outcome: Pick<RequestLogEntry, "status" | "clientId">) => void {
+    const stored = { ...entry };
+    this.entries.push(stored);
+    return (outcome) => Object.assign(stored, outcome);
   }
 
   /** A copy, optionally only the requests whose "METHOD path" matches. */

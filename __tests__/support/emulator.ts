@@ -1,0 +1,72 @@
+/**
+ * Shared setup for suites that drive the emulator over real loopback HTTP: an in-process emulator on
+ * port 0, a client with its own credentials, and capture of every log line so suites can prove no
+ * secret ever reaches one.
+ */
+import { inspect } from "node:util";
+import { RetryPolicy } from "../../client/retry";
+import { SelfServiceClient } from "../../client/self-service-client";
+import { TokenClient, TokenEndpointAuthMethod } from "../../client/token-client";
+import { P1asEnvironment } from "../../p1as/facts";
+import { ClientSeed } from "../../emulator/clients";
+import { RunningEmulator, StartEmulatorOptions, startEmulator } from "../../emulator/start";
+
+/** A client seeded per suite; its secret is random so a leak can be searched for. */
+export function testClientSeed(clientId: string, groups: string[]): ClientSeed {
+  return { clientId, clientSecret: `secret-${clientId}-${Math.random().toString(36).slice(2)}`, groups };
+}
+
+export async function startTestEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ seedDemoClients: false, ...options });
+}
+
+export interface TestClient {
+  readonly api: SelfServiceClient;
+  readonly tokens: TokenClient;
+  /** Every progress line the client wrote. */
+  readonly lines: string[];
+}
+
+/** Fast retry policy for tests: real backoff code, small numbers. */
+export const TEST_RETRY: Partial<RetryPolicy> = { retries: 3, baseDelayMs: 5, maxDelayMs: 50 };
+
+export function clientFor(
+  emulator: RunningEmulator,
+  seed: ClientSeed,
+  options: { environment?: P1asEnvironment; authMethod?: TokenEndpointAuthMethod; timeoutMs?: number; retry?: Partial<RetryPolicy> } = {},
+): TestClient {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const tokens = new TokenClient({
+    tokenUrl: emulator.tokenUrl(seed.pingOneEnvironmentId),
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    authMethod: options.authMethod,
+    retry: options.retry ?? TEST_RETRY,
+    log,
+  });
+  const api = new SelfServiceClient({
+    baseUrl: emulator.apiUrl(options.environment ?? "dev"),
+    tokens,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry ?? TEST_RETRY,
+    log,
+  });
+  return { api, tokens, lines };
+}
+
+/** Runs `action`, expecting it to throw; returns the error. Fails the test if nothing is thrown. */
+export async function caught(action: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await action();
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** Every way an error could end up printed: message, stack, util.inspect (with cause), JSON. */
+export function renderings(value: unknown): string[] {
+  const error = value as Error;
+  return [String(error?.message), String(error?.stack), inspect(value, { depth: 10 }), JSON.stringify(value) ?? "", String(value)];
+}
