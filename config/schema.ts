@@ -20,6 +20,7 @@ import {
   pingOneTokenUrl,
   selfServiceApiUrl,
 } from "../p1as/facts";
+import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../p1as/roles";
 import {
   accessTokenValidityProblems,
@@ -43,6 +44,8 @@ const urlProblems = (value: string) => (URL.canParse(value) ? [] : ["must be an 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 const url = z.string().superRefine(rule(urlProblems));
 const terraformIdentifier = z.string().superRefine(rule(terraformIdentifierProblems));
+// Checked here, not only in the constructs, so a bad name is reported at its config path with every other problem.
+const certname = z.string().superRefine(rule(certnameProblems));
 
 /** Longest environment name plus the '-' that joins it to the customer in `<env>-<customer>`. */
 const ENVIRONMENT_PREFIX_LENGTH = Math.max(...P1AS_ENVIRONMENTS.map((env) => env.length)) + 1;
@@ -90,7 +93,7 @@ const backendSchema = z.discriminatedUnion("type", [
 
 const certificateSchema = z
   .object({
-    name: nonEmpty,
+    name: certname,
     fullchainFile: nonEmpty,
     privateKeyFile: nonEmpty.optional(),
     privateKeyVariable: terraformIdentifier.optional(),
@@ -100,9 +103,9 @@ const certificateSchema = z
 
 const hostnameSchema = z
   .object({
-    hostname: nonEmpty,
+    hostname: z.string().superRefine(rule(hostnameProblems)),
     product: z.enum(PRODUCTS),
-    certname: nonEmpty,
+    certname,
     adopt: z.boolean().default(false),
   })
   .strict();
@@ -390,6 +393,18 @@ function crossFieldIssues(raw: unknown): Issue[] {
           message: `needs exactly one of privateKeyFile or privateKeyVariable (got ${keyFields.length === 0 ? "neither" : "both"})`,
         });
       }
+    }
+    // One Terraform variable carries one secret: a shared name would hand the client secret to the driver as a key.
+    const variables: [Issue["path"], unknown][] = [
+      [["environments", i, "credentials", "clientSecretVariable"], isRecord(env.credentials) ? env.credentials.clientSecretVariable : undefined],
+      ...certificates.map(([c, certificate]): [Issue["path"], unknown] => [at("certificates", "privateKeyVariable")(c), certificate.privateKeyVariable]),
+    ];
+    const variableUsers = new Map<unknown, string>();
+    for (const [path, name] of variables) {
+      if (typeof name !== "string") continue;
+      const first = variableUsers.get(name);
+      if (first) issues.push({ path, message: `Terraform variable ${JSON.stringify(name)} is already used by ${first}; give each secret its own variable` });
+      else variableUsers.set(name, formatPath(path));
     }
     const declared = new Set(certificates.map(([, certificate]) => certificate.name));
     for (const [h, hostname] of hostnames) {
