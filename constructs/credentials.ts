@@ -43,16 +43,26 @@ export class SelfServiceCredentials {
    */
   public static fromClientSecretVariable(scope: Construct, props: ClientSecretVariableProps): ISelfServiceCredentials {
     const path = `${scope.node.path}/${props.clientSecretVariable}`;
+    const stack = TerraformStack.of(scope);
+    // The construct id is the variable's Terraform address, so no name can collide with a sibling construct's id (`virtual-hosts`).
+    const id = `var.${props.clientSecretVariable}`;
     assertValidFields(path, [
       { field: "clientId", value: props.clientId, reasons: props.clientId.trim() === "" ? ["must not be empty"] : [] },
-      { field: "clientSecretVariable", value: props.clientSecretVariable, reasons: terraformIdentifierProblems(props.clientSecretVariable) },
+      {
+        field: "clientSecretVariable",
+        value: props.clientSecretVariable,
+        reasons: [
+          ...terraformIdentifierProblems(props.clientSecretVariable),
+          ...(stack.node.tryFindChild(id) ? [`is already declared in stack ${stack.node.path}; give each secret its own variable`] : []),
+        ],
+      },
       {
         field: "tokenUrl",
         value: props.tokenUrl,
         reasons: Token.isUnresolved(props.tokenUrl) || URL.canParse(props.tokenUrl) ? [] : ["must be an absolute URL"],
       },
     ]);
-    const variable = new TerraformVariable(TerraformStack.of(scope), props.clientSecretVariable, {
+    const variable = new TerraformVariable(stack, id, {
       type: "string",
       sensitive: true,
       nullable: false,

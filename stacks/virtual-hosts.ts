@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../config/schema";
 import type { ISelfServiceCredentials } from "../constructs/credentials";
 import { Certificate, ICertificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
@@ -18,6 +19,9 @@ export interface VirtualHostsFromConfigProps {
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, apiUrl: props.apiUrl });
+  // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
+  const certificateScope = new Construct(virtualHosts, "certificates");
+  const hostnameScope = new Construct(virtualHosts, "hostnames");
   const certificates = new Map<string, ICertificate>();
   for (const certificate of props.environment.virtualHosts.certificates) {
     const file = (name: string | undefined) => (name === undefined ? undefined : path.resolve(props.baseDir, name));
@@ -25,7 +29,7 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
       certificate.privateKeyVariable === undefined ? undefined : keyVariable(stack, certificate.privateKeyVariable, certificate.name);
     certificates.set(
       certificate.name,
-      new Certificate(virtualHosts, certificate.name, {
+      new Certificate(certificateScope, certificate.name, {
         name: certificate.name,
         fullchainFile: file(certificate.fullchainFile)!,
         privateKeyFile: file(certificate.privateKeyFile),
@@ -35,7 +39,7 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
     );
   }
   for (const hostname of props.environment.virtualHosts.hostnames) {
-    new Hostname(virtualHosts, hostname.hostname, {
+    new Hostname(hostnameScope, hostname.hostname, {
       hostname: hostname.hostname,
       product: hostname.product,
       // The config schema has already checked that every certname is declared.
@@ -51,7 +55,8 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
  * value and keeps it out of the plan file and the state.
  */
 function keyVariable(stack: TerraformStack, name: string, certificate: string): TerraformVariable {
-  const variable = new TerraformVariable(stack, name, {
+  // Named by its address, like the client-secret variable, so it cannot collide with a construct id.
+  const variable = new TerraformVariable(stack, `var.${name}`, {
     type: "string",
     sensitive: true,
     nullable: false,

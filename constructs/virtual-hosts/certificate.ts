@@ -70,7 +70,8 @@ export class Certificate extends Construct implements ICertificate {
   public readonly notAfter: string;
   public readonly adopt: boolean;
 
-  constructor(scope: VirtualHosts, id: string, props: CertificateProps) {
+  /** @param scope a VirtualHosts, or a plain Construct inside one that groups certificates */
+  constructor(scope: Construct, id: string, props: CertificateProps) {
     super(scope, id);
     const where = this.node.path;
     const virtualHosts = VirtualHosts.of(this);

@@ -29,7 +29,8 @@ export class Hostname extends Construct {
   public readonly certname: string;
   public readonly adopt: boolean;
 
-  constructor(scope: VirtualHosts, id: string, props: HostnameProps) {
+  /** @param scope a VirtualHosts, or a plain Construct inside one that groups hostnames */
+  constructor(scope: Construct, id: string, props: HostnameProps) {
     super(scope, id);
     const where = this.node.path;
     const virtualHosts = VirtualHosts.of(this);
