@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
-import { REDACTED, redactText } from "../tools/plan-summary/redact";
+import { REDACTED, redactTerraformText as redactText } from "../tools/redact";
 import { cleanPlanText, cutText, renderSummary, shareBudget, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
 
 describe("renderSummary size limit", () => {
@@ -130,15 +130,15 @@ describe("plan JSON", () => {
   });
 });
 
-describe("redactText", () => {
+describe("redactTerraformText", () => {
   it.each([
-    ["a PEM private key", `before\n${pem("PRIVATE KEY")}\nafter`, `before\n${REDACTED} private key\nafter`],
-    ["an RSA PEM key escaped in JSON", `"key": "${pem("RSA PRIVATE KEY").replace(/\n/g, "\\n")}"`, `"key": "${REDACTED} private key"`],
+    ["a PEM private key", `before\n${pem("PRIVATE KEY")}\nafter`, `before\n${REDACTED}\nafter`],
+    ["an RSA PEM key escaped in JSON", `"key": "${pem("RSA PRIVATE KEY").replace(/\n/g, "\\n")}"`, `"key": "${REDACTED}"`],
     ["an HCL secret attribute", '  - client_secret = "s3cr3t-value"', `  - client_secret = "${REDACTED}"`],
     ["a JSON secret key", '{"clientSecret":"abc\\"def"}', `{"clientSecret":"${REDACTED}"}`],
     ["an access token key", "access_token: \"xyz123\"", `access_token: "${REDACTED}"`],
     ["a bearer header", "Authorization: Bearer abcdefgh.ijklmnop", `Authorization: Bearer ${REDACTED}`],
-    ["a bare JWT", "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln end", `token ${REDACTED} token end`],
+    ["a bare JWT", "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln end", `token ${REDACTED} end`],
   ])("masks %s", (_name, input, expected) => {
     expect(redactText(input)).toBe(expected);
   });

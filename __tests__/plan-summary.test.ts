@@ -89,8 +89,8 @@ describe("plan:summary on real terraform plans", () => {
     expect(markdown).not.toContain(keyBody(fixture.secrets.privateKey));
     expect(markdown).not.toContain("PRIVATE KEY-----\n");
     // ... where the pattern masking caught them
-    expect(markdown).toContain('- client_secret = "(redacted)"');
-    expect(markdown).toContain("(redacted) private key");
+    expect(markdown).toContain('- client_secret = "[REDACTED]"');
+    expect(markdown).toMatch(/- private_key += <<-EOT\n +\[REDACTED\]\n/);
   });
 
   it("puts the full plan in a collapsible section without refresh noise", () => {

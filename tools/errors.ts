@@ -27,3 +27,23 @@ export function unknownStacks(option: string, unknown: readonly string[], availa
     `invalid ${option} ${JSON.stringify(unknown.join(","))}: no such stack${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}. Synthesized stacks: ${available.join(", ") || "(none)"}.`,
   );
 }
+
+/**
+ * Another terraform run holds the stack's state lock. The pg backend does not record the holder (the lock
+ * info terraform prints there is the refused request's own), so the message points at how to find it.
+ */
+export function stateLocked(stack: string, terraformMessage: string): CliError {
+  return new CliError(
+    `${stack}: deploy refused: the state is locked by another terraform run (${terraformMessage}). Nothing was changed. ` +
+      "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
+      'If no other run is active, the lock is stale: see "Releasing a stale lock" in the README before unlocking anything.',
+  );
+}
+
+export function applyFailed(stack: string, errors: string): CliError {
+  return new CliError(`${stack}: terraform apply failed:\n${errors}`);
+}
+
+export function initFailed(stack: string, errors: string): CliError {
+  return new CliError(`${stack}: terraform init failed:\n${errors}`);
+}

@@ -4,7 +4,7 @@
  */
 import { ChangeAction, PlanCounts, ResourceChangeSummary, StackPlanSummary } from "./plan-json";
 import { INPUT_KEYS as K } from "../../driver/consts";
-import { redactText } from "./redact";
+import { redactTerraformText as redactText } from "../redact";
 
 /** Hidden tag the workflow uses to find and update its one comment instead of adding a new one per push. */
 export const SUMMARY_MARKER = "<!-- p1as-plan-summary -->";

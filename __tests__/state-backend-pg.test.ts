@@ -1,0 +1,107 @@
+/**
+ * Shared state in PostgreSQL, for real: a throwaway server, the config's `pg` backend, the compiled driver
+ * against the emulator. Bootstrap from nothing converges and repeats; two deploys at once never both write.
+ * Needs `npm run build` first (the driver runs from dist/); `npm test` does it.
+ */
+import { startEmulator, RunningEmulator } from "../emulator/start";
+import { CliError } from "../tools/errors";
+import { startGate, Gate } from "./support/gate";
+import { appClient, AppSpec, createP1asApp, P1asApp } from "./support/p1as-app";
+import { Postgres, startPostgres } from "./support/postgres";
+
+jest.setTimeout(300_000);
+
+describe("state in the pg backend", () => {
+  it("bootstraps from an empty API and empty state to converged, twice over", async () => {
+    for (const round of [1, 2]) {
+      // GIVEN an empty emulator and an empty state schema
+      emulator.service.reset();
+      await pg.sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+      app.synth(SPEC);
+
+      // WHEN deployed
+      const deployed = await app.deploy();
+
+      // THEN the API holds exactly the declared objects, the state one row, and a re-plan is empty
+      expect({ round, deployed }).toEqual({ round, deployed: ["p1as-dev"] });
+      expect(held()).toEqual({ certificates: ["wildcard-dev"], hostnames: ["api.dev.acme.example", "auth.dev.acme.example"] });
+      expect(await pg.sql(`SELECT name FROM ${SCHEMA}.states`)).toBe("default");
+      expect((await app.plan()).exitCode).toBe(0);
+    }
+  });
+
+  it("lets one of two concurrent deploys proceed and refuses the other on the lock, leaving state intact", async () => {
+    // GIVEN a deployed stack and a commit that adds a hostname
+    emulator.service.reset();
+    await pg.sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    app.synth(SPEC);
+    await app.deploy();
+    const added = { hostname: "new.dev.acme.example", product: "pingdelegator" as const, certname: "wildcard-dev" };
+    app.synth({ ...SPEC, hostnames: [...SPEC.hostnames, added] });
+    emulator.requestLog.clear();
+
+    // WHEN deploy A is inside its apply (its first API call is held at the gate) and deploy B starts
+    const arrived = gate.hold();
+    const first = app.deploy();
+    await arrived;
+    const second = await app.deploy().catch((error: unknown) => error);
+    gate.release();
+
+    // THEN B is refused with a message that says why and what to do, and A completes
+    expect(second).toBeInstanceOf(CliError);
+    expect((second as CliError).message).toBe(
+      "p1as-dev: deploy refused: the state is locked by another terraform run (Workspace is already locked: default). Nothing was changed. " +
+        "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
+        'If no other run is active, the lock is stale: see "Releasing a stale lock" in the README before unlocking anything.',
+    );
+    await expect(first).resolves.toEqual(["p1as-dev"]);
+
+    // AND the state holds A's result once, the API the new hostname once, and a re-plan is empty
+    expect(await pg.sql(`SELECT count(*) FROM ${SCHEMA}.states`)).toBe("1");
+    const list = await app.terraform(["state", "list"]);
+    expect(list.stdout).toContain('terraform_data.p1as_hostname["new.dev.acme.example"]');
+    expect(held().hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "new.dev.acme.example"]);
+    expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
+    expect((await app.plan()).exitCode).toBe(0);
+    // AND no advisory lock is left behind
+    expect(await pg.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).toBe("0");
+  });
+});
+
+// ---- shared setup ----------------------------------------------------------------------------
+
+const SCHEMA = "p1as_dev";
+const CLIENT = appClient("pg-e2e-admin");
+const SPEC: AppSpec = {
+  backend: { type: "pg", schemaName: SCHEMA },
+  certificates: [{ name: "wildcard-dev" }],
+  hostnames: [
+    { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
+    { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
+  ],
+};
+
+let pg: Postgres;
+let emulator: RunningEmulator;
+let gate: Gate;
+let app: P1asApp;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  emulator = await startEmulator({ seedDemoClients: false, clients: [{ ...CLIENT, groups: ["dev-tls-admin"] }] });
+  gate = await startGate(emulator.url);
+  app = createP1asApp({ emulatorUrl: gate.url, ...CLIENT, env: { PG_CONN_STR: pg.connStr } });
+});
+
+afterAll(async () => {
+  gate?.release();
+  await gate?.close();
+  await emulator?.close();
+  await pg?.stop();
+  app?.remove();
+});
+
+function held(): { certificates: string[]; hostnames: string[] } {
+  const keys = (items: object[], field: string) => items.map((item) => (item as Record<string, string>)[field]).sort();
+  return { certificates: keys(emulator.service.listCertificates("dev"), "name"), hostnames: keys(emulator.service.listHostnames("dev"), "hostname") };
+}

@@ -1,0 +1,135 @@
+/**
+ * The whole user path for backend, drift and adoption suites: a config file (explicit credentials, the
+ * emulator as self-service API, any state backend), `synthesize` from main.ts, then `deploy` and `plan`
+ * with real terraform. Certificates and the client secret are generated per app and never written to git.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { BackendConfig } from "../../config/schema";
+import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
+import { synthesize } from "../../main";
+import { Product } from "../../p1as/facts";
+import { deploy, DeployOptions } from "../../tools/deploy";
+import { runTerraform, TerraformResult } from "../../tools/terraform";
+import { makeCertificate } from "./certs";
+
+export interface AppHostname {
+  readonly hostname: string;
+  readonly product: Product;
+  readonly certname: string;
+  readonly adopt?: boolean;
+}
+
+export interface AppCertificate {
+  readonly name: string;
+  readonly adopt?: boolean;
+}
+
+export interface AppSpec {
+  readonly certificates: readonly AppCertificate[];
+  readonly hostnames: readonly AppHostname[];
+  /** @default - local state in the app's directory */
+  readonly backend?: BackendConfig;
+}
+
+export interface P1asApp {
+  readonly dir: string;
+  readonly outdir: string;
+  /** The one stack this app deploys. */
+  readonly stack: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** TF_VAR_ for the client secret (and PG_CONN_STR when given), what a CI job would export. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The PEM files of every certificate generated so far, by name (a certificate keeps its files once made). */
+  readonly certificatePems: Map<string, { fullchain: string; privkey: string }>;
+  /** Writes the config for `spec` and synthesizes it into `outdir`. Returns the config file. */
+  synth(spec: AppSpec): string;
+  deploy(options?: Partial<DeployOptions>): Promise<string[]>;
+  /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
+  plan(): Promise<TerraformResult>;
+  terraform(args: readonly string[]): Promise<TerraformResult>;
+  remove(): void;
+}
+
+export const APP_CLIENT_SECRET_VARIABLE = "p1as_dev_client_secret";
+
+export interface P1asAppOptions {
+  /** Base URL of the emulator (or a proxy in front of it). */
+  readonly emulatorUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** @default - none */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function createP1asApp(options: P1asAppOptions): P1asApp {
+  const dir = mkdtempSync(path.join(tmpdir(), "p1as-app-"));
+  const outdir = path.join(dir, "cdktf.out");
+  const certDir = path.join(dir, "certs");
+  mkdirSync(certDir);
+  const stack = "p1as-dev";
+  const stackDir = path.join(outdir, "stacks", stack);
+  const env = { [`TF_VAR_${APP_CLIENT_SECRET_VARIABLE}`]: options.clientSecret, ...options.env };
+  const certificatePems = new Map<string, { fullchain: string; privkey: string }>();
+  const terraform = (args: readonly string[]) => runTerraform(args, { cwd: stackDir, env });
+
+  const synth = (spec: AppSpec): string => {
+    for (const { name } of spec.certificates) {
+      if (certificatePems.has(name)) continue;
+      const pem = makeCertificate({ commonName: `*.${name}.acme.example` });
+      certificatePems.set(name, pem);
+      writeFileSync(path.join(certDir, `${name}.pem`), pem.fullchain);
+      writeFileSync(path.join(certDir, `${name}.key`), pem.privkey, { mode: 0o600 });
+    }
+    const config = {
+      customer: "acme",
+      p1asRegion: "us1",
+      pingone: { environmentId: DEMO_PINGONE_ENVIRONMENT_ID, regionCode: "NA", roleAttributes: { manage: false } },
+      environments: [
+        {
+          name: "dev",
+          selfService: { apiUrl: `${options.emulatorUrl}/dev/api/v1`, tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
+          credentials: { clientId: options.clientId, clientSecretVariable: APP_CLIENT_SECRET_VARIABLE },
+          backend: spec.backend ?? { type: "local", path: path.join(dir, "p1as-dev.tfstate") },
+          virtualHosts: {
+            certificates: spec.certificates.map(({ name, adopt }) => ({
+              name,
+              fullchainFile: `certs/${name}.pem`,
+              privateKeyFile: `certs/${name}.key`,
+              ...(adopt === undefined ? {} : { adopt }),
+            })),
+            hostnames: spec.hostnames,
+          },
+        },
+      ],
+    };
+    const file = path.join(dir, "p1as.json");
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    rmSync(outdir, { recursive: true, force: true });
+    synthesize(file, outdir);
+    return file;
+  };
+
+  return {
+    dir,
+    outdir,
+    stack,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    env,
+    certificatePems,
+    synth,
+    deploy: (deployOptions = {}) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }),
+    plan: () => terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"]),
+    terraform,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A client id and a random secret, so a leak of the secret can be searched for. */
+export function appClient(name: string): { clientId: string; clientSecret: string } {
+  return { clientId: name, clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
+}

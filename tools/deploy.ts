@@ -1,0 +1,86 @@
+/**
+ * `npm run deploy -- --stacks p1as-dev [--lock-timeout 5m]`: init and apply synthesized stacks, in manifest
+ * order, stopping at the first failure. Run `npm run synth` first. Exit codes: 0 deployed, 1 failed (the
+ * message names the stack; a state lock held by another run gets its own message).
+ */
+import { Command } from "commander";
+import { applyFailed, CliError, EXIT_ERROR, initFailed, stateLocked } from "./errors";
+import { redactTerraformText } from "./redact";
+import { synthesizedStacks } from "./synth-output";
+import { runTerraform, terraformErrors } from "./terraform";
+
+export interface DeployOptions {
+  readonly outdir: string;
+  readonly stacks?: readonly string[];
+  /** Terraform duration (`0s`, `5m`). */
+  readonly lockTimeout: string;
+  /** Stacks the config does not declare are skipped instead of failing (one workflow job per P1AS environment). */
+  readonly ifPresent: boolean;
+  /**
+   * Extra environment for terraform (TF_VAR_* secrets, PG_CONN_STR).
+   * @default - the process environment only
+   */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What terraform prints when the backend refuses the lock; the line after it says why. */
+const LOCK_ERROR = /Error acquiring the state lock/;
+
+export async function deploy(options: DeployOptions, log: (message: string) => void = () => {}): Promise<string[]> {
+  const selected = options.ifPresent ? presentStacks(options) : options.stacks;
+  const stacks = synthesizedStacks(options.outdir, selected);
+  const deployed: string[] = [];
+  for (const stack of stacks) {
+    const terraform = async (args: string[]) => {
+      log(`${stack.name}: terraform ${args.join(" ")}`);
+      const result = await runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
+      if (result.stdout) log(redactTerraformText(result.stdout.trimEnd()));
+      return result;
+    };
+    const init = await terraform(["init", "-input=false", "-no-color"]);
+    if (init.exitCode !== 0) throw initFailed(stack.name, terraformErrors(init.stderr || init.stdout));
+    const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`]);
+    if (apply.exitCode !== 0) {
+      const errors = redactTerraformText(terraformErrors(apply.stderr || apply.stdout));
+      if (LOCK_ERROR.test(errors)) throw stateLocked(stack.name, /^Error message: (.*)$/m.exec(errors)?.[1] ?? "lock refused");
+      throw applyFailed(stack.name, errors);
+    }
+    deployed.push(stack.name);
+  }
+  return deployed;
+}
+
+function presentStacks(options: DeployOptions): string[] | undefined {
+  if (!options.stacks) return undefined;
+  const available = synthesizedStacks(options.outdir).map((stack) => stack.name);
+  return options.stacks.filter((name) => available.includes(name));
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("deploy")
+    .description("terraform init + apply the synthesized stacks (run `npm run synth` first).")
+    .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
+    .option("--stacks <names>", "comma-separated stacks to deploy, in manifest order (default: all)", (value: string) =>
+      value.split(",").map((name) => name.trim()).filter(Boolean),
+    )
+    .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
+    .option("--if-present", "skip --stacks the config does not declare instead of failing", false)
+    .exitOverride();
+  program.parse([...argv], { from: "user" });
+  const options = program.opts<DeployOptions>();
+  try {
+    const deployed = await deploy(options, (message) => process.stdout.write(`${message}\n`));
+    process.stdout.write(deployed.length > 0 ? `deployed: ${deployed.join(", ")}\n` : "nothing to deploy: no selected stack is in this config\n");
+    return 0;
+  } catch (error) {
+    process.stderr.write(`deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof CliError ? error.exitCode : EXIT_ERROR;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => (process.exitCode = typeof error?.exitCode === "number" ? error.exitCode : EXIT_ERROR),
+  );
+}
