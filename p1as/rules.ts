@@ -3,7 +3,32 @@
  * whether it comes from config/example.json or from a construct prop. Each function returns every
  * rule the value breaks; an empty list means the value is valid.
  */
-import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "./facts";
+import {
+  ACCESS_TOKEN_VALIDITY_SECONDS,
+  P1AS_ENVIRONMENTS,
+  P1asEnvironment,
+  PINGONE_REGION_CODES,
+  SELF_SERVICE_LEVELS,
+  selfServiceRole,
+} from "./facts";
+
+/**
+ * Construct props typed as P1asEnvironment can still carry any string from plain JavaScript or a cast;
+ * an unknown one would otherwise yield roles like `qa-tls-admin` that no P1AS environment checks.
+ */
+export function environmentProblems(value: unknown): string[] {
+  return (P1AS_ENVIRONMENTS as readonly unknown[]).includes(value) ? [] : [`must be one of ${P1AS_ENVIRONMENTS.join(", ")}`];
+}
+
+/** An unknown region code would build a token URL on a host that does not exist (`auth.pingone.undefined`). */
+export function regionCodeProblems(value: unknown): string[] {
+  return (PINGONE_REGION_CODES as readonly unknown[]).includes(value) ? [] : [`must be one of ${PINGONE_REGION_CODES.join(", ")}`];
+}
+
+/** Every entry of a list of environments that is not one. */
+export function environmentListProblems(values: readonly unknown[]): string[] {
+  return values.flatMap((value) => environmentProblems(value).map((reason) => `${JSON.stringify(value)} ${reason}`));
+}
 
 /** RFC 1123 label: the customer and region become parts of the self-service API host name. */
 export function dnsLabelProblems(value: string, maxLength = 63): string[] {

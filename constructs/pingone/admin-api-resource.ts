@@ -8,6 +8,7 @@ import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, TERRAFORM_LITERAL_DOLLA
 import {
   accessTokenValidityProblems,
   audienceProblems,
+  environmentProblems,
   expressionLiteralProblems,
   groupsProblems,
   scopeNameProblems,
@@ -105,6 +106,7 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
     const groups = props.groups ?? defaults.groups(props.environment);
     const known = (value: unknown) => !Token.isUnresolved(value);
     assertValidFields(this.node.path, [
+      { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
       { field: "environmentId", value: props.environmentId, reasons: known(props.environmentId) ? uuidProblems(props.environmentId) : [] },
       { field: "audience", value: props.audience, reasons: known(props.audience) ? audienceProblems(props.audience) : [] },
       { field: "name", value: name, reasons: name.trim() === "" ? ["must not be empty"] : [] },

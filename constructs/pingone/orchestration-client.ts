@@ -6,7 +6,7 @@ import { ApplicationSecret } from "../../.gen/providers/pingone/application-secr
 import { ISelfServiceCredentials } from "../credentials";
 import { assertValidFields } from "../errors";
 import { P1asEnvironment, PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
-import { uuidProblems } from "../../p1as/rules";
+import { environmentProblems, regionCodeProblems, uuidProblems } from "../../p1as/rules";
 import { IAdminApiResource } from "./admin-api-resource";
 
 /** The documented defaults of OrchestrationClientProps; config/schema.ts applies the same ones. */
@@ -62,6 +62,8 @@ export class OrchestrationClient extends Construct implements ISelfServiceCreden
         value: props.environmentId,
         reasons: Token.isUnresolved(props.environmentId) ? [] : uuidProblems(props.environmentId),
       },
+      { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
+      { field: "regionCode", value: props.regionCode, reasons: regionCodeProblems(props.regionCode) },
       { field: "name", value: name, reasons: name.trim() === "" ? ["must not be empty"] : [] },
       { field: "tokenUrl", value: tokenUrl, reasons: Token.isUnresolved(tokenUrl) || URL.canParse(tokenUrl) ? [] : ["must be an absolute URL"] },
     ]);

@@ -4,7 +4,7 @@ import { SchemaAttribute, SchemaAttributeEnumeratedValues } from "../../.gen/pro
 import { assertValidFields } from "../errors";
 import { P1AS_ENVIRONMENTS, P1asEnvironment } from "../../p1as/facts";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../../p1as/roles";
-import { uuidProblems } from "../../p1as/rules";
+import { environmentListProblems, uuidProblems } from "../../p1as/rules";
 
 export interface RoleAttributesProps {
   /** The PingOne environment (connected to P1AS) whose User schema gets the attributes. */
@@ -49,12 +49,16 @@ export class RoleAttributes extends Construct {
         reasons: [
           ...(props.environments.length === 0 ? ["must list at least one P1AS environment"] : []),
           ...(new Set(props.environments).size !== props.environments.length ? ["must not list an environment twice"] : []),
+          ...environmentListProblems(props.environments),
         ],
       },
       {
         field: "retiredEnvironments",
         value: retired,
-        reasons: retired.filter((env) => props.environments.includes(env)).map((env) => `${env} is also in environments; an environment is either configured or retired`),
+        reasons: [
+          ...retired.filter((env) => props.environments.includes(env)).map((env) => `${env} is also in environments; an environment is either configured or retired`),
+          ...environmentListProblems(retired),
+        ],
       },
       {
         field: "archivedRoles",
