@@ -61,49 +61,64 @@ const HostnameView = z.object({ hostname: z.string(), product: z.enum(PRODUCTS),
 
 const keyed = (route: RouteAssumption) => `${route.collection}/{${route.keyField}}`;
 
+type Handler = RouteSpec["handle"];
+
+/**
+ * The four routes of one resource: list and create on the collection (confirmed), update (assumed
+ * method and path) and delete on `/{key}` (confirmed).
+ */
+function resourceRoutes(resource: {
+  readonly noun: string;
+  readonly route: RouteAssumption;
+  readonly createBody: z.ZodObject;
+  readonly view: z.ZodType;
+  readonly list: Handler;
+  readonly create: Handler;
+  readonly update: Handler;
+  readonly remove: Handler;
+  readonly deleteQuery?: RouteSpec["query"];
+  readonly deleteErrors: readonly number[];
+  readonly summaries: { list: string; create: string; update: string };
+}): RouteSpec[] {
+  const { noun, route } = resource;
+  return [
+    { method: "GET", path: route.collection, operationId: `list_${noun}s`, summary: resource.summaries.list, source: "confirmed", access: "read", successStatus: 200, response: z.array(resource.view), errors: [], handle: resource.list },
+    { method: "POST", path: route.collection, operationId: `create_${noun}`, summary: resource.summaries.create, source: "confirmed", access: "write", successStatus: 201, body: resource.createBody, response: resource.view, errors: [409, 422], handle: resource.create },
+    { method: route.updateMethod as "PUT", path: keyed(route), operationId: `update_${noun}`, summary: resource.summaries.update, source: "assumed", access: "write", successStatus: 200, body: pickFields(resource.createBody, route), response: resource.view, errors: [404, 422], handle: resource.update },
+    { method: "DELETE", path: keyed(route), operationId: `delete_${noun}`, summary: `Delete a ${noun}`, source: "confirmed", access: "write", successStatus: 204, query: resource.deleteQuery, errors: resource.deleteErrors, handle: resource.remove },
+  ];
+}
+
+const certificateKey = (params: Record<string, string>) => params[CERTIFICATE_ROUTE.keyField];
+const hostnameKey = (params: Record<string, string>) => params[HOSTNAME_ROUTE.keyField];
+
 export const API_ROUTES: readonly RouteSpec[] = [
-  {
-    method: "GET", path: CERTIFICATE_ROUTE.collection, operationId: "list_certificates", summary: "List certificates (never returns fullchain or privkey)",
-    source: "confirmed", access: "read", successStatus: 200, response: z.array(CertificateView), errors: [],
-    handle: ({ service, environment }) => service.listCertificates(environment),
-  },
-  {
-    method: "POST", path: CERTIFICATE_ROUTE.collection, operationId: "create_certificate", summary: "Create a certificate",
-    source: "confirmed", access: "write", successStatus: 201, body: CertificateCreate, response: CertificateView, errors: [409, 422],
-    handle: ({ service, environment, body, outcome }) => service.createCertificate(environment, body, outcome),
-  },
-  {
-    method: CERTIFICATE_ROUTE.updateMethod as "PUT", path: keyed(CERTIFICATE_ROUTE), operationId: "update_certificate", summary: "Replace a certificate's chain and key",
-    source: "assumed", access: "write", successStatus: 200, body: pickFields(CertificateCreate, CERTIFICATE_ROUTE), response: CertificateView, errors: [404, 422],
-    handle: ({ service, environment, params, body, outcome }) => service.updateCertificate(environment, params[CERTIFICATE_ROUTE.keyField], body, outcome),
-  },
-  {
-    method: "DELETE", path: keyed(CERTIFICATE_ROUTE), operationId: "delete_certificate", summary: "Delete a certificate",
-    source: "confirmed", access: "write", successStatus: 204, errors: [404, 409],
-    query: [{ name: FORCE_DELETE_PARAM, description: "Delete even if hostnames use it (assumed: otherwise 409).", schema: { type: "boolean", default: false } }],
-    handle: ({ service, environment, params, query }) =>
-      service.deleteCertificate(environment, params[CERTIFICATE_ROUTE.keyField], String(query[FORCE_DELETE_PARAM]).toLowerCase() === "true"),
-  },
-  {
-    method: "GET", path: HOSTNAME_ROUTE.collection, operationId: "list_hostnames", summary: "List hostnames",
-    source: "confirmed", access: "read", successStatus: 200, response: z.array(HostnameView), errors: [],
-    handle: ({ service, environment }) => service.listHostnames(environment),
-  },
-  {
-    method: "POST", path: HOSTNAME_ROUTE.collection, operationId: "create_hostname", summary: "Create a hostname (virtual host) routed to a product",
-    source: "confirmed", access: "write", successStatus: 201, body: HostnameCreate, response: HostnameView, errors: [409, 422],
-    handle: ({ service, environment, body, outcome }) => service.createHostname(environment, body, outcome),
-  },
-  {
-    method: HOSTNAME_ROUTE.updateMethod as "PUT", path: keyed(HOSTNAME_ROUTE), operationId: "update_hostname", summary: "Change a hostname's product or certificate",
-    source: "assumed", access: "write", successStatus: 200, body: pickFields(HostnameCreate, HOSTNAME_ROUTE), response: HostnameView, errors: [404, 422],
-    handle: ({ service, environment, params, body, outcome }) => service.updateHostname(environment, params[HOSTNAME_ROUTE.keyField], body, outcome),
-  },
-  {
-    method: "DELETE", path: keyed(HOSTNAME_ROUTE), operationId: "delete_hostname", summary: "Delete a hostname",
-    source: "confirmed", access: "write", successStatus: 204, errors: [404],
-    handle: ({ service, environment, params }) => service.deleteHostname(environment, params[HOSTNAME_ROUTE.keyField]),
-  },
+  ...resourceRoutes({
+    noun: "certificate",
+    route: CERTIFICATE_ROUTE,
+    createBody: CertificateCreate,
+    view: CertificateView,
+    summaries: { list: "List certificates (never returns fullchain or privkey)", create: "Create a certificate", update: "Replace a certificate's chain and key" },
+    list: ({ service, environment }) => service.listCertificates(environment),
+    create: ({ service, environment, body, outcome }) => service.createCertificate(environment, body, outcome),
+    update: ({ service, environment, params, body, outcome }) => service.updateCertificate(environment, certificateKey(params), body, outcome),
+    remove: ({ service, environment, params, query }) =>
+      service.deleteCertificate(environment, certificateKey(params), String(query[FORCE_DELETE_PARAM]).toLowerCase() === "true"),
+    deleteQuery: [{ name: FORCE_DELETE_PARAM, description: "Delete even if hostnames use it (assumed: otherwise 409).", schema: { type: "boolean", default: false } }],
+    deleteErrors: [404, 409],
+  }),
+  ...resourceRoutes({
+    noun: "hostname",
+    route: HOSTNAME_ROUTE,
+    createBody: HostnameCreate,
+    view: HostnameView,
+    summaries: { list: "List hostnames", create: "Create a hostname (virtual host) routed to a product", update: "Change a hostname's product or certificate" },
+    list: ({ service, environment }) => service.listHostnames(environment),
+    create: ({ service, environment, body, outcome }) => service.createHostname(environment, body, outcome),
+    update: ({ service, environment, params, body, outcome }) => service.updateHostname(environment, hostnameKey(params), body, outcome),
+    remove: ({ service, environment, params }) => service.deleteHostname(environment, hostnameKey(params)),
+    deleteErrors: [404],
+  }),
 ];
 
 /** The key faults use: "POST /hostnames". */

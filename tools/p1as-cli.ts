@@ -109,32 +109,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description(`Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see the README.`)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const certificates = program.command("certificates").description("TLS certificates");
-  certificates
-    .command("list")
-    .option("--json", "print JSON")
-    .action(async (options: { json?: boolean }) => show(await client().listCertificates(), CERTIFICATE_COLUMNS, !!options.json));
-  certificates
-    .command("get <name>")
-    .option("--json", "print JSON")
-    .action(async (name: string, options: { json?: boolean }) => {
-      const view = await client().getCertificate(name);
-      if (view) show([view], CERTIFICATE_COLUMNS, !!options.json);
-      else notFound(`certificate ${name}`);
-    });
-  const hostnames = program.command("hostnames").description("hostnames (virtual hosts)");
-  hostnames
-    .command("list")
-    .option("--json", "print JSON")
-    .action(async (options: { json?: boolean }) => show(await client().listHostnames(), HOSTNAME_COLUMNS, !!options.json));
-  hostnames
-    .command("get <hostname>")
-    .option("--json", "print JSON")
-    .action(async (hostname: string, options: { json?: boolean }) => {
-      const view = await client().getHostname(hostname);
-      if (view) show([view], HOSTNAME_COLUMNS, !!options.json);
-      else notFound(`hostname ${hostname}`);
-    });
+  // Both resources offer the same two read commands.
+  const resource = <V extends object>(name: string, key: string, description: string, columns: readonly string[], calls: {
+    list: (api: SelfServiceClient) => Promise<V[]>;
+    get: (api: SelfServiceClient, key: string) => Promise<V | undefined>;
+  }) => {
+    const command = program.command(`${name}s`).description(description);
+    command
+      .command("list")
+      .option("--json", "print JSON")
+      .action(async (options: { json?: boolean }) => show(await calls.list(client()), columns, !!options.json));
+    command
+      .command(`get <${key}>`)
+      .option("--json", "print JSON")
+      .action(async (value: string, options: { json?: boolean }) => {
+        const view = await calls.get(client(), value);
+        if (view) show([view], columns, !!options.json);
+        else notFound(`${name} ${value}`);
+      });
+  };
+  resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, { list: (api) => api.listCertificates(), get: (api, key) => api.getCertificate(key) });
+  resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, { list: (api) => api.listHostnames(), get: (api, key) => api.getHostname(key) });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
