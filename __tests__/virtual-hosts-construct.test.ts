@@ -120,7 +120,7 @@ describe("VirtualHosts construct", () => {
 
     // THEN working_dir, resolved from the stack's directory, is the project root
     const { command, working_dir } = json.resource.terraform_data.p1as_hostname.provisioner[0]["local-exec"];
-    expect(command).toBe("node dist/driver/main.js hostname-create");
+    expect(command).toBe("node dist/driver/bundle.js hostname-create");
     expect(path.resolve(app.outdir, "stacks", stack.node.id, working_dir)).toBe(PROJECT_ROOT);
   });
 
