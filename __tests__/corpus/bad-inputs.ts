@@ -1,0 +1,275 @@
+/**
+ * The bad-input corpus: malformed configs and construct props, each with the path and the reason synth
+ * must report. Data only; __tests__/bad-input-corpus.test.ts runs every entry through real synth with
+ * the emulator listening, and the property test reuses the fixtures.
+ *
+ * Paths are exact. A config-level problem is reported at its config path (`environments[0].name`); a
+ * problem only a construct can see (file contents: expiry, key type, key match) is reported at the
+ * construct's path plus the field, since the config check never reads certificate files.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { SelfServiceCredentials } from "../../constructs/credentials";
+import { AdminApiResource } from "../../constructs/pingone/admin-api-resource";
+import { OrchestrationClient } from "../../constructs/pingone/orchestration-client";
+import { RoleAttributes } from "../../constructs/pingone/role-attributes";
+import { Certificate, Hostname, VirtualHosts } from "../../constructs/virtual-hosts";
+import { makeCertificate } from "../support/certs";
+
+/** The categories issue 6 names; the suite checks every one has entries. */
+export const CATEGORIES = [
+  "hostname",
+  "product",
+  "certificate",
+  "duplicate",
+  "role",
+  "environment",
+  "region",
+  "environment-id",
+  "credentials",
+  "other",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const PINGONE_ENVIRONMENT_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+
+/** Generated certificate files, by what is wrong with them. */
+export const CERTIFICATE_FILES = {
+  validChain: "valid.pem",
+  validKey: "valid.key",
+  otherKey: "other.key",
+  expiredChain: "expired.pem",
+  expiredKey: "expired.key",
+  ecChain: "ec.pem",
+  ecKey: "ec.key",
+  weakChain: "weak.pem",
+  weakKey: "weak.key",
+  reversedChain: "reversed.pem",
+  garbage: "garbage.pem",
+  corruptChain: "corrupt.pem",
+  encryptedKey: "encrypted.key",
+} as const;
+export type CertificateFile = keyof typeof CERTIFICATE_FILES;
+
+/** Writes every certificate fixture into `dir` (run time only: no key is ever committed). */
+export function writeCertificateFiles(dir: string): void {
+  const valid = makeCertificate({ commonName: "auth.dev.acme.example" });
+  const other = makeCertificate({ commonName: "other.dev.acme.example" });
+  const expired = makeCertificate({ commonName: "old.dev.acme.example", expired: true });
+  const ec = makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" });
+  const weak = makeCertificate({ commonName: "weak.dev.acme.example", rsaModulusBits: 1024 });
+  const [leaf, issuer] = valid.fullchain.split(/(?<=-----END CERTIFICATE-----\n?)/);
+  const files: Record<CertificateFile, string> = {
+    validChain: valid.fullchain,
+    validKey: valid.privkey,
+    otherKey: other.privkey,
+    expiredChain: expired.fullchain,
+    expiredKey: expired.privkey,
+    ecChain: ec.fullchain,
+    ecKey: ec.privkey,
+    weakChain: weak.fullchain,
+    weakKey: weak.privkey,
+    reversedChain: issuer + leaf,
+    garbage: "this is not a certificate\n",
+    corruptChain: "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
+    encryptedKey: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nTm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n",
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, CERTIFICATE_FILES[name as CertificateFile]), text);
+}
+
+// Malformed configs are plain JSON mutated in place, so the type is deliberately loose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RawConfig = any;
+
+/** A valid config with one environment, one certificate and one hostname, talking to `emulatorUrl`. */
+export function validConfig(emulatorUrl: string): RawConfig {
+  return {
+    customer: "acme",
+    p1asRegion: "us1",
+    pingone: { environmentId: PINGONE_ENVIRONMENT_ID, regionCode: "NA" },
+    environments: [
+      {
+        name: "dev",
+        selfService: { apiUrl: `${emulatorUrl}/dev/api/v1`, tokenUrl: `${emulatorUrl}/${PINGONE_ENVIRONMENT_ID}/as/token` },
+        virtualHosts: {
+          certificates: [{ name: "wildcard-dev", fullchainFile: CERTIFICATE_FILES.validChain, privateKeyFile: CERTIFICATE_FILES.validKey }],
+          hostnames: [{ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }],
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * `field` is absent when `path` is a config path (the error lists `<path>: <reason>`), and present
+ * when a construct reports it (`error.path` is the construct path, `error.field` the prop).
+ */
+interface Expectation {
+  readonly name: string;
+  readonly category: Category;
+  readonly path: string;
+  readonly field?: string;
+  readonly reason: string;
+}
+
+export interface BadConfig extends Expectation {
+  readonly breakIt: (config: RawConfig) => void;
+}
+
+export interface PropsScope {
+  readonly stack: TerraformStack;
+  readonly virtualHosts: VirtualHosts;
+  readonly file: (name: CertificateFile) => string;
+  readonly tokenUrl: string;
+}
+
+export interface BadProps extends Expectation {
+  readonly field: string;
+  readonly build: (scope: PropsScope) => void;
+}
+
+const ENV = "environments[0]";
+const HOSTNAME = `${ENV}.virtualHosts.hostnames[0].hostname`;
+const CERTIFICATE = "p1as-dev/virtual-hosts/certificates/wildcard-dev";
+
+const env = (c: RawConfig) => c.environments[0];
+const hostname = (c: RawConfig) => env(c).virtualHosts.hostnames[0];
+const certificate = (c: RawConfig) => env(c).virtualHosts.certificates[0];
+const setHostname = (value: unknown) => (c: RawConfig) => (hostname(c).hostname = value);
+const setCertificate = (fields: object) => (c: RawConfig) => Object.assign(certificate(c), fields);
+
+export const BAD_CONFIGS: readonly BadConfig[] = [
+  // hostnames
+  { category: "hostname", name: "a hostname in upper case", breakIt: setHostname("Auth.dev.acme.example"), path: HOSTNAME, reason: "must be lowercase" },
+  { category: "hostname", name: "a hostname with a trailing dot", breakIt: setHostname("auth.dev.acme.example."), path: HOSTNAME, reason: "must not start or end with '.'" },
+  { category: "hostname", name: "a hostname over 253 characters", breakIt: setHostname(`${"a".repeat(60)}.`.repeat(4) + "acme.example"), path: HOSTNAME, reason: "must be at most 253 characters (got 256)" },
+  { category: "hostname", name: "a hostname with an empty label", breakIt: setHostname("auth..acme.example"), path: HOSTNAME, reason: "contain '..'" },
+  { category: "hostname", name: "a wildcard hostname", breakIt: setHostname("*.dev.acme.example"), path: HOSTNAME, reason: "must not be a wildcard ('*')" },
+  { category: "hostname", name: "a hostname with a space", breakIt: setHostname("auth dev.acme.example"), path: HOSTNAME, reason: "may contain only letters a-z, digits, '-' and '.'" },
+  { category: "hostname", name: "a unicode hostname", breakIt: setHostname("bücher.acme.example"), path: HOSTNAME, reason: "may contain only letters a-z, digits, '-' and '.'" },
+  { category: "hostname", name: "a hostname with one label", breakIt: setHostname("auth"), path: HOSTNAME, reason: "fully qualified name with at least two labels" },
+  { category: "hostname", name: "a hostname label over 63 characters", breakIt: setHostname(`${"a".repeat(64)}.acme.example`), path: HOSTNAME, reason: "each label (part between dots) must be at most 63 characters" },
+  { category: "hostname", name: "a hostname label starting with '-'", breakIt: setHostname("-auth.acme.example"), path: HOSTNAME, reason: "each label must start and end with a letter or digit" },
+  { category: "hostname", name: "an empty hostname", breakIt: setHostname(""), path: HOSTNAME, reason: "must not be empty" },
+  { category: "hostname", name: "a hostname that is a number", breakIt: setHostname(42), path: HOSTNAME, reason: "Expected string, received number" },
+  // products
+  { category: "product", name: "an unknown product", breakIt: (c) => (hostname(c).product = "pingone"), path: `${ENV}.virtualHosts.hostnames[0].product`, reason: "Expected 'pingaccess-engines' | 'pingaccess-agents'" },
+  { category: "product", name: "a product in upper case", breakIt: (c) => (hostname(c).product = "PingFederate-Engines"), path: `${ENV}.virtualHosts.hostnames[0].product`, reason: "received 'PingFederate-Engines'" },
+  { category: "product", name: "a missing product", breakIt: (c) => delete hostname(c).product, path: `${ENV}.virtualHosts.hostnames[0].product`, reason: "Required" },
+  // certificates
+  { category: "certificate", name: "a certname no certificate declares", breakIt: (c) => (hostname(c).certname = "wildcard-prod"), path: `${ENV}.virtualHosts.hostnames[0].certname`, reason: 'refers to certificate "wildcard-prod", which is not declared' },
+  { category: "certificate", name: "a fullchain file that does not exist", breakIt: setCertificate({ fullchainFile: "absent.pem" }), path: CERTIFICATE, field: "fullchainFile", reason: "must be a readable file relative to the project root" },
+  { category: "certificate", name: "a private key file that does not exist", breakIt: setCertificate({ privateKeyFile: "absent.key" }), path: CERTIFICATE, field: "privateKeyFile", reason: "(ENOENT)" },
+  { category: "certificate", name: "an expired certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.expiredChain, privateKeyFile: CERTIFICATE_FILES.expiredKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate expired on" },
+  { category: "certificate", name: "an EC certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.ecChain, privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate must have an RSA key (got ec)" },
+  { category: "certificate", name: "an EC key with an RSA certificate", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "must be an RSA key (got ec)" },
+  { category: "certificate", name: "a key that does not match the chain", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.otherKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "does not match the leaf certificate of fullchain" },
+  { category: "certificate", name: "a fullchain of PEM garbage", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.garbage }), path: CERTIFICATE, field: "fullchainFile", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" },
+  { category: "certificate", name: "a PEM block that is not a certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.corruptChain }), path: CERTIFICATE, field: "fullchainFile", reason: "certificate #1 is not a parseable X.509 certificate" },
+  { category: "certificate", name: "a private key of PEM garbage", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.garbage }), path: CERTIFICATE, field: "privateKeyFile", reason: "must be a PEM 'BEGIN PRIVATE KEY' or 'BEGIN RSA PRIVATE KEY' block" },
+  { category: "certificate", name: "an encrypted private key", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.encryptedKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "must not be encrypted" },
+  { category: "certificate", name: "an RSA key under 2048 bits", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.weakChain, privateKeyFile: CERTIFICATE_FILES.weakKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "RSA key must be at least 2048 bits (got 1024)" },
+  { category: "certificate", name: "a chain with the issuer first", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.reversedChain }), path: CERTIFICATE, field: "fullchainFile", reason: "certificate #1 is not issued by certificate #2; order the chain leaf first" },
+  { category: "certificate", name: "a certificate with both key sources", breakIt: setCertificate({ privateKeyVariable: "dev_key" }), path: `${ENV}.virtualHosts.certificates[0]`, reason: "needs exactly one of privateKeyFile or privateKeyVariable (got both)" },
+  { category: "certificate", name: "a certificate with no key", breakIt: (c) => delete certificate(c).privateKeyFile, path: `${ENV}.virtualHosts.certificates[0]`, reason: "(got neither)" },
+  { category: "certificate", name: "a certificate name with an underscore", breakIt: (c) => { certificate(c).name = "wildcard_dev"; hostname(c).certname = "wildcard_dev"; }, path: `${ENV}.virtualHosts.certificates[0].name`, reason: "may contain only letters a-z, digits, '-' and '.'" },
+  // duplicates
+  { category: "duplicate", name: "a duplicate hostname", breakIt: (c) => env(c).virtualHosts.hostnames.push({ ...hostname(c), product: "pingaccess-engines" }), path: `${ENV}.virtualHosts.hostnames[1].hostname`, reason: 'duplicate hostname "auth.dev.acme.example" (already at index 0)' },
+  { category: "duplicate", name: "a hostname repeated in another case", breakIt: (c) => env(c).virtualHosts.hostnames.push({ ...hostname(c), hostname: "AUTH.dev.acme.example" }), path: `${ENV}.virtualHosts.hostnames[1].hostname`, reason: "duplicate hostname" },
+  { category: "duplicate", name: "a duplicate certificate name", breakIt: (c) => env(c).virtualHosts.certificates.push({ ...certificate(c) }), path: `${ENV}.virtualHosts.certificates[1].name`, reason: 'duplicate certificate name "wildcard-dev"' },
+  { category: "duplicate", name: "a key variable that is also the client-secret variable", breakIt: (c) => { env(c).credentials = { clientId: "client-1", clientSecretVariable: "dev_secret" }; certificate(c).privateKeyVariable = "dev_secret"; delete certificate(c).privateKeyFile; }, path: `${ENV}.virtualHosts.certificates[0].privateKeyVariable`, reason: 'Terraform variable "dev_secret" is already used by environments[0].credentials.clientSecretVariable' },
+  // roles
+  { category: "role", name: "a role that does not exist", breakIt: (c) => (env(c).groups = ["dev-tls-root"]), path: `${ENV}.groups[0]`, reason: "is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit, all-tls-admin, all-tls-audit" },
+  { category: "role", name: "another environment's role", breakIt: (c) => (env(c).groups = ["dev-tls-admin", "prod-tls-admin"]), path: `${ENV}.groups[1]`, reason: "is not a self-service role of environment dev" },
+  { category: "role", name: "a role listed twice", breakIt: (c) => (env(c).groups = ["dev-tls-audit", "dev-tls-audit"]), path: `${ENV}.groups[1]`, reason: 'duplicate role "dev-tls-audit"' },
+  { category: "role", name: "no role at all", breakIt: (c) => (env(c).groups = []), path: `${ENV}.groups`, reason: "must hold at least one self-service role" },
+  { category: "role", name: "an archived role that no attribute has", breakIt: (c) => (c.pingone.roleAttributes = { archivedRoles: ["dev-pf-root"] }), path: "pingone.roleAttributes.archivedRoles[0]", reason: '"dev-pf-root" is not a role of any P1AS attribute' },
+  // environments
+  { category: "environment", name: "an unknown environment", breakIt: (c) => (env(c).name = "qa"), path: `${ENV}.name`, reason: "Expected 'dev' | 'test' | 'stage' | 'prod', received 'qa'" },
+  { category: "environment", name: "an environment in upper case", breakIt: (c) => (env(c).name = "DEV"), path: `${ENV}.name`, reason: "received 'DEV'" },
+  { category: "environment", name: "a retired environment that never existed", breakIt: (c) => (c.pingone.roleAttributes = { retiredEnvironments: ["qa"] }), path: "pingone.roleAttributes.retiredEnvironments[0]", reason: "received 'qa'" },
+  { category: "environment", name: "an environment listed twice", breakIt: (c) => c.environments.push({ name: "dev", backend: { type: "local", path: "other.tfstate" } }), path: "environments[1].name", reason: 'duplicate environment "dev" (already at index 0)' },
+  { category: "environment", name: "no environment", breakIt: (c) => (c.environments = []), path: "environments", reason: "must list at least one P1AS environment" },
+  // regions
+  { category: "region", name: "an unknown PingOne region", breakIt: (c) => (c.pingone.regionCode = "US"), path: "pingone.regionCode", reason: "Expected 'NA' | 'EU' | 'CA' | 'AU' | 'SG' | 'AP', received 'US'" },
+  { category: "region", name: "a PingOne region in lower case", breakIt: (c) => (c.pingone.regionCode = "eu"), path: "pingone.regionCode", reason: "received 'eu'" },
+  { category: "region", name: "a P1AS region that is not a DNS label", breakIt: (c) => (c.p1asRegion = "us 1"), path: "p1asRegion", reason: "may contain only lowercase letters, digits and '-'" },
+  // PingOne environment ids
+  { category: "environment-id", name: "an environment id that is a name", breakIt: (c) => (c.pingone.environmentId = "acme-production"), path: "pingone.environmentId", reason: "must be a UUID" },
+  { category: "environment-id", name: "an environment id without dashes", breakIt: (c) => (c.pingone.environmentId = PINGONE_ENVIRONMENT_ID.replace(/-/g, "")), path: "pingone.environmentId", reason: "must be a UUID" },
+  { category: "environment-id", name: "an empty environment id", breakIt: (c) => (c.pingone.environmentId = ""), path: "pingone.environmentId", reason: "must be a UUID" },
+  // credentials
+  { category: "credentials", name: "an empty client id", breakIt: (c) => (env(c).credentials = { clientId: "", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must not be empty" },
+  { category: "credentials", name: "a blank client id", breakIt: (c) => (env(c).credentials = { clientId: "   ", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must not be empty" },
+  { category: "credentials", name: "an empty client-secret variable", breakIt: (c) => (env(c).credentials = { clientId: "client-1", clientSecretVariable: "" }), path: `${ENV}.credentials.clientSecretVariable`, reason: "must be a Terraform identifier" },
+  { category: "credentials", name: "empty credentials", breakIt: (c) => (env(c).credentials = {}), path: `${ENV}.credentials.clientId`, reason: "Required" },
+  { category: "credentials", name: "a client secret written into the config", breakIt: (c) => (env(c).credentials = { clientId: "client-1", clientSecretVariable: "dev_secret", clientSecret: "hunter2" }), path: `${ENV}.credentials.clientSecret`, reason: "unknown field" },
+  // other
+  { category: "other", name: "a self-service API URL that is not a URL", breakIt: (c) => (env(c).selfService.apiUrl = "dev/api/v1"), path: `${ENV}.selfService.apiUrl`, reason: "must be an absolute URL" },
+  { category: "other", name: "environments that are an object", breakIt: (c) => (c.environments = { dev: env(c) }), path: "environments", reason: "Expected array, received object" },
+];
+
+const PROPS_CERTIFICATE = "stack/virtual-hosts/certificate";
+
+export const BAD_PROPS: readonly BadProps[] = [
+  { category: "hostname", name: "Hostname: a wildcard in upper case", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "*.Dev.acme.example", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "hostname", reason: "must be lowercase; must not be a wildcard ('*')" },
+  { category: "hostname", name: "Hostname: a unicode hostname", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "bücher.acme.example", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "hostname", reason: "may contain only letters a-z" },
+  { category: "product", name: "Hostname: an unknown product", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "auth.acme.example", product: "pingone" as never, certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "product", reason: "must be one of pingaccess-engines" },
+  { category: "duplicate", name: "Hostname: declared twice", build: (s) => { new Hostname(s.virtualHosts, "a", { hostname: "auth.acme.example", product: "pingdirectory", certificate: imported(s) }); new Hostname(s.virtualHosts, "b", { hostname: "auth.acme.example", product: "pingdelegator", certificate: imported(s, "imported-2") }); }, path: "stack/virtual-hosts/b", field: "hostname", reason: "is already declared by stack/virtual-hosts/a; hostnames are unique" },
+  { category: "certificate", name: "Certificate: expired", build: (s) => certificateProps(s, "expiredChain", "expiredKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "leaf certificate expired on" },
+  { category: "certificate", name: "Certificate: EC", build: (s) => certificateProps(s, "ecChain", "ecKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "leaf certificate must have an RSA key (got ec)" },
+  { category: "certificate", name: "Certificate: key of another certificate", build: (s) => certificateProps(s, "validChain", "otherKey"), path: PROPS_CERTIFICATE, field: "privateKeyFile", reason: "does not match the leaf certificate" },
+  { category: "certificate", name: "Certificate: PEM garbage", build: (s) => certificateProps(s, "garbage", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" },
+  { category: "certificate", name: "Certificate: key variable not sensitive", build: (s) => new Certificate(s.virtualHosts, "certificate", { name: "wildcard-dev", fullchainFile: s.file("validChain"), privateKeyVariable: new TerraformVariable(s.stack, "plain", { type: "string" }) }), path: PROPS_CERTIFICATE, field: "privateKeyVariable", reason: "must be declared with sensitive: true" },
+  { category: "certificate", name: "Certificate.fromCertificateName: a name with a space", build: (s) => Certificate.fromCertificateName(s.virtualHosts, "imported", "wildcard dev"), path: "stack/virtual-hosts/imported", field: "name", reason: "may contain only letters a-z" },
+  { category: "role", name: "AdminApiResource: a role of another environment", build: (s) => resource(s, { groups: ["prod-tls-admin"] }), path: "stack/resource", field: "groups", reason: '"prod-tls-admin" is not a self-service role of environment dev' },
+  { category: "role", name: "RoleAttributes: an archived role no attribute has", build: (s) => new RoleAttributes(s.stack, "roles", { environmentId: PINGONE_ENVIRONMENT_ID, environments: ["dev"], archivedRoles: ["dev-pf-root"] }), path: "stack/roles", field: "archivedRoles", reason: '"dev-pf-root" is not a role of any P1AS attribute' },
+  { category: "environment", name: "AdminApiResource: an unknown environment", build: (s) => resource(s, { environment: "qa" as never }), path: "stack/resource", field: "environment", reason: "must be one of dev, test, stage, prod" },
+  { category: "environment", name: "OrchestrationClient: an unknown environment", build: (s) => client(s, { environment: "qa" as never }), path: "stack/client", field: "environment", reason: "must be one of dev, test, stage, prod" },
+  { category: "environment", name: "RoleAttributes: an unknown environment", build: (s) => new RoleAttributes(s.stack, "roles", { environmentId: PINGONE_ENVIRONMENT_ID, environments: ["dev", "qa" as never] }), path: "stack/roles", field: "environments", reason: '"qa" must be one of dev, test, stage, prod' },
+  { category: "region", name: "OrchestrationClient: an unknown region code", build: (s) => client(s, { regionCode: "US" as never, tokenUrl: undefined }), path: "stack/client", field: "regionCode", reason: "must be one of NA, EU, CA, AU, SG, AP" },
+  { category: "environment-id", name: "AdminApiResource: an environment id that is not a UUID", build: (s) => resource(s, { environmentId: "acme-dev" }), path: "stack/resource", field: "environmentId", reason: "must be a UUID" },
+  { category: "environment-id", name: "RoleAttributes: an environment id that is not a UUID", build: (s) => new RoleAttributes(s.stack, "roles", { environmentId: "12345", environments: ["dev"] }), path: "stack/roles", field: "environmentId", reason: "must be a UUID" },
+  { category: "credentials", name: "SelfServiceCredentials: an empty client id", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: " ", clientSecretVariable: "other_secret", tokenUrl: s.tokenUrl }), path: "stack/other_secret", field: "clientId", reason: "must not be empty" },
+  { category: "credentials", name: "SelfServiceCredentials: a variable declared twice", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: "client-2", clientSecretVariable: "dev_secret", tokenUrl: s.tokenUrl }), path: "stack/dev_secret", field: "clientSecretVariable", reason: "is already declared in stack stack" },
+  { category: "credentials", name: "VirtualHosts: a literal client secret", build: (s) => new VirtualHosts(otherStack(s, "literal"), "virtual-hosts", { credentials: { clientId: "client-1", clientSecret: "s3cr3t", tokenUrl: s.tokenUrl }, apiUrl: s.virtualHosts.apiUrl }), path: "literal/virtual-hosts", field: "credentials.clientSecret", reason: "must be a sensitive Terraform value" },
+  { category: "other", name: "VirtualHosts: an API URL that is not http(s)", build: (s) => { const stack = otherStack(s, "ftp"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: "ftp://example.com/api/v1" }); }, path: "ftp/virtual-hosts", field: "apiUrl", reason: "must be an absolute http(s) URL" },
+];
+
+function imported(s: PropsScope, id = "imported") {
+  return Certificate.fromCertificateName(s.virtualHosts, id, "wildcard-dev");
+}
+
+function certificateProps(s: PropsScope, fullchain: CertificateFile, key: CertificateFile): Certificate {
+  return new Certificate(s.virtualHosts, "certificate", { name: "wildcard-dev", fullchainFile: s.file(fullchain), privateKeyFile: s.file(key) });
+}
+
+function resource(s: PropsScope, props: Partial<ConstructorParameters<typeof AdminApiResource>[2]>): AdminApiResource {
+  return new AdminApiResource(s.stack, "resource", {
+    environmentId: PINGONE_ENVIRONMENT_ID,
+    environment: "dev",
+    audience: s.virtualHosts.apiUrl,
+    ...props,
+  });
+}
+
+function client(s: PropsScope, props: Partial<ConstructorParameters<typeof OrchestrationClient>[2]>): OrchestrationClient {
+  return new OrchestrationClient(s.stack, "client", {
+    environmentId: PINGONE_ENVIRONMENT_ID,
+    regionCode: "NA",
+    environment: "dev",
+    resource: resource(s, {}),
+    tokenUrl: s.tokenUrl,
+    ...props,
+  });
+}
+
+/** A second stack in the same app, for props that VirtualHosts checks in its own constructor. */
+function otherStack(s: PropsScope, id: string): TerraformStack {
+  return new TerraformStack(s.stack.node.scope!, id);
+}
+
+function variableCredentials(stack: TerraformStack, tokenUrl: string) {
+  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "client-1", clientSecretVariable: "other_secret", tokenUrl });
+}
