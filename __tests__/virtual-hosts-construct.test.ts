@@ -236,6 +236,12 @@ describe("VirtualHosts construct", () => {
       );
     });
 
+    test("a request timeout that is not a positive whole number of milliseconds", () => {
+      expect(() => declare(() => undefined, undefined, { requestTimeoutMs: 0 })).toThrow(
+        "stack/virtual-hosts: invalid requestTimeoutMs 0: must be a positive whole number of milliseconds",
+      );
+    });
+
     test("a second VirtualHosts in one stack, whose resource addresses would collide", () => {
       expect(() =>
         declare((_vh, stack) => new VirtualHosts(stack, "more", { credentials: variableCredentials(stack, "other_secret"), apiUrl: API_URL })),
@@ -297,7 +303,7 @@ function variableCredentials(stack: TerraformStack, variable = "p1as_dev_client_
 function declare(
   body: (vh: VirtualHosts, stack: TerraformStack) => void,
   credentials: (stack: TerraformStack) => ISelfServiceCredentials = variableCredentials,
-  timing: { pollIntervalMs?: number; readyTimeoutMs?: number } = {},
+  timing: { pollIntervalMs?: number; readyTimeoutMs?: number; requestTimeoutMs?: number } = {},
 ): { app: App; stack: TerraformStack; vh: VirtualHosts } {
   const app = Testing.app();
   const stack = new TerraformStack(app, "stack");

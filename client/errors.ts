@@ -188,7 +188,7 @@ function duration(ms: number): string {
 
 export function objectFailed(kind: string, key: string, waitedMs: number): ReadinessError {
   return new ReadinessError(
-    `${kind} ${key} ended in status "error" after ${duration(waitedMs)}; P1AS could not apply it. Check the object in the self-service console, fix it and update it.`,
+    `${kind} ${key} ended in status "error" after ${duration(waitedMs)}; P1AS could not apply it. Check why in the self-service console, then deploy again: the deploy sends the declared content once more.`,
     kind,
     key,
     "error",
@@ -200,7 +200,7 @@ export function objectFailed(kind: string, key: string, waitedMs: number): Readi
 export function readinessTimeout(kind: string, key: string, lastStatus: string, waitedMs: number): ReadinessError {
   return new ReadinessError(
     `${kind} ${key} was not ready after ${duration(waitedMs)} (last status "${lastStatus}"). ` +
-      "The change may still complete; wait longer (timeoutMs) or check the object's status.",
+      "The change may still complete: deploy again later (the deploy waits for it again), or allow longer (readyTimeoutMs of VirtualHosts).",
     kind,
     key,
     lastStatus,

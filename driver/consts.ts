@@ -44,6 +44,8 @@ export const INPUT_KEYS = {
   stackDir: "stack_dir",
   pollIntervalMs: "poll_interval_ms",
   readyTimeoutMs: "ready_timeout_ms",
+  /** Budget of one API or token request including its retries. Absent in inputs written before it existed. */
+  requestTimeoutMs: "request_timeout_ms",
   // certificates
   name: "name",
   fullchainFile: "fullchain_file",

@@ -100,6 +100,18 @@ export function missingInApi(kind: string, key: string): DriverError {
   );
 }
 
+/**
+ * What to do after an API failure, appended to the driver's failure line: after no response or a server
+ * error the outcome is unknown or transient, and a re-deploy checks what exists before sending anything.
+ */
+export function nextStepAfter(error: unknown): string {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status !== "number" || (status !== 0 && status < 500)) return "";
+  return status === 0
+    ? " Whether the API applied the change is unknown: deploy again; it checks what exists before sending anything."
+    : " The API failed on its side: deploy again; it checks what exists before sending anything.";
+}
+
 export function apiFailed(what: string, cause: unknown): DriverError {
   const error = cause as { status?: number; detail?: unknown; message?: string };
   const detail = error.detail === undefined ? error.message : typeof error.detail === "string" ? error.detail : JSON.stringify(error.detail);

@@ -3,6 +3,7 @@
  * because a destroy replays the input the object was created with.
  */
 import { z } from "zod";
+import { REQUEST_TIMEOUT_MS_DEFAULT } from "../client/self-service-client";
 import { PRODUCTS } from "../p1as/facts";
 import { INPUT_VERSION } from "./consts";
 import { badInput, unknownInputVersion } from "./errors";
@@ -18,6 +19,8 @@ const connectionV1 = z.object({
   stack_dir: z.string().default(""),
   poll_interval_ms: z.number().int().positive(),
   ready_timeout_ms: z.number().int().positive(),
+  // Optional within version 1: objects created before it existed replay inputs without it at destroy.
+  request_timeout_ms: z.number().int().positive().default(REQUEST_TIMEOUT_MS_DEFAULT),
   adopt: z.boolean().default(false),
 });
 

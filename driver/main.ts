@@ -9,7 +9,7 @@ import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient } from "../client/token-client";
 import { redactText } from "../client/redact";
 import { DRIVER_COMMANDS, DRIVER_INPUT_ENV, DriverCommand } from "./consts";
-import { DriverError, unknownCommand } from "./errors";
+import { DriverError, nextStepAfter, unknownCommand } from "./errors";
 import { ConnectionInput, parseCertificateInput, parseHostnameInput } from "./input";
 import * as operations from "./operations";
 import { clientSecret } from "./secrets";
@@ -21,8 +21,9 @@ function log(line: string): void {
 }
 
 function connect(input: ConnectionInput): { client: SelfServiceClient; tokens: TokenClient } {
-  const tokens = new TokenClient({ tokenUrl: input.token_url, clientId: input.client_id, clientSecret: clientSecret(input), scope: input.scope || undefined, log });
-  return { client: new SelfServiceClient({ baseUrl: input.api_url, tokens, log }), tokens };
+  const timeoutMs = input.request_timeout_ms;
+  const tokens = new TokenClient({ tokenUrl: input.token_url, clientId: input.client_id, clientSecret: clientSecret(input), scope: input.scope || undefined, timeoutMs, log });
+  return { client: new SelfServiceClient({ baseUrl: input.api_url, tokens, timeoutMs, log }), tokens };
 }
 
 export async function run(command: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -58,7 +59,7 @@ if (require.main === module) {
       const message = error instanceof Error ? error.message : String(error);
       const known = error instanceof DriverError || (error instanceof Error && error.name !== "Error");
       // An unexpected error gets its stack too; redactText keeps credentials out either way.
-      log(`${command ?? "(no command)"} failed: ${known ? message : (error as Error)?.stack ?? message}`);
+      log(`${command ?? "(no command)"} failed: ${known ? message + nextStepAfter(error) : (error as Error)?.stack ?? message}`);
       process.exit(1);
     },
   );

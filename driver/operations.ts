@@ -3,8 +3,12 @@
  * - create adopts an identical existing object silently (that is how a retry after a lost response
  *   succeeds), refuses a differing one unless `adopt` is set, and waits until ready;
  * - the content/routing resources bring an object we already own up to date in place;
+ * - an object declared identically but left in status `error` by an earlier rollout is sent again, and
+ *   every create and update waits until ready even when nothing had to be sent (an earlier run may have
+ *   sent it and then failed or been killed while waiting), so a plain re-deploy repairs a failed one;
  * - delete treats 404 as success.
  */
+import { FAILED_STATUS, ObjectStatus, RESEND_REPAIRS_FAILED_OBJECT } from "../p1as/assumptions";
 import { sameFingerprint } from "../p1as/pem";
 import type { CertificateView, HostnameView, SelfServiceClient } from "../client/self-service-client";
 import { existingDiffers, FieldDifference, missingInApi } from "./errors";
@@ -32,6 +36,11 @@ function hostnameDifferences(view: HostnameView, input: HostnameInput): FieldDif
     .map((field) => ({ field, api: view[field], declared: input[field] }));
 }
 
+/** A rollout failed: the declared content is there but P1AS could not apply it (see RESEND_REPAIRS_FAILED_OBJECT). */
+function failed(view: { status: ObjectStatus }): boolean {
+  return RESEND_REPAIRS_FAILED_OBJECT && view.status === FAILED_STATUS;
+}
+
 export async function createCertificate(client: SelfServiceClient, input: CertificateInput, log: Log): Promise<void> {
   const pair = certificatePair(input);
   const existing = await client.getCertificate(input.name);
@@ -40,7 +49,10 @@ export async function createCertificate(client: SelfServiceClient, input: Certif
     log(`certificate ${input.name}: created`);
   } else {
     const differences = certificateDifferences(existing, input);
-    if (differences.length === 0) {
+    if (differences.length === 0 && failed(existing)) {
+      await client.updateCertificate({ name: input.name, ...pair });
+      log(`certificate ${input.name}: already exists with the declared content but in status error; sent again`);
+    } else if (differences.length === 0) {
       log(`certificate ${input.name}: already exists with the declared content; adopted`);
     } else if (input.adopt) {
       await client.updateCertificate({ name: input.name, ...pair });
@@ -57,12 +69,15 @@ export async function updateCertificateContent(client: SelfServiceClient, input:
   const pair = certificatePair(input);
   const existing = await client.getCertificate(input.name);
   if (!existing) throw missingInApi("certificate", input.name);
-  if (certificateDifferences(existing, input).length === 0) {
+  if (certificateDifferences(existing, input).length > 0) {
+    await client.updateCertificate({ name: input.name, ...pair });
+    log(`certificate ${input.name}: content updated`);
+  } else if (failed(existing)) {
+    await client.updateCertificate({ name: input.name, ...pair });
+    log(`certificate ${input.name}: content already up to date but in status error; sent again`);
+  } else {
     log(`certificate ${input.name}: content already up to date`);
-    return;
   }
-  await client.updateCertificate({ name: input.name, ...pair });
-  log(`certificate ${input.name}: content updated`);
   await client.waitUntilReady("certificate", input.name, waitOptions(input, log));
 }
 
@@ -81,7 +96,10 @@ export async function createHostname(client: SelfServiceClient, input: HostnameI
     log(`hostname ${input.hostname}: created (product ${input.product}, certname ${input.certname})`);
   } else {
     const differences = hostnameDifferences(existing, input);
-    if (differences.length === 0) {
+    if (differences.length === 0 && failed(existing)) {
+      await client.updateHostname(declared);
+      log(`hostname ${input.hostname}: already exists as declared but in status error; sent again`);
+    } else if (differences.length === 0) {
       log(`hostname ${input.hostname}: already exists as declared; adopted`);
     } else if (input.adopt) {
       await client.updateHostname(declared);
@@ -97,12 +115,16 @@ export async function createHostname(client: SelfServiceClient, input: HostnameI
 export async function updateHostnameRouting(client: SelfServiceClient, input: HostnameInput, log: Log): Promise<void> {
   const existing = await client.getHostname(input.hostname);
   if (!existing) throw missingInApi("hostname", input.hostname);
-  if (hostnameDifferences(existing, input).length === 0) {
+  const declared = { hostname: input.hostname, product: input.product, certname: input.certname };
+  if (hostnameDifferences(existing, input).length > 0) {
+    await client.updateHostname(declared);
+    log(`hostname ${input.hostname}: updated in place (product ${input.product}, certname ${input.certname})`);
+  } else if (failed(existing)) {
+    await client.updateHostname(declared);
+    log(`hostname ${input.hostname}: routing already up to date but in status error; sent again`);
+  } else {
     log(`hostname ${input.hostname}: routing already up to date`);
-    return;
   }
-  await client.updateHostname({ hostname: input.hostname, product: input.product, certname: input.certname });
-  log(`hostname ${input.hostname}: updated in place (product ${input.product}, certname ${input.certname})`);
   await client.waitUntilReady("hostname", input.hostname, waitOptions(input, log));
 }
 

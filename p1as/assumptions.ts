@@ -51,6 +51,12 @@ export const STATUS_WHEN_ABSENT: ObjectStatus = "complete";
 /** Statuses after which waiting is over. `error` ends the wait as a failure. */
 export const READY_STATUS: ObjectStatus = "complete";
 export const FAILED_STATUS: ObjectStatus = "error";
+/**
+ * What re-deploying does for an object that a rollout left in `error`. The console's only remedy is to
+ * edit the object, so the guess is that sending the same content again (PUT) starts a new rollout.
+ * Without it a failed rollout could never be repaired by running the deploy again.
+ */
+export const RESEND_REPAIRS_FAILED_OBJECT = true;
 
 /**
  * List responses. Guess: a plain JSON array with no pagination, because no pagination parameters

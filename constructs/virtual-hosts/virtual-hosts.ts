@@ -54,6 +54,11 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 /** How long the driver waits for one object to become ready before failing the deploy. */
 export const DEFAULT_READY_TIMEOUT_MS = 10 * 60_000;
 /**
+ * Budget of one API request including its retries: the client's REQUEST_TIMEOUT_MS_DEFAULT, written out
+ * so that synthesis never loads the HTTP client.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
  * The driver as one esbuild bundle of the compiled JS (`npm run build` makes it), relative to the
  * project root. Every provisioner is a new process, so start-up counts per object: the bundle starts
  * faster than the tsc output's many files (see the README's bench numbers); never ts-node.
@@ -75,6 +80,11 @@ export interface VirtualHostsProps {
   /** Per object; must be at least `pollIntervalMs`. @default DEFAULT_READY_TIMEOUT_MS (600000) */
   readonly readyTimeoutMs?: number;
   /**
+   * Budget of one API or token request including its retries; a response slower than this counts as
+   * lost (a create then checks with a list before sending again). @default DEFAULT_REQUEST_TIMEOUT_MS (30000)
+   */
+  readonly requestTimeoutMs?: number;
+  /**
    * Command line of the driver, run from the project root with the sub-command appended.
    * The benchmark swaps in a no-op here; nothing else should.
    * @default DEFAULT_DRIVER_COMMAND ("node dist/driver/bundle.js")
@@ -94,6 +104,7 @@ export class VirtualHosts extends Construct {
   public readonly apiUrl: string;
   public readonly pollIntervalMs: number;
   public readonly readyTimeoutMs: number;
+  public readonly requestTimeoutMs: number;
   private readonly declaredCertificates: Certificate[] = [];
   private readonly declaredHostnames: Hostname[] = [];
 
@@ -107,7 +118,8 @@ export class VirtualHosts extends Construct {
     this.apiUrl = props.apiUrl;
     this.pollIntervalMs = props.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.readyTimeoutMs = props.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    validateProps(where, props, this.pollIntervalMs, this.readyTimeoutMs);
+    this.requestTimeoutMs = props.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    validateProps(where, props, { pollIntervalMs: this.pollIntervalMs, readyTimeoutMs: this.readyTimeoutMs, requestTimeoutMs: this.requestTimeoutMs });
 
     const secretVariable = variableName(stack, props.credentials.clientSecret);
     let secretOutput = "";
@@ -133,6 +145,7 @@ export class VirtualHosts extends Construct {
       [K.stackDir]: toPosix(path.relative(PROJECT_ROOT, stackDir)),
       [K.pollIntervalMs]: this.pollIntervalMs,
       [K.readyTimeoutMs]: this.readyTimeoutMs,
+      [K.requestTimeoutMs]: this.requestTimeoutMs,
     };
     const driver: DriverSettings = {
       command: props.driverCommand ?? DEFAULT_DRIVER_COMMAND,
@@ -261,7 +274,8 @@ interface DriverSettings {
   readonly destroyEnvironment: Record<string, string>;
 }
 
-function validateProps(where: string, props: VirtualHostsProps, pollIntervalMs: number, readyTimeoutMs: number): void {
+function validateProps(where: string, props: VirtualHostsProps, durations: { pollIntervalMs: number; readyTimeoutMs: number; requestTimeoutMs: number }): void {
+  const { pollIntervalMs, readyTimeoutMs } = durations;
   if (!Token.isUnresolved(props.apiUrl) && !/^https?:\/\/[^/]+/.test(props.apiUrl)) {
     throw invalidField(where, "apiUrl", props.apiUrl, ["must be an absolute http(s) URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"]);
   }
@@ -270,7 +284,7 @@ function validateProps(where: string, props: VirtualHostsProps, pollIntervalMs: 
       "must be a sensitive Terraform value (a TerraformVariable or a resource attribute), never a literal: a literal would be written into the synthesized JSON",
     ]);
   }
-  for (const [field, value] of [["pollIntervalMs", pollIntervalMs], ["readyTimeoutMs", readyTimeoutMs]] as const) {
+  for (const [field, value] of Object.entries(durations)) {
     if (!Number.isInteger(value) || value <= 0) throw invalidField(where, field, value, ["must be a positive whole number of milliseconds"]);
   }
   if (readyTimeoutMs < pollIntervalMs) {
