@@ -40,10 +40,10 @@ describe("state in the pg backend", () => {
     app.synth({ ...SPEC, hostnames: [...SPEC.hostnames, added] });
     emulator.requestLog.clear();
 
-    // WHEN deploy A is inside its apply (its first API call is held at the gate) and deploy B starts
-    const arrived = gate.hold();
+    // WHEN deploy A is inside its apply (its first API write is held at the gate) and deploy B starts
+    const arrived = gate.hold((method, url) => method !== "GET" && url.includes("/api/v1/"));
     const first = app.deploy();
-    await arrived;
+    await Promise.race([arrived, first.then(() => Promise.reject(new Error("deploy A finished without writing to the API")))]);
     const second = await app.deploy().catch((error: unknown) => error);
     gate.release();
 

@@ -64,6 +64,11 @@ function parse<T extends z.ZodTypeAny>(schema: T, raw: string | undefined, envNa
   return result.data;
 }
 
+/** The connection part alone (drift reaches the API with it even when a stack declares no object). */
+export function parseConnectionInput(raw: string | undefined, envName: string): ConnectionInput {
+  return parse(connectionV1, raw, envName);
+}
+
 export function parseCertificateInput(raw: string | undefined, envName: string): CertificateInput {
   return parse(certificateV1, raw, envName);
 }

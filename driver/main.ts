@@ -20,9 +20,10 @@ function log(line: string): void {
   process.stderr.write(`${PREFIX}: ${redactText(line)}\n`);
 }
 
-function connect(input: ConnectionInput): { client: SelfServiceClient; tokens: TokenClient } {
+/** Also used by `npm run drift`, so it reaches the API exactly as a deploy would. */
+export function connect(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env): { client: SelfServiceClient; tokens: TokenClient } {
   const timeoutMs = input.request_timeout_ms;
-  const tokens = new TokenClient({ tokenUrl: input.token_url, clientId: input.client_id, clientSecret: clientSecret(input), scope: input.scope || undefined, timeoutMs, log });
+  const tokens = new TokenClient({ tokenUrl: input.token_url, clientId: input.client_id, clientSecret: clientSecret(input, env), scope: input.scope || undefined, timeoutMs, log });
   return { client: new SelfServiceClient({ baseUrl: input.api_url, tokens, timeoutMs, log }), tokens };
 }
 

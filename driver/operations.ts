@@ -25,12 +25,12 @@ function waitOptions(input: ConnectionInput, log: Log) {
  * Fields of an existing certificate that differ from the declaration. Without a fingerprint in the
  * API's view (an assumption that may not hold) sameness can't be proven, so it counts as different.
  */
-function certificateDifferences(view: CertificateView, input: CertificateInput): FieldDifference[] {
+export function certificateDifferences(view: CertificateView, input: Pick<CertificateInput, "sha256_fingerprint">): FieldDifference[] {
   if (view.sha256Fingerprint !== undefined && sameFingerprint(view.sha256Fingerprint, input.sha256_fingerprint)) return [];
   return [{ field: "sha256_fingerprint", api: view.sha256Fingerprint ?? "(not shown by the API)", declared: input.sha256_fingerprint }];
 }
 
-function hostnameDifferences(view: HostnameView, input: HostnameInput): FieldDifference[] {
+export function hostnameDifferences(view: HostnameView, input: Pick<HostnameInput, "product" | "certname">): FieldDifference[] {
   return (["product", "certname"] as const)
     .filter((field) => view[field] !== input[field])
     .map((field) => ({ field, api: view[field], declared: input[field] }));

@@ -4,6 +4,7 @@
  * message names the stack; a state lock held by another run gets its own message).
  */
 import { Command } from "commander";
+import { driftRepairs } from "./drift/assess";
 import { applyFailed, CliError, EXIT_ERROR, initFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
@@ -21,6 +22,12 @@ export interface DeployOptions {
    * @default - the process environment only
    */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Put back managed virtual hosts that were changed or deleted outside terraform (see drift). terraform_data
+   * never reads the API, so without this a deploy would leave such drift in place.
+   * @default true
+   */
+  readonly repairDrift?: boolean;
 }
 
 /** What terraform prints when the backend refuses the lock; the line after it says why. */
@@ -39,7 +46,10 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
     };
     const init = await terraform(["init", "-input=false", "-no-color"]);
     if (init.exitCode !== 0) throw initFailed(stack.name, terraformErrors(init.stderr || init.stdout));
-    const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`]);
+    const repairs = options.repairDrift === false ? [] : await driftRepairs(stack, options.env);
+    if (repairs.length > 0) log(`${stack.name}: drift found; re-applying ${repairs.join(", ")}`);
+    const replace = repairs.map((address) => `-replace=${address}`);
+    const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`, ...replace]);
     if (apply.exitCode !== 0) {
       const errors = redactTerraformText(terraformErrors(apply.stderr || apply.stdout));
       if (LOCK_ERROR.test(errors)) throw stateLocked(stack.name, /^Error message: (.*)$/m.exec(errors)?.[1] ?? "lock refused");
@@ -65,6 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
     .option("--if-present", "skip --stacks the config does not declare instead of failing", false)
+    .option("--no-repair-drift", "leave managed virtual hosts that were changed outside terraform as they are")
     .exitOverride();
   program.parse([...argv], { from: "user" });
   const options = program.opts<DeployOptions>();

@@ -9,8 +9,11 @@ import { AddressInfo } from "node:net";
 export interface Gate {
   /** `http://127.0.0.1:<port>`; use it in place of the emulator's URL. */
   readonly url: string;
-  /** Holds every request from now on; resolves when the first one is being held. The gate starts open. */
-  hold(): Promise<void>;
+  /**
+   * Holds matching requests from now on (default: every request); resolves when the first one is being held.
+   * The gate starts open.
+   */
+  hold(matches?: (method: string, url: string) => boolean): Promise<void>;
   /** Lets held and future requests through. */
   release(): void;
   close(): Promise<void>;
@@ -19,6 +22,7 @@ export interface Gate {
 export async function startGate(target: string): Promise<Gate> {
   const targetUrl = new URL(target);
   let open = true;
+  let holds: (method: string, url: string) => boolean = () => true;
   let signalArrival: () => void = () => {};
   const held: (() => void)[] = [];
 
@@ -35,7 +39,7 @@ export async function startGate(target: string): Promise<Gate> {
   };
 
   const server: Server = createServer((incoming, outgoing) => {
-    if (open) return forward(incoming, outgoing);
+    if (open || !holds(incoming.method ?? "", incoming.url ?? "")) return forward(incoming, outgoing);
     incoming.pause();
     held.push(() => {
       incoming.resume();
@@ -47,7 +51,8 @@ export async function startGate(target: string): Promise<Gate> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    hold: () => {
+    hold: (matches = () => true) => {
+      holds = matches;
       open = false;
       return new Promise<void>((resolve) => (signalArrival = resolve));
     },

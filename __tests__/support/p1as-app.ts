@@ -47,7 +47,7 @@ export interface P1asApp {
   readonly certificatePems: Map<string, { fullchain: string; privkey: string }>;
   /** Writes the config for `spec` and synthesizes it into `outdir`. Returns the config file. */
   synth(spec: AppSpec): string;
-  deploy(options?: Partial<DeployOptions>): Promise<string[]>;
+  deploy(options?: Partial<DeployOptions>, log?: (message: string) => void): Promise<string[]>;
   /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
   plan(): Promise<TerraformResult>;
   terraform(args: readonly string[]): Promise<TerraformResult>;
@@ -122,7 +122,7 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     env,
     certificatePems,
     synth,
-    deploy: (deployOptions = {}) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }),
+    deploy: (deployOptions = {}, log?: (message: string) => void) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
     plan: () => terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"]),
     terraform,
     remove: () => rmSync(dir, { recursive: true, force: true }),
