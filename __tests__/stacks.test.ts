@@ -89,7 +89,7 @@ describe("stacks", () => {
   ])("configures the %o backend without secrets", (backend, expected) => {
     // GIVEN the backend in the config WHEN synthesized THEN the terraform block names it, and nothing else
     const [dev] = stacksFor({ environments: [{ name: "dev", backend }] }).environments;
-    const { required_providers: _providers, ...terraform } = JSON.parse(Testing.synth(dev)).terraform;
+    const { required_providers: _providers, required_version: _version, ...terraform } = JSON.parse(Testing.synth(dev)).terraform;
     expect(terraform).toEqual(expected);
   });
 });

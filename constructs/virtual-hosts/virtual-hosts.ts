@@ -21,7 +21,6 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import {
   App,
-  DataResource,
   DefaultTokenResolver,
   Fn,
   Lazy,
@@ -48,6 +47,7 @@ import { ISelfServiceCredentials } from "../credentials";
 import { conflictingFields, invalidField } from "../errors";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
+import { TerraformData } from "./terraform-data";
 
 /** How often the driver asks whether an object is ready. */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -245,8 +245,8 @@ export class VirtualHosts extends Construct {
     name: string,
     forEach: () => Record<string, Record<string, unknown>>,
     connection: Record<string, unknown>,
-    options: { triggersReplace: Record<string, string>; create: DriverCommand; destroy?: DriverCommand; driver: DriverSettings; dependsOn?: DataResource[] },
-  ): DataResource {
+    options: { triggersReplace: Record<string, string>; create: DriverCommand; destroy?: DriverCommand; driver: DriverSettings; dependsOn?: TerraformData[] },
+  ): TerraformData {
     const { driver } = options;
     const provisioner = (command: DriverCommand, when: "create" | "destroy") => ({
       type: "local-exec" as const,
@@ -255,7 +255,7 @@ export class VirtualHosts extends Construct {
       environment: when === "create" ? driver.createEnvironment : driver.destroyEnvironment,
       ...(when === "destroy" ? { when } : {}),
     });
-    const resource = new DataResource(this, name, {
+    const resource = new TerraformData(this, name, {
       triggersReplace: options.triggersReplace,
       dependsOn: options.dependsOn,
       provisioners: [provisioner(options.create, "create"), ...(options.destroy ? [provisioner(options.destroy, "destroy")] : [])],
