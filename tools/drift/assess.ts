@@ -65,18 +65,18 @@ export async function assessStack(stack: SynthesizedStack, env: NodeJS.ProcessEn
   return { ...report, adoptable, consequences, repairs };
 }
 
-/** `terraform state list` after init: both only read the state (no lock is taken). */
+/**
+ * Addresses in the state after `init`; both only read it (no lock is taken). A tainted instance is left out:
+ * its create failed (a refused takeover, for one), so the object it names is not ours yet.
+ */
 async function stateAddresses(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<Set<string>> {
   const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
   const init = await run(["init", "-input=false", "-no-color"]);
   if (init.exitCode !== 0) throw new CliError(`${stack.name}: terraform init failed:\n${terraformErrors(init.stderr || init.stdout)}`);
-  const list = await run(["state", "list", "-no-color"]);
-  if (list.exitCode !== 0) {
-    // An empty backend has no state yet: nothing is managed.
-    if (/No state file was found/i.test(list.stderr)) return new Set();
-    throw new CliError(`${stack.name}: terraform state list failed:\n${terraformErrors(list.stderr)}`);
-  }
-  return new Set(list.stdout.split("\n").map((line) => line.trim()).filter(Boolean));
+  const show = await run(["show", "-json", "-no-color"]);
+  if (show.exitCode !== 0) throw new CliError(`${stack.name}: terraform show failed:\n${terraformErrors(show.stderr)}`);
+  const resources: { address: string; tainted?: boolean }[] = JSON.parse(show.stdout)?.values?.root_module?.resources ?? [];
+  return new Set(resources.filter((resource) => !resource.tainted).map((resource) => resource.address));
 }
 
 /**
