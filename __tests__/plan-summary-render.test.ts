@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
 import { REDACTED, redactTerraformText as redactText } from "../tools/redact";
-import { cleanPlanText, cutText, renderSummary, shareBudget, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { cleanPlanText, cutText, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
 
 describe("renderSummary size limit", () => {
   it("keeps the whole comment under the limit with a huge plan, and says what it omitted", () => {
@@ -70,7 +70,13 @@ describe("renderSummary size limit", () => {
   });
 });
 
-describe("cutText and shareBudget", () => {
+describe("cutText, shareBudget and shortFingerprint", () => {
+  it("shortens a full SHA-256 fingerprint to its head and tail, and leaves short values alone", () => {
+    const full = "DE:04:7D:60:63:A3:49:A7:1F:E5:7C:B4:4C:7F:A9:0C:E9:D9:F1:DA:11:97:DD:C8:80:87:4D:8C:7F:2E:99:05";
+    expect(shortFingerprint(full)).toBe("DE:04:7D:60…2E:99:05");
+    expect(shortFingerprint("AA:BB")).toBe("AA:BB");
+  });
+
   it("returns short text unchanged and cuts long text on line boundaries, head and tail", () => {
     const lines = Array.from({ length: 1000 }, (_, index) => `line ${index}`);
     const text = lines.join("\n");

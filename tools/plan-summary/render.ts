@@ -171,7 +171,12 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 function renderFields(fields: ResourceChangeSummary["fields"]): string {
-  return fields.map(({ field, value }) => `${FIELD_LABELS[field] ?? field} ${code(value)}`).join(" · ");
+  return fields.map(({ field, value }) => `${FIELD_LABELS[field] ?? field} ${code(field === K.sha256Fingerprint ? shortFingerprint(value) : value)}`).join(" · ");
+}
+
+/** A full SHA-256 (95 characters) swamps the table; head and tail identify a certificate, the full plan has the rest. */
+export function shortFingerprint(value: string): string {
+  return value.length > 24 ? `${value.slice(0, 11)}…${value.slice(-8)}` : value;
 }
 
 function renderChanges(change: ResourceChangeSummary): string {
