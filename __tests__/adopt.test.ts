@@ -6,7 +6,7 @@
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { detectDrift, renderDrift } from "../tools/drift";
-import { appClient, AppSpec, createP1asApp, P1asApp } from "./support/p1as-app";
+import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp, routingOf } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -45,7 +45,7 @@ it("takes over a hand-configured tenant: identical objects silently, a differing
     "hostname api.dev.acme.example already exists in the API and differs in product (API: pingaccess-engines, declared: pingfederate-admin-api)",
   );
   expect(message).toContain("set adopt: true to take it over");
-  expect(routing("api.dev.acme.example")).toEqual({ product: "pingaccess-engines", certname: "wildcard-dev" });
+  expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingaccess-engines", certname: "wildcard-dev" });
 
   // WHEN the declaration allows the takeover and drift previews it
   app.synth({ ...SPEC, hostnames: [SPEC.hostnames[0], { ...SPEC.hostnames[1], adopt: true }] });
@@ -58,8 +58,8 @@ it("takes over a hand-configured tenant: identical objects silently, a differing
   await app.deploy();
 
   // THEN the hostname is routed as declared, every object exists once, and nothing pre-existing was POSTed again
-  expect(routing("api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
-  expect(keys()).toEqual({
+  expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
+  expect(heldKeys(emulator)).toEqual({
     certificates: ["wildcard-dev"],
     hostnames: ["api.dev.acme.example", "auth.dev.acme.example", "legacy.dev.acme.example"],
   });
@@ -95,15 +95,3 @@ afterAll(async () => {
   await emulator?.close();
   app?.remove();
 });
-
-function keys(): { certificates: string[]; hostnames: string[] } {
-  const sorted = (items: object[], field: string) => items.map((item) => (item as Record<string, string>)[field]).sort();
-  return { certificates: sorted(emulator.service.listCertificates("dev"), "name"), hostnames: sorted(emulator.service.listHostnames("dev"), "hostname") };
-}
-
-function routing(hostname: string): { product: string; certname: string } | undefined {
-  const found = emulator.service.listHostnames("dev").find((item) => (item as { hostname: string }).hostname === hostname) as
-    | { product: string; certname: string }
-    | undefined;
-  return found && { product: found.product, certname: found.certname };
-}

@@ -5,7 +5,7 @@
  */
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { detectDrift, main, renderDrift } from "../tools/drift";
-import { appClient, AppSpec, createP1asApp, P1asApp } from "./support/p1as-app";
+import { appClient, AppSpec, createP1asApp, P1asApp, routingOf } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -36,7 +36,7 @@ describe("drift", () => {
     await app.deploy();
 
     // THEN the API holds the declared routing again, updated in place, and drift is clear
-    expect(routing("api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
     expect(emulator.requestLog.list(/^DELETE /)).toEqual([]);
     expect((await detectDrift({ outdir: app.outdir, env: app.env })).exitCode).toBe(0);
     expect((await app.plan()).exitCode).toBe(0);
@@ -60,7 +60,7 @@ describe("drift", () => {
     await app.deploy();
 
     // THEN it is back, once, and drift is clear
-    expect(routing("auth.dev.acme.example")).toEqual({ product: "pingfederate-engines", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "auth.dev.acme.example")).toEqual({ product: "pingfederate-engines", certname: "wildcard-dev" });
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
     expect((await detectDrift({ outdir: app.outdir, env: app.env })).exitCode).toBe(0);
   });
@@ -83,7 +83,7 @@ describe("drift", () => {
       consequences: { "hostname legacy.dev.acme.example": "not declared; deploy leaves it alone" },
     });
     await app.deploy();
-    expect(routing("legacy.dev.acme.example")).toEqual({ product: "pingdirectory", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "legacy.dev.acme.example")).toEqual({ product: "pingdirectory", certname: "wildcard-dev" });
   });
 
   it("exits 1 naming the stack when the API refuses the credentials, and never prints the secret", async () => {
@@ -137,12 +137,6 @@ function expectOnlyReads(): void {
   expect(emulator.requestLog.list(/^GET /).length).toBeGreaterThan(0);
 }
 
-function routing(hostname: string): { product: string; certname: string } | undefined {
-  const found = emulator.service.listHostnames("dev").find((item) => (item as { hostname: string }).hostname === hostname) as
-    | { product: string; certname: string }
-    | undefined;
-  return found && { product: found.product, certname: found.certname };
-}
 
 async function stdoutOf(action: () => Promise<number>): Promise<{ code: number; text: string }> {
   return captured("stdout", action);

@@ -6,7 +6,7 @@
 import { startEmulator, RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { startGate, Gate } from "./support/gate";
-import { appClient, AppSpec, createP1asApp, P1asApp } from "./support/p1as-app";
+import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp } from "./support/p1as-app";
 import { Postgres, startPostgres } from "./support/postgres";
 
 jest.setTimeout(300_000);
@@ -24,7 +24,7 @@ describe("state in the pg backend", () => {
 
       // THEN the API holds exactly the declared objects, the state one row, and a re-plan is empty
       expect({ round, deployed }).toEqual({ round, deployed: ["p1as-dev"] });
-      expect(held()).toEqual({ certificates: ["wildcard-dev"], hostnames: ["api.dev.acme.example", "auth.dev.acme.example"] });
+      expect(heldKeys(emulator)).toEqual({ certificates: ["wildcard-dev"], hostnames: ["api.dev.acme.example", "auth.dev.acme.example"] });
       expect(await pg.sql(`SELECT name FROM ${SCHEMA}.states`)).toBe("default");
       expect((await app.plan()).exitCode).toBe(0);
     }
@@ -60,7 +60,7 @@ describe("state in the pg backend", () => {
     expect(await pg.sql(`SELECT count(*) FROM ${SCHEMA}.states`)).toBe("1");
     const list = await app.terraform(["state", "list"]);
     expect(list.stdout).toContain('terraform_data.p1as_hostname["new.dev.acme.example"]');
-    expect(held().hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "new.dev.acme.example"]);
+    expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "new.dev.acme.example"]);
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
     expect((await app.plan()).exitCode).toBe(0);
     // AND no advisory lock is left behind
@@ -100,8 +100,3 @@ afterAll(async () => {
   await pg?.stop();
   app?.remove();
 });
-
-function held(): { certificates: string[]; hostnames: string[] } {
-  const keys = (items: object[], field: string) => items.map((item) => (item as Record<string, string>)[field]).sort();
-  return { certificates: keys(emulator.service.listCertificates("dev"), "name"), hostnames: keys(emulator.service.listHostnames("dev"), "hostname") };
-}

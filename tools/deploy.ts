@@ -4,8 +4,9 @@
  * message names the stack; a state lock held by another run gets its own message).
  */
 import { Command } from "commander";
+import { reportFailure, runMain } from "./cli";
 import { driftRepairs } from "./drift/assess";
-import { applyFailed, CliError, EXIT_ERROR, initFailed, stateLocked } from "./errors";
+import { applyFailed, initFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
 import { runTerraform, terraformErrors } from "./terraform";
@@ -84,14 +85,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(deployed.length > 0 ? `deployed: ${deployed.join(", ")}\n` : "nothing to deploy: no selected stack is in this config\n");
     return 0;
   } catch (error) {
-    process.stderr.write(`deploy: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof CliError ? error.exitCode : EXIT_ERROR;
+    return reportFailure("deploy", error);
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error) => (process.exitCode = typeof error?.exitCode === "number" ? error.exitCode : EXIT_ERROR),
-  );
-}
+if (require.main === module) runMain(main);

@@ -8,6 +8,7 @@
  * its clientSecretVariable names (or, for a generated client, the stack's sensitive output).
  */
 import { Command } from "commander";
+import { reportFailure, runMain } from "./cli";
 import { FieldDifference } from "../driver/errors";
 import { DriftChange, DriftObject, inSync } from "./drift/compare";
 import { assessStack, findingId, StackAssessment } from "./drift/assess";
@@ -102,14 +103,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(options.json ? `${JSON.stringify({ exitCode, stacks }, null, 2)}\n` : renderDrift(stacks));
     return exitCode;
   } catch (error) {
-    process.stderr.write(`drift: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof CliError ? error.exitCode : EXIT_ERROR;
+    return reportFailure("drift", error);
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error) => (process.exitCode = typeof error?.exitCode === "number" ? error.exitCode : EXIT_ERROR),
-  );
-}
+if (require.main === module) runMain(main);

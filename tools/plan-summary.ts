@@ -5,7 +5,8 @@
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { CliError, EXIT_ERROR } from "./errors";
+import { reportFailure, runMain } from "./cli";
+import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
 import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
 import { synthesizedStacks } from "./synth-output";
@@ -78,17 +79,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, result.markdown);
     return result.exitCode;
   } catch (error) {
-    process.stderr.write(`plan-summary: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof CliError ? error.exitCode : EXIT_ERROR;
+    return reportFailure("plan-summary", error);
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error) => {
-      // commander has already printed usage errors; exitOverride turns them into exceptions carrying the code.
-      process.exitCode = typeof error?.exitCode === "number" ? error.exitCode : EXIT_ERROR;
-    },
-  );
-}
+if (require.main === module) runMain(main);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BackendConfig } from "../../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
+import type { RunningEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
 import { Product } from "../../p1as/facts";
 import { deploy, DeployOptions } from "../../tools/deploy";
@@ -132,4 +133,18 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
 /** A client id and a random secret, so a leak of the secret can be searched for. */
 export function appClient(name: string): { clientId: string; clientSecret: string } {
   return { clientId: name, clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
+}
+
+/** What the emulator's dev environment holds, by key, sorted. */
+export function heldKeys(emulator: RunningEmulator): { certificates: string[]; hostnames: string[] } {
+  const keys = (items: object[], field: string) => items.map((item) => (item as Record<string, string>)[field]).sort();
+  return { certificates: keys(emulator.service.listCertificates("dev"), "name"), hostnames: keys(emulator.service.listHostnames("dev"), "hostname") };
+}
+
+/** A dev hostname's routing as the emulator holds it; undefined when absent. */
+export function routingOf(emulator: RunningEmulator, hostname: string): { product: string; certname: string } | undefined {
+  const found = emulator.service.listHostnames("dev").find((item) => (item as { hostname: string }).hostname === hostname) as
+    | { product: string; certname: string }
+    | undefined;
+  return found && { product: found.product, certname: found.certname };
 }
