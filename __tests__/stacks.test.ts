@@ -83,7 +83,11 @@ describe("stacks", () => {
   test.each([
     [{ type: "local", path: "state/dev.tfstate" }, { backend: { local: { path: path.resolve("state/dev.tfstate") } } }],
     [{ type: "pg" }, { backend: { pg: { schema_name: "p1as_dev" } } }],
-    [{ type: "s3", bucket: "acme-tf", region: "eu-west-1" }, { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true } } }],
+    [{ type: "s3", bucket: "acme-tf", region: "eu-west-1" }, { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } } }],
+    [
+      { type: "s3", bucket: "acme-tf", region: "eu-west-1", dynamodbTable: "tf-locks" },
+      { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "tf-locks" } } },
+    ],
     [{ type: "remote", organization: "acme" }, { backend: { remote: { organization: "acme", workspaces: { name: "acme-p1as-dev" } } } }],
     [{ type: "cloud", organization: "acme", workspace: "p1as-dev" }, { cloud: { organization: "acme", workspaces: { name: "p1as-dev" } } }],
   ])("configures the %o backend without secrets", (backend, expected) => {

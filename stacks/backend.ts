@@ -16,14 +16,18 @@ export function addBackend(stack: TerraformStack, backend: ResolvedBackend): Ter
       const config = { schemaName: backend.schemaName, ...(backend.connStr ? { connStr: backend.connStr } : {}) } as PgBackendConfig;
       return new PgBackend(stack, config);
     }
-    case "s3":
-      return new S3Backend(stack, {
+    case "s3": {
+      const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
         key: backend.key,
         region: backend.region,
         encrypt: backend.encrypt,
         dynamodbTable: backend.dynamodbTable,
       });
+      // Without a DynamoDB table an S3 state would be unlocked; cdktf 0.21 predates S3's own lock file (Terraform >= 1.10).
+      if (!backend.dynamodbTable) s3.addOverride("use_lockfile", true);
+      return s3;
+    }
     case "remote":
       return new RemoteBackend(stack, {
         organization: backend.organization,
