@@ -92,14 +92,6 @@ export function existingDiffers(kind: string, key: string, differences: readonly
   );
 }
 
-export function missingInApi(kind: string, key: string): DriverError {
-  return new DriverError(
-    "MISSING_IN_API",
-    `${kind} ${key} is in the Terraform state but not in the API (deleted outside Terraform). ` +
-      `Run "terraform apply -replace='<address>'" for its ${kind} resource to create it again.`,
-  );
-}
-
 /**
  * What to do after an API failure, appended to the driver's failure line: after no response or a server
  * error the outcome is unknown or transient, and a re-deploy checks what exists before sending anything.

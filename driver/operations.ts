@@ -2,7 +2,10 @@
  * What each provisioner does, in Terraform's CRUD terms:
  * - create adopts an identical existing object silently (that is how a retry after a lost response
  *   succeeds), refuses a differing one unless `adopt` is set, and waits until ready;
- * - the content/routing resources bring an object we already own up to date in place;
+ * - the content/routing resources bring an object we already own up to date in place, and create it when
+ *   it is missing: terraform records an object in its state before the create provisioner runs, so a
+ *   deploy killed during that provisioner leaves an object in state that never reached the API, and the
+ *   content/routing resource (created in the same apply, after it) is the next chance to create it;
  * - an object declared identically but left in status `error` by an earlier rollout is sent again, and
  *   every create and update waits until ready even when nothing had to be sent (an earlier run may have
  *   sent it and then failed or been killed while waiting), so a plain re-deploy repairs a failed one;
@@ -11,7 +14,7 @@
 import { FAILED_STATUS, ObjectStatus, RESEND_REPAIRS_FAILED_OBJECT } from "../p1as/assumptions";
 import { sameFingerprint } from "../p1as/pem";
 import type { CertificateView, HostnameView, SelfServiceClient } from "../client/self-service-client";
-import { existingDiffers, FieldDifference, missingInApi } from "./errors";
+import { existingDiffers, FieldDifference } from "./errors";
 import type { CertificateInput, ConnectionInput, HostnameInput } from "./input";
 import { certificatePair } from "./secrets";
 
@@ -68,8 +71,10 @@ export async function createCertificate(client: SelfServiceClient, input: Certif
 export async function updateCertificateContent(client: SelfServiceClient, input: CertificateInput, log: Log): Promise<void> {
   const pair = certificatePair(input);
   const existing = await client.getCertificate(input.name);
-  if (!existing) throw missingInApi("certificate", input.name);
-  if (certificateDifferences(existing, input).length > 0) {
+  if (!existing) {
+    await client.createCertificate({ name: input.name, ...pair });
+    log(`certificate ${input.name}: was not in the API (an earlier deploy was interrupted, or it was deleted outside Terraform); created`);
+  } else if (certificateDifferences(existing, input).length > 0) {
     await client.updateCertificate({ name: input.name, ...pair });
     log(`certificate ${input.name}: content updated`);
   } else if (failed(existing)) {
@@ -114,9 +119,11 @@ export async function createHostname(client: SelfServiceClient, input: HostnameI
 /** Runs when product or certname changed: an update in place, so the hostname never stops resolving. */
 export async function updateHostnameRouting(client: SelfServiceClient, input: HostnameInput, log: Log): Promise<void> {
   const existing = await client.getHostname(input.hostname);
-  if (!existing) throw missingInApi("hostname", input.hostname);
   const declared = { hostname: input.hostname, product: input.product, certname: input.certname };
-  if (hostnameDifferences(existing, input).length > 0) {
+  if (!existing) {
+    await client.createHostname(declared);
+    log(`hostname ${input.hostname}: was not in the API (an earlier deploy was interrupted, or it was deleted outside Terraform); created`);
+  } else if (hostnameDifferences(existing, input).length > 0) {
     await client.updateHostname(declared);
     log(`hostname ${input.hostname}: updated in place (product ${input.product}, certname ${input.certname})`);
   } else if (failed(existing)) {
