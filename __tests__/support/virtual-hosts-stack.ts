@@ -46,8 +46,11 @@ export interface StackFixtureOptions {
 
 export interface StackFixture {
   readonly stackId: string;
-  /** Builds the stack for `spec` (for `apply()` from terraform-apply.ts). */
-  build(spec: StackSpec): (app: App) => TerraformStack;
+  /**
+   * Builds the stack for `spec` (for `apply()` from terraform-apply.ts).
+   * @param addBackend gives the stack a state backend @default - local state next to the stack (apply() adds it)
+   */
+  build(spec: StackSpec, addBackend?: (stack: TerraformStack) => void): (app: App) => TerraformStack;
   /** TF_VAR_* for terraform: the client secret and every variable-held private key. */
   env(): NodeJS.ProcessEnv;
   /** The PEM pair of a certificate version (generated once, on first use). */
@@ -81,8 +84,9 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
     return found;
   };
 
-  const build = (spec: StackSpec) => (app: App) => {
+  const build = (spec: StackSpec, addBackend?: (stack: TerraformStack) => void) => (app: App) => {
     const stack = new TerraformStack(app, stackId);
+    addBackend?.(stack);
     const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, {
       clientId: options.clientId,
       clientSecretVariable: SECRET_VARIABLE,
