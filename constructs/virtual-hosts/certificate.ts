@@ -3,7 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { TerraformStack, TerraformVariable, Token } from "cdktf";
+import { TerraformVariable, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { certnameProblems } from "../../p1as/hostname";
 import { checkCertificatePair, parseFullchain, PemField } from "../../p1as/pem";
@@ -112,9 +112,8 @@ export class Certificate extends Construct implements ICertificate {
     this.certificateName = props.name;
     this.fullchainFile = projectRelative(props.fullchainFile);
     this.privateKeyFile = props.privateKeyFile === undefined ? "" : projectRelative(props.privateKeyFile);
-    this.privateKeyEnv = props.privateKeyVariable
-      ? terraformVariableEnv(TerraformStack.of(props.privateKeyVariable).getLogicalId(props.privateKeyVariable))
-      : "";
+    // friendlyUniqueId honours overrideLogicalId (the config names its variables by address); getLogicalId does not.
+    this.privateKeyEnv = props.privateKeyVariable ? terraformVariableEnv(props.privateKeyVariable.friendlyUniqueId) : "";
     this.sha256Fingerprint = leaf.fingerprint256;
     this.notAfter = new Date(leaf.validTo).toISOString();
     this.adopt = props.adopt ?? false;
