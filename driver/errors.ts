@@ -93,15 +93,17 @@ export function existingDiffers(kind: string, key: string, differences: readonly
 }
 
 /**
- * What to do after an API failure, appended to the driver's failure line: after no response or a server
- * error the outcome is unknown or transient, and a re-deploy checks what exists before sending anything.
+ * The driver's failure message with what to do next: after no response or a server error the outcome is
+ * unknown or transient, and a re-deploy checks what exists before sending anything.
  */
-export function nextStepAfter(error: unknown): string {
+export function withNextStep(message: string, error: unknown): string {
   const status = (error as { status?: unknown } | null)?.status;
-  if (typeof status !== "number" || (status !== 0 && status < 500)) return "";
-  return status === 0
-    ? " Whether the API applied the change is unknown: deploy again; it checks what exists before sending anything."
-    : " The API failed on its side: deploy again; it checks what exists before sending anything.";
+  if (typeof status !== "number" || (status !== 0 && status < 500)) return message;
+  const next =
+    status === 0
+      ? "Whether the API applied the change is unknown: deploy again; it checks what exists before sending anything."
+      : "The API failed on its side: deploy again; it checks what exists before sending anything.";
+  return `${message}${/[.!?]$/.test(message) ? "" : "."} ${next}`;
 }
 
 export function apiFailed(what: string, cause: unknown): DriverError {

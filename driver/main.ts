@@ -9,7 +9,7 @@ import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient } from "../client/token-client";
 import { redactText } from "../client/redact";
 import { DRIVER_COMMANDS, DRIVER_INPUT_ENV, DriverCommand } from "./consts";
-import { DriverError, nextStepAfter, unknownCommand } from "./errors";
+import { DriverError, unknownCommand, withNextStep } from "./errors";
 import { ConnectionInput, parseCertificateInput, parseHostnameInput } from "./input";
 import * as operations from "./operations";
 import { clientSecret } from "./secrets";
@@ -60,7 +60,7 @@ if (require.main === module) {
       const message = error instanceof Error ? error.message : String(error);
       const known = error instanceof DriverError || (error instanceof Error && error.name !== "Error");
       // An unexpected error gets its stack too; redactText keeps credentials out either way.
-      log(`${command ?? "(no command)"} failed: ${known ? message + nextStepAfter(error) : (error as Error)?.stack ?? message}`);
+      log(`${command ?? "(no command)"} failed: ${known ? withNextStep(message, error) : (error as Error)?.stack ?? message}`);
       process.exit(1);
     },
   );
