@@ -1,12 +1,14 @@
 import "cdktf/lib/testing/adapters/jest";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { App, DataResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { ISelfServiceCredentials, SelfServiceCredentials } from "../constructs/credentials";
 import { ValidationError } from "../constructs/errors";
 import { Certificate, CertificateProps, Hostname, PROJECT_ROOT, VirtualHosts } from "../constructs/virtual-hosts";
-import { CLIENT_SECRET_ENV, DRIVER_INPUT_ENV } from "../driver/consts";
+import { CLIENT_SECRET_ENV, DRIVER_INPUT_ENV, RUN_DIR_ENV } from "../driver/consts";
+import { markerName } from "../driver/run-markers";
 import { makeCertificate } from "./support/certs";
 
 describe("VirtualHosts construct", () => {
@@ -104,11 +106,32 @@ describe("VirtualHosts construct", () => {
     expect(create.environment).toEqual({
       [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}",
       [CLIENT_SECRET_ENV]: "${nonsensitive(terraform_data.secret-source.output)}",
+      [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
     });
     expect(destroy).toMatchObject({ when: "destroy", environment: { [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}" } });
     // AND the destroy-time driver finds it in a sensitive output
     expect(json.output.p1as_client_secret).toMatchObject({ sensitive: true, value: "${terraform_data.secret-source.output}" });
     expect(certificate.input).toContain('"client_secret_output" = "p1as_client_secret"');
+  });
+
+  test("starts no content or routing process when this run's create already ensured the same values", () => {
+    // (the run directory is empty, so nothing is ever skipped, unless the apply has its own run id)
+    // GIVEN any declaration
+    const { stack } = declare(() => undefined);
+
+    // WHEN synthesized
+    const resources = synthesized(stack).resource.terraform_data;
+
+    // THEN the routing and content commands echo when the marker of exactly these values exists in this
+    // run's directory, and run the driver otherwise; the marker name is the driver's markerName()
+    const routing = resources.p1as_hostname_routing.provisioner[0]["local-exec"].command;
+    const content = resources.p1as_certificate_content.provisioner[0]["local-exec"].command;
+    expect(routing).toBe(
+      `\${fileexists(format("%s/%s", (${RUN_DIR}), sha256(join("|", ["hostname", each.value.hostname, each.value.product, each.value.certname])))) ? "echo p1as: hostname already ensured by its create in this run" : "node dist/driver/bundle.js hostname-routing"}`,
+    );
+    expect(content).toContain('sha256(join("|", ["certificate", each.value.name, each.value.sha256_fingerprint]))');
+    expect(content).toContain(': "node dist/driver/bundle.js certificate-content"}');
+    expect(markerName("hostname", ["a.example", "pingdirectory", "c"])).toBe(createHash("sha256").update("hostname|a.example|pingdirectory|c").digest("hex"));
   });
 
   test("runs the driver from the project root whatever the output directory", () => {
@@ -261,6 +284,9 @@ describe("VirtualHosts construct", () => {
 });
 
 // ---- shared setup ----------------------------------------------------------------------------
+
+/** This run's marker directory: per apply id and plan time, or "" without an id. */
+const RUN_DIR = 'var.p1as_run_id == "" ? "" : format("%s/.p1as-run/%s", path.cwd, sha256(join("|", [var.p1as_run_id, plantimestamp()])))';
 
 const API_URL = "http://127.0.0.1:4010/dev/api/v1";
 const TOKEN_URL = "http://127.0.0.1:4010/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token";

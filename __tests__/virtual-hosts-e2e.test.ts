@@ -34,13 +34,17 @@ describe("virtual hosts deployed by terraform through the self-service API", () 
     expect(held().certificates).toEqual(["api-dev", "wildcard-dev"]);
     expect(held().hostnames).toEqual(sorted(hosts));
     expect(first.output).toContain('terraform_data.p1as_hostname["auth.dev.acme.example"]: Creation complete');
+    // AND one driver process per object did it: the routing and content steps found this run's marker
+    expect(first.output.match(/\(local-exec\): p1as: hostname already ensured by its create in this run/g)).toHaveLength(hosts.length);
+    expect(first.output.match(/\(local-exec\): p1as: certificate already ensured by its create in this run/g)).toHaveLength(2);
+    expect(emulator.requestLog.list(/^POST \/[^/]+\/as\/token$/)).toHaveLength(hosts.length + 2);
 
     // WHEN one product changes
     emulator.requestLog.clear();
     hosts[1] = { ...hosts[1], product: "pingdelegator" };
     await deploy(hosts, first.outdir);
 
-    // THEN that hostname is updated in place: a PUT, no DELETE
+    // THEN that hostname is updated in place by the routing driver (no marker from this run): a PUT, no DELETE
     expect(routing("access.dev.acme.example")).toEqual({ product: "pingdelegator", certname: "wildcard-dev" });
     expect(emulator.requestLog.list(/^PUT \/dev\/api\/v1\/hostnames\/access\.dev\.acme\.example$/)).toHaveLength(1);
     expect(emulator.requestLog.list(/^DELETE /)).toEqual([]);

@@ -24,6 +24,19 @@ export const DRIVER_INPUT_ENV = "P1AS_DRIVER_INPUT";
 export const CLIENT_SECRET_ENV = "P1AS_CLIENT_SECRET";
 
 /**
+ * Create-time only: the directory of this run's same-run markers (driver/run-markers.ts),
+ * `<stack dir>/.p1as-run/<sha256(run id|plantimestamp())>`, or empty when the run has no id.
+ */
+export const RUN_DIR_ENV = "P1AS_RUN_DIR";
+/**
+ * Terraform variable holding a run id that must differ between applies (our tools pass a new UUID as
+ * TF_VAR_p1as_run_id). `plantimestamp()` alone has one-second resolution, so two applies in one second
+ * would share markers. Without it (default "") every content/routing step runs the driver.
+ */
+export const RUN_ID_VARIABLE = "p1as_run_id";
+export const RUN_MARKERS_DIR = ".p1as-run";
+
+/**
  * The input format version. Destroy provisioners replay the input of whatever release created the
  * object, so the driver must keep reading every version it ever shipped.
  */

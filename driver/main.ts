@@ -12,6 +12,7 @@ import { DRIVER_COMMANDS, DRIVER_INPUT_ENV, DriverCommand } from "./consts";
 import { DriverError, unknownCommand, withNextStep } from "./errors";
 import { ConnectionInput, parseCertificateInput, parseHostnameInput } from "./input";
 import * as operations from "./operations";
+import { MARKING_COMMANDS, recordEnsured } from "./run-markers";
 import { clientSecret } from "./secrets";
 
 const PREFIX = "p1as";
@@ -41,15 +42,20 @@ export async function run(command: string | undefined, env: NodeJS.ProcessEnv = 
   };
   const certificateOperation = certificateOperations[command as DriverCommand];
   const hostnameOperation = hostnameOperations[command as DriverCommand];
+  let input: Record<string, unknown>;
   if (certificateOperation) {
-    const input = parseCertificateInput(raw, DRIVER_INPUT_ENV);
-    await certificateOperation(connect(input).client, input, log);
+    const certificate = parseCertificateInput(raw, DRIVER_INPUT_ENV);
+    await certificateOperation(connect(certificate, env).client, certificate, log);
+    input = certificate;
   } else if (hostnameOperation) {
-    const input = parseHostnameInput(raw, DRIVER_INPUT_ENV);
-    await hostnameOperation(connect(input).client, input, log);
+    const hostname = parseHostnameInput(raw, DRIVER_INPUT_ENV);
+    await hostnameOperation(connect(hostname, env).client, hostname, log);
+    input = hostname;
   } else {
     throw unknownCommand(command, Object.values(DRIVER_COMMANDS));
   }
+  const marked = MARKING_COMMANDS[command as DriverCommand];
+  if (marked) recordEnsured(marked, input, env);
 }
 
 if (require.main === module) {

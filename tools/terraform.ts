@@ -3,6 +3,8 @@
  * version-check calls, output meant for machines.
  */
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { RUN_ID_VARIABLE, terraformVariableEnv } from "../driver/consts";
 
 /** What one terraform command left behind. A non-zero exit code is an outcome here, not an exception. */
 export interface TerraformResult {
@@ -27,10 +29,18 @@ const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 /**
  * The environment every terraform run gets: `CHECKPOINT_DISABLE` keeps it off the version-check service,
  * `TF_IN_AUTOMATION` drops the "run terraform apply next" hints that mean nothing in a comment, `TF_INPUT=0`
- * turns a missing variable into an error instead of a prompt that would hang CI.
+ * turns a missing variable into an error instead of a prompt that would hang CI. Every run gets its own run
+ * id (driver/run-markers.ts), overriding any left in the caller's environment: a reused one would be wrong.
  */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extra };
+  return {
+    ...process.env,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    ...extra,
+    [terraformVariableEnv(RUN_ID_VARIABLE)]: randomUUID(),
+  };
 }
 
 export function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {

@@ -29,6 +29,7 @@ import {
   TerraformOutput,
   TerraformSelf,
   TerraformStack,
+  TerraformVariable,
   Token,
   Tokenization,
 } from "cdktf";
@@ -42,12 +43,16 @@ import {
   INPUT_VERSION,
   RESOURCE_NAMES,
   terraformVariableEnv,
+  RUN_DIR_ENV,
+  RUN_ID_VARIABLE,
+  RUN_MARKERS_DIR,
 } from "../../driver/consts";
 import { ISelfServiceCredentials } from "../credentials";
 import { conflictingFields, invalidField } from "../errors";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
 import { TerraformData } from "./terraform-data";
+import { MARKER_FIELDS, MarkerKind } from "../../driver/run-markers";
 
 /** How often the driver asks whether an object is ready. */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -133,6 +138,13 @@ export class VirtualHosts extends Construct {
       secretOutput = CLIENT_SECRET_OUTPUT;
     }
 
+    const runId = new TerraformVariable(this, RUN_ID_VARIABLE, {
+      type: "string",
+      default: "",
+      nullable: false,
+      description: "A new value for every apply (npm run deploy and the other tools set TF_VAR_p1as_run_id): lets a content/routing step start no process when its create already ensured the same values in this run.",
+    });
+    runId.overrideLogicalId(RUN_ID_VARIABLE);
     const stackDir = path.resolve(App.of(this).outdir, "stacks", stack.node.id);
     const connection: Record<string, unknown> = {
       [K.version]: INPUT_VERSION,
@@ -152,6 +164,7 @@ export class VirtualHosts extends Construct {
       workingDir: toPosix(path.relative(stackDir, PROJECT_ROOT)) || ".",
       createEnvironment: {
         [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")),
+        [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
         // A generated secret has no TF_VAR_ to read; create provisioners may reference it directly.
         ...(secretVariable ? {} : { [CLIENT_SECRET_ENV]: Fn.nonsensitive(props.credentials.clientSecret) }),
       },
@@ -167,6 +180,7 @@ export class VirtualHosts extends Construct {
     const content = this.objects(RESOURCE_NAMES.certificateContent, () => this.certificateMap(), connection, {
       triggersReplace: { [K.sha256Fingerprint]: "${each.value.sha256_fingerprint}", [K.notAfter]: "${each.value.not_after}" },
       create: DRIVER_COMMANDS.certificateContent,
+      skipWhenEnsured: "certificate",
       driver,
       dependsOn: [certificates],
     });
@@ -180,6 +194,7 @@ export class VirtualHosts extends Construct {
     this.objects(RESOURCE_NAMES.hostnameRouting, () => this.hostnameMap(), connection, {
       triggersReplace: { [K.product]: "${each.value.product}", [K.certname]: "${each.value.certname}" },
       create: DRIVER_COMMANDS.hostnameRouting,
+      skipWhenEnsured: "hostname",
       driver,
       dependsOn: [hostnames],
     });
@@ -245,12 +260,26 @@ export class VirtualHosts extends Construct {
     name: string,
     forEach: () => Record<string, Record<string, unknown>>,
     connection: Record<string, unknown>,
-    options: { triggersReplace: Record<string, string>; create: DriverCommand; destroy?: DriverCommand; driver: DriverSettings; dependsOn?: TerraformData[] },
+    options: {
+      triggersReplace: Record<string, string>;
+      create: DriverCommand;
+      destroy?: DriverCommand;
+      /** Run no process when the existence create of this run already ensured these values (driver/run-markers.ts). */
+      skipWhenEnsured?: MarkerKind;
+      driver: DriverSettings;
+      dependsOn?: TerraformData[];
+    },
   ): TerraformData {
-    const { driver } = options;
+    const { driver, skipWhenEnsured } = options;
+    const commandFor = (command: DriverCommand, when: "create" | "destroy") => {
+      const run = `${driver.command} ${command}`;
+      if (when === "destroy" || !skipWhenEnsured) return run;
+      const skip = `echo p1as: ${skipWhenEnsured} already ensured by its create in this run`;
+      return `\${fileexists(${markerPath(skipWhenEnsured)}) ? ${JSON.stringify(skip)} : ${JSON.stringify(run)}}`;
+    };
     const provisioner = (command: DriverCommand, when: "create" | "destroy") => ({
       type: "local-exec" as const,
-      command: `${driver.command} ${command}`,
+      command: commandFor(command, when),
       workingDir: driver.workingDir,
       environment: when === "create" ? driver.createEnvironment : driver.destroyEnvironment,
       ...(when === "destroy" ? { when } : {}),
@@ -265,6 +294,15 @@ export class VirtualHosts extends Construct {
     resource.addOverride("input", Fn.merge([ref("each.value"), connection]));
     return resource;
   }
+}
+
+/** This run's marker directory, as a Terraform expression: the stack directory and the run's plan timestamp. */
+const RUN_DIR = `var.${RUN_ID_VARIABLE} == "" ? "" : format("%s/${RUN_MARKERS_DIR}/%s", path.cwd, sha256(join("|", [var.${RUN_ID_VARIABLE}, plantimestamp()])))`;
+
+/** The marker a create leaves for this instance's values; the same name as markerName() in the driver. */
+function markerPath(kind: MarkerKind): string {
+  const parts = [JSON.stringify(kind), ...MARKER_FIELDS[kind].map((field) => `each.value.${field}`)];
+  return `format("%s/%s", (${RUN_DIR}), sha256(join("|", [${parts.join(", ")}])))`;
 }
 
 interface DriverSettings {
