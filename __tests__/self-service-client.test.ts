@@ -8,7 +8,6 @@ import { TokenClient } from "../client/token-client";
 import { validateRequestSet } from "../client/validation";
 import { MISSING_ROLE_DETAIL } from "../p1as/assumptions";
 import { ClientSeed } from "../emulator/clients";
-import { Fault } from "../emulator/faults";
 import { RunningEmulator } from "../emulator/start";
 import { GeneratedCertificate, makeCertificate } from "./support/certs";
 import { TestClient, caught, clientFor, renderings, startTestEmulator, testClientSeed } from "./support/emulator";

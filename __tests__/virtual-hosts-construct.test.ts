@@ -93,7 +93,7 @@ describe("VirtualHosts construct", () => {
   test("hands a generated client secret only to create provisioners and a sensitive output", () => {
     // GIVEN credentials whose secret is a resource attribute, not a variable
     const { stack } = declare(() => undefined, (stack) => {
-      const generatedSecret = new DataResource(stack, "secret-source", { input: "x" });
+      const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
       return { clientId: "client-1", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
     });
 
