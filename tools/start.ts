@@ -75,7 +75,7 @@ To point the same code at a real tenant:
   2. either let the p1as-<env> stacks create the PingOne resource and orchestration client (export the
      pingone provider's PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE),
      or give "credentials": {"clientId", "clientSecretVariable"} and export TF_VAR_<clientSecretVariable>;
-  3. P1AS_CONFIG=config/yours.json npm run synth && npx cdktf deploy 'p1as-*'
+  3. P1AS_CONFIG=config/yours.json npm run synth && npm run deploy   (or npx cdktf deploy 'p1as-*')
   Keep the Terraform state in a protected backend (see README: state protection).`;
 
 async function main(options: { completionDelayMs: number }): Promise<void> {
