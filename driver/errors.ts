@@ -105,10 +105,3 @@ export function withNextStep(message: string, error: unknown): string {
       : "The API failed on its side: deploy again; it checks what exists before sending anything.";
   return `${message}${/[.!?]$/.test(message) ? "" : "."} ${next}`;
 }
-
-export function apiFailed(what: string, cause: unknown): DriverError {
-  const error = cause as { status?: number; detail?: unknown; message?: string };
-  const detail = error.detail === undefined ? error.message : typeof error.detail === "string" ? error.detail : JSON.stringify(error.detail);
-  const status = error.status === undefined ? "" : error.status === 0 ? " (no response)" : ` (HTTP ${error.status})`;
-  return new DriverError("API_FAILED", `${what} failed${status}: ${detail ?? "unknown error"}`);
-}
