@@ -43,7 +43,6 @@ export const HOSTNAME_ROUTE: RouteAssumption = {
  * Ping's tests saw `deleting` on the k8s annotation; whether the API returns it, and under which
  * field name, is not public. Guess: a `status` field with these values.
  */
-export const STATUS_FIELD = "status";
 export const OBJECT_STATUSES = ["creating", "updating", "complete", "error", "deleting"] as const;
 export type ObjectStatus = (typeof OBJECT_STATUSES)[number];
 /** Ping's tests treat a missing status annotation as complete; the client does the same for a missing field. */
@@ -58,17 +57,14 @@ export const FAILED_STATUS: ObjectStatus = "error";
  */
 export const RESEND_REPAIRS_FAILED_OBJECT = true;
 
-/**
- * List responses. Guess: a plain JSON array with no pagination, because no pagination parameters
- * appear anywhere public and a tenant holds a handful of virtual hosts.
- */
-export const LIST_IS_PLAIN_ARRAY = true;
-
-/**
- * GET by key. No GET /certificates/{name} route is public, so the client reads one object by
- * listing and picking it (costs one list per read; correct whatever the real GET-by-key looks like).
- */
-export const GET_BY_KEY_VIA_LIST = true;
+// The next two guesses are built into the client's code rather than read from a value here, so they are
+// recorded as text (a flag that nothing read would suggest they could be switched off).
+//
+// List responses. Guess: a plain JSON array with no pagination, because no pagination parameters
+// appear anywhere public and a tenant holds a handful of virtual hosts.
+//
+// GET by key. No GET /certificates/{name} route is public, so the client reads one object by
+// listing and picking it (costs one list per read; correct whatever the real GET-by-key looks like).
 
 /**
  * Certificate list items. The docs confirm the API never returns fullchain or privkey; they don't say
