@@ -1,7 +1,7 @@
 /**
  * `npm run drift -- [--stack S] [--json]`: compares each stack's declared certificates and hostnames with what
  * the self-service API holds, and says what a deploy would do about each difference. Read-only: GET requests
- * and a token request to the API, `init` and `state list` on the state. Safe to schedule.
+ * and a token request to the API, `init` and `show -json` on the state. Safe to schedule.
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
  *
  * Credentials are the stack's own: the client id from the synthesized stack, the secret from the TF_VAR_<name>

@@ -47,3 +47,7 @@ export function applyFailed(stack: string, errors: string): CliError {
 export function initFailed(stack: string, errors: string): CliError {
   return new CliError(`${stack}: terraform init failed:\n${errors}`);
 }
+
+export function showFailed(stack: string, errors: string): CliError {
+  return new CliError(`${stack}: terraform show failed:\n${errors}`);
+}

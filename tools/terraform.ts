@@ -5,6 +5,8 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { RUN_ID_VARIABLE, terraformVariableEnv } from "../driver/consts";
+import { initFailed, showFailed } from "./errors";
+import type { SynthesizedStack } from "./synth-output";
 
 /** What one terraform command left behind. A non-zero exit code is an outcome here, not an exception. */
 export interface TerraformResult {
@@ -78,4 +80,17 @@ export function terraformErrors(output: string): string {
   }
   const text = blocks.map((block) => block.join("\n").trim()).join("\n\n");
   return text || output.trim();
+}
+
+/**
+ * `terraform show -json` of a stack's state, after the `init` it needs. Both only read the state (no lock is
+ * taken), so drift can run while nothing else may change.
+ */
+export async function showStateJson(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<any> {
+  const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
+  const init = await run(["init", "-input=false", "-no-color"]);
+  if (init.exitCode !== 0) throw initFailed(stack.name, terraformErrors(init.stderr || init.stdout));
+  const show = await run(["show", "-json", "-no-color"]);
+  if (show.exitCode !== 0) throw showFailed(stack.name, terraformErrors(show.stderr));
+  return JSON.parse(show.stdout);
 }

@@ -6,9 +6,8 @@
  */
 import { connect } from "../../driver/main";
 import { RESOURCE_NAMES } from "../../driver/consts";
-import { CliError } from "../errors";
 import { SynthesizedStack } from "../synth-output";
-import { runTerraform, terraformErrors } from "../terraform";
+import { showStateJson } from "../terraform";
 import { compareVirtualHosts, DriftKind, DriftObject, DriftReport } from "./compare";
 import { desiredVirtualHosts } from "./desired";
 
@@ -66,16 +65,11 @@ export async function assessStack(stack: SynthesizedStack, env: NodeJS.ProcessEn
 }
 
 /**
- * Addresses in the state after `init`; both only read it (no lock is taken). A tainted instance is left out:
- * its create failed (a refused takeover, for one), so the object it names is not ours yet.
+ * Addresses in the state. A tainted instance is left out: its create failed (a refused takeover, for one), so
+ * the object it names is not ours yet.
  */
 async function stateAddresses(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
-  const init = await run(["init", "-input=false", "-no-color"]);
-  if (init.exitCode !== 0) throw new CliError(`${stack.name}: terraform init failed:\n${terraformErrors(init.stderr || init.stdout)}`);
-  const show = await run(["show", "-json", "-no-color"]);
-  if (show.exitCode !== 0) throw new CliError(`${stack.name}: terraform show failed:\n${terraformErrors(show.stderr)}`);
-  const resources: { address: string; tainted?: boolean }[] = JSON.parse(show.stdout)?.values?.root_module?.resources ?? [];
+  const resources: { address: string; tainted?: boolean }[] = (await showStateJson(stack, env))?.values?.root_module?.resources ?? [];
   return new Set(resources.filter((resource) => !resource.tainted).map((resource) => resource.address));
 }
 

@@ -14,7 +14,7 @@ import {
   parseHostnameInput,
 } from "../../driver/input";
 import { SynthesizedStack } from "../synth-output";
-import { runTerraform, terraformErrors } from "../terraform";
+import { showStateJson } from "../terraform";
 import { CliError } from "../errors";
 
 export interface DesiredVirtualHosts {
@@ -75,15 +75,10 @@ export function connectionLiteral(input: unknown): { values: Record<string, unkn
   return { values, unresolved };
 }
 
-/** The connection as the last deploy recorded it in `input`; read-only (`terraform show -json` of the state). */
+/** The connection as the last deploy recorded it in `input` (read-only). */
 async function deployedConnection(stack: SynthesizedStack, unresolved: readonly string[], env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
-  const init = await run(["init", "-input=false", "-no-color"]);
-  if (init.exitCode !== 0) throw new CliError(`${stack.name}: terraform init failed:\n${terraformErrors(init.stderr)}`);
-  const show = await run(["show", "-json", "-no-color"]);
-  if (show.exitCode !== 0) throw new CliError(`${stack.name}: terraform show failed:\n${terraformErrors(show.stderr)}`);
   const resources: { type: string; name: string; values?: { input?: Record<string, unknown> } }[] =
-    JSON.parse(show.stdout)?.values?.root_module?.resources ?? [];
+    (await showStateJson(stack, env))?.values?.root_module?.resources ?? [];
   const names: string[] = Object.values(RESOURCE_NAMES);
   const deployed = resources.find((resource) => resource.type === "terraform_data" && names.includes(resource.name))?.values?.input;
   if (!deployed) {
