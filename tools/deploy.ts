@@ -13,6 +13,7 @@ import { runTerraform, terraformErrors } from "./terraform";
 
 export interface DeployOptions {
   readonly outdir: string;
+  /** @default - every synthesized stack, in manifest order */
   readonly stacks?: readonly string[];
   /** Terraform duration (`0s`, `5m`). */
   readonly lockTimeout: string;

@@ -24,6 +24,7 @@ export type StackDrift =
 
 export interface DriftOptions {
   readonly outdir: string;
+  /** @default - every stack with virtual hosts */
   readonly stack?: string;
   /**
    * Extra environment (TF_VAR_* secrets, PG_CONN_STR).

@@ -13,10 +13,12 @@ import { synthesizedStacks } from "./synth-output";
 
 export interface PlanSummaryOptions {
   readonly outdir: string;
+  /** @default - every synthesized stack */
   readonly stacks?: readonly string[];
   readonly out: string;
   readonly maxChars: number;
   readonly allowUnplannable: boolean;
+  /** A line under the title, e.g. the commit planned. @default - none */
   readonly subtitle?: string;
 }
 
