@@ -7,7 +7,7 @@
  * content/routing provisioner's command is `echo` when that exact marker exists. A marker from an
  * earlier run, or for other values, never matches, so every real change still runs the driver.
  *
- * Terraform computes the same names with `sha256(join("|", [...]))` (see markerExpression in the
+ * Terraform computes the same names with `sha256(join("|", [...]))` (see markerPath in the
  * VirtualHosts construct); keep both sides on MARKER_FIELDS.
  */
 import { createHash } from "node:crypto";

@@ -5,8 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { checkCertificatePair } from "../p1as/pem";
-import { sameFingerprint } from "../p1as/pem";
+import { checkCertificatePair, sameFingerprint } from "../p1as/pem";
 import { CLIENT_SECRET_ENV } from "./consts";
 import {
   certificateInvalid,
