@@ -243,7 +243,6 @@ export interface ResolvedConfig {
 export const PINGONE_DIRECTORY_STACK = "pingone-directory";
 export const environmentStackName = (environment: string) => `p1as-${environment}`;
 
-
 /** Per-stack backend defaults keep every stack's state apart in a shared backend. */
 export function resolveBackend(backend: BackendConfig | undefined, stackName: string, customer: string): ResolvedBackend {
   const given = backend ?? { type: "local" as const };
@@ -285,7 +284,7 @@ export function backendLocation(backend: ResolvedBackend): string {
   }
 }
 
-/** Applies every documented default. Call only on a config that passed `configIssues`. */
+/** Applies every documented default. Call only on a config that passed `checkConfig`. */
 export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConfig {
   const { customer, p1asRegion, pingone } = config;
   const tokenUrl = pingOneTokenUrl(pingOneAuthBaseUrl(pingone.regionCode), pingone.environmentId);
