@@ -15,14 +15,15 @@ import { TokenClient } from "../client/token-client";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
-import { DEFAULT_COMPLETION_DELAY_MS } from "../emulator/bin";
+import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
+import { terraformVariableEnv } from "../driver/consts";
 import { terraformEnv } from "./terraform";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
 const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
-const DEMO_PORT = 4010;
+const DEMO_PORT = DEFAULT_PORT;
 
 function say(line = ""): void {
   process.stdout.write(`${line}\n`);
@@ -95,7 +96,7 @@ async function main(options: { completionDelayMs: number }): Promise<void> {
     const stacks = synthesize(DEMO_CONFIG, outdir);
     const secrets = Object.fromEntries(
       config.environments.flatMap((environment) =>
-        environment.credentials ? [[`TF_VAR_${environment.credentials.clientSecretVariable}`, DEMO_CLIENT_SECRET]] : [],
+        environment.credentials ? [[terraformVariableEnv(environment.credentials.clientSecretVariable), DEMO_CLIENT_SECRET]] : [],
       ),
     );
     for (const stack of stacks.environments) {
