@@ -1,6 +1,7 @@
 import childProcess from "node:child_process";
-import { DataResource, LocalExecProvisioner, TerraformStack, Testing } from "cdktf";
-import { TERRAFORM_DATA_REQUIRED_VERSION, TerraformData } from "../constructs/virtual-hosts/terraform-data";
+import { DataResource, LocalExecProvisioner, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { makeEphemeral } from "../constructs/terraform-version";
+import { TerraformData } from "../constructs/virtual-hosts/terraform-data";
 
 describe("TerraformData", () => {
   test("synthesizes the same terraform_data block as cdktf's DataResource", () => {
@@ -16,7 +17,23 @@ describe("TerraformData", () => {
 
   test("moves the version requirement into the stack's required_version, for terraform to check", () => {
     const stack = declare(TerraformData);
-    expect(JSON.parse(Testing.synth(stack)).terraform.required_version).toBe(TERRAFORM_DATA_REQUIRED_VERSION);
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_version).toBe(">= 1.4");
+  });
+
+  test("an ephemeral variable raises required_version to 1.10, whichever construct comes first", () => {
+    // GIVEN an ephemeral variable declared before and after a TerraformData
+    for (const variableFirst of [true, false]) {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const variable = () => makeEphemeral(new TerraformVariable(stack, "secret", { type: "string", sensitive: true }));
+      if (variableFirst) variable();
+      new TerraformData(stack, "data");
+      if (!variableFirst) variable();
+
+      // WHEN synthesized THEN terraform is asked for the newer release, which knows `ephemeral`
+      const terraform = JSON.parse(Testing.synth(stack));
+      expect(terraform.terraform.required_version).toBe(">= 1.10");
+      expect(terraform.variable.secret.ephemeral).toBe(true);
+    }
   });
 
   test("synth validation starts no terraform process, so synth needs no terraform binary", () => {

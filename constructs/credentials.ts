@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertValidFields } from "./errors";
+import { makeEphemeral } from "./terraform-version";
 import { terraformIdentifierProblems } from "../p1as/rules";
 
 /**
@@ -70,9 +71,7 @@ export class SelfServiceCredentials {
     });
     // The variable's address must be exactly the configured name, or TF_VAR_<name> would not reach it.
     variable.overrideLogicalId(props.clientSecretVariable);
-    // Ephemeral (Terraform >= 1.10): nothing in the config reads it (the virtual-hosts driver reads
-    // TF_VAR_<name> itself), so Terraform keeps the secret out of the plan file and the state.
-    variable.addOverride("ephemeral", true);
+    makeEphemeral(variable);
     return Object.freeze({ clientId: props.clientId, clientSecret: variable.stringValue, tokenUrl: props.tokenUrl, scope: props.scope });
   }
 

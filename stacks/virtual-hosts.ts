@@ -3,6 +3,7 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../config/schema";
 import type { ISelfServiceCredentials } from "../constructs/credentials";
+import { makeEphemeral } from "../constructs/terraform-version";
 import { Certificate, ICertificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
 
 export interface VirtualHostsFromConfigProps {
@@ -50,10 +51,7 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
   return virtualHosts;
 }
 
-/**
- * Ephemeral (Terraform >= 1.10): the driver reads TF_VAR_<name> itself, so Terraform never needs the
- * value and keeps it out of the plan file and the state.
- */
+/** A certificate's private key, read by the driver from TF_VAR_<name>; ephemeral, like the client secret. */
 function keyVariable(stack: TerraformStack, name: string, certificate: string): TerraformVariable {
   // Named by its address, like the client-secret variable, so it cannot collide with a construct id.
   const variable = new TerraformVariable(stack, `var.${name}`, {
@@ -63,6 +61,6 @@ function keyVariable(stack: TerraformStack, name: string, certificate: string): 
     description: `Private key PEM of certificate ${certificate} (set TF_VAR_${name})`,
   });
   variable.overrideLogicalId(name);
-  variable.addOverride("ephemeral", true);
+  makeEphemeral(variable);
   return variable;
 }

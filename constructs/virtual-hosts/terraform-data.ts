@@ -6,11 +6,9 @@
  * `terraform { required_version }`, which terraform itself checks at init and plan, so synth no
  * longer needs a terraform binary either.
  */
-import { TerraformMetaArguments, TerraformResource, TerraformStack, anyToTerraform, hashMapper } from "cdktf";
+import { TerraformMetaArguments, TerraformResource, anyToTerraform, hashMapper } from "cdktf";
 import { Construct } from "constructs";
-
-/** terraform_data exists since Terraform 1.4 (cdktf's DataResource checks the same bound). */
-export const TERRAFORM_DATA_REQUIRED_VERSION = ">= 1.4";
+import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
 
 export interface TerraformDataProps extends Pick<TerraformMetaArguments, "dependsOn" | "provisioners"> {
   /** Replaces the resource, re-running its create provisioners, when any value changes. @default - never replaced */
@@ -32,7 +30,8 @@ export class TerraformData extends TerraformResource {
     });
     this.triggersReplace = props.triggersReplace;
     this.input = props.input;
-    TerraformStack.of(this).addOverride("terraform.required_version", TERRAFORM_DATA_REQUIRED_VERSION);
+    // cdktf's DataResource checks the same bound, by running terraform at synth.
+    requireTerraform(this, TERRAFORM_RELEASES.terraformData);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {

@@ -52,6 +52,7 @@ import { conflictingFields, invalidField } from "../errors";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
 import { TerraformData } from "./terraform-data";
+import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
 import { MARKER_FIELDS, MarkerKind } from "../../driver/run-markers";
 
 /** How often the driver asks whether an object is ready. */
@@ -145,6 +146,7 @@ export class VirtualHosts extends Construct {
       description: "A new value for every apply (npm run deploy and the other tools set TF_VAR_p1as_run_id): lets a content/routing step start no process when its create already ensured the same values in this run.",
     });
     runId.overrideLogicalId(RUN_ID_VARIABLE);
+    requireTerraform(this, TERRAFORM_RELEASES.plantimestamp);
     const stackDir = path.resolve(App.of(this).outdir, "stacks", stack.node.id);
     const connection: Record<string, unknown> = {
       [K.version]: INPUT_VERSION,
