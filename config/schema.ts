@@ -356,7 +356,6 @@ function crossFieldIssues(raw: unknown): Issue[] {
   if (!isRecord(raw)) return [];
   const issues: Issue[] = [];
   const environments = recordsOf(raw.environments);
-  const customer = typeof raw.customer === "string" ? raw.customer : "";
 
   issues.push(...duplicates(environments, (env) => env.name, (i) => ["environments", i, "name"], "environment"));
 
@@ -441,11 +440,6 @@ function crossFieldIssues(raw: unknown): Issue[] {
     });
   }
 
-  for (const [i, env] of environments) {
-    if (isEnvironment(env.name) && customer && `${env.name}-${customer}`.length > 63) {
-      issues.push({ path: ["environments", i, "name"], message: `"${env.name}-${customer}" is longer than a 63-character DNS label` });
-    }
-  }
   return issues;
 }
 
