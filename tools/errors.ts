@@ -51,3 +51,24 @@ export function initFailed(stack: string, errors: string): CliError {
 export function showFailed(stack: string, errors: string): CliError {
   return new CliError(`${stack}: terraform show failed:\n${errors}`);
 }
+
+export function nothingToValidate(stacksDir: string): CliError {
+  return new CliError(`no ${stacksDir}/<stack>/cdk.tf.json found: run npm run synth first`);
+}
+
+/** The workflow finds its own comment by the marker; a body without it would make every run post a new one. */
+export function commentMarkerMissing(marker: string): CliError {
+  return new CliError(`the comment body does not contain the marker ${marker}, so the next run could not find it`);
+}
+
+export function terraformNotRunnable(reason: string): CliError {
+  return new CliError(`cannot run terraform (${reason}); install Terraform >= 1.10`);
+}
+
+export function terraformExited(command: string, where: string, exitCode: number | null): CliError {
+  return new CliError(`terraform ${command} in ${where} exited with ${exitCode}`);
+}
+
+export function demoPortInUse(port: number): CliError {
+  return new CliError(`port ${port} is in use: stop the other emulator (npm run emulator) and run again`);
+}

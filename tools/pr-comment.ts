@@ -4,6 +4,7 @@
  * Octokit and the event context), so this logic lives here, compiled and tested, not inline in YAML.
  */
 import { SUMMARY_MARKER } from "./plan-summary/render";
+import { commentMarkerMissing } from "./errors";
 
 /** The slice of Octokit this module uses (github-script's `github`). */
 export interface GitHubClient {
@@ -47,7 +48,7 @@ export async function upsertPlanComment(options: {
 }): Promise<UpsertResult> {
   const { github, context, body } = options;
   const marker = options.marker ?? SUMMARY_MARKER;
-  if (!body.includes(marker)) throw new Error(`the comment body does not contain the marker ${marker}, so the next run could not find it`);
+  if (!body.includes(marker)) throw commentMarkerMissing(marker);
   const { owner, repo } = context.repo;
   const comments = await github.paginate<IssueComment>(github.rest.issues.listComments, {
     owner,

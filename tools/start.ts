@@ -20,6 +20,7 @@ import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { terraformVariableEnv } from "../driver/consts";
 import { terraformEnv } from "./terraform";
+import { demoPortInUse, terraformExited, terraformNotRunnable } from "./errors";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
 const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
@@ -49,8 +50,8 @@ function ensureDemoCertificates(config: ReturnType<typeof loadConfig>): void {
 function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn("terraform", args, { cwd, env: terraformEnv(env), stdio: "inherit" });
-    child.on("error", (error) => reject(new Error(`cannot run terraform (${error.message}); install Terraform >= 1.10`)));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`terraform ${args[0]} in ${path.relative(PROJECT_ROOT, cwd)} exited with ${code}`))));
+    child.on("error", (error) => reject(terraformNotRunnable(error.message)));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(terraformExited(args[0], path.relative(PROJECT_ROOT, cwd), code))));
   });
 }
 
@@ -88,7 +89,7 @@ async function main(options: { completionDelayMs: number }): Promise<void> {
     completionDelayMs: options.completionDelayMs,
     stateFile: path.join(DEMO_DIR, "emulator-state.json"),
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === "EADDRINUSE" ? `port ${DEMO_PORT} is in use: stop the other emulator (npm run emulator) and run again` : error.message);
+    throw error.code === "EADDRINUSE" ? demoPortInUse(DEMO_PORT) : error;
   });
   say(`emulator: ${emulator.url} (state in .demo/emulator-state.json)`);
   try {

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { ProviderSchemaDocument, SchemaProblem, checkStack, formatProblem } from "./schema-check";
+import { nothingToValidate } from "./errors";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
 export const DEFAULT_SCHEMA = "provider-schema/pingone@1.21.0.json";
@@ -18,7 +19,7 @@ export function validateOutdir(outdir: string, schemaFile: string): { stacks: st
   const stacks = fs.existsSync(stacksDir)
     ? fs.readdirSync(stacksDir).filter((stack) => fs.existsSync(path.join(stacksDir, stack, "cdk.tf.json"))).sort()
     : [];
-  if (stacks.length === 0) throw new Error(`no ${stacksDir}/<stack>/cdk.tf.json found: run npm run synth first`);
+  if (stacks.length === 0) throw nothingToValidate(stacksDir);
   const problems = stacks.flatMap((stack) =>
     checkStack(stack, JSON.parse(fs.readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8")), schema),
   );
