@@ -169,7 +169,7 @@ describe("VirtualHosts construct", () => {
   });
 
   describe("rejects bad props naming the construct, the field, the value and the rule", () => {
-    const cases: Array<[string, (vh: VirtualHosts, stack: TerraformStack) => void, string]> = [
+    const cases: Array<[string, (vh: VirtualHosts, stack: TerraformStack) => void, string | RegExp]> = [
       [
         "an upper-case wildcard hostname",
         (vh) => new Hostname(vh, "auth", { hostname: "*.Dev.example", product: "pingdirectory", certificate: imported(vh) }),
@@ -235,6 +235,16 @@ describe("VirtualHosts construct", () => {
             privateKeyVariable: new TerraformVariable(stack, "plain", { type: "string" }),
           }),
         'stack/virtual-hosts/c: invalid privateKeyVariable "stack/plain": must be declared with sensitive: true',
+      ],
+      [
+        "a hostname known only at apply (a token), which cannot key a Terraform address",
+        (vh, stack) =>
+          new Hostname(vh, "auth", {
+            hostname: new TerraformVariable(stack, "host", { type: "string" }).stringValue,
+            product: "pingdirectory",
+            certificate: imported(vh),
+          }),
+        /^stack\/virtual-hosts\/auth: invalid hostname "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth: it keys the resource's Terraform address$/,
       ],
       [
         "a certificate name that is not a DNS name",

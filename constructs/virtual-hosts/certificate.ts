@@ -76,10 +76,10 @@ export class Certificate extends Construct implements ICertificate {
     const where = this.node.path;
     const virtualHosts = VirtualHosts.of(this);
 
-    const nameProblems = certnameProblems(props.name);
-    if (nameProblems.length > 0) throw invalidField(where, "name", props.name, nameProblems);
+    const nameProblems = keyProblems(props.name, certnameProblems);
     const duplicate = virtualHosts.certificates.find((certificate) => certificate.certificateName === props.name);
-    if (duplicate) throw invalidField(where, "name", props.name, [`is already declared by ${duplicate.node.path}; certificate names are unique`]);
+    if (duplicate) nameProblems.push(`is already declared by ${duplicate.node.path}; certificate names are unique`);
+    if (nameProblems.length > 0) throw invalidField(where, "name", props.name, nameProblems);
 
     if ((props.privateKeyFile === undefined) === (props.privateKeyVariable === undefined)) {
       throw conflictingFields(
@@ -119,6 +119,14 @@ export class Certificate extends Construct implements ICertificate {
     this.adopt = props.adopt ?? false;
     virtualHosts._addCertificate(this);
   }
+}
+
+/**
+ * Names and hostnames key the for_each maps, so they become Terraform addresses: a token (a value known
+ * only at apply) cannot be one.
+ */
+export function keyProblems(value: string, rules: (value: string) => string[]): string[] {
+  return Token.isUnresolved(value) ? ["must be a literal known at synth: it keys the resource's Terraform address"] : rules(value);
 }
 
 /** Paths in the plan are relative to the project root, so the plan reads the same on every machine. */

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { Product, PRODUCTS } from "../../p1as/facts";
 import { hostnameProblems } from "../../p1as/hostname";
 import { invalidField } from "../errors";
-import type { ICertificate } from "./certificate";
+import { ICertificate, keyProblems } from "./certificate";
 import { VirtualHosts } from "./virtual-hosts";
 
 export interface HostnameProps {
@@ -35,7 +35,7 @@ export class Hostname extends Construct {
     const where = this.node.path;
     const virtualHosts = VirtualHosts.of(this);
 
-    const problems = hostnameProblems(props.hostname);
+    const problems = keyProblems(props.hostname, hostnameProblems);
     const duplicate = virtualHosts.hostnames.find((hostname) => hostname.hostname === props.hostname);
     if (duplicate) problems.push(`is already declared by ${duplicate.node.path}; hostnames are unique`);
     if (problems.length > 0) throw invalidField(where, "hostname", props.hostname, problems);
