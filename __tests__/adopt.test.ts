@@ -3,10 +3,10 @@
  * adopts identical objects silently, refuses a differing one until the declaration says `adopt: true`, and
  * never creates a second copy of anything. Needs `npm run build` first; `npm test` does it.
  */
-import { RunningEmulator, startEmulator } from "../emulator/start";
+import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { detectDrift, renderDrift } from "../tools/drift";
-import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp, routingOf } from "./support/p1as-app";
+import { appClient, createP1asApp, heldKeys, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -75,19 +75,13 @@ it("takes over a hand-configured tenant: identical objects silently, a differing
 // ---- shared setup ----------------------------------------------------------------------------
 
 const CLIENT = appClient("adopt-e2e-admin");
-const SPEC: AppSpec = {
-  certificates: [{ name: "wildcard-dev" }],
-  hostnames: [
-    { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
-    { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
-  ],
-};
+const SPEC = TWO_HOSTNAMES;
 
 let emulator: RunningEmulator;
 let app: P1asApp;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, clients: [{ ...CLIENT, groups: ["dev-tls-admin"] }] });
+  emulator = await startEmulatorFor(CLIENT);
   app = createP1asApp({ emulatorUrl: emulator.url, ...CLIENT });
 });
 

@@ -3,9 +3,9 @@
  * console user would) are reported with exit code 2 and a deploy puts managed ones back; drift only ever reads.
  * Needs `npm run build` first (deploy runs the driver from dist/); `npm test` does it.
  */
-import { RunningEmulator, startEmulator } from "../emulator/start";
+import { RunningEmulator } from "../emulator/start";
 import { detectDrift, main, renderDrift } from "../tools/drift";
-import { appClient, AppSpec, createP1asApp, P1asApp, routingOf } from "./support/p1as-app";
+import { appClient, createP1asApp, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -109,19 +109,13 @@ describe("drift", () => {
 // ---- shared setup ----------------------------------------------------------------------------
 
 const CLIENT = appClient("drift-e2e-admin");
-const SPEC: AppSpec = {
-  certificates: [{ name: "wildcard-dev" }],
-  hostnames: [
-    { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
-    { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
-  ],
-};
+const SPEC = TWO_HOSTNAMES;
 
 let emulator: RunningEmulator;
 let app: P1asApp;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, clients: [{ ...CLIENT, groups: ["dev-tls-admin"] }] });
+  emulator = await startEmulatorFor(CLIENT);
   app = createP1asApp({ emulatorUrl: emulator.url, ...CLIENT });
 });
 

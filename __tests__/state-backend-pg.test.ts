@@ -3,10 +3,10 @@
  * against the emulator. Bootstrap from nothing converges and repeats; two deploys at once never both write.
  * Needs `npm run build` first (the driver runs from dist/); `npm test` does it.
  */
-import { startEmulator, RunningEmulator } from "../emulator/start";
+import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { startGate, Gate } from "./support/gate";
-import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp } from "./support/p1as-app";
+import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 import { Postgres, startPostgres } from "./support/postgres";
 
 jest.setTimeout(300_000);
@@ -72,14 +72,7 @@ describe("state in the pg backend", () => {
 
 const SCHEMA = "p1as_dev";
 const CLIENT = appClient("pg-e2e-admin");
-const SPEC: AppSpec = {
-  backend: { type: "pg", schemaName: SCHEMA },
-  certificates: [{ name: "wildcard-dev" }],
-  hostnames: [
-    { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
-    { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
-  ],
-};
+const SPEC: AppSpec = { ...TWO_HOSTNAMES, backend: { type: "pg", schemaName: SCHEMA } };
 
 let pg: Postgres;
 let emulator: RunningEmulator;
@@ -88,7 +81,7 @@ let app: P1asApp;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  emulator = await startEmulator({ seedDemoClients: false, clients: [{ ...CLIENT, groups: ["dev-tls-admin"] }] });
+  emulator = await startEmulatorFor(CLIENT);
   gate = await startGate(emulator.url);
   app = createP1asApp({ emulatorUrl: gate.url, ...CLIENT, env: { PG_CONN_STR: pg.connStr } });
 });

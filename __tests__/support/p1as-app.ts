@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BackendConfig } from "../../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
-import type { RunningEmulator } from "../../emulator/start";
+import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
 import { Product } from "../../p1as/facts";
 import { deploy, DeployOptions } from "../../tools/deploy";
@@ -131,6 +131,20 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
 }
 
 /** A client id and a random secret, so a leak of the secret can be searched for. */
+/** One wildcard certificate and the two hostnames on it: the dev stack the drift, adopt and pg suites deploy. */
+export const TWO_HOSTNAMES: AppSpec = {
+  certificates: [{ name: "wildcard-dev" }],
+  hostnames: [
+    { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
+    { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
+  ],
+};
+
+/** An emulator that knows only this client, as `dev-tls-admin`. */
+export function startEmulatorFor(client: { clientId: string; clientSecret: string }): Promise<RunningEmulator> {
+  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: ["dev-tls-admin"] }] });
+}
+
 export function appClient(name: string): { clientId: string; clientSecret: string } {
   return { clientId: name, clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
 }
