@@ -39,7 +39,10 @@ describe("interruption: terraform killed with SIGKILL during a 20-hostname apply
     // THEN the kill really interrupted the apply
     expect(killed.interrupted).toBe(true);
 
-    // WHEN the same apply is run again, as a user would, with no lock timeout
+    // WHEN the state file was cut short (killed while terraform rewrote it), it is put back as the deploy
+    // tool's refusal says (see state-recovery.test.ts), and the same apply is run again, as a user would,
+    // with no lock timeout
+    const stateRecovery = left.stateReadable ? "none" : restorePreviousState(run.stackDir);
     const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: localEnv() });
 
     // THEN it succeeds, the API holds exactly the declared objects, all complete, and the plan is empty
@@ -48,7 +51,7 @@ describe("interruption: terraform killed with SIGKILL during a 20-hostname apply
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).filter((entry) => entry.status === 409)).toEqual([]);
     expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
 
-    runs.push({ seed, ...point, ...left, adopted: countMatches(redeploy.stdout, /already exists as declared; adopted|already exists with the declared content; adopted/g) });
+    runs.push({ seed, ...point, ...left, stateRecovery, adopted: countMatches(redeploy.stdout, /already exists as declared; adopted|already exists with the declared content; adopted/g) });
     fs.rmSync(run.outdir, { recursive: true, force: true });
   });
 });
@@ -219,10 +222,20 @@ function groupAlive(pgid: number): boolean {
  * `recordedNotInApi` counts objects the local state records as created that never reached the API:
  * terraform writes an object to state before its create provisioner runs.
  */
-function leftovers(stackDir: string, killed: Killed): { heldAfterKill: number; lockInfoLeft: boolean; stateBytes: number; recordedNotInApi: number } {
+function leftovers(
+  stackDir: string,
+  killed: Killed,
+): { heldAfterKill: number; lockInfoLeft: boolean; stateBytes: number; stateReadable: boolean; recordedNotInApi: number } {
   const file = path.join(stackDir, "terraform.tfstate");
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-  const state = (text ? JSON.parse(text) : { resources: [] }) as { resources: { name: string; instances: { index_key: string }[] }[] };
+  type State = { resources: { name: string; instances: { index_key: string }[] }[] };
+  let state: State = { resources: [] };
+  let stateReadable = true;
+  try {
+    if (text) state = JSON.parse(text) as State;
+  } catch {
+    stateReadable = false;
+  }
   const recorded = (name: string) => state.resources.filter((r) => r.name === name).flatMap((r) => r.instances.map((i) => i.index_key));
   const held = fixture.held();
   const recordedNotInApi =
@@ -232,6 +245,7 @@ function leftovers(stackDir: string, killed: Killed): { heldAfterKill: number; l
     heldAfterKill: killed.heldAfterKill,
     lockInfoLeft: fs.existsSync(path.join(stackDir, ".terraform.tfstate.lock.info")),
     stateBytes: text.length,
+    stateReadable,
     recordedNotInApi,
   };
 }
@@ -260,7 +274,18 @@ const REPORT = path.resolve(__dirname, "..", "dist", "reports", "interruption.md
 let emulator: RunningEmulator;
 let fixture: StackFixture;
 let pg: Postgres;
-const runs: ({ seed: number; adopted: number } & KillPoint & ReturnType<typeof leftovers>)[] = [];
+const runs: ({ seed: number; adopted: number; stateRecovery: string } & KillPoint & ReturnType<typeof leftovers>)[] = [];
+
+/** The recovery tools/errors.ts stateUnreadable() prescribes: the backup terraform keeps, or no state at all. */
+function restorePreviousState(stackDir: string): string {
+  const file = path.join(stackDir, "terraform.tfstate");
+  if (fs.existsSync(`${file}.backup`)) {
+    fs.copyFileSync(`${file}.backup`, file);
+    return "cut short: backup restored";
+  }
+  fs.renameSync(file, `${file}.unreadable`);
+  return "cut short: moved aside";
+}
 const pgObserved: { locksWhileApplying?: number; locksAfterKill?: number; forceUnlock?: string; holderSessions?: number } = {};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -306,11 +331,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const lines = [
-    "| seed | kill | after creates | + ms | API objects after the kill | lock info file left | state file bytes | in state, never reached the API | adopted on re-deploy | re-deploy |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| seed | kill | after creates | + ms | API objects after the kill | lock info file left | state file bytes | state recovery | in state, never reached the API | adopted on re-deploy | re-deploy |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...runs.map(
       (r) =>
-        `| ${r.seed} | ${r.mode === "group" ? "process group" : "terraform only"} | ${r.afterCreates} | ${r.extraMs} | ${r.heldAfterKill} | ${r.lockInfoLeft ? "yes" : "no"} | ${r.stateBytes} | ${r.recordedNotInApi} | ${r.adopted} | converged, empty plan |`,
+        `| ${r.seed} | ${r.mode === "group" ? "process group" : "terraform only"} | ${r.afterCreates} | ${r.extraMs} | ${r.heldAfterKill} | ${r.lockInfoLeft ? "yes" : "no"} | ${r.stateBytes} | ${r.stateRecovery} | ${r.recordedNotInApi} | ${r.adopted} | converged, empty plan |`,
     ),
     "",
     `pg backend: advisory locks while applying ${pgObserved.locksWhileApplying ?? "?"}, after SIGKILL ${pgObserved.locksAfterKill ?? "?"}; ` +

@@ -9,7 +9,7 @@ import { driftRepairs } from "./drift/assess";
 import { applyFailed, initFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
-import { runTerraform, terraformErrors } from "./terraform";
+import { runTerraform, stateError, terraformErrors } from "./terraform";
 
 export interface DeployOptions {
   readonly outdir: string;
@@ -47,13 +47,18 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
       return result;
     };
     const init = await terraform(["init", "-input=false", "-no-color"]);
-    if (init.exitCode !== 0) throw initFailed(stack.name, terraformErrors(init.stderr || init.stdout));
+    if (init.exitCode !== 0) {
+      const errors = terraformErrors(init.stderr || init.stdout);
+      throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
+    }
     const repairs = options.repairDrift === false ? [] : await driftRepairs(stack, options.env);
     if (repairs.length > 0) log(`${stack.name}: drift found; re-applying ${repairs.join(", ")}`);
     const replace = repairs.map((address) => `-replace=${address}`);
     const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`, ...replace]);
     if (apply.exitCode !== 0) {
       const errors = redactTerraformText(terraformErrors(apply.stderr || apply.stdout));
+      const unreadable = stateError(stack.name, errors);
+      if (unreadable) throw unreadable;
       if (LOCK_ERROR.test(errors)) throw stateLocked(stack.name, /^Error message: (.*)$/m.exec(errors)?.[1] ?? "lock refused");
       throw applyFailed(stack.name, errors);
     }

@@ -72,3 +72,15 @@ export function terraformExited(command: string, where: string, exitCode: number
 export function demoPortInUse(port: number): CliError {
   return new CliError(`port ${port} is in use: stop the other emulator (npm run emulator) and run again`);
 }
+
+/**
+ * Terraform's local backend rewrites its state file in place, so a terraform killed while writing it
+ * leaves a file cut short. Shared backends (pg, s3, cloud) write state atomically and never get here.
+ */
+export function stateUnreadable(stack: string, terraformMessage: string): CliError {
+  return new CliError(
+    `${stack}: the local state file cannot be read (${terraformMessage}): a terraform run was killed while writing it. Nothing was changed. ` +
+      "Put the previous state back: copy the .backup file terraform keeps next to the state file over it (or move the state file aside when there is no backup), " +
+      "then deploy again: creates adopt the objects that already exist as declared, so nothing is created twice.",
+  );
+}

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { RUN_ID_VARIABLE, terraformVariableEnv } from "../driver/consts";
-import { initFailed, showFailed } from "./errors";
+import { CliError, initFailed, showFailed, stateUnreadable } from "./errors";
 import type { SynthesizedStack } from "./synth-output";
 
 /** What one terraform command left behind. A non-zero exit code is an outcome here, not an exception. */
@@ -86,11 +86,26 @@ export function terraformErrors(output: string): string {
  * `terraform show -json` of a stack's state, after the `init` it needs. Both only read the state (no lock is
  * taken), so drift can run while nothing else may change.
  */
+/** What terraform prints for a state file that is not valid JSON. */
+const UNREADABLE_STATE = /Unsupported state file format: (.*)/;
+
+/** A state file terraform could not parse, as a catalogue error; undefined for any other failure. */
+export function stateError(stack: string, errors: string): CliError | undefined {
+  const unreadable = UNREADABLE_STATE.exec(errors);
+  return unreadable ? stateUnreadable(stack, unreadable[1].trim()) : undefined;
+}
+
 export async function showStateJson(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<any> {
   const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
   const init = await run(["init", "-input=false", "-no-color"]);
-  if (init.exitCode !== 0) throw initFailed(stack.name, terraformErrors(init.stderr || init.stdout));
+  if (init.exitCode !== 0) {
+    const errors = terraformErrors(init.stderr || init.stdout);
+    throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
+  }
   const show = await run(["show", "-json", "-no-color"]);
-  if (show.exitCode !== 0) throw showFailed(stack.name, terraformErrors(show.stderr));
+  if (show.exitCode !== 0) {
+    const errors = terraformErrors(show.stderr);
+    throw stateError(stack.name, errors) ?? showFailed(stack.name, errors);
+  }
   return JSON.parse(show.stdout);
 }
