@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { App, DataResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { App, DataResource, Fn, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { ISelfServiceCredentials, SelfServiceCredentials } from "../constructs/credentials";
 import { ValidationError } from "../constructs/errors";
 import { Certificate, CertificateProps, Hostname, PROJECT_ROOT, VirtualHosts } from "../constructs/virtual-hosts";
-import { CLIENT_SECRET_ENV, DRIVER_INPUT_ENV, RUN_DIR_ENV } from "../driver/consts";
+import { CLIENT_SECRET_ENV, DRIVER_INPUT_ENV, RUN_DIR_ENV, STACK_DIR_ENV } from "../driver/consts";
 import { markerName } from "../driver/run-markers";
 import { makeCertificate } from "./support/certs";
 
@@ -90,7 +90,7 @@ describe("VirtualHosts construct", () => {
     expect(text).not.toContain(CLIENT_SECRET_ENV);
   });
 
-  test("hands a generated client secret only to create provisioners and a sensitive output", () => {
+  test("hands a generated client secret only to create provisioners, and its state address to destroy", () => {
     // GIVEN credentials whose secret is a resource attribute, not a variable
     const { stack } = declare(() => undefined, (stack) => {
       const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
@@ -107,11 +107,12 @@ describe("VirtualHosts construct", () => {
       [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}",
       [CLIENT_SECRET_ENV]: "${nonsensitive(terraform_data.secret-source.output)}",
       [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
+      [STACK_DIR_ENV]: "${path.cwd}",
     });
     expect(destroy).toMatchObject({ when: "destroy", environment: { [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}" } });
-    // AND the destroy-time driver finds it in a sensitive output
-    expect(json.output.p1as_client_secret).toMatchObject({ sensitive: true, value: "${terraform_data.secret-source.output}" });
-    expect(certificate.input).toContain('"client_secret_output" = "p1as_client_secret"');
+    // AND the destroy-time driver finds it in the state by its address; no output copies it
+    expect(certificate.input).toContain('"client_secret_address" = "terraform_data.secret-source.output"');
+    expect(json.output).toBeUndefined();
   });
 
   test("starts no content or routing process when this run's create already ensured the same values", () => {
@@ -132,6 +133,22 @@ describe("VirtualHosts construct", () => {
     expect(content).toContain('sha256(join("|", ["certificate", each.value.name, each.value.sha256_fingerprint]))');
     expect(content).toContain(': "node dist/driver/bundle.js certificate-content"}');
     expect(markerName("hostname", ["a.example", "pingdirectory", "c"])).toBe(createHash("sha256").update("hostname|a.example|pingdirectory|c").digest("hex"));
+  });
+
+  test("plans the same whatever the output directory, so a PR plan and a workstation deploy agree", () => {
+    // GIVEN the same declaration synthesized into two output directories
+    const build = (vh: VirtualHosts) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh) });
+    const [first, second] = [declare(build), declare(build)];
+    expect(first.app.outdir).not.toBe(second.app.outdir);
+
+    // WHEN synthesized THEN every planned attribute is identical (only provisioner settings, never diffed, differ)
+    const planned = (stack: TerraformStack) =>
+      Object.values(synthesized(stack).resource.terraform_data as Record<string, Record<string, unknown>>).map(({ input, for_each, triggers_replace }) => ({
+        input,
+        for_each,
+        triggers_replace,
+      }));
+    expect(planned(first.stack)).toEqual(planned(second.stack));
   });
 
   test("runs the driver from the project root whatever the output directory", () => {
@@ -260,6 +277,18 @@ describe("VirtualHosts construct", () => {
     test("a literal client secret, which would land in the synthesized JSON", () => {
       expect(() => declare(() => undefined, () => ({ clientId: "c", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL }))).toThrow(
         'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value',
+      );
+    });
+
+    test("a client secret that is an expression, which destroy-time provisioners could not find", () => {
+      expect(() =>
+        declare(() => undefined, (stack) => ({
+          clientId: "c",
+          clientSecret: Fn.lower(new TerraformVariable(stack, "s", { type: "string", sensitive: true }).stringValue),
+          tokenUrl: TOKEN_URL,
+        })),
+      ).toThrow(
+        'stack/virtual-hosts: invalid credentials.clientSecret "${lower(var.s)}": must reference a Terraform variable (var.<name>) or a resource attribute (<type>.<name>.<attribute>): destroy-time provisioners find the secret through it',
       );
     });
 

@@ -50,7 +50,7 @@ const HOSTNAME_INPUT = {
   client_id: "client-1",
   scope: "",
   client_secret_env: "TF_VAR_p1as_dev_client_secret",
-  client_secret_output: "",
+  client_secret_address: "",
   stack_dir: "",
   poll_interval_ms: 100,
   ready_timeout_ms: 1000,

@@ -6,9 +6,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack, TerraformVariable } from "cdktf";
+import { App, ref, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { SelfServiceCredentials } from "../constructs/credentials";
 import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
+import { TerraformData } from "../constructs/virtual-hosts/terraform-data";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { Product } from "../p1as/facts";
 import { makeCertificate } from "./support/certs";
@@ -93,6 +94,42 @@ describe("virtual hosts deployed by terraform through the self-service API", () 
     expect(everything).not.toContain(CLIENT_SECRET);
     expect(everything).not.toMatch(JWT);
     for (const key of Object.values(certificates).map((c) => c.privkey)) expect(everything).not.toContain(pemBody(key).slice(0, 48));
+  });
+
+  test("a generated client secret (a resource attribute, like the orchestration client's) reaches create and destroy", async () => {
+    // GIVEN credentials whose secret is another resource's attribute, as pingone_application_secret.secret is;
+    // a terraform_data fed from a sensitive variable stands in for it (no PingOne provider here)
+    const build = (app: App) => {
+      const stack = new TerraformStack(app, STACK);
+      const source = new TerraformData(stack, "secret-source", {
+        input: { secret: new TerraformVariable(stack, "generated", { type: "string", sensitive: true }).stringValue },
+      });
+      source.overrideLogicalId("secret_source");
+      const credentials = { clientId: CLIENT_ID, clientSecret: Token.asString(ref("terraform_data.secret_source.output.secret")), tokenUrl: emulator.tokenUrl() };
+      const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev"), pollIntervalMs: 100, readyTimeoutMs: 30_000 });
+      const certificate = new Certificate(vh, "wildcard-dev", {
+        name: "wildcard-dev",
+        fullchainFile: path.join(certDir, "wildcard-dev.pem"),
+        privateKeyFile: path.join(certDir, "wildcard-dev.key"),
+      });
+      new Hostname(vh, "auth.dev.acme.example", { hostname: "auth.dev.acme.example", product: "pingdirectory", certificate });
+      return stack;
+    };
+    const env = { TF_VAR_generated: CLIENT_SECRET };
+
+    // WHEN applied THEN the create provisioners had the secret
+    const applied = await apply(build, { env });
+    expect(held()).toEqual({ certificates: ["wildcard-dev"], hostnames: ["auth.dev.acme.example"] });
+
+    // WHEN the whole stack is destroyed THEN the destroy provisioners, which may only read their own resource,
+    // found the secret in the state by its address (a destroy drops the stack's outputs first), and deleted both
+    const destroyed = await applied.destroy({ env });
+    expect(held()).toEqual({ certificates: [], hostnames: [] });
+    // AND no driver line shows it (the stand-in itself prints it: terraform_data's `output` is not marked
+    // sensitive, which is why our own resources never hold a secret; pingone_application_secret marks it)
+    const driverLines = (text: string) => text.split("\n").filter((line) => line.includes("(local-exec)"));
+    expect(driverLines(applied.output + destroyed.stdout + destroyed.stderr)).not.toHaveLength(0);
+    expect(driverLines(applied.output + destroyed.stdout + destroyed.stderr).join("\n")).not.toContain(CLIENT_SECRET);
   });
 
   test("fails the deploy with the API's message when the token lacks the role, and creates nothing", async () => {

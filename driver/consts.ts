@@ -19,9 +19,15 @@ export const DRIVER_INPUT_ENV = "P1AS_DRIVER_INPUT";
 
 /**
  * Create-time only: the client secret when it is not a Terraform variable (the orchestration
- * client's generated secret). Destroy provisioners can't reference it; see `client_secret_output`.
+ * client's generated secret). Destroy provisioners can't reference it; see `client_secret_address`.
  */
 export const CLIENT_SECRET_ENV = "P1AS_CLIENT_SECRET";
+
+/**
+ * The stack's directory (terraform's `path.cwd`), where the destroy-time driver runs `terraform output`.
+ * An environment variable rather than an input key, so the plan does not change with the output directory.
+ */
+export const STACK_DIR_ENV = "P1AS_STACK_DIR";
 
 /**
  * Create-time only: the directory of this run's same-run markers (driver/run-markers.ts),
@@ -51,10 +57,8 @@ export const INPUT_KEYS = {
   scope: "scope",
   /** Name of the environment variable (`TF_VAR_<name>`) holding the client secret. */
   clientSecretEnv: "client_secret_env",
-  /** Name of a sensitive stack output holding the client secret, read with `terraform output` at destroy. */
-  clientSecretOutput: "client_secret_output",
-  /** Stack directory relative to the project root: where `terraform output` runs. */
-  stackDir: "stack_dir",
+  /** Address of the resource attribute holding a generated client secret (`<type>.<name>.<attribute>`), read from the state at destroy. */
+  clientSecretAddress: "client_secret_address",
   pollIntervalMs: "poll_interval_ms",
   readyTimeoutMs: "ready_timeout_ms",
   /** Budget of one API or token request including its retries. Absent in inputs written before it existed. */

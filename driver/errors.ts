@@ -37,8 +37,8 @@ export function unknownInputVersion(version: unknown, supported: readonly number
   );
 }
 
-export function clientSecretUnavailable(envName: string, outputName: string): DriverError {
-  const sources = [envName && `environment variable ${envName}`, outputName && `stack output ${outputName} (terraform output)`].filter(Boolean);
+export function clientSecretUnavailable(envName: string, address: string): DriverError {
+  const sources = [envName && `environment variable ${envName}`, address && `${address} in the state (terraform state pull)`].filter(Boolean);
   return new DriverError(
     "CLIENT_SECRET_UNAVAILABLE",
     `the client secret is not available: looked in ${sources.join(" and ") || "nothing (no source configured)"}. ` +

@@ -15,7 +15,8 @@ const connectionV1 = z.object({
   client_id: z.string().min(1),
   scope: z.string().default(""),
   client_secret_env: z.string().default(""),
-  client_secret_output: z.string().default(""),
+  client_secret_address: z.string().default(""),
+  // Written by inputs before the stack directory came from P1AS_STACK_DIR; still read when replayed at destroy.
   stack_dir: z.string().default(""),
   poll_interval_ms: z.number().int().positive(),
   ready_timeout_ms: z.number().int().positive(),

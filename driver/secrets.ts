@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { checkCertificatePair, sameFingerprint } from "../p1as/pem";
-import { CLIENT_SECRET_ENV } from "./consts";
+import { CLIENT_SECRET_ENV, STACK_DIR_ENV } from "./consts";
 import {
   certificateInvalid,
   clientSecretUnavailable,
@@ -16,31 +16,42 @@ import {
 } from "./errors";
 import { CertificateInput, ConnectionInput } from "./input";
 
-/** Create time: the provisioner's own variable. Destroy time: TF_VAR_<name>, else the sensitive stack output. */
+/** Create time: the provisioner's own variable. Destroy time: TF_VAR_<name>, else the secret's resource in the state. */
 export function clientSecret(input: ConnectionInput, env: NodeJS.ProcessEnv = process.env): string {
   const fromProvisioner = env[CLIENT_SECRET_ENV];
   if (fromProvisioner) return fromProvisioner;
   const fromVariable = input.client_secret_env ? env[input.client_secret_env] : undefined;
   if (fromVariable) return fromVariable;
-  if (input.client_secret_output) {
-    const fromOutput = terraformOutput(input.stack_dir, input.client_secret_output, env);
-    if (fromOutput) return fromOutput;
+  if (input.client_secret_address) {
+    const fromState = stateAttribute(env[STACK_DIR_ENV] || input.stack_dir, input.client_secret_address, env);
+    if (fromState) return fromState;
   }
-  throw clientSecretUnavailable(input.client_secret_env, input.client_secret_output);
+  throw clientSecretUnavailable(input.client_secret_env, input.client_secret_address);
 }
 
-/** `terraform output -raw` needs no lock, so it works while the apply that runs us holds one. */
-function terraformOutput(stackDir: string, name: string, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * `terraform state pull` takes no lock, so it works while the apply or destroy that runs us holds one. A
+ * destroy removes the stack's outputs before it destroys resources, but the secret's resource outlives
+ * every object that depends on it, so the state still holds it when our destroy provisioners run.
+ */
+function stateAttribute(stackDir: string, address: string, env: NodeJS.ProcessEnv): string | undefined {
+  const [type, name, ...attribute] = address.split(".");
   try {
-    return execFileSync("terraform", ["output", "-raw", name], {
-      cwd: stackDir,
-      env: { ...env, CHECKPOINT_DISABLE: "1" },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    const state = JSON.parse(
+      execFileSync("terraform", ["state", "pull"], { cwd: stackDir, env: { ...env, CHECKPOINT_DISABLE: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    ) as { resources?: { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[] };
+    const resource = state.resources?.find((r) => r.mode === "managed" && r.type === type && r.name === name);
+    const value = attribute.reduce<unknown>((node, key) => unwrapDynamic((node as Record<string, unknown> | undefined)?.[key]), resource?.instances[0]?.attributes);
+    return typeof value === "string" && value ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The state keeps a dynamically typed attribute (terraform_data's `output`, say) as `{ value, type }`. */
+function unwrapDynamic(node: unknown): unknown {
+  const record = node as { value?: unknown; type?: unknown } | undefined;
+  return record && typeof record === "object" && "value" in record && "type" in record && Object.keys(record).length === 2 ? record.value : node;
 }
 
 /** The pair as it is on disk now, checked, and proven to be the one the plan showed. */

@@ -15,7 +15,7 @@
  * Secrets never enter a resource attribute: terraform_data copies `input` into an `output` it does not
  * mark sensitive, so `terraform show` and the plan of a changed input would print them. The driver
  * reads them from terraform's own environment (`TF_VAR_<name>`) or, for a generated client secret,
- * from the create provisioner's environment and a sensitive stack output.
+ * from the create provisioner's environment and, at destroy, from the state by the secret's address.
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -26,7 +26,6 @@ import {
   Lazy,
   ref,
   StringConcat,
-  TerraformOutput,
   TerraformSelf,
   TerraformStack,
   TerraformVariable,
@@ -45,6 +44,7 @@ import {
   terraformVariableEnv,
   RUN_DIR_ENV,
   RUN_ID_VARIABLE,
+  STACK_DIR_ENV,
   RUN_MARKERS_DIR,
 } from "../../driver/consts";
 import { ISelfServiceCredentials } from "../credentials";
@@ -70,8 +70,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * faster than the tsc output's many files (see the README's bench numbers); never ts-node.
  */
 export const DEFAULT_DRIVER_COMMAND = "node dist/driver/bundle.js";
-/** Name of the sensitive stack output the destroy-time driver reads a generated client secret from. */
-export const CLIENT_SECRET_OUTPUT = "p1as_client_secret";
 
 /** The directory holding package.json: file paths in the plan and the driver's working_dir are relative to it. */
 export const PROJECT_ROOT = findProjectRoot(__dirname);
@@ -127,17 +125,7 @@ export class VirtualHosts extends Construct {
     this.requestTimeoutMs = props.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     validateProps(where, props, { pollIntervalMs: this.pollIntervalMs, readyTimeoutMs: this.readyTimeoutMs, requestTimeoutMs: this.requestTimeoutMs });
 
-    const secretVariable = variableName(stack, props.credentials.clientSecret);
-    let secretOutput = "";
-    if (!secretVariable) {
-      const output = new TerraformOutput(this, "client-secret", {
-        value: props.credentials.clientSecret,
-        sensitive: true,
-        description: "Read by the virtual-hosts driver at destroy time (destroy provisioners can only read their own resource).",
-      });
-      output.overrideLogicalId(CLIENT_SECRET_OUTPUT);
-      secretOutput = CLIENT_SECRET_OUTPUT;
-    }
+    const secret = secretSource(where, stack, props.credentials.clientSecret);
 
     const runId = new TerraformVariable(this, RUN_ID_VARIABLE, {
       type: "string",
@@ -154,9 +142,8 @@ export class VirtualHosts extends Construct {
       [K.tokenUrl]: props.credentials.tokenUrl,
       [K.clientId]: props.credentials.clientId,
       [K.scope]: props.credentials.scope ?? "",
-      [K.clientSecretEnv]: secretVariable ? terraformVariableEnv(secretVariable) : "",
-      [K.clientSecretOutput]: secretOutput,
-      [K.stackDir]: toPosix(path.relative(PROJECT_ROOT, stackDir)),
+      [K.clientSecretEnv]: secret.variable ? terraformVariableEnv(secret.variable) : "",
+      [K.clientSecretAddress]: secret.address ?? "",
       [K.pollIntervalMs]: this.pollIntervalMs,
       [K.readyTimeoutMs]: this.readyTimeoutMs,
       [K.requestTimeoutMs]: this.requestTimeoutMs,
@@ -167,10 +154,11 @@ export class VirtualHosts extends Construct {
       createEnvironment: {
         [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")),
         [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
+        [STACK_DIR_ENV]: "${path.cwd}",
         // A generated secret has no TF_VAR_ to read; create provisioners may reference it directly.
-        ...(secretVariable ? {} : { [CLIENT_SECRET_ENV]: Fn.nonsensitive(props.credentials.clientSecret) }),
+        ...(secret.variable ? {} : { [CLIENT_SECRET_ENV]: Fn.nonsensitive(props.credentials.clientSecret) }),
       },
-      destroyEnvironment: { [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")) },
+      destroyEnvironment: { [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")), [STACK_DIR_ENV]: "${path.cwd}" },
     };
 
     const certificates = this.objects(RESOURCE_NAMES.certificate, () => this.certificateMap(), connection, {
@@ -332,10 +320,20 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   }
 }
 
-/** `var.<name>` when the token is a plain variable reference: then the secret is in terraform's environment as TF_VAR_<name>. */
-function variableName(stack: TerraformStack, token: string): string | undefined {
+/**
+ * Where provisioners find the client secret: a variable reaches them as TF_VAR_<name> from terraform's own
+ * environment; a resource attribute (the orchestration client's generated secret) is read from the state
+ * by the destroy-time driver, since destroy provisioners may reference only their own resource.
+ */
+function secretSource(where: string, stack: TerraformStack, token: string): { variable?: string; address?: string } {
   const resolved = Tokenization.resolve(token, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
-  return typeof resolved === "string" ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(resolved)?.[1] : undefined;
+  const expression = typeof resolved === "string" ? /^\$\{([^${}]+)\}$/.exec(resolved)?.[1] : undefined;
+  const variable = expression && /^var\.([A-Za-z0-9_-]+)$/.exec(expression)?.[1];
+  if (variable) return { variable };
+  if (expression && /^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(expression)) return { address: expression };
+  throw invalidField(where, "credentials.clientSecret", String(resolved), [
+    "must reference a Terraform variable (var.<name>) or a resource attribute (<type>.<name>.<attribute>): destroy-time provisioners find the secret through it",
+  ]);
 }
 
 function toPosix(file: string): string {
