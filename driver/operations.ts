@@ -20,10 +20,6 @@ import { certificatePair } from "./secrets";
 
 export type Log = (line: string) => void;
 
-function waitOptions(input: ConnectionInput, log: Log) {
-  return { timeoutMs: input.ready_timeout_ms, pollIntervalMs: input.poll_interval_ms, onProgress: log };
-}
-
 /**
  * Fields of an existing certificate that differ from the declaration. Without a fingerprint in the
  * API's view (an assumption that may not hold) sameness can't be proven, so it counts as different.
@@ -44,95 +40,120 @@ function failed(view: { status: ObjectStatus }): boolean {
   return RESEND_REPAIRS_FAILED_OBJECT && view.status === FAILED_STATUS;
 }
 
-export async function createCertificate(client: SelfServiceClient, input: CertificateInput, log: Log): Promise<void> {
+/**
+ * One API object as the steps below see it. Certificates and hostnames follow the same rules; they
+ * differ only in their calls and their words.
+ */
+interface ManagedObject<View extends { status: ObjectStatus }> {
+  readonly kind: "certificate" | "hostname";
+  readonly key: string;
+  get(): Promise<View | undefined>;
+  create(): Promise<unknown>;
+  update(): Promise<unknown>;
+  waitUntilReady(input: ConnectionInput, log: Log): Promise<unknown>;
+  differences(view: View): FieldDifference[];
+  readonly words: {
+    /** Follows "created". */
+    readonly createdDetail: string;
+    /** Follows "already exists": how an identical object is described. */
+    readonly asDeclared: string;
+    /** What the content/routing resource keeps up to date. */
+    readonly aspect: string;
+    /** The line for an in-place update. */
+    readonly updated: string;
+  };
+}
+
+function certificate(client: SelfServiceClient, input: CertificateInput): ManagedObject<CertificateView> {
+  // Read and checked before any request, so a changed or broken file fails the step with nothing sent.
   const pair = certificatePair(input);
-  const existing = await client.getCertificate(input.name);
+  return {
+    kind: "certificate",
+    key: input.name,
+    get: () => client.getCertificate(input.name),
+    create: () => client.createCertificate({ name: input.name, ...pair }),
+    update: () => client.updateCertificate({ name: input.name, ...pair }),
+    waitUntilReady: (connection, log) => client.waitUntilReady("certificate", input.name, waitOptions(connection, log)),
+    differences: (view) => certificateDifferences(view, input),
+    words: { createdDetail: "", asDeclared: "with the declared content", aspect: "content", updated: "content updated" },
+  };
+}
+
+function hostname(client: SelfServiceClient, input: HostnameInput): ManagedObject<HostnameView> {
+  const declared = { hostname: input.hostname, product: input.product, certname: input.certname };
+  const routing = `product ${input.product}, certname ${input.certname}`;
+  return {
+    kind: "hostname",
+    key: input.hostname,
+    get: () => client.getHostname(input.hostname),
+    create: () => client.createHostname(declared),
+    update: () => client.updateHostname(declared),
+    waitUntilReady: (connection, log) => client.waitUntilReady("hostname", input.hostname, waitOptions(connection, log)),
+    differences: (view) => hostnameDifferences(view, input),
+    // In place, never delete and create: the hostname keeps resolving, so the outage is as short as the API allows.
+    words: { createdDetail: ` (${routing})`, asDeclared: "as declared", aspect: "routing", updated: `updated in place (${routing})` },
+  };
+}
+
+function waitOptions(input: ConnectionInput, log: Log) {
+  return { timeoutMs: input.ready_timeout_ms, pollIntervalMs: input.poll_interval_ms, onProgress: log };
+}
+
+async function ensureCreated<View extends { status: ObjectStatus }>(object: ManagedObject<View>, input: ConnectionInput & { adopt: boolean }, log: Log): Promise<void> {
+  const say = (text: string) => log(`${object.kind} ${object.key}: ${text}`);
+  const existing = await object.get();
   if (!existing) {
-    await client.createCertificate({ name: input.name, ...pair });
-    log(`certificate ${input.name}: created`);
+    await object.create();
+    say(`created${object.words.createdDetail}`);
   } else {
-    const differences = certificateDifferences(existing, input);
+    const differences = object.differences(existing);
     if (differences.length === 0 && failed(existing)) {
-      await client.updateCertificate({ name: input.name, ...pair });
-      log(`certificate ${input.name}: already exists with the declared content but in status error; sent again`);
+      await object.update();
+      say(`already exists ${object.words.asDeclared} but in status error; sent again`);
     } else if (differences.length === 0) {
-      log(`certificate ${input.name}: already exists with the declared content; adopted`);
+      say(`already exists ${object.words.asDeclared}; adopted`);
     } else if (input.adopt) {
-      await client.updateCertificate({ name: input.name, ...pair });
-      log(`certificate ${input.name}: existed with other content; taken over (adopt) and updated`);
+      await object.update();
+      say(`existed with other ${object.words.aspect}; taken over (adopt) and updated`);
     } else {
-      throw existingDiffers("certificate", input.name, differences);
+      throw existingDiffers(object.kind, object.key, differences);
     }
   }
-  await client.waitUntilReady("certificate", input.name, waitOptions(input, log));
+  await object.waitUntilReady(input, log);
 }
 
-/** Runs when the fingerprint changed: p1as_certificate[name] in our state proves the object is ours. */
-export async function updateCertificateContent(client: SelfServiceClient, input: CertificateInput, log: Log): Promise<void> {
-  const pair = certificatePair(input);
-  const existing = await client.getCertificate(input.name);
+/** Runs when the declared content or routing changed: p1as_<kind>[key] in our state proves the object is ours. */
+async function ensureUpToDate<View extends { status: ObjectStatus }>(object: ManagedObject<View>, input: ConnectionInput, log: Log): Promise<void> {
+  const say = (text: string) => log(`${object.kind} ${object.key}: ${text}`);
+  const existing = await object.get();
   if (!existing) {
-    await client.createCertificate({ name: input.name, ...pair });
-    log(`certificate ${input.name}: was not in the API (an earlier deploy was interrupted, or it was deleted outside Terraform); created`);
-  } else if (certificateDifferences(existing, input).length > 0) {
-    await client.updateCertificate({ name: input.name, ...pair });
-    log(`certificate ${input.name}: content updated`);
+    await object.create();
+    say("was not in the API (an earlier deploy was interrupted, or it was deleted outside Terraform); created");
+  } else if (object.differences(existing).length > 0) {
+    await object.update();
+    say(object.words.updated);
   } else if (failed(existing)) {
-    await client.updateCertificate({ name: input.name, ...pair });
-    log(`certificate ${input.name}: content already up to date but in status error; sent again`);
+    await object.update();
+    say(`${object.words.aspect} already up to date but in status error; sent again`);
   } else {
-    log(`certificate ${input.name}: content already up to date`);
+    say(`${object.words.aspect} already up to date`);
   }
-  await client.waitUntilReady("certificate", input.name, waitOptions(input, log));
+  await object.waitUntilReady(input, log);
 }
 
+export const createCertificate = (client: SelfServiceClient, input: CertificateInput, log: Log) => ensureCreated(certificate(client, input), input, log);
+export const updateCertificateContent = (client: SelfServiceClient, input: CertificateInput, log: Log) => ensureUpToDate(certificate(client, input), input, log);
+export const createHostname = (client: SelfServiceClient, input: HostnameInput, log: Log) => ensureCreated(hostname(client, input), input, log);
+export const updateHostnameRouting = (client: SelfServiceClient, input: HostnameInput, log: Log) => ensureUpToDate(hostname(client, input), input, log);
+
+/**
+ * Needs no key (the files may be gone by the time a certificate is removed from code). Our hostnames are
+ * deleted first (they depend on the certificate), so no force_delete: the API refusing means someone
+ * else's hostname still uses it, and that must not be broken silently.
+ */
 export async function deleteCertificate(client: SelfServiceClient, input: CertificateInput, log: Log): Promise<void> {
-  // Our hostnames are deleted first (they depend on the certificate), so no force_delete: the API
-  // refusing means someone else's hostname still uses it, and that must not be broken silently.
   const outcome = await client.deleteCertificate(input.name);
   log(`certificate ${input.name}: ${outcome === "deleted" ? "deleted" : "already absent"}`);
-}
-
-export async function createHostname(client: SelfServiceClient, input: HostnameInput, log: Log): Promise<void> {
-  const declared = { hostname: input.hostname, product: input.product, certname: input.certname };
-  const existing = await client.getHostname(input.hostname);
-  if (!existing) {
-    await client.createHostname(declared);
-    log(`hostname ${input.hostname}: created (product ${input.product}, certname ${input.certname})`);
-  } else {
-    const differences = hostnameDifferences(existing, input);
-    if (differences.length === 0 && failed(existing)) {
-      await client.updateHostname(declared);
-      log(`hostname ${input.hostname}: already exists as declared but in status error; sent again`);
-    } else if (differences.length === 0) {
-      log(`hostname ${input.hostname}: already exists as declared; adopted`);
-    } else if (input.adopt) {
-      await client.updateHostname(declared);
-      log(`hostname ${input.hostname}: existed with other routing; taken over (adopt) and updated`);
-    } else {
-      throw existingDiffers("hostname", input.hostname, differences);
-    }
-  }
-  await client.waitUntilReady("hostname", input.hostname, waitOptions(input, log));
-}
-
-/** Runs when product or certname changed: an update in place, so the hostname never stops resolving. */
-export async function updateHostnameRouting(client: SelfServiceClient, input: HostnameInput, log: Log): Promise<void> {
-  const existing = await client.getHostname(input.hostname);
-  const declared = { hostname: input.hostname, product: input.product, certname: input.certname };
-  if (!existing) {
-    await client.createHostname(declared);
-    log(`hostname ${input.hostname}: was not in the API (an earlier deploy was interrupted, or it was deleted outside Terraform); created`);
-  } else if (hostnameDifferences(existing, input).length > 0) {
-    await client.updateHostname(declared);
-    log(`hostname ${input.hostname}: updated in place (product ${input.product}, certname ${input.certname})`);
-  } else if (failed(existing)) {
-    await client.updateHostname(declared);
-    log(`hostname ${input.hostname}: routing already up to date but in status error; sent again`);
-  } else {
-    log(`hostname ${input.hostname}: routing already up to date`);
-  }
-  await client.waitUntilReady("hostname", input.hostname, waitOptions(input, log));
 }
 
 export async function deleteHostname(client: SelfServiceClient, input: HostnameInput, log: Log): Promise<void> {
