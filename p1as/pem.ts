@@ -65,7 +65,7 @@ export function parseFullchain(fullchain: string): { certificates: X509Certifica
 export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: PemProblem[] } {
   const problem = (reason: string) => ({ problems: [{ field: "privkey" as const, reason }] });
   const block = normalizePem(privkey).match(PRIVATE_KEY_BLOCK);
-  if (!block) return problem("must be a PEM 'BEGIN PRIVATE KEY' or 'BEGIN RSA PRIVATE KEY' block");
+  if (!block) return problem("must be a PEM private key block (type PRIVATE KEY or RSA PRIVATE KEY)");
   if (block[1] === "ENCRYPTED ") return problem("must not be encrypted (P1AS needs the plain key)");
   let key: KeyObject;
   try {
