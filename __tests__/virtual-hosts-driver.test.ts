@@ -51,7 +51,6 @@ const HOSTNAME_INPUT = {
   scope: "",
   client_secret_env: "TF_VAR_p1as_dev_client_secret",
   client_secret_address: "",
-  stack_dir: "",
   poll_interval_ms: 100,
   ready_timeout_ms: 1000,
   hostname: "auth.dev.acme.example",

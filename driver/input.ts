@@ -16,8 +16,6 @@ const connectionV1 = z.object({
   scope: z.string().default(""),
   client_secret_env: z.string().default(""),
   client_secret_address: z.string().default(""),
-  // Written by inputs before the stack directory came from P1AS_STACK_DIR; still read when replayed at destroy.
-  stack_dir: z.string().default(""),
   poll_interval_ms: z.number().int().positive(),
   ready_timeout_ms: z.number().int().positive(),
   // Optional within version 1: objects created before it existed replay inputs without it at destroy.

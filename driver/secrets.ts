@@ -23,7 +23,7 @@ export function clientSecret(input: ConnectionInput, env: NodeJS.ProcessEnv = pr
   const fromVariable = input.client_secret_env ? env[input.client_secret_env] : undefined;
   if (fromVariable) return fromVariable;
   if (input.client_secret_address) {
-    const fromState = stateAttribute(env[STACK_DIR_ENV] || input.stack_dir, input.client_secret_address, env);
+    const fromState = stateAttribute(env[STACK_DIR_ENV], input.client_secret_address, env);
     if (fromState) return fromState;
   }
   throw clientSecretUnavailable(input.client_secret_env, input.client_secret_address);
@@ -34,7 +34,7 @@ export function clientSecret(input: ConnectionInput, env: NodeJS.ProcessEnv = pr
  * destroy removes the stack's outputs before it destroys resources, but the secret's resource outlives
  * every object that depends on it, so the state still holds it when our destroy provisioners run.
  */
-function stateAttribute(stackDir: string, address: string, env: NodeJS.ProcessEnv): string | undefined {
+function stateAttribute(stackDir: string | undefined, address: string, env: NodeJS.ProcessEnv): string | undefined {
   const [type, name, ...attribute] = address.split(".");
   try {
     const state = JSON.parse(
