@@ -1,0 +1,3 @@
+export { CONTROLLER_SERVICE, PROVIDER_SERVICE, loadPackageDefinition } from "./definitions";
+export type * from "./messages";
+export * from "./values";
