@@ -1,0 +1,7 @@
+export * from "./definitions";
+export { Diagnostics } from "./diagnostics";
+export { providerServer } from "./provider-server";
+export { providerSchemaDocument } from "./schema-document";
+export type { Attribute, Schema } from "./schema";
+export { types, unknown, isUnknown } from "../protocol/values";
+export type { CtyType, Value } from "../protocol/values";
