@@ -28,6 +28,9 @@ export interface RunningServer {
   close(): void;
 }
 
+/** How long Shutdown waits for calls in flight before closing anyway. */
+const SHUTDOWN_GRACE_MS = 1000;
+
 /** How the gRPC method names map onto ProtocolProvider methods. */
 const PROVIDER_METHODS: Record<string, keyof ProtocolProvider> = {
   GetMetadata: "getMetadata",
@@ -65,11 +68,14 @@ export async function startServer(provider: ProtocolProvider, options: ServeOpti
   server.addService(serviceDefinition(packages, CONTROLLER_SERVICE), {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
-      // Answer first: terraform waits for the reply, then stops waiting for the process.
-      setImmediate(() => {
+      // A graceful shutdown lets this very reply reach terraform (a forced one resets the stream); the
+      // timer bounds the wait should a client hold a call open.
+      const finish = once(() => {
         server.forceShutdown();
         (options.onShutdown ?? (() => process.exit(0)))();
       });
+      server.tryShutdown(finish);
+      setTimeout(finish, SHUTDOWN_GRACE_MS).unref();
     },
   });
 
@@ -110,4 +116,11 @@ function providerHandlers(provider: ProtocolProvider, log: (line: string) => voi
       },
     ]),
   );
+}
+
+function once(run: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) (done = true), run();
+  };
 }
