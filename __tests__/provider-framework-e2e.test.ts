@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformResult, runTerraform } from "../tools/terraform";
-import { TOY_STORE_ENV, ToyStore, readStore, writeStore } from "./support/toy-provider";
+import { providerSchemaDocument } from "../provider/framework";
+import { TOY_STORE_ENV, ToyStore, readStore, toyProvider, writeStore } from "./support/toy-provider";
 import { TOY_SOURCE, TOY_VERSION, bundleToyProvider, installToyProvider } from "./support/toy-provider-harness";
 
 let root: string;
@@ -120,6 +121,17 @@ test("an object deleted outside terraform is planned to be created again", async
   // THEN it has noticed and plans a create (exit 2: changes)
   expect(plan.exitCode).toBe(2);
   expect(plan.stdout).toContain("toy_thing.a will be created");
+});
+
+test("the schema document built from the declarations is the one terraform prints", async () => {
+  // GIVEN a working directory that uses the toy provider
+  const ws = await workspace("");
+
+  // WHEN terraform prints the provider schemas
+  const printed = JSON.parse((await ws.ok("providers", "schema", "-json")).stdout);
+
+  // THEN the document built without terraform is identical, so cdktf bindings can come from it
+  expect(providerSchemaDocument(toyProvider, TOY_SOURCE)).toEqual(printed);
 });
 
 // --- helpers ---

@@ -71,7 +71,10 @@ export function toProtocolSchema(schema: Schema): ProtocolSchema {
   return { version, block: { version, attributes, description: schema.description ?? "", description_kind: "MARKDOWN" } };
 }
 
-/** One schema as `terraform providers schema -json` prints it: flags only when true, descriptions only when set. */
+/**
+ * One schema as `terraform providers schema -json` prints it: flags only when true, descriptions only when
+ * set, and the description kind we declare in the protocol (markdown) even where there is no description.
+ */
 export function toJsonSchema(schema: Schema): object {
   const attributes = Object.fromEntries(
     sortedAttributes(schema).map(([name, attribute]) => [
@@ -79,7 +82,7 @@ export function toJsonSchema(schema: Schema): object {
       {
         type: attribute.type,
         ...(attribute.description ? { description: attribute.description } : {}),
-        description_kind: attribute.description ? "markdown" : "plain",
+        description_kind: "markdown",
         ...(attribute.required ? { required: true } : {}),
         ...(attribute.optional ? { optional: true } : {}),
         ...(attribute.computed ? { computed: true } : {}),
@@ -93,7 +96,7 @@ export function toJsonSchema(schema: Schema): object {
     block: {
       attributes,
       ...(schema.description ? { description: schema.description } : {}),
-      description_kind: schema.description ? "markdown" : "plain",
+      description_kind: "markdown",
     },
   };
 }
