@@ -175,6 +175,18 @@ describe("plan", () => {
     expect(response.planned).toMatchObject({ id: unknown, name: "beta", revision: unknown });
   });
 
+  test("modifyPlan can force a replacement the schema alone would plan as an update", async () => {
+    // GIVEN an object whose labels (updatable by schema, fixed by the toy store) change
+    const prior = state({ id: "thing-1", name: "alpha", labels: { team: "a" }, color: "blue", revision: 3 });
+
+    // WHEN terraform plans
+    const response = await plan(prior, { name: "alpha", labels: { team: "b" } });
+
+    // THEN the resource's hook made it a replacement, with the new object's computed values unknown
+    expect(response.requires_replace).toEqual([{ steps: [{ attribute_name: "labels", selector: "attribute_name" }] }]);
+    expect(response.planned).toMatchObject({ id: unknown, labels: { team: "b" }, revision: unknown });
+  });
+
   test("a destroy plan is null", async () => {
     // WHEN terraform plans to destroy an object (proposed new state null)
     const response = await call<any>("PlanResourceChange", {

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { Diagnostics, ProviderDefinition, Resource, State, DataSource, types } from "../../provider/framework";
+import { DataSource, Diagnostics, ProviderDefinition, Resource, State, types, valuesEqual } from "../../provider/framework";
 
 /** Where the store lives when the provider block does not say. */
 export const TOY_STORE_ENV = "TOY_STORE_PATH";
@@ -96,6 +96,12 @@ const thing: Resource<ToyData> = {
       const { [id]: _gone, ...things } = store.things;
       return { things, deleted: [...store.deleted, id] };
     });
+  },
+
+  modifyPlan({ prior, planned, replace }) {
+    // The toy store fixes labels at create, like an API with no update route for them: the provider decides
+    // the replacement at plan time instead of failing at apply.
+    if (prior && !valuesEqual(prior.labels, planned.labels)) replace("labels");
   },
 
   validate({ config, diagnostics }) {

@@ -3,5 +3,5 @@ export { Diagnostics } from "./diagnostics";
 export { providerServer } from "./provider-server";
 export { providerSchemaDocument } from "./schema-document";
 export type { Attribute, Schema } from "./schema";
-export { types, unknown, isUnknown } from "../protocol/values";
+export { isUnknown, isWhollyKnown, types, unknown, valuesEqual } from "../protocol/values";
 export type { CtyType, Value } from "../protocol/values";
