@@ -55,6 +55,10 @@ export interface UpgradeContext {
   readonly diagnostics: Diagnostics;
 }
 
+export interface DataSourceReadContext<P> extends Context<P> {
+  readonly config: State;
+}
+
 export interface PlanContext<P> extends Context<P> {
   /** null when the object is to be created. */
   readonly prior: State | null;
@@ -99,7 +103,7 @@ export interface DataSource<P = unknown> {
   readonly typeName: string;
   readonly schema: Schema;
   /** The data, computed attributes known. */
-  read(context: CreateContext<P>): Promise<State>;
+  read(context: DataSourceReadContext<P>): Promise<State>;
   validate?(context: ValidateContext<P>): void;
 }
 

@@ -5,7 +5,7 @@
  */
 import type * as protocol from "../protocol/messages";
 import { Value, decodeJson, decodeMsgpack, encodeMsgpack, isUnknown, isWhollyKnown } from "../protocol/values";
-import type { ProviderDefinition, State } from "./definitions";
+import type { ProviderDefinition, Resource, State } from "./definitions";
 import { Diagnostics, thrownDiagnostic } from "./diagnostics";
 import { planForReplacement, planFromSchema } from "./plan";
 import { Schema, objectType, schemaProblems, toProtocolSchema } from "./schema";
@@ -160,7 +160,7 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       const result = await guard(diagnostics, `${operation} ${resource.typeName}`, () =>
         prior === null
           ? resource.create({ ...context(diagnostics), config, planned })
-          : resource.update!({ ...context(diagnostics), config, planned, prior }),
+          : updateOf(resource)({ ...context(diagnostics), config, planned, prior }),
       );
       // Nothing returned: a failed create leaves no object; a failed update keeps the prior one.
       if (result === undefined) return reply(prior);
@@ -188,7 +188,7 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       const diagnostics = new Diagnostics();
       const config = decodeObject(request.config?.msgpack, dataSource.schema);
       const read = await guard(diagnostics, `Reading data source ${dataSource.typeName}`, () =>
-        dataSource.read({ ...context(diagnostics), config, planned: config }),
+        dataSource.read({ ...context(diagnostics), config }),
       );
       const state = read === undefined ? null : finalState(read, config, dataSource.schema, diagnostics);
       return { state: encodeState(state, dataSource.schema), diagnostics: diagnostics.toProtocol() };
@@ -197,6 +197,14 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
     async stopProvider() {
       stop.abort();
     },
+  };
+}
+
+/** Without an update, the plan replaces on every change; reaching here means a modifyPlan planned an update anyway. */
+function updateOf<P>(resource: Resource<P>): NonNullable<Resource<P>["update"]> {
+  if (resource.update) return resource.update.bind(resource);
+  return async () => {
+    throw new Error(`${resource.typeName} cannot be updated in place; its plan should have been a replacement.`);
   };
 }
 
