@@ -88,6 +88,8 @@ export async function startServer(provider: ProtocolProvider, options: ServeOpti
 
 /** The provider's `main`: serves until terraform calls Shutdown; refuses to start outside terraform. */
 export function serve(provider: ProtocolProvider, options: ServeOptions = {}): void {
+  // A stray rejection in resource code must not kill the process in the middle of terraform's apply.
+  process.on("unhandledRejection", (reason) => process.stderr.write(`[ERROR] unhandled rejection: ${String(reason)}\n`));
   startServer(provider, options).catch((error: unknown) => {
     process.stderr.write(`${error instanceof HandshakeError ? error.message : `provider failed to start: ${String(error)}`}\n`);
     process.exit(1);
