@@ -1,11 +1,11 @@
 /**
  * The self-signed certificate a provider presents for go-plugin's AutoMTLS. A new one is made at every start,
  * and terraform starts a provider about four times per apply, so it must be cheap: an EC P-256 key from
- * node:crypto takes under a millisecond where a 2048-bit RSA key takes a quarter of a second. node-forge
- * cannot sign with EC keys, so forge only assembles the DER structure and node:crypto signs it.
+ * node:crypto takes under a millisecond where a 2048-bit RSA key takes a quarter of a second. The DER
+ * structure is assembled by der.ts and signed by node:crypto.
  */
 import { X509Certificate, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import * as forge from "node-forge";
+import * as der from "./der";
 
 export interface SelfSignedCertificate {
   /** PEM certificate, for TLS and for a client's trust store. */
@@ -16,7 +16,6 @@ export interface SelfSignedCertificate {
   readonly keyPem: string;
 }
 
-const { asn1 } = forge;
 const OID = {
   ecdsaWithSha256: "1.2.840.10045.4.3.2",
   organization: "2.5.4.10",
@@ -30,10 +29,12 @@ const OID = {
 };
 /** Certificates start a little in the past so that a peer's clock running behind still accepts them. */
 const CLOCK_SKEW_MS = 30_000;
-/** go-plugin's own certificates last as long as the process that made them needs; a day is plenty. */
+/** The certificate lives as long as the process that made it; a day is plenty. */
 const LIFETIME_MS = 24 * 60 * 60 * 1000;
-/** digitalSignature (bit 0), keyEncipherment (bit 2), keyCertSign (bit 5); the last two bits are unused. */
-const KEY_USAGE_BITS = "\x02\xa4";
+/** digitalSignature (bit 0), keyEncipherment (bit 2), keyCertSign (bit 5): 1010 0100, the last 2 bits unused. */
+const KEY_USAGE = der.bitString(Buffer.from([0xa4]), 2);
+const X509_V3 = Buffer.from([2]);
+const LOCALHOST_IP = Buffer.from([127, 0, 0, 1]);
 
 /**
  * A certificate for `localhost` and 127.0.0.1 that is its own CA and may serve as client and server, which
@@ -42,81 +43,47 @@ const KEY_USAGE_BITS = "\x02\xa4";
 export function generateSelfSignedCertificate(commonName = "localhost"): SelfSignedCertificate {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const now = Date.now();
-  const name = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    rdn(OID.organization, "HashiCorp"),
-    rdn(OID.commonName, commonName),
-  ]);
-  const tbs = sequence([
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, "\x02")]),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, serialNumber()),
-    signatureAlgorithm(),
+  const name = der.sequence(rdn(OID.organization, "HashiCorp"), rdn(OID.commonName, commonName));
+  const signatureAlgorithm = der.sequence(der.objectIdentifier(OID.ecdsaWithSha256));
+  const tbs = der.sequence(
+    der.explicit(0, der.integer(X509_V3)),
+    der.integer(serialNumber()),
+    signatureAlgorithm,
     name,
-    sequence([utcTime(new Date(now - CLOCK_SKEW_MS)), utcTime(new Date(now + LIFETIME_MS))]),
+    der.sequence(der.utcTime(new Date(now - CLOCK_SKEW_MS)), der.utcTime(new Date(now + LIFETIME_MS))),
     name,
-    asn1.fromDer(forge.util.createBuffer(publicKey.export({ type: "spki", format: "der" }).toString("binary"))),
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 3, true, [sequence(extensions())]),
-  ]);
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), "binary");
-  const signature = sign("sha256", tbsDer, privateKey);
-  const certificate = sequence([
-    tbs,
-    signatureAlgorithm(),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, "\x00" + signature.toString("binary")),
-  ]);
-  const certDer = Buffer.from(asn1.toDer(certificate).getBytes(), "binary");
-  return { certDer, certPem: new X509Certificate(certDer).toString(), keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+    publicKey.export({ type: "spki", format: "der" }),
+    der.explicit(3, der.sequence(...extensions())),
+  );
+  const certDer = der.sequence(tbs, signatureAlgorithm, der.bitString(sign("sha256", tbs, privateKey)));
+  return {
+    certDer,
+    certPem: new X509Certificate(certDer).toString(),
+    keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
 }
 
-function extensions(): forge.asn1.Asn1[] {
-  const caTrue = sequence([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, "\xff")]);
-  const keyUsage = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, KEY_USAGE_BITS);
-  const extKeyUsage = sequence([oid(OID.serverAuth), oid(OID.clientAuth)]);
-  const altNames = sequence([
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, "localhost"), // dNSName
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, "\x7f\x00\x00\x01"), // iPAddress
-  ]);
+function extensions(): Buffer[] {
+  const altNames = der.sequence(der.implicit(2, Buffer.from("localhost")), der.implicit(7, LOCALHOST_IP));
   return [
-    extension(OID.basicConstraints, true, caTrue),
-    extension(OID.keyUsage, true, keyUsage),
-    extension(OID.extKeyUsage, false, extKeyUsage),
+    extension(OID.basicConstraints, true, der.sequence(der.boolean(true))),
+    extension(OID.keyUsage, true, KEY_USAGE),
+    extension(OID.extKeyUsage, false, der.sequence(der.objectIdentifier(OID.serverAuth), der.objectIdentifier(OID.clientAuth))),
     extension(OID.subjectAltName, false, altNames),
   ];
 }
 
-function extension(id: string, critical: boolean, value: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return sequence([
-    oid(id),
-    ...(critical ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, "\xff")] : []),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(value).getBytes()),
-  ]);
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return der.sequence(der.objectIdentifier(id), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
 }
 
-function rdn(type: string, value: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
-    sequence([oid(type), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, value)]),
-  ]);
+function rdn(type: string, value: string): Buffer {
+  return der.set(der.sequence(der.objectIdentifier(type), der.utf8String(value)));
 }
 
-function signatureAlgorithm(): forge.asn1.Asn1 {
-  return sequence([oid(OID.ecdsaWithSha256)]);
-}
-
-function sequence(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-}
-
-function oid(id: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
-}
-
-function utcTime(date: Date): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date));
-}
-
-/** A positive 16-byte serial: the leading bit is cleared so DER does not read it as negative. */
-function serialNumber(): string {
+/** 16 random bytes, positive and with a non-zero first byte: Go's parser rejects a non-minimal DER integer. */
+function serialNumber(): Buffer {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01;
-  return bytes.toString("binary");
+  bytes[0] = (bytes[0] & 0x7f) | 0x40;
+  return bytes;
 }
-
