@@ -47,9 +47,10 @@ export interface StartedProvider {
   stderr(): string;
 }
 
-/** Starts the bundle with terraform's plugin environment, minus whatever `env` removes (set a key to undefined). */
+/** Starts the bundle with this process's environment plus `env`; a key set to undefined is removed. */
 export function startToyProvider(bundle: string, env: NodeJS.ProcessEnv): StartedProvider {
-  const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined));
+  const child = spawn(process.execPath, [bundle], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
