@@ -16,6 +16,7 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
+import { testClientId } from "./support/emulator";
 
 jest.setTimeout(10 * 60_000);
 
@@ -152,7 +153,7 @@ function secrets(): { name: string; needles: Needle[] }[] {
 
 // ---- shared setup ------------------------------------------------------------------------------
 
-const CLIENT_ID = "hygiene-admin";
+const CLIENT_ID = testClientId("hygiene-admin");
 const CLIENT_SECRET = `hygiene-${randomBytes(24).toString("base64url")}`;
 const SECRET_VARIABLE = "p1as_dev_client_secret";
 const KEY_VARIABLE = "api_dev_private_key";
