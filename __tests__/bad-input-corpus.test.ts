@@ -43,7 +43,7 @@ describe("bad-input corpus", () => {
     entry.breakIt(config);
 
     // WHEN it is synthesized
-    const { error, outdir } = synthesizeConfig(config, entry.name);
+    const { error, outdir } = synthesizeConfig(config, entry.name, entry.editText);
 
     // THEN synth names the field's path and the reason, writes no stack and sends nothing
     expectRejection(error, entry);
@@ -86,11 +86,11 @@ afterAll(async () => {
 });
 
 /** Writes the config next to the certificate files and runs the app entry's synth on it. */
-function synthesizeConfig(config: RawConfig, name: string): { error?: unknown; outdir: string } {
+function synthesizeConfig(config: RawConfig, name: string, editText: (text: string) => string = (text) => text): { error?: unknown; outdir: string } {
   const slug = name.replace(/[^a-z0-9]+/gi, "-");
   const file = path.join(dir, `${slug}.json`);
   const outdir = path.join(dir, `${slug}.out`);
-  fs.writeFileSync(file, JSON.stringify(config));
+  fs.writeFileSync(file, editText(JSON.stringify(config)));
   return { error: caught(() => synthesize(file, outdir)), outdir };
 }
 
