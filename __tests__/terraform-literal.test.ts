@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Fn, TerraformLocal, TerraformStack, Testing, Token } from "cdktf";
 import * as fc from "fast-check";
-import { expressionLiteral, templateLiteral, templateLiterals } from "../constructs/terraform-literal";
+import { expressionLiteral, readTemplateLiteral, templateLiteral, templateLiterals } from "../constructs/terraform-literal";
 import { runTerraform } from "../tools/terraform";
 
 jest.setTimeout(120_000);
@@ -52,6 +52,14 @@ describe("terraform literals", () => {
       ["template", "expression"].filter((position) => read[`${position}_${i}`] !== value).map((position) => ({ position, value, read: read[`${position}_${i}`] })),
     );
     expect(mismatches).toEqual([]);
+    // AND tools that read synthesized JSON back (drift) recover each one, as terraform did
+    expect(values.filter((value) => readTemplateLiteral(templateLiteral(value)) !== value)).toEqual([]);
+  });
+
+  test("a tool reading synthesized JSON back sees a reference as unresolved, not as text", () => {
+    expect(readTemplateLiteral("${pingone_application.a.oidc_options[0].client_id}")).toBeUndefined();
+    expect(readTemplateLiteral("pre %{ if x }y%{ endif }")).toBeUndefined();
+    expect(readTemplateLiteral("$${x} %%{y}")).toBe("${x} %{y}");
   });
 
   test("keeps references that code made as references, and escapes only the text around them", () => {

@@ -47,6 +47,26 @@ export function templateLiterals<T>(value: T): T {
   return value;
 }
 
+/**
+ * The text a template-position string stands for, for tools that read synthesized JSON back (drift), or
+ * undefined when it holds an interpolation or a directive (a reference only terraform can resolve).
+ */
+export function readTemplateLiteral(template: string): string | undefined {
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const pair = template.slice(i, i + 3);
+    if (pair === "$${" || pair === "%%{") {
+      text += `${pair[0]}{`;
+      i += 2;
+    } else if (pair.startsWith("${") || pair.startsWith("%{")) {
+      return undefined;
+    } else {
+      text += template[i];
+    }
+  }
+  return text;
+}
+
 const HCL_ESCAPES: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**

@@ -36,6 +36,7 @@ import {
 import { Construct, IConstruct } from "constructs";
 import {
   CLIENT_SECRET_ENV,
+  CONNECTION_LOCAL,
   DRIVER_COMMANDS,
   DRIVER_INPUT_ENV,
   DriverCommand,
@@ -290,9 +291,6 @@ export class VirtualHosts extends Construct {
     return resource;
   }
 }
-
-/** The local holding the connection settings every object's input shares. */
-const CONNECTION_LOCAL = "p1as_connection";
 
 /** This run's marker directory, as a Terraform expression: the stack directory and the run's plan timestamp. */
 const RUN_DIR = `var.${RUN_ID_VARIABLE} == "" ? "" : format("%s/${RUN_MARKERS_DIR}/%s", path.cwd, sha256(join("|", [var.${RUN_ID_VARIABLE}, plantimestamp()])))`;
