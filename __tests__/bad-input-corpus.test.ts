@@ -43,7 +43,7 @@ describe("bad-input corpus", () => {
     entry.breakIt(config);
 
     // WHEN it is synthesized
-    const { error, outdir } = synthesizeConfig(config, entry.name);
+    const { error, outdir } = synthesizeConfig(config, entry.name, entry.editText);
 
     // THEN synth names the field's path and the reason, writes no stack and sends nothing
     expectRejection(error, entry);
@@ -86,11 +86,11 @@ afterAll(async () => {
 });
 
 /** Writes the config next to the certificate files and runs the app entry's synth on it. */
-function synthesizeConfig(config: RawConfig, name: string): { error?: unknown; outdir: string } {
+function synthesizeConfig(config: RawConfig, name: string, editText: (text: string) => string = (text) => text): { error?: unknown; outdir: string } {
   const slug = name.replace(/[^a-z0-9]+/gi, "-");
   const file = path.join(dir, `${slug}.json`);
   const outdir = path.join(dir, `${slug}.out`);
-  fs.writeFileSync(file, JSON.stringify(config));
+  fs.writeFileSync(file, editText(JSON.stringify(config)));
   return { error: caught(() => synthesize(file, outdir)), outdir };
 }
 
@@ -121,7 +121,7 @@ function expectRejection(error: unknown, expected: { path: string; field?: strin
 function propsScope(): PropsScope {
   const stack = new TerraformStack(Testing.app(), "stack");
   const tokenUrl = emulator.tokenUrl(PINGONE_ENVIRONMENT_ID);
-  const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "client-1", clientSecretVariable: "dev_secret", tokenUrl });
+  const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "dev_secret", tokenUrl });
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev") });
   return { stack, virtualHosts, tokenUrl, file: (name) => path.join(dir, CERTIFICATE_FILES[name]) };
 }

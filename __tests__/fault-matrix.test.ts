@@ -16,6 +16,7 @@ import type { Fault } from "../emulator/faults";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
 import { apply, plan } from "./support/terraform-apply";
+import { testClientId } from "./support/emulator";
 
 jest.setTimeout(45 * 60_000);
 
@@ -224,7 +225,7 @@ async function deployConverged(spec: StackSpec): Promise<void> {
 
 // ---- shared setup ------------------------------------------------------------------------------
 
-const CLIENT_ID = "fault-matrix-admin";
+const CLIENT_ID = testClientId("fault-matrix-admin");
 const CLIENT_SECRET = `fault-matrix-${randomBytes(16).toString("hex")}`;
 const REPORT = path.resolve(__dirname, "..", "dist", "reports", "fault-matrix.md");
 

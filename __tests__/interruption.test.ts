@@ -20,6 +20,7 @@ import { runTerraform, terraformEnv } from "../tools/terraform";
 import { Postgres, startPostgres } from "./support/postgres";
 import { plan, synthesize } from "./support/terraform-apply";
 import { StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
+import { testClientId } from "./support/emulator";
 
 jest.setTimeout(20 * 60_000);
 
@@ -267,7 +268,7 @@ const HOLDER_SESSIONS =
   "SELECT a.pid || ' ' || coalesce(a.client_addr::text, 'local') || ':' || coalesce(a.client_port::text, '') || ' since ' || a.backend_start " +
   "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'";
 const SCHEMA = "p1as_interruption";
-const CLIENT_ID = "interruption-admin";
+const CLIENT_ID = testClientId("interruption-admin");
 const CLIENT_SECRET = `interruption-${randomBytes(16).toString("hex")}`;
 const REPORT = path.resolve(__dirname, "..", "dist", "reports", "interruption.md");
 

@@ -79,7 +79,7 @@ describe("AdminApiResource", () => {
 
   test("fails with one line per bad field when several are bad", () => {
     expect(() => resourceIn({ audience: "x#y", orchestrationName: "a'b" })).toThrow(
-      /invalid audience "x#y": must be an absolute URL .*; must not have a fragment .*\n.*invalid orchestrationName "a'b"/,
+      /invalid audience "x#y": must not have a fragment .*; must be an absolute URL .*\n.*invalid orchestrationName "a'b"/,
     );
   });
 });

@@ -16,6 +16,8 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
+import { findForms, forms, Needle } from "./support/needles";
+import { testClientId } from "./support/emulator";
 
 jest.setTimeout(10 * 60_000);
 
@@ -104,29 +106,6 @@ describe("secret hygiene: the whole flow with known secrets", () => {
 
 // ---- the secrets and their forms ----------------------------------------------------------------
 
-interface Needle {
-  readonly form: string;
-  readonly value: string;
-}
-
-/** Every form a value could take in a log: plain, JSON-escaped, URL-encoded, base64/base64url at every alignment. */
-function forms(value: string): Needle[] {
-  const needles: Needle[] = [
-    { form: "plain", value },
-    { form: "JSON-escaped", value: JSON.stringify(value).slice(1, -1) },
-    { form: "URL-encoded", value: encodeURIComponent(value) },
-    { form: "form-encoded", value: new URLSearchParams({ v: value }).toString().slice(2) },
-  ];
-  for (const offset of [0, 1, 2]) {
-    const encoded = Buffer.from("\0".repeat(offset) + value).toString("base64");
-    // The first and last 4 characters depend on what surrounds the value; the middle cannot.
-    const middle = encoded.slice(offset === 0 ? 0 : 4, -4);
-    needles.push({ form: `base64 (offset ${offset})`, value: middle });
-    needles.push({ form: `base64url (offset ${offset})`, value: middle.replace(/\+/g, "-").replace(/\//g, "_") });
-  }
-  return needles;
-}
-
 /** A private key is also caught by any one line of its PEM body (a partial print). */
 function keyForms(pem: string): Needle[] {
   const body = pem.split("\n").filter((line) => line && !line.startsWith("-----"));
@@ -135,7 +114,7 @@ function keyForms(pem: string): Needle[] {
 
 /** "<secret> (<form>)" for every secret form found in `text`. */
 function hitsIn(text: string): string[] {
-  return secrets().flatMap(({ name, needles }) => needles.filter((needle) => text.includes(needle.value)).map((needle) => `${name} (${needle.form})`));
+  return findForms(text, secrets());
 }
 
 function secrets(): { name: string; needles: Needle[] }[] {
@@ -152,7 +131,7 @@ function secrets(): { name: string; needles: Needle[] }[] {
 
 // ---- shared setup ------------------------------------------------------------------------------
 
-const CLIENT_ID = "hygiene-admin";
+const CLIENT_ID = testClientId("hygiene-admin");
 const CLIENT_SECRET = `hygiene-${randomBytes(24).toString("base64url")}`;
 const SECRET_VARIABLE = "p1as_dev_client_secret";
 const KEY_VARIABLE = "api_dev_private_key";

@@ -112,7 +112,7 @@ function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
   return fc
     .record({
       groups: fc.option(fc.subarray(allowedGroups(name), { minLength: 1 }), { nil: undefined }),
-      credentials: fc.option(fc.record({ clientId: fc.constant("client-1"), clientSecretVariable: secretVariable }), { nil: undefined }),
+      credentials: fc.option(fc.record({ clientId: fc.constant("b6c1e2d3-0000-4000-8000-000000000001"), clientSecretVariable: secretVariable }), { nil: undefined }),
       certificates,
       hostnames: fc.uniqueArray(fc.record({ hostname: validHostname, product: fc.constantFrom(...PRODUCTS), certificate: fc.nat(), adopt: fc.boolean() }), {
         selector: (h) => h.hostname,

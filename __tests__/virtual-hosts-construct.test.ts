@@ -94,7 +94,7 @@ describe("VirtualHosts construct", () => {
     // GIVEN credentials whose secret is a resource attribute, not a variable
     const { stack } = declare(() => undefined, (stack) => {
       const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
-      return { clientId: "client-1", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
+      return { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
     });
 
     // WHEN synthesized
@@ -111,7 +111,8 @@ describe("VirtualHosts construct", () => {
     });
     expect(destroy).toMatchObject({ when: "destroy", environment: { [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}" } });
     // AND the destroy-time driver finds it in the state by its address; no output copies it
-    expect(certificate.input).toContain('"client_secret_address" = "terraform_data.secret-source.output"');
+    expect(certificate.input).toBe("${merge(each.value, local.p1as_connection)}");
+    expect(json.locals.p1as_connection.client_secret_address).toBe("terraform_data.secret-source.output");
     expect(json.output).toBeUndefined();
   });
 
@@ -221,7 +222,7 @@ describe("VirtualHosts construct", () => {
       [
         "an EC certificate",
         (vh) => new Certificate(vh, "c", certificateProps("ec")),
-        "leaf certificate must have an RSA key (got ec)",
+        "leaf certificate has an EC key: P1AS self-service does not support EC certificates",
       ],
       [
         "a key file that does not match the chain",
@@ -236,7 +237,7 @@ describe("VirtualHosts construct", () => {
       [
         "a missing file",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), fullchainFile: "no/such.pem" }),
-        'stack/virtual-hosts/c: invalid fullchainFile "no/such.pem": must be a readable file relative to the project root',
+        'stack/virtual-hosts/c: invalid fullchainFile "no/such.pem": must be a readable regular file (paths are relative to the project root',
       ],
       [
         "neither key file nor key variable",
@@ -275,7 +276,7 @@ describe("VirtualHosts construct", () => {
     });
 
     test("a literal client secret, which would land in the synthesized JSON", () => {
-      expect(() => declare(() => undefined, () => ({ clientId: "c", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL }))).toThrow(
+      expect(() => declare(() => undefined, () => ({ clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL }))).toThrow(
         'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value',
       );
     });
@@ -283,7 +284,7 @@ describe("VirtualHosts construct", () => {
     test("a client secret that is an expression, which destroy-time provisioners could not find", () => {
       expect(() =>
         declare(() => undefined, (stack) => ({
-          clientId: "c",
+          clientId: "b6c1e2d3-0000-4000-8000-000000000001",
           clientSecret: Fn.lower(new TerraformVariable(stack, "s", { type: "string", sensitive: true }).stringValue),
           tokenUrl: TOKEN_URL,
         })),
@@ -361,7 +362,7 @@ function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certific
 }
 
 function variableCredentials(stack: TerraformStack, variable = "p1as_dev_client_secret"): ISelfServiceCredentials {
-  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "client-1", clientSecretVariable: variable, tokenUrl: TOKEN_URL });
+  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: variable, tokenUrl: TOKEN_URL });
 }
 
 /** A stack "stack" with one VirtualHosts "virtual-hosts"; `body` declares its certificates and hostnames. */

@@ -14,6 +14,7 @@ import { RunningEmulator, startEmulator } from "../emulator/start";
 import { Product } from "../p1as/facts";
 import { makeCertificate } from "./support/certs";
 import { Applied, apply, plan } from "./support/terraform-apply";
+import { testClientId } from "./support/emulator";
 
 jest.setTimeout(300_000);
 
@@ -160,9 +161,9 @@ interface HostSpec {
 }
 
 const STACK = "p1as-dev";
-const CLIENT_ID = "e2e-admin";
+const CLIENT_ID = testClientId("e2e-admin");
 const CLIENT_SECRET = `e2e-${randomBytes(16).toString("hex")}`;
-const AUDIT_CLIENT_ID = "e2e-audit";
+const AUDIT_CLIENT_ID = testClientId("e2e-audit");
 const AUDIT_SECRET = `e2e-audit-${randomBytes(16).toString("hex")}`;
 const SECRET_VARIABLE = "p1as_dev_client_secret";
 const KEY_VARIABLE = "api_dev_private_key";

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { invalidConfig, unreadableConfig } from "../constructs/errors";
+import { duplicateKeyIssues, JsonIssue } from "./json-strings";
 import { ResolvedConfig, checkConfig, resolveConfig } from "./schema";
 
 export const CONFIG_ENV_VAR = "P1AS_CONFIG";
@@ -16,9 +17,12 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_PATH;
 }
 
-/** Checks an already-parsed config. `source` names it in error messages; `baseDir` anchors relative file names. */
-export function parseConfig(raw: unknown, source: string, baseDir = "."): ResolvedConfig {
-  const result = checkConfig(raw);
+/**
+ * Checks an already-parsed config. `source` names it in error messages; `baseDir` anchors relative file
+ * names; `textIssues` are problems only the file's text shows (duplicate keys).
+ */
+export function parseConfig(raw: unknown, source: string, baseDir = ".", textIssues: readonly JsonIssue[] = []): ResolvedConfig {
+  const result = checkConfig(raw, textIssues);
   if (!result.config) throw invalidConfig(source, result.issues);
   return resolveConfig(result.config, baseDir);
 }
@@ -37,5 +41,5 @@ export function loadConfig(file: string = configPath()): ResolvedConfig {
   } catch (error) {
     throw unreadableConfig(file, `not valid JSON (${(error as Error).message})`);
   }
-  return parseConfig(raw, file, path.dirname(path.resolve(file)));
+  return parseConfig(raw, file, path.dirname(path.resolve(file)), duplicateKeyIssues(text));
 }

@@ -25,13 +25,19 @@ import { ROLE_ATTRIBUTES, allRoleValues } from "../p1as/roles";
 import {
   accessTokenValidityProblems,
   audienceProblems,
+  clientIdProblems,
   dnsLabelProblems,
   expressionLiteralProblems,
   groupProblems,
+  pingOneNameProblems,
   scopeNameProblems,
-  terraformIdentifierProblems,
+  serviceUrlProblems,
   uuidProblems,
+  variableNameProblems,
 } from "../p1as/rules";
+import { JsonIssue, stringIssues } from "./json-strings";
+import { connStrProblems } from "./pg-connection";
+import { stateLocation } from "./state-location";
 
 /** Turns a p1as/rules.ts check into zod issues, one per broken rule. */
 function rule<T>(check: (value: T) => string[]) {
@@ -40,24 +46,17 @@ function rule<T>(check: (value: T) => string[]) {
   };
 }
 
-const urlProblems = (value: string) => (URL.canParse(value) ? [] : ["must be an absolute URL"]);
 const nonEmpty = z.string().trim().min(1, "must not be empty");
-const url = z.string().superRefine(rule(urlProblems));
-const terraformIdentifier = z.string().superRefine(rule(terraformIdentifierProblems));
+const url = z.string().superRefine(rule(serviceUrlProblems));
+const variableName = z.string().superRefine(rule(variableNameProblems));
+const pingOneName = z.string().superRefine(rule(pingOneNameProblems));
+/** Backend names are written into the backend block as they are; their shapes keep them plain. */
+const matching = (pattern: RegExp, text: string) => z.string().regex(pattern, text);
 // Checked here, not only in the constructs, so a bad name is reported at its config path with every other problem.
 const certname = z.string().superRefine(rule(certnameProblems));
 
 /** Longest environment name plus the '-' that joins it to the customer in `<env>-<customer>`. */
 const ENVIRONMENT_PREFIX_LENGTH = Math.max(...P1AS_ENVIRONMENTS.map((env) => env.length)) + 1;
-
-/** A password in a committed file would leak; terraform reads PG_CONN_STR / PGPASSWORD itself. */
-function connStrProblems(value: string): string[] {
-  const hasUrlPassword = /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(value);
-  const hasKeywordPassword = /(^|[\s&?])password=/i.test(value);
-  return hasUrlPassword || hasKeywordPassword
-    ? ["must not hold a password: leave connStr out and set PG_CONN_STR (or PGPASSWORD) in the environment"]
-    : [];
-}
 
 const backendSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local"), path: nonEmpty.optional() }).strict(),
@@ -74,19 +73,19 @@ const backendSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("s3"),
-      bucket: nonEmpty,
-      key: nonEmpty.optional(),
-      region: nonEmpty,
-      dynamodbTable: nonEmpty.optional(),
+      bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-'"),
+      key: z.string().superRefine(rule(s3KeyProblems)).optional(),
+      region: matching(/^[a-z]{2}(-[a-z]+)+-[0-9]+$/, "must be an AWS region such as eu-west-1"),
+      dynamodbTable: matching(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3 to 255 letters, digits, '_', '.' or '-'").optional(),
       encrypt: z.boolean().optional(),
     })
     .strict(),
   z
     .object({
       type: z.enum(["remote", "cloud"]),
-      organization: nonEmpty,
-      workspace: nonEmpty.optional(),
-      hostname: nonEmpty.optional(),
+      organization: matching(/^[A-Za-z0-9_-]{1,90}$/, "must be an organization name: letters, digits, '_' or '-'"),
+      workspace: matching(/^[A-Za-z0-9_-]{1,90}$/, "must be a workspace name: at most 90 letters, digits, '_' or '-'").optional(),
+      hostname: z.string().superRefine(rule(hostnameProblems)).optional(),
     })
     .strict(),
 ]);
@@ -96,7 +95,7 @@ const certificateSchema = z
     name: certname,
     fullchainFile: nonEmpty,
     privateKeyFile: nonEmpty.optional(),
-    privateKeyVariable: terraformIdentifier.optional(),
+    privateKeyVariable: variableName.optional(),
     adopt: z.boolean().default(false),
   })
   .strict();
@@ -116,7 +115,7 @@ const environmentSchema = z
     groups: z.array(z.string()).min(1, "must hold at least one self-service role").optional(),
     resource: z
       .object({
-        name: nonEmpty.optional(),
+        name: pingOneName.optional(),
         audience: z.string().superRefine(rule(audienceProblems)).optional(),
         accessTokenValiditySeconds: z
           .number()
@@ -127,9 +126,12 @@ const environmentSchema = z
       })
       .strict()
       .optional(),
-    application: z.object({ name: nonEmpty.optional() }).strict().optional(),
+    application: z.object({ name: pingOneName.optional() }).strict().optional(),
     selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
-    credentials: z.object({ clientId: nonEmpty, clientSecretVariable: terraformIdentifier }).strict().optional(),
+    credentials: z
+      .object({ clientId: z.string().superRefine(rule(clientIdProblems)), clientSecretVariable: variableName })
+      .strict()
+      .optional(),
     backend: backendSchema.optional(),
     virtualHosts: z
       .object({
@@ -267,20 +269,6 @@ export function resolveBackend(backend: BackendConfig | undefined, stackName: st
         workspace: given.workspace ?? `${customer}-${stackName}`,
         hostname: given.hostname,
       };
-  }
-}
-
-/** Where a backend keeps state; two stacks with the same location would overwrite each other. */
-export function backendLocation(backend: ResolvedBackend): string {
-  switch (backend.type) {
-    case "local":
-      return `local:${backend.path}`;
-    case "pg":
-      return `pg:${backend.connStr ?? "$PG_CONN_STR"}#${backend.schemaName}`;
-    case "s3":
-      return `s3:${backend.bucket}/${backend.key}`;
-    default:
-      return `${backend.type}:${backend.hostname ?? "app.terraform.io"}/${backend.organization}/${backend.workspace}`;
   }
 }
 
@@ -443,6 +431,20 @@ function crossFieldIssues(raw: unknown): Issue[] {
   return issues;
 }
 
+/**
+ * S3 keys are exact: `a//b` and `/a` are other objects than `a/b`, and terraform's S3 backend refuses a
+ * key that starts or ends with '/'.
+ */
+function s3KeyProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (value.trim() === "") return ["must not be empty"];
+  if (value.length > 1024) problems.push(`must be at most 1024 characters (got ${value.length})`);
+  if (value.startsWith("/") || value.endsWith("/")) problems.push("must not start or end with '/'");
+  if (value.includes("//")) problems.push("must not contain '//'");
+  if (value.split("/").some((part) => part === "." || part === "..")) problems.push("must not contain '.' or '..' segments");
+  return problems;
+}
+
 /** Backends can only be compared once the shapes are valid. */
 function backendIssues(config: P1asConfig): Issue[] {
   const resolved = resolveConfig(config, ".");
@@ -451,9 +453,9 @@ function backendIssues(config: P1asConfig): Issue[] {
   const seen = new Map<string, string>();
   const issues: Issue[] = [];
   for (const [path, backend] of stacks) {
-    const location = backendLocation(backend);
+    const location = stateLocation(backend);
     const first = seen.get(location);
-    if (first) issues.push({ path, message: `stores state at the same place as ${first} (${location}); give each stack its own` });
+    if (first) issues.push({ path, message: `stores state at the same place as ${first} (${location}); give each stack its own state` });
     else seen.set(location, formatPath(path));
   }
   return issues;
@@ -482,10 +484,13 @@ function groupByPath(issues: Issue[]): ConfigIssue[] {
 
 export type ConfigCheck = { readonly config: P1asConfig; readonly issues: readonly [] } | { readonly config?: undefined; readonly issues: readonly ConfigIssue[] };
 
-/** Checks a parsed JSON value against every rule; never throws. */
-export function checkConfig(raw: unknown): ConfigCheck {
+/**
+ * Checks a parsed JSON value against every rule; never throws. `textIssues` are what only the file's
+ * text shows (duplicate keys), reported in the same round.
+ */
+export function checkConfig(raw: unknown, textIssues: readonly JsonIssue[] = []): ConfigCheck {
   const parsed = configSchema.safeParse(raw);
-  const issues = [...(parsed.success ? [] : zodIssues(parsed.error)), ...crossFieldIssues(raw)];
+  const issues = [...textIssues, ...stringIssues(raw), ...(parsed.success ? [] : zodIssues(parsed.error)), ...crossFieldIssues(raw)];
   if (parsed.success && issues.length === 0) issues.push(...backendIssues(parsed.data));
   if (parsed.success && issues.length === 0) return { config: parsed.data, issues: [] };
   return { issues: groupByPath(issues) };

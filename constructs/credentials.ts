@@ -2,7 +2,7 @@ import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertValidFields } from "./errors";
 import { makeEphemeral } from "./terraform-version";
-import { terraformIdentifierProblems } from "../p1as/rules";
+import { clientIdProblems, serviceUrlProblems, variableNameProblems } from "../p1as/rules";
 
 /**
  * What a client of the P1AS self-service API needs to get a token: an OAuth client (client
@@ -48,19 +48,19 @@ export class SelfServiceCredentials {
     // The construct id is the variable's Terraform address, so no name can collide with a sibling construct's id (`virtual-hosts`).
     const id = `var.${props.clientSecretVariable}`;
     assertValidFields(path, [
-      { field: "clientId", value: props.clientId, reasons: props.clientId.trim() === "" ? ["must not be empty"] : [] },
+      { field: "clientId", value: props.clientId, reasons: Token.isUnresolved(props.clientId) ? [] : clientIdProblems(props.clientId) },
       {
         field: "clientSecretVariable",
         value: props.clientSecretVariable,
         reasons: [
-          ...terraformIdentifierProblems(props.clientSecretVariable),
+          ...variableNameProblems(props.clientSecretVariable),
           ...(stack.node.tryFindChild(id) ? [`is already declared in stack ${stack.node.path}; give each secret its own variable`] : []),
         ],
       },
       {
         field: "tokenUrl",
         value: props.tokenUrl,
-        reasons: Token.isUnresolved(props.tokenUrl) || URL.canParse(props.tokenUrl) ? [] : ["must be an absolute URL"],
+        reasons: Token.isUnresolved(props.tokenUrl) ? [] : serviceUrlProblems(props.tokenUrl),
       },
     ]);
     const variable = new TerraformVariable(stack, id, {

@@ -3,6 +3,9 @@
  * (which reads them at apply time). Both import this module, so a rename can't split them.
  */
 
+/** The `locals` entry holding the connection settings every virtual-hosts object's input shares. */
+export const CONNECTION_LOCAL = "p1as_connection";
+
 /** Provisioner sub-commands: `node dist/driver/main.js <command>`. */
 export const DRIVER_COMMANDS = {
   certificateCreate: "certificate-create",

@@ -54,11 +54,10 @@ export function privateKeyUnavailable(name: string, envName: string): DriverErro
   );
 }
 
-export function fileUnreadable(name: string, field: string, file: string, cause: unknown): DriverError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? "error";
+export function fileUnreadable(name: string, field: string, file: string, reason: string): DriverError {
   return new DriverError(
     "FILE_UNREADABLE",
-    `certificate ${name}: cannot read ${field} ${JSON.stringify(file)} (${code}). Paths are relative to the project root; restore the file and deploy again.`,
+    `certificate ${name}: cannot read ${field} ${JSON.stringify(file)}: ${reason}. Paths are relative to the project root; restore the file and deploy again.`,
   );
 }
 

@@ -4,8 +4,8 @@
  * user exported as TF_VAR_<name> reaches the driver without passing through the plan or the state.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { checkCertificatePair, sameFingerprint } from "../p1as/pem";
+import { readPemFile } from "../p1as/pem-file";
 import { CLIENT_SECRET_ENV, STACK_DIR_ENV } from "./consts";
 import {
   certificateInvalid,
@@ -73,9 +73,7 @@ export function certificatePair(input: CertificateInput, env: NodeJS.ProcessEnv 
 }
 
 function readInputFile(name: string, field: string, file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw fileUnreadable(name, field, file, error);
-  }
+  const read = readPemFile(file);
+  if (!read.ok) throw fileUnreadable(name, field, file, read.reason);
+  return read.text;
 }

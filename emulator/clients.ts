@@ -14,11 +14,11 @@ export const DEMO_AUDIENCE = "https://self-service-api.emulator.invalid";
 /** Scope of the demo resource. */
 export const DEMO_SCOPE = "p1as:self-service";
 
-/** Demo admin client: may read and write every P1AS environment (all-tls-admin). */
-export const DEMO_CLIENT_ID = "p1as-demo-client";
+/** Demo admin client: may read and write every P1AS environment (all-tls-admin). A UUID, as PingOne client ids are. */
+export const DEMO_CLIENT_ID = "0ff1ce00-de30-4000-8000-00000000c11e";
 export const DEMO_CLIENT_SECRET = "demo-secret-not-for-production";
 /** Demo read-only client (all-tls-audit). */
-export const DEMO_AUDIT_CLIENT_ID = "p1as-demo-audit";
+export const DEMO_AUDIT_CLIENT_ID = "0ff1ce00-de30-4000-8000-0000000a0d17";
 export const DEMO_AUDIT_CLIENT_SECRET = "demo-audit-secret-not-for-production";
 
 export const ClientSeedSchema = z

@@ -118,6 +118,15 @@ export const HOSTNAME_MIN_LABELS = 2;
 export const CERTNAME_MAX_LENGTH = 253;
 
 /**
+ * PingOne display names (custom resource, application). No public source gives a length or character
+ * limit. Ours is a policy, not a fact: long enough for any name the console suggests, and a character
+ * set without quotes, braces, `$`, `%` or backslashes, since such names are written into Terraform.
+ */
+export const PINGONE_NAME_MAX_LENGTH = 128;
+export const PINGONE_NAME_CHARACTERS = /^[A-Za-z0-9 _.:()\/-]+$/;
+export const PINGONE_NAME_CHARACTERS_TEXT = "letters, digits, spaces and '_', '.', ':', '(', ')', '/', '-'";
+
+/**
  * Key types. The docs list EC/ECC certificates among things needing a service request, which implies
  * RSA only. The 2048-bit floor is a guess matching Ping's own test certificates and common CA policy.
  */

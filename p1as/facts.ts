@@ -57,6 +57,3 @@ export function selfServiceRole(environment: P1asEnvironment | "all", level: Sel
 
 /** PingOne custom resources: access-token lifetime bounds, in seconds. */
 export const ACCESS_TOKEN_VALIDITY_SECONDS = { default: 3600, min: 300, max: 2592000 } as const;
-
-/** The `${` that opens a PingOne expression must reach Terraform JSON as `$${`. */
-export const TERRAFORM_LITERAL_DOLLAR_BRACE = "$${";

@@ -43,12 +43,35 @@ export function sameFingerprint(a: string, b: string): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** Parses every CERTIFICATE block of a fullchain; the first is the leaf. */
+/** The label of every PEM block (`CERTIFICATE`, `PRIVATE KEY`, ...), in order. */
+const blockLabels = (pem: string) => [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1]);
+
+/** Human names of node:crypto's key types, for messages that say which key was given. */
+const KEY_TYPE_NAMES: Record<string, string> = {
+  rsa: "RSA", "rsa-pss": "RSA-PSS", ec: "EC", dsa: "DSA", dh: "DH", ed25519: "Ed25519", ed448: "Ed448", x25519: "X25519", x448: "X448",
+};
+
+/** What a non-RSA key is and why it is refused: EC is named by the P1AS docs, the others simply are not RSA. */
+function keyTypeReason(type: string): string {
+  const name = KEY_TYPE_NAMES[type] ?? type;
+  return type === "ec"
+    ? "an EC key: P1AS self-service does not support EC certificates (they need a service request)"
+    : `an ${name} key: P1AS self-service accepts RSA keys only`;
+}
+
+/** Parses every CERTIFICATE block of a fullchain; the first is the leaf. Any other block is refused. */
 export function parseFullchain(fullchain: string): { certificates: X509Certificate[]; problems: PemProblem[] } {
   const problems: PemProblem[] = [];
-  const blocks = normalizePem(fullchain).match(CERTIFICATE_BLOCK) ?? [];
+  const pem = normalizePem(fullchain);
+  blockLabels(pem).forEach((label, index) => {
+    if (label === "CERTIFICATE") return;
+    // A key in the chain would be uploaded in the `fullchain` field, which is not treated as secret.
+    const advice = label.includes("PRIVATE KEY") ? ": keep the private key in its own file" : "";
+    problems.push({ field: "fullchain", reason: `must hold only CERTIFICATE blocks (block #${index + 1} is a ${label}${advice})` });
+  });
+  const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
   if (blocks.length === 0) {
-    return { certificates: [], problems: [{ field: "fullchain", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" }] };
+    return { certificates: [], problems: [...problems, { field: "fullchain", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" }] };
   }
   const certificates: X509Certificate[] = [];
   blocks.forEach((block, index) => {
@@ -64,7 +87,13 @@ export function parseFullchain(fullchain: string): { certificates: X509Certifica
 /** Parses an unencrypted RSA private key of at least the assumed size. */
 export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: PemProblem[] } {
   const problem = (reason: string) => ({ problems: [{ field: "privkey" as const, reason }] });
-  const block = normalizePem(privkey).match(PRIVATE_KEY_BLOCK);
+  const pem = normalizePem(privkey);
+  const labels = blockLabels(pem);
+  if (labels.length > 1) return problem(`must hold exactly one PEM block (found ${labels.length}: ${labels.join(", ")})`);
+  const label = labels[0] ?? "";
+  if (label === "OPENSSH PRIVATE KEY") return problem("is an OpenSSH-format key: P1AS needs a PEM RSA key (convert it with ssh-keygen -p -m PEM)");
+  if (label === "DSA PRIVATE KEY") return problem(`is ${keyTypeReason("dsa")}`);
+  const block = pem.match(PRIVATE_KEY_BLOCK);
   if (!block) return problem("must be a PEM private key block (type PRIVATE KEY or RSA PRIVATE KEY)");
   if (block[1] === "ENCRYPTED ") return problem("must not be encrypted (P1AS needs the plain key)");
   let key: KeyObject;
@@ -76,7 +105,7 @@ export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: P
   const problems: PemProblem[] = [];
   const type = key.asymmetricKeyType ?? "unknown";
   if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(type)) {
-    problems.push({ field: "privkey", reason: `must be an RSA key (got ${type}); P1AS self-service does not accept EC keys` });
+    problems.push({ field: "privkey", reason: `is ${keyTypeReason(type)}` });
   } else if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_MIN_MODULUS_BITS) {
     problems.push({ field: "privkey", reason: `RSA key must be at least ${RSA_MIN_MODULUS_BITS} bits (got ${key.asymmetricKeyDetails?.modulusLength})` });
   }
@@ -95,7 +124,7 @@ export function checkCertificatePair(pair: { fullchain: string; privkey: string 
   if (leaf) {
     const leafType = leaf.publicKey.asymmetricKeyType ?? "unknown";
     if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(leafType)) {
-      problems.push({ field: "fullchain", reason: `leaf certificate must have an RSA key (got ${leafType})` });
+      problems.push({ field: "fullchain", reason: `leaf certificate has ${keyTypeReason(leafType)}` });
     }
     if (new Date(leaf.validTo) <= now) problems.push({ field: "fullchain", reason: `leaf certificate expired on ${new Date(leaf.validTo).toISOString()}` });
     if (new Date(leaf.validFrom) > now) problems.push({ field: "fullchain", reason: `leaf certificate is not valid before ${new Date(leaf.validFrom).toISOString()}` });

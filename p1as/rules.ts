@@ -11,6 +11,8 @@ import {
   SELF_SERVICE_LEVELS,
   selfServiceRole,
 } from "./facts";
+import { PINGONE_NAME_CHARACTERS, PINGONE_NAME_CHARACTERS_TEXT, PINGONE_NAME_MAX_LENGTH } from "./assumptions";
+import { RUN_ID_VARIABLE } from "../driver/consts";
 
 /**
  * Construct props typed as P1asEnvironment can still carry any string from plain JavaScript or a cast;
@@ -47,12 +49,56 @@ export function uuidProblems(value: string): string[] {
   return UUID.test(value) ? [] : ["must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"];
 }
 
-/** PingOne's rules for a custom resource's `audience` (it becomes the token's `aud`). */
-export function audienceProblems(value: string): string[] {
+/** PingOne client ids (an application's `oidc_options.client_id`) are UUIDs, as its environment ids are. */
+export const clientIdProblems = uuidProblems;
+
+/** Long enough for any real API or token URL; a longer value is a mistake or an attack, never a tenant. */
+export const URL_MAX_LENGTH = 2048;
+
+/** RFC 3986 characters less the quotes: whatever else a URL holds must be percent-encoded. */
+const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]*$/;
+
+const isLoopback = (hostname: string) =>
+  hostname === "localhost" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]";
+
+/**
+ * A URL the tools call with a token or a client secret (the self-service API, the token endpoint). Plain
+ * http would send them in clear, so only loopback (the emulator) may use it. User info would put a
+ * password in the plan; a query or fragment has no place in a base URL and would be cut or doubled when
+ * paths are appended.
+ */
+export function serviceUrlProblems(value: string): string[] {
+  if (value.length > URL_MAX_LENGTH) return [`must be at most ${URL_MAX_LENGTH} characters (got ${value.length})`];
   const problems: string[] = [];
-  if (!URL.canParse(value)) problems.push("must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud");
+  if (!URL_CHARACTERS.test(value)) problems.push("must not contain whitespace, quotes, backslashes, braces or control characters (percent-encode them)");
+  if (value.includes("?")) problems.push("must not have a query ('?...')");
   if (value.includes("#")) problems.push("must not have a fragment ('#...')");
+  if (!URL.canParse(value)) return [...problems, "must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"];
+  const url = new URL(value);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    problems.push("must use https (plain http only on loopback: localhost, 127.0.0.0/8, [::1])");
+  }
+  if (url.username || url.password) problems.push("must not hold user info ('user:password@'): credentials come from the environment");
+  return problems;
+}
+
+/** PingOne's rules for a custom resource's `audience` (it becomes the token's `aud`), on top of the URL rules. */
+export function audienceProblems(value: string): string[] {
+  const problems = serviceUrlProblems(value);
   if (/pingone|pingidentity/i.test(value)) problems.push("must not contain 'pingone' or 'pingidentity' (PingOne rejects it)");
+  return problems;
+}
+
+/**
+ * A PingOne object's display name (resource, application). PingOne publishes no limit; ours
+ * (PINGONE_NAME_MAX_LENGTH and the character set) is kept in ./assumptions.ts.
+ */
+export function pingOneNameProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (value.trim() === "") return ["must not be empty"];
+  if (value.length > PINGONE_NAME_MAX_LENGTH) problems.push(`must be at most ${PINGONE_NAME_MAX_LENGTH} characters (got ${value.length})`);
+  if (!PINGONE_NAME_CHARACTERS.test(value)) problems.push(`may contain only ${PINGONE_NAME_CHARACTERS_TEXT}`);
+  if (value !== value.trim()) problems.push("must not start or end with a space");
   return problems;
 }
 
@@ -75,6 +121,24 @@ export function terraformIdentifierProblems(value: string): string[] {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(value)
     ? []
     : ["must be a Terraform identifier: a letter or '_' followed by letters, digits, '_' or '-'"];
+}
+
+/**
+ * Names Terraform keeps for itself in a variable block, and the variables this project declares in
+ * every stack: a secret variable named like one would merge with it silently.
+ */
+export const RESERVED_VARIABLE_NAMES: readonly string[] = [
+  "count", "depends_on", "for_each", "lifecycle", "locals", "providers", "source", "version",
+  RUN_ID_VARIABLE,
+];
+
+/** A secret's Terraform variable: an identifier that no one else in the stack uses. */
+export function variableNameProblems(value: string): string[] {
+  const problems = terraformIdentifierProblems(value);
+  if (RESERVED_VARIABLE_NAMES.includes(value)) {
+    problems.push(`is reserved (${value === RUN_ID_VARIABLE ? "the tools' own run-id variable" : "a Terraform keyword"}); reserved names: ${RESERVED_VARIABLE_NAMES.join(", ")}`);
+  }
+  return problems;
 }
 
 /**

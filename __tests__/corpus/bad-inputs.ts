@@ -7,7 +7,10 @@
  * problem only a construct can see (file contents: expiry, key type, key match) is reported at the
  * construct's path plus the field, since the config check never reads certificate files.
  */
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { SelfServiceCredentials } from "../../constructs/credentials";
@@ -28,6 +31,11 @@ export const CATEGORIES = [
   "region",
   "environment-id",
   "credentials",
+  "injection",
+  "url",
+  "file",
+  "state",
+  "json",
   "other",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -49,8 +57,16 @@ export const CERTIFICATE_FILES = {
   garbage: "garbage.pem",
   corruptChain: "corrupt.pem",
   encryptedKey: "encrypted.key",
+  ed25519Key: "ed25519.key",
+  chainWithKey: "chain-with-key.pem",
+  huge: "huge.pem",
+  fifo: "fifo.pem",
+  deviceLink: "zero-link.pem",
+  directory: "a-directory.pem",
 } as const;
 export type CertificateFile = keyof typeof CERTIFICATE_FILES;
+/** Fixtures that are not plain files, so they are made by hand rather than written. */
+type SpecialFile = "fifo" | "deviceLink" | "directory";
 
 /** Writes every certificate fixture into `dir` (run time only: no key is ever committed). */
 export function writeCertificateFiles(dir: string): void {
@@ -60,7 +76,7 @@ export function writeCertificateFiles(dir: string): void {
   const ec = makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" });
   const weak = makeCertificate({ commonName: "weak.dev.acme.example", rsaModulusBits: 1024 });
   const [leaf, issuer] = valid.fullchain.split(/(?<=-----END CERTIFICATE-----\n?)/);
-  const files: Record<CertificateFile, string> = {
+  const files: Record<Exclude<CertificateFile, SpecialFile>, string> = {
     validChain: valid.fullchain,
     validKey: valid.privkey,
     otherKey: other.privkey,
@@ -74,8 +90,15 @@ export function writeCertificateFiles(dir: string): void {
     garbage: "this is not a certificate\n",
     corruptChain: "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
     encryptedKey: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nTm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n",
+    ed25519Key: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    chainWithKey: valid.fullchain + valid.privkey,
+    huge: valid.fullchain + "#".repeat(10 * 1024 * 1024),
   };
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, CERTIFICATE_FILES[name as CertificateFile]), text);
+  // Files a hostile config could name instead of a certificate: none may be read past a few KB, or block.
+  execFileSync("mkfifo", [path.join(dir, CERTIFICATE_FILES.fifo)]);
+  fs.symlinkSync("/dev/zero", path.join(dir, CERTIFICATE_FILES.deviceLink));
+  fs.mkdirSync(path.join(dir, CERTIFICATE_FILES.directory));
 }
 
 // Malformed configs are plain JSON mutated in place, so the type is deliberately loose.
@@ -115,6 +138,8 @@ interface Expectation {
 
 export interface BadConfig extends Expectation {
   readonly breakIt: (config: RawConfig) => void;
+  /** Edits the config's JSON text after it is written, for what a parsed object cannot hold (duplicate keys). @default - none */
+  readonly editText?: (text: string) => string;
 }
 
 export interface PropsScope {
@@ -130,10 +155,21 @@ export interface BadProps extends Expectation {
 }
 
 const ENV = "environments[0]";
+/** A client id in PingOne's shape, for entries that break something else. */
+const CLIENT_ID = "b6c1e2d3-0000-4000-8000-000000000001";
+/**
+ * A scratch folder with `real/` and a symlink `alias -> real`, for state paths that differ only by a
+ * symlink. Made at load time: the entries are data, and the folder must exist before a config names it.
+ */
+const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "corpus-scratch-"));
+fs.mkdirSync(path.join(SCRATCH, "real"));
+fs.symlinkSync(path.join(SCRATCH, "real"), path.join(SCRATCH, "alias"));
 const HOSTNAME = `${ENV}.virtualHosts.hostnames[0].hostname`;
 const CERTIFICATE = "p1as-dev/virtual-hosts/certificates/wildcard-dev";
 
 const env = (c: RawConfig) => c.environments[0];
+/** A second stack with explicit credentials and no virtual hosts, on the given backend. */
+const secondEnvironment = (backend: object) => ({ name: "prod", credentials: { clientId: CLIENT_ID, clientSecretVariable: "prod_secret" }, backend });
 const hostname = (c: RawConfig) => env(c).virtualHosts.hostnames[0];
 const certificate = (c: RawConfig) => env(c).virtualHosts.certificates[0];
 const setHostname = (value: unknown) => (c: RawConfig) => (hostname(c).hostname = value);
@@ -147,7 +183,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "hostname", name: "a hostname with an empty label", breakIt: setHostname("auth..acme.example"), path: HOSTNAME, reason: "contain '..'" },
   { category: "hostname", name: "a wildcard hostname", breakIt: setHostname("*.dev.acme.example"), path: HOSTNAME, reason: "must not be a wildcard ('*')" },
   { category: "hostname", name: "a hostname with a space", breakIt: setHostname("auth dev.acme.example"), path: HOSTNAME, reason: "may contain only letters a-z, digits, '-' and '.'" },
-  { category: "hostname", name: "a unicode hostname", breakIt: setHostname("bücher.acme.example"), path: HOSTNAME, reason: "may contain only letters a-z, digits, '-' and '.'" },
+  { category: "hostname", name: "a unicode hostname", breakIt: setHostname("bücher.acme.example"), path: HOSTNAME, reason: "is an internationalised name: write it in punycode, as xn--bcher-kva.acme.example" },
   { category: "hostname", name: "a hostname with one label", breakIt: setHostname("auth"), path: HOSTNAME, reason: "fully qualified name with at least two labels" },
   { category: "hostname", name: "a hostname label over 63 characters", breakIt: setHostname(`${"a".repeat(64)}.acme.example`), path: HOSTNAME, reason: "each label (part between dots) must be at most 63 characters" },
   { category: "hostname", name: "a hostname label starting with '-'", breakIt: setHostname("-auth.acme.example"), path: HOSTNAME, reason: "each label must start and end with a letter or digit" },
@@ -159,11 +195,11 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "product", name: "a missing product", breakIt: (c) => delete hostname(c).product, path: `${ENV}.virtualHosts.hostnames[0].product`, reason: "Required" },
   // certificates
   { category: "certificate", name: "a certname no certificate declares", breakIt: (c) => (hostname(c).certname = "wildcard-prod"), path: `${ENV}.virtualHosts.hostnames[0].certname`, reason: 'refers to certificate "wildcard-prod", which is not declared' },
-  { category: "certificate", name: "a fullchain file that does not exist", breakIt: setCertificate({ fullchainFile: "absent.pem" }), path: CERTIFICATE, field: "fullchainFile", reason: "must be a readable file relative to the project root" },
-  { category: "certificate", name: "a private key file that does not exist", breakIt: setCertificate({ privateKeyFile: "absent.key" }), path: CERTIFICATE, field: "privateKeyFile", reason: "(ENOENT)" },
+  { category: "certificate", name: "a fullchain file that does not exist", breakIt: setCertificate({ fullchainFile: "absent.pem" }), path: CERTIFICATE, field: "fullchainFile", reason: "absent.pem does not exist" },
+  { category: "certificate", name: "a private key file that does not exist", breakIt: setCertificate({ privateKeyFile: "absent.key" }), path: CERTIFICATE, field: "privateKeyFile", reason: "absent.key does not exist" },
   { category: "certificate", name: "an expired certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.expiredChain, privateKeyFile: CERTIFICATE_FILES.expiredKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate expired on" },
-  { category: "certificate", name: "an EC certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.ecChain, privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate must have an RSA key (got ec)" },
-  { category: "certificate", name: "an EC key with an RSA certificate", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "must be an RSA key (got ec)" },
+  { category: "certificate", name: "an EC certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.ecChain, privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate has an EC key: P1AS self-service does not support EC certificates" },
+  { category: "certificate", name: "an EC key with an RSA certificate", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "is an EC key: P1AS self-service does not support EC certificates" },
   { category: "certificate", name: "a key that does not match the chain", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.otherKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "does not match the leaf certificate of fullchain" },
   { category: "certificate", name: "a fullchain of PEM garbage", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.garbage }), path: CERTIFICATE, field: "fullchainFile", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" },
   { category: "certificate", name: "a PEM block that is not a certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.corruptChain }), path: CERTIFICATE, field: "fullchainFile", reason: "certificate #1 is not a parseable X.509 certificate" },
@@ -178,7 +214,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "duplicate", name: "a duplicate hostname", breakIt: (c) => env(c).virtualHosts.hostnames.push({ ...hostname(c), product: "pingaccess-engines" }), path: `${ENV}.virtualHosts.hostnames[1].hostname`, reason: 'duplicate hostname "auth.dev.acme.example" (already at index 0)' },
   { category: "duplicate", name: "a hostname repeated in another case", breakIt: (c) => env(c).virtualHosts.hostnames.push({ ...hostname(c), hostname: "AUTH.dev.acme.example" }), path: `${ENV}.virtualHosts.hostnames[1].hostname`, reason: "duplicate hostname" },
   { category: "duplicate", name: "a duplicate certificate name", breakIt: (c) => env(c).virtualHosts.certificates.push({ ...certificate(c) }), path: `${ENV}.virtualHosts.certificates[1].name`, reason: 'duplicate certificate name "wildcard-dev"' },
-  { category: "duplicate", name: "a key variable that is also the client-secret variable", breakIt: (c) => { env(c).credentials = { clientId: "client-1", clientSecretVariable: "dev_secret" }; certificate(c).privateKeyVariable = "dev_secret"; delete certificate(c).privateKeyFile; }, path: `${ENV}.virtualHosts.certificates[0].privateKeyVariable`, reason: 'Terraform variable "dev_secret" is already used by environments[0].credentials.clientSecretVariable' },
+  { category: "duplicate", name: "a key variable that is also the client-secret variable", breakIt: (c) => { env(c).credentials = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "dev_secret" }; certificate(c).privateKeyVariable = "dev_secret"; delete certificate(c).privateKeyFile; }, path: `${ENV}.virtualHosts.certificates[0].privateKeyVariable`, reason: 'Terraform variable "dev_secret" is already used by environments[0].credentials.clientSecretVariable' },
   // roles
   { category: "role", name: "a role that does not exist", breakIt: (c) => (env(c).groups = ["dev-tls-root"]), path: `${ENV}.groups[0]`, reason: "is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit, all-tls-admin, all-tls-audit" },
   { category: "role", name: "another environment's role", breakIt: (c) => (env(c).groups = ["dev-tls-admin", "prod-tls-admin"]), path: `${ENV}.groups[1]`, reason: "is not a self-service role of environment dev" },
@@ -200,11 +236,51 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "environment-id", name: "an environment id without dashes", breakIt: (c) => (c.pingone.environmentId = PINGONE_ENVIRONMENT_ID.replace(/-/g, "")), path: "pingone.environmentId", reason: "must be a UUID" },
   { category: "environment-id", name: "an empty environment id", breakIt: (c) => (c.pingone.environmentId = ""), path: "pingone.environmentId", reason: "must be a UUID" },
   // credentials
-  { category: "credentials", name: "an empty client id", breakIt: (c) => (env(c).credentials = { clientId: "", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must not be empty" },
-  { category: "credentials", name: "a blank client id", breakIt: (c) => (env(c).credentials = { clientId: "   ", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must not be empty" },
-  { category: "credentials", name: "an empty client-secret variable", breakIt: (c) => (env(c).credentials = { clientId: "client-1", clientSecretVariable: "" }), path: `${ENV}.credentials.clientSecretVariable`, reason: "must be a Terraform identifier" },
+  { category: "credentials", name: "an empty client id", breakIt: (c) => (env(c).credentials = { clientId: "", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must be a UUID" },
+  { category: "credentials", name: "a blank client id", breakIt: (c) => (env(c).credentials = { clientId: "   ", clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must be a UUID" },
+  { category: "credentials", name: "an empty client-secret variable", breakIt: (c) => (env(c).credentials = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "" }), path: `${ENV}.credentials.clientSecretVariable`, reason: "must be a Terraform identifier" },
   { category: "credentials", name: "empty credentials", breakIt: (c) => (env(c).credentials = {}), path: `${ENV}.credentials.clientId`, reason: "Required" },
-  { category: "credentials", name: "a client secret written into the config", breakIt: (c) => (env(c).credentials = { clientId: "client-1", clientSecretVariable: "dev_secret", clientSecret: "hunter2" }), path: `${ENV}.credentials.clientSecret`, reason: "unknown field" },
+  { category: "credentials", name: "a client secret written into the config", breakIt: (c) => (env(c).credentials = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "dev_secret", clientSecret: "hunter2" }), path: `${ENV}.credentials.clientSecret`, reason: "unknown field" },
+  // injection: text that Terraform would evaluate if it were written as code
+  { category: "injection", name: "a client id that closes the string and reads a file", breakIt: (c) => (env(c).credentials = { clientId: 'x", "exfil" = file("/etc/hostname"), "zz" = "', clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must be a UUID" },
+  { category: "injection", name: "an API URL that closes the string and reads the environment", breakIt: (c) => (env(c).selfService.apiUrl = 'http://127.0.0.1:1/x", "e" = filebase64("/proc/self/environ"), "z" = "'), path: `${ENV}.selfService.apiUrl`, reason: "must not contain whitespace, quotes, backslashes, braces or control characters" },
+  { category: "injection", name: "a token URL with a template sequence", breakIt: (c) => (env(c).selfService.tokenUrl = 'https://auth.example/${file("/etc/hostname")}/as/token'), path: `${ENV}.selfService.tokenUrl`, reason: "must not contain whitespace, quotes, backslashes, braces" },
+  { category: "injection", name: "a resource name with a template sequence", breakIt: (c) => (env(c).resource = { name: 'api ${file("/etc/hostname")}' }), path: `${ENV}.resource.name`, reason: "may contain only letters, digits, spaces" },
+  { category: "injection", name: "an application name with a template directive", breakIt: (c) => (env(c).application = { name: "app %{ if true }x%{ endif }" }), path: `${ENV}.application.name`, reason: "may contain only letters, digits, spaces" },
+  { category: "injection", name: "an audience with a template sequence", breakIt: (c) => (env(c).resource = { audience: 'https://api.example/${file("/etc/hostname")}' }), path: `${ENV}.resource.audience`, reason: "must not contain whitespace, quotes, backslashes, braces" },
+  { category: "injection", name: "a cdktf token marker in a name", breakIt: (c) => (env(c).application = { name: "${TfToken[TOKEN.1]}" }), path: `${ENV}.application.name`, reason: "must not contain a cdktf token marker" },
+  { category: "injection", name: "a 200,000-character client id", breakIt: (c) => (env(c).credentials = { clientId: "a".repeat(200_000), clientSecretVariable: "dev_secret" }), path: `${ENV}.credentials.clientId`, reason: "must be at most 4096 characters (got 200000)" },
+  { category: "injection", name: "a newline in a name", breakIt: (c) => (env(c).application = { name: "app\ncontinued" }), path: `${ENV}.application.name`, reason: "must not contain control characters" },
+  { category: "injection", name: "a client-secret variable named like the tools' run id", breakIt: (c) => (env(c).credentials = { clientId: CLIENT_ID, clientSecretVariable: "p1as_run_id" }), path: `${ENV}.credentials.clientSecretVariable`, reason: "is reserved (the tools' own run-id variable)" },
+  { category: "injection", name: "a key variable named like a Terraform keyword", breakIt: (c) => { delete certificate(c).privateKeyFile; certificate(c).privateKeyVariable = "count"; }, path: `${ENV}.virtualHosts.certificates[0].privateKeyVariable`, reason: "is reserved (a Terraform keyword)" },
+  // URLs
+  { category: "url", name: "a plain-http API URL off loopback", breakIt: (c) => (env(c).selfService.apiUrl = "http://self-service-api.dev-acme.us1.ping.cloud/api/v1"), path: `${ENV}.selfService.apiUrl`, reason: "must use https (plain http only on loopback" },
+  { category: "url", name: "a token URL with user info", breakIt: (c) => (env(c).selfService.tokenUrl = "https://user:pass@auth.pingone.com/x/as/token"), path: `${ENV}.selfService.tokenUrl`, reason: "must not hold user info" },
+  { category: "url", name: "an API URL with a query", breakIt: (c) => (env(c).selfService.apiUrl = "https://api.example/api/v1?x=1"), path: `${ENV}.selfService.apiUrl`, reason: "must not have a query" },
+  { category: "url", name: "an API URL with a fragment", breakIt: (c) => (env(c).selfService.apiUrl = "https://api.example/api/v1#x"), path: `${ENV}.selfService.apiUrl`, reason: "must not have a fragment" },
+  { category: "url", name: "an API URL over 2048 characters", breakIt: (c) => (env(c).selfService.apiUrl = `https://api.example/${"a".repeat(2100)}`), path: `${ENV}.selfService.apiUrl`, reason: "must be at most 2048 characters" },
+  { category: "hostname", name: "an IP address as hostname", breakIt: setHostname("127.0.0.1"), path: HOSTNAME, reason: "must be a DNS name, not an IP address" },
+  // files a config may name instead of a certificate
+  { category: "file", name: "a fullchain file that is /dev/zero", breakIt: setCertificate({ fullchainFile: "/dev/zero" }), path: CERTIFICATE, field: "fullchainFile", reason: "/dev/zero is a character device, not a regular file" },
+  { category: "file", name: "a fullchain file that is a FIFO", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.fifo }), path: CERTIFICATE, field: "fullchainFile", reason: "is a FIFO (named pipe), not a regular file" },
+  { category: "file", name: "a symlink to a device", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.deviceLink }), path: CERTIFICATE, field: "fullchainFile", reason: "zero-link.pem (resolves to /dev/zero) is a character device" },
+  { category: "file", name: "a 10 MB fullchain file", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.huge }), path: CERTIFICATE, field: "fullchainFile", reason: "bytes; a PEM file is a few KB (at most 65536 bytes are read)" },
+  { category: "file", name: "a directory as the key file", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.directory }), path: CERTIFICATE, field: "privateKeyFile", reason: "is a directory, not a regular file" },
+  { category: "file", name: "a private key inside the fullchain", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.chainWithKey }), path: CERTIFICATE, field: "fullchainFile", reason: "must hold only CERTIFICATE blocks (block #3 is a PRIVATE KEY: keep the private key in its own file)" },
+  { category: "file", name: "an Ed25519 key", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ed25519Key }), path: CERTIFICATE, field: "privateKeyFile", reason: "is an Ed25519 key: P1AS self-service accepts RSA keys only" },
+  // state: no two stacks on one state, and no password in a committed file
+  { category: "state", name: "two local states spelled differently", breakIt: (c) => { env(c).backend = { type: "local", path: "shared.tfstate" }; c.environments.push(secondEnvironment({ type: "local", path: "./shared.tfstate" })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend" },
+  { category: "state", name: "two local states through a symlinked folder", breakIt: (c) => { env(c).backend = { type: "local", path: `${SCRATCH}/real/s.tfstate` }; c.environments.push(secondEnvironment({ type: "local", path: `${SCRATCH}/alias/s.tfstate` })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend" },
+  { category: "state", name: "one pg database as a URL and as key=value", breakIt: (c) => { env(c).backend = { type: "pg", connStr: "postgres://db.example:5432/tf?sslmode=require", schemaName: "shared" }; c.environments.push(secondEnvironment({ type: "pg", connStr: "host=DB.example dbname=tf", schemaName: "shared" })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend (pg:db.example:5432/tf#shared)" },
+  { category: "state", name: "one S3 bucket and key in two regions", breakIt: (c) => { env(c).backend = { type: "s3", bucket: "acme-tf", key: "p1as.tfstate", region: "eu-west-1" }; c.environments.push(secondEnvironment({ type: "s3", bucket: "acme-tf", key: "p1as.tfstate", region: "us-east-1" })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend (s3:acme-tf/p1as.tfstate)" },
+  { category: "state", name: "a pg password with spaces around '='", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "host=db.example password = hunter2 dbname=tf" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: password)" },
+  { category: "state", name: "a percent-encoded pg password parameter", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?%70assword=hunter2" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: password)" },
+  { category: "state", name: "a pg password in the URL's user info", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgresql://tf:hunter2@db.example/tf" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: password)" },
+  { category: "state", name: "a pg SSL key password", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?sslpassword=hunter2" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: sslpassword)" },
+  { category: "state", name: "an S3 key starting with '/'", breakIt: (c) => (env(c).backend = { type: "s3", bucket: "acme-tf", key: "/p1as.tfstate", region: "eu-west-1" }), path: `${ENV}.backend.key`, reason: "must not start or end with '/'" },
+  // JSON
+  { category: "json", name: "a key given twice", breakIt: () => undefined, editText: (text) => text.replace('"name":"dev"', '"name":"dev","name":"prod"'), path: `${ENV}.name`, reason: 'duplicate key "name" (line 1, column' },
+  { category: "json", name: "a top-level key given twice", breakIt: () => undefined, editText: (text) => text.replace('"customer":"acme"', '"customer":"acme","customer":"evil"'), path: "customer", reason: 'duplicate key "customer"' },
   // other
   { category: "other", name: "a self-service API URL that is not a URL", breakIt: (c) => (env(c).selfService.apiUrl = "dev/api/v1"), path: `${ENV}.selfService.apiUrl`, reason: "must be an absolute URL" },
   { category: "other", name: "environments that are an object", breakIt: (c) => (c.environments = { dev: env(c) }), path: "environments", reason: "Expected array, received object" },
@@ -214,11 +290,11 @@ const PROPS_CERTIFICATE = "stack/virtual-hosts/certificate";
 
 export const BAD_PROPS: readonly BadProps[] = [
   { category: "hostname", name: "Hostname: a wildcard in upper case", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "*.Dev.acme.example", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "hostname", reason: "must be lowercase; must not be a wildcard ('*')" },
-  { category: "hostname", name: "Hostname: a unicode hostname", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "bücher.acme.example", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "hostname", reason: "may contain only letters a-z" },
+  { category: "hostname", name: "Hostname: a unicode hostname", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "bücher.acme.example", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "hostname", reason: "write it in punycode, as xn--bcher-kva.acme.example" },
   { category: "product", name: "Hostname: an unknown product", build: (s) => new Hostname(s.virtualHosts, "auth", { hostname: "auth.acme.example", product: "pingone" as never, certificate: imported(s) }), path: "stack/virtual-hosts/auth", field: "product", reason: "must be one of pingaccess-engines" },
   { category: "duplicate", name: "Hostname: declared twice", build: (s) => { new Hostname(s.virtualHosts, "a", { hostname: "auth.acme.example", product: "pingdirectory", certificate: imported(s) }); new Hostname(s.virtualHosts, "b", { hostname: "auth.acme.example", product: "pingdelegator", certificate: imported(s, "imported-2") }); }, path: "stack/virtual-hosts/b", field: "hostname", reason: "is already declared by stack/virtual-hosts/a; hostnames are unique" },
   { category: "certificate", name: "Certificate: expired", build: (s) => certificateProps(s, "expiredChain", "expiredKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "leaf certificate expired on" },
-  { category: "certificate", name: "Certificate: EC", build: (s) => certificateProps(s, "ecChain", "ecKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "leaf certificate must have an RSA key (got ec)" },
+  { category: "certificate", name: "Certificate: EC", build: (s) => certificateProps(s, "ecChain", "ecKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "leaf certificate has an EC key: P1AS self-service does not support EC certificates" },
   { category: "certificate", name: "Certificate: key of another certificate", build: (s) => certificateProps(s, "validChain", "otherKey"), path: PROPS_CERTIFICATE, field: "privateKeyFile", reason: "does not match the leaf certificate" },
   { category: "certificate", name: "Certificate: PEM garbage", build: (s) => certificateProps(s, "garbage", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" },
   { category: "certificate", name: "Certificate: key variable not sensitive", build: (s) => new Certificate(s.virtualHosts, "certificate", { name: "wildcard-dev", fullchainFile: s.file("validChain"), privateKeyVariable: new TerraformVariable(s.stack, "plain", { type: "string" }) }), path: PROPS_CERTIFICATE, field: "privateKeyVariable", reason: "must be declared with sensitive: true" },
@@ -231,10 +307,18 @@ export const BAD_PROPS: readonly BadProps[] = [
   { category: "region", name: "OrchestrationClient: an unknown region code", build: (s) => client(s, { regionCode: "US" as never, tokenUrl: undefined }), path: "stack/client", field: "regionCode", reason: "must be one of NA, EU, CA, AU, SG, AP" },
   { category: "environment-id", name: "AdminApiResource: an environment id that is not a UUID", build: (s) => resource(s, { environmentId: "acme-dev" }), path: "stack/resource", field: "environmentId", reason: "must be a UUID" },
   { category: "environment-id", name: "RoleAttributes: an environment id that is not a UUID", build: (s) => new RoleAttributes(s.stack, "roles", { environmentId: "12345", environments: ["dev"] }), path: "stack/roles", field: "environmentId", reason: "must be a UUID" },
-  { category: "credentials", name: "SelfServiceCredentials: an empty client id", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: " ", clientSecretVariable: "other_secret", tokenUrl: s.tokenUrl }), path: "stack/other_secret", field: "clientId", reason: "must not be empty" },
-  { category: "credentials", name: "SelfServiceCredentials: a variable declared twice", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: "client-2", clientSecretVariable: "dev_secret", tokenUrl: s.tokenUrl }), path: "stack/dev_secret", field: "clientSecretVariable", reason: "is already declared in stack stack" },
-  { category: "credentials", name: "VirtualHosts: a literal client secret", build: (s) => new VirtualHosts(otherStack(s, "literal"), "virtual-hosts", { credentials: { clientId: "client-1", clientSecret: "s3cr3t", tokenUrl: s.tokenUrl }, apiUrl: s.virtualHosts.apiUrl }), path: "literal/virtual-hosts", field: "credentials.clientSecret", reason: "must be a sensitive Terraform value" },
-  { category: "other", name: "VirtualHosts: an API URL that is not http(s)", build: (s) => { const stack = otherStack(s, "ftp"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: "ftp://example.com/api/v1" }); }, path: "ftp/virtual-hosts", field: "apiUrl", reason: "must be an absolute http(s) URL" },
+  { category: "credentials", name: "SelfServiceCredentials: an empty client id", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: " ", clientSecretVariable: "other_secret", tokenUrl: s.tokenUrl }), path: "stack/other_secret", field: "clientId", reason: "must be a UUID" },
+  { category: "credentials", name: "SelfServiceCredentials: a variable declared twice", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000002", clientSecretVariable: "dev_secret", tokenUrl: s.tokenUrl }), path: "stack/dev_secret", field: "clientSecretVariable", reason: "is already declared in stack stack" },
+  { category: "credentials", name: "VirtualHosts: a literal client secret", build: (s) => new VirtualHosts(otherStack(s, "literal"), "virtual-hosts", { credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecret: "s3cr3t", tokenUrl: s.tokenUrl }, apiUrl: s.virtualHosts.apiUrl }), path: "literal/virtual-hosts", field: "credentials.clientSecret", reason: "must be a sensitive Terraform value" },
+  { category: "injection", name: "SelfServiceCredentials: a token URL that closes the string", build: (s) => SelfServiceCredentials.fromClientSecretVariable(s.stack, { clientId: CLIENT_ID, clientSecretVariable: "other_secret", tokenUrl: 'https://a.example/t", "e" = file("/etc/hostname"), "z" = "' }), path: "stack/other_secret", field: "tokenUrl", reason: "must not contain whitespace, quotes" },
+  { category: "injection", name: "VirtualHosts: a client id of hand-made credentials that is not a UUID", build: (s) => { const stack = otherStack(s, "handmade"); new VirtualHosts(stack, "virtual-hosts", { credentials: { ...variableCredentials(stack, s.tokenUrl), clientId: 'x", "e" = file("/etc/hostname"), "z" = "' }, apiUrl: s.virtualHosts.apiUrl }); }, path: "handmade/virtual-hosts", field: "credentials.clientId", reason: "must be a UUID" },
+  { category: "injection", name: "AdminApiResource: a name with a template sequence", build: (s) => resource(s, { name: 'api ${file("/etc/hostname")}' }), path: "stack/resource", field: "name", reason: "may contain only letters, digits, spaces" },
+  { category: "injection", name: "OrchestrationClient: a name with a template directive", build: (s) => client(s, { name: "%{ if true }x%{ endif }" }), path: "stack/client", field: "name", reason: "may contain only letters, digits, spaces" },
+  { category: "url", name: "VirtualHosts: an API URL with user info", build: (s) => { const stack = otherStack(s, "userinfo"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: "https://u:p@api.example/api/v1" }); }, path: "userinfo/virtual-hosts", field: "apiUrl", reason: "must not hold user info" },
+  { category: "hostname", name: "Hostname: an IP address", build: (s) => new Hostname(s.virtualHosts, "ip", { hostname: "10.0.0.1", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/ip", field: "hostname", reason: "must be a DNS name, not an IP address" },
+  { category: "file", name: "Certificate: a FIFO as fullchain", build: (s) => certificateProps(s, "fifo", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "is a FIFO (named pipe), not a regular file" },
+  { category: "file", name: "Certificate: a key inside the chain", build: (s) => certificateProps(s, "chainWithKey", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "must hold only CERTIFICATE blocks" },
+  { category: "other", name: "VirtualHosts: an API URL that is not http(s)", build: (s) => { const stack = otherStack(s, "ftp"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: "ftp://example.com/api/v1" }); }, path: "ftp/virtual-hosts", field: "apiUrl", reason: "must use https (plain http only on loopback" },
 ];
 
 function imported(s: PropsScope, id = "imported") {
@@ -271,5 +355,5 @@ function otherStack(s: PropsScope, id: string): TerraformStack {
 }
 
 function variableCredentials(stack: TerraformStack, tokenUrl: string) {
-  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "client-1", clientSecretVariable: "other_secret", tokenUrl });
+  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "other_secret", tokenUrl });
 }

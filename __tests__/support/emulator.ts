@@ -3,6 +3,7 @@
  * port 0, a client with its own credentials, and capture of every log line so suites can prove no
  * secret ever reaches one.
  */
+import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { RetryPolicy } from "../../client/retry";
 import { SelfServiceClient } from "../../client/self-service-client";
@@ -10,6 +11,12 @@ import { TokenClient, TokenEndpointAuthMethod } from "../../client/token-client"
 import { P1asEnvironment } from "../../p1as/facts";
 import { ClientSeed } from "../../emulator/clients";
 import { RunningEmulator, StartEmulatorOptions, startEmulator } from "../../emulator/start";
+
+/** A PingOne-shaped client id (a UUID) that still says which suite it belongs to: the same name gives the same id. */
+export function testClientId(name: string): string {
+  const hex = createHash("sha256").update(name).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** A client seeded per suite; its secret is random so a leak can be searched for. */
 export function testClientSeed(clientId: string, groups: string[]): ClientSeed {

@@ -15,6 +15,7 @@ import { Product } from "../../p1as/facts";
 import { deploy, DeployOptions } from "../../tools/deploy";
 import { runTerraform, TerraformResult } from "../../tools/terraform";
 import { makeCertificate } from "./certs";
+import { testClientId } from "./emulator";
 
 export interface AppHostname {
   readonly hostname: string;
@@ -146,7 +147,7 @@ export function startEmulatorFor(client: { clientId: string; clientSecret: strin
 }
 
 export function appClient(name: string): { clientId: string; clientSecret: string } {
-  return { clientId: name, clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
+  return { clientId: testClientId(name), clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
 }
 
 /** What the emulator's dev environment holds, by key, sorted. */

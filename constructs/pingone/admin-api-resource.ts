@@ -4,16 +4,18 @@ import { Resource } from "../../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../../.gen/providers/pingone/resource-attribute";
 import { ResourceScope } from "../../.gen/providers/pingone/resource-scope";
 import { assertValidFields } from "../errors";
-import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, TERRAFORM_LITERAL_DOLLAR_BRACE, selfServiceRole } from "../../p1as/facts";
+import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, selfServiceRole } from "../../p1as/facts";
 import {
   accessTokenValidityProblems,
   audienceProblems,
   environmentProblems,
   expressionLiteralProblems,
   groupsProblems,
+  pingOneNameProblems,
   scopeNameProblems,
   uuidProblems,
 } from "../../p1as/rules";
+import { templateLiteral } from "../terraform-literal";
 
 /** What an OAuth client needs to be granted access to the self-service API's resource. */
 export interface IAdminApiResource {
@@ -74,11 +76,8 @@ export const ADMIN_API_RESOURCE_DEFAULTS = {
 
 /** A single-quoted PingOne expression-language literal, e.g. `'OrchestrationTool'`. */
 const literal = (value: string) => `'${value}'`;
-/**
- * A PingOne expression (`${...}`) written for Terraform JSON: Terraform reads `${` as its own
- * interpolation, so the literal dollar-brace reaches the provider only when written `$${`.
- */
-const pingOneExpression = (body: string) => `${TERRAFORM_LITERAL_DOLLAR_BRACE}${body}}`;
+/** A PingOne expression (`${...}`): text for PingOne, so a Terraform literal like any other (written `$${...}`). */
+const pingOneExpression = (body: string) => templateLiteral(`\${${body}}`);
 
 /**
  * The custom PingOne resource that stands for one P1AS environment's self-service (administrative) API:
@@ -109,7 +108,7 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
       { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
       { field: "environmentId", value: props.environmentId, reasons: known(props.environmentId) ? uuidProblems(props.environmentId) : [] },
       { field: "audience", value: props.audience, reasons: known(props.audience) ? audienceProblems(props.audience) : [] },
-      { field: "name", value: name, reasons: name.trim() === "" ? ["must not be empty"] : [] },
+      { field: "name", value: name, reasons: known(name) ? pingOneNameProblems(name) : [] },
       { field: "accessTokenValiditySeconds", value: validity, reasons: known(validity) ? accessTokenValidityProblems(validity) : [] },
       { field: "scope", value: scopeName, reasons: scopeNameProblems(scopeName) },
       { field: "orchestrationName", value: orchestrationName, reasons: expressionLiteralProblems(orchestrationName) },
@@ -118,9 +117,9 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
 
     const resource = new Resource(this, "resource", {
       environmentId: props.environmentId,
-      name,
+      name: templateLiteral(name),
       description: `P1AS ${props.environment} self-service (administrative) API; managed by p1as-cdktf`,
-      audience: props.audience,
+      audience: templateLiteral(props.audience),
       accessTokenValiditySeconds: validity,
     });
     const attribute = (attributeId: string, attributeName: string, expression: string) =>
@@ -136,7 +135,7 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
     const resourceScope = new ResourceScope(this, "scope", {
       environmentId: props.environmentId,
       resourceId: resource.id,
-      name: scopeName,
+      name: templateLiteral(scopeName),
       description: `Call the P1AS ${props.environment} self-service API`,
     });
 

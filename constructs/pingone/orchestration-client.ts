@@ -6,7 +6,8 @@ import { ApplicationSecret } from "../../.gen/providers/pingone/application-secr
 import { ISelfServiceCredentials } from "../credentials";
 import { assertValidFields } from "../errors";
 import { P1asEnvironment, PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
-import { environmentProblems, regionCodeProblems, uuidProblems } from "../../p1as/rules";
+import { environmentProblems, pingOneNameProblems, regionCodeProblems, serviceUrlProblems, uuidProblems } from "../../p1as/rules";
+import { templateLiteral } from "../terraform-literal";
 import { IAdminApiResource } from "./admin-api-resource";
 
 /** The documented defaults of OrchestrationClientProps; config/schema.ts applies the same ones. */
@@ -64,13 +65,13 @@ export class OrchestrationClient extends Construct implements ISelfServiceCreden
       },
       { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
       { field: "regionCode", value: props.regionCode, reasons: regionCodeProblems(props.regionCode) },
-      { field: "name", value: name, reasons: name.trim() === "" ? ["must not be empty"] : [] },
-      { field: "tokenUrl", value: tokenUrl, reasons: Token.isUnresolved(tokenUrl) || URL.canParse(tokenUrl) ? [] : ["must be an absolute URL"] },
+      { field: "name", value: name, reasons: Token.isUnresolved(name) ? [] : pingOneNameProblems(name) },
+      { field: "tokenUrl", value: tokenUrl, reasons: Token.isUnresolved(tokenUrl) ? [] : serviceUrlProblems(tokenUrl) },
     ]);
 
     const application = new Application(this, "application", {
       environmentId: props.environmentId,
-      name,
+      name: templateLiteral(name),
       description: `Automation client for the P1AS ${props.environment} self-service API; managed by p1as-cdktf`,
       enabled: true,
       accessControlRoleType: "ADMIN_USERS_ONLY",

@@ -5,6 +5,7 @@ import { assertValidFields } from "../errors";
 import { P1AS_ENVIRONMENTS, P1asEnvironment } from "../../p1as/facts";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../../p1as/roles";
 import { environmentListProblems, uuidProblems } from "../../p1as/rules";
+import { templateLiterals } from "../terraform-literal";
 
 export interface RoleAttributesProps {
   /** The PingOne environment (connected to P1AS) whose User schema gets the attributes. */
@@ -81,7 +82,7 @@ export class RoleAttributes extends Construct {
         description: `P1AS roles (${spec.displayName}); managed by p1as-cdktf`,
         type: "STRING",
         multivalued: true,
-        enumeratedValues,
+        enumeratedValues: templateLiterals(enumeratedValues),
       });
       ids[spec.name] = attribute.id;
     }

@@ -1,12 +1,12 @@
 /**
  * A P1AS virtual-host certificate (the API's `/certificates` object, keyed by `name`).
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformVariable, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { certnameProblems } from "../../p1as/hostname";
 import { checkCertificatePair, parseFullchain, PemField } from "../../p1as/pem";
+import { readPemFile } from "../../p1as/pem-file";
 import { terraformVariableEnv } from "../../driver/consts";
 import { conflictingFields, invalidField } from "../errors";
 import { PROJECT_ROOT, VirtualHosts } from "./virtual-hosts";
@@ -136,10 +136,7 @@ function projectRelative(file: string): string {
 }
 
 function readDeclaredFile(where: string, field: string, file: string): string {
-  try {
-    return readFileSync(path.resolve(PROJECT_ROOT, file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw invalidField(where, field, file, [`must be a readable file relative to the project root ${PROJECT_ROOT} (${code})`]);
-  }
+  const read = readPemFile(path.resolve(PROJECT_ROOT, file));
+  if (!read.ok) throw invalidField(where, field, file, [`must be a readable regular file (paths are relative to the project root ${PROJECT_ROOT}): ${read.reason}`]);
+  return read.text;
 }

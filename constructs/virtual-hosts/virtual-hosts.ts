@@ -26,6 +26,7 @@ import {
   Lazy,
   ref,
   StringConcat,
+  TerraformLocal,
   TerraformSelf,
   TerraformStack,
   TerraformVariable,
@@ -35,6 +36,7 @@ import {
 import { Construct, IConstruct } from "constructs";
 import {
   CLIENT_SECRET_ENV,
+  CONNECTION_LOCAL,
   DRIVER_COMMANDS,
   DRIVER_INPUT_ENV,
   DriverCommand,
@@ -48,7 +50,9 @@ import {
   RUN_MARKERS_DIR,
 } from "../../driver/consts";
 import { ISelfServiceCredentials } from "../credentials";
-import { conflictingFields, invalidField } from "../errors";
+import { assertValidFields, conflictingFields, invalidField } from "../errors";
+import { expressionLiteral, templateLiteral, templateLiterals } from "../terraform-literal";
+import { clientIdProblems, scopeNameProblems, serviceUrlProblems } from "../../p1as/rules";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
 import { TerraformData } from "./terraform-data";
@@ -148,9 +152,12 @@ export class VirtualHosts extends Construct {
       [K.readyTimeoutMs]: this.readyTimeoutMs,
       [K.requestTimeoutMs]: this.requestTimeoutMs,
     };
+    // The connection is a local of its own, so no config text is ever rendered inside the merge() expression.
+    const connectionLocal = new TerraformLocal(this, CONNECTION_LOCAL, templateLiterals(connection));
+    connectionLocal.overrideLogicalId(CONNECTION_LOCAL);
     const driver: DriverSettings = {
       command: props.driverCommand ?? DEFAULT_DRIVER_COMMAND,
-      workingDir: toPosix(path.relative(stackDir, PROJECT_ROOT)) || ".",
+      workingDir: templateLiteral(toPosix(path.relative(stackDir, PROJECT_ROOT)) || "."),
       createEnvironment: {
         [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")),
         [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
@@ -161,27 +168,27 @@ export class VirtualHosts extends Construct {
       destroyEnvironment: { [DRIVER_INPUT_ENV]: Fn.jsonencode(TerraformSelf.getAny("input")), [STACK_DIR_ENV]: "${path.cwd}" },
     };
 
-    const certificates = this.objects(RESOURCE_NAMES.certificate, () => this.certificateMap(), connection, {
+    const certificates = this.objects(RESOURCE_NAMES.certificate, () => this.certificateMap(), {
       triggersReplace: { [K.name]: "${each.value.name}" },
       create: DRIVER_COMMANDS.certificateCreate,
       destroy: DRIVER_COMMANDS.certificateDelete,
       driver,
     });
-    const content = this.objects(RESOURCE_NAMES.certificateContent, () => this.certificateMap(), connection, {
+    const content = this.objects(RESOURCE_NAMES.certificateContent, () => this.certificateMap(), {
       triggersReplace: { [K.sha256Fingerprint]: "${each.value.sha256_fingerprint}", [K.notAfter]: "${each.value.not_after}" },
       create: DRIVER_COMMANDS.certificateContent,
       skipWhenEnsured: "certificate",
       driver,
       dependsOn: [certificates],
     });
-    const hostnames = this.objects(RESOURCE_NAMES.hostname, () => this.hostnameMap(), connection, {
+    const hostnames = this.objects(RESOURCE_NAMES.hostname, () => this.hostnameMap(), {
       triggersReplace: { [K.hostname]: "${each.value.hostname}" },
       create: DRIVER_COMMANDS.hostnameCreate,
       destroy: DRIVER_COMMANDS.hostnameDelete,
       driver,
       dependsOn: [certificates, content],
     });
-    this.objects(RESOURCE_NAMES.hostnameRouting, () => this.hostnameMap(), connection, {
+    this.objects(RESOURCE_NAMES.hostnameRouting, () => this.hostnameMap(), {
       triggersReplace: { [K.product]: "${each.value.product}", [K.certname]: "${each.value.certname}" },
       create: DRIVER_COMMANDS.hostnameRouting,
       skipWhenEnsured: "hostname",
@@ -249,7 +256,6 @@ export class VirtualHosts extends Construct {
   private objects(
     name: string,
     forEach: () => Record<string, Record<string, unknown>>,
-    connection: Record<string, unknown>,
     options: {
       triggersReplace: Record<string, string>;
       create: DriverCommand;
@@ -263,9 +269,9 @@ export class VirtualHosts extends Construct {
     const { driver, skipWhenEnsured } = options;
     const commandFor = (command: DriverCommand, when: "create" | "destroy") => {
       const run = `${driver.command} ${command}`;
-      if (when === "destroy" || !skipWhenEnsured) return run;
+      if (when === "destroy" || !skipWhenEnsured) return templateLiteral(run);
       const skip = `echo p1as: ${skipWhenEnsured} already ensured by its create in this run`;
-      return `\${fileexists(${markerPath(skipWhenEnsured)}) ? ${JSON.stringify(skip)} : ${JSON.stringify(run)}}`;
+      return `\${fileexists(${markerPath(skipWhenEnsured)}) ? ${expressionLiteral(skip)} : ${expressionLiteral(run)}}`;
     };
     const provisioner = (command: DriverCommand, when: "create" | "destroy") => ({
       type: "local-exec" as const,
@@ -280,8 +286,8 @@ export class VirtualHosts extends Construct {
       provisioners: [provisioner(options.create, "create"), ...(options.destroy ? [provisioner(options.destroy, "destroy")] : [])],
     });
     resource.overrideLogicalId(name);
-    resource.addOverride("for_each", Lazy.anyValue({ produce: forEach }));
-    resource.addOverride("input", Fn.merge([ref("each.value"), connection]));
+    resource.addOverride("for_each", Lazy.anyValue({ produce: () => templateLiterals(forEach()) }));
+    resource.addOverride("input", Fn.merge([ref("each.value"), ref(`local.${CONNECTION_LOCAL}`)]));
     return resource;
   }
 }
@@ -304,9 +310,15 @@ interface DriverSettings {
 
 function validateProps(where: string, props: VirtualHostsProps, durations: { pollIntervalMs: number; readyTimeoutMs: number; requestTimeoutMs: number }): void {
   const { pollIntervalMs, readyTimeoutMs } = durations;
-  if (!Token.isUnresolved(props.apiUrl) && !/^https?:\/\/[^/]+/.test(props.apiUrl)) {
-    throw invalidField(where, "apiUrl", props.apiUrl, ["must be an absolute http(s) URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"]);
-  }
+  // Credentials may come from any ISelfServiceCredentials, so their plain fields are judged here too.
+  const { clientId, tokenUrl, scope } = props.credentials;
+  const known = (value: unknown) => !Token.isUnresolved(value);
+  assertValidFields(where, [
+    { field: "apiUrl", value: props.apiUrl, reasons: known(props.apiUrl) ? serviceUrlProblems(props.apiUrl) : [] },
+    { field: "credentials.clientId", value: clientId, reasons: known(clientId) ? clientIdProblems(clientId) : [] },
+    { field: "credentials.tokenUrl", value: tokenUrl, reasons: known(tokenUrl) ? serviceUrlProblems(tokenUrl) : [] },
+    { field: "credentials.scope", value: scope, reasons: scope !== undefined && known(scope) ? scopeNameProblems(scope) : [] },
+  ]);
   if (!Token.isUnresolved(props.credentials.clientSecret)) {
     throw invalidField(where, "credentials.clientSecret", "<literal string>", [
       "must be a sensitive Terraform value (a TerraformVariable or a resource attribute), never a literal: a literal would be written into the synthesized JSON",

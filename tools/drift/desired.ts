@@ -4,7 +4,8 @@
  * synthesized JSON, not the config, means drift judges exactly what the next deploy would apply.
  */
 import { readFileSync } from "node:fs";
-import { RESOURCE_NAMES } from "../../driver/consts";
+import { readTemplateLiteral } from "../../constructs/terraform-literal";
+import { CONNECTION_LOCAL, RESOURCE_NAMES } from "../../driver/consts";
 import {
   CertificateInput,
   ConnectionInput,
@@ -41,9 +42,11 @@ export async function desiredVirtualHosts(stack: SynthesizedStack, env: NodeJS.P
   const hostnames = records[RESOURCE_NAMES.hostname];
   if (!certificates && !hostnames) return undefined;
 
-  const literal = connectionLiteral(hostnames?.input ?? certificates?.input);
+  const literal = connectionLiteral(json?.locals?.[CONNECTION_LOCAL]);
   const connection = literal.unresolved.length === 0 ? literal.values : await deployedConnection(stack, literal.unresolved, env);
-  const objects = (resource: DataResourceJson | undefined) => Object.entries(resource?.for_each ?? {});
+  // Per-object values are template literals too: read them back as the text they stand for.
+  const objects = (resource: DataResourceJson | undefined) =>
+    Object.entries(resource?.for_each ?? {}).map(([key, value]) => [key, literalValues(value)] as const);
   return {
     stack: stack.name,
     connection: parseConnectionInput(JSON.stringify(connection), `${stack.name}: virtual-hosts connection`),
@@ -57,22 +60,26 @@ export async function desiredVirtualHosts(stack: SynthesizedStack, env: NodeJS.P
 }
 
 /**
- * The construct writes `input` as `${merge(each.value, {"api_url" = "...", "client_id" = "...", ...})}`.
- * Literal strings and numbers are read here; anything else (a PingOne application's generated client id)
- * is a reference only the deployed state can resolve.
+ * The construct keeps the connection in the `p1as_connection` local, as template literals. Literal strings
+ * and numbers are read here; anything else (a PingOne application's generated client id) is a reference
+ * only the deployed state can resolve.
  */
-export function connectionLiteral(input: unknown): { values: Record<string, unknown>; unresolved: string[] } {
-  const body = typeof input === "string" ? /^\$\{merge\(each\.value, \{([\s\S]*)\}\)\}$/.exec(input)?.[1] : undefined;
-  if (body === undefined) throw new CliError(`unexpected virtual-hosts input ${JSON.stringify(input)}: not the construct's merge(each.value, {...})`);
+export function connectionLiteral(connection: unknown): { values: Record<string, unknown>; unresolved: string[] } {
+  if (connection === null || typeof connection !== "object") {
+    throw new CliError(`unexpected virtual-hosts connection ${JSON.stringify(connection)}: not the construct's p1as_connection local`);
+  }
   const values: Record<string, unknown> = {};
   const unresolved: string[] = [];
-  const pair = /"([a-z_]+)" = ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|[^,]+?)(?=, "[a-z_]+" = |$)/g;
-  for (const [, key, raw] of body.matchAll(pair)) {
-    if (/^"/.test(raw) && !/(^|[^$])\$\{/.test(raw)) values[key] = JSON.parse(raw).replace(/\$\$\{/g, "${");
-    else if (/^(-?\d|true$|false$)/.test(raw)) values[key] = JSON.parse(raw);
-    else unresolved.push(key);
+  for (const [key, raw] of Object.entries(connection)) {
+    const value = typeof raw === "string" ? readTemplateLiteral(raw) : raw;
+    if (value === undefined) unresolved.push(key);
+    else values[key] = value;
   }
   return { values, unresolved };
+}
+
+function literalValues(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, typeof item === "string" ? (readTemplateLiteral(item) ?? item) : item]));
 }
 
 /** The connection as the last deploy recorded it in `input` (read-only). */
