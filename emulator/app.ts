@@ -73,6 +73,10 @@ async function applyPreFault(fault: ActiveFault | undefined, req: Request, res: 
     drop(req, res);
     return true;
   }
+  if (fault.rawBody !== undefined) {
+    res.status(200).type("application/json").send(fault.rawBody);
+    return true;
+  }
   if (fault.redirect) {
     res.redirect(307, fault.redirect);
     return true;

@@ -22,6 +22,8 @@ export const FaultSchema = z
     detail: z.string().optional(),
     /** Wait this long before handling (slow response). */
     delayMs: z.number().int().nonnegative().optional(),
+    /** Answer 200 with this text as an application/json body instead of handling the request (a broken answer). */
+    rawBody: z.string().optional(),
     /** Answer 307 with this Location (a path or an absolute URL) instead of handling the request. */
     redirect: z.string().min(1).optional(),
     /** Destroy the connection before handling, or after the change was committed (a lost response). */
