@@ -204,7 +204,7 @@ export function conflictAfterLostResponse(operation: string, difference: string)
 /** A certificate delete refused because hostnames use it (409 or 400: CERTIFICATE_IN_USE_STATUSES). */
 export function certificateInUse(error: SelfServiceApiError): SelfServiceApiError {
   return new SelfServiceApiError(
-    `${error.message}. The certificate is in use by a hostname: delete or re-point those hostnames first, or delete with forceDelete (their certname then names a missing certificate)`,
+    `${error.message.replace(/\.$/, "")}. The certificate is in use by a hostname: delete or re-point those hostnames first, or delete with forceDelete (their certname then names a missing certificate)`,
     { ...error.fields(), reason: "certificate-in-use" },
   );
 }

@@ -8,7 +8,7 @@ import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 
 export const FaultSchema = z
   .object({
-    /** Route key: "POST /hostnames", "PUT /certificates/{name}", "POST /as/token", ... or "*" for any. */
+    /** Route key: "POST /hostnames", "PUT /certificates/{name}", "GET /openapi.json", "POST /as/token", ... or "*" for any. */
     route: z.string().min(1),
     /** Only requests to this P1AS environment. @default - any */
     environment: z.enum(P1AS_ENVIRONMENTS).optional(),
