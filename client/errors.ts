@@ -48,6 +48,8 @@ export interface ApiErrorFields {
   readonly retryAfter?: string;
   /** `{name, code, message}` of the transport error, redacted; never the raw axios error. */
   readonly cause?: { readonly name: string; readonly code?: string; readonly message: string };
+  /** What the failure means when the status alone does not say it. */
+  readonly reason?: "certificate-in-use" | "redirect-refused";
 }
 
 /** A failed HTTP exchange, after retries. `status` is 0 when no response arrived. */
@@ -59,6 +61,7 @@ export class SelfServiceApiError extends Error {
   public readonly retries: number;
   public readonly request: RedactedRequest | undefined;
   public readonly retryAfter: string | undefined;
+  public readonly reason: ApiErrorFields["reason"];
   constructor(message: string, fields: ApiErrorFields) {
     super(message, fields.cause ? { cause: fields.cause } : undefined);
     this.operation = fields.operation;
@@ -67,18 +70,34 @@ export class SelfServiceApiError extends Error {
     this.retries = fields.retries;
     this.request = fields.request;
     this.retryAfter = fields.retryAfter;
+    this.reason = fields.reason;
   }
 
   /** The fields, for building a changed copy. */
   fields(): ApiErrorFields {
-    const { operation, status, detail, retries, request, retryAfter } = this;
-    return { operation, status, detail, retries, request, retryAfter, cause: this.cause as ApiErrorFields["cause"] };
+    const { operation, status, detail, retries, request, retryAfter, reason } = this;
+    return { operation, status, detail, retries, request, retryAfter, reason, cause: this.cause as ApiErrorFields["cause"] };
   }
 }
 
 /** The token endpoint refused or could not be reached. */
 export class TokenError extends SelfServiceApiError {
   public override readonly name = "TokenError";
+}
+
+/** The API contract in use has no route for the call, so nothing was sent. */
+export class UnsupportedOperationError extends Error {
+  public override readonly name = "UnsupportedOperationError";
+  constructor(
+    message: string,
+    public readonly operation: string,
+    /** The route that is missing, in words: "PUT or PATCH /certificates/{name}". */
+    public readonly route: string,
+    /** Where the contract came from and why (ApiContract origin and reason). */
+    public readonly contract: { readonly origin: string; readonly reason: string },
+  ) {
+    super(message);
+  }
 }
 
 /** Waiting for an object ended without it becoming ready. */
@@ -179,6 +198,37 @@ export function conflictAfterLostResponse(operation: string, difference: string)
     `${operation} failed: the response was lost and the object that now exists differs from the request (${difference}). ` +
       "Someone else may have created it; inspect it before retrying.",
     { operation, status: 409, detail: difference, retries: 0 },
+  );
+}
+
+/** A certificate delete refused because hostnames use it (409 or 400: CERTIFICATE_IN_USE_STATUSES). */
+export function certificateInUse(error: SelfServiceApiError): SelfServiceApiError {
+  return new SelfServiceApiError(
+    `${error.message.replace(/\.$/, "")}. The certificate is in use by a hostname: delete or re-point those hostnames first, or delete with forceDelete (their certname then names a missing certificate)`,
+    { ...error.fields(), reason: "certificate-in-use" },
+  );
+}
+
+/** A redirect the client would not follow (see SelfServiceClient's redirect rule). */
+export function redirectRefused(operation: string, status: number, location: string, why: string, request: RedactedRequest): SelfServiceApiError {
+  const target = redactText(location);
+  return new SelfServiceApiError(`${operation} failed: HTTP ${status} redirect to ${target} not followed: ${why}. Nothing was sent there`, {
+    operation,
+    status,
+    detail: `redirect to ${target} not followed: ${why}`,
+    retries: 0,
+    request,
+    reason: "redirect-refused",
+  });
+}
+
+/** An update the contract has no route for: refused before anything is sent. */
+export function routeMissing(operation: string, route: string, contract: { origin: string; reason: string }, remedy: string): UnsupportedOperationError {
+  return new UnsupportedOperationError(
+    `${operation}: the API contract in use (${contract.origin}: ${redactText(contract.reason)}) has no ${route}. Nothing was sent. ${remedy}`,
+    operation,
+    route,
+    { origin: contract.origin, reason: redactText(contract.reason) },
   );
 }
 

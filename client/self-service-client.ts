@@ -1,41 +1,53 @@
 /**
- * P1AS self-service API client. Confirmed routes are used as confirmed; everything guessed (update
- * routes, status field, list shape, GET-by-key) comes from p1as/assumptions.ts.
+ * P1AS self-service API client. Routes and fields come from an ApiContract (./contract.ts): by default
+ * the guesses of p1as/assumptions.ts, or what the tenant's OpenAPI document says (discoverContract),
+ * or only the confirmed facts (CONFIRMED_CONTRACT). It works with each:
+ * - a create answer without status says nothing about readiness, so the list is asked;
+ * - a list item without status counts as complete (STATUS_WHEN_ABSENT);
+ * - without an update route in the contract, updates are refused before anything is sent;
+ * - a certificate fingerprint is read only when the contract documents it.
  *
  * Failure handling:
  * - idempotent calls (GET, PUT, DELETE) are retried by axios-retry under the RetryPolicy;
  * - a create (POST) is never retried blindly: after a lost response it lists, returns the object if
  *   the create was committed, and otherwise posts once more;
  * - a 401 gets one fresh token and one more attempt;
- * - every request has a timeout, shared by its retries.
+ * - every request has a timeout, shared by its retries;
+ * - redirects (307/308 only) are followed once, and only where repeating the request cannot reach
+ *   something else: same origin (the bearer token never leaves the API host), and for any method but
+ *   GET only to the same path with or without its trailing slash and the same query (FastAPI's
+ *   redirect_slashes). Anything else fails with the Location named; 301/302/303 are never followed,
+ *   as they would turn a write into a GET.
  */
 import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse, isAxiosError } from "axios";
 import { z } from "zod";
 import {
   CERTIFICATE_FINGERPRINT_FIELD,
+  CERTIFICATE_IN_USE_STATUSES,
   CERTIFICATE_NOT_AFTER_FIELD,
-  CERTIFICATE_ROUTE,
-  CERTIFICATE_VIEW_EXPOSES_FINGERPRINT,
   FAILED_STATUS,
   FORCE_DELETE_PARAM,
-  HOSTNAME_ROUTE,
   OBJECT_STATUSES,
   ObjectStatus,
   READY_STATUS,
-  RouteAssumption,
+  STATUS_FIELD,
   STATUS_WHEN_ABSENT,
 } from "../p1as/assumptions";
 import { sameFingerprint } from "../p1as/pem";
+import { ASSUMED_CONTRACT, ApiContract, BODY_FIELDS, ResourceContract, ResourceName, fillKey, listItemCarries } from "./contract";
 import {
   SelfServiceApiError,
+  certificateInUse,
   conflictAfterLostResponse,
   httpFailure,
   objectFailed,
   readinessTimeout,
+  redirectRefused,
+  routeMissing,
   unexpectedResponse,
   withExtraRetries,
 } from "./errors";
-import { redactText } from "./redact";
+import { redactRequest, redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy, retryAfterMs, retryDelayMs } from "./retry";
 import { TokenClient } from "./token-client";
 import { CertificateInput, HostnameInput, requireSecureUrl, validateCertificateInput, validateHostnameInput } from "./validation";
@@ -50,6 +62,8 @@ export interface SelfServiceClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Progress lines (retries, recoveries). Never carry secrets. @default - write to stderr */
   readonly log?: (line: string) => void;
+  /** Routes and fields of the API; see discoverContract and CONFIRMED_CONTRACT in ./contract.ts. @default ASSUMED_CONTRACT */
+  readonly contract?: ApiContract;
 }
 
 export interface CertificateView {
@@ -92,21 +106,25 @@ const Status = z.enum(OBJECT_STATUSES).optional();
 const CertificateItem = z
   .object({
     name: z.string(),
-    status: Status,
+    [STATUS_FIELD]: Status,
     [CERTIFICATE_FINGERPRINT_FIELD]: z.string().optional(),
     [CERTIFICATE_NOT_AFTER_FIELD]: z.string().optional(),
   })
   .passthrough();
-const HostnameItem = z.object({ hostname: z.string(), product: z.string(), certname: z.string(), status: Status }).passthrough();
+const HostnameItem = z.object({ hostname: z.string(), product: z.string(), certname: z.string(), [STATUS_FIELD]: Status }).passthrough();
 
-function toCertificateView(item: z.infer<typeof CertificateItem>): CertificateView {
-  const fingerprint = item[CERTIFICATE_FINGERPRINT_FIELD] as string | undefined;
-  const notAfter = item[CERTIFICATE_NOT_AFTER_FIELD] as string | undefined;
-  return {
-    name: item.name,
-    status: item.status ?? STATUS_WHEN_ABSENT,
-    ...(CERTIFICATE_VIEW_EXPOSES_FINGERPRINT && fingerprint ? { sha256Fingerprint: fingerprint } : {}),
-    ...(CERTIFICATE_VIEW_EXPOSES_FINGERPRINT && notAfter ? { notAfter } : {}),
+/** Reads the fingerprint and expiry only where the contract documents them: an undocumented field is no contract. */
+function certificateViewer(contract: ResourceContract) {
+  const documented = (field: string, value: unknown) => (listItemCarries(contract, field) && typeof value === "string" ? value : undefined);
+  return (item: z.infer<typeof CertificateItem>): CertificateView => {
+    const fingerprint = documented(CERTIFICATE_FINGERPRINT_FIELD, item[CERTIFICATE_FINGERPRINT_FIELD]);
+    const notAfter = documented(CERTIFICATE_NOT_AFTER_FIELD, item[CERTIFICATE_NOT_AFTER_FIELD]);
+    return {
+      name: item.name,
+      status: item.status ?? STATUS_WHEN_ABSENT,
+      ...(fingerprint ? { sha256Fingerprint: fingerprint } : {}),
+      ...(notAfter ? { notAfter } : {}),
+    };
   };
 }
 
@@ -116,8 +134,20 @@ function toHostnameView(item: z.infer<typeof HostnameItem>): HostnameView {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const REDIRECT_STATUSES = [307, 308];
+const withoutTrailingSlash = (path: string) => path.replace(/(.)\/+$/, "$1");
+
+/** How one call went so far: a 401 gets one fresh token, a redirect is followed once. */
+interface Attempt {
+  readonly tokenRetried: boolean;
+  readonly redirected: boolean;
+}
+
 export class SelfServiceClient {
+  /** The routes and fields this client uses. */
+  readonly contract: ApiContract;
   private readonly http: AxiosInstance;
+  private readonly toCertificateView: (item: z.infer<typeof CertificateItem>) => CertificateView;
   private readonly tokens: TokenClient;
   private readonly policy: ReturnType<typeof resolveRetryPolicy>;
   private readonly log: (line: string) => void;
@@ -127,10 +157,14 @@ export class SelfServiceClient {
     this.tokens = options.tokens;
     this.policy = resolveRetryPolicy(options.retry);
     this.log = (line) => (options.log ?? stderrLine)(redactText(line));
+    this.contract = options.contract ?? ASSUMED_CONTRACT;
+    this.toCertificateView = certificateViewer(this.contract.certificates);
     this.http = axios.create({
       baseURL: baseUrl,
       timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
       headers: { Accept: "application/json" },
+      // Redirects are the client's decision (see followable), never axios's.
+      maxRedirects: 0,
     });
     installRetry(this.http, this.policy, (event) =>
       this.log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
@@ -140,7 +174,7 @@ export class SelfServiceClient {
   // ---- certificates -------------------------------------------------------------------------
 
   async listCertificates(): Promise<CertificateView[]> {
-    return this.list("list certificates", CERTIFICATE_ROUTE, CertificateItem, toCertificateView);
+    return this.list("list certificates", this.contract.certificates, CertificateItem, this.toCertificateView);
   }
 
   /** undefined when the certificate does not exist (GET by key goes through the list: an assumption). */
@@ -154,29 +188,38 @@ export class SelfServiceClient {
     const body = { name: input.name, fullchain: input.fullchain, privkey: input.privkey };
     return this.createWithRecovery(
       operation,
-      async () => toCertificateView(this.parse(operation, CertificateItem, await this.send(operation, { method: "POST", url: CERTIFICATE_ROUTE.collection, data: body }))),
+      () => this.post(operation, this.contract.certificates, body, CertificateItem, this.toCertificateView, () => this.getCertificate(input.name)),
       () => this.getCertificate(input.name),
       // Without a fingerprint in the view, "exists by name" is all we can check (see assumptions).
       (found) => (found.sha256Fingerprint === undefined || sameFingerprint(found.sha256Fingerprint, info.sha256Fingerprint) ? undefined : "a different certificate is stored under this name"),
     );
   }
 
-  /** Replaces the pair of an existing certificate (assumed route: PUT /certificates/{name}). */
+  /** Replaces the pair of an existing certificate, by the contract's update route (refused when it has none). */
   async updateCertificate(input: CertificateInput): Promise<CertificateView> {
     const operation = `update certificate ${input?.name}`;
+    const route = this.updateRoute(operation, "certificates");
     validateCertificateInput(operation, input);
-    return this.update(operation, CERTIFICATE_ROUTE, input.name, { fullchain: input.fullchain, privkey: input.privkey }, CertificateItem, toCertificateView);
+    return this.update(operation, route, input.name, input, CertificateItem, this.toCertificateView);
   }
 
-  /** 404 means the certificate is already gone, which is what a delete wants. */
+  /**
+   * 404 means the certificate is already gone, which is what a delete wants. A refusal because
+   * hostnames use it (409 or 400: CERTIFICATE_IN_USE_STATUSES) carries reason "certificate-in-use".
+   */
   async deleteCertificate(name: string, options: { forceDelete?: boolean } = {}): Promise<"deleted" | "absent"> {
-    return this.delete(`delete certificate ${name}`, CERTIFICATE_ROUTE, name, options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined);
+    try {
+      return await this.delete(`delete certificate ${name}`, this.contract.certificates, name, options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined);
+    } catch (error) {
+      const inUse = error instanceof SelfServiceApiError && (CERTIFICATE_IN_USE_STATUSES as readonly number[]).includes(error.status);
+      throw inUse ? certificateInUse(error) : error;
+    }
   }
 
   // ---- hostnames ----------------------------------------------------------------------------
 
   async listHostnames(): Promise<HostnameView[]> {
-    return this.list("list hostnames", HOSTNAME_ROUTE, HostnameItem, toHostnameView);
+    return this.list("list hostnames", this.contract.hostnames, HostnameItem, toHostnameView);
   }
 
   async getHostname(hostname: string): Promise<HostnameView | undefined> {
@@ -189,7 +232,7 @@ export class SelfServiceClient {
     const body = { hostname: input.hostname, product: input.product, certname: input.certname };
     return this.createWithRecovery(
       operation,
-      async () => toHostnameView(this.parse(operation, HostnameItem, await this.send(operation, { method: "POST", url: HOSTNAME_ROUTE.collection, data: body }))),
+      () => this.post(operation, this.contract.hostnames, body, HostnameItem, toHostnameView, () => this.getHostname(input.hostname)),
       () => this.getHostname(input.hostname),
       (found) =>
         found.product === input.product && found.certname === input.certname
@@ -198,15 +241,16 @@ export class SelfServiceClient {
     );
   }
 
-  /** Changes what an existing hostname routes to (assumed route: PUT /hostnames/{hostname}). */
+  /** Changes what an existing hostname routes to, by the contract's update route (refused when it has none). */
   async updateHostname(input: HostnameInput): Promise<HostnameView> {
     const operation = `update hostname ${input?.hostname}`;
+    const route = this.updateRoute(operation, "hostnames");
     validateHostnameInput(operation, input);
-    return this.update(operation, HOSTNAME_ROUTE, input.hostname, { product: input.product, certname: input.certname }, HostnameItem, toHostnameView);
+    return this.update(operation, route, input.hostname, input, HostnameItem, toHostnameView);
   }
 
   async deleteHostname(hostname: string): Promise<"deleted" | "absent"> {
-    return this.delete(`delete hostname ${hostname}`, HOSTNAME_ROUTE, hostname);
+    return this.delete(`delete hostname ${hostname}`, this.contract.hostnames, hostname);
   }
 
   // ---- readiness: start and wait are separate steps -----------------------------------------
@@ -248,19 +292,67 @@ export class SelfServiceClient {
 
   // ---- transport ----------------------------------------------------------------------------
 
-  /** One request with a bearer token; a 401 gets one fresh token and one more attempt. */
-  private async send(operation: string, config: AxiosRequestConfig, tokenRetried = false): Promise<AxiosResponse> {
+  /** One request with a bearer token; a 401 gets one fresh token and one more attempt; a safe redirect is followed once. */
+  private async send(operation: string, config: AxiosRequestConfig, attempt: Attempt = { tokenRetried: false, redirected: false }): Promise<AxiosResponse> {
     const token = await this.tokens.getToken();
     try {
       return await this.http.request({ ...config, operation, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
     } catch (error) {
-      if (!tokenRetried && isAxiosError(error) && error.response?.status === 401) {
+      if (!attempt.tokenRetried && isAxiosError(error) && error.response?.status === 401) {
         this.log(`${operation}: HTTP 401; fetching a fresh token and trying once more`);
         this.tokens.invalidate(token);
-        return this.send(operation, config, true);
+        return this.send(operation, config, { ...attempt, tokenRetried: true });
+      }
+      if (isAxiosError(error) && error.response && REDIRECT_STATUSES.includes(error.response.status)) {
+        const location = String(error.response.headers?.location ?? "");
+        const from = new URL(this.http.getUri(config));
+        const target = new URL(location, from);
+        const refusal = attempt.redirected ? "the client follows one redirect per request" : this.redirectRefusal(config.method ?? "GET", from, target);
+        if (refusal) throw redirectRefused(operation, error.response.status, location, refusal, redactRequest(error.config ?? config));
+        this.log(`${operation}: HTTP ${error.response.status} to ${target.pathname}${target.search}; following it`);
+        return this.send(operation, { ...config, url: target.href, params: undefined }, { ...attempt, redirected: true });
       }
       throw httpFailure("api", operation, error);
     }
+  }
+
+  /** Why a redirect may not be followed, or undefined when it may (the rule is in the module comment). */
+  private redirectRefusal(method: string, from: URL, target: URL): string | undefined {
+    if (target.origin !== from.origin) return `it leads to another origin (${target.origin}), and the access token is only ever sent to ${from.origin}`;
+    if (method.toUpperCase() === "GET") return undefined;
+    const samePath = withoutTrailingSlash(target.pathname) === withoutTrailingSlash(from.pathname) && target.search === from.search;
+    return samePath ? undefined : `a ${method.toUpperCase()} is re-sent only to the same path with or without its trailing slash, and the same query`;
+  }
+
+  /** The contract's update route for a resource; refuses (nothing sent) when it has none or needs a field the client cannot fill. */
+  private updateRoute(operation: string, resource: ResourceName) {
+    const contract = this.contract[resource];
+    const route = contract.update;
+    const remedy = "Delete and create the object again, or give the client a contract with an update route (discoverContract, or an override of";
+    if (!route) throw routeMissing(operation, `update route for ${resource} (PUT or PATCH ${contract.keyPath})`, this.contract, `${remedy} ${resource}.update).`);
+    const unknown = route.bodyFields.filter((field) => !BODY_FIELDS[resource].includes(field));
+    if (unknown.length > 0 || route.bodyFields.length === 0) {
+      const needs = unknown.length > 0 ? `fields it cannot fill (${unknown.join(", ")})` : "no body fields";
+      throw routeMissing(operation, `usable update route for ${resource}: ${route.method} ${route.path} documents ${needs}`, this.contract, `${remedy} ${resource}.update).`);
+    }
+    return route;
+  }
+
+  /**
+   * A create. An answer without status (the confirmed contract) says nothing about readiness, so the
+   * list decides; an object the list does not show yet is still creating.
+   */
+  private async post<S extends z.ZodTypeAny, V extends { status: ObjectStatus }>(
+    operation: string,
+    resource: ResourceContract,
+    body: object,
+    item: S,
+    view: (item: z.infer<S>) => V,
+    find: () => Promise<V | undefined>,
+  ): Promise<V> {
+    const created = this.parse(operation, item, await this.send(operation, { method: "POST", url: resource.collection, data: body }));
+    if (created[STATUS_FIELD] !== undefined) return view(created);
+    return (await find()) ?? { ...view(created), status: "creating" };
   }
 
   private parse<S extends z.ZodTypeAny>(operation: string, schema: S, response: AxiosResponse): z.infer<S> {
@@ -269,26 +361,27 @@ export class SelfServiceClient {
     return parsed.data;
   }
 
-  private async list<S extends z.ZodTypeAny, V>(operation: string, route: RouteAssumption, item: S, view: (item: z.infer<S>) => V): Promise<V[]> {
-    const response = await this.send(operation, { method: "GET", url: route.collection });
+  private async list<S extends z.ZodTypeAny, V>(operation: string, resource: ResourceContract, item: S, view: (item: z.infer<S>) => V): Promise<V[]> {
+    const response = await this.send(operation, { method: "GET", url: resource.collection });
     return this.parse(operation, z.array(item), response).map(view);
   }
 
   private async update<S extends z.ZodTypeAny, V>(
     operation: string,
-    route: RouteAssumption,
+    route: NonNullable<ResourceContract["update"]>,
     key: string,
-    data: object,
+    input: object,
     item: S,
     view: (item: z.infer<S>) => V,
   ): Promise<V> {
-    const response = await this.send(operation, { method: route.updateMethod, url: `${route.collection}/${encodeURIComponent(key)}`, data });
+    const data = Object.fromEntries(route.bodyFields.map((field) => [field, (input as Record<string, unknown>)[field]]));
+    const response = await this.send(operation, { method: route.method, url: fillKey(route.path, key), data });
     return view(this.parse(operation, item, response));
   }
 
-  private async delete(operation: string, route: RouteAssumption, key: string, params?: Record<string, string>): Promise<"deleted" | "absent"> {
+  private async delete(operation: string, resource: ResourceContract, key: string, params?: Record<string, string>): Promise<"deleted" | "absent"> {
     try {
-      await this.send(operation, { method: "DELETE", url: `${route.collection}/${encodeURIComponent(key)}`, params });
+      await this.send(operation, { method: "DELETE", url: fillKey(resource.keyPath, key), params });
       return "deleted";
     } catch (error) {
       if (error instanceof SelfServiceApiError && error.status === 404) return "absent";

@@ -5,18 +5,36 @@
  *   POST /<pingoneEnvId>/as/token, GET /<pingoneEnvId>/as/jwks
  *   /<p1asEnv>/api/v1/{certificates,hostnames}[/<key>], /<p1asEnv>/docs, /<p1asEnv>/api/v1/openapi.json
  *   /_emulator/{requests,faults,state,status,settings}  (unauthenticated test controls: loopback only)
+ * What the API serves depends on the contract mode (./contract.ts), read on every request so
+ * PATCH /_emulator/settings can switch it at run time.
  */
 import { timingSafeEqual } from "node:crypto";
 import express, { NextFunction, Request, Response } from "express";
-import { ERROR_STATUS, EXPIRED_TOKEN_DETAIL, INVALID_TOKEN_DETAIL, MISSING_ROLE_DETAIL, NOT_AUTHENTICATED_DETAIL, OBJECT_STATUSES } from "../p1as/assumptions";
-import { P1AS_ENVIRONMENTS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "../p1as/facts";
+import {
+  ERROR_STATUS,
+  EXPIRED_TOKEN_DETAIL,
+  FASTAPI_DEFAULTS,
+  INVALID_TOKEN_DETAIL,
+  MISSING_ROLE_DETAIL,
+  NOT_AUTHENTICATED_DETAIL,
+  OBJECT_STATUSES,
+} from "../p1as/assumptions";
+import { OPENAPI_DOCUMENT_PATH, P1AS_ENVIRONMENTS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "../p1as/facts";
+import { CONTRACT_MODES, CONTRACT_PROFILES, ContractMode, ContractProfile, isContractMode } from "./contract";
 import { ActiveFault, FaultInjector, RequestLog } from "./faults";
-import { API_ROUTES, RouteSpec, docsPage, expressPath, openApiDocument, routeKey } from "./routes";
+import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
 
+/** Settings of the HTTP layer that PATCH /_emulator/settings may change at run time. */
+export interface EmulatorSettings {
+  /** Which contract the API serves (./contract.ts). */
+  contract: ContractMode;
+}
+
 export interface EmulatorState {
   readonly service: SelfServiceEmulator;
+  readonly settings: EmulatorSettings;
   readonly issuer: TokenIssuer;
   /** Seeded client-credentials applications, by client id. */
   readonly clients: Map<string, EmulatorClient>;
@@ -27,6 +45,8 @@ export interface EmulatorState {
 export interface AppOptions {
   /** Serve the /_emulator/ control endpoints. @default true */
   readonly adminEndpoints?: boolean;
+  /** Sets `state.settings.contract` when given. @default - the state's setting ("assumed" from createState) */
+  readonly contract?: ContractMode;
 }
 
 const STATUS_TEXT: Record<number, string> = { 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
@@ -51,6 +71,14 @@ async function applyPreFault(fault: ActiveFault | undefined, req: Request, res: 
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.drop === "before-commit") {
     drop(req, res);
+    return true;
+  }
+  if (fault.rawBody !== undefined) {
+    res.status(200).type("application/json").send(fault.rawBody);
+    return true;
+  }
+  if (fault.redirect) {
+    res.redirect(307, fault.redirect);
     return true;
   }
   if (fault.status) {
@@ -124,14 +152,14 @@ function acceptedRoles(environment: P1asEnvironment, access: "read" | "write"): 
 }
 
 /** Bearer check: signature, expiry, role. Answers 401/403 itself and returns false on failure. */
-async function authorize(state: EmulatorState, req: Request, res: Response, environment: P1asEnvironment, access: "read" | "write"): Promise<boolean> {
+async function authorize(state: EmulatorState, profile: ContractProfile, req: Request, res: Response, environment: P1asEnvironment, access: "read" | "write"): Promise<boolean> {
   const deny = (status: number, detail: string) => {
     if (status === 401) res.set("WWW-Authenticate", "Bearer");
     res.status(status).json({ detail });
     return false;
   };
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-  if (!match) return deny(ERROR_STATUS.unauthenticated, NOT_AUTHENTICATED_DETAIL);
+  if (!match) return deny(profile.missingTokenStatus, NOT_AUTHENTICATED_DETAIL);
   const check = await state.issuer.verify(match[1]);
   if (!check.ok) return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
   res.locals.clientId = check.claims.client_id ?? null;
@@ -144,13 +172,18 @@ function validationDetail(issues: readonly { path: PropertyKey[]; message: strin
   return issues.map((issue) => ({ loc: ["body", ...issue.path.map((part) => (typeof part === "number" ? part : String(part)))], msg: issue.message, type: issue.code }));
 }
 
+const profileOf = (state: EmulatorState) => CONTRACT_PROFILES[state.settings.contract];
+
 function apiRoute(state: EmulatorState, route: RouteSpec) {
-  return async (req: Request, res: Response) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const profile = profileOf(state);
+    // Not served in this mode: fall through to the 405 (or 404) a FastAPI app would give.
+    if (!profile.serves(route)) return next();
     const environment = environmentOf(req);
     if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
     const fault = state.faults.take(routeKey(route), environment);
     if (await applyPreFault(fault, req, res, (detail) => ({ detail }))) return;
-    if (!(await authorize(state, req, res, environment, route.access))) return;
+    if (!(await authorize(state, profile, req, res, environment, route.access))) return;
     if (fault?.tokenExpired) return void res.status(ERROR_STATUS.unauthenticated).set("WWW-Authenticate", "Bearer").json({ detail: EXPIRED_TOKEN_DETAIL });
     let body: unknown;
     if (route.body) {
@@ -169,18 +202,36 @@ function apiRoute(state: EmulatorState, route: RouteSpec) {
         outcome: fault?.objectStatus === "stuck" ? "stuck" : fault?.objectStatus === "error" ? "error" : "complete",
       });
     } catch (error) {
-      if (error instanceof ServiceError) return void res.status(error.status).json({ detail: error.detail });
+      if (error instanceof ServiceError) {
+        return void res.status(error.code === "certificate-in-use" ? profile.certificateInUseStatus : error.status).json({ detail: error.detail });
+      }
       throw error;
     }
     // The change is committed; a lost response means the client cannot know that.
     if (fault?.drop === "after-commit") return drop(req, res);
     if (route.successStatus === 204) return void res.status(204).end();
-    res.status(route.successStatus).json(result);
+    // Shaped by the same schema the OpenAPI document shows, so the two cannot disagree.
+    const schema = responseSchema(route, profile.mode);
+    res.status(route.successStatus).json(schema ? schema.parse(result) : result);
+  };
+}
+
+const templatePattern = (path: string) => new RegExp(`^/api/v1${path.replace(/\{\w+\}/g, "[^/]+")}$`);
+
+/** Starlette's redirect_slashes (FASTAPI_DEFAULTS): a path served only without its trailing slash. */
+function slashRedirect(state: EmulatorState) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const profile = profileOf(state);
+    const bare = req.path.replace(/\/$/, "");
+    if (!profile.redirectSlashes || bare === req.path || !servedRoutes(profile.mode).some((route) => templatePattern(route.path).test(bare))) return next();
+    const query = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
+    res.redirect(FASTAPI_DEFAULTS.slashRedirectStatus, `${req.protocol}://${req.get("host")}${req.baseUrl}${bare}${query}`);
   };
 }
 
 function selfServiceRoutes(app: express.Express, state: EmulatorState): void {
   const router = express.Router({ mergeParams: true });
+  router.use(slashRedirect(state));
   router.use(express.json({ limit: "1mb" }));
   for (const route of API_ROUTES) {
     const handler = apiRoute(state, route);
@@ -190,18 +241,24 @@ function selfServiceRoutes(app: express.Express, state: EmulatorState): void {
     else if (route.method === "PUT") router.put(path, handler);
     else router.delete(path, handler);
   }
-  // FastAPI answers 405 for a served path with another method.
-  const servedPaths = [...new Set(API_ROUTES.map((route) => `/api/v1${expressPath(route.path)}`))];
-  router.all(servedPaths, (_req, res) => void res.status(405).json({ detail: "Method Not Allowed" }));
-  router.get("/api/v1/openapi.json", (req, res) => {
+  // FastAPI answers 405 (FASTAPI_DEFAULTS) for a path the mode serves with other methods only.
+  for (const path of new Set(API_ROUTES.map((route) => route.path))) {
+    router.all(`/api/v1${expressPath(path)}`, (_req, res, next) => {
+      const methods = servedRoutes(state.settings.contract).filter((route) => route.path === path).map((route) => route.method);
+      if (methods.length === 0) return next();
+      res.set("Allow", methods.join(", ")).status(FASTAPI_DEFAULTS.methodNotAllowed.status).json({ detail: FASTAPI_DEFAULTS.methodNotAllowed.detail });
+    });
+  }
+  router.get(`/api/v1${OPENAPI_DOCUMENT_PATH}`, async (req, res) => {
     const environment = environmentOf(req);
     if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
-    res.json(openApiDocument(environment));
+    if (await applyPreFault(state.faults.take(DOCUMENT_ROUTE_KEY, environment), req, res, (detail) => ({ detail }))) return;
+    res.json(openApiDocument(environment, state.settings.contract));
   });
   router.get("/docs", (req, res) => {
     const environment = environmentOf(req);
     if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
-    res.type("html").send(docsPage(environment));
+    res.type("html").send(docsPage(environment, state.settings.contract));
   });
   app.use("/:p1asEnv", router);
 }
@@ -233,6 +290,7 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     void res.json({
       completionDelayMs: state.service.completionDelayMs,
       exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
+      contract: state.settings.contract,
       environments: state.service.publicSnapshot(),
     }),
   );
@@ -254,13 +312,15 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
   });
   admin.patch("/settings", (req, res) => {
-    const { completionDelayMs, exposeCertificateFingerprint } = (req.body ?? {}) as Record<string, unknown>;
+    const { completionDelayMs, exposeCertificateFingerprint, contract } = (req.body ?? {}) as Record<string, unknown>;
     if (completionDelayMs !== undefined && !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)) {
       return void badRequest(res, "completionDelayMs must be a whole number >= 0");
     }
     if (exposeCertificateFingerprint !== undefined && typeof exposeCertificateFingerprint !== "boolean") {
       return void badRequest(res, "exposeCertificateFingerprint must be true or false");
     }
+    if (contract !== undefined && !isContractMode(contract)) return void badRequest(res, `contract must be one of ${CONTRACT_MODES.join(", ")}`);
+    if (contract !== undefined) state.settings.contract = contract;
     if (completionDelayMs !== undefined) state.service.completionDelayMs = completionDelayMs as number;
     if (exposeCertificateFingerprint !== undefined) state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
     res.status(204).end();
@@ -269,6 +329,7 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
 }
 
 export function createApp(state: EmulatorState, options: AppOptions = {}): express.Express {
+  if (options.contract !== undefined) state.settings.contract = options.contract;
   const app = express();
   app.disable("x-powered-by");
   // Request log: method, path, status, client. Never headers, bodies or query strings.

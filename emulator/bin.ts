@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { ClientSeed, DEMO_CLIENTS, EmulatorConfigSchema, parseClientFlag } from "./clients";
+import { CONTRACT_MODES, ContractMode, DEFAULT_CONTRACT_MODE, isContractMode } from "./contract";
 import { startEmulator } from "./start";
 
 export const DEFAULT_PORT = 4010;
@@ -18,6 +19,11 @@ function wholeNumber(min: number, max: number) {
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
     return Number(value);
   };
+}
+
+function contractMode(value: string): ContractMode {
+  if (!isContractMode(value)) throw new InvalidArgumentError(`must be one of ${CONTRACT_MODES.join(", ")}.`);
+  return value;
 }
 
 function clientFlag(value: string, previous: ClientSeed[] = []): ClientSeed[] {
@@ -58,6 +64,11 @@ export function program(): Command {
     )
     .addOption(new Option("--config <file>", 'JSON seed: {"clients": [{clientId, clientSecret, groups, pingOneEnvironmentId?, audience?, scopes?}]}').argParser(configFile))
     .addOption(new Option("--client <id:secret:groups[:pingoneEnvId]>", "seed a client (repeatable); groups comma separated").argParser(clientFlag))
+    .addOption(
+      new Option("--contract <mode>", "assumed: every guess of p1as/assumptions.ts; confirmed: only publicly confirmed routes and fields")
+        .default(DEFAULT_CONTRACT_MODE)
+        .argParser(contractMode),
+    )
     .addOption(new Option("--state-file <file>", "keep API state in this JSON file across restarts (holds private keys: secret, mode 0600)"))
     .addOption(new Option("--no-demo-clients", `do not seed the demo clients (${DEMO_CLIENTS.map((client) => client.clientId).join(", ")})`));
 }
@@ -71,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
     client?: ClientSeed[];
     stateFile?: string;
     demoClients: boolean;
+    contract: ContractMode;
   }>();
   const emulator = await startEmulator({
     port: options.port,
@@ -79,11 +91,12 @@ async function main(argv: string[]): Promise<void> {
     clients: [...(options.config ?? []), ...(options.client ?? [])],
     seedDemoClients: options.demoClients,
     stateFile: options.stateFile,
+    contract: options.contract,
   });
   const clients = [...emulator.state.clients.values()];
   // Client ids and roles only: secrets are never printed (the demo ones are in the README).
   const lines = [
-    `P1AS emulator listening on ${emulator.url}`,
+    `P1AS emulator listening on ${emulator.url} (${options.contract} contract)`,
     ...[...new Set(clients.map((client) => client.pingOneEnvironmentId))].map((envId) => `  token endpoint: ${emulator.tokenUrl(envId)}`),
     ...P1AS_ENVIRONMENTS.map((env) => `  ${env.padEnd(5)} API: ${emulator.apiUrl(env)}   docs: ${emulator.url}/${env}/docs`),
     `  clients: ${clients.map((client) => `${client.clientId} (${client.groups.join(",")})`).join("; ") || "none"}`,

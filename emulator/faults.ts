@@ -8,7 +8,7 @@ import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 
 export const FaultSchema = z
   .object({
-    /** Route key: "POST /hostnames", "PUT /certificates/{name}", "POST /as/token", ... or "*" for any. */
+    /** Route key: "POST /hostnames", "PUT /certificates/{name}", "GET /openapi.json", "POST /as/token", ... or "*" for any. */
     route: z.string().min(1),
     /** Only requests to this P1AS environment. @default - any */
     environment: z.enum(P1AS_ENVIRONMENTS).optional(),
@@ -22,6 +22,10 @@ export const FaultSchema = z
     detail: z.string().optional(),
     /** Wait this long before handling (slow response). */
     delayMs: z.number().int().nonnegative().optional(),
+    /** Answer 200 with this text as an application/json body instead of handling the request (a broken answer). */
+    rawBody: z.string().optional(),
+    /** Answer 307 with this Location (a path or an absolute URL) instead of handling the request. */
+    redirect: z.string().min(1).optional(),
     /** Destroy the connection before handling, or after the change was committed (a lost response). */
     drop: z.enum(["before-commit", "after-commit"]).optional(),
     /** Answer 401 as if the (otherwise valid) access token had expired early. */

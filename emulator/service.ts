@@ -17,11 +17,15 @@ export interface DetailItem {
   readonly type: string;
 }
 
-/** A refusal the HTTP layer turns into `{detail}` with `status`. */
+/**
+ * A refusal the HTTP layer turns into `{detail}` with `status`. `code` marks refusals whose status
+ * depends on the emulator's contract mode (see ./contract.ts).
+ */
 export class ServiceError extends Error {
   constructor(
     public readonly status: number,
     public readonly detail: string | readonly DetailItem[],
+    public readonly code?: "certificate-in-use",
   ) {
     super(typeof detail === "string" ? detail : detail.map((item) => `${item.loc.join(".")}: ${item.msg}`).join("; "));
   }
@@ -131,12 +135,16 @@ export class SelfServiceEmulator {
     return this.certificateView(certificate);
   }
 
-  /** Refused with 409 while a hostname uses it, unless forced; hostnames then keep naming it. */
+  /** Refused (409 here, see CERTIFICATE_IN_USE_STATUSES) while a hostname uses it, unless forced; hostnames then keep naming it. */
   deleteCertificate(environment: P1asEnvironment, name: string, forceDelete: boolean): void {
     this.certificate(environment, name);
     const users = [...this.store(environment).hostnames.values()].filter((hostname) => hostname.certname === name).map((h) => h.hostname);
     if (users.length > 0 && !forceDelete) {
-      throw new ServiceError(ERROR_STATUS.conflict, `Certificate '${name}' is in use by hostnames: ${users.join(", ")}. Delete them first or use force_delete=true.`);
+      throw new ServiceError(
+        ERROR_STATUS.conflict,
+        `Certificate '${name}' is in use by hostnames: ${users.join(", ")}. Delete them first or use force_delete=true.`,
+        "certificate-in-use",
+      );
     }
     this.store(environment).certificates.delete(name);
     this.onChange();

@@ -7,6 +7,7 @@ import { Server } from "node:http";
 import { P1asEnvironment } from "../p1as/facts";
 import { EmulatorState, createApp } from "./app";
 import { ClientSeed, DEMO_CLIENTS, DEMO_PINGONE_ENVIRONMENT_ID, toClient } from "./clients";
+import { ContractMode, DEFAULT_CONTRACT_MODE } from "./contract";
 import { FaultInjector, RequestLog } from "./faults";
 import { KNOWN_ROUTE_KEYS } from "./routes";
 import { PersistedState, SelfServiceEmulator } from "./service";
@@ -30,6 +31,11 @@ export interface StartEmulatorOptions {
   readonly stateFile?: string;
   /** @default true */
   readonly exposeCertificateFingerprint?: boolean;
+  /**
+   * Which contract the API serves: every guess of p1as/assumptions.ts, or only the publicly confirmed
+   * facts (see ./contract.ts). Switchable later with PATCH /_emulator/settings. @default "assumed"
+   */
+  readonly contract?: ContractMode;
 }
 
 export interface RunningEmulator {
@@ -72,6 +78,7 @@ export async function createState(options: StartEmulatorOptions = {}): Promise<E
   const seeds = [...((options.seedDemoClients ?? true) ? DEMO_CLIENTS : []), ...(options.clients ?? [])];
   return {
     service,
+    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE },
     issuer: await TokenIssuer.create(),
     clients: new Map(seeds.map((seed) => [seed.clientId, toClient(seed)])),
     faults: new FaultInjector(KNOWN_ROUTE_KEYS),

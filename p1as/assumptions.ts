@@ -45,6 +45,12 @@ export const HOSTNAME_ROUTE: RouteAssumption = {
  */
 export const OBJECT_STATUSES = ["creating", "updating", "complete", "error", "deleting"] as const;
 export type ObjectStatus = (typeof OBJECT_STATUSES)[number];
+/**
+ * The status field's name. The emulator's "confirmed" mode keeps it on list items (and only there: its
+ * POST answers carry exactly the confirmed fields), because without some status nothing could be waited
+ * on; it is the one guess that mode keeps, and the client copes with its absence (STATUS_WHEN_ABSENT).
+ */
+export const STATUS_FIELD = "status";
 /** Ping's tests treat a missing status annotation as complete; the client does the same for a missing field. */
 export const STATUS_WHEN_ABSENT: ObjectStatus = "complete";
 /** Statuses after which waiting is over. `error` ends the wait as a failure. */
@@ -105,6 +111,30 @@ export const INVALID_TOKEN_DETAIL = "Could not validate credentials.";
  * certificate goes and its hostnames stay (they keep naming the missing certname).
  */
 export const FORCE_DELETE_PARAM = "force_delete";
+/**
+ * The answer to deleting a certificate in use without force_delete is not published; 400 and 409 are
+ * both plausible. The client reads either as "in use"; the emulator answers 409 in its assumed mode and
+ * 400 in its confirmed mode, so both readings stay tested.
+ */
+export const CERTIFICATE_IN_USE_STATUSES = [409, 400] as const;
+
+/**
+ * FastAPI's (and Starlette's) framework defaults. Inferred, not confirmed: the `/docs` page and the
+ * `{"detail": ...}` error body suggest a FastAPI service. The emulator's confirmed mode answers with
+ * these because a FastAPI app does so without its authors writing anything:
+ * - a path served for other methods answers 405 `{"detail":"Method Not Allowed"}` with an Allow header;
+ * - `redirect_slashes`: a path that matches a route only without its trailing slash answers 307 with
+ *   the slash-less URL in Location;
+ * - HTTPBearer without credentials answers 403 `{"detail":"Not authenticated"}` (newer FastAPI
+ *   releases may answer 401; the client sends a token on every call, so it depends on neither);
+ * - request validation answers 422 with `detail: [{loc, msg, type}]`.
+ */
+export const FASTAPI_DEFAULTS = {
+  methodNotAllowed: { status: 405, detail: "Method Not Allowed" },
+  slashRedirectStatus: 307,
+  missingBearerStatus: 403,
+  validationStatus: 422,
+} as const;
 
 /**
  * Hostname rules. The hostname becomes a Kubernetes Ingress name, so it is guessed to be a lowercase

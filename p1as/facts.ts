@@ -57,3 +57,32 @@ export function selfServiceRole(environment: P1asEnvironment | "all", level: Sel
 
 /** PingOne custom resources: access-token lifetime bounds, in seconds. */
 export const ACCESS_TOKEN_VALIDITY_SECONDS = { default: 3600, min: 300, max: 2592000 } as const;
+
+// ---- the self-service API's confirmed contract (reference §2 and §5) --------------------------------
+// A tenant's API may follow only these. The emulator's "confirmed" mode serves exactly them, and the
+// client's CONFIRMED_CONTRACT (client/contract.ts) relies on nothing more.
+
+/** [S] IAPI: the OpenAPI document sits at `/api/v1/openapi.json`, i.e. this path under the API base URL. */
+export const OPENAPI_DOCUMENT_PATH = "/openapi.json";
+
+/**
+ * [C] Ping's integration test: `POST /api/v1/certificates` answers 201 and its JSON includes `name`;
+ * `DELETE /api/v1/certificates/{name}?force_delete=true` answers 204. [S] VH: the list never returns
+ * fullchain or privkey, and nothing public says it returns anything else (no fingerprint, no expiry).
+ */
+export const CERTIFICATE_CONFIRMED_FIELDS = ["name"] as const;
+
+/** [C] Ping's integration test: `POST /api/v1/hostnames` answers 201 echoing exactly these fields. */
+export const HOSTNAME_CONFIRMED_FIELDS = ["hostname", "product", "certname"] as const;
+
+/** [C] The statuses of the confirmed routes: create 201, delete 204. */
+export const CREATE_STATUS = 201;
+export const DELETE_STATUS = 204;
+
+/**
+ * [S] VH: "Create/List/Update/Delete configurations" are supported, so a list route exists; its path
+ * is not published, the collection path of the confirmed POST is the natural one. Update routes exist
+ * too, but with no published method or path a client may not rely on one without reading the tenant's
+ * OpenAPI document.
+ */
+export const LIST_ROUTE_EXISTS = true;
