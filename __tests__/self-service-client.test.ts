@@ -341,7 +341,7 @@ describe("local checks reject bad input before any request", () => {
   });
 
   test.each([
-    ["an EC key and certificate", () => pair(makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" })), "privkey", /must be an RSA key \(got ec\)/],
+    ["an EC key and certificate", () => pair(makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" })), "privkey", /is an EC key: P1AS self-service does not support EC certificates/],
     ["a private key that is not PEM", () => ({ ...pair(certA), privkey: "not a key" }), "privkey", /must be a PEM private key block \(type PRIVATE KEY or RSA PRIVATE KEY\)/],
     ["a key that does not match the certificate", () => ({ fullchain: certA.fullchain, privkey: certB.privkey }), "privkey", /does not match the leaf certificate/],
     ["an expired certificate", () => pair(makeCertificate({ commonName: "old.dev.acme.example", expired: true })), "fullchain", /leaf certificate expired on/],
