@@ -1,0 +1,205 @@
+/**
+ * `p1as_certificate`: a virtual-host certificate of the self-service API (`/certificates`, keyed by `name`).
+ * The private key is write-only: terraform passes it at plan and apply and stores it nowhere; a change of
+ * `private_key_wo_version` (or of the chain) is what sends a new one.
+ */
+import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1as/pem";
+import { certnameProblems } from "../../p1as/hostname";
+import type { CertificateView } from "../../client/self-service-client";
+import { Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
+import { alreadyExists, stillInUse } from "./messages";
+import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
+import { waitUntilComplete } from "./readiness";
+import { lastStatus, needsRepair, WaitContext } from "./status";
+
+export const CERTIFICATE_TYPE = "p1as_certificate";
+
+/** Fingerprint and expiry of the chain's leaf, as the plan shows them; undefined while the chain is unknown or invalid. */
+function leafFacts(fullchain: unknown): { sha256_fingerprint: string; not_after: string } | undefined {
+  if (typeof fullchain !== "string") return undefined;
+  const leaf = parseFullchain(fullchain).certificates[0];
+  return leaf && { sha256_fingerprint: leaf.fingerprint256, not_after: new Date(leaf.validTo).toISOString() };
+}
+
+function toState(planned: State, view: Pick<CertificateView, "status"> & Partial<CertificateView>): State {
+  const facts = leafFacts(planned.fullchain);
+  return {
+    ...planned,
+    id: String(planned.name),
+    private_key_wo: null,
+    sha256_fingerprint: facts?.sha256_fingerprint ?? view.sha256Fingerprint ?? null,
+    not_after: facts?.not_after ?? view.notAfter ?? null,
+    status: view.status,
+  };
+}
+
+export const certificate: Resource<P1asProviderData> = {
+  typeName: CERTIFICATE_TYPE,
+  schema: {
+    description: "A P1AS virtual-host certificate (`/certificates`). The API never returns the chain or the key.",
+    attributes: {
+      id: { type: types.string, computed: true, useStateForUnknown: true, description: "The certificate's name." },
+      name: {
+        type: types.string,
+        required: true,
+        requiresReplace: true,
+        description: "The API's key; it becomes a Kubernetes Secret name, so a lowercase DNS-1123 name.",
+        validate: (value) => certnameProblems(String(value)),
+      },
+      fullchain: {
+        type: types.string,
+        required: true,
+        description: "PEM chain, leaf first. Only CERTIFICATE blocks.",
+        validate: (value) => parseFullchain(String(value)).problems.map((problem) => problem.reason),
+      },
+      private_key_wo: {
+        type: types.string,
+        required: true,
+        writeOnly: true,
+        sensitive: true,
+        description: "PEM RSA private key of the leaf. Write-only (terraform >= 1.11): in no plan and no state.",
+      },
+      private_key_wo_version: {
+        type: types.string,
+        optional: true,
+        description: "Change it to send the key again; the constructs set the leaf's fingerprint, which changes with the key.",
+      },
+      adopt: {
+        type: types.bool,
+        optional: true,
+        computed: true,
+        default: false,
+        description: "Overwrite a same-named certificate that exists in the API with other content, instead of failing.",
+      },
+      sha256_fingerprint: { type: types.string, computed: true, description: "SHA-256 fingerprint of the leaf (known at plan)." },
+      not_after: { type: types.string, computed: true, description: "Expiry of the leaf, ISO-8601 (known at plan)." },
+      status: { type: types.string, computed: true, description: "As the API reports it: creating, updating, complete, error." },
+    },
+  },
+
+  validate({ config, diagnostics }) {
+    const { fullchain, private_key_wo: privkey } = config;
+    if (typeof fullchain !== "string" || typeof privkey !== "string") return;
+    const check = checkCertificatePair({ fullchain, privkey });
+    if (check.ok) return;
+    for (const problem of check.problems) {
+      const attribute = problem.field === "fullchain" ? "fullchain" : "private_key_wo";
+      diagnostics.error(`Invalid ${attribute}`, `${attribute} ${problem.reason}`, attribute);
+    }
+  },
+
+  modifyPlan({ prior, config, planned, setPlanned, replace, providerData }) {
+    const facts = leafFacts(config.fullchain);
+    if (facts) {
+      setPlanned("sha256_fingerprint", facts.sha256_fingerprint);
+      setPlanned("not_after", facts.not_after);
+    } else if (isUnknown(config.fullchain)) {
+      setPlanned("sha256_fingerprint", unknown);
+      setPlanned("not_after", unknown);
+    }
+    if (prior === null) return;
+    // A certificate left in `error` by a rollout is sent again: the plan shows it, apply repairs it.
+    const repair = needsRepair(prior);
+    if (repair) setPlanned("status", unknown);
+    const drifted = facts !== undefined && typeof prior.sha256_fingerprint === "string" && !sameFingerprint(prior.sha256_fingerprint, facts.sha256_fingerprint);
+    const contentChanges =
+      !valuesEqual(prior.fullchain, planned.fullchain) || !valuesEqual(prior.private_key_wo_version, planned.private_key_wo_version) || drifted;
+    if (!contentChanges && !repair) return;
+    if (canUpdate(providerData, "certificates")) return;
+    // An imported certificate's content is unknown to us (the API never returns it): recording the declared
+    // content is all an update can do, and no API call is needed for that.
+    if (prior.fullchain === null && !repair) return;
+    replace(repair ? "status" : "fullchain");
+  },
+
+  async create({ planned, config, providerData, signal, diagnostics }) {
+    const client = requireClient(providerData);
+    const name = String(planned.name);
+    const facts = leafFacts(planned.fullchain)!;
+    const existing = await client.getCertificate(name);
+    if (existing) {
+      const same = existing.sha256Fingerprint !== undefined && sameFingerprint(existing.sha256Fingerprint, facts.sha256_fingerprint);
+      if (!same && planned.adopt !== true) {
+        const difference = existing.sha256Fingerprint === undefined ? "the API does not show its content, so it cannot be compared" : `leaf fingerprint ${existing.sha256Fingerprint}`;
+        throw alreadyExists(CERTIFICATE_TYPE, "certificate", name, difference);
+      }
+      if (!same && canUpdate(providerData, "certificates")) {
+        await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
+      } else if (!same) {
+        providerData.log(`certificate ${name}: adopted as it is; the API shows no content to compare and has no update route`);
+      } else {
+        providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
+      }
+    } else {
+      await client.createCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
+    }
+    return finish(planned, name, providerData, { signal, diagnostics });
+  },
+
+  async read({ state, providerData }) {
+    const client = requireClient(providerData);
+    const view = await client.getCertificate(String(state.name ?? state.id));
+    if (!view) return null;
+    // The API never returns the chain; a fingerprint or expiry it does not return keeps its prior value.
+    const fingerprint =
+      view.sha256Fingerprint !== undefined && !(typeof state.sha256_fingerprint === "string" && sameFingerprint(state.sha256_fingerprint, view.sha256Fingerprint))
+        ? view.sha256Fingerprint
+        : state.sha256_fingerprint;
+    return { ...state, id: view.name, name: view.name, sha256_fingerprint: fingerprint ?? null, not_after: view.notAfter ?? state.not_after ?? null, status: view.status };
+  },
+
+  async update({ planned, config, prior, providerData, signal, diagnostics }) {
+    const name = String(planned.name);
+    if (!canUpdate(providerData, "certificates")) {
+      providerData.log(`certificate ${name}: content recorded as declared; the API has no update route and never returns content`);
+      return toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+    }
+    const client = requireClient(providerData);
+    await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
+    return finish(planned, name, providerData, { signal, diagnostics });
+  },
+
+  async delete({ state, providerData, signal }) {
+    const client = requireClient(providerData);
+    const name = String(state.name ?? state.id);
+    const started = Date.now();
+    // A certificate in use waits for its hostnames to move: terraform updates or deletes them before this
+    // delete when they are in the same configuration.
+    for (;;) {
+      try {
+        await client.deleteCertificate(name);
+        return;
+      } catch (error) {
+        if ((error as { reason?: string }).reason !== "certificate-in-use") throw error;
+        const waited = Date.now() - started;
+        if (waited + providerData.timings.pollIntervalMs > providerData.timings.readyTimeoutMs || signal.aborted) {
+          const users = (await client.listHostnames()).filter((hostname) => hostname.certname === name).map((hostname) => hostname.hostname);
+          throw stillInUse(name, users, waited);
+        }
+        providerData.log(`certificate ${name}: still in use, waiting for its hostnames to move`);
+        await new Promise((resolve) => setTimeout(resolve, providerData.timings.pollIntervalMs));
+      }
+    }
+  },
+
+  async importState({ id }) {
+    const problems = certnameProblems(id);
+    if (problems.length > 0) throw new Error(`cannot import certificate ${JSON.stringify(id)}: the id is the certificate's name, which ${problems.join("; ")}`);
+    return { id, name: id };
+  },
+};
+
+/**
+ * Waits until the API reports the certificate complete. When the write went through but the wait did not,
+ * the state is returned with the error: terraform then keeps the object (tainted) and can delete it later.
+ */
+async function finish(planned: State, name: string, providerData: P1asProviderData, context: WaitContext): Promise<State> {
+  const client = requireClient(providerData);
+  try {
+    const view = await waitUntilComplete<CertificateView>(client, "certificate", name, { timings: providerData.timings, log: providerData.log, signal: context.signal });
+    return toState(planned, view);
+  } catch (error) {
+    context.diagnostics.error(`certificate ${name} did not become ready`, (error as Error).message, "status");
+    return toState(planned, { status: await lastStatus(() => client.getCertificate(name)) });
+  }
+}

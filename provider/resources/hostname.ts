@@ -1,0 +1,122 @@
+/**
+ * `p1as_hostname`: a virtual host of the self-service API (`/hostnames`, keyed by `hostname`): which P1AS
+ * product the name routes to, and which certificate it serves.
+ */
+import { PRODUCTS } from "../../p1as/facts";
+import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
+import type { HostnameView } from "../../client/self-service-client";
+import { Resource, State, types, unknown, valuesEqual } from "../framework";
+import { alreadyExists } from "./messages";
+import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
+import { waitUntilComplete } from "./readiness";
+import { lastStatus, needsRepair, WaitContext } from "./status";
+
+export const HOSTNAME_TYPE = "p1as_hostname";
+
+const ROUTING = ["product", "certname"] as const;
+
+function toState(planned: State, view: Pick<HostnameView, "status">): State {
+  return { ...planned, id: String(planned.hostname), status: view.status };
+}
+
+export const hostname: Resource<P1asProviderData> = {
+  typeName: HOSTNAME_TYPE,
+  schema: {
+    description: "A P1AS virtual host (`/hostnames`): a hostname routed to a product, served with a certificate.",
+    attributes: {
+      id: { type: types.string, computed: true, useStateForUnknown: true, description: "The hostname." },
+      hostname: {
+        type: types.string,
+        required: true,
+        requiresReplace: true,
+        description: "The API's key: a lowercase fully qualified DNS name, no wildcard, no IP address.",
+        validate: (value) => hostnameProblems(String(value)),
+      },
+      product: {
+        type: types.string,
+        required: true,
+        description: `The P1AS product it routes to: ${PRODUCTS.join(", ")}.`,
+        validate: (value) => ((PRODUCTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${PRODUCTS.join(", ")}`]),
+      },
+      certname: {
+        type: types.string,
+        required: true,
+        description: "Name of the certificate served for it.",
+        validate: (value) => certnameProblems(String(value)),
+      },
+      adopt: {
+        type: types.bool,
+        optional: true,
+        computed: true,
+        default: false,
+        description: "Overwrite a hostname that exists in the API with another product or certname, instead of failing.",
+      },
+      status: { type: types.string, computed: true, description: "As the API reports it: creating, updating, complete, error." },
+    },
+  },
+
+  modifyPlan({ prior, planned, setPlanned, replace, providerData }) {
+    if (prior === null) return;
+    const repair = needsRepair(prior);
+    if (repair) setPlanned("status", unknown);
+    const changed = ROUTING.filter((field) => !valuesEqual(prior[field], planned[field]));
+    if ((changed.length > 0 || repair) && !canUpdate(providerData, "hostnames")) replace(changed[0] ?? "status");
+  },
+
+  async create({ planned, providerData, signal, diagnostics }) {
+    const client = requireClient(providerData);
+    const input = inputOf(planned);
+    const existing = await client.getHostname(input.hostname);
+    if (existing) {
+      const differences = ROUTING.filter((field) => existing[field] !== input[field]).map((field) => `${field} ${existing[field]}`);
+      if (differences.length > 0 && planned.adopt !== true) throw alreadyExists(HOSTNAME_TYPE, "hostname", input.hostname, `it routes to ${differences.join(" and ")}`);
+      if (differences.length > 0 && canUpdate(providerData, "hostnames")) await client.updateHostname(input);
+      else if (differences.length > 0) {
+        // No update route: the only way to the declared routing is to delete and create again.
+        await client.deleteHostname(input.hostname);
+        await client.createHostname(input);
+      } else providerData.log(`hostname ${input.hostname}: an identical hostname exists; adopted`);
+    } else {
+      await client.createHostname(input);
+    }
+    return finish(planned, providerData, { signal, diagnostics });
+  },
+
+  async read({ state, providerData }) {
+    const client = requireClient(providerData);
+    const view = await client.getHostname(String(state.hostname ?? state.id));
+    if (!view) return null;
+    return { ...state, id: view.hostname, hostname: view.hostname, product: view.product, certname: view.certname, status: view.status };
+  },
+
+  async update({ planned, providerData, signal, diagnostics }) {
+    await requireClient(providerData).updateHostname(inputOf(planned));
+    return finish(planned, providerData, { signal, diagnostics });
+  },
+
+  async delete({ state, providerData }) {
+    await requireClient(providerData).deleteHostname(String(state.hostname ?? state.id));
+  },
+
+  async importState({ id }) {
+    const problems = hostnameProblems(id);
+    if (problems.length > 0) throw new Error(`cannot import hostname ${JSON.stringify(id)}: the id is the hostname, which ${problems.join("; ")}`);
+    return { id, hostname: id };
+  },
+};
+
+function inputOf(planned: State): { hostname: string; product: string; certname: string } {
+  return { hostname: String(planned.hostname), product: String(planned.product), certname: String(planned.certname) };
+}
+
+/** As for certificates: a write that went through but did not become ready returns its state with the error. */
+async function finish(planned: State, providerData: P1asProviderData, context: WaitContext): Promise<State> {
+  const client = requireClient(providerData);
+  const key = String(planned.hostname);
+  try {
+    return toState(planned, await waitUntilComplete<HostnameView>(client, "hostname", key, { timings: providerData.timings, log: providerData.log, signal: context.signal }));
+  } catch (error) {
+    context.diagnostics.error(`hostname ${key} did not become ready`, (error as Error).message, "status");
+    return toState(planned, { status: await lastStatus(() => client.getHostname(key)) });
+  }
+}
