@@ -12,6 +12,7 @@ export const TERRAFORM_RELEASES = {
   terraformData: "1.4",
   plantimestamp: "1.5",
   ephemeralVariables: "1.10",
+  writeOnlyAttributes: "1.11",
 } as const;
 
 const minimums = new WeakMap<TerraformStack, string>();
@@ -26,8 +27,8 @@ export function requireTerraform(scope: IConstruct, release: string): void {
 }
 
 /**
- * Nothing in the configuration reads these variables (the virtual-hosts driver reads TF_VAR_<name>
- * itself), so an ephemeral one keeps the secret out of the plan file and the state.
+ * Secret variables feed only the provider block and write-only attributes, so they can be ephemeral: the
+ * value then stays out of the plan file and the state.
  */
 export function makeEphemeral(variable: TerraformVariable): void {
   variable.addOverride("ephemeral", true);

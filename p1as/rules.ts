@@ -12,7 +12,6 @@ import {
   selfServiceRole,
 } from "./facts";
 import { PINGONE_NAME_CHARACTERS, PINGONE_NAME_CHARACTERS_TEXT, PINGONE_NAME_MAX_LENGTH } from "./assumptions";
-import { RUN_ID_VARIABLE } from "../driver/consts";
 
 /**
  * Construct props typed as P1asEnvironment can still carry any string from plain JavaScript or a cast;
@@ -123,20 +122,14 @@ export function terraformIdentifierProblems(value: string): string[] {
     : ["must be a Terraform identifier: a letter or '_' followed by letters, digits, '_' or '-'"];
 }
 
-/**
- * Names Terraform keeps for itself in a variable block, and the variables this project declares in
- * every stack: a secret variable named like one would merge with it silently.
- */
-export const RESERVED_VARIABLE_NAMES: readonly string[] = [
-  "count", "depends_on", "for_each", "lifecycle", "locals", "providers", "source", "version",
-  RUN_ID_VARIABLE,
-];
+/** Names Terraform keeps for itself in a variable block: a secret variable may not take one. */
+export const RESERVED_VARIABLE_NAMES: readonly string[] = ["count", "depends_on", "for_each", "lifecycle", "locals", "providers", "source", "version"];
 
 /** A secret's Terraform variable: an identifier that no one else in the stack uses. */
 export function variableNameProblems(value: string): string[] {
   const problems = terraformIdentifierProblems(value);
   if (RESERVED_VARIABLE_NAMES.includes(value)) {
-    problems.push(`is reserved (${value === RUN_ID_VARIABLE ? "the tools' own run-id variable" : "a Terraform keyword"}); reserved names: ${RESERVED_VARIABLE_NAMES.join(", ")}`);
+    problems.push(`is reserved (a Terraform keyword); reserved names: ${RESERVED_VARIABLE_NAMES.join(", ")}`);
   }
   return problems;
 }

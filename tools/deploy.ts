@@ -5,7 +5,6 @@
  */
 import { Command } from "commander";
 import { reportFailure, runMain } from "./cli";
-import { driftRepairs } from "./drift/assess";
 import { applyFailed, initFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
@@ -24,12 +23,6 @@ export interface DeployOptions {
    * @default - the process environment only
    */
   readonly env?: NodeJS.ProcessEnv;
-  /**
-   * Put back managed virtual hosts that were changed or deleted outside terraform (see drift). terraform_data
-   * never reads the API, so without this a deploy would leave such drift in place.
-   * @default true
-   */
-  readonly repairDrift?: boolean;
 }
 
 /** What terraform prints when the backend refuses the lock; the line after it says why. */
@@ -51,10 +44,8 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
       const errors = terraformErrors(init.stderr || init.stdout);
       throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
     }
-    const repairs = options.repairDrift === false ? [] : await driftRepairs(stack, options.env);
-    if (repairs.length > 0) log(`${stack.name}: drift found; re-applying ${repairs.join(", ")}`);
-    const replace = repairs.map((address) => `-replace=${address}`);
-    const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`, ...replace]);
+    // The p1as provider reads every object from the API while planning, so drift is repaired by the apply itself.
+    const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`]);
     if (apply.exitCode !== 0) {
       const errors = redactTerraformText(terraformErrors(apply.stderr || apply.stdout));
       const unreadable = stateError(stack.name, errors);
@@ -82,7 +73,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
     .option("--if-present", "skip --stacks the config does not declare instead of failing", false)
-    .option("--no-repair-drift", "leave managed virtual hosts that were changed outside terraform as they are")
     .exitOverride();
   program.parse([...argv], { from: "user" });
   const options = program.opts<DeployOptions>();

@@ -1,61 +1,145 @@
 /**
- * `npm run drift -- [--stack S] [--json]`: compares each stack's declared certificates and hostnames with what
- * the self-service API holds, and says what a deploy would do about each difference. Read-only: GET requests
- * and a token request to the API, `init` and `show -json` on the state. Safe to schedule.
+ * `npm run drift -- [--stack S] [--json]`: `terraform plan -refresh-only -detailed-exitcode` for each stack,
+ * so the p1as provider reads every managed certificate and hostname from the API, rendered as a table of
+ * what differs from the last apply and what a deploy does about it. The stack's `p1as_certificates` and
+ * `p1as_hostnames` data sources add the objects the API holds that no one declared. Read-only: GET requests
+ * and a token request to the API, no state lock. Safe to schedule.
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
- *
- * Credentials are the stack's own: the client id from the synthesized stack, the secret from the TF_VAR_<name>
- * its clientSecretVariable names (or, for a generated client, the stack's sensitive output).
  */
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { reportFailure, runMain } from "./cli";
-import { FieldDifference } from "../driver/errors";
-import { DriftChange, DriftObject, inSync } from "./drift/compare";
-import { assessStack, findingId, StackAssessment } from "./drift/assess";
-import { CliError, EXIT_ERROR } from "./errors";
+import { CliError, EXIT_ERROR, initFailed } from "./errors";
 import { redactTerraformText } from "./redact";
-import { synthesizedStacks } from "./synth-output";
+import { SynthesizedStack, synthesizedStacks } from "./synth-output";
+import { runTerraform, stateError, terraformErrors } from "./terraform";
+import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
+import { HOSTNAME_TYPE } from "../provider/resources/hostname";
+import { importBlock } from "../provider/naming";
 
 export const EXIT_DRIFT = 2;
 
+export type DriftKind = "certificate" | "hostname";
+
+export interface DriftFinding {
+  readonly kind: DriftKind;
+  readonly key: string;
+  /** missing: deleted outside terraform; changed: fields differ; failed: the API reports status error; extra: held, not declared. */
+  readonly finding: "missing" | "changed" | "failed" | "extra";
+  readonly differences: readonly { readonly field: string; readonly was: string; readonly now: string }[];
+  /** What a deploy does about it. */
+  readonly consequence: string;
+}
+
 export type StackDrift =
-  | ({ readonly stack: string; readonly status: "in-sync" | "drift" } & Omit<StackAssessment, "stack" | "repairs">)
+  | { readonly stack: string; readonly status: "in-sync" | "drift"; readonly findings: readonly DriftFinding[] }
   | { readonly stack: string; readonly status: "error"; readonly error: string };
 
 export interface DriftOptions {
   readonly outdir: string;
   /** @default - every stack with virtual hosts */
   readonly stack?: string;
-  /**
-   * Extra environment (TF_VAR_* secrets, PG_CONN_STR).
-   * @default - the process environment only
-   */
+  /** Extra environment (TF_VAR_* secrets, P1AS_*, PG_CONN_STR). @default - the process environment only */
   readonly env?: NodeJS.ProcessEnv;
 }
+
+const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly string[] }> = {
+  [CERTIFICATE_TYPE]: { kind: "certificate", key: "name", fields: ["sha256_fingerprint", "not_after", "status"] },
+  [HOSTNAME_TYPE]: { kind: "hostname", key: "hostname", fields: ["product", "certname", "status"] },
+};
+const HELD = { p1as_certificates: { list: "certificates", key: "name", kind: "certificate" }, p1as_hostnames: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
   const stacks = synthesizedStacks(options.outdir, options.stack ? [options.stack] : undefined, "--stack");
   const results: StackDrift[] = [];
   for (const stack of stacks) {
     try {
-      const assessment = await assessStack(stack, options.env);
-      if (!assessment) {
+      const plan = await refreshOnlyPlan(stack, options.env);
+      if (!plan) {
         if (options.stack) throw new CliError(`${stack.name} declares no virtual hosts; drift compares certificates and hostnames only.`);
         continue;
       }
-      const { repairs: _repairs, stack: name, ...rest } = assessment;
-      results.push({ stack: name, status: inSync(assessment) ? "in-sync" : "drift", ...rest });
+      const findings = findingsOf(plan);
+      results.push({ stack: stack.name, status: findings.length === 0 ? "in-sync" : "drift", findings });
     } catch (error) {
       results.push({ stack: stack.name, status: "error", error: redactTerraformText(error instanceof Error ? error.message : String(error)) });
     }
   }
-  const exitCode = results.some((result) => result.status === "error")
-    ? EXIT_ERROR
-    : results.some((result) => result.status === "drift")
-      ? EXIT_DRIFT
-      : 0;
+  const exitCode = results.some((result) => result.status === "error") ? EXIT_ERROR : results.some((result) => result.status === "drift") ? EXIT_DRIFT : 0;
   return { stacks: results, exitCode };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PlanJson = any;
+
+/** The refresh-only plan of a stack with virtual hosts, as `show -json`; undefined for other stacks. */
+async function refreshOnlyPlan(stack: SynthesizedStack, env: NodeJS.ProcessEnv | undefined): Promise<PlanJson | undefined> {
+  const config = JSON.parse(readFileSync(stack.configFile, "utf8"));
+  if (!config.provider?.p1as) return undefined;
+  const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
+  const init = await run(["init", "-input=false", "-no-color"]);
+  if (init.exitCode !== 0) {
+    const errors = terraformErrors(init.stderr || init.stdout);
+    throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
+  }
+  const plan = await run(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", "-out=drift.tfplan"]);
+  if (plan.exitCode === 1) throw new CliError(`${stack.name}: terraform plan -refresh-only failed:\n${terraformErrors(plan.stderr || plan.stdout)}`);
+  const shown = await run(["show", "-json", "drift.tfplan"]);
+  if (shown.exitCode !== 0) throw new CliError(`${stack.name}: terraform show -json failed:\n${terraformErrors(shown.stderr)}`);
+  return JSON.parse(shown.stdout);
+}
+
+function findingsOf(plan: PlanJson): DriftFinding[] {
+  const findings: DriftFinding[] = [];
+  const managed = new Map<string, Set<string>>([["certificate", new Set()], ["hostname", new Set()]]);
+  for (const drift of plan.resource_drift ?? []) {
+    const spec = KINDS[drift.type];
+    if (!spec || drift.mode !== "managed") continue;
+    const before = drift.change?.before ?? {};
+    const after = drift.change?.after;
+    const key = String(before[spec.key]);
+    if (after === null || after === undefined) {
+      findings.push({ kind: spec.kind, key, finding: "missing", differences: [], consequence: `a deploy creates it again (${drift.address})` });
+      continue;
+    }
+    const differences = spec.fields.filter((field) => before[field] !== after[field]).map((field) => ({ field, was: show(before[field]), now: show(after[field]) }));
+    const failed = after.status === "error";
+    if (differences.length === 0 && !failed) continue;
+    findings.push({
+      kind: spec.kind,
+      key,
+      finding: failed ? "failed" : "changed",
+      differences,
+      consequence: failed ? "a deploy sends the declared values again (status error)" : "a deploy puts the declared values back",
+    });
+  }
+  const resources: PlanJson[] = plan.prior_state?.values?.root_module?.resources ?? [];
+  for (const resource of resources) {
+    const spec = KINDS[resource.type];
+    if (spec && resource.mode === "managed") managed.get(spec.kind)!.add(String(resource.values?.[spec.key]));
+  }
+  // A managed object left in error by an earlier rollout shows too, though nothing changed since the last refresh.
+  for (const resource of resources) {
+    const spec = KINDS[resource.type];
+    if (!spec || resource.mode !== "managed" || resource.values?.status !== "error") continue;
+    const key = String(resource.values?.[spec.key]);
+    if (findings.some((finding) => finding.kind === spec.kind && finding.key === key)) continue;
+    findings.push({ kind: spec.kind, key, finding: "failed", differences: [], consequence: "a deploy sends the declared values again (status error)" });
+  }
+  for (const resource of resources) {
+    const held = HELD[resource.type as keyof typeof HELD];
+    if (!held || resource.mode !== "data") continue;
+    for (const item of resource.values?.[held.list] ?? []) {
+      const key = String(item[held.key]);
+      if (managed.get(held.kind)!.has(key)) continue;
+      const type = held.kind === "certificate" ? CERTIFICATE_TYPE : HOSTNAME_TYPE;
+      findings.push({ kind: held.kind, key, finding: "extra", differences: [], consequence: `a deploy leaves it alone; to manage it, declare it and import it: ${importBlock(type, key).replace(/\n\s*/g, " ")}` });
+    }
+  }
+  return findings;
+}
+
+const show = (value: unknown) => (value === null || value === undefined ? "(none)" : String(value));
 
 export function renderDrift(stacks: readonly StackDrift[]): string {
   const lines: string[] = [];
@@ -64,35 +148,23 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
       lines.push(`${result.stack}: ERROR: ${result.error}`);
       continue;
     }
-    if (result.status === "in-sync") {
-      lines.push(`${result.stack}: in sync`);
-    } else {
-      lines.push(`${result.stack}: DRIFT: ${result.missing.length} missing, ${result.extra.length} extra, ${result.changed.length} changed`);
-    }
-    const consequence = (item: { kind: DriftObject["kind"]; key: string }) => `           -> ${result.consequences[findingId(item.kind, item.key)]}`;
-    for (const item of result.missing) lines.push(`  missing  ${item.kind} ${item.key}  ${fields(item.fields)}`, consequence(item));
-    for (const item of result.extra) lines.push(`  extra    ${item.kind} ${item.key}  ${fields(item.fields)}`, consequence(item));
-    for (const item of result.changed) lines.push(`  changed  ${item.kind} ${item.key}  ${differences(item)}`, consequence(item));
-    if (result.adoptable.length > 0) {
-      lines.push(`  deploy adopts ${result.adoptable.length} existing object(s) that match the declaration: ${result.adoptable.map((item) => `${item.kind} ${item.key}`).join(", ")}`);
+    const count = (finding: DriftFinding["finding"]) => result.findings.filter((item) => item.finding === finding).length;
+    lines.push(
+      result.status === "in-sync"
+        ? `${result.stack}: in sync`
+        : `${result.stack}: DRIFT: ${count("missing")} missing, ${count("changed")} changed, ${count("failed")} in error, ${count("extra")} extra`,
+    );
+    for (const item of result.findings) {
+      const detail = item.differences.map((difference) => `${difference.field}: was ${difference.was}, API now ${difference.now}`).join("; ");
+      lines.push(`  ${item.finding.padEnd(8)} ${item.kind} ${item.key}${detail ? `  ${detail}` : ""}`, `           -> ${item.consequence}`);
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
-function fields(values: Readonly<Record<string, string>>): string {
-  return Object.entries(values)
-    .map(([field, value]) => `${field}=${value}`)
-    .join(" ");
-}
-
-function differences(change: DriftChange): string {
-  return change.differences.map((difference: FieldDifference) => `${difference.field}: API ${difference.api}, declared ${difference.declared}`).join("; ");
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("drift")
-    .description("Compare declared certificates and hostnames with the self-service API (read-only). Exit 0 in sync, 2 drift, 1 error.")
+    .description("terraform plan -refresh-only for every stack with virtual hosts, as a table (read-only). Exit 0 in sync, 2 drift, 1 error.")
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
     .option("--stack <name>", "only this stack (default: every stack with virtual hosts)")
     .option("--json", "print JSON instead of text", false)

@@ -5,30 +5,30 @@
  * stay out of shell history and process lists.
  */
 import { Command } from "commander";
-import { CLIENT_SECRET_ENV } from "../driver/consts";
+import { PROVIDER_ENV } from "../provider/resources/provider";
 import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../p1as/facts";
 import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../client/errors";
 import { redactText } from "../client/redact";
 import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient, TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
 
-/** Environment variables the CLI reads. */
+/** Environment variables the CLI reads: the p1as provider's own, plus ways to build the URLs. */
 export const P1AS_CLI_ENV = {
-  clientId: "P1AS_CLIENT_ID",
-  clientSecret: CLIENT_SECRET_ENV,
+  clientId: PROVIDER_ENV.client_id,
+  clientSecret: PROVIDER_ENV.client_secret,
   /** Full token URL; or the two below. */
-  tokenUrl: "P1AS_TOKEN_URL",
+  tokenUrl: PROVIDER_ENV.token_url,
   pingOneRegion: "PINGONE_REGION_CODE",
   pingOneEnvironmentId: "PINGONE_ENVIRONMENT_ID",
   /** Full API base URL (…/api/v1); or the three below. */
-  apiUrl: "P1AS_API_URL",
+  apiUrl: PROVIDER_ENV.api_url,
   environment: "P1AS_ENVIRONMENT",
   customer: "P1AS_CUSTOMER",
   region: "P1AS_REGION",
   /** Optional: CLIENT_SECRET_BASIC (default) or CLIENT_SECRET_POST. */
   authMethod: "P1AS_AUTH_METHOD",
   /** Optional: scopes to request. */
-  scope: "P1AS_SCOPE",
+  scope: PROVIDER_ENV.scope,
 } as const;
 
 /** Thrown for missing or bad environment variables; the message names each one. */

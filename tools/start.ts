@@ -18,8 +18,7 @@ import { startEmulator } from "../emulator/start";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
-import { terraformVariableEnv } from "../driver/consts";
-import { terraformEnv } from "./terraform";
+import { terraformEnv, terraformVariableEnv } from "./terraform";
 import { demoPortInUse, terraformExited, terraformNotRunnable } from "./errors";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");

@@ -3,8 +3,6 @@
  * version-check calls, output meant for machines.
  */
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { RUN_ID_VARIABLE, terraformVariableEnv } from "../driver/consts";
 import { CliError, initFailed, showFailed, stateUnreadable } from "./errors";
 import type { SynthesizedStack } from "./synth-output";
 
@@ -28,21 +26,16 @@ export interface TerraformOptions {
 /** `show -json` of a large plan runs to tens of megabytes; execFile's 1 MB default would kill it. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
+/** Terraform reads a variable's value from `TF_VAR_<name>` in its environment. */
+export const terraformVariableEnv = (name: string) => `TF_VAR_${name}`;
+
 /**
  * The environment every terraform run gets: `CHECKPOINT_DISABLE` keeps it off the version-check service,
  * `TF_IN_AUTOMATION` drops the "run terraform apply next" hints that mean nothing in a comment, `TF_INPUT=0`
- * turns a missing variable into an error instead of a prompt that would hang CI. Every run gets its own run
- * id (driver/run-markers.ts), overriding any left in the caller's environment: a reused one would be wrong.
+ * turns a missing variable into an error instead of a prompt that would hang CI.
  */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    CHECKPOINT_DISABLE: "1",
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    ...extra,
-    [terraformVariableEnv(RUN_ID_VARIABLE)]: randomUUID(),
-  };
+  return { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extra };
 }
 
 export function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {

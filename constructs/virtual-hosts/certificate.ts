@@ -1,20 +1,31 @@
 /**
- * A P1AS virtual-host certificate (the API's `/certificates` object, keyed by `name`).
+ * A P1AS virtual-host certificate (the API's `/certificates` object, keyed by `name`): a `p1as_certificate`
+ * resource. The chain is public and goes into the configuration; the private key never does: the
+ * resource's write-only `private_key_wo` reads it with `file()` at plan and apply, or from an ephemeral
+ * variable.
  */
 import * as path from "node:path";
-import { TerraformVariable, Token } from "cdktf";
+import { App, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
+import { Certificate as CertificateResource } from "../../.gen/providers/p1as/certificate";
 import { certnameProblems } from "../../p1as/hostname";
 import { checkCertificatePair, parseFullchain, PemField } from "../../p1as/pem";
 import { readPemFile } from "../../p1as/pem-file";
-import { terraformVariableEnv } from "../../driver/consts";
+import { resourceNameFor } from "../../provider/naming";
 import { conflictingFields, invalidField } from "../errors";
+import { expressionLiteral, templateLiteral } from "../terraform-literal";
 import { PROJECT_ROOT, VirtualHosts } from "./virtual-hosts";
 
 /** A certificate a hostname can name as its `certname`. */
 export interface ICertificate extends IConstruct {
   /** The API's `name` of the certificate. */
   readonly certificateName: string;
+  /**
+   * What a hostname's `certname` is set to: a reference to the certificate's resource, so that terraform
+   * creates the certificate before the hostnames that use it (and deletes it after), or the plain name of
+   * a certificate managed elsewhere.
+   */
+  readonly certname: string;
 }
 
 export interface CertificateProps {
@@ -31,21 +42,20 @@ export interface CertificateProps {
    */
   readonly privateKeyFile?: string;
   /**
-   * A sensitive Terraform variable holding the private key PEM. The driver reads it from
-   * `TF_VAR_<name>` in the environment of terraform, so its value never enters the plan or the state
-   * when the variable is declared `ephemeral`.
+   * A sensitive Terraform variable holding the private key PEM, set as `TF_VAR_<name>`. It feeds the
+   * write-only `private_key_wo`, so declare it `ephemeral`: its value then enters no plan and no state.
    * @default - none; then `privateKeyFile` is required (exactly one of the two)
    */
   readonly privateKeyVariable?: TerraformVariable;
   /**
    * Take over a certificate of the same name that already exists in the API with different content,
-   * overwriting it. Without it, such a create fails and names the differing fields.
+   * overwriting it. Without it, such a create fails and shows the `import` block to use.
    * @default false
    */
   readonly adopt?: boolean;
 }
 
-/** A certificate declared in code: created, updated and deleted through the self-service API on deploy. */
+/** A certificate declared in code: created, updated and deleted through the self-service API by the p1as provider. */
 export class Certificate extends Construct implements ICertificate {
   /** Brings in a certificate managed elsewhere (another stack, the console) so hostnames can name it. */
   public static fromCertificateName(scope: Construct, id: string, name: string): ICertificate {
@@ -53,17 +63,20 @@ export class Certificate extends Construct implements ICertificate {
     if (problems.length > 0) throw invalidField(`${scope.node.path}/${id}`, "name", name, problems);
     class Imported extends Construct implements ICertificate {
       public readonly certificateName = name;
+      public readonly certname = templateLiteral(name);
     }
     return new Imported(scope, id);
   }
 
   public readonly certificateName: string;
-  /** Full-chain file, relative to the project root (what the plan shows). */
+  /** A reference to the resource's `name`: hostnames that use it are ordered after it. */
+  public readonly certname: string;
+  /** Full-chain file, relative to the project root. */
   public readonly fullchainFile: string;
   /** Private-key file relative to the project root, or "" when the key comes from a variable. */
   public readonly privateKeyFile: string;
-  /** `TF_VAR_<name>` of the private-key variable, or "" when the key comes from a file. */
-  public readonly privateKeyEnv: string;
+  /** The `p1as_certificate` resource, named after the certificate (`p1as_certificate.wildcard-dev`). */
+  public readonly resource: CertificateResource;
   /** Leaf certificate's SHA-256 fingerprint (upper-case hex with colons). */
   public readonly sha256Fingerprint: string;
   /** Leaf certificate's expiry, ISO-8601. */
@@ -112,11 +125,21 @@ export class Certificate extends Construct implements ICertificate {
     this.certificateName = props.name;
     this.fullchainFile = projectRelative(props.fullchainFile);
     this.privateKeyFile = props.privateKeyFile === undefined ? "" : projectRelative(props.privateKeyFile);
-    // friendlyUniqueId honours overrideLogicalId (the config names its variables by address); getLogicalId does not.
-    this.privateKeyEnv = props.privateKeyVariable ? terraformVariableEnv(props.privateKeyVariable.friendlyUniqueId) : "";
     this.sha256Fingerprint = leaf.fingerprint256;
     this.notAfter = new Date(leaf.validTo).toISOString();
     this.adopt = props.adopt ?? false;
+
+    this.resource = new CertificateResource(this, "resource", {
+      provider: virtualHosts.provider,
+      name: templateLiteral(props.name),
+      fullchain: templateLiteral(fullchain),
+      privateKeyWo: props.privateKeyVariable ? props.privateKeyVariable.stringValue : keyFileExpression(this, props.privateKeyFile!),
+      // The key belongs to the leaf, so a new leaf is what sends a new key.
+      privateKeyWoVersion: leaf.fingerprint256,
+      adopt: this.adopt,
+    });
+    this.resource.overrideLogicalId(resourceNameFor(props.name));
+    this.certname = this.resource.name;
     virtualHosts._addCertificate(this);
   }
 }
@@ -129,7 +152,17 @@ export function keyProblems(value: string, rules: (value: string) => string[]): 
   return Token.isUnresolved(value) ? ["must be a literal known at synth: it keys the resource's Terraform address"] : rules(value);
 }
 
-/** Paths in the plan are relative to the project root, so the plan reads the same on every machine. */
+/**
+ * `file("<key path>")`, evaluated by terraform at plan and apply into the write-only attribute: the key is
+ * read then and never written anywhere. The path is relative to the stack's folder, where terraform runs.
+ */
+function keyFileExpression(scope: Construct, file: string): string {
+  const stackDir = path.resolve(App.of(scope).outdir, "stacks", TerraformStack.of(scope).node.id);
+  const relative = path.relative(stackDir, path.resolve(PROJECT_ROOT, file)).split(path.sep).join("/");
+  return `\${file(${expressionLiteral(relative)})}`;
+}
+
+/** Paths shown to people are relative to the project root, so they read the same on every machine. */
 function projectRelative(file: string): string {
   const relative = path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, file));
   return relative.split(path.sep).join("/");

@@ -1,7 +1,10 @@
 /**
- * A P1AS virtual host (the API's `/hostnames` object, keyed by `hostname`).
+ * A P1AS virtual host (the API's `/hostnames` object, keyed by `hostname`): a `p1as_hostname` resource.
  */
 import { Construct } from "constructs";
+import { Hostname as HostnameResource } from "../../.gen/providers/p1as/hostname";
+import { resourceNameFor } from "../../provider/naming";
+import { templateLiteral } from "../terraform-literal";
 import { Product, PRODUCTS } from "../../p1as/facts";
 import { hostnameProblems } from "../../p1as/hostname";
 import { invalidField } from "../errors";
@@ -9,15 +12,15 @@ import { ICertificate, keyProblems } from "./certificate";
 import { VirtualHosts } from "./virtual-hosts";
 
 export interface HostnameProps {
-  /** The API's `hostname`: a lowercase fully qualified name, no wildcard. Renaming it creates the new one and deletes the old. */
+  /** The API's `hostname`: a lowercase fully qualified DNS name, no wildcard, no IP address. Renaming it creates the new one and deletes the old. */
   readonly hostname: string;
-  /** The API's `product`: which P1AS product the hostname routes to. Changed in place. */
+  /** The API's `product`: which P1AS product the hostname routes to. Changed in place where the API has an update route, else by replacement. */
   readonly product: Product;
-  /** The certificate served for the hostname; its name becomes the API's `certname`. Changed in place. */
+  /** The certificate served for the hostname; its name becomes the API's `certname`. Changed like `product`. */
   readonly certificate: ICertificate;
   /**
    * Take over a hostname that already exists in the API with a different product or certname,
-   * overwriting them. Without it, such a create fails and names the differing fields.
+   * overwriting them. Without it, such a create fails, names the differences and shows the `import` block to use.
    * @default false
    */
   readonly adopt?: boolean;
@@ -28,6 +31,8 @@ export class Hostname extends Construct {
   public readonly product: Product;
   public readonly certname: string;
   public readonly adopt: boolean;
+  /** The `p1as_hostname` resource, named after the hostname (`p1as_hostname.auth_dev_acme_example`). */
+  public readonly resource: HostnameResource;
 
   /** @param scope a VirtualHosts, or a plain Construct inside one that groups hostnames */
   constructor(scope: Construct, id: string, props: HostnameProps) {
@@ -52,6 +57,14 @@ export class Hostname extends Construct {
     this.product = props.product;
     this.certname = props.certificate.certificateName;
     this.adopt = props.adopt ?? false;
+    this.resource = new HostnameResource(this, "resource", {
+      provider: virtualHosts.provider,
+      hostname: templateLiteral(props.hostname),
+      product: this.product,
+      certname: props.certificate.certname,
+      adopt: this.adopt,
+    });
+    this.resource.overrideLogicalId(resourceNameFor(props.hostname));
     virtualHosts._addHostname(this);
   }
 }

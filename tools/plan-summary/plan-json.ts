@@ -4,7 +4,8 @@
  * Only fields that terraform did not mark sensitive ever leave this module.
  */
 import { z } from "zod";
-import { INPUT_KEYS as K, RESOURCE_NAMES } from "../../driver/consts";
+import { CERTIFICATE_TYPE } from "../../provider/resources/certificate";
+import { HOSTNAME_TYPE } from "../../provider/resources/hostname";
 
 /** The part of terraform's JSON plan format (format_version 1.x) this module reads; the rest is ignored. */
 const changeSchema = z.object({
@@ -83,18 +84,11 @@ export interface StackPlanSummary {
 }
 
 /**
- * Display order for virtual host fields; nothing else in `input` is ever shown (connection settings are noise,
- * and whatever a future input version adds must not leak by default).
+ * Display order for the attributes of the p1as provider's resources; nothing else is ever shown (the chain is
+ * long and public, the key write-only, and whatever a later schema adds must not leak by default).
  */
-const HOSTNAME_FIELDS = [K.hostname, K.product, K.certname, K.adopt] as const;
-const CERTIFICATE_FIELDS = [K.name, K.sha256Fingerprint, K.notAfter, K.adopt] as const;
-
-/**
- * Records whose replacement the driver carries out as an in-place API update (new content, new routing) and
- * whose removal deletes nothing: the certificate or hostname record beside them does. A replace of these is
- * not an outage, so it must not raise the destroy banner.
- */
-const UPDATED_IN_PLACE: ReadonlySet<string> = new Set([RESOURCE_NAMES.certificateContent, RESOURCE_NAMES.hostnameRouting]);
+const HOSTNAME_FIELDS = ["hostname", "product", "certname", "status", "adopt"] as const;
+const CERTIFICATE_FIELDS = ["name", "sha256_fingerprint", "not_after", "status", "adopt"] as const;
 
 const REASONS: Record<string, string> = {
   replace_because_tainted: "tainted by a failed apply",
@@ -135,8 +129,6 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
   };
 }
 
-const IN_PLACE_REASON = "the API object is updated in place, not deleted";
-
 /** Table order after the destructive rows, which always come first so a table cut for size never hides them. */
 export const ACTION_ORDER: readonly ChangeAction[] = ["replace", "delete", "forget", "create", "update", "import"];
 
@@ -170,13 +162,13 @@ type ResourceChange = z.infer<typeof resourceChangeSchema>;
 
 function summarizeResource(resource: ResourceChange, action: ChangeAction): ResourceChangeSummary {
   const { change } = resource;
-  const before = shown(inputOf(change.before), inputOf(change.before_sensitive), undefined);
-  const after = shown(inputOf(change.after), inputOf(change.after_sensitive), inputOf(change.after_unknown));
+  const before = shown(change.before, change.before_sensitive, undefined);
+  const after = shown(change.after, change.after_sensitive, change.after_unknown);
   const current = action === "delete" || action === "forget" ? before : after;
-  const kind = kindOf(resource.type, current);
+  const kind = kindOf(resource.type);
   const order: readonly string[] = kind === "hostname" ? HOSTNAME_FIELDS : kind === "certificate" ? CERTIFICATE_FIELDS : [];
   const fields = order
-    .filter((field) => current[field] !== undefined && !(field === K.adopt && current[field] === "false"))
+    .filter((field) => current[field] !== undefined && !(field === "adopt" && current[field] === "false"))
     .map((field) => ({ field, value: current[field] }));
   const changes =
     action === "update" || action === "replace"
@@ -184,21 +176,13 @@ function summarizeResource(resource: ResourceChange, action: ChangeAction): Reso
           .filter((field) => before[field] !== undefined && after[field] !== undefined && before[field] !== after[field])
           .map((field) => ({ field, before: before[field], after: after[field] }))
       : [];
-  const updatedInPlace = resource.type === "terraform_data" && UPDATED_IN_PLACE.has(resource.name);
-  const destructive = isDestructive(action) && !updatedInPlace;
-  const reason = action === "replace" && updatedInPlace ? IN_PLACE_REASON : resource.action_reason ? REASONS[resource.action_reason] : undefined;
-  return { address: resource.address, action, kind, fields, changes, destructive, ...(reason ? { reason } : {}) };
-}
-
-/** terraform_data keeps the API fields in `input`; a sensitive or unknown marker may cover all of it. */
-function inputOf(value: unknown): unknown {
-  if (value === true) return true;
-  return isRecord(value) ? value.input : undefined;
+  const reason = resource.action_reason ? REASONS[resource.action_reason] : undefined;
+  return { address: resource.address, action, kind, fields, changes, destructive: isDestructive(action), ...(reason ? { reason } : {}) };
 }
 
 /**
- * The displayable string fields of an `input`, with sensitive ones replaced. A whole-object `true` in the
- * sensitive map masks every field; that is how terraform marks an input built from a sensitive value.
+ * The displayable string fields of an object, with sensitive ones replaced. A whole-object `true` in the
+ * sensitive map masks every field.
  */
 function shown(input: unknown, sensitive: unknown, unknown: unknown): Record<string, string> {
   const result: Record<string, string> = {};
@@ -215,12 +199,9 @@ function shown(input: unknown, sensitive: unknown, unknown: unknown): Record<str
   return result;
 }
 
-/** Recognised by the API's own fields, so it keeps working whatever the construct ids are. */
-function kindOf(type: string, input: Record<string, string>): ObjectKind {
-  if (type !== "terraform_data") return "other";
-  if (input[K.hostname] !== undefined) return "hostname";
-  if (input[K.sha256Fingerprint] !== undefined || input[K.notAfter] !== undefined) return "certificate";
-  return "other";
+/** Recognised by resource type, so it keeps working whatever the resource names are. */
+function kindOf(type: string): ObjectKind {
+  return type === HOSTNAME_TYPE ? "hostname" : type === CERTIFICATE_TYPE ? "certificate" : "other";
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,6 @@
  * layout rule (banner first, counts outside the fold, size limit, masking) is tested without terraform.
  */
 import { ChangeAction, PlanCounts, ResourceChangeSummary, StackPlanSummary } from "./plan-json";
-import { INPUT_KEYS as K } from "../../driver/consts";
 import { redactTerraformText as redactText } from "../redact";
 
 /** Hidden tag the workflow uses to find and update its one comment instead of adding a new one per push. */
@@ -161,17 +160,18 @@ function renderTable(changes: readonly ResourceChangeSummary[], rowLimit: number
 }
 
 const FIELD_LABELS: Record<string, string> = {
-  [K.hostname]: "hostname",
-  [K.product]: "product",
-  [K.certname]: "certificate",
-  [K.name]: "certificate",
-  [K.sha256Fingerprint]: "SHA-256",
-  [K.notAfter]: "not after",
-  [K.adopt]: "adopt",
+  hostname: "hostname",
+  product: "product",
+  certname: "certificate",
+  name: "certificate",
+  sha256_fingerprint: "SHA-256",
+  not_after: "not after",
+  status: "status",
+  adopt: "adopt",
 };
 
 function renderFields(fields: ResourceChangeSummary["fields"]): string {
-  return fields.map(({ field, value }) => `${FIELD_LABELS[field] ?? field} ${code(field === K.sha256Fingerprint ? shortFingerprint(value) : value)}`).join(" · ");
+  return fields.map(({ field, value }) => `${FIELD_LABELS[field] ?? field} ${code(field === "sha256_fingerprint" ? shortFingerprint(value) : value)}`).join(" · ");
 }
 
 /** A full SHA-256 (95 characters) swamps the table; head and tail identify a certificate, the full plan has the rest. */
