@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformBackend, TerraformStack } from "cdktf";
+import { installProvider } from "../../provider/install";
 import { TerraformResult, runTerraform } from "../../tools/terraform";
 
 export interface ApplyOptions {
@@ -86,7 +87,10 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   const stack = build(app);
   if (!stack.node.children.some((child) => child instanceof TerraformBackend)) new LocalBackend(stack, { path: "terraform.tfstate" });
   app.synth();
-  return { outdir: dir, stackDir: path.join(dir, "stacks", stack.node.id) };
+  const stackDir = path.join(dir, "stacks", stack.node.id);
+  // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline.
+  installProvider(path.join(stackDir, "terraform.d", "plugins"));
+  return { outdir: dir, stackDir };
 }
 
 async function terraform(args: string[], cwd: string, options: ApplyOptions): Promise<string> {
