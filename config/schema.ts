@@ -380,7 +380,7 @@ function crossFieldIssues(raw: unknown): Issue[] {
         });
       }
     }
-    // One Terraform variable carries one secret: a shared name would hand the client secret to the driver as a key.
+    // One Terraform variable carries one secret: a shared name would hand the client secret to the provider as a key.
     const variables: [Issue["path"], unknown][] = [
       [["environments", i, "credentials", "clientSecretVariable"], isRecord(env.credentials) ? env.credentials.clientSecretVariable : undefined],
       ...certificates.map(([c, certificate]): [Issue["path"], unknown] => [at("certificates", "privateKeyVariable")(c), certificate.privateKeyVariable]),

@@ -51,7 +51,7 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
   return virtualHosts;
 }
 
-/** A certificate's private key, read by the driver from TF_VAR_<name>; ephemeral, like the client secret. */
+/** A certificate's private key for the write-only `private_key_wo`, set as TF_VAR_<name>; ephemeral, like the client secret. */
 function keyVariable(stack: TerraformStack, name: string, certificate: string): TerraformVariable {
   // Named by its address, like the client-secret variable, so it cannot collide with a construct id.
   const variable = new TerraformVariable(stack, `var.${name}`, {

@@ -111,7 +111,7 @@ export class Certificate extends Construct implements ICertificate {
     const privkey = props.privateKeyFile === undefined ? undefined : readDeclaredFile(where, "privateKeyFile", props.privateKeyFile);
     const check = checkCertificatePair({ fullchain, privkey: privkey ?? "" });
     if (!check.ok) {
-      // With a variable key only the chain can be judged at synth; the driver checks the pair at apply.
+      // With a variable key only the chain can be judged at synth; the provider checks the pair at plan.
       const fieldNames: Record<PemField, string> = { fullchain: "fullchainFile", privkey: "privateKeyFile" };
       for (const field of ["fullchain", "privkey"] as const) {
         if (field === "privkey" && privkey === undefined) continue;
