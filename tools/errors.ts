@@ -62,7 +62,7 @@ export function commentMarkerMissing(marker: string): CliError {
 }
 
 export function terraformNotRunnable(reason: string): CliError {
-  return new CliError(`cannot run terraform (${reason}); install Terraform >= 1.10`);
+  return new CliError(`cannot run terraform (${reason}); install Terraform >= 1.11`);
 }
 
 export function terraformExited(command: string, where: string, exitCode: number | null): CliError {
