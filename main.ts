@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { App } from "cdktf";
 import { configPath, loadConfig } from "./config/load";
-import { installProvider } from "./provider/install";
+import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
 
@@ -16,9 +16,9 @@ export function synthesize(file: string = configPath(), outdir?: string): AppSta
   const app = new App(outdir ? { outdir } : {});
   const stacks = addStacks(app, config);
   app.synth();
-  // Every stack folder gets the p1as provider in its implied local mirror: `cdktf deploy`, `cdktf diff` and
-  // a plain `terraform init` there find it with no network and no CLI configuration.
-  for (const stack of stacks.environments) installProvider(path.join(app.outdir, "stacks", stack.node.id, "terraform.d", "plugins"));
+  // Every stack folder gets the p1as provider in its implied local mirror, locked: `cdktf deploy`, `cdktf diff`
+  // and a plain `terraform init` there find it with no network and no CLI configuration.
+  for (const stack of stacks.environments) installBesideStack(path.join(app.outdir, "stacks", stack.node.id));
   return stacks;
 }
 

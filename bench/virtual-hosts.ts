@@ -19,7 +19,7 @@ import { App, LocalBackend, TerraformStack } from "cdktf";
 import { SelfServiceCredentials } from "../constructs/credentials";
 import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
 import { ContractMode } from "../emulator/contract";
-import { installProvider } from "../provider/install";
+import { installBesideStack } from "../provider/install";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
 import { PRODUCTS } from "../p1as/facts";
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       }
       app.synth();
       const stackDir = path.join(outdir, "stacks", "p1as-bench");
-      installProvider(path.join(stackDir, "terraform.d", "plugins"));
+      installBesideStack(stackDir);
       const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: stackDir, env });
       if (init.exitCode !== 0) throw new Error(`terraform init failed: ${init.stderr}`);
 

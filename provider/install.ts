@@ -7,7 +7,8 @@
  * The folder holds the bundle and a wrapper that runs it with `node` from PATH, and nothing that names where
  * the project lives, so its `.terraform.lock.hcl` hash is the same on every machine with the same build.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
 
@@ -33,5 +34,37 @@ export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BU
   mkdirSync(dir, { recursive: true });
   copyFileSync(bundle, path.join(dir, BUNDLE_NAME));
   writeFileSync(path.join(dir, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`), `#!/bin/sh\nexec node "$(dirname "$0")/${BUNDLE_NAME}" "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/**
+ * Terraform's `h1:` hash of an unpacked provider package: SHA-256 over the sorted lines
+ * `<sha256 of file>  <file name>` (Go's dirhash.Hash1), base64. Equal to what `terraform init` records.
+ */
+export function packageHash(dir: string): string {
+  const summary = readdirSync(dir)
+    .sort()
+    .map((file) => `${createHash("sha256").update(readFileSync(path.join(dir, file))).digest("hex")}  ${file}\n`)
+    .join("");
+  return `h1:${createHash("sha256").update(summary).digest("base64")}`;
+}
+
+const LOCK_FILE = ".terraform.lock.hcl";
+
+/**
+ * Installs the provider beside a synthesized stack and records it in the stack's `.terraform.lock.hcl`, as
+ * `terraform init` would. With the provider already locked, `cdktf deploy` and `cdktf diff` skip their
+ * `terraform providers lock` step, which would look for `terraform.local` on the network. Other providers'
+ * entries in an existing lock file are kept.
+ */
+export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE): string {
+  const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle);
+  const entry =
+    `provider "${PROVIDER_SOURCE}" {\n  version     = "${PROVIDER_VERSION}"\n  constraints = "${PROVIDER_VERSION}"\n` +
+    `  hashes = [\n    "${packageHash(dir)}",\n  ]\n}\n`;
+  const lockFile = path.join(stackDir, LOCK_FILE);
+  const existing = existsSync(lockFile) ? readFileSync(lockFile, "utf8") : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
+  const others = existing.replace(new RegExp(`\\n?provider "${PROVIDER_SOURCE.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
+  writeFileSync(lockFile, `${others.trimEnd()}\n\n${entry}`);
   return dir;
 }

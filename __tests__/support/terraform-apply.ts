@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformBackend, TerraformStack } from "cdktf";
-import { installProvider } from "../../provider/install";
+import { installBesideStack } from "../../provider/install";
 import { TerraformResult, runTerraform } from "../../tools/terraform";
 
 export interface ApplyOptions {
@@ -89,7 +89,7 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   app.synth();
   const stackDir = path.join(dir, "stacks", stack.node.id);
   // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline.
-  installProvider(path.join(stackDir, "terraform.d", "plugins"));
+  installBesideStack(stackDir);
   return { outdir: dir, stackDir };
 }
 
