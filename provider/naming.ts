@@ -8,6 +8,11 @@ export function resourceNameFor(key: string): string {
   return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
+/** The API key a resource name was derived from (the inverse of resourceNameFor). */
+export function keyFromResourceName(name: string): string {
+  return name.replace(/^_/, "").replace(/_/g, ".");
+}
+
 /** The `import` block that takes over the object `key` as resource `type`. */
 export function importBlock(type: string, key: string): string {
   return `import {\n  to = ${type}.${resourceNameFor(key)}\n  id = ${JSON.stringify(key)}\n}`;

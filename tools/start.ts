@@ -3,9 +3,12 @@
  * `npm start`: the whole mission on the embedded default. Starts the emulator on 4010 (its state kept
  * in .demo/), writes demo certificates into .demo/certs/ (once), synthesizes config/demo.json and runs
  * the real terraform binary on every p1as-* stack, then prints what the API holds. Run it again and
- * terraform reports no changes.
+ * terraform reports no changes. Progress is one short line per object; `--verbose` shows terraform's own
+ * output, plan body included.
  */
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import pc from "picocolors";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
@@ -20,6 +23,7 @@ import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { terraformEnv, terraformVariableEnv } from "./terraform";
 import { demoPortInUse, terraformExited, terraformNotRunnable } from "./errors";
+import { renderUiLine, statusColour } from "./start/progress";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
 const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
@@ -45,12 +49,33 @@ function ensureDemoCertificates(config: ReturnType<typeof loadConfig>): void {
   }
 }
 
-/** Streams terraform's own output, as a user running it would see it. */
-function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Runs terraform. Verbose: its own output, as a user running it would see it. Otherwise `-json` output
+ * rendered as one short line per object (see ./start/progress.ts), and init's output only if it fails.
+ */
+function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
+  const quiet = !verbose;
+  const json = quiet && args[0] === "apply";
   return new Promise((resolve, reject) => {
-    const child = spawn("terraform", args, { cwd, env: terraformEnv(env), stdio: "inherit" });
+    const child = spawn("terraform", json ? [...args, "-json"] : args, { cwd, env: terraformEnv(env), stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let captured = "";
+    if (quiet) {
+      child.stderr!.on("data", (chunk) => (captured += chunk));
+      if (json) {
+        createInterface({ input: child.stdout! }).on("line", (line) => {
+          const rendered = renderUiLine(line);
+          if (rendered) say(rendered);
+        });
+      } else {
+        child.stdout!.on("data", (chunk) => (captured += chunk));
+      }
+    }
     child.on("error", (error) => reject(terraformNotRunnable(error.message)));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(terraformExited(args[0], path.relative(PROJECT_ROOT, cwd), code))));
+    child.on("exit", (code) => {
+      if (code === 0) return resolve();
+      if (quiet && captured.trim()) process.stderr.write(captured);
+      reject(terraformExited(args[0], path.relative(PROJECT_ROOT, cwd), code));
+    });
   });
 }
 
@@ -61,10 +86,10 @@ async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: 
     const api = new SelfServiceClient({ baseUrl: apiUrl, tokens });
     say(`  ${name}  (${apiUrl})`);
     for (const certificate of await api.listCertificates()) {
-      say(`    certificate ${certificate.name.padEnd(28)} ${certificate.status.padEnd(9)} expires ${certificate.notAfter ?? "?"}`);
+      say(`    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`);
     }
     for (const hostname of await api.listHostnames()) {
-      say(`    hostname    ${hostname.hostname.padEnd(28)} ${hostname.status.padEnd(9)} ${hostname.product} / ${hostname.certname}`);
+      say(`    hostname    ${hostname.hostname.padEnd(28)} ${statusColour(hostname.status)(hostname.status.padEnd(9))} ${hostname.product} / ${hostname.certname}`);
     }
   }
 }
@@ -77,9 +102,9 @@ To point the same code at a real tenant:
      pingone provider's PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE),
      or give "credentials": {"clientId", "clientSecretVariable"} and export TF_VAR_<clientSecretVariable>;
   3. P1AS_CONFIG=config/yours.json npm run synth && npm run deploy   (or npx cdktf deploy 'p1as-*')
-  Keep the Terraform state in a protected backend (see README: state protection).`;
+  Keep the Terraform state in a protected backend: docs/reference/state-backends.md. Step by step: docs/getting-started.md.`;
 
-async function main(options: { completionDelayMs: number }): Promise<void> {
+async function main(options: { completionDelayMs: number; verbose: boolean }): Promise<void> {
   const config = loadConfig(DEMO_CONFIG);
   ensureDemoCertificates(config);
 
@@ -101,9 +126,9 @@ async function main(options: { completionDelayMs: number }): Promise<void> {
     );
     for (const stack of stacks.environments) {
       const stackDir = path.join(outdir, "stacks", stack.node.id);
-      say(`\n=== ${stack.node.id} ===`);
-      if (!existsSync(path.join(stackDir, ".terraform"))) await terraform(["init", "-input=false"], stackDir, secrets);
-      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets);
+      say(`\n${pc.bold(stack.node.id)}`);
+      if (!existsSync(path.join(stackDir, ".terraform"))) await terraform(["init", "-input=false"], stackDir, secrets, options.verbose);
+      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets, options.verbose);
     }
     await printHoldings(config.environments.map((environment) => ({ name: environment.stackName, ...environment.selfService })));
     say(REAL_TENANT);
@@ -116,6 +141,7 @@ if (require.main === module) {
   const program = new Command("start")
     .description("Deploy config/demo.json's virtual hosts to the local emulator with the real terraform binary")
     .option("--completion-delay-ms <ms>", "how long emulator objects stay creating/updating", (value) => Number(value), DEFAULT_COMPLETION_DELAY_MS)
+    .option("--verbose", "show terraform's own output, plan body included", false)
     .action((options) => main(options))
     .showHelpAfterError();
   program.parseAsync().catch((error: Error) => {

@@ -1,0 +1,52 @@
+/**
+ * `npm start`'s progress lines: terraform's machine-readable UI (lines in the format terraform 1.11 prints
+ * for `apply -json`) becomes one short line per object and step; data-source reads and plan chatter vanish;
+ * errors stay whole.
+ */
+import { renderUiLine } from "../tools/start/progress";
+
+/** A UI message about the managed resource `address` (`type.name`). */
+const hook = (type: string, address: string, action: string, extra: object = {}) =>
+  JSON.stringify({ type, "@level": "info", hook: { resource: { addr: address, resource_type: address.split(".")[0], resource_name: address.split(".")[1] }, action, ...extra } });
+
+describe("npm start progress lines", () => {
+  test("one line per object and step, named by the API's key", () => {
+    // GIVEN what terraform prints while creating a certificate and a hostname and deleting another
+    const lines = [
+      hook("apply_start", "p1as_certificate.wildcard-dev", "create"),
+      hook("apply_complete", "p1as_certificate.wildcard-dev", "create", { elapsed_seconds: 1 }),
+      hook("apply_start", "p1as_hostname.auth_dev_acme_example", "update"),
+      hook("apply_start", "p1as_hostname.old_dev_acme_example", "delete"),
+      hook("apply_complete", "p1as_hostname.old_dev_acme_example", "delete", { elapsed_seconds: 0 }),
+      JSON.stringify({ type: "change_summary", changes: { add: 1, change: 1, remove: 1, operation: "apply" } }),
+    ];
+
+    // WHEN rendered (jest's stdout is no terminal, so without colour)
+    const rendered = lines.map(renderUiLine);
+
+    // THEN each says what happens to which object
+    expect(rendered).toEqual([
+      "  creating   certificate wildcard-dev",
+      "  complete   certificate wildcard-dev (1 s)",
+      "  updating   hostname auth.dev.acme.example",
+      "  deleting   hostname old.dev.acme.example",
+      "  deleted    hostname old.dev.acme.example (0 s)",
+      "  done: 1 added, 1 changed, 1 destroyed",
+    ]);
+  });
+
+  test("drops data-source reads, plan lines and warnings; keeps errors whole", () => {
+    const read = JSON.stringify({ type: "apply_start", hook: { resource: { addr: "data.p1as_hostnames.held", resource_type: "p1as_hostnames", resource_name: "held" }, action: "read" } });
+    const planned = JSON.stringify({ type: "planned_change", change: { action: "create" } });
+    const warning = JSON.stringify({ type: "diagnostic", diagnostic: { severity: "warning", summary: "Unable to open CLI configuration file" } });
+    const error = JSON.stringify({ type: "diagnostic", diagnostic: { severity: "error", summary: "hostname x did not become ready", detail: "hostname x ended in status \"error\"\nCheck the console." } });
+
+    expect([read, planned, warning].map(renderUiLine)).toEqual([undefined, undefined, undefined]);
+    expect(renderUiLine(error)).toBe('  hostname x did not become ready\n    hostname x ended in status "error"\n    Check the console.');
+  });
+
+  test("a line that is not JSON (terraform's own stderr noise) is passed on, dimmed", () => {
+    expect(renderUiLine("something terraform printed")).toBe("something terraform printed");
+    expect(renderUiLine("   ")).toBeUndefined();
+  });
+});

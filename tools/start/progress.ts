@@ -1,0 +1,75 @@
+/**
+ * Terraform's machine-readable UI (`terraform apply -json`, one JSON object per line) as short lines for a
+ * person: one per object and step, in the P1AS console's colours (blue creating, yellow updating, green
+ * complete, red error), and the errors in full. Colour only on a terminal (picocolors reads NO_COLOR and
+ * whether stdout is a TTY).
+ */
+import pc from "picocolors";
+import { keyFromResourceName } from "../../provider/naming";
+
+interface UiMessage {
+  readonly type?: string;
+  readonly "@level"?: string;
+  readonly "@message"?: string;
+  readonly hook?: { readonly resource?: { readonly resource_type?: string; readonly resource_name?: string; readonly addr?: string }; readonly action?: string; readonly elapsed_seconds?: number };
+  readonly diagnostic?: { readonly severity?: string; readonly summary?: string; readonly detail?: string; readonly address?: string };
+  readonly changes?: { readonly add: number; readonly change: number; readonly remove: number; readonly operation: string };
+}
+
+const KINDS: Record<string, string> = { p1as_certificate: "certificate", p1as_hostname: "hostname" };
+
+/** `certificate wildcard-dev`, `hostname auth.dev.acme.example`, or the address for anything else. */
+function objectOf(hook: UiMessage["hook"]): string {
+  const resource = hook?.resource;
+  const kind = KINDS[resource?.resource_type ?? ""];
+  return kind && resource?.resource_name ? `${kind} ${keyFromResourceName(resource.resource_name)}` : resource?.addr ?? "?";
+}
+
+const STARTED: Record<string, [string, (text: string) => string]> = {
+  create: ["creating", pc.blue],
+  update: ["updating", pc.yellow],
+  replace: ["replacing", pc.yellow],
+  delete: ["deleting", pc.magenta],
+};
+
+/** One rendered line (or lines) per UI message worth showing; undefined for the rest. */
+export function renderUiLine(line: string): string | undefined {
+  let message: UiMessage;
+  try {
+    message = JSON.parse(line) as UiMessage;
+  } catch {
+    return line.trim() ? pc.dim(line) : undefined;
+  }
+  // Reading the data sources (what the API holds) is not a change to the API: not worth a line.
+  if (message.hook?.resource?.addr?.startsWith("data.")) return undefined;
+  switch (message.type) {
+    case "apply_start": {
+      const [word, colour] = STARTED[message.hook?.action ?? ""] ?? [message.hook?.action ?? "changing", pc.yellow];
+      return `  ${colour(word.padEnd(10))} ${objectOf(message.hook)}`;
+    }
+    case "apply_complete": {
+      const word = message.hook?.action === "delete" ? "deleted" : "complete";
+      return `  ${pc.green(word.padEnd(10))} ${objectOf(message.hook)} ${pc.dim(`(${message.hook?.elapsed_seconds ?? 0} s)`)}`;
+    }
+    case "apply_errored":
+      return `  ${pc.red("error".padEnd(10))} ${objectOf(message.hook)}`;
+    case "diagnostic": {
+      const { severity, summary, detail } = message.diagnostic ?? {};
+      if (severity !== "error") return undefined;
+      return pc.red(`  ${summary ?? "error"}${detail ? `\n    ${detail.split("\n").join("\n    ")}` : ""}`);
+    }
+    case "change_summary": {
+      const changes = message.changes;
+      if (!changes || changes.operation !== "apply") return undefined;
+      if (changes.add + changes.change + changes.remove === 0) return `  ${pc.green("no changes")}: the API matches the configuration`;
+      return `  ${pc.green("done")}: ${changes.add} added, ${changes.change} changed, ${changes.remove} destroyed`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The colour of an object's status, as the console shows it. */
+export function statusColour(status: string): (text: string) => string {
+  return ({ creating: pc.blue, updating: pc.yellow, complete: pc.green, error: pc.red } as Record<string, (text: string) => string>)[status] ?? pc.dim;
+}
