@@ -1,10 +1,13 @@
 /**
  * Hostile configuration, field by field: every string field of the config schema (found by walking the
  * schema, so a new field joins by itself) gets text that Terraform would evaluate if it were code. Each one
- * is either refused with its path, nothing synthesized and nothing sent, or kept as a literal. The fields
- * that keep such text then go through real terraform (init, plan, show -json, the plan summary, apply) with
- * a canary in terraform's environment, and the canary must appear nowhere.
- * Needs `npm run build` first (the plan summary runs from dist/); `npm test` does it.
+ * is either refused with its path, nothing synthesized and nothing sent, or kept as a literal. Every file a
+ * hostile path names also starts with hostile text before its PEM blocks (a preamble such as openssl writes),
+ * which the chain carries into the provider's `fullchain`. The fields that keep such text then go through
+ * real terraform (init, plan, show -json, the plan summary, apply, destroy) with a canary in terraform's
+ * environment, in both emulator contract modes, and the canary must appear nowhere; the text reaches the API
+ * as written.
+ * Needs `npm run build` first (the provider bundle and the plan summary run from dist/).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,6 +17,7 @@ import * as path from "node:path";
 import { ValidationError } from "../constructs/errors";
 import { configSchema } from "../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
+import { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { synthesize } from "../main";
 import { runTerraform } from "../tools/terraform";
@@ -39,6 +43,18 @@ describe("hostile configuration: every config string is refused or kept a litera
     );
   });
 
+  test.each([
+    ['${file("/etc/hostname")}', true],
+    ['text ${upper(var.x)} %{ if file("/etc/hostname") != "" }y%{ endif }', true],
+    ['${file("a ${file("/etc/hostname")} b")}', true],
+    ['$${file("/etc/hostname")} %%{ if true }/etc/hostname%%{ endif }', false],
+    ['${file("x\\" $${file(\\"/etc/hostname\\")} %%{ if true }d%%{ endif } \\"z.pem")}', false],
+    ['x" /etc/hostname "z', false],
+  ])("the judge: %s evaluates file(\"/etc/hostname\"): %s", (template, evaluated) => {
+    // GIVEN a template WHEN judged THEN only expression code (nested templates included) counts, escapes never do
+    expect(evaluatesCall(template, 'file("/etc/hostname")')).toBe(evaluated);
+  });
+
   test.each(FIELDS.map((field) => [field.name, field] as const))("%s: refused with its path, or kept as a literal", (_name, field) => {
     // GIVEN a sample config with this one field set to template sequences and quotes
     const { config, at } = sampleFor(field)!;
@@ -58,54 +74,67 @@ describe("hostile configuration: every config string is refused or kept a litera
     }
     // ...or every occurrence in the synthesized JSON is text: outside the backend block (which terraform never
     // evaluates), no interpolation or directive holds any of it
-    const evaluated = synthesizedStrings(outdir).filter(({ where, text }) => !where.startsWith("terraform.backend") && evaluatesMarker(text, "etc/hostname"));
+    const evaluated = synthesizedStrings(outdir).filter(({ where, text }) => !where.startsWith("terraform.backend") && evaluatesCall(text, 'file("/etc/hostname")'));
     expect(evaluated).toEqual([]);
     accepted.push(field.name);
   });
 
-  test("the fields that keep such text put no canary into any plan, state, output folder or summary (real terraform)", async () => {
-    // GIVEN the accepted fields that live in the stack terraform can plan here (explicit credentials, local state)
-    const plannable = FIELDS.filter((field) => accepted.includes(field.name) && sampleFor(field)!.at[0] === "environments" && sampleFor(field)!.at[1] === TEST_ENV_INDEX);
-    expect(plannable.map((field) => field.name).sort()).toEqual(
-      ["environments[].backend<local>.path", "environments[].virtualHosts.certificates[].fullchainFile", "environments[].virtualHosts.certificates[].privateKeyFile"],
-    );
-    const captured: { where: string; text: string }[] = [];
-    for (const field of plannable) {
-      // WHEN the field reads terraform's environment (canary included) if it is ever evaluated, through the whole flow
-      const { config, at } = sampleFor(field)!;
-      setAt(config, at, hostile(field, 'filebase64("/proc/self/environ")'));
-      const { error, outdir } = synth(config, `e2e ${field.name}`);
-      expect(error).toBeUndefined();
-      const stackDir = path.join(outdir, "stacks", "p1as-test");
-      const run = async (args: string[]) => {
-        const result = await runTerraform(args, { cwd: stackDir, env: terraformEnv });
-        captured.push({ where: `${field.name}: terraform ${args[0]}`, text: result.stdout + result.stderr });
-        return result;
-      };
-      expect((await run(["init", "-input=false", "-no-color"])).exitCode).toBe(0);
-      expect((await run(["plan", "-input=false", "-no-color", "-out=tfplan.bin"])).exitCode).toBe(0);
-      const shown = await run(["show", "-json", "tfplan.bin"]);
-      const summaryFile = path.join(workDir, `${slug(field.name)}.md`);
-      const summary = await node(["dist/tools/plan-summary.js", "--outdir", outdir, "--stacks", "p1as-test", "--out", summaryFile]);
-      captured.push({ where: `${field.name}: plan summary`, text: summary + fs.readFileSync(summaryFile, "utf8") });
-      const applied = await run(["apply", "-auto-approve", "-input=false", "-no-color"]);
-      expect({ field: field.name, exitCode: applied.exitCode }).toEqual({ field: field.name, exitCode: 0 });
-      for (const file of filesUnder(outdir)) captured.push({ where: `${field.name}: ${path.relative(workDir, file)}`, text: fs.readFileSync(file, "latin1") });
-      const stateFile = statePath(config);
-      captured.push({ where: `${field.name}: state`, text: fs.readFileSync(stateFile, "utf8") });
+  test.each<ContractMode>(["assumed", "confirmed"])(
+    "the fields that keep such text put no canary into any plan, state, output folder or summary, and reach the API as written (real terraform, contract %s)",
+    async (contract) => {
+      // GIVEN the accepted fields that live in the stack terraform can plan here (explicit credentials, local state)
+      emulator.state.settings.contract = contract;
+      const plannable = FIELDS.filter((field) => accepted.includes(field.name) && sampleFor(field)!.at[0] === "environments" && sampleFor(field)!.at[1] === TEST_ENV_INDEX);
+      expect(plannable.map((field) => field.name).sort()).toEqual([
+        "environments[].backend<local>.path",
+        "environments[].virtualHosts.certificates[].fullchainFile",
+        "environments[].virtualHosts.certificates[].privateKeyFile",
+      ]);
+      const captured: { where: string; text: string }[] = [];
+      for (const field of plannable) {
+        // WHEN the field reads terraform's environment (canary included) if it is ever evaluated, through the whole flow
+        const { config, at } = sampleFor(field)!;
+        setAt(config, at, hostile(field, 'filebase64("/proc/self/environ")'));
+        const { error, outdir } = synth(config, `e2e ${contract} ${field.name}`);
+        expect(error).toBeUndefined();
+        const stackDir = path.join(outdir, "stacks", "p1as-test");
+        const run = async (args: string[]) => {
+          const result = await runTerraform(args, { cwd: stackDir, env: terraformEnv });
+          captured.push({ where: `${field.name}: terraform ${args[0]}`, text: result.stdout + result.stderr });
+          return result;
+        };
+        expect((await run(["init", "-input=false", "-no-color"])).exitCode).toBe(0);
+        expect((await run(["plan", "-input=false", "-no-color", "-out=tfplan.bin"])).exitCode).toBe(0);
+        const shown = await run(["show", "-json", "tfplan.bin"]);
+        const summaryFile = path.join(workDir, `${slug(`${contract} ${field.name}`)}.md`);
+        const summary = await node(["dist/tools/plan-summary.js", "--outdir", outdir, "--stacks", "p1as-test", "--out", summaryFile]);
+        captured.push({ where: `${field.name}: plan summary`, text: summary + fs.readFileSync(summaryFile, "utf8") });
+        const applied = await run(["apply", "-auto-approve", "-input=false", "-no-color"]);
+        expect({ field: field.name, exitCode: applied.exitCode, output: applied.exitCode === 0 ? "" : applied.stdout + applied.stderr }).toEqual({ field: field.name, exitCode: 0, output: "" });
+        for (const file of filesUnder(outdir)) captured.push({ where: `${field.name}: ${path.relative(workDir, file)}`, text: fs.readFileSync(file, "latin1") });
+        const stateFile = statePath(config);
+        captured.push({ where: `${field.name}: state`, text: fs.readFileSync(stateFile, "utf8") });
 
-      // THEN the field's text is data: the plan holds it as written (with its quotes and template sequences), or,
-      // for a state path, the state went to exactly that file
-      if (isStatePath(field)) expect(stateFile).toBe(hostile(field, 'filebase64("/proc/self/environ")'));
-      else expect(shown.stdout).toContain(JSON.stringify(literalAsPlanned(field, at, config)).slice(1, -1));
-      await run(["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    }
+        // THEN the field's text is data: a state path is exactly the file the state went to; a chain file's
+        // hostile preamble is in the plan as written and is the start of the fullchain the API received; a key
+        // file was read by terraform at exactly that path (its certificate was created, fingerprint and all)
+        const uploaded = held("wildcard-test");
+        if (isStatePath(field)) expect(stateFile).toBe(hostile(field, 'filebase64("/proc/self/environ")'));
+        if (field.name.endsWith("fullchainFile")) {
+          expect(shown.stdout).toContain(JSON.stringify(PREAMBLE).slice(1, -1));
+          expect(uploaded?.fullchain.startsWith(PREAMBLE)).toBe(true);
+        }
+        expect(uploaded?.sha256Fingerprint).toBe(pair.fingerprint);
+        expect((await run(["destroy", "-auto-approve", "-input=false", "-no-color"])).exitCode).toBe(0);
+        expect(held("wildcard-test")).toBeUndefined();
+      }
 
-    // AND the canary, in any encoding, is nowhere
-    expect(captured.flatMap(({ where, text }) => findForms(text, [{ name: "canary", needles: forms(CANARY) }]).map((hit) => `${hit} in ${where}`))).toEqual([]);
-    // (while the same search finds the canary inside a base64 dump of an environment, at any alignment)
-    for (const prefix of ["", "x", "xy"]) expect(findForms(Buffer.from(`${prefix}P1AS_CANARY=${CANARY}\0`).toString("base64"), [{ name: "canary", needles: forms(CANARY) }])).not.toEqual([]);
-  });
+      // AND the canary, in any encoding, is nowhere
+      expect(captured.flatMap(({ where, text }) => findForms(text, [{ name: "canary", needles: forms(CANARY) }]).map((hit) => `${hit} in ${where}`))).toEqual([]);
+      // (while the same search finds the canary inside a base64 dump of an environment, at any alignment)
+      for (const prefix of ["", "x", "xy"]) expect(findForms(Buffer.from(`${prefix}P1AS_CANARY=${CANARY}\0`).toString("base64"), [{ name: "canary", needles: forms(CANARY) }])).not.toEqual([]);
+    },
+  );
 });
 
 // ---- hostile values and how to judge them ----------------------------------------------------------
@@ -125,20 +154,56 @@ function hostile(field: StringField, call: string): string {
 const isFileField = (field: StringField) => /File$/.test(field.name);
 const isStatePath = (field: StringField) => field.name.endsWith("backend<local>.path");
 
-/** Does a Terraform template string evaluate text containing `marker`? Escaped `$${` and `%%{` are text. */
-function evaluatesMarker(template: string, marker: string): boolean {
-  for (let i = 0; i < template.length; i++) {
-    const open = template.slice(i, i + 2);
-    if (open === "$$" || open === "%%") {
-      if (template[i + 2] === "{") i += 2;
-      continue;
+/**
+ * Does a Terraform template string evaluate `call` (say `file("/etc/hostname")`) as code: inside `${...}` or
+ * `%{...}`, or in a template nested in a quoted string of such an expression? Escaped `$${` and `%%{`, and
+ * a quoted string's `\"`, are text. (The construct writes a key path as `${file("<path>")}`: the path is a
+ * quoted string in an expression, so the hostile call inside it must stay escaped.)
+ */
+function evaluatesCall(template: string, call: string): boolean {
+  return evaluatedCode(template).some((code) => code.includes(call));
+}
+
+/** The expression code of a template, one entry per interpolation or directive, nested ones included. */
+function evaluatedCode(source: string): string[] {
+  const found: string[] = [];
+  // A template from `start`; inside an expression's quoted string (`quoted`) it ends at the closing quote.
+  const template = (start: number, quoted: boolean): number => {
+    let i = start;
+    while (i < source.length) {
+      const two = source.slice(i, i + 2);
+      if (quoted && source[i] === "\\") i += 2;
+      else if (quoted && source[i] === '"') return i + 1;
+      else if ((two === "$$" || two === "%%") && source[i + 2] === "{") i += 3;
+      else if (two === "${" || two === "%{") i = expression(i + 2);
+      else i++;
     }
-    if (open === "${" || open === "%{") {
-      const end = template.indexOf("}", i);
-      if (template.slice(i, end === -1 ? undefined : end).includes(marker)) return true;
+    return i;
+  };
+  // Expression code up to its closing brace; quoted strings in it are templates of their own.
+  const expression = (start: number): number => {
+    let code = "";
+    let depth = 1;
+    let i = start;
+    while (i < source.length && depth > 0) {
+      const char = source[i];
+      if (char === '"') {
+        // Kept as written (escapes included): `file("/etc/hostname")` is code, `file("x\\"$${file(\\"/etc/hostname\\")}")` is not.
+        const end = template(i + 1, true);
+        code += source.slice(i, end);
+        i = end;
+        continue;
+      }
+      if (char === "{") depth++;
+      if (char === "}") depth--;
+      if (depth > 0) code += char;
+      i++;
     }
-  }
-  return false;
+    found.push(code);
+    return i;
+  };
+  template(0, false);
+  return found;
 }
 
 /** Every string in every synthesized stack, with its JSON path. */
@@ -157,13 +222,6 @@ function synthesizedStrings(outdir: string): { where: string; text: string }[] {
 function namesField(error: ValidationError, at: readonly (string | number)[]): boolean {
   const configPath = at.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
   return error.reasons.some((reason) => reason.startsWith(`${configPath}: `)) || error.field === at[at.length - 1];
-}
-
-/** What the plan shows for the field: the path relative to the project root for files, the value otherwise. */
-function literalAsPlanned(field: StringField, at: readonly (string | number)[], config: Record<string, unknown>): string {
-  const value = at.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], config) as string;
-  if (!isFileField(field)) return value;
-  return path.relative(path.resolve(__dirname, ".."), path.resolve(workDir, value)).split(path.sep).join("/");
 }
 
 // ---- sample configs --------------------------------------------------------------------------------
@@ -233,6 +291,9 @@ function sampleFor(field: StringField): { config: Record<string, unknown>; at: (
 // ---- running it ------------------------------------------------------------------------------------
 
 const CANARY = `canary-${randomBytes(12).toString("hex")}`;
+/** Evaluated, it would read a file and terraform's environment (the canary) into the configuration. */
+const PREAMBLE = 'subject=x" ${file("/etc/hostname")} ${filebase64("/proc/self/environ")} %{ if true }d%{ endif } "z';
+const pair = makeCertificate({ commonName: "*.test.acme.example" });
 const CLIENT_ID = testClientId("injection-admin");
 const CLIENT_SECRET = `injection-${randomBytes(16).toString("hex")}`;
 const SECRET_VARIABLE = "p1as_test_client_secret";
@@ -245,7 +306,6 @@ const accepted: string[] = [];
 beforeAll(async () => {
   emulator = await startEmulator({ seedDemoClients: false, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["test-tls-admin"] }] });
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "config-injection-"));
-  const pair = makeCertificate({ commonName: "*.test.acme.example" });
   fs.writeFileSync(path.join(workDir, "valid.pem"), pair.fullchain);
   fs.writeFileSync(path.join(workDir, "valid.key"), pair.privkey, { mode: 0o600 });
   terraformEnv = { P1AS_CANARY: CANARY, [`TF_VAR_${SECRET_VARIABLE}`]: CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: pair.privkey };
@@ -267,7 +327,9 @@ function synth(config: Record<string, unknown>, name: string): { error?: unknown
       const target = certificate[field] && path.join(workDir, certificate[field]);
       if (target && !fs.existsSync(target)) {
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.copyFileSync(path.join(workDir, source), target);
+        const text = fs.readFileSync(path.join(workDir, source), "utf8");
+        // Text before the first PEM block is allowed (openssl writes subject lines there): make it hostile too.
+        fs.writeFileSync(target, field === "fullchainFile" ? `${PREAMBLE}\n${text}` : text, { mode: 0o600 });
       }
     }
   }
@@ -283,6 +345,11 @@ function synth(config: Record<string, unknown>, name: string): { error?: unknown
     if (previous === undefined) delete process.env.P1AS_CANARY;
     else process.env.P1AS_CANARY = previous;
   }
+}
+
+/** The certificate as the API stored it (fullchain included), or undefined. */
+function held(name: string) {
+  return emulator.service.snapshot().environments.test.certificates.find((certificate) => certificate.name === name);
 }
 
 function statePath(config: Record<string, unknown>): string {

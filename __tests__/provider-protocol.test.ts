@@ -125,6 +125,16 @@ describe("validate", () => {
   });
 });
 
+describe("values", () => {
+  test("a refined unknown (MessagePack extension 12, as terraform sends file(var.x) while validating) decodes as unknown", () => {
+    // GIVEN a string attribute terraform knows only to be not null: ext 12 wrapping the map {1: false}
+    const refined = new Uint8Array([0x81, 0xa4, ...Buffer.from("name"), 0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc2]);
+    // WHEN decoded
+    // THEN it is unknown, not an object standing in for the string
+    expect(decodeMsgpack(refined, ["object", { name: "string" }])).toEqual({ name: unknown });
+  });
+});
+
 describe("plan", () => {
   test("a create plans configured values as configured (unknown included), computed values unknown and write-only null", async () => {
     // GIVEN a new object whose value is not known yet, with a write-only secret

@@ -1,10 +1,12 @@
 /**
- * Secret hygiene over the whole user path: a config file, `node dist/main.js` (synth), terraform init, plan,
- * `terraform show -json`, apply, plan:summary, failing deploys, destroy, the emulator's request log and admin
- * views. Known secrets (the client secret, two private keys, every access token the emulator issued) are
- * searched for in plain, base64 (every alignment, standard and URL-safe) and URL-encoded form. Zero hits.
- * The driver's log is part of terraform's output (provisioner output), so it is searched there.
- * Needs `npm run build` first (synth and the tools run from dist/); `npm test` does it.
+ * Secret hygiene over the whole user path: a config file, `node dist/main.js` (synth, which installs the p1as
+ * provider beside the stack), terraform init, plan, `terraform show -json`, apply, plan:summary, failing
+ * deploys, a failing synth, destroy, the state, the emulator's request log and admin views, and one plan
+ * with TF_LOG=TRACE (terraform's and the provider's own log lines). Known secrets (the client secret, two
+ * private keys, every access token the emulator issued) are searched for in plain, JSON-escaped, base64
+ * (every alignment, standard and URL-safe) and URL-encoded form. Zero hits. Both contract modes: in
+ * "confirmed" the API answers differently (no update routes, no status in POST responses) and errors differ.
+ * Needs `npm run build` first (synth, the provider bundle and the tools run from dist/).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import axios from "axios";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
+import { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
@@ -21,8 +24,11 @@ import { testClientId } from "./support/emulator";
 
 jest.setTimeout(10 * 60_000);
 
-describe("secret hygiene: the whole flow with known secrets", () => {
-  test("no client secret, private key or access token appears in any output, plan JSON, log, summary or error", async () => {
+describe.each<ContractMode>(["assumed", "confirmed"])("secret hygiene: the whole flow with known secrets (emulator contract %s)", (contract) => {
+  beforeAll(() => start(contract));
+  afterAll(stop);
+
+  test("no client secret, private key or access token appears in any output, plan JSON, state, log, summary or error", async () => {
     // GIVEN a config with a client secret and a private key in variables, and a key in a file
     const configFile = writeConfig(HOSTNAMES);
 
@@ -38,6 +44,11 @@ describe("secret hygiene: the whole flow with known secrets", () => {
     const applied = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
     capture("apply", applied);
     capture("re-plan", await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"]));
+    // (terraform's and the provider's debug log: the provider's stderr lines and every gRPC call terraform traces)
+    const traceFile = path.join(workDir, "trace.log");
+    const traced = await terraform(["plan", "-input=false", "-no-color"], { TF_LOG: "TRACE", TF_LOG_PATH: traceFile });
+    capture("plan with TF_LOG=TRACE", traced);
+    captured.push({ where: "TF_LOG=TRACE log", text: fs.readFileSync(traceFile, "utf8") });
 
     // (a failing deploy: the API answers 500 to a create)
     emulator.faults.add({ route: "POST /hostnames", status: 500, detail: "injected failure", times: 5 });
@@ -46,7 +57,7 @@ describe("secret hygiene: the whole flow with known secrets", () => {
     const failedCreate = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
     capture("failing apply (HTTP 500)", failedCreate);
     emulator.faults.clear();
-    // (a failing deploy: every token the client gets is refused as expired, so the refresh fails too)
+    // (a failing deploy: every token the client gets is refused as expired, so the renewal fails too)
     emulator.faults.add({ route: "POST /hostnames", tokenExpired: true, times: 5 });
     const failedToken = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
     capture("failing apply (token refused)", failedToken);
@@ -62,15 +73,19 @@ describe("secret hygiene: the whole flow with known secrets", () => {
     capture("destroy", destroyed);
     captured.push({ where: "synthesized JSON", text: fs.readFileSync(path.join(stackDir(), "cdk.tf.json"), "utf8") });
     captured.push({ where: "terraform state", text: fs.readFileSync(STATE_FILE(), "utf8") });
+    captured.push({ where: "terraform state backup", text: fs.existsSync(`${STATE_FILE()}.backup`) ? fs.readFileSync(`${STATE_FILE()}.backup`, "utf8") : "" });
     captured.push({ where: "emulator request log", text: JSON.stringify(emulator.requestLog.list()) });
     for (const admin of ["requests", "state", "faults"]) {
       captured.push({ where: `GET /_emulator/${admin}`, text: JSON.stringify((await axios.get(`${emulator.url}/_emulator/${admin}`)).data) });
     }
 
-    // THEN the flow really ran: objects were created and deleted, the failures failed with the driver's line,
-    // and the emulator issued tokens to search for
+    // THEN the flow really ran: objects were created and deleted, the failures failed with the provider's error,
+    // the trace log holds the provider's own lines, and the emulator issued tokens to search for
     expect(applied.exitCode).toBe(0);
-    expect(applied.stdout).toContain("p1as: hostname auth.dev.acme.example: created");
+    expect(applied.stdout).toContain("p1as_hostname.auth_dev_acme_example: Creation complete");
+    expect(applied.stdout).toContain("p1as_certificate.api-dev: Creation complete");
+    expect(traced.exitCode).toBe(0);
+    expect(fs.readFileSync(traceFile, "utf8")).toMatch(/provider\.terraform-provider-p1as_v0\.1\.0: .*p1as: /);
     expect(failedCreate.exitCode).toBe(1);
     expect(failedCreate.stdout + failedCreate.stderr).toContain("create hostname extra.dev.acme.example failed: HTTP 500: injected failure");
     expect(failedToken.exitCode).toBe(1);
@@ -156,8 +171,8 @@ function capture(where: string, result: TerraformResult): void {
   captured.push({ where: `${where} stdout`, text: result.stdout }, { where: `${where} stderr`, text: result.stderr });
 }
 
-function terraform(args: string[]): Promise<TerraformResult> {
-  return runTerraform(args, { cwd: stackDir(), env: env() });
+function terraform(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+  return runTerraform(args, { cwd: stackDir(), env: { ...env(), ...extra } });
 }
 
 /** A compiled entry point as its own process, with the secrets in its environment as CI would have them. */
@@ -196,9 +211,11 @@ function writeConfig(hostnames: readonly string[], name = "p1as.json"): string {
   return file;
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
-  // Record every token the emulator signs: they are the access tokens the driver holds.
+async function start(contract: ContractMode): Promise<void> {
+  issuedTokens.length = 0;
+  captured.length = 0;
+  emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+  // Record every token the emulator signs: they are the access tokens the provider holds.
   const issuer = emulator.state.issuer;
   const issue = issuer.issue.bind(issuer);
   issuer.issue = async (...args) => {
@@ -214,9 +231,9 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(workDir, "certs", `${name}.pem`), certificates[name].fullchain);
   }
   fs.writeFileSync(path.join(workDir, "certs", "wildcard-dev.key"), certificates["wildcard-dev"].privkey, { mode: 0o600 });
-});
+}
 
-afterAll(async () => {
+async function stop(): Promise<void> {
   await emulator?.close();
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
+}

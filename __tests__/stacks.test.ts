@@ -5,7 +5,11 @@ import { Application } from "../.gen/providers/pingone/application";
 import { PingoneProvider } from "../.gen/providers/pingone/provider";
 import { ResourceAttribute } from "../.gen/providers/pingone/resource-attribute";
 import { SchemaAttribute } from "../.gen/providers/pingone/schema-attribute";
+import { DataP1AsCertificates } from "../.gen/providers/p1as/data-p1as-certificates";
+import { DataP1AsHostnames } from "../.gen/providers/p1as/data-p1as-hostnames";
+import { P1AsProvider } from "../.gen/providers/p1as/provider";
 import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from "../config/load";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
 import { AppStacks, addStacks } from "../stacks/app-stacks";
 
 describe("stacks", () => {
@@ -57,14 +61,34 @@ describe("stacks", () => {
     const [dev] = stacks.environments;
     const synth = Testing.synth(dev);
 
-    // THEN the stack has no pingone_* at all, only the sensitive variable
+    // THEN the stack has no pingone_* at all: only the p1as provider, its secret a reference to the sensitive variable
     expect(synth).not.toHaveProvider(PingoneProvider);
     expect(synth).not.toMatch(/pingone_/);
-    expect(JSON.parse(synth).terraform.required_providers).toBeUndefined();
+    expect(JSON.parse(synth).terraform.required_providers).toEqual({ p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } });
+    expect(synth).toHaveProviderWithProperties(P1AsProvider, { client_id: "b6c1e2d3-0000-4000-8000-000000000001", client_secret: "${var.p1as_dev_client_secret}" });
     expect(JSON.parse(synth).variable.p1as_dev_client_secret.sensitive).toBe(true);
     expect(dev.adminApiResource).toBeUndefined();
     expect(dev.credentials.clientId).toBe("b6c1e2d3-0000-4000-8000-000000000001");
     expect(dev.credentials.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);
+  });
+
+  test("each environment's p1as provider authenticates as its own orchestration client, the secret a reference", () => {
+    // GIVEN the example config WHEN its environment stacks are synthesized
+    const { environments } = exampleStacks();
+    for (const stack of environments) {
+      const synth = Testing.synth(stack);
+      const [provider] = JSON.parse(synth).provider.p1as;
+      // THEN the provider block points at the environment's API with the client the stack creates
+      expect(provider).toMatchObject({
+        api_url: stack.selfServiceApiUrl,
+        client_id: expect.stringMatching(/^\$\{pingone_application\.orchestration-client_application_\w+\.oidc_options\.client_id\}$/),
+        client_secret: expect.stringMatching(/^\$\{pingone_application_secret\.orchestration-client_secret_\w+\.secret\}$/),
+      });
+      // AND the stack lists what the API holds, and needs the terraform that knows write-only attributes
+      expect(synth).toHaveDataSource(DataP1AsCertificates);
+      expect(synth).toHaveDataSource(DataP1AsHostnames);
+      expect(JSON.parse(synth).terraform.required_version).toBe(">= 1.11");
+    }
   });
 
   test("exposes credentials and the self-service API URL for later constructs", () => {

@@ -1,205 +1,219 @@
+/**
+ * The VirtualHosts, Certificate and Hostname constructs as synthesized JSON: the `p1as` provider block,
+ * `p1as_certificate`, `p1as_hostname` and the two list data sources, checked with cdktf's Testing matchers;
+ * and every prop of every construct rejected, when bad, with the construct path, the field and the reason.
+ */
 import "cdktf/lib/testing/adapters/jest";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { App, DataResource, Fn, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { App, DataResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Certificate as CertificateResource } from "../.gen/providers/p1as/certificate";
+import { DataP1AsCertificates } from "../.gen/providers/p1as/data-p1as-certificates";
+import { DataP1AsHostnames } from "../.gen/providers/p1as/data-p1as-hostnames";
+import { Hostname as HostnameResource } from "../.gen/providers/p1as/hostname";
+import { P1AsProvider } from "../.gen/providers/p1as/provider";
 import { ISelfServiceCredentials, SelfServiceCredentials } from "../constructs/credentials";
 import { ValidationError } from "../constructs/errors";
-import { Certificate, CertificateProps, Hostname, PROJECT_ROOT, VirtualHosts } from "../constructs/virtual-hosts";
-import { CLIENT_SECRET_ENV, DRIVER_INPUT_ENV, RUN_DIR_ENV, STACK_DIR_ENV } from "../driver/consts";
-import { markerName } from "../driver/run-markers";
+import { Certificate, CertificateProps, Hostname, VirtualHosts, VirtualHostsProps } from "../constructs/virtual-hosts";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
 import { makeCertificate } from "./support/certs";
 
+// (before the describe blocks: the case tables use them while jest collects the tests)
+const CLIENT_ID = "b6c1e2d3-0000-4000-8000-000000000001";
+const API_URL = "http://127.0.0.1:4010/dev/api/v1";
+const TOKEN_URL = "http://127.0.0.1:4010/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token";
+
 describe("VirtualHosts construct", () => {
-  test("keys every hostname resource by its hostname and every certificate resource by its name", () => {
-    // GIVEN two certificates and three hostnames
-    const { stack } = declare((vh) => {
-      const dev = new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev"));
-      const api = new Certificate(vh, "api-dev", certificateProps("api-dev"));
-      new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate: dev });
-      new Hostname(vh, "access", { hostname: "access.dev.acme.example", product: "pingaccess-engines", certificate: dev });
-      new Hostname(vh, "pf-admin", { hostname: "pf-admin.dev.acme.example", product: "pingfederate-admin-api", certificate: api });
+  describe("the provider block", () => {
+    test("points at the API and token endpoint with the client id, the secret only as a reference to its variable", () => {
+      // GIVEN credentials whose secret is a sensitive variable
+      const { stack } = declare(() => undefined);
+
+      // WHEN synthesized
+      const synth = Testing.synth(stack);
+
+      // THEN the p1as provider carries the endpoints, the client id, the timings and a reference to the secret
+      expect(synth).toHaveProviderWithProperties(P1AsProvider, {
+        api_url: API_URL,
+        token_url: TOKEN_URL,
+        client_id: CLIENT_ID,
+        client_secret: "${var.p1as_dev_client_secret}",
+        poll_interval_ms: 2000,
+        ready_timeout_ms: 600000,
+        request_timeout_ms: 30000,
+      });
+      // AND the contract is left to the provider, which discovers it (or reads P1AS_API_CONTRACT)
+      expect(synthesized(stack).provider.p1as[0].api_contract).toBeUndefined();
+      // AND the secret's variable is sensitive and ephemeral: its value enters no plan and no state
+      expect(synthesized(stack).variable.p1as_dev_client_secret).toMatchObject({ sensitive: true, ephemeral: true });
+      // AND terraform finds the provider at our source address and is recent enough for write-only attributes
+      expect(synthesized(stack).terraform).toEqual({ required_providers: { p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } }, required_version: ">= 1.11" });
     });
 
-    // WHEN the stack is synthesized
-    const json = synthesized(stack);
-
-    // THEN addresses read terraform_data.p1as_hostname["<hostname>"] and carry only the API's fields
-    const hostnames = ["auth.dev.acme.example", "access.dev.acme.example", "pf-admin.dev.acme.example"];
-    // (Testing.synth sorts keys)
-    expect(Object.keys(json.resource.terraform_data.p1as_hostname.for_each)).toEqual([...hostnames].sort());
-    expect(Object.keys(json.resource.terraform_data.p1as_hostname_routing.for_each)).toEqual([...hostnames].sort());
-    expect(json.resource.terraform_data.p1as_hostname.for_each["access.dev.acme.example"]).toEqual({
-      hostname: "access.dev.acme.example",
-      product: "pingaccess-engines",
-      certname: "wildcard-dev",
-      adopt: false,
-    });
-    expect(Object.keys(json.resource.terraform_data.p1as_certificate.for_each)).toEqual(["api-dev", "wildcard-dev"]);
-  });
-
-  test("replaces existence only on a new key, content on a new fingerprint and routing on a new product or certname", () => {
-    // GIVEN one certificate and one hostname
-    const { stack } = declare((vh) => {
-      const cert = new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev"));
-      new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate: cert });
+    test.each(["discover", "confirmed", "assumed"] as const)("passes apiContract %s and the timings as given", (apiContract) => {
+      // GIVEN an explicit contract and timings WHEN synthesized THEN the provider block says so
+      const { stack } = declare(() => undefined, variableCredentials, { apiContract, pollIntervalMs: 50, readyTimeoutMs: 5000, requestTimeoutMs: 1000 });
+      expect(Testing.synth(stack)).toHaveProviderWithProperties(P1AsProvider, { api_contract: apiContract, poll_interval_ms: 50, ready_timeout_ms: 5000, request_timeout_ms: 1000 });
     });
 
-    // WHEN synthesized
-    const synth = Testing.synth(stack);
+    test("a generated client secret (a resource attribute) is passed as that reference, and nothing copies it", () => {
+      // GIVEN credentials whose secret is a resource attribute, not a variable
+      const { stack } = declare(() => undefined, (stack) => {
+        const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
+        return { clientId: CLIENT_ID, clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
+      });
 
-    // THEN each resource's triggers_replace holds exactly the fields whose change needs its create provisioner
-    const triggers = (triggersReplace: object) => expect(synth).toHaveResourceWithProperties(DataResource, { triggers_replace: triggersReplace });
-    triggers({ name: "${each.value.name}" });
-    triggers({ sha256_fingerprint: "${each.value.sha256_fingerprint}", not_after: "${each.value.not_after}" });
-    triggers({ hostname: "${each.value.hostname}" });
-    triggers({ product: "${each.value.product}", certname: "${each.value.certname}" });
-    const resources = JSON.parse(synth).resource.terraform_data;
-    expect(resources.p1as_hostname.depends_on).toEqual(["terraform_data.p1as_certificate", "terraform_data.p1as_certificate_content"]);
-    expect(resources.p1as_hostname_routing.depends_on).toEqual(["terraform_data.p1as_hostname"]);
-  });
+      // WHEN synthesized
+      const json = synthesized(stack);
 
-  test("shows fingerprint, expiry, product and certname in the plan input, never a key, secret or PEM body", () => {
-    // GIVEN a certificate with a key file and one with a key variable
-    const key = new Map<string, string>();
-    const { stack } = declare((vh, stack) => {
-      const fromFile = new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev", key));
-      const keyVariable = new TerraformVariable(stack, "api_dev_key", { type: "string", sensitive: true });
-      new Certificate(vh, "api-dev", { ...certificateProps("api-dev", key), privateKeyFile: undefined, privateKeyVariable: keyVariable });
-      new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate: fromFile });
+      // THEN the provider block references the attribute, and no output or local repeats it
+      expect(json.provider.p1as[0].client_secret).toBe("${terraform_data.secret-source.output}");
+      expect(json.output).toBeUndefined();
+      expect(json.locals).toBeUndefined();
     });
 
-    // WHEN synthesized
-    const text = Testing.synth(stack);
-    const certificates = JSON.parse(text).resource.terraform_data.p1as_certificate.for_each;
-
-    // THEN the map holds the fingerprint and expiry of each leaf and where each key comes from
-    expect(certificates["wildcard-dev"]).toMatchObject({
-      sha256_fingerprint: generated.get("wildcard-dev")!.fingerprint,
-      not_after: generated.get("wildcard-dev")!.notAfter.toISOString(),
-      private_key_file: expect.stringMatching(/wildcard-dev\.key$/),
-      private_key_env: "",
+    test("the data sources list what the API holds through the same provider", () => {
+      const { stack } = declare(() => undefined);
+      const synth = Testing.synth(stack);
+      expect(synth).toHaveDataSourceWithProperties(DataP1AsCertificates, { provider: "p1as" });
+      expect(synth).toHaveDataSourceWithProperties(DataP1AsHostnames, { provider: "p1as" });
+      expect(Object.keys(synthesized(stack).data.p1as_certificates)).toEqual(["held"]);
+      expect(Object.keys(synthesized(stack).data.p1as_hostnames)).toEqual(["held"]);
     });
-    expect(certificates["api-dev"]).toMatchObject({ private_key_file: "", private_key_env: "TF_VAR_api_dev_key" });
-    // AND no PEM, key material or secret appears anywhere
-    expect(text).not.toMatch(/BEGIN|PRIVATE KEY/);
-    for (const pem of [...key.values(), ...[...generated.values()].map((c) => c.fullchain)]) {
-      expect(text).not.toContain(pemBody(pem).slice(0, 40));
-    }
-    expect(text).not.toContain(CLIENT_SECRET_ENV);
   });
 
-  test("hands a generated client secret only to create provisioners, and its state address to destroy", () => {
-    // GIVEN credentials whose secret is a resource attribute, not a variable
-    const { stack } = declare(() => undefined, (stack) => {
-      const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
-      return { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
-    });
+  describe("p1as_certificate", () => {
+    test("carries the chain, the leaf fingerprint as the key's version and file() of the key path, never the key", () => {
+      // GIVEN a certificate whose key is a file
+      const { stack, app } = declare((vh) => new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev")));
 
-    // WHEN synthesized
-    const json = synthesized(stack);
+      // WHEN synthesized
+      const synth = Testing.synth(stack);
+      const resource = synthesized(stack).resource.p1as_certificate["wildcard-dev"];
 
-    // THEN create provisioners pass it as nonsensitive() (output stays readable), destroy provisioners never
-    const certificate = json.resource.terraform_data.p1as_certificate;
-    const [create, destroy] = certificate.provisioner.map((p: { "local-exec": object }) => p["local-exec"]);
-    expect(create.environment).toEqual({
-      [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}",
-      [CLIENT_SECRET_ENV]: "${nonsensitive(terraform_data.secret-source.output)}",
-      [RUN_DIR_ENV]: `\${${RUN_DIR}}`,
-      [STACK_DIR_ENV]: "${path.cwd}",
-    });
-    expect(destroy).toMatchObject({ when: "destroy", environment: { [DRIVER_INPUT_ENV]: "${jsonencode(self.input)}" } });
-    // AND the destroy-time driver finds it in the state by its address; no output copies it
-    expect(certificate.input).toBe("${merge(each.value, local.p1as_connection)}");
-    expect(json.locals.p1as_connection.client_secret_address).toBe("terraform_data.secret-source.output");
-    expect(json.output).toBeUndefined();
-  });
-
-  test("starts no content or routing process when this run's create already ensured the same values", () => {
-    // (the run directory is empty, so nothing is ever skipped, unless the apply has its own run id)
-    // GIVEN any declaration
-    const { stack } = declare(() => undefined);
-
-    // WHEN synthesized
-    const resources = synthesized(stack).resource.terraform_data;
-
-    // THEN the routing and content commands echo when the marker of exactly these values exists in this
-    // run's directory, and run the driver otherwise; the marker name is the driver's markerName()
-    const routing = resources.p1as_hostname_routing.provisioner[0]["local-exec"].command;
-    const content = resources.p1as_certificate_content.provisioner[0]["local-exec"].command;
-    expect(routing).toBe(
-      `\${fileexists(format("%s/%s", (${RUN_DIR}), sha256(join("|", ["hostname", each.value.hostname, each.value.product, each.value.certname])))) ? "echo p1as: hostname already ensured by its create in this run" : "node dist/driver/bundle.js hostname-routing"}`,
-    );
-    expect(content).toContain('sha256(join("|", ["certificate", each.value.name, each.value.sha256_fingerprint]))');
-    expect(content).toContain(': "node dist/driver/bundle.js certificate-content"}');
-    expect(markerName("hostname", ["a.example", "pingdirectory", "c"])).toBe(createHash("sha256").update("hostname|a.example|pingdirectory|c").digest("hex"));
-  });
-
-  test("plans the same whatever the output directory, so a PR plan and a workstation deploy agree", () => {
-    // GIVEN the same declaration synthesized into two output directories
-    const build = (vh: VirtualHosts) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh) });
-    const [first, second] = [declare(build), declare(build)];
-    expect(first.app.outdir).not.toBe(second.app.outdir);
-
-    // WHEN synthesized THEN every planned attribute is identical (only provisioner settings, never diffed, differ)
-    const planned = (stack: TerraformStack) =>
-      Object.values(synthesized(stack).resource.terraform_data as Record<string, Record<string, unknown>>).map(({ input, for_each, triggers_replace }) => ({
-        input,
-        for_each,
-        triggers_replace,
-      }));
-    expect(planned(first.stack)).toEqual(planned(second.stack));
-  });
-
-  test("runs the driver from the project root whatever the output directory", () => {
-    // GIVEN an app writing to a temporary directory
-    const { stack, app } = declare(() => undefined);
-
-    // WHEN synthesized
-    const json = synthesized(stack);
-
-    // THEN working_dir, resolved from the stack's directory, is the project root
-    const { command, working_dir } = json.resource.terraform_data.p1as_hostname.provisioner[0]["local-exec"];
-    expect(command).toBe("node dist/driver/bundle.js hostname-create");
-    expect(path.resolve(app.outdir, "stacks", stack.node.id, working_dir)).toBe(PROJECT_ROOT);
-  });
-
-  test("emits all four resources with empty maps when nothing is declared, so removing the last one still deletes it", () => {
-    const { stack } = declare(() => undefined);
-    const resources = synthesized(stack).resource.terraform_data;
-    for (const name of ["p1as_certificate", "p1as_certificate_content", "p1as_hostname", "p1as_hostname_routing"]) {
-      expect(resources[name].for_each).toEqual({});
-    }
-  });
-
-  test("lets a hostname name a certificate managed elsewhere, without declaring it", () => {
-    // GIVEN an imported certificate
-    const { stack } = declare((vh) => {
-      const shared = Certificate.fromCertificateName(vh, "shared", "shared-wildcard");
-      new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingdirectory", certificate: shared });
+      // THEN the resource is named after the certificate and holds the chain file's text and the leaf's fingerprint
+      expect(synth).toHaveResourceWithProperties(CertificateResource, {
+        name: "wildcard-dev",
+        fullchain: generated.get("wildcard-dev")!.fullchain,
+        private_key_wo_version: generated.get("wildcard-dev")!.fingerprint,
+        adopt: false,
+        provider: "p1as",
+      });
+      // AND the key is file() of a path relative to the stack's folder (where terraform runs) that is the key file
+      const keyPath = /^\$\{file\("([^"]+)"\)\}$/.exec(resource.private_key_wo)?.[1];
+      expect(keyPath).toBeDefined();
+      expect(path.resolve(app.outdir, "stacks", stack.node.id, keyPath!)).toBe(certificateProps("wildcard-dev").privateKeyFile);
+      // AND no key material appears anywhere in the synthesized JSON
+      expect(synth).not.toMatch(/PRIVATE KEY/);
+      expect(synth).not.toContain(pemBody(generated.get("wildcard-dev")!.privkey).slice(0, 40));
     });
 
-    // THEN the hostname names it and no certificate object is managed
-    const resources = synthesized(stack).resource.terraform_data;
-    expect(resources.p1as_hostname.for_each["auth.dev.acme.example"].certname).toBe("shared-wildcard");
-    expect(resources.p1as_certificate.for_each).toEqual({});
+    test("takes a key from a sensitive variable as a reference to it", () => {
+      // GIVEN a certificate whose key is an ephemeral sensitive variable
+      const { stack } = declare((vh, stack) => {
+        const keyVariable = new TerraformVariable(stack, "api_dev_key", { type: "string", sensitive: true });
+        keyVariable.addOverride("ephemeral", true);
+        new Certificate(vh, "api-dev", { ...certificateProps("api-dev"), privateKeyFile: undefined, privateKeyVariable: keyVariable });
+      });
+
+      // WHEN synthesized THEN the write-only attribute references the variable, and the key text is nowhere
+      const synth = Testing.synth(stack);
+      expect(synth).toHaveResourceWithProperties(CertificateResource, { name: "api-dev", private_key_wo: "${var.api_dev_key}", private_key_wo_version: generated.get("api-dev")!.fingerprint });
+      expect(synth).not.toMatch(/PRIVATE KEY/);
+    });
+
+    test("names each resource after its certificate name, dots becoming underscores", () => {
+      const { stack } = declare((vh) => {
+        new Certificate(vh, "a", certificateProps("wildcard-dev"));
+        new Certificate(vh, "b", { ...certificateProps("api-dev"), name: "api.dev" });
+      });
+      expect(Object.keys(synthesized(stack).resource.p1as_certificate).sort()).toEqual(["api_dev", "wildcard-dev"]);
+      expect(synthesized(stack).resource.p1as_certificate.api_dev.name).toBe("api.dev");
+    });
+
+    test("plans the same whatever the output directory, the key path aside, which names the same file", () => {
+      // GIVEN the same declaration synthesized into two output directories
+      const build = (vh: VirtualHosts) => new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev"));
+      const [first, second] = [declare(build), declare(build)];
+      expect(first.app.outdir).not.toBe(second.app.outdir);
+
+      // WHEN synthesized THEN everything terraform diffs is identical (the write-only key is never diffed)
+      const planned = ({ stack }: { stack: TerraformStack }) => {
+        const { private_key_wo: _key, ...rest } = synthesized(stack).resource.p1as_certificate["wildcard-dev"];
+        return rest;
+      };
+      expect(planned(first)).toEqual(planned(second));
+      const keyFile = ({ stack, app }: { stack: TerraformStack; app: App }) =>
+        path.resolve(app.outdir, "stacks", stack.node.id, /"([^"]+)"/.exec(synthesized(stack).resource.p1as_certificate["wildcard-dev"].private_key_wo)![1]);
+      expect(keyFile(first)).toBe(keyFile(second));
+    });
   });
 
-  describe("rejects bad props naming the construct, the field, the value and the rule", () => {
+  describe("p1as_hostname", () => {
+    test("is named after its hostname and names its certificate by reference, so terraform orders them", () => {
+      // GIVEN two certificates and three hostnames
+      const { stack } = declare((vh) => {
+        const dev = new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev"));
+        const api = new Certificate(vh, "api-dev", certificateProps("api-dev"));
+        new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate: dev });
+        new Hostname(vh, "access", { hostname: "access.dev.acme.example", product: "pingaccess-engines", certificate: dev, adopt: true });
+        new Hostname(vh, "pf-admin", { hostname: "pf-admin.dev.acme.example", product: "pingfederate-admin-api", certificate: api });
+      });
+
+      // WHEN synthesized
+      const synth = Testing.synth(stack);
+
+      // THEN each hostname references its certificate resource's name (created before it, deleted after it)
+      expect(synth).toHaveResourceWithProperties(HostnameResource, {
+        hostname: "access.dev.acme.example",
+        product: "pingaccess-engines",
+        certname: "${p1as_certificate.wildcard-dev.name}",
+        adopt: true,
+        provider: "p1as",
+      });
+      expect(synth).toHaveResourceWithProperties(HostnameResource, { hostname: "pf-admin.dev.acme.example", certname: "${p1as_certificate.api-dev.name}", adopt: false });
+      // AND the resource names come from the hostnames
+      expect(Object.keys(synthesized(stack).resource.p1as_hostname).sort()).toEqual(["access_dev_acme_example", "auth_dev_acme_example", "pf-admin_dev_acme_example"]);
+    });
+
+    test("names a certificate managed elsewhere by its plain name, without declaring it", () => {
+      // GIVEN an imported certificate
+      const { stack } = declare((vh) => {
+        const shared = Certificate.fromCertificateName(vh, "shared", "shared-wildcard");
+        new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingdirectory", certificate: shared });
+      });
+
+      // THEN the hostname names it and no certificate resource exists
+      const synth = Testing.synth(stack);
+      expect(synth).toHaveResourceWithProperties(HostnameResource, { hostname: "auth.dev.acme.example", certname: "shared-wildcard" });
+      expect(synth).not.toHaveResource(CertificateResource);
+    });
+
+    test("nothing declared: the provider and the data sources only", () => {
+      const { stack } = declare(() => undefined);
+      const synth = Testing.synth(stack);
+      expect(synth).not.toHaveResource(CertificateResource);
+      expect(synth).not.toHaveResource(HostnameResource);
+      expect(synth).toHaveProvider(P1AsProvider);
+    });
+  });
+
+  describe("rejects bad props naming the construct, the field and the reason", () => {
     const cases: Array<[string, (vh: VirtualHosts, stack: TerraformStack) => void, string | RegExp]> = [
+      // Hostname
       [
-        "an upper-case wildcard hostname",
+        "Hostname.hostname: an upper-case wildcard",
         (vh) => new Hostname(vh, "auth", { hostname: "*.Dev.example", product: "pingdirectory", certificate: imported(vh) }),
         'stack/virtual-hosts/auth: invalid hostname "*.Dev.example": must be lowercase; must not be a wildcard (\'*\')',
       ],
       [
-        "a product outside the seven",
-        (vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingone" as never, certificate: imported(vh) }),
-        'stack/virtual-hosts/auth: invalid product "pingone": must be one of pingaccess-engines, pingaccess-agents, pingaccess-admin-api, pingfederate-engines, pingfederate-admin-api, pingdirectory, pingdelegator',
+        "Hostname.hostname: an IP address",
+        (vh) => new Hostname(vh, "ip", { hostname: "10.0.0.1", product: "pingdirectory", certificate: imported(vh) }),
+        'stack/virtual-hosts/ip: invalid hostname "10.0.0.1": must be a DNS name, not an IP address',
       ],
       [
-        "a duplicate hostname",
+        "Hostname.hostname: declared twice",
         (vh) => {
           new Hostname(vh, "a", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh) });
           new Hostname(vh, "b", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh, "other") });
@@ -207,7 +221,28 @@ describe("VirtualHosts construct", () => {
         'stack/virtual-hosts/b: invalid hostname "auth.dev.example": is already declared by stack/virtual-hosts/a; hostnames are unique',
       ],
       [
-        "a duplicate certificate name",
+        "Hostname.hostname: known only at apply (a token), which cannot name a Terraform resource",
+        (vh, stack) => new Hostname(vh, "auth", { hostname: new TerraformVariable(stack, "host", { type: "string" }).stringValue, product: "pingdirectory", certificate: imported(vh) }),
+        /^stack\/virtual-hosts\/auth: invalid hostname "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth: it keys the resource's Terraform address$/,
+      ],
+      [
+        "Hostname.product: outside the seven",
+        (vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingone" as never, certificate: imported(vh) }),
+        'stack/virtual-hosts/auth: invalid product "pingone": must be one of pingaccess-engines, pingaccess-agents, pingaccess-admin-api, pingfederate-engines, pingfederate-admin-api, pingdirectory, pingdelegator',
+      ],
+      [
+        "Hostname.adopt: not a boolean",
+        (vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh), adopt: "yes" as never }),
+        'stack/virtual-hosts/auth: invalid adopt "yes": must be true or false',
+      ],
+      // Certificate
+      [
+        "Certificate.name: not a DNS-1123 name",
+        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), name: "Wildcard_Dev" }),
+        'stack/virtual-hosts/c: invalid name "Wildcard_Dev": must be lowercase; may contain only letters a-z, digits, \'-\' and \'.\'',
+      ],
+      [
+        "Certificate.name: declared twice",
         (vh) => {
           new Certificate(vh, "a", certificateProps("wildcard-dev"));
           new Certificate(vh, "b", certificateProps("wildcard-dev"));
@@ -215,59 +250,76 @@ describe("VirtualHosts construct", () => {
         'stack/virtual-hosts/b: invalid name "wildcard-dev": is already declared by stack/virtual-hosts/a; certificate names are unique',
       ],
       [
-        "an expired certificate",
-        (vh) => new Certificate(vh, "c", certificateProps("expired")),
-        "stack/virtual-hosts/c: invalid fullchainFile",
+        "Certificate.name: a token",
+        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), name: new TerraformVariable(stack, "n", { type: "string" }).stringValue }),
+        /^stack\/virtual-hosts\/c: invalid name "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth/,
       ],
+      ["Certificate.fullchainFile: expired", (vh) => new Certificate(vh, "c", certificateProps("expired")), /^stack\/virtual-hosts\/c: invalid fullchainFile ".*expired\.pem": leaf certificate expired on/],
+      ["Certificate.fullchainFile: an EC leaf", (vh) => new Certificate(vh, "c", certificateProps("ec")), "leaf certificate has an EC key: P1AS self-service does not support EC certificates"],
       [
-        "an EC certificate",
-        (vh) => new Certificate(vh, "c", certificateProps("ec")),
-        "leaf certificate has an EC key: P1AS self-service does not support EC certificates",
-      ],
-      [
-        "a key file that does not match the chain",
-        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: certificateProps("api-dev").privateKeyFile }),
-        "stack/virtual-hosts/c: invalid privateKeyFile",
-      ],
-      [
-        "a file that is not PEM",
+        "Certificate.fullchainFile: not PEM",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), fullchainFile: garbageFile() }),
-        "must hold at least one PEM 'BEGIN CERTIFICATE' block",
+        /^stack\/virtual-hosts\/c: invalid fullchainFile ".*garbage\.pem": must hold at least one PEM 'BEGIN CERTIFICATE' block/,
       ],
       [
-        "a missing file",
+        "Certificate.fullchainFile: missing",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), fullchainFile: "no/such.pem" }),
         'stack/virtual-hosts/c: invalid fullchainFile "no/such.pem": must be a readable regular file (paths are relative to the project root',
       ],
       [
-        "neither key file nor key variable",
+        "Certificate.privateKeyFile: the key of another certificate",
+        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: certificateProps("api-dev").privateKeyFile }),
+        /^stack\/virtual-hosts\/c: invalid privateKeyFile ".*api-dev\.key": .*does not match the leaf certificate/,
+      ],
+      [
+        "Certificate.privateKeyFile: missing",
+        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: "no/such.key" }),
+        'stack/virtual-hosts/c: invalid privateKeyFile "no/such.key": must be a readable regular file',
+      ],
+      [
+        "Certificate.privateKeyFile/privateKeyVariable: neither",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: undefined }),
         "stack/virtual-hosts/c: privateKeyFile conflicts with privateKeyVariable: neither is given. Give exactly one: a key file path, or a sensitive Terraform variable.",
       ],
       [
-        "a key variable that is not sensitive",
-        (vh, stack) =>
-          new Certificate(vh, "c", {
-            ...certificateProps("wildcard-dev"),
-            privateKeyFile: undefined,
-            privateKeyVariable: new TerraformVariable(stack, "plain", { type: "string" }),
-          }),
+        "Certificate.privateKeyFile/privateKeyVariable: both",
+        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyVariable: new TerraformVariable(stack, "k", { type: "string", sensitive: true }) }),
+        "stack/virtual-hosts/c: privateKeyFile conflicts with privateKeyVariable: both are given.",
+      ],
+      [
+        "Certificate.privateKeyVariable: not sensitive",
+        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: undefined, privateKeyVariable: new TerraformVariable(stack, "plain", { type: "string" }) }),
         'stack/virtual-hosts/c: invalid privateKeyVariable "stack/plain": must be declared with sensitive: true',
       ],
       [
-        "a hostname known only at apply (a token), which cannot key a Terraform address",
-        (vh, stack) =>
-          new Hostname(vh, "auth", {
-            hostname: new TerraformVariable(stack, "host", { type: "string" }).stringValue,
-            product: "pingdirectory",
-            certificate: imported(vh),
-          }),
-        /^stack\/virtual-hosts\/auth: invalid hostname "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth: it keys the resource's Terraform address$/,
+        "Certificate.adopt: not a boolean",
+        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), adopt: 1 as never }),
+        "stack/virtual-hosts/c: invalid adopt 1: must be true or false",
       ],
       [
-        "a certificate name that is not a DNS name",
-        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), name: "Wildcard_Dev" }),
-        'stack/virtual-hosts/c: invalid name "Wildcard_Dev": must be lowercase; may contain only letters a-z, digits, \'-\' and \'.\'',
+        "Certificate.fromCertificateName: a name with a space",
+        (vh) => Certificate.fromCertificateName(vh, "imported", "wildcard dev"),
+        'stack/virtual-hosts/imported: invalid name "wildcard dev": ',
+      ],
+      [
+        "Hostname.certificate: another stack's certificate",
+        (vh) => {
+          const other = new TerraformStack(App.of(vh), "other");
+          const foreign = new Certificate(new VirtualHosts(other, "virtual-hosts", { credentials: variableCredentials(other), apiUrl: API_URL }), "wildcard", certificateProps("wildcard-dev"));
+          new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: foreign });
+        },
+        'stack/virtual-hosts/auth: invalid certificate "other/virtual-hosts/wildcard": belongs to another VirtualHosts',
+      ],
+      [
+        "Certificate scope: outside any VirtualHosts",
+        (_vh, stack) => new Certificate(stack, "c", certificateProps("wildcard-dev")),
+        'stack/c: invalid scope "stack": must be a VirtualHosts construct',
+      ],
+      // VirtualHosts
+      [
+        "VirtualHosts scope: a second one in the stack, whose resource names would collide",
+        (_vh, stack) => new VirtualHosts(stack, "more", { credentials: variableCredentials(stack, "other_secret"), apiUrl: API_URL }),
+        'stack/more: invalid scope "stack": already holds stack/virtual-hosts; declare one VirtualHosts per stack',
       ],
     ];
     test.each(cases)("%s", (_name, build, message) => {
@@ -275,75 +327,45 @@ describe("VirtualHosts construct", () => {
       expect(() => declare(build)).toThrow(message);
     });
 
-    test("a literal client secret, which would land in the synthesized JSON", () => {
-      expect(() => declare(() => undefined, () => ({ clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL }))).toThrow(
-        'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value',
-      );
-    });
-
-    test("a client secret that is an expression, which destroy-time provisioners could not find", () => {
-      expect(() =>
-        declare(() => undefined, (stack) => ({
-          clientId: "b6c1e2d3-0000-4000-8000-000000000001",
-          clientSecret: Fn.lower(new TerraformVariable(stack, "s", { type: "string", sensitive: true }).stringValue),
-          tokenUrl: TOKEN_URL,
-        })),
-      ).toThrow(
-        'stack/virtual-hosts: invalid credentials.clientSecret "${lower(var.s)}": must reference a Terraform variable (var.<name>) or a resource attribute (<type>.<name>.<attribute>): destroy-time provisioners find the secret through it',
-      );
-    });
-
-    test("a deadline shorter than one poll", () => {
-      expect(() => declare(() => undefined, undefined, { pollIntervalMs: 5000, readyTimeoutMs: 1000 })).toThrow(
-        "stack/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (1000 ms) is shorter than one poll (5000 ms). Raise readyTimeoutMs or lower pollIntervalMs.",
-      );
-    });
-
-    test("a request timeout that is not a positive whole number of milliseconds", () => {
-      expect(() => declare(() => undefined, undefined, { requestTimeoutMs: 0 })).toThrow(
-        "stack/virtual-hosts: invalid requestTimeoutMs 0: must be a positive whole number of milliseconds",
-      );
-    });
-
-    test("a second VirtualHosts in one stack, whose resource addresses would collide", () => {
-      expect(() =>
-        declare((_vh, stack) => new VirtualHosts(stack, "more", { credentials: variableCredentials(stack, "other_secret"), apiUrl: API_URL })),
-      ).toThrow("stack/more: invalid scope \"stack\": already holds stack/virtual-hosts; declare one VirtualHosts per stack");
-    });
-
-    test("a hostname naming another stack's certificate", () => {
-      const app = Testing.app();
-      const other = new TerraformStack(app, "other");
-      const otherHosts = new VirtualHosts(other, "virtual-hosts", { credentials: variableCredentials(other), apiUrl: API_URL });
-      const foreign = new Certificate(otherHosts, "wildcard", certificateProps("wildcard-dev"));
-      expect(() =>
-        declare((vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: foreign })),
-      ).toThrow("stack/virtual-hosts/auth: invalid certificate \"other/virtual-hosts/wildcard\": belongs to another VirtualHosts");
+    const vhCases: Array<[string, Partial<VirtualHostsProps>, string]> = [
+      ["apiUrl: not http(s)", { apiUrl: "ftp://example.com/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "ftp://example.com/api/v1": must use https (plain http only on loopback'],
+      ["apiUrl: with user info", { apiUrl: "https://u:p@api.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://u:p@api.example/api/v1": must not hold user info'],
+      ["credentials.clientSecret: a literal, which would be written into the JSON", { credentials: { clientId: CLIENT_ID, clientSecret: "s3cr3t", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value'],
+      ["credentials.clientId: not a UUID", { credentials: { clientId: 'x", "e" = "', clientSecret: "${var.s}", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId"],
+      ["credentials.tokenUrl: not a URL", { credentials: { clientId: CLIENT_ID, clientSecret: "${var.s}", tokenUrl: "token" } }, 'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL'],
+      ["credentials.scope: with a space", { credentials: { clientId: CLIENT_ID, clientSecret: "${var.s}", tokenUrl: TOKEN_URL, scope: "a b" } }, 'stack/virtual-hosts: invalid credentials.scope "a b"'],
+      ["pollIntervalMs: zero", { pollIntervalMs: 0 }, "stack/virtual-hosts: invalid pollIntervalMs 0: must be a positive whole number of milliseconds"],
+      ["readyTimeoutMs: a fraction", { readyTimeoutMs: 1.5 }, "stack/virtual-hosts: invalid readyTimeoutMs 1.5: must be a positive whole number of milliseconds"],
+      ["readyTimeoutMs: shorter than one poll", { pollIntervalMs: 5000, readyTimeoutMs: 1000 }, "stack/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (1000 ms) is shorter than one poll (5000 ms). Raise readyTimeoutMs or lower pollIntervalMs."],
+      ["requestTimeoutMs: zero", { requestTimeoutMs: 0 }, "stack/virtual-hosts: invalid requestTimeoutMs 0: must be a positive whole number of milliseconds"],
+      ["apiContract: unknown", { apiContract: "guessed" as never }, 'stack/virtual-hosts: invalid apiContract "guessed": must be one of discover, confirmed, assumed'],
+    ];
+    test.each(vhCases)("VirtualHosts.%s", (_name, props, message) => {
+      const build = () => {
+        const stack = new TerraformStack(Testing.app(), "stack");
+        new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack), apiUrl: API_URL, ...props });
+      };
+      expect(build).toThrow(ValidationError);
+      expect(build).toThrow(message);
     });
   });
 });
 
 // ---- shared setup ----------------------------------------------------------------------------
 
-/** This run's marker directory: per apply id and plan time, or "" without an id. */
-const RUN_DIR = 'var.p1as_run_id == "" ? "" : format("%s/.p1as-run/%s", path.cwd, sha256(join("|", [var.p1as_run_id, plantimestamp()])))';
-
-const API_URL = "http://127.0.0.1:4010/dev/api/v1";
-const TOKEN_URL = "http://127.0.0.1:4010/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token";
 const certDir = fs.mkdtempSync(path.join(os.tmpdir(), "vh-construct-"));
 const generated = new Map<string, ReturnType<typeof makeCertificate>>();
 
 afterAll(() => fs.rmSync(certDir, { recursive: true, force: true }));
 
 /** Writes (once) a generated pair for `name`; "expired" and "ec" give the named defect. */
-function certificateProps(name: string, keys?: Map<string, string>): CertificateProps {
+function certificateProps(name: string): CertificateProps & { privateKeyFile: string } {
   if (!generated.has(name)) {
     const certificate = makeCertificate({ commonName: `${name}.acme.example`, expired: name === "expired", keyType: name === "ec" ? "ec" : "rsa" });
     generated.set(name, certificate);
     fs.writeFileSync(path.join(certDir, `${name}.pem`), certificate.fullchain);
     fs.writeFileSync(path.join(certDir, `${name}.key`), certificate.privkey);
   }
-  keys?.set(name, generated.get(name)!.privkey);
   return { name, fullchainFile: path.join(certDir, `${name}.pem`), privateKeyFile: path.join(certDir, `${name}.key`) };
 }
 
@@ -354,7 +376,7 @@ function garbageFile(): string {
 }
 
 function pemBody(pem: string): string {
-  return pem.split("\n").filter((line) => line && !line.startsWith("-----")).join("");
+  return pem.split(/\r?\n/).filter((line) => line && !line.startsWith("-----")).join("");
 }
 
 function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certificate.fromCertificateName> {
@@ -362,18 +384,18 @@ function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certific
 }
 
 function variableCredentials(stack: TerraformStack, variable = "p1as_dev_client_secret"): ISelfServiceCredentials {
-  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: variable, tokenUrl: TOKEN_URL });
+  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: CLIENT_ID, clientSecretVariable: variable, tokenUrl: TOKEN_URL });
 }
 
 /** A stack "stack" with one VirtualHosts "virtual-hosts"; `body` declares its certificates and hostnames. */
 function declare(
   body: (vh: VirtualHosts, stack: TerraformStack) => void,
   credentials: (stack: TerraformStack) => ISelfServiceCredentials = variableCredentials,
-  timing: { pollIntervalMs?: number; readyTimeoutMs?: number; requestTimeoutMs?: number } = {},
+  props: Partial<VirtualHostsProps> = {},
 ): { app: App; stack: TerraformStack; vh: VirtualHosts } {
   const app = Testing.app();
   const stack = new TerraformStack(app, "stack");
-  const vh = new VirtualHosts(stack, "virtual-hosts", { credentials: credentials(stack), apiUrl: API_URL, ...timing });
+  const vh = new VirtualHosts(stack, "virtual-hosts", { credentials: credentials(stack), apiUrl: API_URL, ...props });
   body(vh, stack);
   return { app, stack, vh };
 }

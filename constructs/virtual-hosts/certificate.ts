@@ -94,6 +94,7 @@ export class Certificate extends Construct implements ICertificate {
     if (duplicate) nameProblems.push(`is already declared by ${duplicate.node.path}; certificate names are unique`);
     if (nameProblems.length > 0) throw invalidField(where, "name", props.name, nameProblems);
 
+    assertAdopt(where, props.adopt);
     if ((props.privateKeyFile === undefined) === (props.privateKeyVariable === undefined)) {
       throw conflictingFields(
         where,
@@ -150,6 +151,11 @@ export class Certificate extends Construct implements ICertificate {
  */
 export function keyProblems(value: string, rules: (value: string) => string[]): string[] {
   return Token.isUnresolved(value) ? ["must be a literal known at synth: it keys the resource's Terraform address"] : rules(value);
+}
+
+/** `adopt` goes to the provider as a bool; from plain JavaScript (or JSON) anything could arrive. */
+export function assertAdopt(where: string, adopt: unknown): void {
+  if (adopt !== undefined && typeof adopt !== "boolean") throw invalidField(where, "adopt", adopt, ["must be true or false"]);
 }
 
 /**

@@ -8,7 +8,7 @@ import { templateLiteral } from "../terraform-literal";
 import { Product, PRODUCTS } from "../../p1as/facts";
 import { hostnameProblems } from "../../p1as/hostname";
 import { invalidField } from "../errors";
-import { ICertificate, keyProblems } from "./certificate";
+import { assertAdopt, ICertificate, keyProblems } from "./certificate";
 import { VirtualHosts } from "./virtual-hosts";
 
 export interface HostnameProps {
@@ -47,6 +47,7 @@ export class Hostname extends Construct {
     if (!(PRODUCTS as readonly string[]).includes(props.product)) {
       throw invalidField(where, "product", props.product, [`must be one of ${PRODUCTS.join(", ")}`]);
     }
+    assertAdopt(where, props.adopt);
     if (!virtualHosts.owns(props.certificate)) {
       throw invalidField(where, "certificate", props.certificate.node.path, [
         "belongs to another VirtualHosts (another stack); bring it in with Certificate.fromCertificateName(scope, id, name)",

@@ -16,7 +16,7 @@ import { DataP1AsCertificates } from "../../.gen/providers/p1as/data-p1as-certif
 import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames";
 import { P1AsProvider } from "../../.gen/providers/p1as/provider";
 import type { ApiContractSetting } from "../../provider/resources/provider";
-import { POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
+import { API_CONTRACTS, POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
 import { clientIdProblems, scopeNameProblems, serviceUrlProblems } from "../../p1as/rules";
 import { ISelfServiceCredentials } from "../credentials";
 import { assertValidFields, conflictingFields, invalidField } from "../errors";
@@ -141,6 +141,12 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
     { field: "credentials.clientId", value: clientId, reasons: known(clientId) ? clientIdProblems(clientId) : [] },
     { field: "credentials.tokenUrl", value: tokenUrl, reasons: known(tokenUrl) ? serviceUrlProblems(tokenUrl) : [] },
     { field: "credentials.scope", value: scope, reasons: scope !== undefined && known(scope) ? scopeNameProblems(scope) : [] },
+    // The provider would refuse it too, but only at plan, after the stack was synthesized and reviewed.
+    {
+      field: "apiContract",
+      value: props.apiContract,
+      reasons: props.apiContract === undefined || (API_CONTRACTS as readonly string[]).includes(props.apiContract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`],
+    },
   ]);
   if (!Token.isUnresolved(props.credentials.clientSecret)) {
     throw invalidField(where, "credentials.clientSecret", "<literal string>", [

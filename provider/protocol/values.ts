@@ -88,6 +88,12 @@ export function conform(value: Value | undefined, type: CtyType): Value {
 
 /** Terraform encodes an unknown value as MessagePack extension type 0 (it ignores the payload). */
 const UNKNOWN_EXTENSION_TYPE = 0;
+/**
+ * An unknown that terraform knows something about (cty "refinements": not null, a string prefix, a number
+ * range), e.g. `file(var.path)` while validating, when variables are not known yet. Its payload is a map of
+ * those facts; it is still unknown, and nothing here uses the facts.
+ */
+const REFINED_UNKNOWN_EXTENSION_TYPE = 12;
 
 const extensionCodec = new ExtensionCodec();
 extensionCodec.register({
@@ -95,6 +101,7 @@ extensionCodec.register({
   encode: (input: unknown) => (isUnknown(input as Value) ? new Uint8Array([0]) : null),
   decode: () => unknown,
 });
+extensionCodec.register({ type: REFINED_UNKNOWN_EXTENSION_TYPE, encode: () => null, decode: () => unknown });
 
 export function encodeMsgpack(value: Value, type: CtyType): Uint8Array {
   return encode(conform(value, type), { extensionCodec, forceFloat32: false, ignoreUndefined: false });

@@ -1,0 +1,209 @@
+/**
+ * The provider for plain Terraform users: `npm run provider:install` (dist/tools/provider-install.js) puts
+ * it in the implied local mirror under HOME, and the examples/hcl configuration goes through init (offline,
+ * no CLI configuration), plan, apply, an in-place change, an empty re-plan and destroy against the emulator,
+ * in both contract modes. Also: the lock file's h1 hash does not depend on where the provider was installed.
+ * Needs `npm run build` first (the tool and the provider bundle run from dist/).
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ContractMode } from "../emulator/contract";
+import { RunningEmulator } from "../emulator/start";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
+import { runTerraform, TerraformResult } from "../tools/terraform";
+import { makeCertificate } from "./support/certs";
+import { startTestEmulator, testClientId } from "./support/emulator";
+
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, "..");
+const EXAMPLE = path.join(ROOT, "examples", "hcl");
+const CLIENT_ID = testClientId("provider-install");
+const CLIENT_SECRET = `install-${randomBytes(18).toString("base64url")}`;
+const HOSTNAMES = { "auth.dev.acme.example": "pingfederate-engines", "admin.dev.acme.example": "pingfederate-admin-api" };
+
+describe.each<ContractMode>(["assumed", "confirmed"])("examples/hcl with the installed provider (emulator contract %s)", (contract) => {
+  let emulator: RunningEmulator;
+  let home: string;
+  let workDir: string;
+  const certificate = makeCertificate({ commonName: "*.dev.acme.example" });
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ contract, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-install-home-"));
+    workDir = copyExample();
+    fs.writeFileSync(path.join(workDir, "fullchain.pem"), certificate.fullchain);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    for (const dir of [home, workDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const env = (hostnames: Record<string, string> = HOSTNAMES): NodeJS.ProcessEnv => ({
+    ...offline(home),
+    P1AS_API_URL: emulator.apiUrl("dev"),
+    P1AS_TOKEN_URL: emulator.tokenUrl(),
+    P1AS_CLIENT_ID: CLIENT_ID,
+    P1AS_CLIENT_SECRET: CLIENT_SECRET,
+    TF_VAR_fullchain_file: path.join(workDir, "fullchain.pem"),
+    TF_VAR_private_key: certificate.privkey,
+    TF_VAR_hostnames: hcl(hostnames),
+  });
+  const terraform = (args: string[], hostnames?: Record<string, string>) => runTerraform([...args, "-input=false", "-no-color"], { cwd: workDir, env: env(hostnames) });
+
+  test("installs under HOME, then init, plan, apply, change, re-plan and destroy work from plain .tf files", async () => {
+    // GIVEN a HOME with no terraform configuration at all
+    // WHEN the install tool runs
+    const started = Date.now();
+    const installed = await node(["dist/tools/provider-install.js"], { HOME: home });
+    console.log(JSON.stringify({ measure: "provider install", contract, ms: Date.now() - started }));
+
+    // THEN it says where it installed and what to declare, and the executable is there
+    const packageDir = path.join(home, ".terraform.d", "plugins", PROVIDER_SOURCE, PROVIDER_VERSION);
+    expect(installed.exitCode).toBe(0);
+    expect(installed.stdout).toContain(`Installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION} in ${packageDir}`);
+    expect(installed.stdout).toContain(`source  = "${PROVIDER_SOURCE}"`);
+    expect(fs.readdirSync(packageDir)).toHaveLength(1);
+
+    // WHEN the example is initialized and planned
+    const init = await terraform(["init"]);
+    expectExit(init, 0);
+    expect(init.stdout).toContain(`Installed ${PROVIDER_SOURCE} v${PROVIDER_VERSION} (unauthenticated)`);
+    const planned = await terraform(["plan", "-detailed-exitcode"]);
+
+    // THEN it plans one certificate and two hostnames, the key shown as write-only
+    expectExit(planned, 2);
+    expect(planned.stdout).toContain("Plan: 3 to add, 0 to change, 0 to destroy.");
+    expect(planned.stdout).toMatch(/private_key_wo\s+= \(write-only attribute\)/);
+
+    // WHEN applied
+    const applied = await terraform(["apply", "-auto-approve"]);
+
+    // THEN the emulator holds them, the outputs show the fingerprint and the data sources list them
+    expectExit(applied, 0);
+    expect(held()).toEqual({ certificates: ["wildcard-example"], hostnames: Object.entries(HOSTNAMES).map(([h, p]) => `${h} ${p} wildcard-example`).sort() });
+    const outputs = JSON.parse((await runTerraform(["output", "-json"], { cwd: workDir, env: env() })).stdout);
+    expect(outputs.certificate.value.sha256_fingerprint).toBe(certificate.fingerprint);
+    expect(outputs.held.value.hostnames.sort()).toEqual(Object.keys(HOSTNAMES).sort());
+
+    // WHEN one hostname's product changes
+    emulator.requestLog.clear();
+    const changed = { ...HOSTNAMES, "admin.dev.acme.example": "pingdelegator" };
+    const changedApply = await terraform(["apply", "-auto-approve"], changed);
+
+    // THEN the API holds the new product: updated in place where the contract has an update route, else replaced
+    expectExit(changedApply, 0);
+    expect(held().hostnames).toContain("admin.dev.acme.example pingdelegator wildcard-example");
+    const writes = emulator.requestLog.list(/^(PUT|POST|DELETE) \/dev\/api\/v1\/hostnames/).map((entry) => entry.method);
+    expect(writes).toEqual(contract === "assumed" ? ["PUT"] : ["DELETE", "POST"]);
+
+    // WHEN planned again
+    const replanned = await terraform(["plan", "-detailed-exitcode"], changed);
+
+    // THEN there is nothing to do
+    expectExit(replanned, 0);
+    expect(replanned.stdout).toContain("No changes.");
+
+    // WHEN destroyed
+    const destroyed = await terraform(["destroy", "-auto-approve"], changed);
+
+    // THEN the API holds nothing, and the client secret and key were never written to state or printed
+    expectExit(destroyed, 0);
+    expect(held()).toEqual({ certificates: [], hostnames: [] });
+    const everything = [init, planned, applied, changedApply, replanned, destroyed].map((r) => r.stdout + r.stderr).join("\n") + fs.readFileSync(path.join(workDir, "terraform.tfstate"), "utf8");
+    for (const secret of [CLIENT_SECRET, certificate.privkey.split("\n")[2]]) expect(everything.includes(secret)).toBe(false);
+  });
+
+  function held() {
+    return {
+      certificates: (emulator.service.listCertificates("dev") as { name: string }[]).map((c) => c.name).sort(),
+      hostnames: (emulator.service.listHostnames("dev") as { hostname: string; product: string; certname: string }[]).map((h) => `${h.hostname} ${h.product} ${h.certname}`).sort(),
+    };
+  }
+});
+
+describe("the installed provider's lock file hash", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  test("is the same for two installs in different directories", async () => {
+    // GIVEN the example in two folders, the provider installed with --dir into each folder's own plugins directory
+    const hashes: string[][] = [];
+    for (const name of ["first", "second"]) {
+      const workDir = copyExample();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), `p1as-lock-home-${name}-`));
+      dirs.push(workDir, home);
+      const installed = await node(["dist/tools/provider-install.js", "--dir", path.join(workDir, "terraform.d", "plugins")], { HOME: home });
+      expect(installed.exitCode).toBe(0);
+
+      // WHEN each is initialized (nothing under HOME: each finds only its own copy)
+      const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: workDir, env: offline(home) });
+      expectExit(init, 0);
+      hashes.push(lockHashes(fs.readFileSync(path.join(workDir, ".terraform.lock.hcl"), "utf8")));
+    }
+
+    // THEN both lock files record the same single h1 hash
+    console.log(JSON.stringify({ measure: "lock hashes", hashes }));
+    expect(hashes[0]).toHaveLength(1);
+    expect(hashes[0][0]).toMatch(/^h1:[A-Za-z0-9+/]{43}=$/);
+    expect(hashes[1]).toEqual(hashes[0]);
+  });
+
+  test("changes when the installed provider differs (the comparison can fail)", async () => {
+    // GIVEN two installs, one of them altered after installation
+    const results: string[][] = [];
+    for (const alter of [false, true]) {
+      const workDir = copyExample();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-lock-home-"));
+      dirs.push(workDir, home);
+      const plugins = path.join(workDir, "terraform.d", "plugins");
+      expect((await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: home })).exitCode).toBe(0);
+      if (alter) {
+        const packageDir = path.join(plugins, PROVIDER_SOURCE, PROVIDER_VERSION);
+        const platform = fs.readdirSync(packageDir)[0];
+        const bundle = fs.readdirSync(path.join(packageDir, platform)).find((file) => file.endsWith(".js"))!;
+        fs.appendFileSync(path.join(packageDir, platform, bundle), "\n// altered\n");
+      }
+      // WHEN each is initialized
+      expectExit(await runTerraform(["init", "-input=false", "-no-color"], { cwd: workDir, env: offline(home) }), 0);
+      results.push(lockHashes(fs.readFileSync(path.join(workDir, ".terraform.lock.hcl"), "utf8")));
+    }
+    // THEN the hashes differ
+    expect(results[1]).not.toEqual(results[0]);
+  });
+});
+
+/** A fresh copy of examples/hcl (the .tf files only: no state, no lock file from a user's own run). */
+function copyExample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-hcl-"));
+  for (const file of fs.readdirSync(EXAMPLE).filter((name) => name.endsWith(".tf"))) fs.copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
+  return dir;
+}
+
+/** HOME as given and no CLI configuration (none under it either), plugin cache or registry override inherited from this machine. */
+function offline(home: string): NodeJS.ProcessEnv {
+  return { HOME: home, TF_CLI_CONFIG_FILE: "", TF_PLUGIN_CACHE_DIR: "" };
+}
+
+function lockHashes(lock: string): string[] {
+  return [...lock.matchAll(/"(h1:[^"]+)"/g)].map((match) => match[1]);
+}
+
+/** An HCL map literal for a TF_VAR_ of type map(string). */
+function hcl(map: Record<string, string>): string {
+  return `{ ${Object.entries(map).map(([key, value]) => `"${key}" = "${value}"`).join(", ")} }`;
+}
+
+/** Asserts the exit code; a mismatch shows what terraform printed. */
+function expectExit(result: TerraformResult, exitCode: number): void {
+  expect({ exitCode: result.exitCode, output: result.exitCode === exitCode ? "" : result.stdout + result.stderr }).toEqual({ exitCode, output: "" });
+}
+
+function node(args: string[], extra: NodeJS.ProcessEnv): Promise<TerraformResult> {
+  return new Promise((resolve) =>
+    execFile("node", args, { cwd: ROOT, env: { ...process.env, ...extra } }, (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+  );
+}
