@@ -11,8 +11,13 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
 
-/** The esbuild bundle of provider/main.ts that `npm run build` makes (package.json's postbuild). */
-export const PROVIDER_BUNDLE = path.resolve(__dirname, "bundle.js");
+/**
+ * The esbuild bundle of provider/main.ts that `npm run build` makes (package.json's postbuild), beside this
+ * module in dist/; when this module runs from source (ts-jest), the one the last build left in dist/.
+ */
+export const PROVIDER_BUNDLE =
+  [path.resolve(__dirname, "bundle.js"), path.resolve(__dirname, "..", "dist", "provider", "bundle.js")].find((file) => existsSync(file)) ??
+  path.resolve(__dirname, "bundle.js");
 const BUNDLE_NAME = `${PROVIDER_TYPE}-provider.js`;
 
 /** Terraform's name for this machine's platform (`linux_amd64`). */
