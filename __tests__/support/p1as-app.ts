@@ -54,6 +54,8 @@ export interface P1asApp {
   /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
   plan(): Promise<TerraformResult>;
   terraform(args: readonly string[]): Promise<TerraformResult>;
+  /** Deletes the local state file (and its backup): the next deploy starts from no state. */
+  resetState(): void;
   remove(): void;
 }
 
@@ -128,6 +130,7 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     deploy: (deployOptions = {}, log?: (message: string) => void) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
     plan: () => terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"]),
     terraform,
+    resetState: () => ["", ".backup"].forEach((suffix) => rmSync(path.join(dir, `p1as-dev.tfstate${suffix}`), { force: true })),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
