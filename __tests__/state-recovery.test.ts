@@ -37,13 +37,11 @@ test("a state file cut short by a killed write is refused with the recovery, and
 
   // WHEN the previous state is put back, as the message says, and deployed again
   fs.copyFileSync(`${stateFile}.backup`, stateFile);
-  const log: string[] = [];
-  await app.deploy({}, (line) => log.push(line));
+  await app.deploy();
 
   // THEN the hostname the backup does not know is adopted, not created twice, and the plan is empty
   expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "portal.dev.acme.example"]);
   expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toEqual([]);
-  expect(log.join("\n")).toContain("hostname portal.dev.acme.example: already exists as declared; adopted");
   expect((await app.plan()).exitCode).toBe(0);
 });
 
