@@ -1,91 +1,149 @@
 /**
- * Taking over a tenant configured by hand: objects already in the API. `drift` previews the takeover, a deploy
- * adopts identical objects silently, refuses a differing one until the declaration says `adopt: true`, and
- * never creates a second copy of anything. Needs `npm run build` first; `npm test` does it.
+ * Taking over a tenant configured by hand: objects already in the API. A deploy adopts identical objects
+ * silently, refuses a differing one with the `import` block to use until the declaration says `adopt: true`
+ * (or the object is imported), and never creates a second copy of anything. Runs `dist/` (npm run build).
  */
+import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
-import { detectDrift, renderDrift } from "../tools/drift";
-import { appClient, createP1asApp, heldKeys, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import { detectDrift } from "../tools/drift";
+import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
-it("takes over a hand-configured tenant: identical objects silently, a differing one only with adopt: true, nothing twice", async () => {
-  // GIVEN a tenant whose certificate and two hostnames were made in the console, one hostname routed
-  // differently from the code, plus one hostname the code does not declare
-  app.synth(SPEC);
-  const pem = app.certificatePems.get("wildcard-dev")!;
-  emulator.service.createCertificate("dev", { name: "wildcard-dev", ...pem });
-  emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
-  emulator.service.createHostname("dev", { hostname: "api.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
-  emulator.service.createHostname("dev", { hostname: "legacy.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
-  emulator.requestLog.clear();
-
-  // WHEN drift runs before the first deploy
-  const preview = await detectDrift({ outdir: app.outdir, env: app.env });
-
-  // THEN it shows what the takeover would do, object by object
-  expect(preview.exitCode).toBe(2);
-  expect(renderDrift(preview.stacks)).toBe(
-    "p1as-dev: DRIFT: 0 missing, 1 extra, 1 changed\n" +
-      "  extra    hostname legacy.dev.acme.example  product=pingdirectory certname=wildcard-dev\n" +
-      "           -> not declared; deploy leaves it alone\n" +
-      "  changed  hostname api.dev.acme.example  product: API pingaccess-engines, declared pingfederate-admin-api\n" +
-      "           -> not managed yet; deploy refuses to overwrite it -- declare it identically, or set adopt: true to take it over\n" +
-      "  deploy adopts 2 existing object(s) that match the declaration: certificate wildcard-dev, hostname auth.dev.acme.example\n",
+/** The refusal as the provider words it; terraform wraps long lines, so compare with whitespace collapsed. */
+const refusal = (kind: string, key: string, address: string, difference: string) =>
+  oneLine(
+    `${kind} ${key} already exists in the self-service API (${difference}), and this configuration does not manage it yet. ` +
+      "To take it over, import it, then plan again to see what would change:\n\n" +
+      `import {\n  to = ${address}\n  id = "${key}"\n}\n\n` +
+      "Or set adopt = true to overwrite it with the declared values.",
   );
+const oneLine = (text: string) => text.replace(/\s+/g, " ");
 
-  // WHEN deployed as declared
-  const refused = await app.deploy().catch((error: unknown) => error);
+describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract)", (contract: ContractMode) => {
+  let emulator: RunningEmulator;
+  let app: P1asApp;
+  const client = appClient(`adopt-e2e-${contract}`);
+  // Where the API shows no certificate content, only adopt: true takes a certificate over (as it is).
+  const declared: AppSpec = contract === "confirmed" ? { ...TWO_HOSTNAMES, certificates: [{ name: "wildcard-dev", adopt: true }] } : TWO_HOSTNAMES;
 
-  // THEN the deploy fails on the differing hostname with the driver's explanation, and changes nothing there
-  expect(refused).toBeInstanceOf(CliError);
-  const message = (refused as CliError).message.replace(/\s+/g, " "); // terraform wraps provisioner output
-  expect(message).toContain(
-    "hostname api.dev.acme.example already exists in the API and differs in product (API: pingaccess-engines, declared: pingfederate-admin-api)",
-  );
-  expect(message).toContain("set adopt: true to take it over");
-  expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingaccess-engines", certname: "wildcard-dev" });
-
-  // WHEN the declaration allows the takeover and drift previews it
-  app.synth({ ...SPEC, hostnames: [SPEC.hostnames[0], { ...SPEC.hostnames[1], adopt: true }] });
-  const allowed = await detectDrift({ outdir: app.outdir, env: app.env });
-  expect(allowed.stacks[0]).toMatchObject({
-    consequences: { "hostname api.dev.acme.example": "not managed yet; deploy takes it over (adopt: true) and overwrites these fields" },
+  beforeAll(async () => {
+    emulator = await startEmulatorFor(client, contract);
+    app = createP1asApp({ emulatorUrl: emulator.url, ...client });
   });
 
-  // AND deployed again
-  await app.deploy();
-
-  // THEN the hostname is routed as declared, every object exists once, and nothing pre-existing was POSTed again
-  expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
-  expect(heldKeys(emulator)).toEqual({
-    certificates: ["wildcard-dev"],
-    hostnames: ["api.dev.acme.example", "auth.dev.acme.example", "legacy.dev.acme.example"],
+  afterAll(async () => {
+    await emulator?.close();
+    app?.remove();
   });
-  expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\//)).toEqual([]);
-  expect(emulator.requestLog.list(/^DELETE /)).toEqual([]);
 
-  // AND the stack now manages them: a re-plan is empty and drift is down to the undeclared hostname
-  expect((await app.plan()).exitCode).toBe(0);
-  const after = await detectDrift({ outdir: app.outdir, env: app.env });
-  expect(after.stacks[0]).toMatchObject({ missing: [], changed: [], adoptable: [], extra: [{ key: "legacy.dev.acme.example" }] });
+  beforeEach(async () => {
+    // GIVEN a tenant whose certificate and two hostnames were made in the console, one hostname routed
+    // differently from the code, plus one hostname the code does not declare; and no terraform state yet
+    emulator.service.reset();
+    app.synth(TWO_HOSTNAMES);
+    app.resetState();
+    const pem = app.certificatePems.get("wildcard-dev")!;
+    emulator.service.createCertificate("dev", { name: "wildcard-dev", ...pem });
+    emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    emulator.service.createHostname("dev", { hostname: "api.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
+    emulator.service.createHostname("dev", { hostname: "legacy.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
+    emulator.requestLog.clear();
+
+    if (contract === "confirmed") {
+      // WHEN deployed as declared where the API shows no certificate content
+      const refused = await app.deploy().catch((error: unknown) => error);
+      // THEN the certificate cannot be compared, so it is refused too; it needs adopt: true (adopted as it is)
+      expect(refused).toBeInstanceOf(CliError);
+      expect(oneLine((refused as CliError).message)).toContain(
+        refusal("certificate", "wildcard-dev", "p1as_certificate.wildcard-dev", "the API does not show its content, so it cannot be compared"),
+      );
+      app.synth(declared);
+    }
+
+    // WHEN deployed as declared
+    const refused = await app.deploy().catch((error: unknown) => error);
+
+    // THEN the identical objects are adopted, the differing hostname is refused with the import block, untouched
+    expect(refused).toBeInstanceOf(CliError);
+    expect(oneLine((refused as CliError).message)).toContain(
+      refusal("hostname", "api.dev.acme.example", "p1as_hostname.api_dev_acme_example", "it routes to product pingaccess-engines"),
+    );
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingaccess-engines", certname: "wildcard-dev" });
+    expect((await app.terraform(["state", "list"])).stdout.split("\n").filter(Boolean).sort()).toEqual([
+      "data.p1as_certificates.held",
+      "data.p1as_hostnames.held",
+      "p1as_certificate.wildcard-dev",
+      "p1as_hostname.auth_dev_acme_example",
+    ]);
+    expect(writes()).toEqual([]);
+  });
+
+  it("takes the differing hostname over once the declaration says adopt: true", async () => {
+    // WHEN the declaration allows the takeover and is deployed
+    app.synth({ ...declared, hostnames: [declared.hostnames[0], { ...declared.hostnames[1], adopt: true }] });
+    await app.deploy();
+
+    // THEN it is routed as declared: updated in place, or deleted and created once where the API has no update route
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
+    expect(writes()).toEqual(
+      contract === "assumed"
+        ? ["PUT /dev/api/v1/hostnames/api.dev.acme.example"]
+        : ["DELETE /dev/api/v1/hostnames/api.dev.acme.example", "POST /dev/api/v1/hostnames"],
+    );
+    await expectTakenOver();
+  });
+
+  it("takes the differing hostname over by an import, then applies the declared routing", async () => {
+    // WHEN the operator imports it as the refusal says, and deploys
+    const imported = await app.terraform(["import", "-input=false", "-no-color", "p1as_hostname.api_dev_acme_example", "api.dev.acme.example"]);
+    expect(imported.exitCode).toBe(0);
+    expect(writes()).toEqual([]);
+    await app.deploy();
+
+    // THEN as with adopt: true
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
+    expect(writes()).toEqual(
+      contract === "assumed"
+        ? ["PUT /dev/api/v1/hostnames/api.dev.acme.example"]
+        : ["DELETE /dev/api/v1/hostnames/api.dev.acme.example", "POST /dev/api/v1/hostnames"],
+    );
+    await expectTakenOver();
+  });
+
+  /** Every object exists once, the stack manages the declared ones (empty re-plan), and drift shows only the undeclared one. */
+  async function expectTakenOver(): Promise<void> {
+    expect(heldKeys(emulator)).toEqual({
+      certificates: ["wildcard-dev"],
+      hostnames: ["api.dev.acme.example", "auth.dev.acme.example", "legacy.dev.acme.example"],
+    });
+    expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/certificates/)).toEqual([]);
+    expect((await app.plan()).exitCode).toBe(0);
+    const drift = await detectDrift({ outdir: app.outdir, env: app.env });
+    expect(drift.stacks).toEqual([
+      { stack: "p1as-dev", status: "drift", findings: [expect.objectContaining({ kind: "hostname", key: "legacy.dev.acme.example", finding: "extra" })] },
+    ]);
+  }
+
+  function writes(): string[] {
+    return emulator.requestLog.list(/^(POST|PUT|PATCH|DELETE) \/dev\//).map((entry) => `${entry.method} ${entry.path}`);
+  }
 });
 
-// ---- shared setup ----------------------------------------------------------------------------
-
-const CLIENT = appClient("adopt-e2e-admin");
-const SPEC = TWO_HOSTNAMES;
-
-let emulator: RunningEmulator;
-let app: P1asApp;
-
-beforeAll(async () => {
-  emulator = await startEmulatorFor(CLIENT);
-  app = createP1asApp({ emulatorUrl: emulator.url, ...CLIENT });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  app?.remove();
+it("refuses a bad adopt value in the config, naming the field, and sends nothing", async () => {
+  // GIVEN an emulator and a config whose adopt is a string
+  const client = appClient("adopt-bad-input");
+  const emulator = await startEmulatorFor(client);
+  const app = createP1asApp({ emulatorUrl: emulator.url, ...client });
+  try {
+    // WHEN synthesized
+    const synth = () => app.synth({ ...TWO_HOSTNAMES, hostnames: [{ ...TWO_HOSTNAMES.hostnames[0], adopt: "yes" as unknown as boolean }] });
+    // THEN
+    expect(synth).toThrow(/virtualHosts\.hostnames\[0\]\.adopt.*boolean/);
+    expect(emulator.requestLog.list()).toEqual([]);
+  } finally {
+    await emulator.close();
+    app.remove();
+  }
 });

@@ -1,154 +1,179 @@
 /**
- * `npm run drift`: virtual hosts changed, deleted or added behind terraform's back (through the emulator, as a
- * console user would) are reported with exit code 2 and a deploy puts managed ones back; drift only ever reads.
- * Needs `npm run build` first (deploy runs the driver from dist/); `npm test` does it.
+ * `npm run drift`: virtual hosts deleted, changed or left in error behind terraform's back (through the
+ * emulator, as a console user would) are reported with exit code 2 and a plain deploy repairs them; a
+ * hand-added one is reported as extra and left alone; drift only ever reads. Runs `dist/` (npm run build).
  */
 import { RunningEmulator } from "../emulator/start";
 import { detectDrift, main, renderDrift } from "../tools/drift";
-import { appClient, createP1asApp, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import { captured, withEnv } from "./support/capture";
+import { appClient, CONTRACT_MODES, createP1asApp, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
-describe("drift", () => {
+describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
+  let emulator: RunningEmulator;
+  let app: P1asApp;
+  const client = appClient(`drift-e2e-${contract}`);
+  const drift = () => detectDrift({ outdir: app.outdir, env: app.env });
+
+  beforeAll(async () => {
+    emulator = await startEmulatorFor(client, contract);
+    app = createP1asApp({ emulatorUrl: emulator.url, ...client });
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    app?.remove();
+  });
+
   beforeEach(async () => {
     // GIVEN a deployed stack that is in sync
     emulator.service.reset();
-    app.synth(SPEC);
+    app.synth(TWO_HOSTNAMES);
     await app.deploy();
     emulator.requestLog.clear();
   });
 
-  it("reports a hostname changed behind terraform's back (exit 2), and deploy restores it (exit 0)", async () => {
-    // WHEN someone changes the product in the console
+  it("reports a hostname changed outside terraform (exit 2), and a deploy puts the declared routing back (exit 0)", async () => {
+    // WHEN someone routes it elsewhere in the console
     emulator.service.updateHostname("dev", "api.dev.acme.example", { product: "pingaccess-engines", certname: "wildcard-dev" });
-    const drift = await detectDrift({ outdir: app.outdir, env: app.env });
+    const found = await drift();
 
-    // THEN it is reported with the field, both values and what a deploy will do
-    expect(drift.exitCode).toBe(2);
-    expect(renderDrift(drift.stacks)).toBe(
-      "p1as-dev: DRIFT: 0 missing, 0 extra, 1 changed\n" +
-        "  changed  hostname api.dev.acme.example  product: API pingaccess-engines, declared pingfederate-admin-api\n" +
-        "           -> changed outside terraform; deploy restores the declared values\n",
+    // THEN the table names the field, both values and what a deploy does
+    expect(found.exitCode).toBe(2);
+    expect(renderDrift(found.stacks)).toBe(
+      "p1as-dev: DRIFT: 0 missing, 1 changed, 0 in error, 0 extra\n" +
+        "  changed  hostname api.dev.acme.example  product: was pingfederate-admin-api, API now pingaccess-engines\n" +
+        "           -> a deploy puts the declared values back\n",
     );
-    expectOnlyReads();
+    expectOnlyReads(emulator);
 
     // WHEN deployed
     await app.deploy();
 
-    // THEN the API holds the declared routing again, updated in place, and drift is clear
+    // THEN the API routes it as declared again (in place where the API can update, by a replacement where it
+    // cannot), and drift and plan are clear
     expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
-    expect(emulator.requestLog.list(/^DELETE /)).toEqual([]);
-    expect((await detectDrift({ outdir: app.outdir, env: app.env })).exitCode).toBe(0);
-    expect((await app.plan()).exitCode).toBe(0);
+    expect(emulator.requestLog.list(/^DELETE /).map((entry) => entry.path)).toEqual(contract === "assumed" ? [] : ["/dev/api/v1/hostnames/api.dev.acme.example"]);
+    await expectInSync();
   });
 
-  it("reports a hostname deleted behind terraform's back (exit 2), and deploy creates it again (exit 0)", async () => {
-    // WHEN someone deletes a hostname in the console
+  it("reports a hostname deleted outside terraform (exit 2), and a deploy creates it again, once (exit 0)", async () => {
+    // WHEN someone deletes it in the console
     emulator.service.deleteHostname("dev", "auth.dev.acme.example");
-    const drift = await detectDrift({ outdir: app.outdir, env: app.env });
+    const found = await drift();
 
     // THEN
-    expect(drift.exitCode).toBe(2);
-    expect(renderDrift(drift.stacks)).toBe(
-      "p1as-dev: DRIFT: 1 missing, 0 extra, 0 changed\n" +
-        "  missing  hostname auth.dev.acme.example  product=pingfederate-engines certname=wildcard-dev\n" +
-        "           -> deleted outside terraform; deploy creates it again\n",
+    expect(found.exitCode).toBe(2);
+    expect(renderDrift(found.stacks)).toBe(
+      "p1as-dev: DRIFT: 1 missing, 0 changed, 0 in error, 0 extra\n" +
+        "  missing  hostname auth.dev.acme.example\n" +
+        "           -> a deploy creates it again (p1as_hostname.auth_dev_acme_example)\n",
     );
-    expectOnlyReads();
+    expectOnlyReads(emulator);
 
     // WHEN deployed
     await app.deploy();
 
-    // THEN it is back, once, and drift is clear
+    // THEN
     expect(routingOf(emulator, "auth.dev.acme.example")).toEqual({ product: "pingfederate-engines", certname: "wildcard-dev" });
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
-    expect((await detectDrift({ outdir: app.outdir, env: app.env })).exitCode).toBe(0);
+    await expectInSync();
   });
 
-  it("reports a hostname added by hand as extra, and deploy leaves it alone", async () => {
+  it("reports a hostname the API left in status error (exit 2), and a deploy sends it again (exit 0)", async () => {
+    // WHEN a rollout fails on the tenant's side
+    emulator.service.setStatus("dev", "hostname", "auth.dev.acme.example", "error");
+    const found = await drift();
+
+    // THEN
+    expect(found.exitCode).toBe(2);
+    expect(renderDrift(found.stacks)).toBe(
+      "p1as-dev: DRIFT: 0 missing, 0 changed, 1 in error, 0 extra\n" +
+        "  failed   hostname auth.dev.acme.example  status: was complete, API now error\n" +
+        "           -> a deploy sends the declared values again (status error)\n",
+    );
+    expectOnlyReads(emulator);
+
+    // WHEN deployed
+    await app.deploy();
+
+    // THEN the hostname is complete again with its declared routing
+    expect(emulator.service.listHostnames("dev")).toContainEqual(
+      expect.objectContaining({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", status: "complete" }),
+    );
+    await expectInSync();
+  });
+
+  it("reports a hostname added by hand as extra with the import block to manage it, and a deploy leaves it alone", async () => {
     // WHEN someone adds a hostname in the console
     emulator.service.createHostname("dev", { hostname: "legacy.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
 
-    // THEN drift names it (JSON for machines) and a deploy does not delete what it does not manage
-    // (the CLI reads the secret from its own environment, as in CI)
-    process.env.TF_VAR_p1as_dev_client_secret = app.clientSecret;
-    const json = await stdoutOf(() => main(["--outdir", app.outdir, "--json"])).finally(() => delete process.env.TF_VAR_p1as_dev_client_secret);
+    // THEN drift --json names it (the CLI reads the secret from its environment, as in CI) ...
+    const json = await withEnv(app.env, () => captured("stdout", () => main(["--outdir", app.outdir, "--json"])));
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.text).stacks[0]).toMatchObject({
-      stack: "p1as-dev",
-      status: "drift",
-      missing: [],
-      changed: [],
-      extra: [{ kind: "hostname", key: "legacy.dev.acme.example", fields: { product: "pingdirectory", certname: "wildcard-dev" } }],
-      consequences: { "hostname legacy.dev.acme.example": "not declared; deploy leaves it alone" },
+    expect(JSON.parse(json.text)).toEqual({
+      exitCode: 2,
+      stacks: [
+        {
+          stack: "p1as-dev",
+          status: "drift",
+          findings: [
+            {
+              kind: "hostname",
+              key: "legacy.dev.acme.example",
+              finding: "extra",
+              differences: [],
+              consequence:
+                'a deploy leaves it alone; to manage it, declare it and import it: import { to = p1as_hostname.legacy_dev_acme_example id = "legacy.dev.acme.example" }',
+            },
+          ],
+        },
+      ],
     });
+    expectOnlyReads(emulator);
+
+    // ... and a deploy neither deletes nor changes it
     await app.deploy();
     expect(routingOf(emulator, "legacy.dev.acme.example")).toEqual({ product: "pingdirectory", certname: "wildcard-dev" });
+    expect(emulator.requestLog.list(/^(POST|PUT|PATCH|DELETE) \/dev\//)).toEqual([]);
   });
 
-  it("exits 1 naming the stack when the API refuses the credentials, and never prints the secret", async () => {
+  it("exits 1 naming the stack when the API refuses the credentials, without the secret, sending nothing", async () => {
     // WHEN the secret in the environment is wrong
-    const wrong = `wrong-${app.clientSecret}`;
-    const drift = await detectDrift({ outdir: app.outdir, env: { ...app.env, TF_VAR_p1as_dev_client_secret: wrong } });
+    const wrong = `wrong-${client.clientSecret}`;
+    const found = await detectDrift({ outdir: app.outdir, env: { ...app.env, TF_VAR_p1as_dev_client_secret: wrong } });
 
     // THEN
-    expect(drift.exitCode).toBe(1);
-    expect(drift.stacks).toEqual([{ stack: "p1as-dev", status: "error", error: expect.stringMatching(/401|invalid_client|credentials/i) }]);
-    expect(JSON.stringify(drift)).not.toContain(wrong);
-    expect(emulator.requestLog.list(/^(PUT|DELETE|POST \/dev)/)).toEqual([]);
+    expect(found.exitCode).toBe(1);
+    expect(found.stacks).toEqual([{ stack: "p1as-dev", status: "error", error: expect.stringMatching(/^p1as-dev: terraform plan -refresh-only failed:\n[\s\S]*invalid_client/) }]);
+    expect(JSON.stringify(found)).not.toContain(wrong);
+    expectOnlyReads(emulator, { anyReads: false });
   });
 
-  it("exits 1 for an unknown --stack, naming the synthesized ones, and reads nothing", async () => {
-    const result = await stderrOf(() => main(["--outdir", app.outdir, "--stack", "p1as-qa"]));
-    expect(result.code).toBe(1);
-    expect(result.text).toBe('drift: invalid --stack "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n');
+  it.each([
+    ["an unknown --stack", ["--stack", "p1as-qa"], () => 'drift: invalid --stack "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+    [
+      "an --outdir without synthesized stacks",
+      ["--outdir", "/nonexistent/cdktf.out"],
+      () => "drift: no synthesized stacks in /nonexistent/cdktf.out: /nonexistent/cdktf.out/manifest.json is missing or unreadable. Run `npm run synth` first, or pass --outdir <dir> where cdktf wrote its output.\n",
+    ],
+  ])("exits 1 for %s, naming it, and sends nothing", async (_name, args, expected) => {
+    const result = await captured("stderr", () => main(["--outdir", app.outdir, ...args]));
+    expect(result).toEqual({ code: 1, text: expected() });
     expect(emulator.requestLog.list()).toEqual([]);
   });
-});
 
-// ---- shared setup ----------------------------------------------------------------------------
-
-const CLIENT = appClient("drift-e2e-admin");
-const SPEC = TWO_HOSTNAMES;
-
-let emulator: RunningEmulator;
-let app: P1asApp;
-
-beforeAll(async () => {
-  emulator = await startEmulatorFor(CLIENT);
-  app = createP1asApp({ emulatorUrl: emulator.url, ...CLIENT });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  app?.remove();
+  async function expectInSync(): Promise<void> {
+    const after = await drift();
+    expect(after).toEqual({ exitCode: 0, stacks: [{ stack: "p1as-dev", status: "in-sync", findings: [] }] });
+    expect((await app.plan()).exitCode).toBe(0);
+  }
 });
 
 /** Drift is safe to schedule: the API saw reads and token requests only. */
-function expectOnlyReads(): void {
+function expectOnlyReads(emulator: RunningEmulator, options: { anyReads: boolean } = { anyReads: true }): void {
   const writes = emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
   expect(writes).toEqual([]);
-  expect(emulator.requestLog.list(/^GET /).length).toBeGreaterThan(0);
-}
-
-
-async function stdoutOf(action: () => Promise<number>): Promise<{ code: number; text: string }> {
-  return captured("stdout", action);
-}
-
-async function stderrOf(action: () => Promise<number>): Promise<{ code: number; text: string }> {
-  return captured("stderr", action);
-}
-
-async function captured(stream: "stdout" | "stderr", action: () => Promise<number>): Promise<{ code: number; text: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process[stream], "write").mockImplementation((chunk) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await action(), text: chunks.join("") };
-  } finally {
-    spy.mockRestore();
-  }
+  if (options.anyReads) expect(emulator.requestLog.list(/^GET \/dev\/api\/v1\/hostnames/).length).toBeGreaterThan(0);
 }

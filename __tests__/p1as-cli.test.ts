@@ -1,5 +1,7 @@
 /**
- * The p1as CLI against the emulator, credentials from environment variables.
+ * The p1as CLI against the emulator, credentials and endpoints from the same environment variables the p1as
+ * provider falls back to (P1AS_CLIENT_ID, P1AS_CLIENT_SECRET, P1AS_TOKEN_URL, P1AS_API_URL), so one shell
+ * setup serves both.
  */
 import { P1AS_CLI_ENV, runCli } from "../tools/p1as-cli";
 import { RunningEmulator } from "../emulator/start";
@@ -38,6 +40,10 @@ test("lists certificates and gets a hostname", async () => {
   expect((await cli(["hostnames", "get", "auth.dev.acme.example"])).stdout).toContain("pingfederate-engines");
 });
 
+test("reads the provider's own variable names", () => {
+  expect(P1AS_CLI_ENV).toMatchObject({ clientId: "P1AS_CLIENT_ID", clientSecret: "P1AS_CLIENT_SECRET", tokenUrl: "P1AS_TOKEN_URL", apiUrl: "P1AS_API_URL", scope: "P1AS_SCOPE" });
+});
+
 test("exits 1 if the object does not exist", async () => {
   expect(await cli(["hostnames", "get", "nope.dev.acme.example"])).toEqual({ code: 1, stdout: "", stderr: "hostname nope.dev.acme.example not found\n" });
 });
@@ -66,6 +72,24 @@ test("builds real-tenant URLs from region and environment variables (https, so n
   expect(result.stderr).toBe('p1as: cannot reach the API: PINGONE_REGION_CODE must be one of NA, EU, CA, AU, SG, AP (got "XX")\n');
 });
 
+test("lists and gets against the confirmed contract, where certificates show no fingerprint", async () => {
+  // GIVEN an API that serves only the publicly confirmed fields
+  emulator.state.settings.contract = "confirmed";
+  try {
+    // WHEN / THEN
+    const certificates = await cli(["certificates", "list", "--json"]);
+    expect(certificates.code).toBe(0);
+    expect(JSON.parse(certificates.stdout)).toEqual([expect.objectContaining({ name: "wildcard-dev" })]);
+    expect(await cli(["hostnames", "get", "auth.dev.acme.example"])).toEqual({
+      code: 0,
+      stdout: "hostname               product               certname      status\nauth.dev.acme.example  pingfederate-engines  wildcard-dev  complete\n",
+      stderr: "",
+    });
+  } finally {
+    emulator.state.settings.contract = "assumed";
+  }
+});
+
 test("an API error is reported without the secret or the token", async () => {
   const result = await cli(["hostnames", "list"], { ...env(), [P1AS_CLI_ENV.apiUrl]: emulator.apiUrl("prod") });
   expect(result).toEqual({ code: 2, stdout: "", stderr: "p1as: list hostnames failed: HTTP 403: Access token is missing required scopes.\n" });
@@ -74,12 +98,13 @@ test("an API error is reported without the secret or the token", async () => {
 
 // ---- shared setup -------------------------------------------------------------------------------
 
+/** What a shell set up for the provider exports. */
 function env(): NodeJS.ProcessEnv {
   return {
-    [P1AS_CLI_ENV.clientId]: reader.clientId,
-    [P1AS_CLI_ENV.clientSecret]: reader.clientSecret,
-    [P1AS_CLI_ENV.tokenUrl]: emulator.tokenUrl(),
-    [P1AS_CLI_ENV.apiUrl]: emulator.apiUrl("dev"),
+    P1AS_CLIENT_ID: reader.clientId,
+    P1AS_CLIENT_SECRET: reader.clientSecret,
+    P1AS_TOKEN_URL: emulator.tokenUrl(),
+    P1AS_API_URL: emulator.apiUrl("dev"),
   };
 }
 

@@ -62,11 +62,11 @@ describe("renderSummary size limit", () => {
   it("escapes pipes and backticks in table cells", () => {
     const summary: StackPlanSummary = {
       counts: counts(1),
-      changes: [{ address: 'terraform_data.x["a|b`c"]', action: "create", kind: "other", fields: [], changes: [], destructive: false }],
+      changes: [{ address: 'local_file.x["a|b`c"]', action: "create", kind: "other", fields: [], changes: [], destructive: false }],
       driftCount: 0,
     };
     const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
-    expect(markdown).toContain("| `+` create | `terraform_data.x[\"a\\|b'c\"]` |  |");
+    expect(markdown).toContain("| `+` create | `local_file.x[\"a\\|b'c\"]` |  |");
   });
 });
 
@@ -102,24 +102,17 @@ describe("plan JSON", () => {
 
   it("masks a field terraform marked sensitive even when it is a displayed field", () => {
     // GIVEN a hostname whose certname comes from a sensitive value
-    const plan = parsePlanJson(
-      JSON.stringify({
-        format_version: "1.2",
-        resource_changes: [
-          {
-            address: 'terraform_data.p1as_hostname["a.example"]',
-            type: "terraform_data",
-            name: "p1as_hostname",
-            change: {
-              actions: ["create"],
-              after: { input: { hostname: "a.example", product: "pingdelegator", certname: "hidden" } },
-              after_sensitive: { input: { certname: true } },
-              after_unknown: { input: { product: false } },
-            },
-          },
-        ],
-      }),
-    );
+    const plan = planOf({
+      address: "p1as_hostname.a_example",
+      type: "p1as_hostname",
+      name: "a_example",
+      change: {
+        actions: ["create"],
+        after: { hostname: "a.example", product: "pingdelegator", certname: "hidden", adopt: false },
+        after_sensitive: { certname: true },
+        after_unknown: { id: true, status: true },
+      },
+    });
     // WHEN
     const [change] = summarizePlan(plan).changes;
     // THEN
@@ -128,6 +121,90 @@ describe("plan JSON", () => {
       { field: "product", value: "pingdelegator" },
       { field: "certname", value: "(sensitive value)" },
     ]);
+  });
+
+  it("shows a hostname the provider replaces as destructive, with the changed field and why, in the banner", () => {
+    // GIVEN a product change where the API has no update route (the provider asks for a replacement)
+    const plan = planOf({
+      address: "p1as_hostname.api_dev_acme_example",
+      type: "p1as_hostname",
+      name: "api_dev_acme_example",
+      action_reason: "replace_because_cannot_update",
+      change: {
+        actions: ["delete", "create"],
+        before: { id: "api.dev.acme.example", hostname: "api.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "complete" },
+        after: { hostname: "api.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev", adopt: false },
+        after_unknown: { id: true, status: true },
+      },
+    });
+    // WHEN
+    const summary = summarizePlan(plan);
+    const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
+    // THEN
+    expect(summary.counts).toEqual({ ...counts(0), replace: 1 });
+    expect(markdown).toContain(
+      "> - 🛑 **replace** hostname `api.dev.acme.example` in `p1as-dev` (product `pingaccess-engines` · certificate `wildcard-dev` · status `complete`; " +
+        "product: `pingfederate-engines` → `pingaccess-engines`; cannot be updated in place: deleted and created again)",
+    );
+  });
+
+  it("shows the status the API reports now, so a repair of an object in error says why, and never a status 'change'", () => {
+    // GIVEN a hostname in error whose declared values are sent again
+    const plan = planOf({
+      address: "p1as_hostname.auth_dev_acme_example",
+      type: "p1as_hostname",
+      name: "auth_dev_acme_example",
+      change: {
+        actions: ["update"],
+        before: { id: "auth.dev.acme.example", hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "error" },
+        after: { id: "auth.dev.acme.example", hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false },
+        after_unknown: { status: true },
+      },
+    });
+    // WHEN
+    const [change] = summarizePlan(plan).changes;
+    // THEN
+    expect(change).toMatchObject({ action: "update", destructive: false, changes: [] });
+    expect(change.fields).toContainEqual({ field: "status", value: "error" });
+  });
+
+  it("never shows a certificate's chain or key, only name, fingerprint, expiry and status", () => {
+    // GIVEN a certificate create as the provider plans it
+    const plan = planOf({
+      address: "p1as_certificate.wildcard-dev",
+      type: "p1as_certificate",
+      name: "wildcard-dev",
+      change: {
+        actions: ["create"],
+        after: { name: "wildcard-dev", fullchain: pem("CERTIFICATE"), private_key_wo: null, private_key_wo_version: "AA:BB", sha256_fingerprint: "AA:BB", not_after: "2027-01-01T00:00:00.000Z", adopt: true },
+        after_unknown: { id: true, status: true },
+        after_sensitive: { private_key_wo: true },
+      },
+    });
+    // WHEN
+    const [change] = summarizePlan(plan).changes;
+    // THEN
+    expect(change.fields).toEqual([
+      { field: "name", value: "wildcard-dev" },
+      { field: "sha256_fingerprint", value: "AA:BB" },
+      { field: "not_after", value: "2027-01-01T00:00:00.000Z" },
+      { field: "adopt", value: "true" },
+    ]);
+  });
+
+  it("folds certificate chains out of the text plan, whatever terraform appends to the heredoc", () => {
+    const chain = (prefix: string) => pem("CERTIFICATE").split("\n").map((line) => `${prefix}${line}`).join("\n");
+    const text =
+      "  # p1as_certificate.wildcard-dev must be replaced\n" +
+      `  ~ fullchain              = <<-EOT # forces replacement\n${chain("          ")}\n        EOT\n` +
+      `  - fullchain              = <<-EOT\n${chain("          ")}\n        EOT -> null\n` +
+      '  + description            = <<-EOT\n          not a chain\n        EOT';
+    expect(cleanPlanText(text)).toBe(
+      "# p1as_certificate.wildcard-dev must be replaced\n" +
+        "  ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
+        "  - fullchain              = (certificate chain, 4 lines, omitted) -> null\n" +
+        "  + description            = <<-EOT\n          not a chain\n        EOT",
+    );
   });
 
   it("drops refresh lines and the saved-plan hint from the text plan", () => {
@@ -170,6 +247,10 @@ function planned(stack: string, summary: StackPlanSummary, planText: string): St
   return { stack, status: "planned", summary, planText };
 }
 
+function planOf(resourceChange: object) {
+  return parsePlanJson(JSON.stringify({ format_version: "1.2", resource_changes: [resourceChange] }));
+}
+
 function counts(add: number) {
   return { add, change: 0, replace: 0, destroy: 0, import: 0, forget: 0 };
 }
@@ -177,7 +258,7 @@ function counts(add: number) {
 /** `n` hostname creates and one hostname destroy, so the banner always has something to say. */
 function manyChanges(n: number): StackPlanSummary {
   const hostname = (name: string, action: "create" | "delete") => ({
-    address: `terraform_data.p1as_hostname["${name}"]`,
+    address: `p1as_hostname.${name.replace(/\./g, "_")}`,
     action,
     kind: "hostname" as const,
     fields: [
@@ -194,7 +275,7 @@ function manyChanges(n: number): StackPlanSummary {
 }
 
 function hugePlanText(length: number): string {
-  const line = '  + resource "terraform_data" "p1as_hostname" { input = { hostname = "h.dev.acme.example" } }';
+  const line = '  + resource "p1as_hostname" "h_dev_acme_example" { hostname = "h.dev.acme.example", product = "pingdelegator" }';
   const lines = Array.from({ length: Math.ceil(length / (line.length + 1)) }, () => line);
   return `${lines.join("\n")}\n\nPlan: 3000 to add, 0 to change, 0 to destroy.`;
 }

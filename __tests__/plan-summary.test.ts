@@ -1,110 +1,124 @@
 /**
- * `npm run plan:summary` against real terraform plans of virtual-host-shaped stacks: create, update, replace,
- * destroy, no changes, a failing plan and a stack whose provider cannot be installed offline.
+ * `npm run plan:summary` against real terraform plans of this project's stacks, with the p1as provider
+ * against the emulator in both contract modes: create, update, replace, destroy, no changes, a failing plan
+ * and a stack whose provider cannot be installed offline. Runs the provider bundle from dist/ (npm run build).
  */
-import { readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { runPlanSummary, main } from "../tools/plan-summary";
-import { SUMMARY_MARKER } from "../tools/plan-summary/render";
-import { applyFixtureStack, createFixture, Fixture, FixtureCertificate, FixtureHostname } from "./support/plan-fixture";
+import { ContractMode } from "../emulator/contract";
+import { main, runPlanSummary } from "../tools/plan-summary";
+import { shortFingerprint, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { captured, withEnv } from "./support/capture";
+import { CONTRACT_MODES } from "./support/p1as-app";
+import { createFixture, Fixture, FixtureStack } from "./support/plan-fixture";
+import { HostnameSpec } from "./support/virtual-hosts-stack";
+import { P1asEnvironment } from "../p1as/facts";
 
-describe("plan:summary on real terraform plans", () => {
+jest.setTimeout(300_000);
+
+describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contract: ContractMode) => {
   let fixture: Fixture;
   let markdown: string;
   let exitCode: number;
   let out: string;
 
   beforeAll(async () => {
-    // GIVEN p1as-dev and p1as-prod deployed with two certificates and four hostnames
-    fixture = createFixture();
+    // GIVEN p1as-dev, p1as-prod and p1as-stage deployed
+    fixture = await createFixture(contract);
     fixture.synth(deployed());
-    await applyFixtureStack(fixture, "p1as-dev");
-    await applyFixtureStack(fixture, "p1as-prod");
-    await applyFixtureStack(fixture, "p1as-stage");
-    // WHEN the next commit deletes, updates, replaces and adds virtual hosts in dev, leaves prod alone,
-    // breaks p1as-test and adds a PingOne stack, and plan:summary runs
+    for (const stack of ["p1as-dev", "p1as-prod", "p1as-stage"]) await fixture.apply(stack);
+    fixture.emulator.requestLog.clear();
+    // WHEN the next commit rotates, adds, reroutes and deletes virtual hosts in dev, deletes a certificate in
+    // prod, leaves stage alone, adds p1as-test without its key in the environment and a PingOne stack
     fixture.synth(changed());
     out = path.join(fixture.dir, "plan-summary.md");
-    const result = await withEnv(fixture.env, () =>
-      runPlanSummary({ outdir: fixture.outdir, out, maxChars: 65_000, allowUnplannable: false }),
-    );
+    const result = await withEnv(fixture.env(), () => runPlanSummary({ outdir: fixture.outdir, out, maxChars: 65_000, allowUnplannable: false }));
     markdown = result.markdown;
     exitCode = result.exitCode;
   });
 
-  afterAll(() => (process.env.KEEP_FIXTURE ? undefined : fixture?.remove()));
+  afterAll(() => fixture?.remove());
 
-  it("writes the summary it returns, starting with the marker the workflow finds its comment by", () => {
-    // THEN
+  it("writes the summary it returns, starting with the marker, and only read the API", () => {
     expect(readFileSync(out, "utf8")).toBe(markdown);
     expect(markdown.startsWith(`${SUMMARY_MARKER}\n`)).toBe(true);
+    expect(fixture.emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path))).toEqual([]);
   });
 
-  it("warns about every API object destroyed at the very top, hostnames first", () => {
-    // THEN the caution banner comes before any stack section, the hostname before the certificate
+  it("warns about every API object destroyed or replaced at the very top, hostnames first", () => {
+    // THEN the caution banner comes before any stack section; where the API has no update route, a new
+    // routing or new certificate content is a replacement, so it is in the banner too
     const banner = markdown.slice(0, markdown.indexOf("\n### "));
+    const login = "🛑 **destroy** hostname `login.dev.acme.example` in `p1as-dev` (product `pingfederate-engines` · certificate `wildcard-dev` · status `complete`)";
+    const oldProd = `⚠️ **destroy** certificate \`wildcard-prod-2024\` in \`p1as-prod\` (${certificateFields("prod", "wildcard-prod-2024")} · status \`complete\`)`;
     expect(banner).toContain("> [!CAUTION]");
-    expect(banner).toContain("**This plan destroys or replaces 2 objects, 1 hostname among them.**");
-    expect(banner).toContain(
-      "> - 🛑 **destroy** hostname `login.dev.acme.example` in `p1as-dev` (product `pingfederate-engines` · certificate `wildcard-dev`)\n" +
-        "> - ⚠️ **destroy** certificate `wildcard-prod-2024` in `p1as-prod` (SHA-256 `DD:DD` · not after `2024-12-31T00:00:00Z`)",
-    );
-  });
-
-  it("does not raise the alarm for records whose replacement is an in-place API update", () => {
-    // THEN a new routing or new certificate content is a replace in terraform, but no outage
-    const banner = markdown.slice(0, markdown.indexOf("\n### "));
-    expect(banner).not.toContain("api.dev.acme.example");
-    expect(rows("p1as-dev")).toContainEqual(
-      '| `-/+` replace | `terraform_data.p1as_hostname_routing["api.dev.acme.example"]` | hostname `api.dev.acme.example` · product `pingaccess-engines` · certificate `wildcard-dev`<br>product: `pingfederate-engines` → `pingaccess-engines`<br>_the API object is updated in place, not deleted_ |',
-    );
+    if (contract === "assumed") {
+      expect(banner).toContain("**This plan destroys or replaces 2 objects, 1 hostname among them.**");
+      expect(banner).toContain(`> - ${login}\n> - ${oldProd}\n`);
+    } else {
+      expect(banner).toContain("**This plan destroys or replaces 5 objects, 3 hostnames among them.**");
+      expect(banner).toContain(
+        "> - 🛑 **replace** hostname `admin.dev.acme.example` in `p1as-dev` (product `pingfederate-admin-api` · certificate `wildcard-dev-2025` · status `complete`; certificate: `wildcard-dev` → `wildcard-dev-2025`; cannot be updated in place: deleted and created again)\n" +
+          "> - 🛑 **replace** hostname `api.dev.acme.example` in `p1as-dev` (product `pingaccess-engines` · certificate `wildcard-dev` · status `complete`; product: `pingfederate-engines` → `pingaccess-engines`; cannot be updated in place: deleted and created again)\n" +
+          `> - ${login}\n` +
+          `> - ⚠️ **replace** certificate \`wildcard-dev\` in \`p1as-dev\` (${certificateFields("dev", "wildcard-dev", 2)} · status \`complete\`; ${rotation()}; cannot be updated in place: deleted and created again)\n` +
+          `> - ${oldProd}\n`,
+      );
+    }
   });
 
   it("counts adds, changes, replaces and destroys per stack outside the fold", () => {
     const dev = section("p1as-dev");
-    expect(dev).toContain("`Plan: 4 to add, 3 to change, 3 to replace, 2 to destroy`");
-    expect(dev.indexOf("Plan: 4 to add")).toBeLessThan(dev.indexOf("<details>"));
-    expect(section("p1as-prod")).toContain("`Plan: 0 to add, 0 to change, 0 to replace, 2 to destroy`");
+    const counts = contract === "assumed" ? "Plan: 2 to add, 3 to change, 0 to replace, 1 to destroy" : "Plan: 2 to add, 0 to change, 3 to replace, 1 to destroy";
+    expect(dev).toContain(`\`${counts}\``);
+    expect(dev.indexOf(counts)).toBeLessThan(dev.indexOf("<details>"));
+    expect(section("p1as-prod")).toContain("`Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy`");
     expect(section("p1as-stage")).toContain("`No changes.`");
   });
 
-  it("shows one row per changing resource, destructive first, virtual hosts by hostname, product and certificate", () => {
-    const dev = rows("p1as-dev");
-    expect(dev).toHaveLength(12);
-    expect(dev.slice(0, 2)).toEqual([
-      '| `-` destroy | `terraform_data.p1as_hostname["login.dev.acme.example"]` | hostname `login.dev.acme.example` · product `pingfederate-engines` · certificate `wildcard-dev` |',
-      '| `-/+` replace | `terraform_data.p1as_certificate_content["wildcard-dev"]` | certificate `wildcard-dev` · SHA-256 `CC:CC` · not after `2025-12-31T00:00:00Z`<br>SHA-256: `AA:AA` → `CC:CC`<br>_the API object is updated in place, not deleted_ |',
-    ]);
-    expect(dev).toContainEqual(
-      '| `~` update | `terraform_data.p1as_hostname["admin.dev.acme.example"]` | hostname `admin.dev.acme.example` · product `pingfederate-admin-api` · certificate `wildcard-dev-2025`<br>certificate: `wildcard-dev` → `wildcard-dev-2025` |',
-    );
-    expect(dev).toContainEqual(
-      '| `+` create | `terraform_data.p1as_certificate["wildcard-dev-2025"]` | certificate `wildcard-dev-2025` · SHA-256 `BB:BB` · not after `2026-06-30T00:00:00Z` |',
-    );
+  it("shows one row per changing API object, destructive first, by hostname, product, certificate, fingerprint and expiry", () => {
+    const verb = contract === "assumed" ? "| `~` update |" : "| `-/+` replace |";
+    const why = contract === "assumed" ? "" : "<br>_cannot be updated in place: deleted and created again_";
+    const updates = [
+      `${verb} \`p1as_certificate.wildcard-dev\` | certificate \`wildcard-dev\` · ${certificateFields("dev", "wildcard-dev", 2)} · status \`complete\`<br>${rotation()}${why} |`,
+      `${verb} \`p1as_hostname.admin_dev_acme_example\` | hostname \`admin.dev.acme.example\` · product \`pingfederate-admin-api\` · certificate \`wildcard-dev-2025\` · status \`complete\`<br>certificate: \`wildcard-dev\` → \`wildcard-dev-2025\`${why} |`,
+      `${verb} \`p1as_hostname.api_dev_acme_example\` | hostname \`api.dev.acme.example\` · product \`pingaccess-engines\` · certificate \`wildcard-dev\` · status \`complete\`<br>product: \`pingfederate-engines\` → \`pingaccess-engines\`${why} |`,
+    ];
+    const destroy = "| `-` destroy | `p1as_hostname.login_dev_acme_example` | hostname `login.dev.acme.example` · product `pingfederate-engines` · certificate `wildcard-dev` · status `complete` |";
+    const creates = [
+      `| \`+\` create | \`p1as_certificate.wildcard-dev-2025\` | certificate \`wildcard-dev-2025\` · ${certificateFields("dev", "wildcard-dev-2025")} |`,
+      "| `+` create | `p1as_hostname.new_dev_acme_example` | hostname `new.dev.acme.example` · product `pingdelegator` · certificate `wildcard-dev-2025` |",
+    ];
+    expect(rows("p1as-dev")).toEqual(contract === "assumed" ? [destroy, ...creates, ...updates] : [...updates, destroy, ...creates]);
   });
 
-  it("never shows a secret: not the client secret, not the private key", () => {
-    // THEN neither appears, although terraform_data echoes both in its unmarked `output` ...
-    expect(markdown).not.toContain(fixture.secrets.clientSecret);
-    expect(markdown).not.toContain(keyBody(fixture.secrets.privateKey));
-    expect(markdown).not.toContain("PRIVATE KEY-----\n");
-    // ... where the pattern masking caught them
-    expect(markdown).toContain('- client_secret = "[REDACTED]"');
-    expect(markdown).toMatch(/- private_key += <<-EOT\n +\[REDACTED\]\n/);
+  it("never shows a secret or a chain: not the client secret, not a private key, not a certificate's base64", () => {
+    expect(markdown).not.toContain(fixture.clientSecret);
+    for (const [environment, name, version] of CERTIFICATES) {
+      const { privkey, fullchain } = fixture.pem(environment, name, version);
+      expect(markdown).not.toContain(privkey.split("\n")[1]);
+      expect(markdown).not.toContain(fullchain.split("\n")[1]);
+    }
+    expect(markdown).not.toMatch(/-----BEGIN/);
+    // the full plan says the chain is there, and that the key is write-only
+    expect(section("p1as-dev")).toMatch(/[~-] fullchain += \(certificate chain, \d+ lines, omitted\)/);
+    expect(section("p1as-dev")).toContain("+ private_key_wo         = (write-only attribute)");
   });
 
   it("puts the full plan in a collapsible section without refresh noise", () => {
     const dev = section("p1as-dev");
     expect(dev).toContain("<details><summary>Full plan for p1as-dev</summary>");
-    expect(dev).toContain('# terraform_data.p1as_hostname["login.dev.acme.example"] will be destroyed');
+    expect(dev).toContain("# p1as_hostname.login_dev_acme_example will be destroyed");
     expect(dev).not.toContain("Refreshing state...");
   });
 
   it("names the stack whose plan failed and terraform's error, and still summarizes the others", () => {
-    // THEN
     expect(exitCode).toBe(1);
     expect(markdown).toContain("### ❌ `p1as-test`: plan failed");
-    expect(section("p1as-test")).toContain("Error: No value for required variable");
+    expect(section("p1as-test")).toContain('Error: No value for required variable\n\n  on cdk.tf.json line');
+    expect(section("p1as-test")).toContain('The root module input variable "wildcard_test_key" is not set');
     expect(markdown).toContain("> - `p1as-test`: **plan failed**: Error: No value for required variable");
   });
 
@@ -117,14 +131,28 @@ describe("plan:summary on real terraform plans", () => {
   });
 
   it("fails with the available stack names when --stacks names an unknown stack, and plans nothing", async () => {
-    // WHEN
-    const stderr = await captureStderr(() => main(["--outdir", fixture.outdir, "--stacks", "p1as-dev,p1as-qa", "--out", out]));
-    // THEN
-    expect(stderr.code).toBe(1);
-    expect(stderr.text).toBe(
-      'plan-summary: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev, p1as-prod, p1as-stage, p1as-test, pingone-directory.\n',
-    );
+    fixture.emulator.requestLog.clear();
+    const result = await captured("stderr", () => main(["--outdir", fixture.outdir, "--stacks", "p1as-dev,p1as-qa", "--out", out]));
+    expect(result).toEqual({
+      code: 1,
+      text: 'plan-summary: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev, p1as-prod, p1as-stage, p1as-test, pingone-directory.\n',
+    });
+    expect(fixture.emulator.requestLog.list()).toEqual([]);
   });
+
+  /** The table's certificate fields: short SHA-256 and expiry, as the provider plans them from the chain. */
+  function certificateFields(environment: P1asEnvironment, name: string, version?: number): string {
+    const leaf = new X509Certificate(fixture.pem(environment, name, version).fullchain);
+    return `SHA-256 \`${shortFingerprint(leaf.fingerprint256)}\` · not after \`${new Date(leaf.validTo).toISOString()}\``;
+  }
+
+  /** wildcard-dev's change from version 1 to 2. */
+  function rotation(): string {
+    const [v1, v2] = [1, 2].map((version) => new X509Certificate(fixture.pem("dev", "wildcard-dev", version).fullchain));
+    const short = (leaf: X509Certificate) => shortFingerprint(leaf.fingerprint256);
+    const expiry = (leaf: X509Certificate) => new Date(leaf.validTo).toISOString();
+    return `SHA-256: \`${short(v1)}\` → \`${short(v2)}\`, not after: \`${expiry(v1)}\` → \`${expiry(v2)}\``;
+  }
 
   function rows(stack: string): string[] {
     return section(stack)
@@ -138,120 +166,90 @@ describe("plan:summary on real terraform plans", () => {
   }
 });
 
-describe("plan:summary exit codes", () => {
-  let fixture: Fixture;
-
-  beforeAll(() => {
-    fixture = createFixture();
-  });
-
-  afterAll(() => (process.env.KEEP_FIXTURE ? undefined : fixture?.remove()));
-
-  it("fails when a stack cannot be planned, unless --allow-unplannable", async () => {
-    // GIVEN a plannable stack and a PingOne stack offline
-    fixture.synth([{ name: "p1as-dev", hostnames: [hostname("api.dev.acme.example", "pingfederate-engines", "wildcard-dev")] }, { name: "pingone-directory", pingone: true }]);
-    const args = ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "summary.md")];
-    // WHEN / THEN
-    expect((await withEnv(fixture.env, () => captureStderr(() => main(args)))).code).toBe(1);
-    expect((await withEnv(fixture.env, () => captureStderr(() => main([...args, "--allow-unplannable"])))).code).toBe(0);
-  });
+describe("plan:summary bad input", () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), "p1as-plan-summary-"))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("tells the user to synthesize first when there is no cdktf output", async () => {
-    const missing = path.join(fixture.dir, "nowhere");
-    const result = await captureStderr(() => main(["--outdir", missing]));
-    expect(result.code).toBe(1);
-    expect(result.text).toBe(
-      `plan-summary: no synthesized stacks in ${missing}: ${missing}/manifest.json is missing or unreadable. Run \`npm run synth\` first, or pass --outdir <dir> where cdktf wrote its output.\n`,
-    );
+    const missing = path.join(dir, "nowhere");
+    const result = await captured("stderr", () => main(["--outdir", missing]));
+    expect(result).toEqual({
+      code: 1,
+      text: `plan-summary: no synthesized stacks in ${missing}: ${missing}/manifest.json is missing or unreadable. Run \`npm run synth\` first, or pass --outdir <dir> where cdktf wrote its output.\n`,
+    });
   });
 
-  it("rejects a --max-chars that cannot hold a summary", async () => {
-    await expect(captureStderr(() => main(["--max-chars", "12"]))).rejects.toThrow("must be an integer of at least 1000.");
+  it.each([
+    ["a --max-chars that cannot hold a summary", ["--max-chars", "12"], "must be an integer of at least 1000."],
+    ["an empty --stacks", ["--stacks", ","], "must name at least one stack, e.g. p1as-dev,p1as-prod."],
+  ])("rejects %s, naming the option", async (_name, args, reason) => {
+    const result = captured("stderr", () => main(["--outdir", dir, ...args]));
+    await expect(result).rejects.toThrow(reason);
   });
 });
 
 // ---- shared setup ----
 
-function hostname(name: string, product: string, certname: string): FixtureHostname {
-  return { hostname: name, product, certname };
-}
+/** Every certificate version the fixture generates: [environment, name, version]. */
+const CERTIFICATES: readonly [P1asEnvironment, string, number][] = [
+  ["dev", "wildcard-dev", 1],
+  ["dev", "wildcard-dev", 2],
+  ["dev", "wildcard-dev-2025", 1],
+  ["prod", "wildcard-prod-2024", 1],
+  ["prod", "wildcard-prod-2025", 1],
+  ["stage", "wildcard-stage", 1],
+  ["test", "wildcard-test", 1],
+];
 
-const WILDCARD_DEV: FixtureCertificate = { name: "wildcard-dev", sha256_fingerprint: "AA:AA", not_after: "2025-12-31T00:00:00Z" };
+const hostname = (name: string, product: HostnameSpec["product"], certname: string): HostnameSpec => ({ hostname: name, product, certname });
 
-function deployed() {
+function deployed(): FixtureStack[] {
   return [
     {
-      name: "p1as-dev",
-      certificates: [WILDCARD_DEV],
-      hostnames: [
-        hostname("login.dev.acme.example", "pingfederate-engines", "wildcard-dev"),
-        hostname("api.dev.acme.example", "pingfederate-engines", "wildcard-dev"),
-        hostname("admin.dev.acme.example", "pingfederate-admin-api", "wildcard-dev"),
-      ],
+      environment: "dev",
+      spec: {
+        certificates: [{ name: "wildcard-dev" }],
+        hostnames: [
+          hostname("login.dev.acme.example", "pingfederate-engines", "wildcard-dev"),
+          hostname("api.dev.acme.example", "pingfederate-engines", "wildcard-dev"),
+          hostname("admin.dev.acme.example", "pingfederate-admin-api", "wildcard-dev"),
+        ],
+      },
     },
     {
-      name: "p1as-prod",
-      certificates: [{ name: "wildcard-prod-2024", sha256_fingerprint: "DD:DD", not_after: "2024-12-31T00:00:00Z" }],
-      hostnames: [hostname("login.acme.example", "pingfederate-engines", "wildcard-prod")],
+      environment: "prod",
+      spec: {
+        certificates: [{ name: "wildcard-prod-2024" }, { name: "wildcard-prod-2025" }],
+        hostnames: [hostname("login.acme.example", "pingfederate-engines", "wildcard-prod-2025")],
+      },
     },
-    { name: "p1as-stage", hostnames: [hostname("login.stage.acme.example", "pingfederate-engines", "wildcard-stage")] },
+    { environment: "stage", spec: { certificates: [{ name: "wildcard-stage" }], hostnames: [hostname("login.stage.acme.example", "pingfederate-engines", "wildcard-stage")] } },
   ];
 }
 
-function changed() {
+function changed(): FixtureStack[] {
+  const [dev, prod, stage] = deployed() as Extract<FixtureStack, { environment: string }>[];
   return [
     {
-      name: "p1as-dev",
-      certificates: [
-        { ...WILDCARD_DEV, sha256_fingerprint: "CC:CC" },
-        { name: "wildcard-dev-2025", sha256_fingerprint: "BB:BB", not_after: "2026-06-30T00:00:00Z" },
-      ],
-      hostnames: [
-        hostname("api.dev.acme.example", "pingaccess-engines", "wildcard-dev"),
-        hostname("admin.dev.acme.example", "pingfederate-admin-api", "wildcard-dev-2025"),
-        hostname("new.dev.acme.example", "pingdelegator", "wildcard-dev-2025"),
-      ],
+      ...dev,
+      spec: {
+        certificates: [{ name: "wildcard-dev", version: 2 }, { name: "wildcard-dev-2025" }],
+        hostnames: [
+          hostname("api.dev.acme.example", "pingaccess-engines", "wildcard-dev"),
+          hostname("admin.dev.acme.example", "pingfederate-admin-api", "wildcard-dev-2025"),
+          hostname("new.dev.acme.example", "pingdelegator", "wildcard-dev-2025"),
+        ],
+      },
     },
-    // the expired certificate goes: a delete in the API
-    { name: "p1as-prod", certificates: [], hostnames: [hostname("login.acme.example", "pingfederate-engines", "wildcard-prod")] },
-    { name: "p1as-stage", hostnames: [hostname("login.stage.acme.example", "pingfederate-engines", "wildcard-stage")] },
-    // no TF_VAR for this stack's variable: its plan fails with "No value for required variable"
+    // the old certificate goes: a delete in the API
+    { ...prod, spec: { ...prod.spec, certificates: [{ name: "wildcard-prod-2025" }] } },
+    stage,
     {
-      name: "p1as-test",
-      hostnames: [hostname("login.test.acme.example", "pingfederate-engines", "wildcard-test")],
-      clientSecretVariable: "p1as_test_client_secret",
+      environment: "test",
+      spec: { certificates: [{ name: "wildcard-test", keyFromVariable: true }], hostnames: [hostname("login.test.acme.example", "pingfederate-engines", "wildcard-test")] },
+      withholdKeys: true,
     },
-    { name: "pingone-directory", pingone: true },
+    { pingone: "pingone-directory" },
   ];
-}
-
-function keyBody(pem: string): string {
-  return pem.split("\n")[5];
-}
-
-async function withEnv<T>(env: NodeJS.ProcessEnv, action: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return await action();
-  } finally {
-    for (const key of Object.keys(env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
-
-async function captureStderr(action: () => Promise<number>): Promise<{ code: number; text: string }> {
-  const chunks: string[] = [];
-  const write = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await action();
-    return { code, text: chunks.join("") };
-  } finally {
-    write.mockRestore();
-    stdout.mockRestore();
-  }
 }

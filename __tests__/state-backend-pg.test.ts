@@ -1,7 +1,7 @@
 /**
- * Shared state in PostgreSQL, for real: a throwaway server, the config's `pg` backend, the compiled driver
+ * Shared state in PostgreSQL, for real: a throwaway server, the config's `pg` backend, the p1as provider
  * against the emulator. Bootstrap from nothing converges and repeats; two deploys at once never both write.
- * Needs `npm run build` first (the driver runs from dist/); `npm test` does it.
+ * Runs the provider bundle from dist/ (npm run build).
  */
 import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
@@ -59,12 +59,27 @@ describe("state in the pg backend", () => {
     // AND the state holds A's result once, the API the new hostname once, and a re-plan is empty
     expect(await pg.sql(`SELECT count(*) FROM ${SCHEMA}.states`)).toBe("1");
     const list = await app.terraform(["state", "list"]);
-    expect(list.stdout).toContain('terraform_data.p1as_hostname["new.dev.acme.example"]');
+    expect(list.stdout).toContain("p1as_hostname.new_dev_acme_example");
     expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "new.dev.acme.example"]);
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
     expect((await app.plan()).exitCode).toBe(0);
     // AND no advisory lock is left behind
     expect(await pg.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).toBe("0");
+  });
+
+  it("refuses a connection string that reaches no database, naming the stack, and sends nothing to the API", async () => {
+    // GIVEN a synthesized stack
+    emulator.service.reset();
+    app.synth(SPEC);
+    emulator.requestLog.clear();
+
+    // WHEN deployed with a PG_CONN_STR where no server listens
+    const refused = await app.deploy({ env: { ...app.env, PG_CONN_STR: "postgres://127.0.0.1:1/nowhere?sslmode=disable" } }).catch((error: unknown) => error);
+
+    // THEN init fails for that stack with terraform's reason, and the API saw nothing
+    expect(refused).toBeInstanceOf(CliError);
+    expect((refused as CliError).message).toMatch(/^p1as-dev: terraform init failed:\nError: [\s\S]*(connection refused|connect)/);
+    expect(emulator.requestLog.list()).toEqual([]);
   });
 });
 

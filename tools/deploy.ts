@@ -5,10 +5,10 @@
  */
 import { Command } from "commander";
 import { reportFailure, runMain } from "./cli";
-import { applyFailed, initFailed, stateLocked } from "./errors";
+import { applyFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
-import { runTerraform, stateError, terraformErrors } from "./terraform";
+import { initError, runTerraform, stateError, terraformErrors } from "./terraform";
 
 export interface DeployOptions {
   readonly outdir: string;
@@ -40,10 +40,7 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
       return result;
     };
     const init = await terraform(["init", "-input=false", "-no-color"]);
-    if (init.exitCode !== 0) {
-      const errors = terraformErrors(init.stderr || init.stdout);
-      throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
-    }
+    if (init.exitCode !== 0) throw initError(stack.name, init);
     // The p1as provider reads every object from the API while planning, so drift is repaired by the apply itself.
     const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`]);
     if (apply.exitCode !== 0) {

@@ -6,18 +6,21 @@
  * and a token request to the API, no state lock. Safe to schedule.
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import * as path from "node:path";
 import { Command } from "commander";
 import { reportFailure, runMain } from "./cli";
-import { CliError, EXIT_ERROR, initFailed } from "./errors";
+import { CliError, EXIT_ERROR } from "./errors";
 import { redactTerraformText } from "./redact";
 import { SynthesizedStack, synthesizedStacks } from "./synth-output";
-import { runTerraform, stateError, terraformErrors } from "./terraform";
+import { initError, runTerraform, terraformErrors } from "./terraform";
 import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
 import { HOSTNAME_TYPE } from "../provider/resources/hostname";
 import { importBlock } from "../provider/naming";
 
 export const EXIT_DRIFT = 2;
+
+const DRIFT_PLAN = "drift.tfplan";
 
 export type DriftKind = "certificate" | "hostname";
 
@@ -78,15 +81,18 @@ async function refreshOnlyPlan(stack: SynthesizedStack, env: NodeJS.ProcessEnv |
   if (!config.provider?.p1as) return undefined;
   const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
   const init = await run(["init", "-input=false", "-no-color"]);
-  if (init.exitCode !== 0) {
-    const errors = terraformErrors(init.stderr || init.stdout);
-    throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
+  if (init.exitCode !== 0) throw initError(stack.name, init);
+  // No state lock: drift must never block, or be blocked by, a deploy.
+  const plan = await run(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${DRIFT_PLAN}`]);
+  try {
+    if (plan.exitCode === 1) throw new CliError(`${stack.name}: terraform plan -refresh-only failed:\n${terraformErrors(plan.stderr || plan.stdout)}`);
+    const shown = await run(["show", "-json", DRIFT_PLAN]);
+    if (shown.exitCode !== 0) throw new CliError(`${stack.name}: terraform show -json failed:\n${terraformErrors(shown.stderr)}`);
+    return JSON.parse(shown.stdout);
+  } finally {
+    // A plan file carries the run's variable values; nothing reads this one again.
+    rmSync(path.join(stack.workingDirectory, DRIFT_PLAN), { force: true });
   }
-  const plan = await run(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", "-out=drift.tfplan"]);
-  if (plan.exitCode === 1) throw new CliError(`${stack.name}: terraform plan -refresh-only failed:\n${terraformErrors(plan.stderr || plan.stdout)}`);
-  const shown = await run(["show", "-json", "drift.tfplan"]);
-  if (shown.exitCode !== 0) throw new CliError(`${stack.name}: terraform show -json failed:\n${terraformErrors(shown.stderr)}`);
-  return JSON.parse(shown.stdout);
 }
 
 function findingsOf(plan: PlanJson): DriftFinding[] {

@@ -48,10 +48,6 @@ export function initFailed(stack: string, errors: string): CliError {
   return new CliError(`${stack}: terraform init failed:\n${errors}`);
 }
 
-export function showFailed(stack: string, errors: string): CliError {
-  return new CliError(`${stack}: terraform show failed:\n${errors}`);
-}
-
 export function nothingToValidate(stacksDir: string): CliError {
   return new CliError(`no ${stacksDir}/<stack>/cdk.tf.json found: run npm run synth first`);
 }
@@ -81,6 +77,6 @@ export function stateUnreadable(stack: string, terraformMessage: string): CliErr
   return new CliError(
     `${stack}: the local state file cannot be read (${terraformMessage}): a terraform run was killed while writing it. Nothing was changed. ` +
       "Put the previous state back: copy the .backup file terraform keeps next to the state file over it (or move the state file aside when there is no backup), " +
-      "then deploy again: creates adopt the objects that already exist as declared, so nothing is created twice.",
+      "then deploy again: creates adopt the objects that already exist as declared and refuse any they cannot match, naming the import block to use, so nothing is created twice.",
   );
 }

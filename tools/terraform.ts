@@ -3,8 +3,7 @@
  * version-check calls, output meant for machines.
  */
 import { execFile } from "node:child_process";
-import { CliError, initFailed, showFailed, stateUnreadable } from "./errors";
-import type { SynthesizedStack } from "./synth-output";
+import { CliError, initFailed, stateUnreadable } from "./errors";
 
 /** What one terraform command left behind. A non-zero exit code is an outcome here, not an exception. */
 export interface TerraformResult {
@@ -75,10 +74,6 @@ export function terraformErrors(output: string): string {
   return text || output.trim();
 }
 
-/**
- * `terraform show -json` of a stack's state, after the `init` it needs. Both only read the state (no lock is
- * taken), so drift can run while nothing else may change.
- */
 /** What terraform prints for a state file that is not valid JSON. */
 const UNREADABLE_STATE = /Unsupported state file format: (.*)/;
 
@@ -88,17 +83,8 @@ export function stateError(stack: string, errors: string): CliError | undefined 
   return unreadable ? stateUnreadable(stack, unreadable[1].trim()) : undefined;
 }
 
-export async function showStateJson(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<any> {
-  const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
-  const init = await run(["init", "-input=false", "-no-color"]);
-  if (init.exitCode !== 0) {
-    const errors = terraformErrors(init.stderr || init.stdout);
-    throw stateError(stack.name, errors) ?? initFailed(stack.name, errors);
-  }
-  const show = await run(["show", "-json", "-no-color"]);
-  if (show.exitCode !== 0) {
-    const errors = terraformErrors(show.stderr);
-    throw stateError(stack.name, errors) ?? showFailed(stack.name, errors);
-  }
-  return JSON.parse(show.stdout);
+/** Why `terraform init` failed for a stack, as a catalogue error naming it. */
+export function initError(stack: string, init: TerraformResult): CliError {
+  const errors = terraformErrors(init.stderr || init.stdout);
+  return stateError(stack, errors) ?? initFailed(stack, errors);
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BackendConfig } from "../../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
+import type { ContractMode } from "../../emulator/contract";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
 import { Product } from "../../p1as/facts";
@@ -53,6 +54,8 @@ export interface P1asApp {
   /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
   plan(): Promise<TerraformResult>;
   terraform(args: readonly string[]): Promise<TerraformResult>;
+  /** Deletes the local state file (and its backup): the next deploy starts from no state. */
+  resetState(): void;
   remove(): void;
 }
 
@@ -127,11 +130,11 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     deploy: (deployOptions = {}, log?: (message: string) => void) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
     plan: () => terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"]),
     terraform,
+    resetState: () => ["", ".backup"].forEach((suffix) => rmSync(path.join(dir, `p1as-dev.tfstate${suffix}`), { force: true })),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** A client id and a random secret, so a leak of the secret can be searched for. */
 /** One wildcard certificate and the two hostnames on it: the dev stack the drift, adopt and pg suites deploy. */
 export const TWO_HOSTNAMES: AppSpec = {
   certificates: [{ name: "wildcard-dev" }],
@@ -141,11 +144,15 @@ export const TWO_HOSTNAMES: AppSpec = {
   ],
 };
 
-/** An emulator that knows only this client, as `dev-tls-admin`. */
-export function startEmulatorFor(client: { clientId: string; clientSecret: string }): Promise<RunningEmulator> {
-  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: ["dev-tls-admin"] }] });
+/** An emulator that knows only this client, as `dev-tls-admin`, serving `contract` (the provider discovers it). */
+export function startEmulatorFor(client: { clientId: string; clientSecret: string }, contract: ContractMode = "assumed"): Promise<RunningEmulator> {
+  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: ["dev-tls-admin"] }], contract });
 }
 
+/** Both contract modes, for `describe.each`: the suites' behaviour differs where the API has no update route. */
+export const CONTRACT_MODES: readonly ContractMode[] = ["assumed", "confirmed"];
+
+/** A client id and a random secret, so a leak of the secret can be searched for. */
 export function appClient(name: string): { clientId: string; clientSecret: string } {
   return { clientId: testClientId(name), clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
 }

@@ -1,144 +1,115 @@
 /**
- * A small cdktf app shaped like this project's stacks, for testing the review tools against real terraform:
- * virtual hosts as `terraform_data` keyed by hostname and certificate name, secrets in sensitive variables,
- * and optionally a PingOne stack whose provider cannot be installed offline.
+ * Several of this project's stacks in one synthesized app, for testing the review tools against real
+ * terraform and the p1as provider: one virtual-hosts stack per P1AS environment (built by the reliability
+ * suites' stack fixture, against one emulator), and optionally a PingOne stack whose provider cannot be
+ * installed offline. State lives outside cdktf.out, so a re-synth of the next "commit" plans against what
+ * the last apply left.
  */
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { App, DataResource, Fn, LocalBackend, ref, TerraformStack, TerraformVariable } from "cdktf";
-import { INPUT_KEYS as K, RESOURCE_NAMES } from "../../driver/consts";
+import { App, LocalBackend, TerraformStack } from "cdktf";
 import { PingoneProvider } from "../../.gen/providers/pingone/provider";
 import { Resource } from "../../.gen/providers/pingone/resource";
+import { ContractMode } from "../../emulator/contract";
+import { RunningEmulator, startEmulator } from "../../emulator/start";
+import { P1asEnvironment } from "../../p1as/facts";
+import { installProvider } from "../../provider/install";
 import { runTerraform, TerraformResult } from "../../tools/terraform";
+import { testClientId } from "./emulator";
+import { StackFixture, stackFixture, StackSpec } from "./virtual-hosts-stack";
 
-export interface FixtureHostname {
-  readonly hostname: string;
-  readonly product: string;
-  readonly certname: string;
-}
-
-export interface FixtureCertificate {
-  readonly name: string;
-  readonly sha256_fingerprint: string;
-  readonly not_after: string;
-}
-
-export interface FixtureStack {
-  readonly name: string;
-  readonly certificates?: readonly FixtureCertificate[];
-  readonly hostnames?: readonly FixtureHostname[];
-  /**
-   * A PingOne resource, which needs the pingone provider: terraform init cannot install it offline.
-   * @default false
-   */
-  readonly pingone?: boolean;
-  /**
-   * The sensitive variable the hostnames' client secret comes from; only the default one has a TF_VAR value.
-   * @default CLIENT_SECRET_VARIABLE
-   */
-  readonly clientSecretVariable?: string;
-}
+export type FixtureStack =
+  | {
+      readonly environment: P1asEnvironment;
+      readonly spec: StackSpec;
+      /** Keep the stack's key variables out of the environment, so its plan fails ("No value for required variable"). */
+      readonly withholdKeys?: boolean;
+    }
+  | { readonly pingone: string };
 
 export interface Fixture {
   readonly dir: string;
   readonly outdir: string;
-  /** Secrets the stacks read from sensitive variables, generated per fixture; tests search output for them. */
-  readonly secrets: { readonly clientSecret: string; readonly privateKey: string };
-  /** TF_VAR_* for the secrets. */
-  readonly env: NodeJS.ProcessEnv;
+  readonly emulator: RunningEmulator;
+  /** The client secret; tests search output for it (and for the keys, from `pem`). */
+  readonly clientSecret: string;
+  /** TF_VAR_* for the secrets of the stacks synthesized last (withheld keys left out). */
+  env(): NodeJS.ProcessEnv;
+  /** A certificate version's PEM pair and leaf facts, as the provider plans them. */
+  pem(environment: P1asEnvironment, name: string, version?: number): { fullchain: string; privkey: string; fingerprint: string };
   synth(stacks: readonly FixtureStack[]): void;
   terraform(stack: string, args: readonly string[]): Promise<TerraformResult>;
-  remove(): void;
+  /** `init` and `apply` one stack; throws with terraform's error when either fails. */
+  apply(stack: string): Promise<void>;
+  remove(): Promise<void>;
 }
 
-export const CLIENT_SECRET_VARIABLE = "p1as_client_secret";
-export const PRIVATE_KEY_VARIABLE = "p1as_private_key";
+const TIMINGS = { pollIntervalMs: 50, readyTimeoutMs: 30_000, requestTimeoutMs: 10_000 };
 
-export function createFixture(): Fixture {
+export async function createFixture(contract: ContractMode = "assumed"): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), "p1as-plan-fixture-"));
   const outdir = path.join(dir, "cdktf.out");
-  const secrets = {
-    clientSecret: `fixture-secret-${Math.random().toString(36).slice(2)}`,
-    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  const clientId = testClientId(`plan-fixture-${contract}`);
+  const clientSecret = `plan-fixture-${Math.random().toString(36).slice(2)}`;
+  const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ clientId, clientSecret, groups: ["all-tls-admin"] }] });
+  const fixtures = new Map<P1asEnvironment, StackFixture>();
+  const fixtureFor = (environment: P1asEnvironment) => {
+    let found = fixtures.get(environment);
+    if (!found) fixtures.set(environment, (found = stackFixture({ emulator, clientId, clientSecret, timings: TIMINGS, environment })));
+    return found;
   };
-  const env = { [`TF_VAR_${CLIENT_SECRET_VARIABLE}`]: secrets.clientSecret, [`TF_VAR_${PRIVATE_KEY_VARIABLE}`]: secrets.privateKey };
+  let env: NodeJS.ProcessEnv = {};
+  const terraform = (stack: string, args: readonly string[]) => runTerraform(args, { cwd: path.join(outdir, "stacks", stack), env });
+
+  const synth = (stacks: readonly FixtureStack[]) => {
+    const app = new App({ outdir });
+    const withheld: string[] = [];
+    for (const item of stacks) {
+      if ("pingone" in item) {
+        const stack = new TerraformStack(app, item.pingone);
+        new LocalBackend(stack, { path: path.join(dir, `${item.pingone}.tfstate`) });
+        new PingoneProvider(stack, "pingone", {});
+        new Resource(stack, "admin_api", { environmentId: "00000000-0000-0000-0000-000000000000", name: "P1AS admin API" });
+        continue;
+      }
+      const fixture = fixtureFor(item.environment);
+      const stackId = fixture.stackId;
+      fixture.build(item.spec, (stack) => new LocalBackend(stack, { path: path.join(dir, `${stackId}.tfstate`) }))(app);
+      if (item.withholdKeys) {
+        withheld.push(...item.spec.certificates.filter((certificate) => certificate.keyFromVariable).map((certificate) => `TF_VAR_${certificate.name.replace(/-/g, "_")}_key`));
+      }
+    }
+    app.synth();
+    for (const item of stacks) {
+      if (!("pingone" in item)) installProvider(path.join(outdir, "stacks", fixtureFor(item.environment).stackId, "terraform.d", "plugins"));
+    }
+    env = Object.assign({}, ...[...fixtures.values()].map((fixture) => fixture.env()));
+    for (const name of withheld) delete env[name];
+  };
+
   return {
     dir,
     outdir,
-    secrets,
-    env,
-    synth: (stacks) => synthFixture(outdir, dir, stacks),
-    terraform: (stack, args) => runTerraform(args, { cwd: path.join(outdir, "stacks", stack), env }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    emulator,
+    clientSecret,
+    env: () => env,
+    pem: (environment, name, version) => fixtureFor(environment).pem(name, version),
+    synth,
+    terraform,
+    apply: async (stack) => {
+      for (const args of [
+        ["init", "-input=false", "-no-color"],
+        ["apply", "-auto-approve", "-input=false", "-no-color"],
+      ]) {
+        const result = await terraform(stack, args);
+        if (result.exitCode !== 0) throw new Error(`terraform ${args[0]} ${stack} failed:\n${result.stderr}`);
+      }
+    },
+    remove: async () => {
+      await emulator.close();
+      for (const fixture of fixtures.values()) fixture.remove();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-}
-
-function synthFixture(outdir: string, stateDir: string, stacks: readonly FixtureStack[]): void {
-  const app = new App({ outdir });
-  for (const spec of stacks) {
-    const stack = new TerraformStack(app, spec.name);
-    // State outside cdktf.out so a re-synth of the next "commit" plans against what the last apply left.
-    new LocalBackend(stack, { path: path.join(stateDir, `${spec.name}.tfstate`) });
-    if (spec.certificates) addCertificates(stack, spec.certificates);
-    if (spec.hostnames) addHostnames(stack, spec.hostnames, spec.clientSecretVariable ?? CLIENT_SECRET_VARIABLE);
-    if (spec.pingone) {
-      new PingoneProvider(stack, "pingone", {});
-      new Resource(stack, "admin_api", { environmentId: "00000000-0000-0000-0000-000000000000", name: "P1AS admin API" });
-    }
-  }
-  app.synth();
-}
-
-/**
- * The same four records per stack as constructs/virtual-hosts (names, keys, replace triggers), without the
- * provisioners. Unlike the real construct this one puts secrets into `input`, as a careless construct would:
- * terraform_data echoes `input` into an unmarked `output`, so the summary's own masking must catch them.
- */
-function addCertificates(stack: TerraformStack, certificates: readonly FixtureCertificate[]): void {
-  const privateKey = new TerraformVariable(stack, PRIVATE_KEY_VARIABLE, { type: "string", sensitive: true });
-  const map = Object.fromEntries(certificates.map((certificate) => [certificate.name, certificate]));
-  const certificate = record(stack, RESOURCE_NAMES.certificate, map, { [K.name]: "${each.value.name}" }, { private_key: privateKey.value });
-  record(
-    stack,
-    RESOURCE_NAMES.certificateContent,
-    map,
-    { [K.sha256Fingerprint]: "${each.value.sha256_fingerprint}", [K.notAfter]: "${each.value.not_after}" },
-    {},
-    [certificate],
-  );
-}
-
-function addHostnames(stack: TerraformStack, hostnames: readonly FixtureHostname[], secretVariable: string): void {
-  const clientSecret = new TerraformVariable(stack, secretVariable, { type: "string", sensitive: true });
-  const map = Object.fromEntries(hostnames.map((hostname) => [hostname.hostname, hostname]));
-  const hostname = record(stack, RESOURCE_NAMES.hostname, map, { [K.hostname]: "${each.value.hostname}" }, { client_secret: clientSecret.value });
-  record(stack, RESOURCE_NAMES.hostnameRouting, map, { [K.product]: "${each.value.product}", [K.certname]: "${each.value.certname}" }, {}, [hostname]);
-}
-
-function record(
-  stack: TerraformStack,
-  name: string,
-  forEach: Record<string, object>,
-  triggersReplace: Record<string, string>,
-  extraInput: Record<string, string>,
-  dependsOn: DataResource[] = [],
-): DataResource {
-  const resource = new DataResource(stack, name, { triggersReplace, dependsOn });
-  resource.overrideLogicalId(name);
-  resource.addOverride("for_each", forEach);
-  resource.addOverride("input", Fn.merge([ref("each.value"), extraInput]));
-  return resource;
-}
-
-/** `init` and `apply` one fixture stack; fails the test with terraform's error when either fails. */
-export async function applyFixtureStack(fixture: Fixture, stack: string): Promise<void> {
-  for (const args of [
-    ["init", "-input=false", "-no-color"],
-    ["apply", "-auto-approve", "-input=false", "-no-color"],
-  ]) {
-    const result = await fixture.terraform(stack, args);
-    if (result.exitCode !== 0) throw new Error(`terraform ${args[0]} ${stack} failed:\n${result.stderr}`);
-  }
 }

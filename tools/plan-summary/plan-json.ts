@@ -93,7 +93,8 @@ const CERTIFICATE_FIELDS = ["name", "sha256_fingerprint", "not_after", "status",
 const REASONS: Record<string, string> = {
   replace_because_tainted: "tainted by a failed apply",
   replace_by_request: "replacement requested",
-  replace_because_cannot_update: "a changed field forces replacement",
+  // The provider asks for it when a key changes, or when the API has no update route for the changed field.
+  replace_because_cannot_update: "cannot be updated in place: deleted and created again",
 };
 
 export function parsePlanJson(text: string): PlanJson {
@@ -164,7 +165,8 @@ function summarizeResource(resource: ResourceChange, action: ChangeAction): Reso
   const { change } = resource;
   const before = shown(change.before, change.before_sensitive, undefined);
   const after = shown(change.after, change.after_sensitive, change.after_unknown);
-  const current = action === "delete" || action === "forget" ? before : after;
+  // Status is the API's, never declared: show what it is now (an `error` explains a repair), not what follows.
+  const current = action === "delete" || action === "forget" ? before : { ...after, status: before.status };
   const kind = kindOf(resource.type);
   const order: readonly string[] = kind === "hostname" ? HOSTNAME_FIELDS : kind === "certificate" ? CERTIFICATE_FIELDS : [];
   const fields = order
@@ -173,7 +175,7 @@ function summarizeResource(resource: ResourceChange, action: ChangeAction): Reso
   const changes =
     action === "update" || action === "replace"
       ? order
-          .filter((field) => before[field] !== undefined && after[field] !== undefined && before[field] !== after[field])
+          .filter((field) => field !== "status" && before[field] !== undefined && after[field] !== undefined && before[field] !== after[field])
           .map((field) => ({ field, before: before[field], after: after[field] }))
       : [];
   const reason = resource.action_reason ? REASONS[resource.action_reason] : undefined;

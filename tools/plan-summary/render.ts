@@ -180,7 +180,8 @@ export function shortFingerprint(value: string): string {
 }
 
 function renderChanges(change: ResourceChangeSummary): string {
-  return change.changes.map(({ field, before, after }) => `${FIELD_LABELS[field] ?? field}: ${code(before)} → ${code(after)}`).join(", ");
+  const shown = (field: string, value: string) => code(field === "sha256_fingerprint" ? shortFingerprint(value) : value);
+  return change.changes.map(({ field, before, after }) => `${FIELD_LABELS[field] ?? field}: ${shown(field, before)} → ${shown(field, after)}`).join(", ");
 }
 
 function renderFooter(outcomes: readonly StackOutcome[]): string {
@@ -248,12 +249,19 @@ export function shareBudget(lengths: readonly number[], total: number): number[]
   return budgets;
 }
 
-/** Refresh lines are noise in review (Atlantis and tfcmt drop them too); the saved-plan hint is for humans at a terminal. */
+/**
+ * Refresh lines are noise in review (Atlantis and tfcmt drop them too); the saved-plan hint is for humans at a
+ * terminal; a certificate chain is dozens of lines of base64 no reviewer reads (the table shows its SHA-256
+ * and expiry), and would crowd the rest of the plan out of the size limit.
+ */
 export function cleanPlanText(text: string): string {
   return text
     .split("\n")
     .filter((line) => !/: (Refreshing state|Reading|Read complete after)\b/.test(line))
     .join("\n")
+    .replace(/^(.*= )<<-EOT((?: #.*)?)\n([\s\S]*?)\n\s*EOT( -> null)?$/gm, (heredoc, head: string, note: string, body: string, tail?: string) =>
+      body.includes("-----BEGIN CERTIFICATE-----") ? `${head}(certificate chain, ${body.split("\n").length} lines, omitted)${tail ?? ""}${note}` : heredoc,
+    )
     .replace(/\n*─+\n+Saved the plan to:[\s\S]*$/, "")
     .replace(/\n*Saved the plan to:[\s\S]*$/, "")
     .trim();
