@@ -88,10 +88,13 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   if (!stack.node.children.some((child) => child instanceof TerraformBackend)) new LocalBackend(stack, { path: "terraform.tfstate" });
   app.synth();
   const stackDir = path.join(dir, "stacks", stack.node.id);
-  // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline.
-  installProvider(path.join(stackDir, "terraform.d", "plugins"));
+  // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline. Tests run
+  // from source (ts-jest), where no bundle sits next to install.ts: the built one is dist's.
+  installProvider(path.join(stackDir, "terraform.d", "plugins"), BUILT_PROVIDER_BUNDLE);
   return { outdir: dir, stackDir };
 }
+
+const BUILT_PROVIDER_BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "bundle.js");
 
 async function terraform(args: string[], cwd: string, options: ApplyOptions): Promise<string> {
   const result = await runTerraform(args, { cwd, env: options.env });
