@@ -41,7 +41,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
   let emulator: RunningEmulator;
   let fixture: StackFixture;
   let clientSecret: string;
-  /** Every terraform output, plan JSON and state file of this mode, searched for secrets by the last test. */
+  /** Every terraform output, plan JSON, state file and synthesized configuration of this mode, searched for secrets by the last test. */
   const captured: string[] = [];
   /** Every private key this mode generated. */
   const keys = new Map<string, string>();
@@ -249,6 +249,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
       // THEN terraform stops with an error, and the API holds the hostname
       expect(interrupted.exitCode).not.toBe(0);
       expect(interrupted.output).toMatch(/Interrupt received/);
+      expect(flat(interrupted.output)).toContain(`hostname ${ORPHAN.hostname}: terraform asked the provider to stop while it waited`);
       expect(hostnameHeld(ORPHAN.hostname)).toBeDefined();
 
       // AND once it is removed from the code, the API no longer holds it

@@ -1,7 +1,7 @@
 /**
  * One end-to-end scenario of the virtual-hosts suite: a stack built from a `StackSpec` (virtual-hosts-stack.ts),
  * applied and planned again by real terraform in one outdir (so state carries over), with every text terraform
- * printed, every plan JSON and every state file kept so the suite can search them for secrets at the end.
+ * printed, every plan JSON, state file and synthesized configuration kept so the suite can search them for secrets at the end.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -113,8 +113,10 @@ export class E2eScenario {
   private capture(...texts: string[]): void {
     this.captured.push(...texts);
     if (this.outdir) {
-      const state = path.join(this.stackDir, "terraform.tfstate");
-      if (fs.existsSync(state)) this.captured.push(fs.readFileSync(state, "utf8"));
+      for (const file of ["terraform.tfstate", "cdk.tf.json"]) {
+        const full = path.join(this.stackDir, file);
+        if (fs.existsSync(full)) this.captured.push(fs.readFileSync(full, "utf8"));
+      }
     }
   }
 
