@@ -138,6 +138,10 @@ export class Certificate extends Construct implements ICertificate {
       // The key belongs to the leaf, so a new leaf is what sends a new key.
       privateKeyWoVersion: leaf.fingerprint256,
       adopt: this.adopt,
+      // Terraform orders an update of a hostname after the destroy of the certificate it used (its state
+      // dependency), and the API refuses to delete a certificate in use: moving hostnames off a certificate
+      // and removing it (or renaming it) in one apply would wait for itself. Destroying last fixes the order.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.resource.overrideLogicalId(resourceNameFor(props.name));
     this.certname = this.resource.name;

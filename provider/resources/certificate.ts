@@ -7,7 +7,7 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView } from "../../client/self-service-client";
 import { Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
-import { alreadyExists, stillInUse } from "./messages";
+import { alreadyExists, noUpdateRoute, stillInUse } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -88,7 +88,7 @@ export const certificate: Resource<P1asProviderData> = {
     }
   },
 
-  modifyPlan({ prior, config, planned, setPlanned, replace, providerData }) {
+  modifyPlan({ prior, config, planned, requiresReplace, setPlanned, providerData, diagnostics }) {
     const facts = leafFacts(config.fullchain);
     if (facts) {
       setPlanned("sha256_fingerprint", facts.sha256_fingerprint);
@@ -109,7 +109,11 @@ export const certificate: Resource<P1asProviderData> = {
     // An imported certificate's content is unknown to us (the API never returns it): recording the declared
     // content is all an update can do, and no API call is needed for that.
     if (prior.fullchain === null && !repair) return;
-    replace(repair ? "status" : "fullchain");
+    if (requiresReplace.includes("name")) return;
+    // A replacement under the same name cannot work: the constructs create the new certificate before
+    // destroying the old one (create_before_destroy), and the name is taken until then; the other order
+    // fails while hostnames use it. Say so at plan, before anything is written.
+    diagnostics.error(`certificate ${String(planned.name)} cannot be ${repair ? "sent again" : "given new content"}`, noUpdateRoute(String(planned.name), repair), repair ? "status" : "fullchain");
   },
 
   async create({ planned, config, providerData, signal, diagnostics }) {
@@ -126,7 +130,10 @@ export const certificate: Resource<P1asProviderData> = {
       if (!same && canUpdate(providerData, "certificates")) {
         await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
       } else if (!same) {
-        providerData.log(`certificate ${name}: adopted as it is; the API shows no content to compare and has no update route`);
+        // No update route: overwriting (what adopt asks for) is deleting and creating again, as for hostnames.
+        providerData.log(`certificate ${name}: adopted by deleting it and creating it with the declared content`);
+        await client.deleteCertificate(name);
+        await client.createCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
       } else {
         providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
       }
@@ -150,6 +157,9 @@ export const certificate: Resource<P1asProviderData> = {
 
   async update({ planned, config, prior, providerData, signal, diagnostics }) {
     const name = String(planned.name);
+    // A change of adopt alone (or of a recorded chain the API already holds) is terraform's record only.
+    const sameContent = (["fullchain", "private_key_wo_version", "sha256_fingerprint"] as const).every((field) => valuesEqual(prior[field], planned[field]));
+    if (sameContent && !needsRepair(prior)) return toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
     if (!canUpdate(providerData, "certificates")) {
       providerData.log(`certificate ${name}: content recorded as declared; the API has no update route and never returns content`);
       return toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });

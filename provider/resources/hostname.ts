@@ -86,10 +86,13 @@ export const hostname: Resource<P1asProviderData> = {
     const client = requireClient(providerData);
     const view = await client.getHostname(String(state.hostname ?? state.id));
     if (!view) return null;
-    return { ...state, id: view.hostname, hostname: view.hostname, product: view.product, certname: view.certname, status: view.status };
+    // adopt only steers a create: an imported hostname gets its default, so the import plans no change.
+    return { ...state, id: view.hostname, hostname: view.hostname, product: view.product, certname: view.certname, status: view.status, adopt: state.adopt ?? false };
   },
 
-  async update({ planned, providerData, signal, diagnostics }) {
+  async update({ planned, prior, providerData, signal, diagnostics }) {
+    // A change of adopt alone is the provider's own business: nothing to send (and no update route may exist).
+    if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) return toState(planned, { status: prior.status as HostnameView["status"] });
     await requireClient(providerData).updateHostname(inputOf(planned));
     return finish(planned, providerData, { signal, diagnostics });
   },

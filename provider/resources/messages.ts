@@ -30,3 +30,12 @@ export function stillInUse(name: string, hostnames: readonly string[], waitedMs:
 export function interrupted(kind: string, key: string): Error {
   return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
 }
+
+/** A certificate whose content would have to change where the API has no update route. */
+export function noUpdateRoute(name: string, repair: boolean): string {
+  return (
+    `${repair ? `certificate ${name} is in status error, and` : `The content of certificate ${name} changed, but`} this self-service API has no update route, ` +
+    "and the name stays taken until the old certificate is deleted, which the API refuses while hostnames use it. " +
+    "Declare the new content under a new certificate name, point the hostnames at it and remove this certificate: one apply does all three."
+  );
+}
