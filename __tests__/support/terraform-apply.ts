@@ -93,7 +93,6 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   return { outdir: dir, stackDir };
 }
 
-
 async function terraform(args: string[], cwd: string, options: ApplyOptions): Promise<string> {
   const result = await runTerraform(args, { cwd, env: options.env });
   const output = result.stdout + result.stderr;
