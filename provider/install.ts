@@ -11,8 +11,13 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
 
-/** The esbuild bundle of provider/main.ts that `npm run build` makes (package.json's postbuild). */
-export const PROVIDER_BUNDLE = path.resolve(__dirname, "bundle.js");
+/**
+ * The esbuild bundle of provider/main.ts that `npm run build` makes (package.json's postbuild), in
+ * dist/provider/. Tests run this file from source (ts-jest), where __dirname is provider/: the bundle is
+ * still the built one.
+ */
+export const PROVIDER_BUNDLE =
+  path.basename(path.dirname(__dirname)) === "dist" ? path.resolve(__dirname, "bundle.js") : path.resolve(__dirname, "..", "dist", "provider", "bundle.js");
 const BUNDLE_NAME = `${PROVIDER_TYPE}-provider.js`;
 
 /** Terraform's name for this machine's platform (`linux_amd64`). */
