@@ -86,7 +86,7 @@ function row(fields: Omit<StatusRow, "colour" | "green">): StatusRow {
 
 const short = (fingerprint: string) => `${fingerprint.slice(0, 11)}…`;
 
-/** Declared certificates and hostnames against what the API holds: declared order first, then the rest by key. */
+/** Declared certificates and hostnames against what the API holds: in the synthesized order (cdktf sorts by name), then the undeclared by key. */
 export function compare(
   declared: { certificates: readonly DeclaredCertificate[]; hostnames: readonly DeclaredHostname[] },
   held: { certificates: readonly CertificateView[]; hostnames: readonly HostnameView[] },
