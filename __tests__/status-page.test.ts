@@ -1,3 +1,5 @@
+// The functions given to page.evaluate run in the browser: they need the DOM types.
+/// <reference lib="dom" />
 /**
  * The status page in a real headless browser (Debian's chromium, driven by playwright-core) against the
  * emulator over loopback HTTP: the console's colour for every status the emulator can be put in, live updates
@@ -26,15 +28,15 @@ type Snapshot = { heading: string; labelled: boolean; alerts: string[]; columns:
 /** The page's structure, normalised: per environment its heading and table; per cell the class of its badge and its text. */
 function snapshot(page: Page): Promise<Snapshot> {
   return page.evaluate(() =>
-    [...document.querySelectorAll("main > section")].map((section) => {
+    Array.from(document.querySelectorAll("main > section")).map((section) => {
       const heading = section.querySelector("h2");
       return {
         heading: heading?.textContent ?? "",
         labelled: section.getAttribute("aria-labelledby") === heading?.id,
-        alerts: [...section.querySelectorAll("[role=alert]")].map((alert) => alert.textContent ?? ""),
-        columns: [...section.querySelectorAll("thead th")].map((th) => `${th.textContent}${th.getAttribute("scope") === "col" ? "" : " (no scope)"}`),
-        rows: [...section.querySelectorAll("tbody tr")].map((tr) =>
-          [...(tr as HTMLTableRowElement).cells].map((td) => {
+        alerts: Array.from(section.querySelectorAll("[role=alert]")).map((alert) => alert.textContent ?? ""),
+        columns: Array.from(section.querySelectorAll("thead th")).map((th) => `${th.textContent}${th.getAttribute("scope") === "col" ? "" : " (no scope)"}`),
+        rows: Array.from(section.querySelectorAll("tbody tr")).map((tr) =>
+          Array.from((tr as HTMLTableRowElement).cells).map((td) => {
             const marked = td.querySelector("[class]");
             // Days left depend on the day the certificate was made: the structure, not the count, is compared.
             const text = (td.textContent ?? "").replace(/^\d+ days/, "<n> days");

@@ -82,7 +82,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     await server.close();
     return 0;
   } catch (error) {
-    return reportFailure("status", error instanceof CliError ? error : new CliError(String((error as Error)?.message ?? error)));
+    return reportFailure("status", error);
   }
 }
 

@@ -38,7 +38,8 @@ export async function startStatusServer(collector: StatusCollector, options: { p
       const pending = collector.collect();
       latest = { at: Date.now(), report: pending };
       // Reuse is timed from the answer, not the question, so a slow API is not asked twice at once.
-      pending.finally(() => latest?.report === pending && (latest.at = Date.now()));
+      const answered = () => void (latest?.report === pending && (latest.at = Date.now()));
+      pending.then(answered, answered);
     }
     return latest.report;
   };
