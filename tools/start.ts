@@ -21,6 +21,7 @@ import { startEmulator } from "../emulator/start";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
+import { DEFAULT_STATUS_PORT } from "./status/server";
 import { terraformEnv, terraformVariableEnv } from "./terraform";
 import { demoPortInUse, terraformExited, terraformNotRunnable } from "./errors";
 import { renderUiLine, statusColour } from "./start/progress";
@@ -94,6 +95,14 @@ async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: 
   }
 }
 
+// The emulator stops with this script, so the status view needs it running again (its state file keeps what was deployed).
+// The demo secret is read from the code, not printed: secrets never appear in output, even the demo's.
+const STATUS_VIEW = `
+To watch these virtual hosts live (console colours, drift, certificate expiry), in two terminals:
+  npm run emulator -- --state-file .demo/emulator-state.json
+  P1AS_CONFIG=config/demo.json P1AS_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_CLIENT_SECRET')" npm run status -- --outdir .demo/cdktf.out
+  then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal).`;
+
 const REAL_TENANT = `
 To point the same code at a real tenant:
   1. copy config/example.json, set customer, p1asRegion, pingone.environmentId and regionCode, and list
@@ -131,6 +140,7 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
       await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets, options.verbose);
     }
     await printHoldings(config.environments.map((environment) => ({ name: environment.stackName, ...environment.selfService })));
+    say(STATUS_VIEW);
     say(REAL_TENANT);
   } finally {
     await emulator.close();

@@ -1,0 +1,164 @@
+/**
+ * What the status view compares against: "the code" is what cdktf synthesized, not the config file, because
+ * that is what terraform applies. For each P1AS environment of the config this reads its stack's
+ * `cdk.tf.json`: the `p1as` provider block (where the API is, which client) and the declared
+ * `p1as_certificate` / `p1as_hostname` resources. Everything is checked here, before any request is sent,
+ * so bad input costs nothing and names its field.
+ */
+import { readFileSync } from "node:fs";
+import { loadConfig } from "../../config/load";
+import { readTemplateLiteral } from "../../constructs/terraform-literal";
+import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
+import { parseFullchain } from "../../p1as/pem";
+import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV } from "../../provider/resources/provider";
+import { CliError } from "../errors";
+import { synthesizedStacks } from "../synth-output";
+
+/** Exit code for input the tool refused before sending anything (flags, config, outdir, credentials). */
+export const EXIT_USAGE = 2;
+
+export interface DeclaredCertificate {
+  readonly name: string;
+  /** From the synthesized chain; undefined when the chain is not a literal. */
+  readonly sha256Fingerprint?: string;
+  readonly notAfter?: string;
+}
+
+export interface DeclaredHostname {
+  readonly hostname: string;
+  readonly product: string;
+  readonly certname: string;
+}
+
+export interface Connection {
+  readonly apiUrl: string;
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly scope?: string;
+  readonly apiContract: ApiContractSetting;
+  readonly requestTimeoutMs?: number;
+  /** Where the secret came from (a variable name), for messages; the value itself is in `secret()`. */
+  readonly secretSource: string;
+  /** A function, not a field, so the secret is never part of anything serialised or inspected. */
+  readonly secret: () => string;
+}
+
+export interface Target {
+  readonly environment: string;
+  readonly stack: string;
+  /** undefined when the stack declares no virtual hosts: nothing to read or compare. */
+  readonly connection?: Connection;
+  readonly certificates: readonly DeclaredCertificate[];
+  readonly hostnames: readonly DeclaredHostname[];
+}
+
+export interface TargetOptions {
+  /** Config file (P1AS_CONFIG). */
+  readonly configFile: string;
+  /** Where cdktf synthesized the stacks. */
+  readonly outdir: string;
+  /** Only these stacks. @default - every environment of the config */
+  readonly stacks?: readonly string[];
+  /** Credentials and P1AS_* fallbacks. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** The config's environments, matched to their synthesized stacks; throws one error listing every problem. */
+export function resolveTargets(options: TargetOptions): Target[] {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(options.configFile);
+  } catch (error) {
+    throw new CliError(`invalid P1AS_CONFIG ${options.configFile}: ${(error as Error).message}. Nothing was sent.`, EXIT_USAGE);
+  }
+  const environments = config.environments.filter((environment) => !options.stacks?.length || options.stacks.includes(environment.stackName));
+  const unknown = (options.stacks ?? []).filter((stack) => !config.environments.some((environment) => environment.stackName === stack));
+  if (unknown.length > 0) {
+    const known = config.environments.map((environment) => environment.stackName).join(", ");
+    throw new CliError(`invalid --stacks ${JSON.stringify(unknown.join(","))}: not a stack of ${options.configFile} (its stacks: ${known}). Nothing was sent.`, EXIT_USAGE);
+  }
+  let synthesized: ReturnType<typeof synthesizedStacks>;
+  try {
+    synthesized = synthesizedStacks(options.outdir);
+  } catch (error) {
+    throw new CliError(`invalid --outdir ${options.outdir}: ${(error as Error).message} Nothing was sent.`, EXIT_USAGE);
+  }
+  const problems: string[] = [];
+  const targets = environments.flatMap((environment) => {
+    const stack = synthesized.find((candidate) => candidate.name === environment.stackName);
+    if (!stack) {
+      problems.push(`invalid --outdir ${options.outdir}: it has no stack ${environment.stackName} (environment ${environment.name}); synthesize ${options.configFile} into it (P1AS_CONFIG=${options.configFile} npm run synth)`);
+      return [];
+    }
+    return [targetOf(environment.name, stack.name, JSON.parse(readFileSync(stack.configFile, "utf8")), options.env, problems)];
+  });
+  if (problems.length > 0) throw new CliError(`${problems.join(".\n")}.\nNothing was sent.`, EXIT_USAGE);
+  return targets;
+}
+
+function targetOf(environment: string, stack: string, synthesized: Json, env: NodeJS.ProcessEnv, problems: string[]): Target {
+  const block = synthesized.provider?.p1as?.[0];
+  if (!block) return { environment, stack, certificates: [], hostnames: [] };
+  const certificateResources: Record<string, Json> = synthesized.resource?.p1as_certificate ?? {};
+  const certificates = Object.values(certificateResources).map((resource) => declaredCertificate(resource));
+  // A hostname names its certificate by reference (`${p1as_certificate.<id>.name}`) so terraform orders them.
+  const certname = (value: string) => {
+    const reference = /^\$\{p1as_certificate\.([^.]+)\.name\}$/.exec(value);
+    return reference ? literal(certificateResources[reference[1]]?.name) ?? value : literal(value) ?? value;
+  };
+  const hostnames = Object.values<Json>(synthesized.resource?.p1as_hostname ?? {}).map((resource) => ({
+    hostname: literal(resource.hostname) ?? String(resource.hostname),
+    product: literal(resource.product) ?? String(resource.product),
+    certname: certname(String(resource.certname)),
+  }));
+  return { environment, stack, connection: connectionOf(stack, block, env, problems), certificates, hostnames };
+}
+
+function declaredCertificate(resource: Json): DeclaredCertificate {
+  const name = literal(resource.name) ?? String(resource.name);
+  const leaf = parseFullchain(literal(resource.fullchain) ?? "").certificates[0];
+  return leaf ? { name, sha256Fingerprint: leaf.fingerprint256, notAfter: new Date(leaf.validTo).toISOString() } : { name };
+}
+
+const literal = (value: unknown) => (typeof value === "string" ? readTemplateLiteral(value) : undefined);
+
+/** The provider block's values, as the provider reads them: block first, then its P1AS_* variable. */
+function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, problems: string[]): Connection | undefined {
+  const setting = (name: keyof typeof PROVIDER_ENV) => literal(block[name]) || env[PROVIDER_ENV[name]] || "";
+  const field = (name: keyof typeof PROVIDER_ENV) => `${stack} provider p1as ${name} (or ${PROVIDER_ENV[name]})`;
+  const apiUrl = setting("api_url");
+  const tokenUrl = setting("token_url");
+  const clientId = setting("client_id");
+  const apiContract = setting("api_contract") || "discover";
+  const before = problems.length;
+  for (const [name, value, check] of [
+    ["api_url", apiUrl, serviceUrlProblems],
+    ["token_url", tokenUrl, serviceUrlProblems],
+    ["client_id", clientId, clientIdProblems],
+  ] as const) {
+    const reasons = value ? check(value) : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
+    if (reasons.length > 0) problems.push(`invalid ${field(name)} ${JSON.stringify(value)}: ${reasons.join("; ")}`);
+  }
+  if (!(API_CONTRACTS as readonly string[]).includes(apiContract)) problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: must be one of ${API_CONTRACTS.join(", ")}`);
+  // The block references the secret (`${var.<name>}`); terraform would read TF_VAR_<name>, and so do we.
+  const variable = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(String(block.client_secret ?? ""))?.[1];
+  const sources = [...(variable ? [`TF_VAR_${variable}`] : []), PROVIDER_ENV.client_secret];
+  const secretSource = sources.find((name) => env[name]);
+  if (!secretSource) problems.push(`${stack}: no client secret for client ${clientId || "(unknown)"}: set ${sources.join(" or ")}`);
+  if (problems.length > before || !secretSource) return undefined;
+  const secret = env[secretSource] as string;
+  const timeout = block.request_timeout_ms;
+  return {
+    apiUrl,
+    tokenUrl,
+    clientId,
+    scope: setting("scope") || undefined,
+    apiContract: apiContract as ApiContractSetting,
+    requestTimeoutMs: typeof timeout === "number" ? timeout : undefined,
+    secretSource,
+    secret: () => secret,
+  };
+}
