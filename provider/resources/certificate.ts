@@ -5,8 +5,8 @@
  */
 import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1as/pem";
 import { certnameProblems } from "../../p1as/hostname";
-import type { CertificateView } from "../../client/self-service-client";
-import { Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
+import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
+import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
 import { alreadyExists, noUpdateRoute, stillInUse } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
@@ -130,10 +130,7 @@ export const certificate: Resource<P1asProviderData> = {
       if (!same && canUpdate(providerData, "certificates")) {
         await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
       } else if (!same) {
-        // No update route: overwriting (what adopt asks for) is deleting and creating again, as for hostnames.
-        providerData.log(`certificate ${name}: adopted by deleting it and creating it with the declared content`);
-        await client.deleteCertificate(name);
-        await client.createCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
+        await overwriteWithoutUpdateRoute(client, existing, { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) }, providerData, diagnostics);
       } else {
         providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
       }
@@ -198,6 +195,37 @@ export const certificate: Resource<P1asProviderData> = {
     return { id, name: id };
   },
 };
+
+/**
+ * `adopt` without an update route: overwriting is deleting and creating again, as for hostnames. A certificate
+ * that hostnames use cannot be deleted; if the API does not show its content either, the takeover keeps it as
+ * it is (it may well be the declared one, which is the usual takeover) and says so. One whose content is known
+ * to differ cannot be taken over by name: the API's in-use refusal is the error.
+ */
+async function overwriteWithoutUpdateRoute(
+  client: SelfServiceClient,
+  existing: CertificateView,
+  input: { name: string; fullchain: string; privkey: string },
+  providerData: P1asProviderData,
+  diagnostics: Diagnostics,
+): Promise<void> {
+  try {
+    await client.deleteCertificate(input.name);
+  } catch (error) {
+    const inUse = (error as { reason?: string }).reason === "certificate-in-use";
+    if (!inUse || existing.sha256Fingerprint !== undefined) throw error;
+    providerData.log(`certificate ${input.name}: in use and its content not shown by the API; adopted as it is`);
+    diagnostics.warning(
+      `certificate ${input.name} adopted without comparing its content`,
+      "The API does not return certificate content and has no update route, and hostnames use this certificate, so it cannot be replaced. " +
+        "It was taken over as it is and recorded with the declared content. To be sure the API serves the declared content, rotate by name: declare it under a new name, point the hostnames at it, remove this one.",
+      "adopt",
+    );
+    return;
+  }
+  providerData.log(`certificate ${input.name}: adopted by deleting it and creating it with the declared content`);
+  await client.createCertificate(input);
+}
 
 /**
  * Waits until the API reports the certificate complete. When the write went through but the wait did not,
