@@ -80,6 +80,9 @@ export async function plan(stackDir: string, options: Pick<ApplyOptions, "env"> 
   return { exitCode: planned.exitCode, output: planned.stdout + planned.stderr, json: shown.stdout };
 }
 
+/** The bundle `npm run build` makes; under ts-jest, install.ts's own default would point into the sources. */
+const BUILT_PROVIDER_BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "bundle.js");
+
 /** A fresh App writing into `outdir`; without a backend of its own, state lives next to the stack (`terraform.tfstate`). */
 export function synthesize(build: (app: App) => TerraformStack, outdir?: string): { outdir: string; stackDir: string } {
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "p1as-apply-"));
@@ -89,7 +92,7 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   app.synth();
   const stackDir = path.join(dir, "stacks", stack.node.id);
   // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline.
-  installProvider(path.join(stackDir, "terraform.d", "plugins"));
+  installProvider(path.join(stackDir, "terraform.d", "plugins"), BUILT_PROVIDER_BUNDLE);
   return { outdir: dir, stackDir };
 }
 
