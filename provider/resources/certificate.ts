@@ -7,7 +7,7 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView } from "../../client/self-service-client";
 import { Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
-import { alreadyExists, stillInUse } from "./messages";
+import { alreadyExists, stillInUse, withNextStep } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -199,7 +199,7 @@ async function finish(planned: State, name: string, providerData: P1asProviderDa
     const view = await waitUntilComplete<CertificateView>(client, "certificate", name, { timings: providerData.timings, log: providerData.log, signal: context.signal });
     return toState(planned, view);
   } catch (error) {
-    context.diagnostics.error(`certificate ${name} did not become ready`, (error as Error).message, "status");
+    context.diagnostics.error(`certificate ${name} did not become ready`, (withNextStep(error) as Error).message, "status");
     return toState(planned, { status: await lastStatus(() => client.getCertificate(name)) });
   }
 }
