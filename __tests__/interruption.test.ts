@@ -2,19 +2,22 @@
  * Interruption: terraform killed with SIGKILL at seeded points of a 20-hostname apply, then a plain
  * re-deploy. Two kinds of kill, alternating by seed:
  * - the whole process group (a cancelled CI job, a closed terminal, the OOM killer taking the container):
- *   terraform and the provisioner drivers die mid-request;
- * - terraform alone (`kill -9 <pid>`): its drivers are orphaned and finish their request on their own.
- *   The re-deploy waits until they have exited (nothing of the old run may still write).
+ *   terraform and the p1as provider die mid-request;
+ * - terraform alone (`kill -9 <pid>`): the provider is orphaned and may finish a request on its own.
+ *   The re-deploy waits until the group has exited (nothing of the old run may still write).
+ * A create the API committed but terraform never recorded (killed before the provider answered) is in the
+ * API and not in state: the re-deploy must adopt it as it is (no second POST, no delete).
  * After each, the re-deploy must converge: exactly the declared objects, all complete, and an empty plan.
  * The pg backend part checks what a killed deploy leaves in PostgreSQL and how a stuck holder is released.
- * Needs `npm run build` first (the provisioners run dist/driver/bundle.js); `npm test` does it.
+ * One contract mode, the emulator's default (assumed): in the confirmed mode the API shows no certificate
+ * content, so an unrecorded certificate cannot be proven identical and is refused with an import block
+ * (fault-matrix.test.ts covers that mode's writes). Needs `npm run build` first (the provider bundle).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PgBackend } from "cdktf";
-import { RESOURCE_NAMES } from "../driver/consts";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform, terraformEnv } from "../tools/terraform";
 import { Postgres, startPostgres } from "./support/postgres";
@@ -25,7 +28,25 @@ import { testClientId } from "./support/emulator";
 jest.setTimeout(20 * 60_000);
 
 /** Even seeds kill the process group, odd seeds terraform alone. */
-const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+describe("interruption: bad input", () => {
+  test("a readyTimeoutMs shorter than one poll is refused at synth, naming path, fields and reason; nothing is sent", () => {
+    // GIVEN a fixture whose deadline is shorter than its poll interval
+    emulator.requestLog.clear();
+    const bad = stackFixture({ emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timings: { pollIntervalMs: 500, readyTimeoutMs: 100, requestTimeoutMs: 1_000 } });
+    try {
+      // WHEN the stack is synthesized
+      const synth = () => synthesize(bad.build(SPEC));
+
+      // THEN synth throws with the construct path, both fields and the reason, and the emulator saw no request
+      expect(synth).toThrow("p1as-dev/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (100 ms) is shorter than one poll (500 ms)");
+      expect(emulator.requestLog.list()).toEqual([]);
+    } finally {
+      bad.remove();
+    }
+  });
+});
 
 describe("interruption: terraform killed with SIGKILL during a 20-hostname apply", () => {
   test.each(SEEDS)("seed %i: the killed apply leaves no lock that blocks, and a plain re-deploy converges", async (seed) => {
@@ -36,6 +57,7 @@ describe("interruption: terraform killed with SIGKILL during a 20-hostname apply
     // WHEN terraform is killed there
     const killed = await applyAndKill(run.stackDir, point, localEnv());
     const left = leftovers(run.stackDir, killed);
+    emulator.requestLog.clear();
 
     // THEN the kill really interrupted the apply
     expect(killed.interrupted).toBe(true);
@@ -49,10 +71,17 @@ describe("interruption: terraform killed with SIGKILL during a 20-hostname apply
     // THEN it succeeds, the API holds exactly the declared objects, all complete, and the plan is empty
     expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
     expect(fixture.held()).toEqual(fixture.expected(SPEC));
-    expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).filter((entry) => entry.status === 409)).toEqual([]);
+    // AND what the killed run created without recording it was adopted: the re-deploy posted only what was
+    // missing from the API, and deleted nothing
+    const writes = (method: string, kind: string) => emulator.requestLog.list(new RegExp(`^${method} /dev/api/v1/${kind}s`)).length;
+    expect({ certificatePosts: writes("POST", "certificate"), hostnamePosts: writes("POST", "hostname"), deletes: writes("DELETE", "(certificate|hostname)") }).toEqual({
+      certificatePosts: left.missing.certificates,
+      hostnamePosts: left.missing.hostnames,
+      deletes: 0,
+    });
     expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
 
-    runs.push({ seed, ...point, ...left, stateRecovery, adopted: countMatches(redeploy.stdout, /already exists as declared; adopted|already exists with the declared content; adopted/g) });
+    runs.push({ seed, ...point, ...left, stateRecovery });
     fs.rmSync(run.outdir, { recursive: true, force: true });
   });
 });
@@ -219,17 +248,17 @@ function groupAlive(pgid: number): boolean {
 }
 
 /**
- * What the kill left for the re-deploy to deal with (reported, not judged: the re-deploy is judged).
- * `recordedNotInApi` counts objects the local state records as created that never reached the API:
- * terraform writes an object to state before its create provisioner runs.
+ * What the kill left for the re-deploy to deal with. `unrecorded` counts objects the API holds that the
+ * state does not record (created by the killed run before terraform wrote them down: the re-deploy adopts
+ * them); `missing` what the API lacks (the re-deploy creates it).
  */
 function leftovers(
   stackDir: string,
   killed: Killed,
-): { heldAfterKill: number; lockInfoLeft: boolean; stateBytes: number; stateReadable: boolean; recordedNotInApi: number } {
+): { heldAfterKill: number; lockInfoLeft: boolean; stateBytes: number; stateReadable: boolean; unrecorded: number; missing: { certificates: number; hostnames: number } } {
   const file = path.join(stackDir, "terraform.tfstate");
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-  type State = { resources: { name: string; instances: { index_key: string }[] }[] };
+  type State = { resources: { mode: string; type: string; instances: { attributes: Record<string, unknown> }[] }[] };
   let state: State = { resources: [] };
   let stateReadable = true;
   try {
@@ -237,17 +266,24 @@ function leftovers(
   } catch {
     stateReadable = false;
   }
-  const recorded = (name: string) => state.resources.filter((r) => r.name === name).flatMap((r) => r.instances.map((i) => i.index_key));
+  const recorded = (type: string, key: string) =>
+    state.resources.filter((r) => r.mode === "managed" && r.type === type).flatMap((r) => r.instances.map((i) => String(i.attributes[key])));
   const held = fixture.held();
-  const recordedNotInApi =
-    recorded(RESOURCE_NAMES.certificate).filter((name) => !held.certificates.some((c) => c.name === name)).length +
-    recorded(RESOURCE_NAMES.hostname).filter((hostname) => !held.hostnames.some((h) => h.hostname === hostname)).length;
+  const certificates = held.certificates.map((c) => c.name);
+  const hostnames = held.hostnames.map((h) => h.hostname);
+  const unrecorded =
+    certificates.filter((name) => !recorded("p1as_certificate", "name").includes(name)).length +
+    hostnames.filter((hostname) => !recorded("p1as_hostname", "hostname").includes(hostname)).length;
   return {
     heldAfterKill: killed.heldAfterKill,
     lockInfoLeft: fs.existsSync(path.join(stackDir, ".terraform.tfstate.lock.info")),
     stateBytes: text.length,
     stateReadable,
-    recordedNotInApi,
+    unrecorded,
+    missing: {
+      certificates: SPEC.certificates.filter((c) => !certificates.includes(c.name)).length,
+      hostnames: SPEC.hostnames.filter((h) => !hostnames.includes(h.hostname)).length,
+    },
   };
 }
 
@@ -275,7 +311,7 @@ const REPORT = path.resolve(__dirname, "..", "dist", "reports", "interruption.md
 let emulator: RunningEmulator;
 let fixture: StackFixture;
 let pg: Postgres;
-const runs: ({ seed: number; adopted: number; stateRecovery: string } & KillPoint & ReturnType<typeof leftovers>)[] = [];
+const runs: ({ seed: number; stateRecovery: string } & KillPoint & ReturnType<typeof leftovers>)[] = [];
 
 /** The recovery tools/errors.ts stateUnreadable() prescribes: the backup terraform keeps, or no state at all. */
 function restorePreviousState(stackDir: string): string {
@@ -290,7 +326,6 @@ function restorePreviousState(stackDir: string): string {
 const pgObserved: { locksWhileApplying?: number; locksAfterKill?: number; forceUnlock?: string; holderSessions?: number } = {};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const countMatches = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 const firstLine = (text: string) =>
   text
     .replace(/\u001b\[[0-9;]*m/g, "")
@@ -332,11 +367,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const lines = [
-    "| seed | kill | after creates | + ms | API objects after the kill | lock info file left | state file bytes | state recovery | in state, never reached the API | adopted on re-deploy | re-deploy |",
+    "| seed | kill | after creates | + ms | API objects after the kill | lock info file left | state file bytes | state recovery | in the API, not in state (adopted) | created on re-deploy | re-deploy |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
     ...runs.map(
       (r) =>
-        `| ${r.seed} | ${r.mode === "group" ? "process group" : "terraform only"} | ${r.afterCreates} | ${r.extraMs} | ${r.heldAfterKill} | ${r.lockInfoLeft ? "yes" : "no"} | ${r.stateBytes} | ${r.stateRecovery} | ${r.recordedNotInApi} | ${r.adopted} | converged, empty plan |`,
+        `| ${r.seed} | ${r.mode === "group" ? "process group" : "terraform only"} | ${r.afterCreates} | ${r.extraMs} | ${r.heldAfterKill} | ${r.lockInfoLeft ? "yes" : "no"} | ${r.stateBytes} | ${r.stateRecovery} | ${r.unrecorded} | ${r.missing.certificates + r.missing.hostnames} | converged, empty plan |`,
     ),
     "",
     `pg backend: advisory locks while applying ${pgObserved.locksWhileApplying ?? "?"}, after SIGKILL ${pgObserved.locksAfterKill ?? "?"}; ` +

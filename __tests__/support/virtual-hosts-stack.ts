@@ -11,7 +11,6 @@ import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { SelfServiceCredentials } from "../../constructs/credentials";
 import { Certificate, Hostname, VirtualHosts, VirtualHostsProps } from "../../constructs/virtual-hosts";
 import { RunningEmulator } from "../../emulator/start";
-import { CERTIFICATE_FINGERPRINT_FIELD } from "../../p1as/assumptions";
 import { P1asEnvironment, Product } from "../../p1as/facts";
 import { makeCertificate } from "./certs";
 
@@ -38,10 +37,12 @@ export interface StackFixtureOptions {
   readonly emulator: RunningEmulator;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** Small driver timings keep failing scenarios fast. */
+  /** Small provider timings keep failing scenarios fast. */
   readonly timings: Pick<VirtualHostsProps, "pollIntervalMs" | "readyTimeoutMs" | "requestTimeoutMs">;
   /** @default "dev" */
   readonly environment?: P1asEnvironment;
+  /** The provider's api_contract. @default "discover" (the provider reads the emulator's mode from its OpenAPI document) */
+  readonly apiContract?: VirtualHostsProps["apiContract"];
 }
 
 export interface StackFixture {
@@ -55,7 +56,10 @@ export interface StackFixture {
   env(): NodeJS.ProcessEnv;
   /** The PEM pair of a certificate version (generated once, on first use). */
   pem(name: string, version?: number): { fullchain: string; privkey: string; fingerprint: string };
-  /** What the emulator holds, in spec form plus status, sorted by key. */
+  /**
+   * What the emulator holds, in spec form plus status, sorted by key. The fingerprint is the stored one:
+   * in the confirmed contract the API's list does not show it.
+   */
   held(): { certificates: { name: string; fingerprint: string; status: string }[]; hostnames: (HostnameSpec & { status: string })[] };
   /** What the emulator must hold for `spec`, in the same form as held() with every status complete. */
   expected(spec: StackSpec): ReturnType<StackFixture["held"]>;
@@ -92,7 +96,12 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
       clientSecretVariable: SECRET_VARIABLE,
       tokenUrl: options.emulator.tokenUrl(),
     });
-    const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: options.emulator.apiUrl(environment), ...options.timings });
+    const vh = new VirtualHosts(stack, "virtual-hosts", {
+      credentials,
+      apiUrl: options.emulator.apiUrl(environment),
+      apiContract: options.apiContract,
+      ...options.timings,
+    });
     const byName = new Map<string, Certificate>();
     for (const certificate of spec.certificates) {
       const version = certificate.version ?? 1;
@@ -118,8 +127,10 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
   };
 
   const held = () => {
+    const stored = options.emulator.service.snapshot().environments[environment]?.certificates ?? [];
+    const fingerprintOf = (name: string) => stored.find((certificate) => certificate.name === name)?.sha256Fingerprint ?? "";
     const certificates = (options.emulator.service.listCertificates(environment) as Record<string, string>[])
-      .map((item) => ({ name: item.name, fingerprint: item[CERTIFICATE_FINGERPRINT_FIELD] ?? "", status: item.status }))
+      .map((item) => ({ name: item.name, fingerprint: fingerprintOf(item.name), status: item.status }))
       .sort((a, b) => a.name.localeCompare(b.name));
     const hostnames = (options.emulator.service.listHostnames(environment) as Record<string, string>[])
       .map((item) => ({ hostname: item.hostname, product: item.product as Product, certname: item.certname, status: item.status }))

@@ -7,7 +7,7 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
 import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
-import { alreadyExists, noUpdateRoute, stillInUse } from "./messages";
+import { alreadyExists, noUpdateRoute, stillInUse, withNextStep } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -237,7 +237,7 @@ async function finish(planned: State, name: string, providerData: P1asProviderDa
     const view = await waitUntilComplete<CertificateView>(client, "certificate", name, { timings: providerData.timings, log: providerData.log, signal: context.signal });
     return toState(planned, view);
   } catch (error) {
-    context.diagnostics.error(`certificate ${name} did not become ready`, (error as Error).message, "status");
+    context.diagnostics.error(`certificate ${name} did not become ready`, (withNextStep(error) as Error).message, "status");
     return toState(planned, { status: await lastStatus(() => client.getCertificate(name)) });
   }
 }

@@ -6,7 +6,7 @@ import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
 import type { HostnameView } from "../../client/self-service-client";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
-import { alreadyExists } from "./messages";
+import { alreadyExists, withNextStep } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -119,7 +119,7 @@ async function finish(planned: State, providerData: P1asProviderData, context: W
   try {
     return toState(planned, await waitUntilComplete<HostnameView>(client, "hostname", key, { timings: providerData.timings, log: providerData.log, signal: context.signal }));
   } catch (error) {
-    context.diagnostics.error(`hostname ${key} did not become ready`, (error as Error).message, "status");
+    context.diagnostics.error(`hostname ${key} did not become ready`, (withNextStep(error) as Error).message, "status");
     return toState(planned, { status: await lastStatus(() => client.getHostname(key)) });
   }
 }

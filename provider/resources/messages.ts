@@ -2,6 +2,7 @@
  * The provider's error catalogue: what happened, why, and what to do. Terraform shows the summary and the
  * detail; tests pin the wording.
  */
+import type { DataSource, Resource, State } from "../framework";
 import { importBlock } from "../naming";
 
 /** A create found the key taken by an object that differs (or whose content the API does not show). */
@@ -38,4 +39,53 @@ export function noUpdateRoute(name: string, repair: boolean): string {
     "and the name stays taken until the old certificate is deleted, which the API refuses while hostnames use it. " +
     "Declare the new content under a new certificate name, point the hostnames at it and remove this certificate: one apply does all three."
   );
+}
+
+/**
+ * An API or token call that got no response or a server error: the failure is transient or its outcome
+ * unknown, and another apply is safe (creates adopt what exists, updates and deletes are idempotent), so
+ * the error says so. Other errors already say what to do.
+ */
+export function withNextStep(error: unknown): unknown {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (!(error instanceof Error) || typeof status !== "number" || (status !== 0 && status < 500)) return error;
+  const next =
+    error.name === "TokenError"
+      ? "The token endpoint did not answer or failed on its side: apply again."
+      : status === 0
+        ? "Whether the API applied the change is unknown: apply again; the provider checks what exists before sending anything."
+        : "The API failed on its side: apply again; the provider checks what exists before sending anything.";
+  return new Error(`${error.message}${/[.!?]$/.test(error.message) ? "" : "."} ${next}`);
+}
+
+/**
+ * Runs one operation on `object` ("certificate wildcard-dev"). Terraform names no resource in the error of
+ * a delete (it is no longer in the configuration), and a token failure does not name what it was for, so
+ * an error that does not name the object is prefixed with it.
+ */
+async function advised<T>(object: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const advised = withNextStep(error);
+    if (!object || !(advised instanceof Error) || advised.message.includes(object)) throw advised;
+    throw new Error(`${object}: ${advised.message}`);
+  }
+}
+
+/** The resource with withNextStep's advice, and the object named, on every failure of its API operations. */
+export function withAdvice<P>(resource: Resource<P>, objectOf: (state: State) => string): Resource<P> {
+  const update = resource.update;
+  return {
+    ...resource,
+    create: (context) => advised(objectOf(context.planned), () => resource.create(context)),
+    read: (context) => advised(objectOf(context.state), () => resource.read(context)),
+    ...(update ? { update: (context: Parameters<typeof update>[0]) => advised(objectOf(context.planned), () => update.call(resource, context)) } : {}),
+    delete: (context) => advised(objectOf(context.state), () => resource.delete(context)),
+  };
+}
+
+/** The data source with withNextStep's advice when its read fails. */
+export function dataSourceWithAdvice<P>(dataSource: DataSource<P>): DataSource<P> {
+  return { ...dataSource, read: (context) => advised(undefined, () => dataSource.read(context)) };
 }

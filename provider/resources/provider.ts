@@ -12,6 +12,7 @@ import { Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from 
 import { certificate } from "./certificate";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
+import { dataSourceWithAdvice, withAdvice } from "./messages";
 import { P1asProviderData, Timings } from "./provider-data";
 
 /** How often a waiting resource looks again, at most. */
@@ -84,8 +85,11 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     return { client, contract, timings, log };
   },
 
-  resources: [certificate, hostname],
-  dataSources: [certificates, hostnames],
+  resources: [
+    withAdvice(certificate, (state) => `certificate ${String(state.name ?? state.id)}`),
+    withAdvice(hostname, (state) => `hostname ${String(state.hostname ?? state.id)}`),
+  ],
+  dataSources: [dataSourceWithAdvice(certificates), dataSourceWithAdvice(hostnames)],
 };
 
 type Settings = { -readonly [K in Exclude<keyof typeof PROVIDER_ENV, "scope">]: string } & { scope?: string };
