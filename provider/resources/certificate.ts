@@ -209,11 +209,8 @@ async function overwriteWithoutUpdateRoute(
   providerData: P1asProviderData,
   diagnostics: Diagnostics,
 ): Promise<void> {
-  try {
-    await client.deleteCertificate(input.name);
-  } catch (error) {
-    const inUse = (error as { reason?: string }).reason === "certificate-in-use";
-    if (!inUse || existing.sha256Fingerprint !== undefined) throw error;
+  const users = (await client.listHostnames()).filter((hostname) => hostname.certname === input.name);
+  if (users.length > 0 && existing.sha256Fingerprint === undefined) {
     providerData.log(`certificate ${input.name}: in use and its content not shown by the API; adopted as it is`);
     diagnostics.warning(
       `certificate ${input.name} adopted without comparing its content`,
@@ -223,6 +220,8 @@ async function overwriteWithoutUpdateRoute(
     );
     return;
   }
+  // Unused, or known to differ: delete (the API refuses while hostnames use it, which is then the error) and create.
+  await client.deleteCertificate(input.name);
   providerData.log(`certificate ${input.name}: adopted by deleting it and creating it with the declared content`);
   await client.createCertificate(input);
 }
