@@ -67,6 +67,13 @@ interface Cell {
 
 const MODES: readonly ContractMode[] = ["assumed", "confirmed"];
 const KINDS: readonly Kind[] = ["certificate", "hostname"];
+/**
+ * Without an update route a certificate's content cannot change under its name (the plan refuses and says to
+ * rotate by name), and a certificate a failed create left behind cannot be proven to be the declared one (the
+ * API shows no content), so it needs adopt or an import: both are covered by the lifecycle and adopt suites.
+ * The confirmed contract's matrix is therefore the hostnames'.
+ */
+const KINDS_BY_MODE: Record<ContractMode, readonly Kind[]> = { assumed: KINDS, confirmed: ["hostname"] };
 const OPERATIONS: readonly Operation[] = ["create", "update", "delete"];
 /** Lanes per kind, all running at once: each is a terraform process plus a provider process at a time. */
 const LANES_PER_KIND = 2;
@@ -177,15 +184,16 @@ describe.each(MODES)("fault matrix, emulator in the %s contract", (mode) => {
 
   test("one fault during create, update or delete: each deploy succeeds or fails clearly, and a plain re-deploy converges with an empty plan", async () => {
     // GIVEN lanes that each start from the base stack in an emulator of their own and walk a share of the faults
-    const lanes = KINDS.flatMap((kind) => Array.from({ length: LANES_PER_KIND }, (_, lane) => ({ kind, faults: FAULTS.filter((_, i) => i % LANES_PER_KIND === lane) })));
-    const results = await inPool(lanes, LANES_PER_KIND * KINDS.length, ({ kind, faults }) => runLane(mode, kind, faults));
+    const kinds = KINDS_BY_MODE[mode];
+    const lanes = kinds.flatMap((kind) => Array.from({ length: LANES_PER_KIND }, (_, lane) => ({ kind, faults: FAULTS.filter((_, i) => i % LANES_PER_KIND === lane) })));
+    const results = await inPool(lanes, LANES_PER_KIND * kinds.length, ({ kind, faults }) => runLane(mode, kind, faults));
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failures.length > 0) throw failures[0].reason;
 
     // THEN every cell has the outcome its fault is expected to have (retried away, or failed clearly)
     const mine = cells.filter((cell) => cell.mode === mode);
     expect(mine.map((cell) => `${cell.fault.id} ${cell.kind} ${cell.operation}: ${cell.outcome}`).sort()).toEqual(
-      KINDS.flatMap((kind) => FAULTS.flatMap((fault) => OPERATIONS.map((operation) => `${fault.id} ${kind} ${operation}: ${fault.expected[requestOf(mode, operation)]}`))).sort(),
+      kinds.flatMap((kind) => FAULTS.flatMap((fault) => OPERATIONS.map((operation) => `${fault.id} ${kind} ${operation}: ${fault.expected[requestOf(mode, operation)]}`))).sort(),
     );
   });
 });
@@ -405,13 +413,13 @@ afterAll(() => {
 
 /** The generated table: per mode, one row per fault, one column per kind and operation, then the failure messages. */
 function renderMatrix(all: readonly Cell[]): string {
-  const columns = KINDS.flatMap((kind) => OPERATIONS.map((operation) => ({ kind, operation })));
   const text = (cell: Cell | undefined) => {
     if (!cell) return "not run";
     if (cell.outcome === "failed") return "failed clearly, re-deploy converged";
     return `succeeded (${cell.attempts} ${cell.attempts === 1 ? "request" : "requests"} on the route)`;
   };
   const sections = MODES.filter((mode) => all.some((cell) => cell.mode === mode)).flatMap((mode) => {
+    const columns = KINDS_BY_MODE[mode].flatMap((kind) => OPERATIONS.map((operation) => ({ kind, operation })));
     const header = columns.map((c) => `${c.kind} ${c.operation === "update" && mode === "confirmed" ? "update (replacement)" : c.operation}`);
     return [
       `### ${mode} contract`,
@@ -432,7 +440,7 @@ function renderMatrix(all: readonly Cell[]): string {
   const seconds = all.reduce((sum, cell) => sum + cell.seconds, 0);
   return [
     ...sections,
-    `${all.length} scenarios, ${all.filter((c) => c.outcome === "failed").length} failed first and converged on re-deploy; ${Math.round(seconds)} s in scenarios (${LANES_PER_KIND * KINDS.length} lanes at a time).`,
+    `${all.length} scenarios, ${all.filter((c) => c.outcome === "failed").length} failed first and converged on re-deploy; ${Math.round(seconds)} s in scenarios (up to ${LANES_PER_KIND * KINDS.length} lanes at a time).`,
     "",
   ].join("\n");
 }

@@ -3,7 +3,12 @@
  * for `apply -json`) becomes one short line per object and step; data-source reads and plan chatter vanish;
  * errors stay whole.
  */
-import { renderUiLine } from "../tools/start/progress";
+import pc from "picocolors";
+import { renderUiLine as render } from "../tools/start/progress";
+
+/** Plain text, whatever the environment says about colour (CI sets CI=true, which turns colour on). */
+const plain = pc.createColors(false);
+const renderUiLine = (line: string) => render(line, plain);
 
 /** A UI message about the managed resource `address` (`type.name`). */
 const hook = (type: string, address: string, action: string, extra: object = {}) =>
@@ -21,7 +26,7 @@ describe("npm start progress lines", () => {
       JSON.stringify({ type: "change_summary", changes: { add: 1, change: 1, remove: 1, operation: "apply" } }),
     ];
 
-    // WHEN rendered (jest's stdout is no terminal, so without colour)
+    // WHEN rendered without colour
     const rendered = lines.map(renderUiLine);
 
     // THEN each says what happens to which object
@@ -43,6 +48,14 @@ describe("npm start progress lines", () => {
 
     expect([read, planned, warning].map(renderUiLine)).toEqual([undefined, undefined, undefined]);
     expect(renderUiLine(error)).toBe('  hostname x did not become ready\n    hostname x ended in status "error"\n    Check the console.');
+  });
+
+  test("colours a step as the P1AS console does when colour is on: blue creating, yellow updating, green complete, red error", () => {
+    const coloured = pc.createColors(true);
+    expect(render(hook("apply_start", "p1as_certificate.c", "create"), coloured)).toBe(`  ${coloured.blue("creating  ")} certificate c`);
+    expect(render(hook("apply_start", "p1as_hostname.h", "update"), coloured)).toBe(`  ${coloured.yellow("updating  ")} hostname h`);
+    expect(render(hook("apply_errored", "p1as_hostname.h", "create"), coloured)).toBe(`  ${coloured.red("error     ")} hostname h`);
+    expect(render(hook("apply_complete", "p1as_hostname.h", "create", { elapsed_seconds: 2 }), coloured)).toBe(`  ${coloured.green("complete  ")} hostname h ${coloured.dim("(2 s)")}`);
   });
 
   test("a line that is not JSON (terraform's own stderr noise) is passed on, dimmed", () => {

@@ -14,6 +14,14 @@ import { lastStatus, needsRepair, WaitContext } from "./status";
 
 export const CERTIFICATE_TYPE = "p1as_certificate";
 
+/**
+ * Certificates this provider process created or took over. Certificates are create-before-destroy, so when
+ * terraform replaces one under the same name (a tainted one, left by a create that did not finish), the new
+ * instance adopts the API object first and the old instance's delete comes after, in the same apply and the
+ * same process: that delete must leave the object alone, or it would delete what the new instance manages.
+ */
+const takenOverInThisRun = new Set<string>();
+
 /** Fingerprint and expiry of the chain's leaf, as the plan shows them; undefined while the chain is unknown or invalid. */
 function leafFacts(fullchain: unknown): { sha256_fingerprint: string; not_after: string } | undefined {
   if (typeof fullchain !== "string") return undefined;
@@ -137,6 +145,7 @@ export const certificate: Resource<P1asProviderData> = {
     } else {
       await client.createCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
     }
+    takenOverInThisRun.add(name);
     return finish(planned, name, providerData, { signal, diagnostics });
   },
 
@@ -169,6 +178,10 @@ export const certificate: Resource<P1asProviderData> = {
   async delete({ state, providerData, signal }) {
     const client = requireClient(providerData);
     const name = String(state.name ?? state.id);
+    if (takenOverInThisRun.has(name)) {
+      providerData.log(`certificate ${name}: kept; its replacement in this apply manages it now`);
+      return;
+    }
     const started = Date.now();
     // A certificate in use waits for its hostnames to move: terraform updates or deletes them before this
     // delete when they are in the same configuration.

@@ -25,44 +25,45 @@ function objectOf(hook: UiMessage["hook"]): string {
   return kind && resource?.resource_name ? `${kind} ${keyFromResourceName(resource.resource_name)}` : resource?.addr ?? "?";
 }
 
-const STARTED: Record<string, [string, (text: string) => string]> = {
-  create: ["creating", pc.blue],
-  update: ["updating", pc.yellow],
-  replace: ["replacing", pc.yellow],
-  delete: ["deleting", pc.magenta],
-};
+export type Colors = ReturnType<typeof pc.createColors>;
 
-/** One rendered line (or lines) per UI message worth showing; undefined for the rest. */
-export function renderUiLine(line: string): string | undefined {
+/** One rendered line (or lines) per UI message worth showing; undefined for the rest. `colors` defaults to the terminal's. */
+export function renderUiLine(line: string, colors: Colors = pc): string | undefined {
+  const started: Record<string, [string, (text: string) => string]> = {
+    create: ["creating", colors.blue],
+    update: ["updating", colors.yellow],
+    replace: ["replacing", colors.yellow],
+    delete: ["deleting", colors.magenta],
+  };
   let message: UiMessage;
   try {
     message = JSON.parse(line) as UiMessage;
   } catch {
-    return line.trim() ? pc.dim(line) : undefined;
+    return line.trim() ? colors.dim(line) : undefined;
   }
   // Reading the data sources (what the API holds) is not a change to the API: not worth a line.
   if (message.hook?.resource?.addr?.startsWith("data.")) return undefined;
   switch (message.type) {
     case "apply_start": {
-      const [word, colour] = STARTED[message.hook?.action ?? ""] ?? [message.hook?.action ?? "changing", pc.yellow];
+      const [word, colour] = started[message.hook?.action ?? ""] ?? [message.hook?.action ?? "changing", colors.yellow];
       return `  ${colour(word.padEnd(10))} ${objectOf(message.hook)}`;
     }
     case "apply_complete": {
       const word = message.hook?.action === "delete" ? "deleted" : "complete";
-      return `  ${pc.green(word.padEnd(10))} ${objectOf(message.hook)} ${pc.dim(`(${message.hook?.elapsed_seconds ?? 0} s)`)}`;
+      return `  ${colors.green(word.padEnd(10))} ${objectOf(message.hook)} ${colors.dim(`(${message.hook?.elapsed_seconds ?? 0} s)`)}`;
     }
     case "apply_errored":
-      return `  ${pc.red("error".padEnd(10))} ${objectOf(message.hook)}`;
+      return `  ${colors.red("error".padEnd(10))} ${objectOf(message.hook)}`;
     case "diagnostic": {
       const { severity, summary, detail } = message.diagnostic ?? {};
       if (severity !== "error") return undefined;
-      return pc.red(`  ${summary ?? "error"}${detail ? `\n    ${detail.split("\n").join("\n    ")}` : ""}`);
+      return colors.red(`  ${summary ?? "error"}${detail ? `\n    ${detail.split("\n").join("\n    ")}` : ""}`);
     }
     case "change_summary": {
       const changes = message.changes;
       if (!changes || changes.operation !== "apply") return undefined;
-      if (changes.add + changes.change + changes.remove === 0) return `  ${pc.green("no changes")}: the API matches the configuration`;
-      return `  ${pc.green("done")}: ${changes.add} added, ${changes.change} changed, ${changes.remove} destroyed`;
+      if (changes.add + changes.change + changes.remove === 0) return `  ${colors.green("no changes")}: the API matches the configuration`;
+      return `  ${colors.green("done")}: ${changes.add} added, ${changes.change} changed, ${changes.remove} destroyed`;
     }
     default:
       return undefined;
