@@ -139,6 +139,13 @@ export const certificate: Resource<P1asProviderData> = {
         await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
       } else if (!same) {
         await overwriteWithoutUpdateRoute(client, existing, { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) }, providerData, diagnostics);
+      } else if (existing.status === "error") {
+        // Identical, but its rollout failed (typically the one this certificate's earlier create left, now being
+        // replaced): sending it again is the repair, as an update does for a managed one.
+        providerData.log(`certificate ${name}: an identical certificate exists in status error; sending it again`);
+        const input = { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) };
+        if (canUpdate(providerData, "certificates")) await client.updateCertificate(input);
+        else await overwriteWithoutUpdateRoute(client, existing, input, providerData, diagnostics);
       } else {
         providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
       }
