@@ -7,7 +7,7 @@ import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { detectDrift } from "../tools/drift";
-import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, routingOf, sharedP1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -24,18 +24,12 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
 describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract)", (contract: ContractMode) => {
   let emulator: RunningEmulator;
   let app: P1asApp;
-  const client = appClient(`adopt-e2e-${contract}`);
   // Where the API shows no certificate content, only adopt: true takes a certificate over (as it is).
   const declared: AppSpec = contract === "confirmed" ? { ...TWO_HOSTNAMES, certificates: [{ name: "wildcard-dev", adopt: true }] } : TWO_HOSTNAMES;
 
-  beforeAll(async () => {
-    emulator = await startEmulatorFor(client, contract);
-    app = createP1asApp({ emulatorUrl: emulator.url, ...client });
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    app?.remove();
+  const shared = sharedP1asApp(`adopt-e2e-${contract}`, contract);
+  beforeEach(() => {
+    ({ emulator, app } = shared);
   });
 
   beforeEach(async () => {

@@ -7,8 +7,8 @@ import { ClientValidationError, UnsupportedOperationError } from "../client/erro
 import { SelfServiceClient } from "../client/self-service-client";
 import { CONTRACT_MODES, ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
-import { GeneratedCertificate, makeCertificate } from "./support/certs";
-import { TEST_RETRY, TestClient, caught, clientFor, renderings, startTestEmulator, testClientSeed } from "./support/emulator";
+import { GeneratedCertificate } from "./support/certs";
+import { TEST_RETRY, TestClient, caught, clientFor, renderings, testClientSeed, sharedEmulator } from "./support/emulator";
 
 let emulator: RunningEmulator;
 let cert: GeneratedCertificate;
@@ -23,17 +23,9 @@ const EXPECTED: Record<ContractMode, { contract: ApiContract; fingerprint: boole
   confirmed: { contract: CONFIRMED_CONTRACT, fingerprint: false },
 };
 
-beforeAll(async () => {
-  emulator = await startTestEmulator({ clients: [admin] });
-  cert = makeCertificate({ commonName: "*.dev.acme.example" });
-});
-afterAll(() => emulator.close());
+const shared = sharedEmulator([admin]);
 beforeEach(() => {
-  emulator.service.reset();
-  emulator.service.completionDelayMs = 0;
-  emulator.faults.clear();
-  emulator.requestLog.clear();
-  emulator.state.settings.contract = "assumed";
+  ({ emulator, cert } = shared);
 });
 
 describe("discoverContract", () => {

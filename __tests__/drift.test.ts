@@ -6,24 +6,18 @@
 import { RunningEmulator } from "../emulator/start";
 import { detectDrift, main, renderDrift } from "../tools/drift";
 import { captured, withEnv } from "./support/capture";
-import { appClient, CONTRACT_MODES, createP1asApp, P1asApp, routingOf, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import { CONTRACT_MODES, P1asApp, routingOf, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
 describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
   let emulator: RunningEmulator;
   let app: P1asApp;
-  const client = appClient(`drift-e2e-${contract}`);
   const drift = () => detectDrift({ outdir: app.outdir, env: app.env });
 
-  beforeAll(async () => {
-    emulator = await startEmulatorFor(client, contract);
-    app = createP1asApp({ emulatorUrl: emulator.url, ...client });
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    app?.remove();
+  const shared = sharedP1asApp(`drift-e2e-${contract}`, contract);
+  beforeEach(() => {
+    ({ emulator, app } = shared);
   });
 
   beforeEach(async () => {
@@ -141,7 +135,7 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
 
   it("exits 1 naming the stack when the API refuses the credentials, without the secret, sending nothing", async () => {
     // WHEN the secret in the environment is wrong
-    const wrong = `wrong-${client.clientSecret}`;
+    const wrong = `wrong-${app.clientSecret}`;
     const found = await detectDrift({ outdir: app.outdir, env: { ...app.env, TF_VAR_p1as_dev_client_secret: wrong } });
 
     // THEN

@@ -10,8 +10,8 @@ import { createApp } from "../emulator/app";
 import { program } from "../emulator/bin";
 import { CONTRACT_MODES } from "../emulator/contract";
 import { RunningEmulator, createState } from "../emulator/start";
-import { GeneratedCertificate, makeCertificate } from "./support/certs";
-import { startTestEmulator, testClientSeed } from "./support/emulator";
+import { GeneratedCertificate } from "./support/certs";
+import { startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
 
 let emulator: RunningEmulator;
 let cert: GeneratedCertificate;
@@ -43,16 +43,9 @@ const EXPECTED = {
   },
 } as const;
 
-beforeAll(async () => {
-  emulator = await startTestEmulator({ clients: [admin] });
-  cert = makeCertificate({ commonName: "*.dev.acme.example" });
-});
-afterAll(() => emulator.close());
+const shared = sharedEmulator([admin]);
 beforeEach(() => {
-  emulator.service.reset();
-  emulator.faults.clear();
-  emulator.requestLog.clear();
-  emulator.state.settings.contract = "assumed";
+  ({ emulator, cert } = shared);
 });
 
 describe.each(CONTRACT_MODES)("the %s mode", (mode) => {

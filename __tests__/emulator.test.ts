@@ -14,22 +14,16 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { API_ROUTES } from "../emulator/routes";
 import { RunningEmulator } from "../emulator/start";
 import { GeneratedCertificate, makeCertificate } from "./support/certs";
-import { startTestEmulator, testClientSeed } from "./support/emulator";
+import { startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
 
 let emulator: RunningEmulator;
 let cert: GeneratedCertificate;
 const admin = testClientSeed("emu-admin", ["dev-tls-admin"]);
 const http = axios.create({ validateStatus: () => true });
 
-beforeAll(async () => {
-  emulator = await startTestEmulator({ clients: [admin] });
-  cert = makeCertificate({ commonName: "*.dev.acme.example" });
-});
-afterAll(() => emulator.close());
+const shared = sharedEmulator([admin]);
 beforeEach(() => {
-  emulator.service.reset();
-  emulator.faults.clear();
-  emulator.requestLog.clear();
+  ({ emulator, cert } = shared);
 });
 
 describe("token endpoint", () => {

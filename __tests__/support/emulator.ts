@@ -11,6 +11,7 @@ import { TokenClient, TokenEndpointAuthMethod } from "../../client/token-client"
 import { P1asEnvironment } from "../../p1as/facts";
 import { ClientSeed } from "../../emulator/clients";
 import { RunningEmulator, StartEmulatorOptions, startEmulator } from "../../emulator/start";
+import { GeneratedCertificate, makeCertificate } from "./certs";
 
 /** A PingOne-shaped client id (a UUID) that still says which suite it belongs to: the same name gives the same id. */
 export function testClientId(name: string): string {
@@ -25,6 +26,28 @@ export function testClientSeed(clientId: string, groups: string[]): ClientSeed {
 
 export async function startTestEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ seedDemoClients: false, ...options });
+}
+
+/**
+ * One emulator for a whole test file, with a certificate pair, and a clean slate before every test (no objects,
+ * faults or logged requests, no completion delay, the assumed contract). Call at the top level of the file.
+ */
+export function sharedEmulator(clients: ClientSeed[]): { readonly emulator: RunningEmulator; readonly cert: GeneratedCertificate } {
+  const shared = {} as { emulator: RunningEmulator; cert: GeneratedCertificate };
+  beforeAll(async () => {
+    shared.emulator = await startTestEmulator({ clients });
+    shared.cert = makeCertificate({ commonName: "*.dev.acme.example" });
+  });
+  afterAll(() => shared.emulator?.close());
+  beforeEach(() => {
+    const { emulator } = shared;
+    emulator.service.reset();
+    emulator.service.completionDelayMs = 0;
+    emulator.faults.clear();
+    emulator.requestLog.clear();
+    emulator.state.settings.contract = "assumed";
+  });
+  return shared;
 }
 
 export interface TestClient {

@@ -170,3 +170,21 @@ export function routingOf(emulator: RunningEmulator, hostname: string): { produc
     | undefined;
   return found && { product: found.product, certname: found.certname };
 }
+
+/**
+ * An emulator that knows one client, and an app for it, for the whole of a describe block (the drift and adopt
+ * suites): created before its first test, removed after its last. Read the fields inside tests.
+ */
+export function sharedP1asApp(name: string, contract?: ContractMode): { readonly emulator: RunningEmulator; readonly app: P1asApp } {
+  const shared = {} as { emulator: RunningEmulator; app: P1asApp };
+  const client = appClient(name);
+  beforeAll(async () => {
+    shared.emulator = await startEmulatorFor(client, contract);
+    shared.app = createP1asApp({ emulatorUrl: shared.emulator.url, ...client });
+  });
+  afterAll(async () => {
+    await shared.emulator?.close();
+    shared.app?.remove();
+  });
+  return shared;
+}
