@@ -5,6 +5,7 @@
 import { PRODUCTS } from "../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { CertificateInfo, checkCertificatePair, problemsByField } from "../p1as/pem";
+import { isLoopbackHost } from "../p1as/rules";
 import { FieldProblem, insecureUrl, invalidInput } from "./errors";
 
 export interface CertificateInput {
@@ -101,8 +102,6 @@ export function validateRequestSet(set: RequestSet, operation = "apply virtual h
   if (problems.length > 0) throw invalidInput(operation, problems);
 }
 
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
 /** https everywhere; plain http only to loopback, where nothing crosses a network. */
 export function requireSecureUrl(fieldName: string, url: string): URL {
   let parsed: URL;
@@ -112,6 +111,6 @@ export function requireSecureUrl(fieldName: string, url: string): URL {
     throw invalidInput("configure client", [{ field: fieldName, value: url, reasons: ["must be an absolute URL"] }]);
   }
   if (parsed.protocol === "https:") return parsed;
-  if (parsed.protocol === "http:" && LOOPBACK_HOSTS.test(parsed.hostname)) return parsed;
+  if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return parsed;
   throw insecureUrl(fieldName, url);
 }

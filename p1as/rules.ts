@@ -57,8 +57,8 @@ export const URL_MAX_LENGTH = 2048;
 /** RFC 3986 characters less the quotes: whatever else a URL holds must be percent-encoded. */
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]*$/;
 
-const isLoopback = (hostname: string) =>
-  hostname === "localhost" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]";
+/** Loopback hosts (a parsed URL's `hostname`): nothing sent to them crosses a network, so plain http is allowed there. */
+export const isLoopbackHost = (hostname: string) => /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
 
 /**
  * A URL the tools call with a token or a client secret (the self-service API, the token endpoint). Plain
@@ -74,7 +74,7 @@ export function serviceUrlProblems(value: string): string[] {
   if (value.includes("#")) problems.push("must not have a fragment ('#...')");
   if (!URL.canParse(value)) return [...problems, "must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"];
   const url = new URL(value);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     problems.push("must use https (plain http only on loopback: localhost, 127.0.0.0/8, [::1])");
   }
   if (url.username || url.password) problems.push("must not hold user info ('user:password@'): credentials come from the environment");

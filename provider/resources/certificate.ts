@@ -127,30 +127,25 @@ export const certificate: Resource<P1asProviderData> = {
   async create({ planned, config, providerData, signal, diagnostics }) {
     const client = requireClient(providerData);
     const name = String(planned.name);
-    const facts = leafFacts(planned.fullchain)!;
+    const input = { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) };
     const existing = await client.getCertificate(name);
-    if (existing) {
-      const same = existing.sha256Fingerprint !== undefined && sameFingerprint(existing.sha256Fingerprint, facts.sha256_fingerprint);
+    if (!existing) {
+      await client.createCertificate(input);
+    } else {
+      const same = existing.sha256Fingerprint !== undefined && sameFingerprint(existing.sha256Fingerprint, leafFacts(planned.fullchain)!.sha256_fingerprint);
       if (!same && planned.adopt !== true) {
         const difference = existing.sha256Fingerprint === undefined ? "the API does not show its content, so it cannot be compared" : `leaf fingerprint ${existing.sha256Fingerprint}`;
         throw alreadyExists(CERTIFICATE_TYPE, "certificate", name, difference);
       }
-      if (!same && canUpdate(providerData, "certificates")) {
-        await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
-      } else if (!same) {
-        await overwriteWithoutUpdateRoute(client, existing, { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) }, providerData, diagnostics);
-      } else if (existing.status === "error") {
-        // Identical, but its rollout failed (typically the one this certificate's earlier create left, now being
-        // replaced): sending it again is the repair, as an update does for a managed one.
-        providerData.log(`certificate ${name}: an identical certificate exists in status error; sending it again`);
-        const input = { name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) };
+      // A differing one (adopt) is overwritten; an identical one whose rollout failed (typically the one this
+      // certificate's earlier create left, now being replaced) is sent again, as an update does for a managed one.
+      if (same && existing.status !== "error") {
+        providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
+      } else {
+        if (same) providerData.log(`certificate ${name}: an identical certificate exists in status error; sending it again`);
         if (canUpdate(providerData, "certificates")) await client.updateCertificate(input);
         else await overwriteWithoutUpdateRoute(client, existing, input, providerData, diagnostics);
-      } else {
-        providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
       }
-    } else {
-      await client.createCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
     }
     takenOverInThisRun.add(name);
     return finish(planned, name, providerData, { signal, diagnostics });
@@ -160,11 +155,10 @@ export const certificate: Resource<P1asProviderData> = {
     const client = requireClient(providerData);
     const view = await client.getCertificate(String(state.name ?? state.id));
     if (!view) return null;
-    // The API never returns the chain; a fingerprint or expiry it does not return keeps its prior value.
-    const fingerprint =
-      view.sha256Fingerprint !== undefined && !(typeof state.sha256_fingerprint === "string" && sameFingerprint(state.sha256_fingerprint, view.sha256Fingerprint))
-        ? view.sha256Fingerprint
-        : state.sha256_fingerprint;
+    // The API never returns the chain; a fingerprint or expiry it does not return (or writes differently but
+    // equal) keeps its prior value.
+    const unchanged = view.sha256Fingerprint === undefined || (typeof state.sha256_fingerprint === "string" && sameFingerprint(state.sha256_fingerprint, view.sha256Fingerprint));
+    const fingerprint = unchanged ? state.sha256_fingerprint : view.sha256Fingerprint;
     return { ...state, id: view.name, name: view.name, sha256_fingerprint: fingerprint ?? null, not_after: view.notAfter ?? state.not_after ?? null, status: view.status };
   },
 
@@ -172,10 +166,11 @@ export const certificate: Resource<P1asProviderData> = {
     const name = String(planned.name);
     // A change of adopt alone (or of a recorded chain the API already holds) is terraform's record only.
     const sameContent = (["fullchain", "private_key_wo_version", "sha256_fingerprint"] as const).every((field) => valuesEqual(prior[field], planned[field]));
-    if (sameContent && !needsRepair(prior)) return toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+    const recorded = () => toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+    if (sameContent && !needsRepair(prior)) return recorded();
     if (!canUpdate(providerData, "certificates")) {
       providerData.log(`certificate ${name}: content recorded as declared; the API has no update route and never returns content`);
-      return toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+      return recorded();
     }
     const client = requireClient(providerData);
     await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });

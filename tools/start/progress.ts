@@ -6,6 +6,7 @@
  */
 import pc from "picocolors";
 import { keyFromResourceName } from "../../provider/naming";
+import { Colour, RowStatus, STATUS_COLOURS } from "../status/model";
 
 interface UiMessage {
   readonly type?: string;
@@ -70,7 +71,8 @@ export function renderUiLine(line: string, colors: Colors = pc): string | undefi
   }
 }
 
-/** The colour of an object's status, as the console shows it. */
+/** The colour of an object's status, as the console shows it (the status view's table of colours). */
 export function statusColour(status: string): (text: string) => string {
-  return ({ creating: pc.blue, updating: pc.yellow, complete: pc.green, error: pc.red } as Record<string, (text: string) => string>)[status] ?? pc.dim;
+  const byColour: Record<Colour, (text: string) => string> = { blue: pc.blue, green: pc.green, yellow: pc.yellow, red: pc.red, grey: pc.gray };
+  return byColour[STATUS_COLOURS[status as RowStatus] ?? "grey"];
 }
