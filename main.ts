@@ -3,12 +3,15 @@
  * (default config/example.json); it is checked completely before any stack exists, so a bad
  * config synthesizes nothing.
  */
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
+import { Command } from "commander";
 import { configPath, loadConfig } from "./config/load";
 import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
+import { parseCommandLine } from "./tools/cli";
 
 /** Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out). */
 export function synthesize(file: string = configPath(), outdir?: string): AppStacks {
@@ -22,7 +25,22 @@ export function synthesize(file: string = configPath(), outdir?: string): AppSta
   return stacks;
 }
 
+/** The app's command line: `npx cdktf synth` passes nothing; `npm run synth` passes --clean. */
+function synthCommandLine(): Command {
+  return new Command("synth")
+    .description(
+      `Synthesize every stack of P1AS_CONFIG (now ${configPath()}) into CDKTF_OUTDIR or cdktf.out/stacks/<stack>/cdk.tf.json. ` +
+        "Exit 0 written, 1 the config is invalid, 64 bad arguments.",
+    )
+    .option("--clean", "remove the output directory first, so a stack no longer in the config leaves no folder behind", false);
+}
+
 if (require.main === module) {
+  const command = synthCommandLine();
+  const usageExit = parseCommandLine(command, process.argv.slice(2));
+  if (usageExit !== undefined) process.exit(usageExit);
+  // Here, not in the npm script, so `npm run synth -- --help` leaves the output directory alone.
+  if (command.opts<{ clean: boolean }>().clean) rmSync(process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true, force: true });
   try {
     synthesize();
   } catch (error) {

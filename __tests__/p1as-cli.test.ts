@@ -3,7 +3,8 @@
  * provider falls back to (P1AS_CLIENT_ID, P1AS_CLIENT_SECRET, P1AS_TOKEN_URL, P1AS_API_URL), so one shell
  * setup serves both.
  */
-import { P1AS_CLI_ENV, runCli } from "../tools/p1as-cli";
+import { EXIT_NOT_FOUND, P1AS_CLI_ENV, runCli, tokenUrlFromEnv } from "../tools/p1as-cli";
+import { EXIT_ERROR, EXIT_USAGE } from "../tools/errors";
 import { RunningEmulator } from "../emulator/start";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientSeed } from "./support/emulator";
@@ -44,17 +45,35 @@ test("reads the provider's own variable names", () => {
   expect(P1AS_CLI_ENV).toMatchObject({ clientId: "P1AS_CLIENT_ID", clientSecret: "P1AS_CLIENT_SECRET", tokenUrl: "P1AS_TOKEN_URL", apiUrl: "P1AS_API_URL", scope: "P1AS_SCOPE" });
 });
 
-test("exits 1 if the object does not exist", async () => {
-  expect(await cli(["hostnames", "get", "nope.dev.acme.example"])).toEqual({ code: 1, stdout: "", stderr: "hostname nope.dev.acme.example not found\n" });
+test("exits 3 (not found, distinct from an error and from a usage error) if the object does not exist", async () => {
+  expect(EXIT_NOT_FOUND).toBe(3);
+  expect(await cli(["hostnames", "get", "nope.dev.acme.example"])).toEqual({ code: EXIT_NOT_FOUND, stdout: "", stderr: "hostname nope.dev.acme.example not found\n" });
+});
+
+test.each([
+  [["hostnames", "list", "--bogus"], "p1as: unknown option '--bogus'. See --help.\n"],
+  [["hostnames", "frobnicate"], "p1as: unknown command 'frobnicate'. See --help.\n"],
+  [["hostnames", "get"], "p1as: missing required argument 'hostname'. See --help.\n"],
+  [["hostnames", "list", "extra"], "p1as: too many arguments for 'list'. Expected 0 arguments but got 1. See --help.\n"],
+  [[], "p1as: a command is required. See --help.\n"],
+])("a bad command line %j exits 64 naming what is wrong, and sends nothing", async (argv, message) => {
+  expect(await cli(argv)).toEqual({ code: EXIT_USAGE, stdout: "", stderr: message });
+  expect(emulator.requestLog.list()).toEqual([]);
+});
+
+test.each([[["--help"]], [["hostnames", "--help"]], [["help", "certificates"]]])("%j prints the usage, exits 0 and sends nothing", async (argv) => {
+  const result = await cli(argv);
+  expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^Usage: p1as /), stderr: "" });
+  expect(emulator.requestLog.list()).toEqual([]);
 });
 
 test("fails naming every missing environment variable, and sends nothing", async () => {
   // GIVEN no endpoint variables and no client id
   const result = await cli(["hostnames", "list"], { [P1AS_CLI_ENV.clientSecret]: reader.clientSecret });
   // THEN the message names each missing variable and no request was made
-  expect(result.code).toBe(2);
+  expect(result.code).toBe(EXIT_ERROR);
   expect(result.stderr).toBe(
-    "p1as: cannot reach the API: P1AS_CLIENT_ID is not set; set P1AS_TOKEN_URL, or PINGONE_REGION_CODE and PINGONE_ENVIRONMENT_ID; set P1AS_API_URL, or P1AS_ENVIRONMENT, P1AS_CUSTOMER and P1AS_REGION\n",
+    "p1as: cannot reach the API: P1AS_CLIENT_ID is not set; set P1AS_TOKEN_URL, or P1AS_PINGONE_REGION_CODE and P1AS_PINGONE_ENVIRONMENT_ID; set P1AS_API_URL, or P1AS_ENVIRONMENT, P1AS_CUSTOMER and P1AS_REGION\n",
   );
   expect(emulator.requestLog.list()).toEqual([]);
 });
@@ -69,7 +88,50 @@ test("builds real-tenant URLs from region and environment variables (https, so n
     [P1AS_CLI_ENV.customer]: "acme",
     [P1AS_CLI_ENV.region]: "us1",
   });
-  expect(result.stderr).toBe('p1as: cannot reach the API: PINGONE_REGION_CODE must be one of NA, EU, CA, AU, SG, AP (got "XX")\n');
+  expect(result.stderr).toBe('p1as: cannot reach the API: P1AS_PINGONE_REGION_CODE must be one of NA, EU, CA, AU, SG, AP (got "XX")\n');
+});
+
+describe("the token URL comes from the P1AS environment's own PingOne environment, never the PingOne provider's", () => {
+  const workerEnvironment = "0ff1ce00-de30-4000-8000-0000000000aa";
+  const p1asEnvironment = "0ff1ce00-de30-4000-8000-000000000001";
+
+  test("P1AS_PINGONE_REGION_CODE and P1AS_PINGONE_ENVIRONMENT_ID build it; PINGONE_ENVIRONMENT_ID (the worker's) is not used", () => {
+    const problems: string[] = [];
+    const url = tokenUrlFromEnv(
+      { P1AS_PINGONE_REGION_CODE: "EU", P1AS_PINGONE_ENVIRONMENT_ID: p1asEnvironment, PINGONE_REGION_CODE: "NA", PINGONE_ENVIRONMENT_ID: workerEnvironment },
+      problems,
+    );
+    expect([url, problems]).toEqual([`https://auth.pingone.eu/${p1asEnvironment}/as/token`, []]);
+  });
+
+  test("with only the PingOne provider's variables set, the CLI refuses, says why, and sends nothing", async () => {
+    const result = await cli(["hostnames", "list"], {
+      ...env(),
+      P1AS_TOKEN_URL: "",
+      PINGONE_REGION_CODE: "NA",
+      PINGONE_ENVIRONMENT_ID: workerEnvironment,
+    });
+    expect(result).toEqual({
+      code: EXIT_ERROR,
+      stdout: "",
+      stderr:
+        "p1as: cannot reach the API: set P1AS_TOKEN_URL, or P1AS_PINGONE_REGION_CODE and P1AS_PINGONE_ENVIRONMENT_ID (PINGONE_ENVIRONMENT_ID is not used: it names the PingOne provider's worker environment)\n",
+    });
+    expect(emulator.requestLog.list()).toEqual([]);
+  });
+
+  test("a P1AS_PINGONE_ENVIRONMENT_ID that is not a UUID is refused naming the variable", async () => {
+    const result = await cli(["hostnames", "list"], { ...env(), P1AS_TOKEN_URL: "", P1AS_PINGONE_REGION_CODE: "NA", P1AS_PINGONE_ENVIRONMENT_ID: "../../evil" });
+    expect(result.code).toBe(EXIT_ERROR);
+    expect(result.stderr).toBe('p1as: cannot reach the API: P1AS_PINGONE_ENVIRONMENT_ID must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b (got "../../evil")\n');
+    expect(emulator.requestLog.list()).toEqual([]);
+  });
+
+  test("against the emulator: P1AS_TOKEN_URL (the P1AS environment's) gets the token while the worker's PINGONE_* are set too", async () => {
+    const result = await cli(["hostnames", "list"], { ...env(), PINGONE_REGION_CODE: "NA", PINGONE_ENVIRONMENT_ID: workerEnvironment });
+    expect(result.code).toBe(0);
+    expect(emulator.requestLog.list(/as\/token/).map((entry) => entry.path)).toEqual([new URL(emulator.tokenUrl()).pathname]);
+  });
 });
 
 test("lists and gets against the confirmed contract, where certificates show no fingerprint", async () => {
@@ -92,7 +154,7 @@ test("lists and gets against the confirmed contract, where certificates show no 
 
 test("an API error is reported without the secret or the token", async () => {
   const result = await cli(["hostnames", "list"], { ...env(), [P1AS_CLI_ENV.apiUrl]: emulator.apiUrl("prod") });
-  expect(result).toEqual({ code: 2, stdout: "", stderr: "p1as: list hostnames failed: HTTP 403: Access token is missing required scopes.\n" });
+  expect(result).toEqual({ code: EXIT_ERROR, stdout: "", stderr: "p1as: list hostnames failed: HTTP 403: Access token is missing required scopes.\n" });
   expect(result.stderr).not.toContain(reader.clientSecret);
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { main, runPlanSummary } from "../tools/plan-summary";
+import { EXIT_USAGE } from "../tools/errors";
 import { shortFingerprint, SUMMARY_MARKER } from "../tools/plan-summary/render";
 import { captured, withEnv } from "./support/capture";
 import { CONTRACT_MODES } from "./support/p1as-app";
@@ -183,9 +184,12 @@ describe("plan:summary bad input", () => {
   it.each([
     ["a --max-chars that cannot hold a summary", ["--max-chars", "12"], "must be an integer of at least 1000."],
     ["an empty --stacks", ["--stacks", ","], "must name at least one stack, e.g. p1as-dev,p1as-prod."],
-  ])("rejects %s, naming the option", async (_name, args, reason) => {
-    const result = captured("stderr", () => main(["--outdir", dir, ...args]));
-    await expect(result).rejects.toThrow(reason);
+  ])("rejects %s with the usage exit code, naming the option", async (_name, args, reason) => {
+    const result = await captured("stderr", () => main(["--outdir", dir, ...args]));
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.text).toMatch(/^plan-summary: option '--[a-z-]+ <[a-z]+>' argument .* is invalid\. /);
+    expect(result.text).toContain(reason.replace(/\.$/, ""));
+    expect(result.text).toMatch(/\. See --help\.\n$/);
   });
 });
 

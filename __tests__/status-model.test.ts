@@ -14,7 +14,8 @@ import { CliError } from "../tools/errors";
 import { parseArguments } from "../tools/status";
 import { EXIT_ATTENTION, expiryOf, StatusCollector, StatusReport, StatusRow } from "../tools/status/model";
 import { renderTerminal } from "../tools/status/render-terminal";
-import { EXIT_USAGE, resolveTargets } from "../tools/status/targets";
+import { resolveTargets } from "../tools/status/targets";
+import { EXIT_USAGE } from "../tools/errors";
 
 const rowsOf = (report: StatusReport) => report.environments.flatMap((environment) => environment.rows);
 const find = (report: StatusReport, key: string) => rowsOf(report).find((row) => row.key === key) as StatusRow;
@@ -53,7 +54,7 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
     expect(certificate.expiry?.level).toBe("ok");
   });
 
-  test("a changed routing is drifted, a deleted hostname missing, an undeclared one not managed: exit 3", async () => {
+  test("a changed routing is drifted, a deleted hostname missing, an undeclared one not managed: exit 2", async () => {
     // GIVEN someone re-pointed one hostname, deleted another and added a third in the console
     fixture.emulator.service.updateHostname("dev", "auth.dev.acme.example", { product: "pingdirectory", certname: "wildcard-dev" });
     fixture.emulator.service.deleteHostname("dev", "api.dev.acme.example");
@@ -132,7 +133,7 @@ describe("certificate expiry", () => {
     expect(expiryOf(inDays(ahead), now, "api")).toEqual({ notAfter: inDays(ahead), days, level, source: "api" });
   });
 
-  test("certificates the API holds close to expiry make a warning and a red row, and the run exit 3", async () => {
+  test("certificates the API holds close to expiry make a warning and a red row, and the run exit 2", async () => {
     // GIVEN (assumed contract: the API returns expiry) certificates expiring in 20 and in 5 days
     const fixture = await startStatusFixture("status-expiry", "assumed");
     try {
@@ -230,7 +231,7 @@ describe("bad input is refused by name, and nothing is sent", () => {
     // GIVEN bad input; WHEN the targets are resolved
     fixture.emulator.requestLog.clear();
     const error = refused(() => resolveTargets(options()));
-    // THEN the error names the field and the reason, asks for exit 2, and not one request reached the API
+    // THEN the error names the field and the reason, asks for the usage exit code, and not one request reached the API
     expect(error).toBeInstanceOf(CliError);
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/Nothing was sent\.$/);
@@ -248,7 +249,7 @@ describe("bad input is refused by name, and nothing is sent", () => {
   ])("flags %j are a usage error", (argv, message) => {
     // GIVEN bad flags; WHEN parsed
     const error = refused(() => parseArguments(argv));
-    // THEN a usage error (exit 2) that names the flag
+    // THEN a usage error (exit 64) that names the flag
     expect(error.message).toMatch(message);
     expect(error.exitCode).toBe(EXIT_USAGE);
   });

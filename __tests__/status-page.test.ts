@@ -167,17 +167,17 @@ describe("npm run status -- --once, in a pipe", () => {
   afterAll(() => fixture.close());
   beforeEach(() => fixture.fillAsDeclared());
 
-  test("plain text, exit 3 while something is not green and 0 once all is green and in sync", async () => {
+  test("plain text, exit 2 while something is not green and 0 once all is green and in sync", async () => {
     // GIVEN a hostname in error
     fixture.emulator.service.setStatus("dev", "hostname", "www.dev.acme.example", "error");
     // WHEN --once runs in a pipe
     const attention = await runStatus(["--once", "--outdir", fixture.app.outdir], fixture.env);
-    // THEN a plain table (no escape codes) with the row, and exit 3
+    // THEN a plain table (no escape codes) with the row, and exit 2
     expect(attention.stdout).not.toContain("\x1b");
     expect(attention.stdout.split("\n")[0]).toMatch(/^ENVIRONMENT +KIND +NAME +STATUS +CODE +EXPIRES +DETAILS$/);
     expect(attention.stdout).toMatch(/^dev +hostname +www\.dev\.acme\.example +error +in sync +pingaccess-engines with wildcard-dev$/m);
-    expect(attention.stdout).toMatch(/1 of 4 objects need attention \(exit 3\)\n$/);
-    expect(attention.code).toBe(3);
+    expect(attention.stdout).toMatch(/1 of 4 objects need attention \(exit 2\)\n$/);
+    expect(attention.code).toBe(2);
     // AND WHEN the object is repaired, THEN exit 0
     fixture.emulator.service.setStatus("dev", "hostname", "www.dev.acme.example", "complete");
     const green = await runStatus(["--once", "--outdir", fixture.app.outdir], fixture.env);
@@ -186,7 +186,7 @@ describe("npm run status -- --once, in a pipe", () => {
     expect(writesSeen(fixture.emulator)).toEqual([]);
   });
 
-  test("an API that cannot be read exits 1 and says why; bad flags exit 2 and --help 0, both sending nothing", async () => {
+  test("an API that cannot be read exits 1 and says why; bad flags exit 64 and --help 0, both sending nothing", async () => {
     // GIVEN the token endpoint refuses every request
     fixture.emulator.faults.add({ route: "POST /as/token", status: 503, times: 50 });
     try {
@@ -201,8 +201,8 @@ describe("npm run status -- --once, in a pipe", () => {
     fixture.emulator.requestLog.clear();
     const bad = await runStatus(["--once", "--port", "x", "--outdir", fixture.app.outdir], fixture.env);
     const help = await runStatus(["--help"], fixture.env);
-    // THEN 2 naming the flag, 0 with the usage, and the API saw nothing
-    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^status: option '--port <port>' argument 'x' is invalid/)]);
+    // THEN 64 naming the flag, 0 with the usage, and the API saw nothing
+    expect([bad.code, bad.stderr]).toEqual([64, expect.stringMatching(/^status: option '--port <port>' argument 'x' is invalid/)]);
     expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/^Usage: status \[options\]/)]);
     expect(fixture.emulator.requestLog.list()).toEqual([]);
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (synth part): times whole synth processes on this machine in this run, and prints
+ * `npm run bench` (synth part, run by bench/main.ts): times whole synth processes on this machine in this run, and prints
  * JSON lines.
  *
  * - baseline: a process that only loads cdktf and synthesizes an empty stack (synth-baseline.ts).
@@ -129,7 +129,8 @@ function linearFit(points: readonly [number, number][]): { interceptMs: number; 
   return { interceptMs: intercept, msPerEnvironment: slope, r2: 1 - ssResidual / ssTotal };
 }
 
-function main(): void {
+/** The synth bench (`npm run bench -- --only synth`); prints JSON lines. */
+export function benchSynth(): void {
   const work = mkdtempSync(path.join(tmpdir(), "bench-synth-"));
   try {
     const single = writeConfig(work, CUSTOMERS[0], 1);
@@ -198,4 +199,3 @@ function main(): void {
   }
 }
 
-main();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: 40 hostnames over 4 certificates, deployed through the p1as provider by real terraform
+ * `npm run bench` (deploy part, run by bench/main.ts): 40 hostnames over 4 certificates, deployed through the p1as provider by real terraform
  * against the emulator, in both contract modes: once with no completion delay (the graph's own cost) and
  * once with 500 ms per object, all in this run on this machine. Prints JSON lines.
  *
@@ -51,7 +51,8 @@ function waves(objects: number): number {
   return Math.ceil(objects / PARALLELISM);
 }
 
-async function main(): Promise<void> {
+/** The deploy bench (`npm run bench -- --only virtual-hosts`); prints JSON lines. */
+export async function benchVirtualHosts(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "p1as-bench-"));
   const emulator = await startEmulator({
     seedDemoClients: false,
@@ -133,7 +134,3 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench: ${error.message}\n`);
-  process.exit(1);
-});

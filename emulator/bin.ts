@@ -8,18 +8,12 @@ import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { ClientSeed, DEMO_CLIENTS, EmulatorConfigSchema, parseClientFlag } from "./clients";
 import { CONTRACT_MODES, ContractMode, DEFAULT_CONTRACT_MODE, isContractMode } from "./contract";
 import { startEmulator } from "./start";
+import { parseCommandLine, reportFailure, wholeNumber } from "../tools/cli";
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = "127.0.0.1";
 /** Long enough that the demo shows objects "creating", short enough not to bore. */
 export const DEFAULT_COMPLETION_DELAY_MS = 1000;
-
-function wholeNumber(min: number, max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
-    return Number(value);
-  };
-}
 
 function contractMode(value: string): ContractMode {
   if (!isContractMode(value)) throw new InvalidArgumentError(`must be one of ${CONTRACT_MODES.join(", ")}.`);
@@ -73,8 +67,14 @@ export function program(): Command {
     .addOption(new Option("--no-demo-clients", `do not seed the demo clients (${DEMO_CLIENTS.map((client) => client.clientId).join(", ")})`));
 }
 
-async function main(argv: string[]): Promise<void> {
-  const options = program().parse(argv).opts<{
+async function main(argv: readonly string[]): Promise<void> {
+  const command = program();
+  const usageExit = parseCommandLine(command, argv);
+  if (usageExit !== undefined) {
+    process.exitCode = usageExit;
+    return;
+  }
+  const options = command.opts<{
     port: number;
     host: string;
     completionDelayMs: number;
@@ -110,8 +110,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv).catch((error: Error) => {
-    process.stderr.write(`p1as-emulator: ${error.message}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).catch((error: Error) => process.exit(reportFailure("p1as-emulator", error)));
 }

@@ -4,7 +4,7 @@
  * message names the stack; a state lock held by another run gets its own message).
  */
 import { Command } from "commander";
-import { reportFailure, runMain } from "./cli";
+import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { applyFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { synthesizedStacks } from "./synth-output";
@@ -71,7 +71,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
     .option("--if-present", "skip --stacks the config does not declare instead of failing", false)
     .exitOverride();
-  program.parse([...argv], { from: "user" });
+  const stop = parseCommandLine(program, argv);
+  if (stop !== undefined) return stop;
   const options = program.opts<DeployOptions>();
   try {
     const deployed = await deploy(options, (message) => process.stdout.write(`${message}\n`));

@@ -9,8 +9,8 @@
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { reportFailure, runMain } from "./cli";
-import { CliError, EXIT_ERROR } from "./errors";
+import { parseCommandLine, reportFailure, runMain } from "./cli";
+import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
 import { redactTerraformText } from "./redact";
 import { SynthesizedStack, synthesizedStacks } from "./synth-output";
 import { initError, runTerraform, terraformErrors } from "./terraform";
@@ -18,7 +18,7 @@ import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
 import { HOSTNAME_TYPE } from "../provider/resources/hostname";
 import { importBlock } from "../provider/naming";
 
-export const EXIT_DRIFT = 2;
+export const EXIT_DRIFT = EXIT_CHANGES;
 
 const DRIFT_PLAN = "drift.tfplan";
 
@@ -175,7 +175,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--stack <name>", "only this stack (default: every stack with virtual hosts)")
     .option("--json", "print JSON instead of text", false)
     .exitOverride();
-  program.parse([...argv], { from: "user" });
+  const stop = parseCommandLine(program, argv);
+  if (stop !== undefined) return stop;
   const options = program.opts<DriftOptions & { json: boolean }>();
   try {
     const { stacks, exitCode } = await detectDrift(options);

@@ -3,8 +3,18 @@
  * do; tests pin the wording. Tools print `error.message` and exit with `error.exitCode`.
  */
 
-/** Exit code for "the tool could not do its job" (as opposed to a finding such as drift). */
+/**
+ * Exit codes, the same in every tool (docs/reference/cli.md has the table):
+ * - EXIT_OK: the tool did its job (and, where the question is "are there changes?", found none).
+ * - EXIT_ERROR: the tool could not do its job; the message says why (and names the stack where there is one).
+ * - EXIT_CHANGES: only where changes or drift are the question (drift, status --once): a finding, not a failure.
+ * - EXIT_USAGE: the command line is wrong (unknown option, bad value, extra argument); nothing was done.
+ *   64 is sysexits.h's EX_USAGE, so it cannot be mistaken for terraform's or a finding's code.
+ */
+export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
+export const EXIT_CHANGES = 2;
+export const EXIT_USAGE = 64;
 
 export class CliError extends Error {
   public readonly name = "CliError";

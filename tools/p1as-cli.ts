@@ -3,6 +3,8 @@
  * `npm run p1as -- certificates list`: a small CLI for people, on the same client as everything else.
  * Credentials and endpoints come from environment variables (names below), never from flags, so they
  * stay out of shell history and process lists.
+ * Exit codes: 0 ok, 1 error (missing or bad variable, API error), 3 the object asked for does not exist,
+ * 64 bad command line.
  */
 import { Command } from "commander";
 import { PROVIDER_ENV } from "../provider/resources/provider";
@@ -11,15 +13,25 @@ import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../c
 import { redactText } from "../client/redact";
 import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient, TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
+import { uuidProblems } from "../p1as/rules";
+import { parseCommandLine } from "./cli";
+import { EXIT_ERROR, EXIT_OK } from "./errors";
+
+/** `get` of an object the API does not hold: not a failure of the tool, and not a usage error either. */
+export const EXIT_NOT_FOUND = 3;
 
 /** Environment variables the CLI reads: the p1as provider's own, plus ways to build the URLs. */
 export const P1AS_CLI_ENV = {
   clientId: PROVIDER_ENV.client_id,
   clientSecret: PROVIDER_ENV.client_secret,
-  /** Full token URL; or the two below. */
+  /**
+   * Full token URL; or the two below, the PingOne environment the P1AS environment's clients live in (the
+   * config's `pingone.regionCode` and `pingone.environmentId`). Not the PingOne provider's PINGONE_* ones:
+   * PINGONE_ENVIRONMENT_ID names the environment of the provider's worker app, often another one.
+   */
   tokenUrl: PROVIDER_ENV.token_url,
-  pingOneRegion: "PINGONE_REGION_CODE",
-  pingOneEnvironmentId: "PINGONE_ENVIRONMENT_ID",
+  pingOneRegion: "P1AS_PINGONE_REGION_CODE",
+  pingOneEnvironmentId: "P1AS_PINGONE_ENVIRONMENT_ID",
   /** Full API base URL (…/api/v1); or the three below. */
   apiUrl: PROVIDER_ENV.api_url,
   environment: "P1AS_ENVIRONMENT",
@@ -36,6 +48,26 @@ export class CliConfigError extends Error {
   public override readonly name = "CliConfigError";
 }
 
+/**
+ * The token URL of the P1AS environment's own PingOne environment: P1AS_TOKEN_URL, or built from
+ * P1AS_PINGONE_REGION_CODE and P1AS_PINGONE_ENVIRONMENT_ID. Each problem (naming its variable) goes to `problems`.
+ */
+export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const names = P1AS_CLI_ENV;
+  const tokenUrl = env[names.tokenUrl];
+  if (tokenUrl) return tokenUrl;
+  const region = env[names.pingOneRegion];
+  const environmentId = env[names.pingOneEnvironmentId];
+  const idProblems = environmentId ? uuidProblems(environmentId) : [];
+  if (!region || !environmentId) {
+    const ignored = env.PINGONE_ENVIRONMENT_ID ? " (PINGONE_ENVIRONMENT_ID is not used: it names the PingOne provider's worker environment)" : "";
+    problems.push(`set ${names.tokenUrl}, or ${names.pingOneRegion} and ${names.pingOneEnvironmentId}${ignored}`);
+  } else if (!(PINGONE_REGION_CODES as string[]).includes(region)) problems.push(`${names.pingOneRegion} must be one of ${PINGONE_REGION_CODES.join(", ")} (got ${JSON.stringify(region)})`);
+  else if (idProblems.length > 0) problems.push(`${names.pingOneEnvironmentId} ${idProblems.join("; ")} (got ${JSON.stringify(environmentId)})`);
+  else return tokenUrlFor({ region: region as PingOneRegionCode, environmentId });
+  return undefined;
+}
+
 /** Builds the clients from environment variables, naming every missing one at once. */
 export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): SelfServiceClient {
   const names = P1AS_CLI_ENV;
@@ -47,14 +79,7 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
   };
   const clientId = need(names.clientId);
   const clientSecret = need(names.clientSecret);
-  let tokenUrl = env[names.tokenUrl];
-  if (!tokenUrl) {
-    const region = env[names.pingOneRegion];
-    const environmentId = env[names.pingOneEnvironmentId];
-    if (!region || !environmentId) problems.push(`set ${names.tokenUrl}, or ${names.pingOneRegion} and ${names.pingOneEnvironmentId}`);
-    else if (!(PINGONE_REGION_CODES as string[]).includes(region)) problems.push(`${names.pingOneRegion} must be one of ${PINGONE_REGION_CODES.join(", ")} (got ${JSON.stringify(region)})`);
-    else tokenUrl = tokenUrlFor({ region: region as PingOneRegionCode, environmentId });
-  }
+  const tokenUrl = tokenUrlFromEnv(env, problems);
   let apiUrl = env[names.apiUrl];
   if (!apiUrl) {
     const [environment, customer, region] = [env[names.environment], env[names.customer], env[names.region]];
@@ -96,19 +121,23 @@ export interface CliIo {
 const CERTIFICATE_COLUMNS = ["name", "status", "notAfter", "sha256Fingerprint"];
 const HOSTNAME_COLUMNS = ["hostname", "product", "certname", "status"];
 
-/** Runs one CLI invocation; resolves with the exit code (0 ok, 1 not found, 2 error). */
+/** Runs one CLI invocation; resolves with the exit code (EXIT_OK, EXIT_ERROR, EXIT_NOT_FOUND or EXIT_USAGE). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode = 0;
+  // The command line is parsed (and --help answered) before anything is read: the chosen action is kept here.
+  let work: (() => Promise<number>) | undefined;
   const client = () => clientFromEnv(io.env, (line) => io.stderr(`${line}\n`));
-  const show = (rows: readonly object[], columns: readonly string[], json: boolean) => io.stdout(`${render(rows, columns, json)}\n`);
+  const show = (rows: readonly object[], columns: readonly string[], json: boolean) => {
+    io.stdout(`${render(rows, columns, json)}\n`);
+    return EXIT_OK;
+  };
   const notFound = (what: string) => {
     io.stderr(`${what} not found\n`);
-    exitCode = 1;
+    return EXIT_NOT_FOUND;
   };
-  const program = new Command("p1as")
-    .description(`Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see the README.`)
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const program = new Command("p1as").description(
+    `Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see the README. ` +
+      `Exit 0 ok, 1 error, ${EXIT_NOT_FOUND} not found, 64 bad command line.`,
+  );
   // Both resources offer the same two read commands.
   const resource = <V extends object>(name: string, key: string, description: string, columns: readonly string[], calls: {
     list: (api: SelfServiceClient) => Promise<V[]>;
@@ -118,27 +147,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     command
       .command("list")
       .option("--json", "print JSON")
-      .action(async (options: { json?: boolean }) => show(await calls.list(client()), columns, !!options.json));
+      .action((options: { json?: boolean }) => {
+        work = async () => show(await calls.list(client()), columns, !!options.json);
+      });
     command
       .command(`get <${key}>`)
       .option("--json", "print JSON")
-      .action(async (value: string, options: { json?: boolean }) => {
-        const view = await calls.get(client(), value);
-        if (view) show([view], columns, !!options.json);
-        else notFound(`${name} ${value}`);
+      .action((value: string, options: { json?: boolean }) => {
+        work = async () => {
+          const view = await calls.get(client(), value);
+          return view ? show([view], columns, !!options.json) : notFound(`${name} ${value}`);
+        };
       });
   };
   resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, { list: (api) => api.listCertificates(), get: (api, key) => api.getCertificate(key) });
   resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, { list: (api) => api.listHostnames(), get: (api, key) => api.getHostname(key) });
+  const usageExit = parseCommandLine(program, argv, io);
+  if (usageExit !== undefined || !work) return usageExit ?? EXIT_OK;
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
+    return await work();
   } catch (error) {
-    const commanderExit = (error as { code?: string; exitCode?: number }).code?.startsWith("commander.");
-    if (commanderExit) return (error as { exitCode: number }).exitCode;
     const known = [CliConfigError, ClientValidationError, SelfServiceApiError, ReadinessError].some((type) => error instanceof type);
     io.stderr(`p1as: ${redactText(known ? (error as Error).message : String(error))}\n`);
-    return 2;
+    return EXIT_ERROR;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { reportFailure, runMain } from "./cli";
+import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
 import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
@@ -72,7 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)
     .option("--subtitle <text>", "a line under the title, e.g. the commit planned")
     .exitOverride();
-  program.parse([...argv], { from: "user" });
+  const stop = parseCommandLine(program, argv);
+  if (stop !== undefined) return stop;
   const options = program.opts<PlanSummaryOptions>();
   try {
     const result = await runPlanSummary(options, (message) => process.stderr.write(`${message}\n`));

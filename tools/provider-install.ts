@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { installProvider } from "../provider/install";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "../provider/source";
-import { reportFailure, runMain } from "./cli";
+import { parseCommandLine, reportFailure, runMain } from "./cli";
 
 /** Terraform's per-user implied mirror; HOME is read at call time so a test can point it elsewhere. */
 export function defaultPluginsDir(): string {
@@ -31,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(`Install the built ${PROVIDER_SOURCE} ${PROVIDER_VERSION} provider where terraform init finds it offline.`)
     .option("--dir <plugins dir>", "terraform plugins directory (an implied local mirror)", defaultPluginsDir())
     .exitOverride();
-  program.parse([...argv], { from: "user" });
+  const stop = parseCommandLine(program, argv);
+  if (stop !== undefined) return stop;
   const { dir } = program.opts<{ dir: string }>();
   try {
     const installed = installProvider(path.resolve(dir));

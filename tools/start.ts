@@ -23,8 +23,9 @@ import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { DEFAULT_STATUS_PORT } from "./status/server";
 import { terraformEnv, terraformVariableEnv } from "./terraform";
-import { demoPortInUse, terraformExited, terraformNotRunnable } from "./errors";
+import { demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
 import { renderUiLine, statusColour } from "./start/progress";
+import { parseCommandLine, reportFailure, wholeNumber } from "./cli";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
 const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
@@ -150,12 +151,15 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
 if (require.main === module) {
   const program = new Command("start")
     .description("Deploy config/demo.json's virtual hosts to the local emulator with the real terraform binary")
-    .option("--completion-delay-ms <ms>", "how long emulator objects stay creating/updating", (value) => Number(value), DEFAULT_COMPLETION_DELAY_MS)
-    .option("--verbose", "show terraform's own output, plan body included", false)
-    .action((options) => main(options))
-    .showHelpAfterError();
-  program.parseAsync().catch((error: Error) => {
-    process.stderr.write(`npm start: ${error.message}\n`);
-    process.exit(1);
-  });
+    .option("--completion-delay-ms <ms>", "how long emulator objects stay creating/updating", wholeNumber(0, 3_600_000), DEFAULT_COMPLETION_DELAY_MS)
+    .option("--verbose", "show terraform's own output, plan body included", false);
+  const stop = parseCommandLine(program, process.argv.slice(2));
+  if (stop !== undefined) process.exitCode = stop;
+  else {
+    main(program.opts()).then(
+      () => (process.exitCode = EXIT_OK),
+      // Exit now: a failed demo may leave terraform's children or the emulator's sockets behind.
+      (error: Error) => process.exit(reportFailure("npm start", error)),
+    );
+  }
 }

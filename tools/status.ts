@@ -4,18 +4,18 @@
  * admin console's colours, whether it matches the synthesized code, and days until each certificate expires.
  * A local page that refreshes itself, or with --once a table on the terminal. Read-only: a token request
  * and GET requests, nothing else.
- * Exit codes (--once): 0 all green and in sync, 3 something is not green (an object creating, updating,
+ * Exit codes (--once): 0 all green and in sync, 2 something is not green (an object creating, updating,
  * in error or missing, drifted or not managed, or a certificate expiring within 30 days), 1 an API could
- * not be read, 2 bad input (flags, config, outdir, credentials), refused before anything was sent.
+ * not be read, 64 bad input (flags, config, outdir, credentials), refused before anything was sent.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { configPath } from "../config/load";
-import { reportFailure, runMain } from "./cli";
-import { CliError } from "./errors";
+import { readCommandLine, reportFailure, runMain, wholeNumber } from "./cli";
+import { CliError, EXIT_USAGE } from "./errors";
 import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./status/model";
 import { renderTerminal } from "./status/render-terminal";
 import { DEFAULT_STATUS_PORT, startStatusServer } from "./status/server";
-import { EXIT_USAGE, resolveTargets } from "./status/targets";
+import { resolveTargets } from "./status/targets";
 
 export interface StatusArguments {
   readonly once: boolean;
@@ -24,20 +24,14 @@ export interface StatusArguments {
   readonly stacks?: readonly string[];
 }
 
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a whole number from 0 to 65535 (0: any free port).");
-  return Number(value);
-}
-
 function stackList(value: string): string[] {
   const stacks = value.split(",").map((stack) => stack.trim());
   if (stacks.some((stack) => stack === "")) throw new InvalidArgumentError("must be stack names separated by commas, such as p1as-dev,p1as-prod.");
   return stacks;
 }
 
-/** Parses flags; `--help` resolves undefined (usage printed), anything wrong throws a CliError with exit 2. */
+/** Parses flags; `--help` resolves undefined (usage printed), anything wrong throws a CliError with EXIT_USAGE. */
 export function parseArguments(argv: readonly string[], write: (text: string) => void = (text) => process.stdout.write(text)): StatusArguments | undefined {
-  let problem = "";
   const program = new Command("status")
     .description(
       `Status of the virtual hosts of every environment in P1AS_CONFIG (now ${configPath()}), compared with the synthesized stacks. Read-only.\n` +
@@ -46,18 +40,10 @@ export function parseArguments(argv: readonly string[], write: (text: string) =>
         "Credentials: the client secret from TF_VAR_<variable the stack's provider block names> or P1AS_CLIENT_SECRET.",
     )
     .option("--once", "print one table and exit, instead of serving the page", false)
-    .addOption(new Option("--port <port>", "port of the local page (127.0.0.1 only)").default(DEFAULT_STATUS_PORT).argParser(port))
+    .addOption(new Option("--port <port>", "port of the local page (127.0.0.1 only; 0: any free port)").default(DEFAULT_STATUS_PORT).argParser(wholeNumber(0, 65535)))
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackList))
-    .exitOverride()
-    .configureOutput({ writeOut: write, writeErr: (text) => (problem += text) });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError && error.code === "commander.helpDisplayed") return undefined;
-    throw new CliError(`${(problem || (error as Error).message).trim().replace(/^error: /, "").replace(/\.$/, "")}. Nothing was sent. See --help.`, EXIT_USAGE);
-  }
-  return program.opts<StatusArguments>();
+    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackList));
+  return readCommandLine(program, argv, write) ? program.opts<StatusArguments>() : undefined;
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

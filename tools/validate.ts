@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { ProviderSchemaDocument, SchemaProblem, checkStack, formatProblem } from "./schema-check";
-import { nothingToValidate } from "./errors";
+import { parseCommandLine, reportFailure, runMain } from "./cli";
+import { EXIT_ERROR, EXIT_OK, nothingToValidate } from "./errors";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
 export const DEFAULT_SCHEMA = "provider-schema/pingone@1.21.0.json";
@@ -26,23 +27,23 @@ export function validateOutdir(outdir: string, schemaFile: string): { stacks: st
   return { stacks, problems };
 }
 
-function main(argv: string[]): void {
+export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name("validate")
     .description("Check synthesized stacks against the committed PingOne provider schema, offline")
     .option("--outdir <dir>", "cdktf output directory", DEFAULT_OUTDIR)
-    .option("--schema <file>", "provider schema (terraform providers schema -json)", DEFAULT_SCHEMA)
-    .parse(argv);
+    .option("--schema <file>", "provider schema (terraform providers schema -json)", DEFAULT_SCHEMA);
+  const stop = parseCommandLine(program, argv);
+  if (stop !== undefined) return stop;
   const { outdir, schema } = program.opts<{ outdir: string; schema: string }>();
   try {
     const { stacks, problems } = validateOutdir(outdir, schema);
     for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
     process.stdout.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${stacks.length} stacks (${stacks.join(", ")})\n`);
-    process.exitCode = problems.length === 0 ? 0 : 1;
+    return problems.length === 0 ? EXIT_OK : EXIT_ERROR;
   } catch (error) {
-    process.stderr.write(`validate: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    return reportFailure("validate", error);
   }
 }
 
-if (require.main === module) main(process.argv);
+if (require.main === module) runMain(main);

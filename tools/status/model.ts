@@ -9,7 +9,7 @@ import { TokenClient } from "../../client/token-client";
 import { redactText } from "../../client/redact";
 import { ObjectStatus } from "../../p1as/assumptions";
 import { sameFingerprint } from "../../p1as/pem";
-import { EXIT_ERROR } from "../errors";
+import { EXIT_CHANGES, EXIT_ERROR } from "../errors";
 import { Connection, DeclaredCertificate, DeclaredHostname, Target } from "./targets";
 
 export type Kind = "certificate" | "hostname";
@@ -23,7 +23,7 @@ export type ExpiryLevel = "ok" | "warning" | "critical";
 export const EXPIRY_WARNING_DAYS = 30;
 export const EXPIRY_CRITICAL_DAYS = 7;
 /** `--once` exit code when something is not green (an object not complete, not in sync, or expiring). */
-export const EXIT_ATTENTION = 3;
+export const EXIT_ATTENTION = EXIT_CHANGES;
 
 /** The console has no colour for `deleting` (an assumed status) or for an object that is not there: grey, with the word. */
 export const STATUS_COLOURS: Readonly<Record<RowStatus, Colour>> = { creating: "blue", complete: "green", updating: "yellow", error: "red", deleting: "grey", absent: "grey" };

@@ -11,11 +11,8 @@ import { readTemplateLiteral } from "../../constructs/terraform-literal";
 import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
 import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV } from "../../provider/resources/provider";
-import { CliError } from "../errors";
+import { CliError, EXIT_USAGE } from "../errors";
 import { synthesizedStacks } from "../synth-output";
-
-/** Exit code for input the tool refused before sending anything (flags, config, outdir, credentials). */
-export const EXIT_USAGE = 2;
 
 export interface DeclaredCertificate {
   readonly name: string;

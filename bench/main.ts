@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the synth bench, then the deploy bench (real terraform against the emulator), in this run
+ * on this machine, as JSON lines on stdout. One entry point so `--help` answers for both and starts neither.
+ */
+import { Command, Option } from "commander";
+import { parseCommandLine, reportFailure, runMain } from "../tools/cli";
+import { EXIT_OK } from "../tools/errors";
+import { benchSynth } from "./synth";
+import { benchVirtualHosts } from "./virtual-hosts";
+
+const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts } as const;
+type BenchName = keyof typeof BENCHES;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("bench")
+    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts); JSON lines on stdout.")
+    .addOption(new Option("--only <bench>", "run one bench").choices(Object.keys(BENCHES)));
+  const usageExit = parseCommandLine(program, argv);
+  if (usageExit !== undefined) return usageExit;
+  const { only } = program.opts<{ only?: BenchName }>();
+  try {
+    for (const name of only ? [only] : (Object.keys(BENCHES) as BenchName[])) await BENCHES[name]();
+    return EXIT_OK;
+  } catch (error) {
+    return reportFailure("bench", error);
+  }
+}
+
+if (require.main === module) runMain(main);
