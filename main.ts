@@ -35,9 +35,10 @@ function synthCommandLine(): Command {
     .option("--clean", "remove the output directory first, so a stack no longer in the config leaves no folder behind", false);
 }
 
-if (require.main === module) {
+/** The app's entry point: `node dist/main.js` and cdktf-app.js (cdktf.json's app) both end here. */
+export function runApp(argv: readonly string[]): void {
   const command = synthCommandLine();
-  const usageExit = parseCommandLine(command, process.argv.slice(2));
+  const usageExit = parseCommandLine(command, argv);
   if (usageExit !== undefined) process.exit(usageExit);
   // Here, not in the npm script, so `npm run synth -- --help` leaves the output directory alone.
   if (command.opts<{ clean: boolean }>().clean) rmSync(process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true, force: true });
@@ -50,3 +51,5 @@ if (require.main === module) {
     process.exit(1);
   }
 }
+
+if (require.main === module) runApp(process.argv.slice(2));
