@@ -2,7 +2,7 @@
  * The cdktf CLI itself, offline: `npx cdktf diff` and `npx cdktf deploy` find the p1as provider that synth
  * installed and locked beside the stack, with no CLI configuration file and no network, and a plain
  * `terraform plan` in the stack folder agrees afterwards. Both contract modes.
- * Needs `npm run build` first (cdktf.json's app runs dist/main.js); `npm test` does it.
+ * Needs `npm run build` first (cdktf.json's app, cdktf-app.js, runs dist/main.js, building first only when a source changed); `npm test` does it.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
