@@ -47,7 +47,7 @@ export function readCommandLine(program: Command, argv: readonly string[], stdou
     // --help, `help [command]` and --version print to stdout and exit 0: the tool does nothing else.
     if (error.exitCode === 0) return false;
     // A command with subcommands called with none: commander "fails" by printing the whole usage; one line is enough.
-    const reason = error.code === "commander.help" ? "a command is required" : (written || error.message).trim().replace(/^error: /, "");
+    const reason = error.code === "commander.help" ? "a command is required" : (written || error.message).trim().replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
     throw new CliError(`${reason.replace(/\.$/, "")}. See --help.`, EXIT_USAGE);
   }
 }
