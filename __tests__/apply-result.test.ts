@@ -3,7 +3,7 @@
  * the commit, else the commit itself. One comment per environment and commit (a re-run edits it), never over
  * GitHub's size limit, never a secret. `github` is the in-memory fake with Octokit's shape.
  */
-import { applyResultMarker, postApplyResult } from "../tools/apply-result";
+import { applyResultMarker, notAppliedBody, postApplyResult } from "../tools/apply-result";
 import { CONTEXT, FakeGitHub, GITHUB_MAX_BODY } from "./support/fake-github";
 import { findForms, forms } from "./support/needles";
 
@@ -95,6 +95,16 @@ describe("postApplyResult", () => {
     expect(github.sent).toHaveLength(1);
     expect(findForms(github.sent.join("\n"), Object.entries(SECRETS).map(([name, value]) => ({ name, needles: forms(value) })))).toEqual([]);
     expect(github.sent[0]).toContain("postgres://terraform:[REDACTED]@db.internal:5432/state");
+  });
+});
+
+describe("notAppliedBody", () => {
+  it.each([
+    [{ plan: "failure", apply: "skipped" }, "the plan job ended with `failure`, so there was no plan to approve or apply"],
+    [{ plan: "success", apply: "failure" }, "the apply job ended with `failure` before writing a result: the deployment was rejected, or the job failed before applying"],
+    [{}, "the plan job ended with `unknown`"],
+  ])("says why nothing was applied (%j)", (outcomes, why) => {
+    expect(notAppliedBody(outcomes)).toContain(`**Not applied**: ${why}`);
   });
 });
 

@@ -259,6 +259,7 @@ describe("GitHub workflows", () => {
     it("post the apply result back to the pull request or commit, also when the apply failed", () => {
       expect([report.needs].flat()).toEqual(expect.arrayContaining(["plan", "apply"]));
       expect(report.if).toContain("!cancelled()");
+      expect(report.if).toContain("needs.plan.result == 'failure'");
       const post = report.steps!.find((step) => step.uses?.startsWith("actions/github-script@"))!;
       expect(post.with?.script).toContain('require("./dist/tools/apply-result.js")');
       expect(post.with?.script).toContain("postApplyResult(");

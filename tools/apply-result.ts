@@ -55,6 +55,18 @@ export async function postApplyResult(options: {
 }
 
 /**
+ * What the pull request is told when no result was written: the plan failed (nothing was planned to apply), or
+ * the apply job was rejected by the approver or failed before applying. Outcomes are the jobs' `needs.<job>.result`.
+ */
+export function notAppliedBody(outcomes: { plan?: string; apply?: string }): string {
+  const why =
+    outcomes.plan !== "success"
+      ? `the plan job ended with \`${outcomes.plan ?? "unknown"}\`, so there was no plan to approve or apply`
+      : `the apply job ended with \`${outcomes.apply ?? "unknown"}\` before writing a result: the deployment was rejected, or the job failed before applying`;
+  return `**Not applied**: ${why}. Nothing was changed by this run in this environment unless its log says otherwise; see the run.`;
+}
+
+/**
  * The merged pull request whose merge produced this commit; failing that, any merged one that contains it
  * (a rebase merge). An open pull request that merely contains the commit did not produce the deploy.
  */
