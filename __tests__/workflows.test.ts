@@ -170,6 +170,13 @@ describe("GitHub workflows", () => {
       expect({ environment: test.environment, secrets: (test.steps ?? []).some((step) => mentionsSecrets(step)) }).toEqual({ environment: undefined, secrets: false });
     });
 
+    it("run every other job on a Node line that the tests cover", () => {
+      for (const { file, job, step } of allSteps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"))) {
+        const version = String(step.with?.["node-version"]);
+        if (version !== "${{ matrix.node }}") expect({ file, job, version, tested: engineMajors().includes(version) }).toEqual({ file, job, version, tested: true });
+      }
+    });
+
     it("plan speculatively: nothing saved, nothing applied", () => {
       const plan = stepOf(pullRequest.jobs.plan, /npm run plan:summary/);
       expect(plan.run).not.toMatch(/--save-plans|--plans/);
