@@ -81,6 +81,21 @@ describe("syncDriftIssues", () => {
     expect(github.issues.map((issue) => issue.state)).toEqual(["closed", "closed"]);
   });
 
+  it("closes the issue of a retiring stack as not planned, and leaves a stack with an unknown status alone", async () => {
+    const github = new FakeGitHub();
+    await syncDriftIssues({ github, context: CONTEXT, report: report(drifting("p1as-test", [MISSING]), drifting("p1as-stage", [MISSING])) });
+    // A report from a drift tool that knows statuses this module does not (its type is widened on purpose).
+    const later = { exitCode: 0, stacks: [{ stack: "p1as-test", status: "retiring" }, { stack: "p1as-stage", status: "paused" }] } as unknown as DriftReport;
+    const actions = await syncDriftIssues({ github, context: CONTEXT, report: later });
+    expect(actions.slice(1)).toEqual([
+      { stack: "p1as-test", action: "closed", issue: 1 },
+      { stack: "p1as-stage", action: "not checked" },
+    ]);
+    expect(github.issue(1)).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    expect(github.issue(1).comments[0].body).toContain("`p1as-test` is retiring, so its drift is no longer checked");
+    expect(github.issue(2).state).toBe("open");
+  });
+
   it("closes later duplicates of a stack's issue, keeping the oldest", async () => {
     const github = new FakeGitHub();
     for (const number of [4, 9]) github.seedIssue({ number, title: "Drift in p1as-prod", body: `${driftMarker("p1as-prod")}\nold`, labels: [DRIFT_LABEL], user: { type: "Bot" } });

@@ -27,7 +27,7 @@ export interface DriftReport {
 
 export interface DriftIssueAction {
   readonly stack: string;
-  readonly action: "opened" | "updated" | "unchanged" | "closed" | "in sync";
+  readonly action: "opened" | "updated" | "unchanged" | "closed" | "in sync" | "not checked";
   readonly issue?: number;
 }
 
@@ -88,11 +88,11 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
     return { stack, action: "updated", issue: existing.number };
   }
 
-  async function close(stack: string, why: string): Promise<DriftIssueAction> {
+  async function close(stack: string, why: string, reason: "completed" | "not_planned" = "completed"): Promise<DriftIssueAction> {
     const existing = await issueOf(stack);
-    if (!existing) return { stack, action: "in sync" };
+    if (!existing) return { stack, action: reason === "completed" ? "in sync" : "not checked" };
     await issues.createComment({ owner, repo, issue_number: existing.number!, body: safeBody(`${why} ([run](${link})). Closing.`) });
-    await update({ owner, repo, issue_number: existing.number!, state: "closed", state_reason: "completed" });
+    await update({ owner, repo, issue_number: existing.number!, state: "closed", state_reason: reason });
     return { stack, action: "closed", issue: existing.number };
   }
 
@@ -101,12 +101,19 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
   }
   const actions: DriftIssueAction[] = [await close(WHOLE_CHECK, "The drift check runs again")];
   for (const result of report.stacks) {
+    // Read as a string: a status this module does not know yet must leave the stack's issue alone, not close it.
+    const status: string = result.status;
     if (result.status === "error") {
       actions.push(await upsert(result.stack, `Drift check failing: ${result.stack}`, `## The drift check of \`${result.stack}\` fails\n\n${codeBlock(result.error)}\n\n${errorAdvice(context)}`));
     } else if (result.status === "drift") {
       actions.push(await upsert(result.stack, `Drift in ${result.stack}`, renderFindings(result.stack, result.findings)));
-    } else {
+    } else if (result.status === "in-sync") {
       actions.push(await close(result.stack, `\`${result.stack}\` is back in sync with its state`));
+    } else if (status === "retiring") {
+      // A retiring stack is being destroyed through a reviewed plan; its drift no longer matters.
+      actions.push(await close(result.stack, `\`${result.stack}\` is retiring, so its drift is no longer checked`, "not_planned"));
+    } else {
+      actions.push({ stack: result.stack, action: "not checked" });
     }
   }
   return actions;
