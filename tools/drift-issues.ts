@@ -58,13 +58,13 @@ export function parseDriftReport(stdout: string, exitCode: number, stderr = ""):
 export async function syncDriftIssues(options: { github: GitHubClient; context: WorkflowContext; report: DriftReport }): Promise<DriftIssueAction[]> {
   const { github, context, report } = options;
   const issues = github.rest.issues;
-  if (!issues.listForRepo || !issues.create || !issues.update) throw new Error("syncDriftIssues needs github.rest.issues.listForRepo, create and update");
+  const { listForRepo, create, update } = issueMethods(github);
   const { owner, repo } = context.repo;
-  const open = (await github.paginate<GitHubItem>(issues.listForRepo, { owner, repo, state: "open", labels: DRIFT_LABEL, per_page: 100 })).filter(
+  // The REST API lists pull requests among issues; a pull request is never a drift issue.
+  const open = (await github.paginate<GitHubItem>(listForRepo, { owner, repo, state: "open", labels: DRIFT_LABEL, per_page: 100 })).filter(
     (issue) => !issue.pull_request,
   );
   const link = runUrl(context);
-  const update = issues.update;
 
   /** The one issue for `stack`: the oldest; any later duplicate (two runs racing) is closed as such. */
   async function issueOf(stack: string): Promise<GitHubItem | undefined> {
@@ -80,7 +80,7 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
     const body = safeBody(`${driftMarker(stack)}\n${text}\n\n_Last checked by [this run](${link})._\n`);
     const existing = await issueOf(stack);
     if (!existing) {
-      const created = await issues.create!({ owner, repo, title, body, labels: [DRIFT_LABEL] });
+      const created = await create({ owner, repo, title, body, labels: [DRIFT_LABEL] });
       return { stack, action: "opened", issue: created.data.number };
     }
     if (existing.body === body) return { stack, action: "unchanged", issue: existing.number };
@@ -117,6 +117,13 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
     }
   }
   return actions;
+}
+
+/** github-script's Octokit has them all; the optional types only let the plan comment's fake stay small. */
+function issueMethods(github: GitHubClient) {
+  const { listForRepo, create, update } = github.rest.issues;
+  if (!listForRepo || !create || !update) throw new Error("syncDriftIssues needs github.rest.issues.listForRepo, create and update");
+  return { listForRepo, create, update };
 }
 
 /** An issue body is not rendered inside the repository, so a link to the docs must be absolute. */
