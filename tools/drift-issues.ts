@@ -119,7 +119,7 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
   return actions;
 }
 
-/** github-script's Octokit has them all; the optional types only let the plan comment's fake stay small. */
+/** github-script's Octokit has them all; GitHubClient marks them optional because the plan comment does not need them. */
 function issueMethods(github: GitHubClient) {
   const { listForRepo, create, update } = github.rest.issues;
   if (!listForRepo || !create || !update) throw new Error("syncDriftIssues needs github.rest.issues.listForRepo, create and update");
