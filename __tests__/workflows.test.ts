@@ -1,6 +1,11 @@
 /**
- * The GitHub workflows stay thin and safe: they parse, call only npm scripts that exist, pin every action to
- * a commit, keep the setup-terraform wrapper off, and take secrets only from GitHub secrets.
+ * The GitHub workflows run Terraform as careful teams do, and this file checks it by parsing them:
+ * - the plan a reviewer or approver saw is the plan applied (saved per environment, sealed, uploaded, applied as a file);
+ * - secrets never reach `npm ci` or tests: only the env of the steps that plan, apply or check drift, never at
+ *   workflow or job level, and never for a fork's pull request;
+ * - least privilege: every write permission belongs to the one step that needs it;
+ * - every action pinned to a commit, the setup-terraform wrapper off, no persisted git credentials;
+ * - the Node matrix covers every line in package.json `engines`; drift runs on a schedule and files issues.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -8,104 +13,312 @@ import { parse } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
-const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+const scripts: Record<string, string> = packageJson.scripts;
 
 interface Step {
+  readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
+  readonly if?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+  readonly id?: string;
 }
 
 interface Job {
   readonly uses?: string;
+  readonly with?: Record<string, unknown>;
+  readonly needs?: string | readonly string[];
+  readonly if?: string;
   readonly steps?: readonly Step[];
   readonly env?: Record<string, string>;
   readonly environment?: string;
+  readonly permissions?: Record<string, string>;
+  readonly strategy?: { readonly matrix?: Record<string, unknown> };
+  readonly outputs?: Record<string, string>;
 }
 
 interface Workflow {
+  readonly on: Record<string, unknown>;
   readonly jobs: Record<string, Job>;
   readonly env?: Record<string, string>;
+  readonly permissions?: Record<string, string>;
+  readonly concurrency?: { readonly group: string; readonly "cancel-in-progress": boolean };
 }
 
 const files = readdirSync(WORKFLOW_DIR).filter((file) => /\.ya?ml$/.test(file));
-const workflows = files.map((file) => ({ file, text: readFileSync(path.join(WORKFLOW_DIR, file), "utf8") }));
+const workflows = files.map((file) => {
+  const text = readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+  return { file, text, workflow: parse(text, { prettyErrors: true }) as Workflow };
+});
+const jobs = workflows.flatMap(({ file, workflow }) => Object.entries(workflow.jobs).map(([name, job]) => ({ file, name, job })));
+const allSteps = jobs.flatMap(({ file, name, job }) => (job.steps ?? []).map((step) => ({ file, job: name, step })));
+
+const PLAN_APPLY_OR_DRIFT = /\bnpm run (?:--silent )?(?:plan:summary|deploy|drift)\b/;
+const INSTALL_OR_TEST = /\bnpm (?:ci|install|i|test|run test)\b/;
 
 describe("GitHub workflows", () => {
-  it("include the pull-request and deploy workflows", () => {
-    expect(files).toEqual(expect.arrayContaining(["pull-request.yml", "deploy.yml", "deploy-stack.yml"]));
+  it("include the pull-request, deploy and drift workflows", () => {
+    expect(files).toEqual(expect.arrayContaining(["pull-request.yml", "deploy.yml", "deploy-stack.yml", "drift.yml"]));
   });
 
-  it.each(workflows)("$file parses as YAML with jobs", ({ text }) => {
-    const workflow = parse(text, { prettyErrors: true }) as Workflow;
+  it.each(workflows)("$file parses as YAML with jobs", ({ workflow }) => {
     expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
   });
 
-  it("call only npm scripts that exist in package.json: tests, synth, plan summary and deploy", () => {
-    const commands = workflows.flatMap(({ text }) => runCommands(text)).flatMap((run) => [...run.matchAll(/\bnpm (?:run(?:-script)? ([\w:.-]+)|(test|start|ci)\b)/g)]);
-    const called = commands.map(([, script, builtin]) => script ?? builtin);
-    expect(new Set(called)).toEqual(new Set(["ci", "test", "synth", "plan:summary", "deploy"]));
+  it("call only npm scripts that exist in package.json", () => {
+    const called = allSteps
+      .flatMap(({ step }) => (step.run ? [...step.run.matchAll(/\bnpm (?:run(?:-script)? (?:--silent )?([\w:.-]+)|(test|start|ci)\b)/g)] : []))
+      .map(([, script, builtin]) => script ?? builtin);
+    expect(new Set(called)).toEqual(new Set(["ci", "test", "synth", "build", "plan:summary", "deploy", "drift"]));
     for (const script of called.filter((name) => name !== "ci")) {
       expect({ script, exists: script in scripts }).toEqual({ script, exists: true });
     }
   });
 
-  it.each(workflows)("$file pins every action to a full commit SHA", ({ text }) => {
-    for (const uses of usesOf(text)) {
-      if (uses.startsWith("./")) {
-        expect({ uses, exists: existsSync(path.join(ROOT, uses)) }).toEqual({ uses, exists: true });
-      } else {
-        expect(uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  it("load github-script helpers only from compiled modules of tools/*.ts", () => {
+    const required = allSteps.flatMap(({ step }) => [...String(step.with?.script ?? "").matchAll(/require\("\.\/dist\/tools\/([\w-]+)\.js"\)/g)].map(([, module]) => module));
+    expect(new Set(required)).toEqual(new Set(["pr-comment", "apply-result", "drift-issues"]));
+    for (const module of required) expect({ module, exists: existsSync(path.join(ROOT, "tools", `${module}.ts`)) }).toEqual({ module, exists: true });
+  });
+
+  it.each(workflows)("$file pins every action to a full commit SHA", ({ workflow }) => {
+    const uses = [...Object.values(workflow.jobs).flatMap((job) => (job.uses ? [job.uses] : [])), ...Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : [])))];
+    for (const action of uses) {
+      if (action.startsWith("./")) expect({ action, exists: existsSync(path.join(ROOT, action)) }).toEqual({ action, exists: true });
+      else expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    }
+  });
+
+  it("keep the setup-terraform wrapper off and never persist git credentials", () => {
+    for (const { file, job, step } of allSteps) {
+      if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect({ file, job, wrapper: step.with?.terraform_wrapper }).toEqual({ file, job, wrapper: false });
+      if (step.uses?.startsWith("actions/checkout@")) expect({ file, job, persist: step.with?.["persist-credentials"] }).toEqual({ file, job, persist: false });
+    }
+  });
+
+  describe("secrets", () => {
+    it("never appear in workflow- or job-level env, so `npm ci` and its install scripts never see one", () => {
+      for (const { file, workflow } of workflows) expect({ file, env: mentionsSecrets(workflow.env) }).toEqual({ file, env: false });
+      for (const { file, name, job } of jobs) expect({ file, job: name, env: mentionsSecrets(job.env) }).toEqual({ file, job: name, env: false });
+    });
+
+    it("appear only in the env of steps that plan, apply or check drift", () => {
+      const withSecrets = allSteps.filter(({ step }) => mentionsSecrets(step));
+      expect(withSecrets.length).toBeGreaterThan(0);
+      for (const { file, job, step } of withSecrets) {
+        expect({ file, job, step: step.name ?? step.run ?? step.uses, plansAppliesOrDrifts: PLAN_APPLY_OR_DRIFT.test(step.run ?? "") }).toEqual(
+          expect.objectContaining({ plansAppliesOrDrifts: true }),
+        );
+        expect({ file, job, onlyInEnv: mentionsSecrets({ ...step, env: undefined }) }).toEqual({ file, job, onlyInEnv: false });
+        expect({ file, job, installsOrTests: INSTALL_OR_TEST.test(step.run ?? "") }).toEqual({ file, job, installsOrTests: false });
       }
-    }
-  });
+    });
 
-  it.each(workflows)("$file keeps the setup-terraform wrapper off", ({ text }) => {
-    for (const step of steps(text).filter((candidate) => candidate.uses?.startsWith("hashicorp/setup-terraform@"))) {
-      expect(step.with?.terraform_wrapper).toBe(false);
-    }
-  });
-
-  it.each(workflows)("$file takes every credential from GitHub secrets, never a literal", ({ text }) => {
-    const workflow = parse(text) as Workflow;
-    const envs = [workflow.env ?? {}, ...Object.values(workflow.jobs).map((job) => job.env ?? {})];
-    for (const [name, value] of envs.flatMap((env) => Object.entries(env))) {
-      if (/SECRET|PASSWORD|TOKEN|CONN_STR|CLIENT_ID|ENVIRONMENT_ID/i.test(name)) {
-        expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/) });
+    it("come from GitHub secrets, never a literal", () => {
+      const envs = [...workflows.map(({ workflow }) => workflow.env), ...jobs.map(({ job }) => job.env), ...allSteps.map(({ step }) => step.env)];
+      for (const [name, value] of envs.flatMap((env) => Object.entries(env ?? {}))) {
+        if (/SECRET|PASSWORD|TOKEN|CONN_STR|CLIENT_ID|ENVIRONMENT_ID|PLAN_KEY/i.test(name)) {
+          expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/) });
+        }
       }
-    }
+    });
+
+    it("never reach a pull request from a fork: every pull-request job with secrets or an environment is guarded", () => {
+      const pullRequest = workflowOf("pull-request.yml");
+      const privileged = Object.entries(pullRequest.jobs).filter(([, job]) => job.environment || (job.steps ?? []).some((step) => mentionsSecrets(step)));
+      expect(privileged.map(([name]) => name)).toEqual(["plan"]);
+      for (const [, job] of privileged) expect(job.if?.replace(/\s+/g, " ")).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    });
   });
 
-  it("posts the plan comment through the compiled, tested module", () => {
-    const text = workflows.find(({ file }) => file === "pull-request.yml")!.text;
-    const script = steps(text).find((step) => step.uses?.startsWith("actions/github-script@"))?.with?.script as string;
-    expect(script).toContain('require("./dist/tools/pr-comment.js")');
-    expect(existsSync(path.join(ROOT, "tools", "pr-comment.ts"))).toBe(true);
+  describe("permissions", () => {
+    it.each(workflows)("$file grants contents: read and nothing else at workflow level", ({ workflow }) => {
+      expect(workflow.permissions).toEqual({ contents: "read" });
+    });
+
+    it("are declared per job, and each write permission serves the github-script step that needs it", () => {
+      for (const { file, name, job } of jobs.filter(({ job }) => !job.uses)) {
+        expect({ file, job: name, declared: job.permissions !== undefined }).toEqual({ file, job: name, declared: true });
+        const helpers = (job.steps ?? []).map((step) => String(step.with?.script ?? ""));
+        const uses = (module: string) => helpers.some((script) => script.includes(`dist/tools/${module}.js`));
+        for (const [scope, level] of Object.entries(job.permissions ?? {})) {
+          if (level === "read") continue;
+          const needed =
+            (scope === "pull-requests" && (uses("pr-comment") || uses("apply-result"))) ||
+            (scope === "issues" && uses("drift-issues")) ||
+            // A commit comment needs contents: write; such a job must hold no secret.
+            (scope === "contents" && uses("apply-result") && !(job.steps ?? []).some((step) => mentionsSecrets(step)));
+          expect({ file, job: name, scope, level, needed }).toEqual({ file, job: name, scope, level, needed: true });
+        }
+      }
+    });
   });
 
-  it("gates every deploy job with a GitHub environment", () => {
-    const stackWorkflow = parse(workflows.find(({ file }) => file === "deploy-stack.yml")!.text) as Workflow;
-    expect(stackWorkflow.jobs.deploy.environment).toBe("${{ inputs.environment }}");
-    const deploy = parse(workflows.find(({ file }) => file === "deploy.yml")!.text) as { jobs: Record<string, { with: { environment: string } }> };
-    expect(Object.values(deploy.jobs).map((job) => job.with.environment)).toEqual(["pingone-directory", "dev", "test", "stage", "prod"]);
+  describe("pull requests", () => {
+    const pullRequest = workflowOf("pull-request.yml");
+
+    it("test on every Node line in package.json engines (20, 22 and 24), with no secret and no environment", () => {
+      const test = pullRequest.jobs.test;
+      const matrix = (test.strategy?.matrix?.node as unknown[]).map(String);
+      expect(matrix).toEqual(expect.arrayContaining(["20", "22", "24"]));
+      expect(new Set(matrix)).toEqual(new Set(engineMajors()));
+      expect(stepOf(test, /\bnpm test\b/).run).toBeDefined();
+      expect(stepOf(test, /\bnpm ci\b/).run).toBeDefined();
+      expect(test.steps?.find((step) => step.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe("${{ matrix.node }}");
+      expect({ environment: test.environment, secrets: (test.steps ?? []).some((step) => mentionsSecrets(step)) }).toEqual({ environment: undefined, secrets: false });
+    });
+
+    it("run every other job on a Node line that the tests cover", () => {
+      for (const { file, job, step } of allSteps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"))) {
+        const version = String(step.with?.["node-version"]);
+        if (version !== "${{ matrix.node }}") expect({ file, job, version, tested: engineMajors().includes(version) }).toEqual({ file, job, version, tested: true });
+      }
+    });
+
+    it("plan speculatively: nothing saved, nothing applied", () => {
+      const plan = stepOf(pullRequest.jobs.plan, /npm run plan:summary/);
+      expect(plan.run).not.toMatch(/--save-plans|--plans/);
+      expect(Object.values(pullRequest.jobs).flatMap((job) => job.steps ?? []).some((step) => /npm run deploy/.test(step.run ?? ""))).toBe(false);
+    });
+
+    it("post the plan comment with the job's own token only", () => {
+      const comment = pullRequest.jobs.plan.steps!.find((step) => step.uses?.startsWith("actions/github-script@"))!;
+      expect(comment.with?.script).toContain('require("./dist/tools/pr-comment.js")');
+      expect(comment.with?.["github-token"]).toBeUndefined();
+      expect(mentionsSecrets(comment)).toBe(false);
+    });
+  });
+
+  describe("deploys", () => {
+    const deploy = workflowOf("deploy.yml");
+    const stack = workflowOf("deploy-stack.yml");
+    const { plan, apply, report } = stack.jobs;
+
+    it("run on main, one environment after the other: pingone-directory → dev → test → stage → prod", () => {
+      expect(deploy.on.push).toEqual({ branches: ["main"] });
+      const order: string[] = [];
+      for (let next = Object.entries(deploy.jobs).find(([, job]) => !job.needs); next; ) {
+        const [name, job] = next;
+        expect(job.uses).toBe("./.github/workflows/deploy-stack.yml");
+        order.push(String(job.with?.environment));
+        next = Object.entries(deploy.jobs).find(([, candidate]) => [candidate.needs].flat().includes(name));
+      }
+      expect(order).toEqual(["pingone-directory", "dev", "test", "stage", "prod"]);
+      expect(deploy.jobs.prod.with).toEqual({ environment: "prod", stack: "p1as-prod" });
+    });
+
+    it("never cancel a deploy midway", () => {
+      expect(deploy.concurrency?.["cancel-in-progress"]).toBe(false);
+    });
+
+    it("plan without approval, in the environment's plan environment, at the pushed commit", () => {
+      expect(plan.environment).toBe("${{ inputs.environment }}-plan");
+      expect(plan.needs).toBeUndefined();
+      expect(checkoutRef(plan)).toBe("${{ github.sha }}");
+    });
+
+    it("save the plan of the selected stack only, sealed, with no 'empty selection means all'", () => {
+      const step = stepOf(plan, /npm run plan:summary/);
+      expect(step.run).toMatch(/--stacks "\$STACK"/);
+      expect(step.run).toMatch(/--if-present/);
+      expect(step.run).toMatch(/--save-plans plans\b/);
+      expect(step.env?.P1AS_PLAN_KEY).toBe("${{ secrets.P1AS_PLAN_KEY }}");
+      expect(step.run).toMatch(/-z "\$P1AS_PLAN_KEY"[\s\S]*exit 1[\s\S]*npm run plan:summary/);
+      expect(stack.env?.STACK).toBe("${{ inputs.stack }}");
+      expect(stack.on.workflow_call).toMatchObject({ inputs: { stack: { required: true }, environment: { required: true } } });
+    });
+
+    it("write the plan to the job summary, where the approver reads it", () => {
+      // plan-summary appends to $GITHUB_STEP_SUMMARY itself; nothing may point it elsewhere.
+      const step = stepOf(plan, /npm run plan:summary/);
+      expect(Object.keys({ ...stack.env, ...plan.env, ...step.env })).not.toContain("GITHUB_STEP_SUMMARY");
+      expect(scripts["plan:summary"]).toContain("node dist/tools/plan-summary.js");
+      expect(readFileSync(path.join(ROOT, "tools", "plan-summary.ts"), "utf8")).toMatch(/appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/);
+    });
+
+    it("upload only the sealed plan, briefly kept, and apply only when there is one", () => {
+      const upload = plan.steps!.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
+      expect(upload.with?.path).toBe("plans/*.tfplan.sealed");
+      expect(upload.with?.name).toBe("plan-${{ inputs.environment }}");
+      expect(Number(upload.with?.["retention-days"])).toBeLessThanOrEqual(7);
+      expect(plan.outputs?.planned).toMatch(/steps\.\w+\.outputs\.planned/);
+      expect(apply.if).toContain("needs.plan.outputs.planned == 'true'");
+    });
+
+    it("apply in the protected environment, after the plan, exactly the saved plan file", () => {
+      expect(apply.environment).toBe("${{ inputs.environment }}");
+      expect([apply.needs].flat()).toContain("plan");
+      expect(checkoutRef(apply)).toBe("${{ github.sha }}");
+      const download = apply.steps!.find((step) => step.uses?.startsWith("actions/download-artifact@"))!;
+      expect(download.with).toEqual({ name: "plan-${{ inputs.environment }}", path: "plans" });
+      const step = stepOf(apply, /npm run deploy/);
+      expect(step.run).toMatch(/--stacks "\$STACK"/);
+      expect(step.run).toMatch(/--if-present/);
+      expect(step.run).toMatch(/--plans plans\b/);
+      expect(step.run).toMatch(/--result-out deploy-result\.md/);
+      expect(step.env?.P1AS_PLAN_KEY).toBe("${{ secrets.P1AS_PLAN_KEY }}");
+      expect((apply.steps ?? []).some((candidate) => /plan:summary/.test(candidate.run ?? ""))).toBe(false);
+      expect(apply.steps!.indexOf(download)).toBeLessThan(apply.steps!.indexOf(step));
+    });
+
+    it("post the apply result back to the pull request or commit, also when the apply failed", () => {
+      expect([report.needs].flat()).toEqual(expect.arrayContaining(["plan", "apply"]));
+      expect(report.if).toContain("!cancelled()");
+      expect(report.if).toContain("needs.plan.result == 'failure'");
+      const post = report.steps!.find((step) => step.uses?.startsWith("actions/github-script@"))!;
+      expect(post.with?.script).toContain('require("./dist/tools/apply-result.js")');
+      expect(post.with?.script).toContain("postApplyResult(");
+      const upload = apply.steps!.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
+      expect({ if: upload.if, path: upload.with?.path }).toEqual({ if: "${{ !cancelled() }}", path: "deploy-result.md" });
+    });
+  });
+
+  describe("drift", () => {
+    const drift = workflowOf("drift.yml");
+    const job = drift.jobs.drift;
+
+    it("runs on a schedule and by hand, read-only, and may write issues", () => {
+      expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+      expect(drift.on).toHaveProperty("workflow_dispatch");
+      expect(job.permissions).toEqual({ contents: "read", issues: "write" });
+      expect(stepOf(job, /npm run (--silent )?drift -- --json/).run).not.toMatch(/--stack\b(?!s)/);
+    });
+
+    it("syncs one issue per stack in every outcome, and fails the run on an error", () => {
+      const sync = job.steps!.find((step) => String(step.with?.script ?? "").includes("syncDriftIssues("))!;
+      expect(sync.if).toBe("${{ !cancelled() }}");
+      const check = stepOf(job, /npm run (--silent )?drift/);
+      expect(check.run).toMatch(/set \+e/);
+      const failing = job.steps!.slice(job.steps!.indexOf(sync) + 1).find((step) => /exit 1/.test(step.run ?? ""));
+      expect(failing?.if).toMatch(/exit-code != '0' && .*exit-code != '2'/);
+    });
   });
 });
 
 // ---- shared setup ----
 
-function steps(text: string): Step[] {
-  const workflow = parse(text) as Workflow;
-  return Object.values(workflow.jobs).flatMap((job) => [...(job.steps ?? [])]);
+/** A missing file reads as a workflow with no jobs, so each check fails on its own instead of the whole suite. */
+function workflowOf(file: string): Workflow {
+  return workflows.find((candidate) => candidate.file === file)?.workflow ?? { on: {}, jobs: {} };
 }
 
-function runCommands(text: string): string[] {
-  return steps(text).flatMap((step) => (step.run ? [step.run] : []));
+function stepOf(job: Job, run: RegExp): Step {
+  const step = (job.steps ?? []).find((candidate) => run.test(candidate.run ?? ""));
+  if (!step) throw new Error(`no step runs ${run}`);
+  return step;
 }
 
-function usesOf(text: string): string[] {
-  const workflow = parse(text) as Workflow;
-  return [
-    ...Object.values(workflow.jobs).flatMap((job) => (job.uses ? [job.uses] : [])),
-    ...steps(text).flatMap((step) => (step.uses ? [step.uses] : [])),
-  ];
+function checkoutRef(job: Job): unknown {
+  return job.steps?.find((step) => step.uses?.startsWith("actions/checkout@"))?.with?.ref;
+}
+
+function mentionsSecrets(value: unknown): boolean {
+  return value !== undefined && /\bsecrets\./.test(JSON.stringify(value));
+}
+
+/** The major Node lines package.json `engines` allows, spelled `^20.9.0 || ^22.11.0 || ^24.11.0`. */
+function engineMajors(): string[] {
+  return [...String(packageJson.engines.node).matchAll(/\^(\d+)\./g)].map(([, major]) => major);
 }

@@ -5,29 +5,14 @@
  */
 import { SUMMARY_MARKER } from "./plan-summary/render";
 import { commentMarkerMissing } from "./errors";
+import { botItemsWithMarker, GitHubClient, GitHubItem } from "./github";
 
-/** The slice of Octokit this module uses (github-script's `github`). */
-export interface GitHubClient {
-  paginate<T>(method: unknown, parameters: Record<string, unknown>): Promise<T[]>;
-  rest: {
-    issues: {
-      listComments: unknown;
-      createComment(parameters: { owner: string; repo: string; issue_number: number; body: string }): Promise<{ data: { id: number } }>;
-      updateComment(parameters: { owner: string; repo: string; comment_id: number; body: string }): Promise<{ data: { id: number } }>;
-    };
-  };
-}
+export type { GitHubClient } from "./github";
 
 /** The slice of github-script's `context` this module uses. */
 export interface PullRequestContext {
   readonly repo: { readonly owner: string; readonly repo: string };
   readonly issue: { readonly number: number };
-}
-
-interface IssueComment {
-  readonly id: number;
-  readonly body?: string | null;
-  readonly user?: { readonly type?: string } | null;
 }
 
 export interface UpsertResult {
@@ -38,7 +23,6 @@ export interface UpsertResult {
 /**
  * Finds the earlier summary by its hidden marker among comments written by a bot (a person quoting the
  * summary must not have their comment overwritten) and edits it; creates one when there is none.
- * Every page of comments is read: on a long pull request the summary is not on the first page.
  */
 export async function upsertPlanComment(options: {
   github: GitHubClient;
@@ -47,20 +31,29 @@ export async function upsertPlanComment(options: {
   marker?: string;
 }): Promise<UpsertResult> {
   const { github, context, body } = options;
-  const marker = options.marker ?? SUMMARY_MARKER;
+  return upsertIssueComment({ github, repo: context.repo, issueNumber: context.issue.number, body, marker: options.marker ?? SUMMARY_MARKER });
+}
+
+/**
+ * The one comment on an issue or pull request that carries `marker`: edited when it exists, created otherwise.
+ * Every page of comments is read: on a long pull request the comment is not on the first page.
+ */
+export async function upsertIssueComment(options: {
+  github: GitHubClient;
+  repo: { readonly owner: string; readonly repo: string };
+  issueNumber: number;
+  body: string;
+  marker: string;
+}): Promise<UpsertResult> {
+  const { github, body, marker, issueNumber } = options;
   if (!body.includes(marker)) throw commentMarkerMissing(marker);
-  const { owner, repo } = context.repo;
-  const comments = await github.paginate<IssueComment>(github.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: context.issue.number,
-    per_page: 100,
-  });
-  const earlier = comments.find((comment) => comment.user?.type === "Bot" && (comment.body ?? "").includes(marker));
+  const { owner, repo } = options.repo;
+  const comments = await github.paginate<GitHubItem>(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const [earlier] = botItemsWithMarker(comments, marker);
   if (earlier) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: earlier.id, body });
     return { action: "updated", commentId: earlier.id };
   }
-  const created = await github.rest.issues.createComment({ owner, repo, issue_number: context.issue.number, body });
+  const created = await github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
   return { action: "created", commentId: created.data.id };
 }
