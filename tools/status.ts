@@ -16,6 +16,7 @@ import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./status/m
 import { renderTerminal } from "./status/render-terminal";
 import { DEFAULT_STATUS_PORT, startStatusServer } from "./status/server";
 import { EXIT_USAGE, resolveTargets } from "./status/targets";
+import { stackListOption } from "./synth-output";
 
 export interface StatusArguments {
   readonly once: boolean;
@@ -27,12 +28,6 @@ export interface StatusArguments {
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a whole number from 0 to 65535 (0: any free port).");
   return Number(value);
-}
-
-function stackList(value: string): string[] {
-  const stacks = value.split(",").map((stack) => stack.trim());
-  if (stacks.some((stack) => stack === "")) throw new InvalidArgumentError("must be stack names separated by commas, such as p1as-dev,p1as-prod.");
-  return stacks;
 }
 
 /** Parses flags; `--help` resolves undefined (usage printed), anything wrong throws a CliError with exit 2. */
@@ -48,7 +43,7 @@ export function parseArguments(argv: readonly string[], write: (text: string) =>
     .option("--once", "print one table and exit, instead of serving the page", false)
     .addOption(new Option("--port <port>", "port of the local page (127.0.0.1 only)").default(DEFAULT_STATUS_PORT).argParser(port))
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackList))
+    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackListOption))
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: (text) => (problem += text) });
   try {
