@@ -69,14 +69,14 @@ describe('the "retire" flag', () => {
     const outdir = synth(localConfig(dir, (config) => (config.environments[1].retire = true)));
     const stacks = synthesizedStacks(outdir);
     expect(stacks.map((stack) => [stack.name, stack.retiring, planModeArgs(stack)])).toEqual([
-      ["pingone-directory", false, []],
       ["p1as-dev", false, []],
       ["p1as-prod", true, ["-destroy"]],
+      ["pingone-directory", false, []],
     ]);
     // The PingOne application is still declared: the p1as provider's credentials come from it.
-    const prod = JSON.parse(fs.readFileSync(stacks[2].configFile, "utf8"));
+    const prod = JSON.parse(fs.readFileSync(stacks[1].configFile, "utf8"));
     expect(Object.keys(prod.resource)).toEqual(expect.arrayContaining(["pingone_application", "pingone_resource"]));
-    const directory = fs.readFileSync(stacks[0].configFile, "utf8");
+    const directory = fs.readFileSync(stacks[2].configFile, "utf8");
     expect(directory).toMatch(/"archived":\s*true,\s*"value":\s*"prod-tls-admin"|"value":\s*"prod-tls-admin",\s*"archived":\s*true/);
     expect(directory).toMatch(/"archived":\s*false,\s*"value":\s*"dev-tls-admin"|"value":\s*"dev-tls-admin",\s*"archived":\s*false/);
   });
@@ -135,7 +135,7 @@ describe("the state inventory", () => {
     expect(backendOnly.resource).toBeUndefined();
     expect(backendOnly.provider).toBeUndefined();
     // The tools never select it as a stack of the config
-    expect(selectStacks(outdir, undefined).stacks.map((stack) => stack.name)).toEqual(["pingone-directory", "p1as-dev"]);
+    expect(selectStacks(outdir, undefined).stacks.map((stack) => stack.name)).toEqual(["p1as-dev", "pingone-directory"]);
   });
 
   it("refuses a config that drops a known environment without listing it under retiredEnvironments (its roles would go)", () => {

@@ -162,9 +162,14 @@ describe("retiring prod", () => {
     expect(deployed.code).toBe(1);
     refusal(deployed.err);
     expect(deployed.out).not.toContain("terraform apply");
-    const summary = await run(planSummaryMain, ["--out", path.join(app.dir, "summary.md")]);
+    const summaryFile = path.join(app.dir, "refused.md");
+    const summary = await run(planSummaryMain, ["--out", summaryFile]);
     expect(summary.code).toBe(1);
     refusal(summary.err);
+    // The pull request's summary says it too, so reviewers see why nothing was planned
+    const markdown = readFileSync(summaryFile, "utf8");
+    expect(markdown).toContain("> [!CAUTION]\n> **Nothing was planned.**");
+    expect(markdown).toContain("p1as-prod: the config no longer declares this stack");
     const drift = await run(driftMain, ["--json"]);
     expect(drift.code).toBe(1);
     refusal(drift.err);

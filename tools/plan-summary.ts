@@ -1,14 +1,15 @@
 /**
  * `npm run plan:summary [-- --stacks a,b --out plan-summary.md]`: plans every synthesized stack and writes the
  * pull-request comment. Exit codes: 0 every stack planned; 1 a plan failed, a stack could not be planned
- * (unless --allow-unplannable), or the tool could not run. The summary is written in every case but the last.
+ * (unless --allow-unplannable), a state the config no longer declares still holds objects (the summary then
+ * says so), or the tool could not run. The summary is written in every case but the last.
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
-import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
+import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./plan-summary/render";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "./synth-output";
 
@@ -43,7 +44,10 @@ export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable:
 
 export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
-  await checkUndeclaredStates(options.outdir, { log });
+  await checkUndeclaredStates(options.outdir, { log }).catch((error: Error) => {
+    writeFileSync(options.out, renderRefusal(error.message, options.subtitle));
+    throw error;
+  });
   if (stacks.length === 0 && absent.length > 0) log(nothingSelected("plan-summary", absent));
   const outcomes = await planStacks(stacks, { onProgress: log });
   const markdown = renderSummary(outcomes, { maxChars: options.maxChars, subtitle: options.subtitle });

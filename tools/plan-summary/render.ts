@@ -74,6 +74,15 @@ export function renderSummary(outcomes: readonly StackOutcome[], options: Render
   return `${SUMMARY_MARKER}\n## Plan summary\n\nThe summary does not fit in ${maxChars} characters; see the workflow log.\n`.slice(0, maxChars);
 }
 
+/**
+ * The summary when the tools refused to plan at all (a state the config no longer declares still holds
+ * objects): reviewers see why in the pull request, not only in the job log.
+ */
+export function renderRefusal(message: string, subtitle?: string): string {
+  const quoted = message.split("\n").map((line) => `> ${escapeText(line)}`);
+  return `${[SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : []), ["> [!CAUTION]", "> **Nothing was planned.**", ">", ...quoted].join("\n")].join("\n\n")}\n`;
+}
+
 function renderShell(outcomes: readonly StackOutcome[], planTexts: readonly string[], rowLimit: number, subtitle?: string): string {
   const parts = [SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : [])];
   parts.push(...renderBanners(outcomes));
