@@ -252,6 +252,29 @@ describe("retiring prod", () => {
     expect(held("dev")).toEqual(DEV_HELD);
   });
 
+  it("a stack whose backend moved while the old state still holds its objects is refused too, so no object has two states", async () => {
+    // WHEN dev's state is pointed elsewhere without moving it
+    const moved = path.join(app.dir, "p1as-dev-moved.tfstate");
+    app.synth({ ...PROD_RETIRED, backend: { type: "local", path: moved } });
+    const deployed = await run(deployMain, []);
+
+    // THEN
+    expect(deployed.code).toBe(1);
+    expect(deployed.err).toContain(
+      `p1as-dev: the stack now keeps its state at local:${moved}, but its state at local:${stateFile("p1as-dev")} still holds 3 objects (`,
+    );
+    expect(deployed.err).toContain("terraform init -migrate-state");
+    expect(apiWrites()).toEqual([]);
+    expect(existsSync(moved)).toBe(false);
+
+    // WHEN put back THEN the unused new location is reported empty, and the deploy goes on
+    app.synth(PROD_RETIRED);
+    const back = await run(deployMain, []);
+    expect(back.err).toBe("");
+    expect(back.code).toBe(0);
+    expect(back.out).toContain(`p1as-dev: its former state at local:${moved} holds nothing\n`);
+  });
+
   it("never prints the client secret, nor writes it into the inventory or the stack index", () => {
     const files = [path.join(app.outdir, "p1as-stacks.json"), path.join(app.dir, "p1as.inventory.json")].map((file) => readFileSync(file, "utf8"));
     expect(printed.length).toBeGreaterThan(10);

@@ -37,6 +37,8 @@ export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "wor
     if (init.exitCode !== 0) throw initError(stack.name, init);
   }
   const listed = await run(["state", "list", "-no-color"]);
+  // A local backend whose file was never written (declared, never deployed) has no state at all: nothing in it.
+  if (listed.exitCode !== 0 && /No state file was found/.test(listed.stderr)) return [];
   if (listed.exitCode !== 0) throw new CliError(`${stack.name}: terraform state list failed:\n${terraformErrors(listed.stderr || listed.stdout)}`);
   return listed.stdout
     .split("\n")
