@@ -53,8 +53,10 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
   }
 
   // A retiring stack whose state is empty needs no plan (nor credentials): only the config change is left.
-  if (stack.retiring && (await stateAddresses(stack, { env: options.env, initialized: true })).length === 0) {
-    return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
+  if (stack.retiring) {
+    const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch((error: Error) => error);
+    if (addresses instanceof Error) return { stack: stack.name, status: "failed", error: addresses.message };
+    if (addresses.length === 0) return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
   }
 
   // A pull-request plan is speculative: it is never applied (deploy plans again), so it takes no state lock
