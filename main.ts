@@ -7,21 +7,43 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { Command } from "commander";
+import { declaredEntries, forgottenEnvironments, inventoryPath, readInventory, undeclaredEntries, prepareInventory } from "./config/inventory";
 import { configPath, loadConfig } from "./config/load";
 import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
 import { parseCommandLine } from "./tools/cli";
+import { writeStackIndex } from "./stacks/stack-index";
 
-/** Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out). */
-export function synthesize(file: string = configPath(), outdir?: string): AppStacks {
+/**
+ * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the
+ * state inventory next to the config and writes the stack index the tools read (stacks/stack-index.ts).
+ */
+export function synthesize(file: string = configPath(), outdir?: string, env: NodeJS.ProcessEnv = process.env): AppStacks {
   const config = loadConfig(file);
+  const inventoryFile = inventoryPath(file);
+  const forgotten = forgottenEnvironments(readInventory(inventoryFile), config);
+  if (forgotten.length > 0) {
+    const names = forgotten.join(", ");
+    throw new ValidationError(
+      file,
+      "environments",
+      [`${names} left environments without being listed under pingone.roleAttributes.retiredEnvironments`],
+      `${file}: ${names} ${forgotten.length === 1 ? "is" : "are"} in the state inventory ${inventoryFile} but neither in environments nor in ` +
+        "pingone.roleAttributes.retiredEnvironments: synthesizing would remove their roles from the PingOne user attributes, and every user's grant of them. " +
+        "List them under retiredEnvironments (after retiring them: docs/tasks/retire-an-environment.md).",
+    );
+  }
+  const { inventory, write: writeInventory } = prepareInventory(inventoryFile, config, env);
   const app = new App(outdir ? { outdir } : {});
   const stacks = addStacks(app, config);
   app.synth();
   // Every stack folder gets the p1as provider in its implied local mirror, locked: `cdktf deploy`, `cdktf diff`
   // and a plain `terraform init` there find it with no network and no CLI configuration.
   for (const stack of stacks.environments) installBesideStack(path.join(app.outdir, "stacks", stack.node.id));
+  writeInventory();
+  const declared = declaredEntries(config);
+  writeStackIndex(app.outdir, config, inventoryFile, declared, undeclaredEntries(inventory, declared));
   return stacks;
 }
 

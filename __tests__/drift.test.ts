@@ -146,7 +146,7 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
   });
 
   it.each([
-    ["an unknown --stack", ["--stack", "p1as-qa"], () => 'drift: invalid --stack "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+    ["an unknown --stacks name", ["--stacks", "p1as-qa"], () => 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
     [
       "an --outdir without synthesized stacks",
       ["--outdir", "/nonexistent/cdktf.out"],

@@ -183,7 +183,8 @@ describe("plan:summary bad input", () => {
 
   it.each([
     ["a --max-chars that cannot hold a summary", ["--max-chars", "12"], "must be an integer of at least 1000."],
-    ["an empty --stacks", ["--stacks", ","], "must name at least one stack, e.g. p1as-dev,p1as-prod."],
+    ["an empty --stacks", ["--stacks", ","], "must be stack names separated by commas, such as p1as-dev,p1as-prod."],
+    ["--stacks \"\" (an empty selection, never \"all\")", ["--stacks", ""], "must be stack names separated by commas, such as p1as-dev,p1as-prod."],
   ])("rejects %s with the usage exit code, naming the option", async (_name, args, reason) => {
     const result = await captured("stderr", () => main(["--outdir", dir, ...args]));
     expect(result.code).toBe(EXIT_USAGE);

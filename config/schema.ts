@@ -112,6 +112,8 @@ const hostnameSchema = z
 const environmentSchema = z
   .object({
     name: z.enum(P1AS_ENVIRONMENTS),
+    // Kept with its full declaration: the destroy needs the stack's providers (and its PingOne app's credentials).
+    retire: z.boolean().optional(),
     groups: z.array(z.string()).min(1, "must hold at least one self-service role").optional(),
     resource: z
       .object({
@@ -191,6 +193,8 @@ export interface ResolvedEnvironment {
   readonly name: P1asEnvironment;
   /** `p1as-<name>`. */
   readonly stackName: string;
+  /** Default false. True: deploy destroys the stack's objects (docs/tasks/retire-an-environment.md); its roles are archived. */
+  readonly retiring: boolean;
   /** Default `[<name>-tls-admin]`. */
   readonly groups: readonly string[];
   readonly resource: {
@@ -292,6 +296,7 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
       return {
         name: env.name,
         stackName,
+        retiring: env.retire ?? false,
         groups: env.groups ?? resourceDefaults.groups(env.name),
         resource: {
           name: env.resource?.name ?? resourceDefaults.name(env.name),
@@ -406,14 +411,25 @@ function crossFieldIssues(raw: unknown): Issue[] {
   const roleAttributes = isRecord(raw.pingone) && isRecord(raw.pingone.roleAttributes) ? raw.pingone.roleAttributes : {};
   const configured = new Set(environments.map(([, env]) => env.name));
   const base = ["pingone", "roleAttributes"];
+  const retiring = new Set(environments.filter(([, env]) => env.retire === true).map(([, env]) => env.name));
   if (Array.isArray(roleAttributes.retiredEnvironments)) {
     roleAttributes.retiredEnvironments.forEach((retired, r) => {
       if (configured.has(retired)) {
         issues.push({
           path: [...base, "retiredEnvironments", r],
-          message: `${JSON.stringify(retired)} is still listed in environments; retire it by removing it there`,
+          message: retiring.has(retired)
+            ? `${JSON.stringify(retired)} is still in environments with "retire": true; list it here only after a deploy has destroyed its stack and it is removed from environments (docs/tasks/retire-an-environment.md)`
+            : `${JSON.stringify(retired)} is still listed in environments; retire it with "retire": true there first (docs/tasks/retire-an-environment.md)`,
         });
       }
+    });
+  }
+  // The role attributes need at least one environment whose roles can still be given (RoleAttributes refuses none).
+  const managed = !isRecord(raw.pingone) || !isRecord(raw.pingone.roleAttributes) || raw.pingone.roleAttributes.manage !== false;
+  if (managed && environments.length > 0 && environments.every(([, env]) => env.retire === true)) {
+    issues.push({
+      path: ["environments"],
+      message: 'every environment has "retire": true, but the PingOne role attributes need at least one active environment; keep one, or set pingone.roleAttributes.manage to false',
     });
   }
   if (Array.isArray(roleAttributes.archivedRoles)) {

@@ -20,12 +20,16 @@ export class PingOneDirectoryStack extends TerraformStack {
   constructor(scope: Construct, props: PingOneDirectoryStackProps) {
     super(scope, PINGONE_DIRECTORY_STACK);
     const { pingone, environments } = props.config;
+    // A retiring environment's roles are archived already, while its stack is destroyed: users keep the values
+    // they hold, and nobody is given a role for an environment that is going away.
+    const active = environments.filter((env) => !env.retiring).map((env) => env.name);
+    const retiring = environments.filter((env) => env.retiring).map((env) => env.name);
     addBackend(this, pingone.backend);
     addPingOneProvider(this, pingone.regionCode);
     this.roleAttributes = new RoleAttributes(this, "role-attributes", {
       environmentId: pingone.environmentId,
-      environments: environments.map((env) => env.name),
-      retiredEnvironments: pingone.roleAttributes.retiredEnvironments,
+      environments: active,
+      retiredEnvironments: [...pingone.roleAttributes.retiredEnvironments, ...retiring],
       archivedRoles: pingone.roleAttributes.archivedRoles,
     });
   }

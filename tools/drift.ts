@@ -1,9 +1,11 @@
 /**
- * `npm run drift -- [--stack S] [--json]`: `terraform plan -refresh-only -detailed-exitcode` for each stack,
+ * `npm run drift -- [--stacks a,b] [--json]`: `terraform plan -refresh-only -detailed-exitcode` for each stack,
  * so the p1as provider reads every managed certificate and hostname from the API, rendered as a table of
  * what differs from the last apply and what a deploy does about it. The stack's `p1as_certificates` and
  * `p1as_hostnames` data sources add the objects the API holds that no one declared. Read-only: GET requests
  * and a token request to the API, no state lock. Safe to schedule.
+ * A retiring stack is not checked (the next deploy destroys it); a state the config no longer declares but that
+ * still holds objects is refused before anything else (tools/retired-stacks.ts).
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
  */
 import { readFileSync, rmSync } from "node:fs";
@@ -12,7 +14,8 @@ import { Command } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
 import { redactTerraformText } from "./redact";
-import { SynthesizedStack, synthesizedStacks } from "./synth-output";
+import { checkUndeclaredStates } from "./retired-stacks";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initError, runTerraform, terraformErrors } from "./terraform";
 import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
 import { HOSTNAME_TYPE } from "../provider/resources/hostname";
@@ -36,12 +39,18 @@ export interface DriftFinding {
 
 export type StackDrift =
   | { readonly stack: string; readonly status: "in-sync" | "drift"; readonly findings: readonly DriftFinding[] }
-  | { readonly stack: string; readonly status: "error"; readonly error: string };
+  | { readonly stack: string; readonly status: "error"; readonly error: string }
+  /** The config marks it `"retire": true`: the next deploy destroys it, so its drift is not checked. */
+  | { readonly stack: string; readonly status: "retiring" };
 
 export interface DriftOptions {
   readonly outdir: string;
-  /** @default - every stack with virtual hosts */
-  readonly stack?: string;
+  /** @default - every stack with virtual hosts; [] selects none */
+  readonly stacks?: readonly string[];
+  /** Skip selected stacks the config does not declare instead of failing. @default false */
+  readonly ifPresent?: boolean;
+  /** Progress and the lines about retired states. @default - silent */
+  readonly log?: (message: string) => void;
   /** Extra environment (TF_VAR_* secrets, P1AS_*, PG_CONN_STR). @default - the process environment only */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -53,13 +62,19 @@ const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly str
 const HELD = { p1as_certificates: { list: "certificates", key: "name", kind: "certificate" }, p1as_hostnames: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
-  const stacks = synthesizedStacks(options.outdir, options.stack ? [options.stack] : undefined, "--stack");
+  const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
+  await checkUndeclaredStates(options.outdir, { env: options.env, log: options.log });
+  if (stacks.length === 0 && absent.length > 0) options.log?.(nothingSelected("drift", absent));
   const results: StackDrift[] = [];
   for (const stack of stacks) {
+    if (stack.retiring) {
+      results.push({ stack: stack.name, status: "retiring" });
+      continue;
+    }
     try {
       const plan = await refreshOnlyPlan(stack, options.env);
       if (!plan) {
-        if (options.stack) throw new CliError(`${stack.name} declares no virtual hosts; drift compares certificates and hostnames only.`);
+        if (options.stacks) throw new CliError(`${stack.name} declares no virtual hosts; drift compares certificates and hostnames only.`);
         continue;
       }
       const findings = findingsOf(plan);
@@ -154,6 +169,10 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
       lines.push(`${result.stack}: ERROR: ${result.error}`);
       continue;
     }
+    if (result.status === "retiring") {
+      lines.push(`${result.stack}: RETIRING: not checked; the next deploy destroys every object in its state`);
+      continue;
+    }
     const count = (finding: DriftFinding["finding"]) => result.findings.filter((item) => item.finding === finding).length;
     lines.push(
       result.status === "in-sync"
@@ -172,14 +191,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("drift")
     .description("terraform plan -refresh-only for every stack with virtual hosts, as a table (read-only). Exit 0 in sync, 2 drift, 1 error.")
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .option("--stack <name>", "only this stack (default: every stack with virtual hosts)")
+    .option("--stacks <names>", "comma-separated stacks (default: every stack with virtual hosts)", stackListOption)
+    .option("--if-present", IF_PRESENT_OPTION_HELP, false)
     .option("--json", "print JSON instead of text", false)
     .exitOverride();
   const stop = parseCommandLine(program, argv);
   if (stop !== undefined) return stop;
   const options = program.opts<DriftOptions & { json: boolean }>();
   try {
-    const { stacks, exitCode } = await detectDrift(options);
+    const { stacks, exitCode } = await detectDrift({ ...options, log: (message) => process.stderr.write(`${message}\n`) });
     process.stdout.write(options.json ? `${JSON.stringify({ exitCode, stacks }, null, 2)}\n` : renderDrift(stacks));
     return exitCode;
   } catch (error) {

@@ -1,20 +1,24 @@
 /**
  * `npm run plan:summary [-- --stacks a,b --out plan-summary.md]`: plans every synthesized stack and writes the
  * pull-request comment. Exit codes: 0 every stack planned; 1 a plan failed, a stack could not be planned
- * (unless --allow-unplannable), or the tool could not run. The summary is written in every case but the last.
+ * (unless --allow-unplannable), a state the config no longer declares still holds objects (the summary then
+ * says so), or the tool could not run. The summary is written in every case but the last.
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
-import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
-import { synthesizedStacks } from "./synth-output";
+import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./plan-summary/render";
+import { checkUndeclaredStates } from "./retired-stacks";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "./synth-output";
 
 export interface PlanSummaryOptions {
   readonly outdir: string;
-  /** @default - every synthesized stack */
+  /** @default - every synthesized stack; [] selects none */
   readonly stacks?: readonly string[];
+  /** Skip selected stacks the config does not declare instead of failing. @default false */
+  readonly ifPresent?: boolean;
   readonly out: string;
   readonly maxChars: number;
   readonly allowUnplannable: boolean;
@@ -39,13 +43,19 @@ export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable:
 }
 
 export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
-  const stacks = synthesizedStacks(options.outdir, options.stacks);
+  const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
+  await checkUndeclaredStates(options.outdir, { log }).catch((error: Error) => {
+    writeFileSync(options.out, renderRefusal(error.message, options.subtitle));
+    throw error;
+  });
+  if (stacks.length === 0 && absent.length > 0) log(nothingSelected("plan-summary", absent));
   const outcomes = await planStacks(stacks, { onProgress: log });
   const markdown = renderSummary(outcomes, { maxChars: options.maxChars, subtitle: options.subtitle });
   writeFileSync(options.out, markdown);
   for (const outcome of outcomes) {
     if (outcome.status === "failed") log(`${outcome.stack}: plan failed:\n${outcome.error}`);
     if (outcome.status === "unplannable") log(`${outcome.stack}: could not plan: ${outcome.reason}`);
+    if (outcome.status === "retired") log(outcome.note);
   }
   return { markdown, outcomes, exitCode: exitCodeFor(outcomes, options.allowUnplannable) };
 }
@@ -56,17 +66,12 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-function stackList(value: string): string[] {
-  const names = value.split(",").map((name) => name.trim()).filter(Boolean);
-  if (names.length === 0) throw new InvalidArgumentError("must name at least one stack, e.g. p1as-dev,p1as-prod.");
-  return names;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("plan-summary")
     .description("Plan every synthesized stack and write a pull-request summary (markdown).")
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .option("--stacks <names>", "comma-separated stacks to plan (default: all)", stackList)
+    .option("--stacks <names>", STACKS_OPTION_HELP, stackListOption)
+    .option("--if-present", IF_PRESENT_OPTION_HELP, false)
     .option("--out <file>", "markdown file to write", "plan-summary.md")
     .option("--max-chars <n>", "upper bound for the summary's length", positiveInteger, DEFAULT_MAX_CHARS)
     .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)

@@ -16,18 +16,13 @@ import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./status/m
 import { renderTerminal } from "./status/render-terminal";
 import { DEFAULT_STATUS_PORT, startStatusServer } from "./status/server";
 import { resolveTargets } from "./status/targets";
+import { stackListOption } from "./synth-output";
 
 export interface StatusArguments {
   readonly once: boolean;
   readonly port: number;
   readonly outdir: string;
   readonly stacks?: readonly string[];
-}
-
-function stackList(value: string): string[] {
-  const stacks = value.split(",").map((stack) => stack.trim());
-  if (stacks.some((stack) => stack === "")) throw new InvalidArgumentError("must be stack names separated by commas, such as p1as-dev,p1as-prod.");
-  return stacks;
 }
 
 /** Parses flags; `--help` resolves undefined (usage printed), anything wrong throws a CliError with EXIT_USAGE. */
@@ -42,7 +37,7 @@ export function parseArguments(argv: readonly string[], write: (text: string) =>
     .option("--once", "print one table and exit, instead of serving the page", false)
     .addOption(new Option("--port <port>", "port of the local page (127.0.0.1 only; 0: any free port)").default(DEFAULT_STATUS_PORT).argParser(wholeNumber(0, 65535)))
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackList));
+    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackListOption));
   return readCommandLine(program, argv, write) ? program.opts<StatusArguments>() : undefined;
 }
 

@@ -12,7 +12,7 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
 import type { ContractMode } from "../../emulator/contract";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
-import { Product } from "../../p1as/facts";
+import { P1asEnvironment, Product } from "../../p1as/facts";
 import { deploy, DeployOptions } from "../../tools/deploy";
 import { runTerraform, TerraformResult } from "../../tools/terraform";
 import { makeCertificate } from "./certs";
@@ -30,11 +30,24 @@ export interface AppCertificate {
   readonly adopt?: boolean;
 }
 
-export interface AppSpec {
+export interface AppEnvironmentSpec {
   readonly certificates: readonly AppCertificate[];
   readonly hostnames: readonly AppHostname[];
-  /** @default - local state in the app's directory */
+  /** The environment's `retire` flag. @default - not set */
+  readonly retire?: boolean;
+}
+
+export interface AppSpec extends AppEnvironmentSpec {
+  /** dev's backend. @default - local state in the app's directory */
   readonly backend?: BackendConfig;
+  /**
+   * P1AS environments after dev, on the same client, each with local state in the app's directory (the
+   * emulator's client needs their `<env>-tls-admin` group: startEmulatorFor's `environments`).
+   * @default - none
+   */
+  readonly others?: Partial<Record<Exclude<P1asEnvironment, "dev">, AppEnvironmentSpec>>;
+  /** `pingone.roleAttributes.retiredEnvironments`. @default - none */
+  readonly retiredEnvironments?: readonly P1asEnvironment[];
 }
 
 export interface P1asApp {
@@ -82,33 +95,38 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
   const terraform = (args: readonly string[]) => runTerraform(args, { cwd: stackDir, env });
 
   const synth = (spec: AppSpec): string => {
-    for (const { name } of spec.certificates) {
+    const others = Object.entries(spec.others ?? {}) as [P1asEnvironment, AppEnvironmentSpec][];
+    for (const { name } of [spec, ...others.map(([, other]) => other)].flatMap((environment) => environment.certificates)) {
       if (certificatePems.has(name)) continue;
       const pem = makeCertificate({ commonName: `*.${name}.acme.example` });
       certificatePems.set(name, pem);
       writeFileSync(path.join(certDir, `${name}.pem`), pem.fullchain);
       writeFileSync(path.join(certDir, `${name}.key`), pem.privkey, { mode: 0o600 });
     }
+    const environment = (name: P1asEnvironment, environmentSpec: AppEnvironmentSpec, backend: BackendConfig) => ({
+      name,
+      ...(environmentSpec.retire === undefined ? {} : { retire: environmentSpec.retire }),
+      selfService: { apiUrl: `${options.emulatorUrl}/${name}/api/v1`, tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
+      credentials: { clientId: options.clientId, clientSecretVariable: APP_CLIENT_SECRET_VARIABLE },
+      backend,
+      virtualHosts: {
+        certificates: environmentSpec.certificates.map(({ name: certname, adopt }) => ({
+          name: certname,
+          fullchainFile: `certs/${certname}.pem`,
+          privateKeyFile: `certs/${certname}.key`,
+          ...(adopt === undefined ? {} : { adopt }),
+        })),
+        hostnames: environmentSpec.hostnames,
+      },
+    });
+    const roleAttributes = { manage: false, ...(spec.retiredEnvironments ? { retiredEnvironments: spec.retiredEnvironments } : {}) };
     const config = {
       customer: "acme",
       p1asRegion: "us1",
-      pingone: { environmentId: DEMO_PINGONE_ENVIRONMENT_ID, regionCode: "NA", roleAttributes: { manage: false } },
+      pingone: { environmentId: DEMO_PINGONE_ENVIRONMENT_ID, regionCode: "NA", roleAttributes },
       environments: [
-        {
-          name: "dev",
-          selfService: { apiUrl: `${options.emulatorUrl}/dev/api/v1`, tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
-          credentials: { clientId: options.clientId, clientSecretVariable: APP_CLIENT_SECRET_VARIABLE },
-          backend: spec.backend ?? { type: "local", path: path.join(dir, "p1as-dev.tfstate") },
-          virtualHosts: {
-            certificates: spec.certificates.map(({ name, adopt }) => ({
-              name,
-              fullchainFile: `certs/${name}.pem`,
-              privateKeyFile: `certs/${name}.key`,
-              ...(adopt === undefined ? {} : { adopt }),
-            })),
-            hostnames: spec.hostnames,
-          },
-        },
+        environment("dev", spec, spec.backend ?? { type: "local", path: path.join(dir, "p1as-dev.tfstate") }),
+        ...others.map(([name, other]) => environment(name, other, { type: "local", path: path.join(dir, `p1as-${name}.tfstate`) })),
       ],
     };
     const file = path.join(dir, "p1as.json");
@@ -144,9 +162,16 @@ export const TWO_HOSTNAMES: AppSpec = {
   ],
 };
 
-/** An emulator that knows only this client, as `dev-tls-admin`, serving `contract` (the provider discovers it). */
-export function startEmulatorFor(client: { clientId: string; clientSecret: string }, contract: ContractMode = "assumed"): Promise<RunningEmulator> {
-  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: ["dev-tls-admin"] }], contract });
+/**
+ * An emulator that knows only this client, as `<env>-tls-admin` of each of `environments` (default dev),
+ * serving `contract` (the provider discovers it).
+ */
+export function startEmulatorFor(
+  client: { clientId: string; clientSecret: string },
+  contract: ContractMode = "assumed",
+  environments: readonly P1asEnvironment[] = ["dev"],
+): Promise<RunningEmulator> {
+  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: environments.map((name) => `${name}-tls-admin`) }], contract });
 }
 
 /** Both contract modes, for `describe.each`: the suites' behaviour differs where the API has no update route. */
@@ -175,11 +200,15 @@ export function routingOf(emulator: RunningEmulator, hostname: string): { produc
  * An emulator that knows one client, and an app for it, for the whole of a describe block (the drift and adopt
  * suites): created before its first test, removed after its last. Read the fields inside tests.
  */
-export function sharedP1asApp(name: string, contract?: ContractMode): { readonly emulator: RunningEmulator; readonly app: P1asApp } {
+export function sharedP1asApp(
+  name: string,
+  contract?: ContractMode,
+  environments?: readonly P1asEnvironment[],
+): { readonly emulator: RunningEmulator; readonly app: P1asApp } {
   const shared = {} as { emulator: RunningEmulator; app: P1asApp };
   const client = appClient(name);
   beforeAll(async () => {
-    shared.emulator = await startEmulatorFor(client, contract);
+    shared.emulator = await startEmulatorFor(client, contract, environments);
     shared.app = createP1asApp({ emulatorUrl: shared.emulator.url, ...client });
   });
   afterAll(async () => {

@@ -2,7 +2,8 @@
  * Plans each synthesized stack with real terraform and turns the result into a StackOutcome.
  * A stack that fails never stops the others: a reviewer needs the rest of the summary either way.
  */
-import { SynthesizedStack } from "../synth-output";
+import { retiredLine, stateAddresses } from "../retired-stacks";
+import { planModeArgs, SynthesizedStack } from "../synth-output";
 import { runTerraform, terraformErrors } from "../terraform";
 import { parsePlanJson, summarizePlan } from "./plan-json";
 import { StackOutcome } from "./render";
@@ -51,9 +52,16 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     return { stack: stack.name, status: "failed", error: `terraform init failed:\n${errors}` };
   }
 
+  // A retiring stack whose state is empty needs no plan (nor credentials): only the config change is left.
+  if (stack.retiring) {
+    const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch((error: Error) => error);
+    if (addresses instanceof Error) return { stack: stack.name, status: "failed", error: addresses.message };
+    if (addresses.length === 0) return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
+  }
+
   // A pull-request plan is speculative: it is never applied (deploy plans again), so it takes no state lock
   // and can never block, or be blocked by, a deploy that is running.
-  const plan = await run(["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`]);
+  const plan = await run(["plan", ...planModeArgs(stack), "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`]);
   if (plan.exitCode !== 0) {
     return { stack: stack.name, status: "failed", error: terraformErrors(plan.stderr || plan.stdout) };
   }
@@ -62,7 +70,7 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
   if (show.exitCode !== 0) {
     return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
   }
-  return { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout };
+  return { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
 }
 
 /** "provider pingidentity/pingone could not be installed (...)", with terraform's headline as the why. */

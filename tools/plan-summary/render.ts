@@ -16,7 +16,16 @@ export const DEFAULT_MAX_CHARS = 65_000;
 
 /** One stack's result. `unplannable` means terraform never got as far as planning (its provider could not be installed). */
 export type StackOutcome =
-  | { readonly stack: string; readonly status: "planned"; readonly summary: StackPlanSummary; readonly planText: string }
+  | {
+      readonly stack: string;
+      readonly status: "planned";
+      readonly summary: StackPlanSummary;
+      readonly planText: string;
+      /** A destroy plan: the config marks the environment `"retire": true`. @default false */
+      readonly retiring?: boolean;
+    }
+  /** A retiring stack whose state is already empty: nothing to plan, only the config change is left. */
+  | { readonly stack: string; readonly status: "retired"; readonly note: string }
   | { readonly stack: string; readonly status: "failed"; readonly error: string }
   | { readonly stack: string; readonly status: "unplannable"; readonly reason: string; readonly detail: string };
 
@@ -65,6 +74,15 @@ export function renderSummary(outcomes: readonly StackOutcome[], options: Render
   return `${SUMMARY_MARKER}\n## Plan summary\n\nThe summary does not fit in ${maxChars} characters; see the workflow log.\n`.slice(0, maxChars);
 }
 
+/**
+ * The summary when the tools refused to plan at all (a state the config no longer declares still holds
+ * objects): reviewers see why in the pull request, not only in the job log.
+ */
+export function renderRefusal(message: string, subtitle?: string): string {
+  const quoted = message.split("\n").map((line) => `> ${escapeText(line)}`);
+  return `${[SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : []), ["> [!CAUTION]", "> **Nothing was planned.**", ">", ...quoted].join("\n")].join("\n\n")}\n`;
+}
+
 function renderShell(outcomes: readonly StackOutcome[], planTexts: readonly string[], rowLimit: number, subtitle?: string): string {
   const parts = [SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : [])];
   parts.push(...renderBanners(outcomes));
@@ -76,6 +94,11 @@ function renderShell(outcomes: readonly StackOutcome[], planTexts: readonly stri
 /** Destroys and replaces first, hostnames above all: a replaced hostname takes its virtual host down until it is back. */
 function renderBanners(outcomes: readonly StackOutcome[]): string[] {
   const banners: string[] = [];
+  const retiring = outcomes.filter((outcome) => outcome.status === "planned" && outcome.retiring && outcome.summary.changes.length > 0);
+  if (retiring.length > 0) {
+    const items = retiring.map((outcome) => `> - \`${escapeCode(outcome.stack)}\` is **RETIRING**: the deploy destroys every object in its state.`);
+    banners.push(["> [!CAUTION]", `> **${plural(retiring.length, "stack")} retiring.**`, ">", ...items].join("\n"));
+  }
   const destructive = outcomes.flatMap((outcome) =>
     outcome.status === "planned"
       ? outcome.summary.changes.filter((change) => change.destructive).map((change) => ({ stack: outcome.stack, change }))
@@ -129,8 +152,12 @@ function renderStack(outcome: StackOutcome, planText: string, rowLimit: number):
       fold("Terraform's output", fence(clip(redactText(outcome.detail), MAX_ERROR_CHARS))),
     ].join("\n\n");
   }
+  if (outcome.status === "retired") return [`### 🪦 \`${stack}\`: retired`, escapeText(outcome.note)].join("\n\n");
   const { summary } = outcome;
-  const parts = [`### ${summary.changes.length === 0 ? "✅" : hasDestructive(summary) ? "⚠️" : "📝"} \`${stack}\``, `\`${countsLine(summary.counts)}\``];
+  const heading = `### ${summary.changes.length === 0 ? "✅" : hasDestructive(summary) ? "⚠️" : "📝"} \`${stack}\``;
+  const parts = outcome.retiring
+    ? [`${heading}: RETIRING`, "**This stack is retiring: its plan destroys every object it manages** (virtual hosts and PingOne objects).", `\`${countsLine(summary.counts)}\``]
+    : [heading, `\`${countsLine(summary.counts)}\``];
   if (summary.driftCount > 0) {
     parts.push(`**${plural(summary.driftCount, "object")} changed outside of Terraform** (see the full plan).`);
   }
@@ -189,9 +216,10 @@ function renderFooter(outcomes: readonly StackOutcome[]): string {
   const changed = planned.filter((outcome) => outcome.status === "planned" && outcome.summary.changes.length > 0).length;
   const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
   const unplannable = outcomes.filter((outcome) => outcome.status === "unplannable").length;
+  const retired = outcomes.filter((outcome) => outcome.status === "retired").length;
   return (
     `**${plural(outcomes.length, "stack")}**: ${changed} with changes, ${planned.length - changed} without changes, ` +
-    `${failed} failed, ${unplannable} could not be planned.`
+    `${failed} failed, ${unplannable} could not be planned${retired > 0 ? `, ${retired} retired` : ""}.`
   );
 }
 

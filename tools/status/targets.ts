@@ -71,7 +71,7 @@ export function resolveTargets(options: TargetOptions): Target[] {
   } catch (error) {
     throw new CliError(`invalid P1AS_CONFIG ${options.configFile}: ${(error as Error).message}. Nothing was sent.`, EXIT_USAGE);
   }
-  const environments = config.environments.filter((environment) => !options.stacks?.length || options.stacks.includes(environment.stackName));
+  const environments = config.environments.filter((environment) => options.stacks === undefined || options.stacks.includes(environment.stackName));
   const unknown = (options.stacks ?? []).filter((stack) => !config.environments.some((environment) => environment.stackName === stack));
   if (unknown.length > 0) {
     const known = config.environments.map((environment) => environment.stackName).join(", ");

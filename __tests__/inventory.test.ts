@@ -1,0 +1,169 @@
+/**
+ * The `retire` flag in the config and the state inventory synth keeps next to it: what synth writes, what it
+ * refuses, and what it tells the tools (p1as-stacks.json and the backend-only directories). No terraform here;
+ * retire-environment.test.ts runs the tools on all of it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FROZEN_INVENTORY_ENV_VAR, inventoryPath } from "../config/inventory";
+import { parseConfig } from "../config/load";
+import { synthesize } from "../main";
+import { STACK_INDEX_FILE } from "../stacks/stack-index";
+import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/synth-output";
+
+const EXAMPLE = JSON.parse(fs.readFileSync("config/example.json", "utf8"));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawConfig = any;
+const example = (): RawConfig => JSON.parse(JSON.stringify(EXAMPLE));
+/** The example with local state in `dir` for every stack, so locations are the test's own. */
+function localConfig(dir: string, edit: (config: RawConfig) => void = () => {}): RawConfig {
+  const config = example();
+  config.pingone.backend = { type: "local", path: path.join(dir, "directory.tfstate") };
+  for (const env of config.environments) env.backend = { type: "local", path: path.join(dir, `${env.name}.tfstate`) };
+  edit(config);
+  return config;
+}
+const withoutProd = (config: RawConfig) => (config.environments = config.environments.filter((env: { name: string }) => env.name !== "prod"));
+
+let dir: string;
+beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-inventory-"))));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function synth(config: RawConfig, env: NodeJS.ProcessEnv = {}, outdir = path.join(dir, "cdktf.out")): string {
+  const file = path.join(dir, "p1as.json");
+  fs.writeFileSync(file, JSON.stringify(config));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  synthesize(file, outdir, env);
+  return outdir;
+}
+const inventoryText = () => fs.readFileSync(path.join(dir, "p1as.inventory.json"), "utf8");
+const inventoryStacks = () => JSON.parse(inventoryText()).stacks as { stack: string; environment?: string; backend: { type: string; path?: string } }[];
+
+describe('the "retire" flag', () => {
+  const check = (edit: (config: RawConfig) => void) => () => parseConfig(localConfig(dir, edit), "p1as.json");
+
+  it("must be a boolean", () => {
+    expect(check((config) => (config.environments[1].retire = "yes"))).toThrow("environments[1].retire: Expected boolean, received string");
+  });
+
+  it("clashes with retiredEnvironments: an environment is listed there only once its stack is destroyed and it left environments", () => {
+    expect(
+      check((config) => {
+        config.environments[1].retire = true;
+        config.pingone.roleAttributes.retiredEnvironments = ["prod"];
+      }),
+    ).toThrow('pingone.roleAttributes.retiredEnvironments[0]: "prod" is still in environments with "retire": true; list it here only after a deploy has destroyed its stack');
+    expect(check((config) => (config.pingone.roleAttributes.retiredEnvironments = ["prod"]))).toThrow(
+      '"prod" is still listed in environments; retire it with "retire": true there first (docs/tasks/retire-an-environment.md)',
+    );
+  });
+
+  it("cannot retire every environment while the role attributes are managed (they need one active environment)", () => {
+    const allRetiring = (config: RawConfig) => config.environments.forEach((env: { retire?: boolean }) => (env.retire = true));
+    expect(check(allRetiring)).toThrow('environments: every environment has "retire": true');
+    expect(check((config) => (allRetiring(config), (config.pingone.roleAttributes = { manage: false })))).not.toThrow();
+  });
+
+  it("keeps the retiring stack's full declaration, marks it retiring for the tools, and archives its roles on the directory stack", () => {
+    const outdir = synth(localConfig(dir, (config) => (config.environments[1].retire = true)));
+    const stacks = synthesizedStacks(outdir);
+    expect(stacks.map((stack) => [stack.name, stack.retiring, planModeArgs(stack)])).toEqual([
+      ["p1as-dev", false, []],
+      ["p1as-prod", true, ["-destroy"]],
+      ["pingone-directory", false, []],
+    ]);
+    // The PingOne application is still declared: the p1as provider's credentials come from it.
+    const prod = JSON.parse(fs.readFileSync(stacks[1].configFile, "utf8"));
+    expect(Object.keys(prod.resource)).toEqual(expect.arrayContaining(["pingone_application", "pingone_resource"]));
+    const directory = fs.readFileSync(stacks[2].configFile, "utf8");
+    expect(directory).toMatch(/"archived":\s*true,\s*"value":\s*"prod-tls-admin"|"value":\s*"prod-tls-admin",\s*"archived":\s*true/);
+    expect(directory).toMatch(/"archived":\s*false,\s*"value":\s*"dev-tls-admin"|"value":\s*"dev-tls-admin",\s*"archived":\s*false/);
+  });
+});
+
+describe("the state inventory", () => {
+  it("lives next to the config: config/example.json -> config/example.inventory.json", () => {
+    expect(inventoryPath("config/example.json")).toBe(path.join("config", "example.inventory.json"));
+    expect(inventoryPath("/tmp/x/p1as.json")).toBe("/tmp/x/p1as.inventory.json");
+  });
+
+  it("is committed for the example and demo configs, and synthesizing the example does not change it", () => {
+    const committed = fs.readFileSync("config/example.inventory.json", "utf8");
+    synthesize("config/example.json", path.join(dir, "out"), { [FROZEN_INVENTORY_ENV_VAR]: "1" });
+    expect(fs.readFileSync("config/example.inventory.json", "utf8")).toBe(committed);
+    expect(fs.existsSync("config/demo.inventory.json")).toBe(true);
+  });
+
+  it("records every declared stack's backend, with no secret, and only ever adds entries", () => {
+    synth(localConfig(dir));
+    expect(inventoryStacks()).toEqual([
+      { stack: "pingone-directory", backend: { type: "local", path: path.join(dir, "directory.tfstate") } },
+      { stack: "p1as-dev", environment: "dev", backend: { type: "local", path: path.join(dir, "dev.tfstate") } },
+      { stack: "p1as-prod", environment: "prod", backend: { type: "local", path: path.join(dir, "prod.tfstate") } },
+    ]);
+
+    // WHEN dev's state moves and prod is retired
+    synth(localConfig(dir, (config) => {
+      config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
+      withoutProd(config);
+      config.pingone.roleAttributes.retiredEnvironments = ["prod"];
+    }));
+    // THEN both old locations stay known
+    expect(inventoryStacks().map((entry) => `${entry.stack} ${entry.backend.path}`)).toEqual([
+      `pingone-directory ${path.join(dir, "directory.tfstate")}`,
+      `p1as-dev ${path.join(dir, "dev.tfstate")}`,
+      `p1as-prod ${path.join(dir, "prod.tfstate")}`,
+      `p1as-dev ${path.join(dir, "dev-2.tfstate")}`,
+    ]);
+  });
+
+  it("gives the tools a backend-only terraform directory for every location no declared stack uses", () => {
+    synth(localConfig(dir));
+    const outdir = synth(localConfig(dir, (config) => {
+      config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
+      withoutProd(config);
+      config.pingone.roleAttributes.retiredEnvironments = ["prod"];
+    }));
+    const index = JSON.parse(fs.readFileSync(path.join(outdir, STACK_INDEX_FILE), "utf8"));
+    expect(index.undeclared).toEqual([
+      { stack: "p1as-dev", environment: "dev", location: `local:${path.join(dir, "dev.tfstate")}`, workingDirectory: "undeclared/stacks/p1as-dev", currentLocation: `local:${path.join(dir, "dev-2.tfstate")}` },
+      { stack: "p1as-prod", environment: "prod", location: `local:${path.join(dir, "prod.tfstate")}`, workingDirectory: "undeclared/stacks/p1as-prod" },
+    ]);
+    const backendOnly = JSON.parse(fs.readFileSync(path.join(outdir, "undeclared/stacks/p1as-prod/cdk.tf.json"), "utf8"));
+    expect(backendOnly.terraform.backend).toEqual({ local: { path: path.join(dir, "prod.tfstate") } });
+    expect(backendOnly.resource).toBeUndefined();
+    expect(backendOnly.provider).toBeUndefined();
+    // The tools never select it as a stack of the config
+    expect(selectStacks(outdir, undefined).stacks.map((stack) => stack.name)).toEqual(["p1as-dev", "pingone-directory"]);
+  });
+
+  it("refuses a config that drops a known environment without listing it under retiredEnvironments (its roles would go)", () => {
+    synth(localConfig(dir));
+    const outdir = path.join(dir, "cdktf.out");
+    expect(() => synth(localConfig(dir, withoutProd))).toThrow(
+      /prod is in the state inventory .*p1as\.inventory\.json but neither in environments nor in pingone\.roleAttributes\.retiredEnvironments: synthesizing would remove their roles/,
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+    // With unmanaged role attributes there are no roles to lose
+    expect(() => synth(localConfig(dir, (config) => (withoutProd(config), (config.pingone.roleAttributes = { manage: false }))))).not.toThrow();
+  });
+
+  it(`with ${FROZEN_INVENTORY_ENV_VAR}=1 (CI) refuses a synth that would change the inventory and writes nothing, as npm ci refuses a stale lock file`, () => {
+    synth(localConfig(dir, withoutProd), {}, path.join(dir, "first"));
+    const before = inventoryText();
+    const outdir = path.join(dir, "cdktf.out");
+    expect(() => synth(localConfig(dir), { [FROZEN_INVENTORY_ENV_VAR]: "1" })).toThrow(
+      `the state inventory ${path.join(dir, "p1as.inventory.json")} is out of date (missing: p1as-prod at local:${path.join(dir, "prod.tfstate")}) and P1AS_FROZEN_INVENTORY=1 forbids changing it here. Run npm run synth locally and commit the inventory with the config. Nothing was synthesized.`,
+    );
+    expect(inventoryText()).toBe(before);
+    expect(fs.existsSync(outdir)).toBe(false);
+    // An unchanged inventory synthesizes as usual
+    expect(() => synth(localConfig(dir, withoutProd), { [FROZEN_INVENTORY_ENV_VAR]: "1" })).not.toThrow();
+  });
+
+  it("refuses an unreadable inventory, naming it", () => {
+    fs.writeFileSync(path.join(dir, "p1as.inventory.json"), JSON.stringify({ stacks: [{ stack: "p1as-dev", backend: { type: "ftp" } }] }));
+    expect(() => synth(localConfig(dir))).toThrow(/the state inventory .*p1as\.inventory\.json is unreadable \(stacks\.0\.backend\.type: .*\); restore it from git/);
+  });
+});

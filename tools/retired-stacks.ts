@@ -1,0 +1,86 @@
+/**
+ * What deploy, plan summary and drift check before touching anything: every state location the inventory
+ * remembers that no declared stack uses (stacks/stack-index.ts). An empty one is a finished retirement and
+ * gets one line; one that still holds objects is refused, because those certificates, hostnames and PingOne
+ * objects exist and nothing would ever change or remove them again.
+ */
+import * as path from "node:path";
+import { CliError } from "./errors";
+import { SynthesizedStack, stackIndex } from "./synth-output";
+import { initError, runTerraform, terraformErrors } from "./terraform";
+
+export const RETIRE_PROCEDURE = "docs/tasks/retire-an-environment.md";
+
+/** How many state addresses a refusal lists before "and N more". */
+const LISTED_ADDRESSES = 10;
+
+export interface StateCheckOptions {
+  /** Extra environment for terraform (PG_CONN_STR, AWS_*, TF_TOKEN_*). @default - the process environment only */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Progress and the "retired" lines. @default - silent */
+  readonly log?: (message: string) => void;
+  /** The caller ran `terraform init` there already. @default false */
+  readonly initialized?: boolean;
+}
+
+/**
+ * The managed objects in a stack's state (`terraform init` and `state list`); data sources are left out, as
+ * they are only a record of a read and nothing to destroy.
+ */
+export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "workingDirectory">, options: StateCheckOptions = {}): Promise<string[]> {
+  const run = async (args: string[]) => {
+    options.log?.(`${stack.name}: terraform ${args.join(" ")}`);
+    return runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
+  };
+  if (!options.initialized) {
+    const init = await run(["init", "-input=false", "-no-color"]);
+    if (init.exitCode !== 0) throw initError(stack.name, init);
+  }
+  const listed = await run(["state", "list", "-no-color"]);
+  // A local backend whose file was never written (declared, never deployed) has no state at all: nothing in it.
+  if (listed.exitCode !== 0 && /No state file was found/.test(listed.stderr)) return [];
+  if (listed.exitCode !== 0) throw new CliError(`${stack.name}: terraform state list failed:\n${terraformErrors(listed.stderr || listed.stdout)}`);
+  return listed.stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((address) => address !== "" && !/(^|\.)data\./.test(address));
+}
+
+/**
+ * Checks every state the config no longer declares. Logs "<stack>: retired, its state holds nothing" for each
+ * empty one; throws one error naming every one that still holds objects, with its location, its addresses
+ * and the procedure. Synthesized outdirs without an index (test fixtures) have nothing to check.
+ */
+export async function checkUndeclaredStates(outdir: string, options: StateCheckOptions = {}): Promise<void> {
+  const index = stackIndex(outdir);
+  const refusals: string[] = [];
+  for (const entry of index?.undeclared ?? []) {
+    const addresses = await stateAddresses({ name: entry.stack, workingDirectory: path.resolve(outdir, entry.workingDirectory) }, { env: options.env }).catch(
+      (error: Error) => {
+        throw new CliError(`refused: cannot read the state at ${entry.location}, which the config no longer declares (${error.message}). Nothing was planned or applied.`);
+      },
+    );
+    if (addresses.length === 0) {
+      options.log?.(entry.currentLocation ? `${entry.stack}: its former state at ${entry.location} holds nothing` : `${entry.stack}: retired, its state holds nothing (${entry.location})`);
+      continue;
+    }
+    const listed = addresses.slice(0, LISTED_ADDRESSES).join(", ") + (addresses.length > LISTED_ADDRESSES ? `, and ${addresses.length - LISTED_ADDRESSES} more` : "");
+    const holds = `its state at ${entry.location} still holds ${addresses.length} object${addresses.length === 1 ? "" : "s"} (${listed})`;
+    refusals.push(
+      entry.currentLocation
+        ? `${entry.stack}: the stack now keeps its state at ${entry.currentLocation}, but ${holds}. Move those objects to the new state ` +
+            "(terraform init -migrate-state with the old backend) or destroy them from the old one, so that no object has two states."
+        : `${entry.stack}: the config no longer declares this stack, but ${holds}. Those objects still exist and nothing manages them. ` +
+            `Put ${entry.environment ?? "the stack"} back in environments with "retire": true and deploy: that destroys them through a reviewed plan (${RETIRE_PROCEDURE}).`,
+    );
+  }
+  if (refusals.length > 0) {
+    throw new CliError(`refused: ${refusals.join("\n")}\nNothing was planned or applied. The inventory of state locations is ${index?.inventory}.`);
+  }
+}
+
+/** The line for a retiring stack whose state is already empty: the last step of the procedure is the config's. */
+export function retiredLine(stack: string): string {
+  const environment = stack.replace(/^p1as-/, "");
+  return `${stack}: retired; remove ${environment} from environments and list it under pingone.roleAttributes.retiredEnvironments (${RETIRE_PROCEDURE})`;
+}
