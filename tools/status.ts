@@ -8,7 +8,7 @@
  * in error or missing, drifted or not managed, or a certificate expiring within 30 days), 1 an API could
  * not be read, 64 bad input (flags, config, outdir, credentials), refused before anything was sent.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { configPath } from "../config/load";
 import { readCommandLine, reportFailure, runMain, wholeNumber } from "./cli";
 import { CliError, EXIT_USAGE } from "./errors";
