@@ -91,6 +91,12 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("synthesize with a frozen state inventory, so a stack cannot reach CI without its inventory entry", () => {
+    const synths = allSteps.filter(({ step }) => /\bnpm run synth\b/.test(step.run ?? ""));
+    expect(synths.length).toBeGreaterThan(0);
+    for (const { file, job, step } of synths) expect({ file, job, frozen: step.env?.P1AS_FROZEN_INVENTORY }).toEqual({ file, job, frozen: "1" });
+  });
+
   it("keep the setup-terraform wrapper off and never persist git credentials", () => {
     for (const { file, job, step } of allSteps) {
       if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect({ file, job, wrapper: step.with?.terraform_wrapper }).toEqual({ file, job, wrapper: false });
