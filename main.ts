@@ -9,6 +9,7 @@ import { configPath, loadConfig } from "./config/load";
 import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
+import { dropStaleBackendCache } from "./tools/backend-cache";
 
 /** Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out). */
 export function synthesize(file: string = configPath(), outdir?: string): AppStacks {
@@ -19,6 +20,12 @@ export function synthesize(file: string = configPath(), outdir?: string): AppSta
   // Every stack folder gets the p1as provider in its implied local mirror, locked: `cdktf deploy`, `cdktf diff`
   // and a plain `terraform init` there find it with no network and no CLI configuration.
   for (const stack of stacks.environments) installBesideStack(path.join(app.outdir, "stacks", stack.node.id));
+  // A switched P1AS_CONFIG leaves terraform's record of the old backend in a stack folder, which `cdktf diff`
+  // and `cdktf deploy` would refuse with "Backend configuration changed".
+  for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
+    const dir = path.join(app.outdir, "stacks", stack.node.id);
+    dropStaleBackendCache(stack.node.id, dir, path.join(dir, "cdk.tf.json"), (line) => process.stderr.write(`${line}\n`));
+  }
   return stacks;
 }
 

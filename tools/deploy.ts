@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { reportFailure, runMain } from "./cli";
 import { applyFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
+import { initStack } from "./stack-init";
 import { synthesizedStacks } from "./synth-output";
 import { initError, runTerraform, stateError, terraformErrors } from "./terraform";
 
@@ -39,7 +40,7 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
       if (result.stdout) log(redactTerraformText(result.stdout.trimEnd()));
       return result;
     };
-    const init = await terraform(["init", "-input=false", "-no-color"]);
+    const init = await initStack(stack, { env: options.env, log, run: terraform });
     if (init.exitCode !== 0) throw initError(stack.name, init);
     // The p1as provider reads every object from the API while planning, so drift is repaired by the apply itself.
     const apply = await terraform(["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout}`]);

@@ -2,6 +2,7 @@
  * Plans each synthesized stack with real terraform and turns the result into a StackOutcome.
  * A stack that fails never stops the others: a reviewer needs the rest of the summary either way.
  */
+import { initStack } from "../stack-init";
 import { SynthesizedStack } from "../synth-output";
 import { runTerraform, terraformErrors } from "../terraform";
 import { parsePlanJson, summarizePlan } from "./plan-json";
@@ -42,7 +43,7 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     return runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
   };
 
-  const init = await run(["init", "-input=false", "-no-color"]);
+  const init = await initStack(stack, { env: options.env, log: options.onProgress, run });
   if (init.exitCode !== 0) {
     const errors = terraformErrors(init.stderr || init.stdout);
     if (PROVIDER_UNAVAILABLE.test(errors)) {
