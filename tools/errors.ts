@@ -33,7 +33,7 @@ export function unknownStacks(option: string, unknown: readonly string[], availa
  * info terraform prints there is the refused request's own), so the message points at how to find it.
  */
 export function stateLocked(stack: string, terraformMessage: string): CliError {
-  if (/locked for workspace creation/i.test(terraformMessage)) return creationLocked(stack, terraformMessage);
+  if (/locked for workspace/i.test(terraformMessage)) return creationLocked(stack);
   return new CliError(
     `${stack}: deploy refused: the state is locked by another terraform run (${terraformMessage}). Nothing was changed. ` +
       "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
@@ -46,9 +46,9 @@ export function stateLocked(stack: string, terraformMessage: string): CliError {
  * holds it for its whole first apply. The tools create each stack's row before terraform runs, so only a run
  * that bypassed them (`cdktf deploy`, a plain terraform) holds it for long; the lock is about another stack.
  */
-function creationLocked(stack: string, terraformMessage: string): CliError {
+function creationLocked(stack: string): CliError {
   return new CliError(
-    `${stack}: deploy refused: another stack's first deploy is creating its state in this database (${terraformMessage}); ` +
+    `${stack}: deploy refused: another stack's first deploy is creating its state in this database: ` +
       "terraform's pg backend allows one workspace creation at a time and holds that lock until the creating apply ends. Nothing was changed. " +
       "Wait for it and run this one again, or pass --lock-timeout 5m to wait for it. Deploy with `npm run deploy`, which creates each stack's state row " +
       "first so first deploys never hold this lock (see docs/reference/state-backends.md).",

@@ -45,7 +45,9 @@ export async function initStack(stack: SynthesizedStack, options: InitStackOptio
     } catch (error) {
       // Terraform's own init reports an unreachable or misconfigured database in its words; this line says
       // only that the creation was not serialised this time.
-      const reason = redactTerraformText(error instanceof Error ? error.message : String(error));
+      // (errors from node's own modules are not `instanceof Error` inside jest's sandbox, hence the duck test)
+      const message = (error as { message?: unknown } | undefined)?.message;
+      const reason = redactTerraformText(typeof message === "string" ? message : String(error));
       log(`${stack.name}: could not prepare the pg state before terraform init (${reason}); terraform creates it itself`);
     }
   }
