@@ -11,6 +11,7 @@ import { localStatePath } from "../config/state-location";
 import { synthesize } from "../main";
 import { backendCacheFile, backendSwitch, backendSwitchLine } from "../tools/backend-cache";
 import { detectDrift } from "../tools/drift";
+import { clientConfig } from "../tools/pg-bootstrap";
 import { planStacks } from "../tools/plan-summary/plan-stacks";
 import { synthesizedStacks } from "../tools/synth-output";
 import { AppSpec, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
@@ -42,6 +43,14 @@ describe("backendSwitch", () => {
     expect(change()).toBeUndefined();
   });
 
+  it("finds nothing to do when only the order of arguments and nested nulls differ (a remote workspace)", () => {
+    configure({ remote: { workspaces: { name: "acme-p1as-dev" }, organization: "acme" } });
+    initialised(record("remote", { hostname: null, organization: "acme", token: null, workspaces: { name: "acme-p1as-dev", prefix: null } }));
+    expect(change()).toBeUndefined();
+    initialised(record("remote", { organization: "acme", workspaces: { name: "acme-p1as-prod", prefix: null } }));
+    expect(change()).toEqual({ from: "remote:app.terraform.io/acme/acme-p1as-prod", to: "remote:app.terraform.io/acme/acme-p1as-dev" });
+  });
+
   it("names both normalised locations when the local path changed", () => {
     configure({ local: { path: path.join(dir, "b.tfstate") } });
     initialised(record("local", { path: path.join(dir, "a.tfstate"), workspace_dir: null }));
@@ -64,6 +73,30 @@ describe("backendSwitch", () => {
     expect(change()).toEqual({ from: "an unreadable .terraform/terraform.tfstate", to: "a pg backend" });
     initialised(record("s3", { bucket: "acme-state", key: "p1as-dev.tfstate", region: "eu-west-1" }));
     expect(change()).toEqual({ from: "s3:acme-state/p1as-dev.tfstate", to: "a pg backend" });
+  });
+});
+
+describe("the pg bootstrap's connection, as terraform's driver would open it", () => {
+  it("reads a URL, with sslmode=disable as no TLS", () => {
+    expect(clientConfig("postgres://terraform@DB.example:6543/state?sslmode=disable", {})).toMatchObject({
+      host: "DB.example",
+      port: 6543,
+      database: "state",
+      user: "terraform",
+      password: undefined,
+      ssl: false,
+    });
+  });
+
+  it("reads libpq keywords, takes what they leave out from PG* variables, and defaults to TLS without verification (lib/pq's require)", () => {
+    const config = clientConfig("host=db.example dbname='terraform state'", { PGUSER: "ci", PGPASSWORD: "pg-pass-5ecret", PGPORT: "5433" });
+    expect(config).toMatchObject({ host: "db.example", port: 5433, database: "terraform state", user: "ci", password: "pg-pass-5ecret" });
+    expect(config.ssl).toMatchObject({ rejectUnauthorized: false });
+  });
+
+  it("verifies the server for verify-full, and refuses a string that is neither form", () => {
+    expect(clientConfig("postgres://db.example/state?sslmode=verify-full", {}).ssl).toMatchObject({ rejectUnauthorized: true });
+    expect(() => clientConfig("host=db.example password='unterminated", {})).toThrow(/key=value/);
   });
 });
 

@@ -82,8 +82,18 @@ export function dropStaleBackendCache(stack: string, workingDirectory: string, c
 }
 
 function sameArguments(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((key) => JSON.stringify(a[key] ?? null) === JSON.stringify(b[key] ?? null));
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * JSON with keys sorted and null-valued keys left out, at every depth: terraform's record lists every argument
+ * of the backend's schema (`"prefix": null` inside `workspaces` too), cdk.tf.json only the ones set.
+ */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
+  return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
 }
 
 /** A backend block as the normalised location of its state; a block the normaliser cannot read names only its type. */

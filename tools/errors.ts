@@ -44,11 +44,12 @@ export function stateLocked(stack: string, terraformMessage: string): CliError {
 /**
  * Terraform's pg backend has one database-wide lock for creating a workspace, and a workspace without a row
  * holds it for its whole first apply. The tools create each stack's row before terraform runs, so only a run
- * that bypassed them (`cdktf deploy`, a plain terraform) holds it for long; the lock is about another stack.
+ * that bypassed them (`cdktf deploy`, a plain terraform), or one whose bootstrap could not reach the database,
+ * holds it for long. It blocks every stack in the database, so the message must not say "your state is locked".
  */
 function creationLocked(stack: string): CliError {
   return new CliError(
-    `${stack}: deploy refused: another stack's first deploy is creating its state in this database: ` +
+    `${stack}: deploy refused: a first deploy (of this stack or another) is creating its state in this database: ` +
       "terraform's pg backend allows one workspace creation at a time and holds that lock until the creating apply ends. Nothing was changed. " +
       "Wait for it and run this one again, or pass --lock-timeout 5m to wait for it. Deploy with `npm run deploy`, which creates each stack's state row " +
       "first so first deploys never hold this lock (see docs/reference/state-backends.md).",
