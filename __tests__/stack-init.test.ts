@@ -4,6 +4,7 @@
  * line naming the stack and both locations, copy no state, and a plain `terraform init` (what `cdktf diff`
  * and `cdktf deploy` run) works after synth.
  */
+import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -17,6 +18,8 @@ import { synthesizedStacks } from "../tools/synth-output";
 import { AppSpec, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, "..");
 
 describe("backendSwitch", () => {
   let dir: string;
@@ -161,6 +164,26 @@ describe("switching configs between two local states", () => {
 
     // AND a plain terraform init in the stack directory accepts what the tools left
     expect((await shared.app.terraform(["init", "-input=false", "-no-color"])).exitCode).toBe(0);
+  });
+
+  it("npx cdktf diff works right after a config switch (its synth drops the stale record)", async () => {
+    // GIVEN a stack folder initialised on A, and P1AS_CONFIG now naming B
+    const config = await switchedFromAToB();
+
+    // WHEN the cdktf CLI diffs it (synth, then its own plain terraform init and plan)
+    const diff = await new Promise<{ code: number; output: string }>((resolve) =>
+      execFile(
+        path.join(ROOT, "node_modules", ".bin", "cdktf"),
+        ["diff", "p1as-dev", "--output", shared.app.outdir],
+        { cwd: ROOT, env: { ...process.env, ...shared.app.env, P1AS_CONFIG: config, CHECKPOINT_DISABLE: "1" }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      ),
+    );
+
+    // THEN it plans the stack on B, and the user saw the switch line (cdktf shows the app's stderr)
+    expect({ code: diff.code, output: diff.code === 0 ? "" : diff.output }).toEqual({ code: 0, output: "" });
+    expect(diff.output).toContain(expectedLine());
+    expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(path.join(shared.app.dir, "b.tfstate"));
   });
 
   it("synth drops the stale record with the same line, so the plain terraform init of cdktf diff/deploy works", async () => {
