@@ -14,6 +14,7 @@ import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
 import { parseCommandLine } from "./tools/cli";
 import { writeStackIndex } from "./stacks/stack-index";
+import { dropStaleBackendCache } from "./tools/backend-cache";
 
 /**
  * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the
@@ -41,6 +42,12 @@ export function synthesize(file: string = configPath(), outdir?: string, env: No
   // Every stack folder gets the p1as provider in its implied local mirror, locked: `cdktf deploy`, `cdktf diff`
   // and a plain `terraform init` there find it with no network and no CLI configuration.
   for (const stack of stacks.environments) installBesideStack(path.join(app.outdir, "stacks", stack.node.id));
+  // A switched P1AS_CONFIG leaves terraform's record of the old backend in a stack folder, which `cdktf diff`
+  // and `cdktf deploy` would refuse with "Backend configuration changed".
+  for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
+    const dir = path.join(app.outdir, "stacks", stack.node.id);
+    dropStaleBackendCache(stack.node.id, dir, path.join(dir, "cdk.tf.json"), (line) => process.stderr.write(`${line}\n`));
+  }
   writeInventory();
   const declared = declaredEntries(config);
   writeStackIndex(app.outdir, config, inventoryFile, declared, undeclaredEntries(inventory, declared));

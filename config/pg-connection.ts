@@ -17,7 +17,7 @@ export interface PgConnection {
 const PASSWORD_PARAMETERS = ["password", "sslpassword"];
 
 /** libpq's keyword/value form: `key = value` pairs, values optionally single-quoted with `\` escapes. */
-function parseKeywords(text: string): Map<string, string> {
+export function parseKeywords(text: string): Map<string, string> {
   const pairs = new Map<string, string>();
   const pair = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*('((?:[^'\\]|\\.)*)'|((?:[^\s'\\]|\\.)*))/y;
   let rest = text.trim();

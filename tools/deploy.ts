@@ -11,6 +11,7 @@ import { applyFailed, stateLocked } from "./errors";
 import { redactTerraformText } from "./redact";
 import { checkUndeclaredStates, retiredLine, stateAddresses } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption } from "./synth-output";
+import { initStack } from "./stack-init";
 import { initError, runTerraform, stateError, terraformErrors } from "./terraform";
 
 export interface DeployOptions {
@@ -43,7 +44,7 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
       if (result.stdout) log(redactTerraformText(result.stdout.trimEnd()));
       return result;
     };
-    const init = await terraform(["init", "-input=false", "-no-color"]);
+    const init = await initStack(stack, { env: options.env, log, run: terraform });
     if (init.exitCode !== 0) throw initError(stack.name, init);
     if (stack.retiring && (await stateAddresses(stack, { env: options.env, log, initialized: true })).length === 0) {
       log(retiredLine(stack.name));

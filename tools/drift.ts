@@ -16,6 +16,7 @@ import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
 import { redactTerraformText } from "./redact";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
+import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
 import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
 import { HOSTNAME_TYPE } from "../provider/resources/hostname";
@@ -95,7 +96,7 @@ async function refreshOnlyPlan(stack: SynthesizedStack, env: NodeJS.ProcessEnv |
   const config = JSON.parse(readFileSync(stack.configFile, "utf8"));
   if (!config.provider?.p1as) return undefined;
   const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
-  const init = await run(["init", "-input=false", "-no-color"]);
+  const init = await initStack(stack, { env, log: (line) => process.stderr.write(`${line}\n`), run });
   if (init.exitCode !== 0) throw initError(stack.name, init);
   // No state lock: drift must never block, or be blocked by, a deploy.
   const plan = await run(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${DRIFT_PLAN}`]);

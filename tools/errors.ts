@@ -43,10 +43,26 @@ export function unknownStacks(option: string, unknown: readonly string[], availa
  * info terraform prints there is the refused request's own), so the message points at how to find it.
  */
 export function stateLocked(stack: string, terraformMessage: string): CliError {
+  if (/locked for workspace/i.test(terraformMessage)) return creationLocked(stack);
   return new CliError(
     `${stack}: deploy refused: the state is locked by another terraform run (${terraformMessage}). Nothing was changed. ` +
       "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
       'If no other run is active, the lock is stale: see "Releasing a stale lock" in the README before unlocking anything.',
+  );
+}
+
+/**
+ * Terraform's pg backend has one database-wide lock for creating a workspace, and a workspace without a row
+ * holds it for its whole first apply. The tools create each stack's row before terraform runs, so only a run
+ * that bypassed them (`cdktf deploy`, a plain terraform), or one whose bootstrap could not reach the database,
+ * holds it for long. It blocks every stack in the database, so the message must not say "your state is locked".
+ */
+function creationLocked(stack: string): CliError {
+  return new CliError(
+    `${stack}: deploy refused: a first deploy (of this stack or another) is creating its state in this database: ` +
+      "terraform's pg backend allows one workspace creation at a time and holds that lock until the creating apply ends. Nothing was changed. " +
+      "Wait for it and run this one again, or pass --lock-timeout 5m to wait for it. Deploy with `npm run deploy`, which creates each stack's state row " +
+      "first so first deploys never hold this lock (see docs/reference/state-backends.md).",
   );
 }
 

@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import { CliError } from "./errors";
 import { SynthesizedStack, stackIndex } from "./synth-output";
+import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
 
 export const RETIRE_PROCEDURE = "docs/tasks/retire-an-environment.md";
@@ -33,7 +34,9 @@ export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "wor
     return runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
   };
   if (!options.initialized) {
-    const init = await run(["init", "-input=false", "-no-color"]);
+    // The same init as every tool's: a pg state gets its row first, and a switched backend is re-initialised.
+    const configFile = path.join(stack.workingDirectory, "cdk.tf.json");
+    const init = await initStack({ ...stack, configFile, retiring: false }, { env: options.env, log: options.log, run });
     if (init.exitCode !== 0) throw initError(stack.name, init);
   }
   const listed = await run(["state", "list", "-no-color"]);

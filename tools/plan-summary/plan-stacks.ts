@@ -4,6 +4,7 @@
  */
 import { retiredLine, stateAddresses } from "../retired-stacks";
 import { planModeArgs, SynthesizedStack } from "../synth-output";
+import { initStack } from "../stack-init";
 import { runTerraform, terraformErrors } from "../terraform";
 import { parsePlanJson, summarizePlan } from "./plan-json";
 import { StackOutcome } from "./render";
@@ -43,7 +44,7 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     return runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
   };
 
-  const init = await run(["init", "-input=false", "-no-color"]);
+  const init = await initStack(stack, { env: options.env, log: options.onProgress, run });
   if (init.exitCode !== 0) {
     const errors = terraformErrors(init.stderr || init.stdout);
     if (PROVIDER_UNAVAILABLE.test(errors)) {
