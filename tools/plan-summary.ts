@@ -2,12 +2,14 @@
  * `npm run plan:summary [-- --stacks a,b --out plan-summary.md]`: plans every synthesized stack and writes the
  * pull-request comment. Exit codes: 0 every stack planned; 1 a plan failed, a stack could not be planned
  * (unless --allow-unplannable), or the tool could not run. The summary is written in every case but the last.
+ * With --save-plans <dir>, each planned stack's plan is kept for `deploy --plans <dir>` (saved-plans.ts).
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
+import { planKey } from "./plan-summary/saved-plans";
 import { DEFAULT_MAX_CHARS, renderSummary, StackOutcome } from "./plan-summary/render";
 import { synthesizedStacks } from "./synth-output";
 
@@ -20,6 +22,11 @@ export interface PlanSummaryOptions {
   readonly allowUnplannable: boolean;
   /** A line under the title, e.g. the commit planned. @default - none */
   readonly subtitle?: string;
+  /**
+   * Keep each planned stack's plan in this directory for `deploy --plans` (sealed when P1AS_PLAN_KEY is set).
+   * @default - plans are not kept
+   */
+  readonly savePlans?: string;
 }
 
 export interface PlanSummaryResult {
@@ -40,7 +47,9 @@ export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable:
 
 export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
   const stacks = synthesizedStacks(options.outdir, options.stacks);
-  const outcomes = await planStacks(stacks, { onProgress: log });
+  // Read before planning: a key too short to seal with stops the run before any plan is written in the clear.
+  const savePlans = options.savePlans ? { dir: options.savePlans, key: planKey() } : undefined;
+  const outcomes = await planStacks(stacks, { onProgress: log, savePlans });
   const markdown = renderSummary(outcomes, { maxChars: options.maxChars, subtitle: options.subtitle });
   writeFileSync(options.out, markdown);
   for (const outcome of outcomes) {
@@ -71,6 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--max-chars <n>", "upper bound for the summary's length", positiveInteger, DEFAULT_MAX_CHARS)
     .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)
     .option("--subtitle <text>", "a line under the title, e.g. the commit planned")
+    .option("--save-plans <dir>", "keep each stack's plan as <dir>/<stack>.tfplan for deploy --plans (sealed as .tfplan.sealed when P1AS_PLAN_KEY is set)")
     .exitOverride();
   program.parse([...argv], { from: "user" });
   const options = program.opts<PlanSummaryOptions>();

@@ -2,9 +2,12 @@
  * Plans each synthesized stack with real terraform and turns the result into a StackOutcome.
  * A stack that fails never stops the others: a reviewer needs the rest of the summary either way.
  */
+import { rmSync } from "node:fs";
+import * as path from "node:path";
 import { SynthesizedStack } from "../synth-output";
 import { runTerraform, terraformErrors } from "../terraform";
 import { parsePlanJson, summarizePlan } from "./plan-json";
+import { configSha256, forgetSavedPlan, savePlan } from "./saved-plans";
 import { StackOutcome } from "./render";
 
 export interface PlanStacksOptions {
@@ -18,6 +21,22 @@ export interface PlanStacksOptions {
    * @default - silent
    */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Keep each stack's plan for `deploy --plans` (see saved-plans.ts): in `dir`, sealed when `key` is given.
+   * @default - the plan is only summarized (a speculative pull-request plan)
+   */
+  readonly savePlans?: { readonly dir: string; readonly key?: string };
+}
+
+/** A saved plan is applied later, so it waits for a running deploy's lock instead of reading a state mid-write. */
+const SAVED_PLAN_LOCK_TIMEOUT = "5m";
+
+/**
+ * How a stack is planned and applied: a retiring stack (helper C's `SynthesizedStack.retiring`) with -destroy.
+ * The one place the mode is decided; deploy uses it for applies without a saved plan.
+ */
+export function planModeArgs(stack: SynthesizedStack & { readonly retiring?: boolean }): string[] {
+  return stack.retiring ? ["-destroy"] : [];
 }
 
 /** The plan file's name inside each stack directory. It holds variable values, secrets included: never upload it. */
@@ -52,17 +71,29 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
   }
 
   // A pull-request plan is speculative: it is never applied (deploy plans again), so it takes no state lock
-  // and can never block, or be blocked by, a deploy that is running.
-  const plan = await run(["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`]);
+  // and can never block, or be blocked by, a deploy that is running. A saved plan takes the lock: terraform
+  // would refuse it as stale anyway if the state changed (it compares lineage and serial at apply), but a
+  // plan read while another deploy writes the state would show reviewers a plan that can never be applied.
+  const lock = options.savePlans ? `-lock-timeout=${SAVED_PLAN_LOCK_TIMEOUT}` : "-lock=false";
+  if (options.savePlans) forgetSavedPlan(options.savePlans.dir, stack.name);
+  const configSha = configSha256(stack);
+  const plan = await run(["plan", "-input=false", "-no-color", lock, ...planModeArgs(stack), `-out=${PLAN_FILE}`]);
   if (plan.exitCode !== 0) {
     return { stack: stack.name, status: "failed", error: terraformErrors(plan.stderr || plan.stdout) };
   }
 
   const show = await run(["show", "-json", "-no-color", PLAN_FILE]);
   if (show.exitCode !== 0) {
+    if (options.savePlans) rmSync(path.join(stack.workingDirectory, PLAN_FILE), { force: true });
     return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
   }
-  return { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout };
+  const planned: StackOutcome = { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout };
+  if (options.savePlans) {
+    const meta = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
+    const saved = savePlan(path.join(stack.workingDirectory, PLAN_FILE), options.savePlans.dir, meta, options.savePlans.key);
+    options.onProgress?.(`${stack.name}: plan saved as ${saved}`);
+  }
+  return planned;
 }
 
 /** "provider pingidentity/pingone could not be installed (...)", with terraform's headline as the why. */
