@@ -260,6 +260,40 @@ describe("deploy output and Ctrl-C", () => {
       expect({ name, exitCode: (await fixture.terraform(name, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"])).exitCode }).toEqual({ name, exitCode: 0 });
     }
   });
+
+  test("on a terminal: colour, and Ctrl-C typed into `npm run deploy` reaches terraform exactly once", async () => {
+    // GIVEN dev and test deployed, stage with fourteen slow hostnames, and `npm run deploy` in a pseudo-terminal
+    // (util-linux `script`), where Ctrl-C is a keystroke the terminal turns into SIGINT for its foreground jobs
+    fixture.synth([stack("dev", 2), stack("stage", 16), stack("test", 1)]);
+    fixture.emulator.service.completionDelayMs = 1_000;
+    const command = `npm run --silent deploy -- --outdir ${fixture.outdir}`;
+    const terminal = spawn("script", ["-qfec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, ...fixture.env(), TERM: "xterm" }, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    terminal.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => terminal.on("close", resolve));
+
+    // WHEN Ctrl-C is typed once stage's hostnames are being created
+    await until(() => fixture.emulator.requestLog.list(/^POST \/stage\/api\/v1\/hostnames$/).length > 0 || terminal.exitCode !== null, 180_000);
+    terminal.stdin!.write("\u0003");
+    const code = await exited;
+    terminal.stdin!.end();
+
+    // THEN terraform was interrupted once and the deploy reported and exited 130
+    const plain = output.replace(/\u001b\[[0-9;]*m/g, "").replace(/\r/g, "");
+    expect(code).toBe(130);
+    expect(plain).toContain("p1as-stage │ Interrupt received.");
+    expect(plain).not.toContain("Two interrupts received");
+    expect(plain).toContain("deploy: p1as-stage: interrupted: stopped during terraform apply");
+    expect(plain).toContain("deploy: p1as-test: not started");
+    // AND on the terminal the stack prefix and terraform's own output are in colour
+    expect(output).toMatch(/\u001b\[36mp1as-dev\u001b\[39m \u001b\[2m│\u001b\[22m /);
+    expect(output).toContain("\u001b[36mp1as-dev\u001b[39m \u001b[2m│\u001b[22m \u001b[0m\u001b[1mInitializing the backend...\u001b[0m");
+
+    // AND the next deploy converges without waiting for a lock
+    fixture.emulator.service.completionDelayMs = 0;
+    expect((await cli("deploy", ["--outdir", fixture.outdir, "--lock-timeout", "0s"])).code).toBe(0);
+    expect(fixture.emulator.service.listHostnames("stage")).toHaveLength(16);
+  });
 });
 
 // ---- shared helpers -------------------------------------------------------------------------------
