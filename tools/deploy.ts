@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { createColors } from "picocolors";
 import { reportFailure, runMain } from "./cli";
-import { applyFailed, CliError, deployInterrupted, savedPlanStale, stateLocked } from "./errors";
+import { applyFailed, CliError, deployInterrupted, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
 import { planModeArgs } from "./plan-summary/plan-stacks";
 import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
 import { lineRedactor, redactTerraformText } from "./redact";
@@ -90,6 +90,10 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
   const stacks = synthesizedStacks(options.outdir, selected);
   // Every saved plan is found, authenticated and matched to this synth before the first apply.
   const plans = options.plans ? openSavedPlans(stacks, options.plans, { ...process.env, ...options.env }) : undefined;
+  for (const [index, plan] of (plans ?? []).entries()) {
+    const destroy = planModeArgs(stacks[index]).includes("-destroy");
+    if (plan.meta.destroy !== destroy) throw savedPlanModeChanged(plan.stack, plan.meta.destroy);
+  }
   const results: StackResult[] = [];
   for (const [index, stack] of stacks.entries()) {
     if (options.signal?.aborted) break;

@@ -116,6 +116,13 @@ export function savedPlanForOtherSynth(stack: string, planned: string, current: 
   );
 }
 
+/** A retiring stack is applied with -destroy; a plan made before (or after) the retirement is the wrong kind. */
+export function savedPlanModeChanged(stack: string, plannedDestroy: boolean): CliError {
+  return new CliError(
+    `${stack}: the saved plan ${plannedDestroy ? "destroys the stack, which is no longer retiring" : "does not destroy the stack, which is now retiring"}. Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
 export function savedPlanStale(stack: string): CliError {
   return new CliError(
     `${stack}: the saved plan is stale: the state changed after the plan was made (another deploy, or a change outside this review). Nothing was applied. ${PLAN_AGAIN(stack)}`,

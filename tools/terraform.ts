@@ -1,6 +1,7 @@
 /**
- * Runs the terraform CLI for the tools (plan summary, drift, tests) the same way CI does: no prompts, no
- * version-check calls, output meant for machines.
+ * Runs the terraform CLI for the tools (deploy, plan summary, drift, tests) the same way CI does: no prompts,
+ * no version-check calls. On execa 5 (the last CommonJS line): buffered output for parsing, plus optional line
+ * streaming for live output and an interruption that behaves like one Ctrl-C.
  */
 import * as os from "node:os";
 import { StringDecoder } from "node:string_decoder";
@@ -31,8 +32,9 @@ export interface TerraformOptions {
   /**
    * Aborting it interrupts terraform the way Ctrl-C does: one SIGINT, after which terraform stops
    * gracefully (finishes the requests in flight, writes state, releases its lock) and exits. The promise
-   * resolves when terraform has exited.
-   * @default - not interruptible
+   * resolves when terraform has exited. Terraform then runs in its own process group, so the caller must
+   * forward the signals it receives (a terminal's Ctrl-C no longer reaches terraform directly).
+   * @default - not interruptible: terraform shares this process's group and its Ctrl-C
    */
   readonly signal?: AbortSignal;
   /**
@@ -83,16 +85,20 @@ export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export async function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
+  const detached = options.signal !== undefined;
   const child = execa("terraform", [...args], {
     cwd: options.cwd,
     env: terraformEnv(options.env),
     extendEnv: false,
     maxBuffer: MAX_OUTPUT_BYTES,
     reject: false,
+    // The buffered output as terraform printed it, as the execFile runner before this returned it.
+    stripFinalNewline: false,
     stdin: "ignore",
-    // Its own process group: a terminal's Ctrl-C reaches this process only, which forwards exactly one SIGINT.
-    // Terraform takes a second SIGINT as "exit immediately", which may lose state.
-    detached: true,
+    // An interruptible run gets its own process group: a terminal's Ctrl-C then reaches only this process,
+    // which forwards exactly one SIGINT (terraform takes a second one as "exit immediately", which may lose
+    // state). Without a signal terraform stays in our group and gets the terminal's Ctrl-C itself.
+    detached,
   });
   if (options.onOutput) {
     for (const stream of ["stdout", "stderr"] as const) {
@@ -103,7 +109,9 @@ export async function runTerraform(args: readonly string[], options: TerraformOp
   const interrupt = () => child.kill("SIGINT");
   const kill = () => {
     try {
-      process.kill(-child.pid!, "SIGKILL");
+      // The whole group: terraform's providers too, which would otherwise finish their requests orphaned.
+      if (detached) process.kill(-child.pid!, "SIGKILL");
+      else child.kill("SIGKILL");
     } catch {
       // Already gone.
     }
