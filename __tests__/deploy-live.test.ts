@@ -235,10 +235,10 @@ describe("deploy output and Ctrl-C", () => {
     expect(done.code).toBe(130);
     const report = done.stderr.split("\n").filter((line) => line.startsWith("deploy: "));
     expect(report.map((line) => line.replace(/Resources: \d+ added, \d+ changed, \d+ destroyed/, "Resources: …"))).toEqual([
-      "deploy: SIGINT: stopping terraform gracefully (it finishes what is in flight and releases its lock); no further stack starts. Press Ctrl-C again to kill it.",
+      "deploy: SIGINT: stopping terraform gracefully (it starts nothing new, records what completed and releases its lock); no further stack starts. Press Ctrl-C again to kill it.",
       "deploy: interrupted by SIGINT:",
       "deploy: p1as-dev: applied (Resources: …)",
-      "deploy: p1as-stage: interrupted: stopped during terraform apply: terraform finished the requests in flight, recorded them in the state and released the lock. What completed is applied; deploy again to converge.",
+      "deploy: p1as-stage: interrupted: stopped during terraform apply: the requests in flight were finished or abandoned (an object may still be changing in the API), the state records what completed, and the lock is released. Deploy again to converge.",
       "deploy: p1as-test: not started",
     ]);
     // AND terraform saw exactly one interrupt (a second one makes it exit at once, maybe losing state)

@@ -133,6 +133,8 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
   if (init.exitCode !== 0) {
     return interrupted("stopped during terraform init: nothing was applied") || failure(stack.name, initError(stack.name, plainResult(init)));
   }
+  const beforeApply = interrupted("stopped before terraform apply: nothing was applied");
+  if (beforeApply) return beforeApply;
 
   // The plan file holds the prior state and the client secret: it exists in the clear only while terraform runs.
   const planFile = plan && path.join(stack.workingDirectory, `deploy-${process.pid}.tfplan`);
@@ -148,8 +150,8 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
   const text = plainResult(apply);
   if (apply.exitCode === 0) return { stack: stack.name, status: "applied", resources: APPLY_COMPLETE.exec(text.stdout)?.[1] };
   const stopped = interrupted(
-    "stopped during terraform apply: terraform finished the requests in flight, recorded them in the state and released the lock. " +
-      "What completed is applied; deploy again to converge.",
+    "stopped during terraform apply: the requests in flight were finished or abandoned (an object may still be changing in the API), " +
+      "the state records what completed, and the lock is released. Deploy again to converge.",
   );
   if (stopped) return stopped;
   const errors = redactTerraformText(terraformErrors(text.stderr || text.stdout));
@@ -209,7 +211,7 @@ function interruptOnSignals(): { signal: AbortSignal; kill: AbortSignal; dispose
   const handler = (signal: "SIGINT" | "SIGTERM") => {
     if (!graceful.signal.aborted) {
       first = Date.now();
-      process.stderr.write(`deploy: ${signal}: stopping terraform gracefully (it finishes what is in flight and releases its lock); no further stack starts. Press Ctrl-C again to kill it.\n`);
+      process.stderr.write(`deploy: ${signal}: stopping terraform gracefully (it starts nothing new, records what completed and releases its lock); no further stack starts. Press Ctrl-C again to kill it.\n`);
       graceful.abort(signal);
     } else if (!hard.signal.aborted && Date.now() - first >= SAME_SIGNAL_MS) {
       process.stderr.write(`deploy: ${signal} again: killing terraform\n`);

@@ -31,7 +31,7 @@ export interface TerraformOptions {
   readonly onOutput?: (line: string, stream: TerraformStream) => void;
   /**
    * Aborting it interrupts terraform the way Ctrl-C does: one SIGINT, after which terraform stops
-   * gracefully (finishes the requests in flight, writes state, releases its lock) and exits. The promise
+   * gracefully (starts nothing new, asks its providers to stop, writes state, releases its lock) and exits. The promise
    * resolves when terraform has exited. Terraform then runs in its own process group, so the caller must
    * forward the signals it receives (a terminal's Ctrl-C no longer reaches terraform directly).
    * @default - not interruptible: terraform shares this process's group and its Ctrl-C
