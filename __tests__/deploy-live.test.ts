@@ -126,10 +126,11 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
   test("a selected stack without a saved plan is refused, naming it; the other stack is not applied either", async () => {
     const only = path.join(fixture.dir, "plans-dev-only");
     expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--stacks", "p1as-dev", "--out", path.join(fixture.dir, "s.md"), "--save-plans", only])).code).toBe(0);
-    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", only])).toMatchObject({
-      code: 1,
-      stderr: `deploy: p1as-stage: no saved plan for this stack in ${only} (expected p1as-stage.tfplan or p1as-stage.tfplan.sealed). Nothing was applied. Plan again (npm run plan:summary -- --stacks p1as-stage --save-plans <dir>) and have the new plan reviewed before applying it.\n`,
-    });
+    const resultFile = path.join(fixture.dir, "refused.md");
+    const message = `p1as-stage: no saved plan for this stack in ${only} (expected p1as-stage.tfplan or p1as-stage.tfplan.sealed). Nothing was applied. Plan again (npm run plan:summary -- --stacks p1as-stage --save-plans <dir>) and have the new plan reviewed before applying it.`;
+    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", only, "--result-out", resultFile])).toMatchObject({ code: 1, stderr: `deploy: ${message}\n` });
+    // AND the result markdown says so too (CI shows it in the job summary)
+    expect(readFileSync(resultFile, "utf8")).toBe(`## Deploy result\n\nNothing was applied: ${message}\n`);
   });
 
   test("a plan made from another synth is refused (terraform would apply the planned configuration)", async () => {

@@ -197,6 +197,12 @@ export function resultMarkdown(report: DeployReport, title = "Deploy result"): s
   return [`## ${title}`, "", ...interrupted, "| stack | result | resources | details |", "|---|---|---|---|", ...rows, ""].join("\n");
 }
 
+/** The result markdown into --result-out and the job summary. */
+function publishResult(markdown: string, resultOut: string | undefined): void {
+  if (resultOut) writeFileSync(resultOut, markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+}
+
 /** A second signal within this long is the same Ctrl-C delivered twice (`npm run` forwards it, the terminal sends it too). */
 const SAME_SIGNAL_MS = 1_000;
 
@@ -246,9 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const interrupt = interruptOnSignals();
   try {
     const report = await deployStacks({ ...options, colour, signal: interrupt.signal, kill: interrupt.kill }, write);
-    const markdown = resultMarkdown(report);
-    if (options.resultOut) writeFileSync(options.resultOut, markdown);
-    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+    publishResult(resultMarkdown(report), options.resultOut);
     const lines = resultLines(report);
     if (report.interruptedBy) return reportFailure("deploy", deployInterrupted(report.interruptedBy, lines.map((line) => `deploy: ${line}`).join("\n")));
     const failed = report.stacks.some((stack) => stack.status === "failed");
@@ -257,6 +261,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (report.stacks.length === 0) process.stdout.write("nothing to deploy: no selected stack is in this config\n");
     return 0;
   } catch (error) {
+    // Refused before the first apply (selection, saved plans): the result still says so where CI shows it.
+    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${error.message.replace(/\n+/g, " ")}\n`, options.resultOut);
     return reportFailure("deploy", error);
   } finally {
     interrupt.dispose();
