@@ -106,3 +106,59 @@ export function stateUnreadable(stack: string, terraformMessage: string): CliErr
       "then deploy again: creates adopt the objects that already exist as declared and refuse any they cannot match, naming the import block to use, so nothing is created twice.",
   );
 }
+
+// ---- saved plans and interrupted deploys (deploy --plans, plan:summary --save-plans) ----------------
+
+/** Where the saved plans come from, for the "plan again" advice. */
+const PLAN_AGAIN = (stack: string) =>
+  `Plan again (npm run plan:summary -- --stacks ${stack} --save-plans <dir>) and have the new plan reviewed before applying it.`;
+
+export function savedPlanMissing(stack: string, dir: string): CliError {
+  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${stack}.tfplan or ${stack}.tfplan.sealed). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+}
+
+export function planKeyMissing(stack: string, variable: string): CliError {
+  return new CliError(`${stack}: the saved plan is sealed and ${variable} is not set: set ${variable} to the key the plan was sealed with. Nothing was applied.`);
+}
+
+export function planKeyTooShort(variable: string, minimum: number): CliError {
+  return new CliError(`${variable} is too short to seal plans with: use a random value of at least ${minimum} characters (for example \`openssl rand -base64 32\`).`);
+}
+
+/** AES-GCM cannot tell a changed file from a different key: the message names both. */
+export function sealedPlanRejected(stack: string, file: string, variable: string): CliError {
+  return new CliError(
+    `${stack}: the sealed plan ${file} failed authentication: it was changed after it was sealed, or ${variable} is not the key it was sealed with. Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
+export function savedPlanUnreadable(stack: string, file: string, why: string): CliError {
+  return new CliError(`${stack}: the saved plan ${file} cannot be read (${why}). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+}
+
+export function savedPlanForOtherSynth(stack: string, planned: string, current: string): CliError {
+  return new CliError(
+    `${stack}: the saved plan was made from a different synth (cdk.tf.json sha256 ${planned.slice(0, 12)}, now ${current.slice(0, 12)}): terraform would apply the planned configuration, not this one. Nothing was applied. Synthesize the commit that was planned, or ${PLAN_AGAIN(stack).charAt(0).toLowerCase()}${PLAN_AGAIN(stack).slice(1)}`,
+  );
+}
+
+/** A retiring stack is applied with -destroy; a plan made before (or after) the retirement is the wrong kind. */
+export function savedPlanModeChanged(stack: string, plannedDestroy: boolean): CliError {
+  return new CliError(
+    `${stack}: the saved plan ${plannedDestroy ? "destroys the stack, which is no longer retiring" : "does not destroy the stack, which is now retiring"}. Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
+export function savedPlanStale(stack: string): CliError {
+  return new CliError(
+    `${stack}: the saved plan is stale: the state changed after the plan was made (another deploy, or a change outside this review). Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
+/** Exit code after SIGINT/SIGTERM, as a shell reports a command ended by the signal: 128 + its number. */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
+
+export function deployInterrupted(signal: "SIGINT" | "SIGTERM", summary: string): CliError {
+  return new CliError(`interrupted by ${signal}:\n${summary}`, signal === "SIGINT" ? EXIT_SIGINT : EXIT_SIGTERM);
+}

@@ -3,12 +3,14 @@
  * pull-request comment. Exit codes: 0 every stack planned; 1 a plan failed, a stack could not be planned
  * (unless --allow-unplannable), a state the config no longer declares still holds objects (the summary then
  * says so), or the tool could not run. The summary is written in every case but the last.
+ * With --save-plans <dir>, each planned stack's plan is kept for `deploy --plans <dir>` (saved-plans.ts).
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
 import { planStacks } from "./plan-summary/plan-stacks";
+import { planKey } from "./plan-summary/saved-plans";
 import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./plan-summary/render";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "./synth-output";
@@ -24,6 +26,11 @@ export interface PlanSummaryOptions {
   readonly allowUnplannable: boolean;
   /** A line under the title, e.g. the commit planned. @default - none */
   readonly subtitle?: string;
+  /**
+   * Keep each planned stack's plan in this directory for `deploy --plans` (sealed when P1AS_PLAN_KEY is set).
+   * @default - plans are not kept
+   */
+  readonly savePlans?: string;
 }
 
 export interface PlanSummaryResult {
@@ -49,7 +56,9 @@ export async function runPlanSummary(options: PlanSummaryOptions, log: (message:
     throw error;
   });
   if (stacks.length === 0 && absent.length > 0) log(nothingSelected("plan-summary", absent));
-  const outcomes = await planStacks(stacks, { onProgress: log });
+  // Read before planning: a key too short to seal with stops the run before any plan is written in the clear.
+  const savePlans = options.savePlans ? { dir: options.savePlans, key: planKey() } : undefined;
+  const outcomes = await planStacks(stacks, { onProgress: log, savePlans });
   const markdown = renderSummary(outcomes, { maxChars: options.maxChars, subtitle: options.subtitle });
   writeFileSync(options.out, markdown);
   for (const outcome of outcomes) {
@@ -76,6 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--max-chars <n>", "upper bound for the summary's length", positiveInteger, DEFAULT_MAX_CHARS)
     .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)
     .option("--subtitle <text>", "a line under the title, e.g. the commit planned")
+    .option("--save-plans <dir>", "keep each stack's plan as <dir>/<stack>.tfplan for deploy --plans (sealed as .tfplan.sealed when P1AS_PLAN_KEY is set)")
     .exitOverride();
   const stop = parseCommandLine(program, argv);
   if (stop !== undefined) return stop;

@@ -5,6 +5,7 @@
  * quoting a request. The client's credential patterns (PEM keys, bearer tokens, JWTs) apply first.
  */
 import { REDACTED, redactText as redactCredentials } from "../client/redact";
+import { stripAnsi } from "./terraform";
 
 export { REDACTED };
 
@@ -19,4 +20,30 @@ export function redactTerraformText(text: string): string {
   return redactCredentials(text).replace(SECRET_ATTRIBUTE, (match: string, prefix: string, _quote: string, value: string) =>
     value === "" || value === REDACTED ? match : `${prefix}"${REDACTED}"`,
   );
+}
+
+const PEM_PRIVATE_KEY_BEGIN = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----/;
+
+/**
+ * Redaction for output read line by line (a live deploy): the same rules per line, plus what spans lines: from
+ * a private key's BEGIN line to its END line, every line is replaced. Colour codes are removed from a line
+ * before matching (they can split an attribute from its value); a line the rules leave unchanged keeps them.
+ * One reader per stream: the key state belongs to the stream it was seen on.
+ */
+export function lineRedactor(): (line: string) => string {
+  let inPrivateKey: string | undefined;
+  return (line) => {
+    const plain = stripAnsi(line);
+    if (inPrivateKey !== undefined) {
+      if (plain.includes(`-----END ${inPrivateKey}PRIVATE KEY-----`)) inPrivateKey = undefined;
+      return REDACTED;
+    }
+    const begin = PEM_PRIVATE_KEY_BEGIN.exec(plain);
+    if (begin && !plain.includes(`-----END ${begin[1]}PRIVATE KEY-----`)) {
+      inPrivateKey = begin[1];
+      return `${plain.slice(0, begin.index)}${REDACTED}`;
+    }
+    const redacted = redactTerraformText(plain);
+    return redacted === plain ? line : redacted;
+  };
 }

@@ -2,11 +2,14 @@
  * Plans each synthesized stack with real terraform and turns the result into a StackOutcome.
  * A stack that fails never stops the others: a reviewer needs the rest of the summary either way.
  */
+import { rmSync } from "node:fs";
+import * as path from "node:path";
 import { retiredLine, stateAddresses } from "../retired-stacks";
-import { planModeArgs, SynthesizedStack } from "../synth-output";
 import { initStack } from "../stack-init";
+import { planModeArgs, SynthesizedStack } from "../synth-output";
 import { runTerraform, terraformErrors } from "../terraform";
 import { parsePlanJson, summarizePlan } from "./plan-json";
+import { configSha256, forgetSavedPlan, saveNothingToApply, savePlan } from "./saved-plans";
 import { StackOutcome } from "./render";
 
 export interface PlanStacksOptions {
@@ -20,7 +23,15 @@ export interface PlanStacksOptions {
    * @default - silent
    */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Keep each stack's plan for `deploy --plans` (see saved-plans.ts): in `dir`, sealed when `key` is given.
+   * @default - the plan is only summarized (a speculative pull-request plan)
+   */
+  readonly savePlans?: { readonly dir: string; readonly key?: string };
 }
+
+/** A saved plan is applied later, so it waits for a running deploy's lock instead of reading a state mid-write. */
+const SAVED_PLAN_LOCK_TIMEOUT = "5m";
 
 /** The plan file's name inside each stack directory. It holds variable values, secrets included: never upload it. */
 export const PLAN_FILE = "tfplan";
@@ -57,21 +68,41 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
   if (stack.retiring) {
     const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch((error: Error) => error);
     if (addresses instanceof Error) return { stack: stack.name, status: "failed", error: addresses.message };
-    if (addresses.length === 0) return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
+    if (addresses.length === 0) {
+      if (options.savePlans) saveNothingToApply(options.savePlans.dir, { stack: stack.name, configSha256: configSha256(stack), destroy: true });
+      return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
+    }
   }
 
   // A pull-request plan is speculative: it is never applied (deploy plans again), so it takes no state lock
-  // and can never block, or be blocked by, a deploy that is running.
-  const plan = await run(["plan", ...planModeArgs(stack), "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`]);
+  // and can never block, or be blocked by, a deploy that is running. A saved plan takes the lock: terraform
+  // would refuse it as stale anyway if the state changed (it compares lineage and serial at apply), but a
+  // plan read while another deploy writes the state would show reviewers a plan that can never be applied.
+  const lock = options.savePlans ? `-lock-timeout=${SAVED_PLAN_LOCK_TIMEOUT}` : "-lock=false";
+  if (options.savePlans) forgetSavedPlan(options.savePlans.dir, stack.name);
+  const configSha = configSha256(stack);
+  const plan = await run(["plan", "-input=false", "-no-color", lock, ...planModeArgs(stack), `-out=${PLAN_FILE}`]);
   if (plan.exitCode !== 0) {
     return { stack: stack.name, status: "failed", error: terraformErrors(plan.stderr || plan.stdout) };
   }
 
   const show = await run(["show", "-json", "-no-color", PLAN_FILE]);
   if (show.exitCode !== 0) {
+    if (options.savePlans) rmSync(path.join(stack.workingDirectory, PLAN_FILE), { force: true });
     return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
   }
-  return { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
+  const planned: StackOutcome = { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
+  if (options.savePlans) {
+    const meta = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
+    // terraform's own verdict: a plan with no change to resources or outputs is not applyable. Saving none means
+    // the deploy workflow has nothing to upload, so a stack without changes asks no approver for anything.
+    const applyable = JSON.parse(show.stdout).applyable !== false;
+    const planFile = path.join(stack.workingDirectory, PLAN_FILE);
+    if (!applyable) rmSync(planFile, { force: true });
+    const saved = applyable ? savePlan(planFile, options.savePlans.dir, meta, options.savePlans.key) : saveNothingToApply(options.savePlans.dir, meta);
+    options.onProgress?.(applyable ? `${stack.name}: plan saved as ${saved}` : `${stack.name}: no changes, nothing to apply (${saved})`);
+  }
+  return planned;
 }
 
 /** "provider pingidentity/pingone could not be installed (...)", with terraform's headline as the why. */
