@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { P1asEnvironment } from "../p1as/facts";
+import { EXIT_USAGE } from "../tools/errors";
 import { findForms, forms } from "./support/needles";
 import { CONTRACT_MODES } from "./support/p1as-app";
 import { createFixture, Fixture } from "./support/plan-fixture";
@@ -55,6 +56,20 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     expect(deployed.stdout).toMatch(/^p1as-dev │ terraform apply -input=false -no-color -lock-timeout=0s \S+\/deploy-\d+\.tfplan$/m);
     for (const name of ["p1as-dev", "p1as-stage"]) expect(readdirSync(stackDir(name)).filter((file) => file.includes("tfplan"))).toEqual([]);
     expect((await fixture.terraform("p1as-dev", ["plan", "-detailed-exitcode", "-input=false", "-no-color"])).exitCode).toBe(0);
+
+    // WHEN the next merge changes nothing: planned and saved again
+    const again = path.join(fixture.dir, "plans-unchanged");
+    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "again.md"), "--save-plans", again], withKey())).code).toBe(0);
+    // THEN there is no plan to upload (the workflow's apply job, and its approval, only run for a sealed plan)
+    expect(readdirSync(again).sort()).toEqual(["p1as-dev.unchanged.json", "p1as-stage.unchanged.json"]);
+    // AND a deploy of those runs no terraform and reports each stack unchanged
+    fixture.emulator.requestLog.clear();
+    const unchanged = await cli("deploy", ["--outdir", fixture.outdir, "--plans", again], withKey());
+    expect({ code: unchanged.code, stdout: unchanged.stdout }).toEqual({
+      code: 0,
+      stdout: "deploy: p1as-dev: unchanged: the reviewed plan has no changes: nothing to apply\ndeploy: p1as-stage: unchanged: the reviewed plan has no changes: nothing to apply\n",
+    });
+    expect(fixture.emulator.requestLog.list()).toEqual([]);
   });
 
   test("a plan whose state changed since planning is refused as stale, naming the stack; nothing is applied", async () => {
@@ -149,11 +164,11 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
   });
 
   test.each([
-    ["--plans without a directory", ["--plans"], "error: option '--plans <dir>' argument missing\n"],
-    ["--result-out without a file", ["--result-out"], "error: option '--result-out <file>' argument missing\n"],
+    ["--plans without a directory", ["--plans"], "deploy: option '--plans <dir>' argument missing. See --help.\n"],
+    ["--result-out without a file", ["--result-out"], "deploy: option '--result-out <file>' argument missing. See --help.\n"],
   ])("%s is a usage error", async (_name, args, expected) => {
     const result = await cli("deploy", ["--outdir", fixture.outdir, ...args]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(EXIT_USAGE);
     expect(result.stderr).toBe(expected);
   });
 

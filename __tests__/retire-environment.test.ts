@@ -39,6 +39,9 @@ beforeEach(() => ({ emulator, app } = shared));
 const printed: string[] = [];
 
 /** Runs a tool's main with the app's secrets in the environment (as CI exports them); both streams, in order. */
+/** What the tool itself printed: every line but terraform's own, which deploy streams prefixed with the stack. */
+const ownLines = (text: string) => text.split("\n").filter((line) => line !== "" && !/^p1as-\w+ │/.test(line));
+
 async function run(main: (argv: readonly string[]) => Promise<number>, args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const streams = { stdout: "", stderr: "" };
   const spies = (["stdout", "stderr"] as const).map((name) =>
@@ -124,7 +127,7 @@ describe("stack selection: an explicit selection never means 'all'", () => {
   it("deploy --stacks p1as-dev,p1as-test --if-present deploys dev only", async () => {
     const result = await run(deployMain, ["--stacks", "p1as-dev,p1as-test", "--if-present"]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/deployed: p1as-dev\n$/);
+    expect(result.out).toMatch(/\ndeploy: p1as-dev: applied \(Resources: 3 added, 0 changed, 0 destroyed\)\n$/);
     expect(held("dev")).toEqual(DEV_HELD);
     expect(held("prod")).toEqual({ certificates: [], hostnames: [] });
     expect(existsSync(stateFile("p1as-prod"))).toBe(false);
@@ -210,8 +213,8 @@ describe("retiring prod", () => {
   it("deploy destroys prod's hostnames and certificate in the API and leaves dev alone", async () => {
     const result = await run(deployMain, []);
     expect(result.code).toBe(0);
-    expect(result.out).toContain("p1as-prod: terraform apply -destroy -input=false");
-    expect(result.out).toContain("p1as-prod: retiring: every object in its state was destroyed");
+    expect(result.out).toContain("p1as-prod │ terraform apply -input=false -no-color -lock-timeout=0s -auto-approve -destroy\n");
+    expect(result.out).toMatch(/^deploy: p1as-prod: applied \(Resources: (0 added, 0 changed, )?3 destroyed\): retiring: every object in its state was destroyed$/m);
     expect(held("prod")).toEqual({ certificates: [], hostnames: [] });
     expect(held("dev")).toEqual(DEV_HELD);
     expect(apiWrites().filter((entry) => !entry.path.startsWith("/prod/"))).toEqual([]);
@@ -226,8 +229,8 @@ describe("retiring prod", () => {
     const line = `p1as-prod: retired; remove prod from environments and list it under pingone.roleAttributes.retiredEnvironments (${PROCEDURE})`;
     const deployed = await run(deployMain, []);
     expect(deployed.code).toBe(0);
-    expect(deployed.out).toContain(`${line}\n`);
-    expect(deployed.out).not.toContain("p1as-prod: terraform apply");
+    expect(deployed.out).toContain(`deploy: ${line.replace("retired; ", "retired: ")}\n`);
+    expect(deployed.out).not.toContain("p1as-prod │ terraform apply");
     const summary = await run(planSummaryMain, ["--out", path.join(app.dir, "summary.md")]);
     expect(summary.code).toBe(0);
     expect(summary.err).toContain(`${line}\n`);
@@ -242,7 +245,7 @@ describe("retiring prod", () => {
     const deployed = await run(deployMain, []);
     expect(deployed.code).toBe(0);
     expect(deployed.out).toContain(line);
-    expect(deployed.out).toMatch(/deployed: p1as-dev\n$/);
+    expect(deployed.out).toMatch(/\ndeploy: p1as-dev: applied \(Resources: 0 added, 0 changed, 0 destroyed\)\n$/);
     const summary = await run(planSummaryMain, ["--out", path.join(app.dir, "summary.md")]);
     expect(summary.code).toBe(0);
     expect(summary.err).toContain(line);
@@ -275,7 +278,7 @@ describe("retiring prod", () => {
     // WHEN put back THEN the unused new location is reported empty, and the deploy goes on
     app.synth(PROD_RETIRED);
     const back = await run(deployMain, []);
-    expect(back.err).toBe("");
+    expect(ownLines(back.err)).toEqual([]);
     expect(back.code).toBe(0);
     expect(back.out).toContain(`p1as-dev: its former state at local:${moved} holds nothing\n`);
   });

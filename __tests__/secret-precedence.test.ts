@@ -43,7 +43,7 @@ describe("the client secret: TF_VAR_<clientSecretVariable> (the config's) wins o
     const drift = await withEnv(env, () => captured("stdout", () => driftMain(["--outdir", app.outdir])));
     // THEN both succeed with the named secret
     expect(deployed.code).toBe(0);
-    expect(deployed.text).toContain("deployed: p1as-dev\n");
+    expect(deployed.text).toMatch(/^deploy: p1as-dev: applied \(Resources: \d+ added, 0 changed, 0 destroyed\)$/m);
     expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example"]);
     expect([drift.code, drift.text]).toEqual([0, "p1as-dev: in sync\n"]);
     // AND the status view reads the same variable
@@ -56,7 +56,9 @@ describe("the client secret: TF_VAR_<clientSecretVariable> (the config's) wins o
     const deployed = await withEnv(env, () => captured("stderr", () => deployMain(["--outdir", app.outdir])));
     const drift = await withEnv(env, () => captured("stdout", () => driftMain(["--outdir", app.outdir])));
     expect(deployed.code).toBe(1);
-    expect(deployed.text).toMatch(/^deploy: p1as-dev: terraform apply failed:\n/);
+    expect(deployed.text).toContain("\ndeploy: p1as-dev: failed: terraform apply failed:\n");
+    // Every line names the stack: terraform's own lines by their prefix, the report's by `deploy: <stack>:`
+    expect(deployed.text.split("\n").filter((line) => line !== "" && !/^(p1as-dev │|deploy: p1as-dev: )/.test(line))).toEqual([]);
     expect(deployed.text).toContain("invalid_client");
     expect(drift.code).toBe(1);
     expect(drift.text).toMatch(/^p1as-dev: ERROR: .*invalid_client/ms);

@@ -146,7 +146,7 @@ describe("switching configs between two local states", () => {
     // THEN it says what changed, once, and deploys onto B; A keeps its own state untouched
     expect(deployed).toEqual(["p1as-dev"]);
     expect(log.filter((line) => line.includes("state backend changed"))).toEqual([expectedLine()]);
-    expect(log).toContain("p1as-dev: terraform init -input=false -no-color -reconfigure");
+    expect(log).toContain("p1as-dev │ terraform init -input=false -no-color -reconfigure");
     expect(resourcesIn("a.tfstate")).toBe(resourcesIn("b.tfstate"));
     expect(resourcesIn("b.tfstate")).toBeGreaterThan(0);
 

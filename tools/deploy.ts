@@ -141,7 +141,7 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
 
   // A reviewed plan without changes: nothing to run, not even init.
   if (plan && !plan.contents) return { stack: stack.name, status: "unchanged", reason: "the reviewed plan has no changes: nothing to apply" };
-  const init = await initStack(stack, { env: options.env, log: note, run: terraform });
+  const init = await initStack(stack, { env: options.env, colour: options.colour, log: note, run: terraform });
   if (init.exitCode !== 0) {
     return interrupted("stopped during terraform init: nothing was applied") || failure(stack.name, initError(stack.name, plainResult(init)));
   }

@@ -16,6 +16,8 @@ export interface InitStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Receives the lines worth an operator's attention (a backend switch). @default - silent */
   readonly log?: (line: string) => void;
+  /** Terraform's colours in its output (a deploy on a terminal). @default false */
+  readonly colour?: boolean;
   /** Runs terraform in the stack's directory: the caller's own runner, with its progress output. */
   readonly run: (args: string[]) => Promise<TerraformResult>;
 }
@@ -31,7 +33,7 @@ const INIT_ATTEMPTS = 3;
 /** `terraform init` for the stack; the result is terraform's, for the caller's own error handling. */
 export async function initStack(stack: SynthesizedStack, options: InitStackOptions): Promise<TerraformResult> {
   const log = options.log ?? (() => undefined);
-  const args = ["init", "-input=false", "-no-color"];
+  const args = ["init", "-input=false", ...(options.colour ? [] : ["-no-color"])];
   const change = backendSwitch(stack.workingDirectory, stack.configFile);
   if (change) {
     log(backendSwitchLine(stack.name, change));
