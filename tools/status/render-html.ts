@@ -4,7 +4,7 @@
  * with textContent only: hostnames and error text come from the API and must never be read as HTML.
  * The JSON carries display text already (pageModel), so the page and the terminal say the same words.
  */
-import { StatusReport } from "./model";
+import { EXIT_ATTENTION, StatusReport } from "./model";
 import { expiryText, syncText } from "./render-terminal";
 
 export const REFRESH_MS = 3000;
@@ -24,6 +24,8 @@ export interface PageRow {
 export interface PageModel {
   readonly generatedAt: string;
   readonly exitCode: number;
+  /** What the summary line says, decided here so the page's script knows no exit code. */
+  readonly summary: "green" | "attention" | "error";
   readonly environments: readonly { environment: string; stack: string; apiUrl?: string; error?: string; note?: string; rows: readonly PageRow[] }[];
 }
 
@@ -31,6 +33,7 @@ export function pageModel(report: StatusReport): PageModel {
   return {
     generatedAt: report.generatedAt,
     exitCode: report.exitCode,
+    summary: report.exitCode === 0 ? "green" : report.exitCode === EXIT_ATTENTION ? "attention" : "error",
     environments: report.environments.map((environment) => ({
       environment: environment.environment,
       stack: environment.stack,
@@ -126,9 +129,9 @@ export const PAGE_SCRIPT = `"use strict";
     main.replaceChildren.apply(main, sections);
     var summary = document.getElementById("summary");
     var rows = [].concat.apply([], model.environments.map(function (e) { return e.rows; }));
-    var words = model.exitCode === 0 ? "all " + rows.length + " objects green and in sync" : model.exitCode === 3 ? "some objects need attention" : "an API could not be read";
+    var words = model.summary === "green" ? "all " + rows.length + " objects green and in sync" : model.summary === "attention" ? "some objects need attention" : "an API could not be read";
     summary.textContent = words + " (updated " + new Date(model.generatedAt).toLocaleTimeString() + ")";
-    summary.className = model.exitCode === 0 ? "summary-green" : model.exitCode === 3 ? "summary-attention" : "summary-error";
+    summary.className = "summary-" + model.summary;
   }
   function refresh() {
     fetch("status.json", { cache: "no-store" })
