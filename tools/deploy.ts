@@ -87,6 +87,10 @@ export type DeployOutput = (stack: string, line: string, stream: TerraformStream
 /** What terraform prints when the backend refuses the lock; the line after it says why. */
 const LOCK_ERROR = /Error acquiring the state lock/;
 const STALE_PLAN = /Saved plan is stale/;
+/** Terraform's pg backend refusing its workspace-creation lock (see stateLocked in errors.ts). */
+const CREATION_LOCK_BUSY = /Error acquiring the state lock[\s\S]*locked for workspace creation/i;
+const CREATION_LOCK_ATTEMPTS = 3;
+const CREATION_LOCK_PAUSE_MS = 500;
 const APPLY_COMPLETE = /(?:Apply|Destroy) complete! (Resources: [^\n]*)/;
 
 /**
@@ -159,7 +163,15 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
   try {
     // The p1as provider reads every object from the API while planning, so drift is repaired by the apply itself.
     const what = planFile ? [planFile] : ["-auto-approve", ...planModeArgs(stack)];
-    apply = await terraform(["apply", "-input=false", ...colourArgs, `-lock-timeout=${options.lockTimeout}`, ...what]);
+    const args = ["apply", "-input=false", ...colourArgs, `-lock-timeout=${options.lockTimeout}`, ...what];
+    apply = await terraform(args);
+    // Terraform's pg backend also takes its database-wide creation lock for an instant while locking an existing
+    // row, so two stacks locking in the same moment can refuse each other. Refused before any change: try again.
+    for (let attempt = 1; attempt < CREATION_LOCK_ATTEMPTS && !options.signal?.aborted && CREATION_LOCK_BUSY.test(stripAnsi(apply.stderr + apply.stdout)); attempt++) {
+      note(`${stack.name}: the pg backend's creation lock was busy for an instant (another stack was locking its state); nothing was changed, trying again`);
+      await new Promise((resolve) => setTimeout(resolve, CREATION_LOCK_PAUSE_MS * attempt));
+      apply = await terraform(args);
+    }
   } finally {
     if (planFile) rmSync(planFile, { force: true });
   }
