@@ -66,7 +66,7 @@ export interface EnvironmentStatus {
 export interface StatusReport {
   readonly generatedAt: string;
   readonly environments: readonly EnvironmentStatus[];
-  /** 0 all green and in sync, 3 something needs attention, 1 an API could not be read. */
+  /** 0 all green and in sync, EXIT_ATTENTION (2) something needs attention, 1 an API could not be read. */
   readonly exitCode: number;
 }
 
