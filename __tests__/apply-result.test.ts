@@ -3,6 +3,7 @@
  * the commit, else the commit itself. One comment per environment and commit (a re-run edits it), never over
  * GitHub's size limit, never a secret. `github` is the in-memory fake with Octokit's shape.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { applyResultMarker, notAppliedBody, postApplyResult } from "../tools/apply-result";
 import { CONTEXT, FakeGitHub, GITHUB_MAX_BODY } from "./support/fake-github";
 import { findForms, forms } from "./support/needles";
@@ -89,7 +90,7 @@ describe("postApplyResult", () => {
       `Error: p1as-prod: client_secret = "${SECRETS.clientSecret}"`,
       `Authorization: Bearer ${SECRETS.token}`,
       `state backend postgres://terraform:${SECRETS.password}@db.internal:5432/state`,
-      `-----BEGIN PRIVATE KEY-----\n${SECRETS.key}\n-----END PRIVATE KEY-----`,
+      PRIVATE_KEY_PEM.trim(),
     ].join("\n");
     await postApplyResult({ github, context: CONTEXT, environment: "prod", body });
     expect(github.sent).toHaveLength(1);
@@ -110,11 +111,14 @@ describe("notAppliedBody", () => {
 
 // ---- shared setup ----
 
+/** Made at run time: no key material is ever committed. */
+const PRIVATE_KEY_PEM = String(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }));
+
 const SECRETS = {
   clientSecret: "cs-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
   token: "tok.abcdefghijklmnopqrstuvwxyz0123456789",
   password: "pg-pa55word-7c1d2e",
-  key: "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+  key: PRIVATE_KEY_PEM.split("\n")[1],
 };
 
 function withPullRequests(associated: { number: number; merge_commit_sha?: string; merged_at: string | null }[]): FakeGitHub {

@@ -4,6 +4,7 @@
  * line or a character are joined, an abort sends exactly one SIGINT, a kill ends it, a missing binary rejects.
  * Real terraform runs are in deploy-live.test.ts.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -112,9 +113,15 @@ test("a terraform that is not on PATH rejects, naming the command", async () => 
 });
 
 describe("line redaction of live output", () => {
+  // Key and token are made at run time: no key material or token is ever committed.
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pkcs8 = String(privateKey.export({ type: "pkcs8", format: "pem" })).trim().split("\n");
+  const pkcs1Begin = String(privateKey.export({ type: "pkcs1", format: "pem" })).split("\n")[0];
+  const jwt = [{ alg: "HS256" }, { sub: "x" }].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".") + ".c2ln";
+
   test("a private key is masked from its BEGIN line to its END line, and only there", () => {
     const redact = lineRedactor();
-    const lines = ["before", '  + content = "-----BEGIN PRIVATE KEY-----', "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "-----END PRIVATE KEY-----\"", "after"];
+    const lines = ["before", `  + content = "${pkcs8[0]}`, pkcs8[1], `${pkcs8[pkcs8.length - 1]}"`, "after"];
     expect(lines.map(redact)).toEqual(["before", `  + content = "${REDACTED}`, REDACTED, REDACTED, "after"]);
   });
 
@@ -122,13 +129,13 @@ describe("line redaction of live output", () => {
     const redact = lineRedactor();
     expect(redact('\u001b[1mclient_secret\u001b[0m = "s3cr3t-value"')).toBe(`client_secret = "${REDACTED}"`);
     expect(redact("\u001b[32m+\u001b[0m hostname = \"auth.dev.acme.example\"")).toBe("\u001b[32m+\u001b[0m hostname = \"auth.dev.acme.example\"");
-    expect(redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redact(`Authorization: Bearer ${jwt}`)).toBe(`Authorization: Bearer ${REDACTED}`);
   });
 
   test("each stream keeps its own key state: a BEGIN on one does not mask the other", () => {
     const stdout = lineRedactor();
     const stderr = lineRedactor();
-    expect(stdout("-----BEGIN RSA PRIVATE KEY-----")).toBe(REDACTED);
+    expect(stdout(pkcs1Begin)).toBe(REDACTED);
     expect(stderr("Error: plain text")).toBe("Error: plain text");
     expect(stdout("still key material")).toBe(REDACTED);
   });
