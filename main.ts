@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { Command } from "commander";
-import { declaredEntries, forgottenEnvironments, inventoryPath, readInventory, undeclaredEntries, prepareInventory } from "./config/inventory";
+import { declaredEntries, prepareInventory, undeclaredEntries } from "./config/inventory";
 import { configPath, loadConfig } from "./config/load";
 import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
@@ -22,20 +22,7 @@ import { dropStaleBackendCache } from "./tools/backend-cache";
  */
 export function synthesize(file: string = configPath(), outdir?: string, env: NodeJS.ProcessEnv = process.env): AppStacks {
   const config = loadConfig(file);
-  const inventoryFile = inventoryPath(file);
-  const forgotten = forgottenEnvironments(readInventory(inventoryFile), config);
-  if (forgotten.length > 0) {
-    const names = forgotten.join(", ");
-    throw new ValidationError(
-      file,
-      "environments",
-      [`${names} left environments without being listed under pingone.roleAttributes.retiredEnvironments`],
-      `${file}: ${names} ${forgotten.length === 1 ? "is" : "are"} in the state inventory ${inventoryFile} but neither in environments nor in ` +
-        "pingone.roleAttributes.retiredEnvironments: synthesizing would remove their roles from the PingOne user attributes, and every user's grant of them. " +
-        "List them under retiredEnvironments (after retiring them: docs/tasks/retire-an-environment.md).",
-    );
-  }
-  const { inventory, write: writeInventory } = prepareInventory(inventoryFile, config, env);
+  const { file: inventoryFile, inventory, write: writeInventory } = prepareInventory(file, config, env);
   const app = new App(outdir ? { outdir } : {});
   const stacks = addStacks(app, config);
   app.synth();

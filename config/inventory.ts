@@ -98,12 +98,31 @@ export function forgottenEnvironments(inventory: Inventory, config: ResolvedConf
 }
 
 /**
- * The merged inventory and how to write it. With P1AS_FROZEN_INVENTORY=1 a change is refused instead, naming
- * what is missing, so a pull request that adds a stack or moves its state must commit the inventory too.
- * Called before synthesizing, written after: a config that fails to synthesize adds nothing.
+ * The config's inventory checked against the config, merged, and how to write it. A config that drops an
+ * environment the inventory knows without retiring its roles is refused. With P1AS_FROZEN_INVENTORY=1 a change
+ * is refused too, naming what is missing, so a pull request that adds a stack or moves its state must commit
+ * the inventory. Called before synthesizing, written after: a config that fails to synthesize adds nothing.
  */
-export function prepareInventory(file: string, config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): { inventory: Inventory; write: () => void } {
-  const { inventory, added } = mergeInventory(readInventory(file), declaredEntries(config));
+export function prepareInventory(
+  configFile: string,
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { file: string; inventory: Inventory; write: () => void } {
+  const file = inventoryPath(configFile);
+  const current = readInventory(file);
+  const forgotten = forgottenEnvironments(current, config);
+  if (forgotten.length > 0) {
+    const names = forgotten.join(", ");
+    throw new ValidationError(
+      configFile,
+      "environments",
+      [`${names} left environments without being listed under pingone.roleAttributes.retiredEnvironments`],
+      `${configFile}: ${names} ${forgotten.length === 1 ? "is" : "are"} in the state inventory ${file} but neither in environments nor in ` +
+        "pingone.roleAttributes.retiredEnvironments: synthesizing would remove their roles from the PingOne user attributes, and every user's grant of them. " +
+        "List them under retiredEnvironments (after retiring them: docs/tasks/retire-an-environment.md).",
+    );
+  }
+  const { inventory, added } = mergeInventory(current, declaredEntries(config));
   const unchanged = added.length === 0 && existsSync(file);
   if (!unchanged && env[FROZEN_INVENTORY_ENV_VAR] === "1") {
     const reason = `missing: ${added.map((entry) => `${entry.stack} at ${stateLocation(entry.backend)}`).join(", ") || "the whole file"}`;
@@ -115,5 +134,5 @@ export function prepareInventory(file: string, config: ResolvedConfig, env: Node
         "Run npm run synth locally and commit the inventory with the config. Nothing was synthesized.",
     );
   }
-  return { inventory, write: () => unchanged || writeFileSync(file, `${JSON.stringify({ "//": HEADER, stacks: inventory.stacks }, null, 2)}\n`) };
+  return { file, inventory, write: () => unchanged || writeFileSync(file, `${JSON.stringify({ "//": HEADER, stacks: inventory.stacks }, null, 2)}\n`) };
 }

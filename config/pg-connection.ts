@@ -32,9 +32,12 @@ export function parseKeywords(text: string): Map<string, string> {
   return pairs;
 }
 
+/** A `postgres://` or `postgresql://` URL, as opposed to libpq's `key=value` form. */
+export const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value);
+
 /** Throws with a reason (never the value) when the string is neither form. */
 export function parsePgConnection(value: string): PgConnection {
-  if (/^postgres(ql)?:\/\//i.test(value)) {
+  if (isPostgresUrl(value)) {
     let parsed: ReturnType<typeof parseUrl>;
     try {
       // libpq semantics: the library's own sslmode aliases would print a warning and change nothing we compare.

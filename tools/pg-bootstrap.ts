@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Client, ClientConfig, escapeIdentifier } from "pg";
 import { parse as parseUrl } from "pg-connection-string";
-import { parseKeywords } from "../config/pg-connection";
+import { isPostgresUrl, parseKeywords } from "../config/pg-connection";
 
 /**
  * Our lock's key, in PostgreSQL's two-int4 key space, which never overlaps the bigint keys terraform locks
@@ -117,8 +117,7 @@ const stringArgument = (value: unknown) => (typeof value === "string" && value !
  * string leaves out, and lib/pq's sslmode default `require` (encrypted, certificate not verified).
  */
 export function clientConfig(connStr: string, env: NodeJS.ProcessEnv): ClientConfig {
-  const url = /^postgres(ql)?:\/\//i.test(connStr);
-  const fields: Record<string, string | undefined> = url ? urlFields(connStr) : Object.fromEntries(parseKeywords(connStr));
+  const fields: Record<string, string | undefined> = isPostgresUrl(connStr) ? urlFields(connStr) : Object.fromEntries(parseKeywords(connStr));
   const get = (key: string, variable: string) => fields[key] || env[variable] || undefined;
   const sslmode = get("sslmode", "PGSSLMODE") ?? "require";
   const file = (key: string, variable: string) => {
@@ -152,14 +151,13 @@ export function clientConfig(connStr: string, env: NodeJS.ProcessEnv): ClientCon
 function urlFields(connStr: string): Record<string, string | undefined> {
   // libpq semantics, as in config/pg-connection.ts: the library's own sslmode aliases would print a warning.
   const parsed = parseUrl(connStr, { useLibpqCompat: true }) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
   const query = URL.canParse(connStr) ? new URL(connStr).searchParams : new URLSearchParams();
   return {
-    host: text(parsed.host),
-    port: text(parsed.port),
-    dbname: text(parsed.database),
-    user: text(parsed.user),
-    password: text(parsed.password),
+    host: stringArgument(parsed.host),
+    port: stringArgument(parsed.port),
+    dbname: stringArgument(parsed.database),
+    user: stringArgument(parsed.user),
+    password: stringArgument(parsed.password),
     sslmode: query.get("sslmode") ?? undefined,
     sslrootcert: query.get("sslrootcert") ?? undefined,
     sslcert: query.get("sslcert") ?? undefined,
