@@ -121,7 +121,7 @@ function expectRejection(error: unknown, expected: { path: string; field?: strin
 function propsScope(): PropsScope {
   const stack = new TerraformStack(Testing.app(), "stack");
   const tokenUrl = emulator.tokenUrl(PINGONE_ENVIRONMENT_ID);
-  const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "dev_secret", tokenUrl });
+  const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl });
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev") });
   return { stack, virtualHosts, tokenUrl, file: (name) => path.join(dir, CERTIFICATE_FILES[name]) };
 }

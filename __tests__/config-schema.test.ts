@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, configPath, loadConfig, parseConfig } from "../config/load";
+import { checkConfig } from "../config/schema";
 import { ValidationError } from "../constructs/errors";
 import { synthesize } from "../main";
 
@@ -47,12 +48,13 @@ describe("config", () => {
     expect(config.environments[0].groups).toEqual(["test-tls-admin"]);
   });
 
-  test("all-* roles appear only when listed explicitly", () => {
+  test("all-* roles appear only when listed explicitly, with the opt-in beside them", () => {
     const config = parseConfig(
-      withEnvironment({ name: "stage", groups: ["stage-tls-audit", "all-tls-audit"] }),
+      withEnvironment({ name: "stage", groups: ["stage-tls-audit", "all-tls-audit"], allowAllEnvironmentRoles: true }),
       "explicit-all",
     );
     expect(config.environments[0].groups).toEqual(["stage-tls-audit", "all-tls-audit"]);
+    expect(config.environments[0].allowAllEnvironmentRoles).toBe(true);
   });
 
   test("derives tokenUrl from the region and accepts emulator overrides", () => {
@@ -77,7 +79,9 @@ describe("config", () => {
     ["bad environment name", (c) => (c.environments[0].name = "qa"), "environments[0].name", /Expected 'dev' \| 'test' \| 'stage' \| 'prod', received 'qa'/],
     ["duplicate environment", (c) => c.environments.push({ name: "test" }), "environments[1].name", /duplicate environment "test" \(already at index 0\)/],
     ["no environments", (c) => (c.environments = []), "environments", /at least one P1AS environment/],
-    ["unknown role in groups", (c) => (c.environments[0].groups = ["test-tls-root"]), "environments[0].groups[0]", /not a self-service role of environment test; allowed: test-tls-admin, test-tls-audit, all-tls-admin, all-tls-audit/],
+    ["unknown role in groups", (c) => (c.environments[0].groups = ["test-tls-root"]), "environments[0].groups[0]", /not a self-service role of environment test; allowed: test-tls-admin, test-tls-audit$/],
+    ["all-tls-admin without the opt-in", (c) => (c.environments[0].groups = ["all-tls-admin"]), "environments[0].groups[0]", /is a role of every environment: .* set allowAllEnvironmentRoles: true on this environment/],
+    ["the opt-in with explicit credentials", (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, allowAllEnvironmentRoles: true }), "environments[0].allowAllEnvironmentRoles", /conflicts with credentials/],
     ["another environment's role in groups", (c) => (c.environments[0].groups = ["prod-tls-admin"]), "environments[0].groups[0]", /not a self-service role of environment test/],
     ["empty groups", (c) => (c.environments[0].groups = []), "environments[0].groups", /at least one self-service role/],
     ["token lifetime below 300 s", (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 60 }), "environments[0].resource.accessTokenValiditySeconds", /between 300 and 2592000/],
@@ -87,8 +91,8 @@ describe("config", () => {
     ["orchestrationName that breaks the expression literal", (c) => (c.environments[0].resource = { orchestrationName: "O'Brien" }), "environments[0].resource.orchestrationName", /PingOne expression literal/],
     ["scope with a space", (c) => (c.environments[0].resource = { scope: "self service" }), "environments[0].resource.scope", /no spaces/],
     ["empty credentials clientId", (c) => (c.environments[0].credentials = { clientId: " ", clientSecretVariable: "s" }), "environments[0].credentials.clientId", /must be a UUID/],
-    ["clientSecretVariable not a Terraform identifier", (c) => (c.environments[0].credentials = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "1secret" }), "environments[0].credentials.clientSecretVariable", /Terraform identifier/],
-    ["credentials together with resource", (c) => Object.assign(c.environments[0], { credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "s" }, resource: { scope: "x" } }), "environments[0].resource", /conflicts with credentials/],
+    ["clientSecretEnv not ours", (c) => (c.environments[0].credentials = { ...CREDENTIALS, clientSecretEnv: "1secret" }), "environments[0].credentials.clientSecretEnv", /must be an environment variable name .* starts with P1AS_; must start with P1AS_TEST_/],
+    ["credentials together with resource", (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, resource: { scope: "x" } }), "environments[0].resource", /conflicts with credentials/],
     ["misspelt field", (c) => Object.assign(c.environments[0], { grups: ["test-tls-admin"] }), "environments[0].grups", /unknown field/],
     ["unknown backend type", (c) => (c.environments[0].backend = { type: "gcs" }), "environments[0].backend.type", /Invalid discriminator value/],
     ["pg connStr with a password", (c) => (c.environments[0].backend = { type: "pg", connStr: "postgres://tf:hunter2@db/tf" }), "environments[0].backend.connStr", /must not hold a password/],
@@ -163,9 +167,59 @@ describe("config", () => {
   });
 });
 
+describe("where a config may send credentials", () => {
+  const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+  const DEV_API = "https://self-service-api.dev-acme.us1.ping.cloud/api/v1";
+  const TOKEN = `https://auth.pingone.com/${ENV_ID}/as/token`;
+  const issuesOf = (selfService: object, env: NodeJS.ProcessEnv = {}, name = "dev") =>
+    checkConfig(withEnvironment({ name, selfService }), [], env).issues.map((issue) => `${issue.path}: ${issue.reasons.join("; ")}`);
+
+  test.each([
+    ["the documented hosts of the environment", { apiUrl: DEV_API, tokenUrl: TOKEN }],
+    ["the documented hosts with a trailing slash", { apiUrl: `${DEV_API}/`, tokenUrl: TOKEN }],
+    ["an emulator on 127.0.0.1", { apiUrl: "http://127.0.0.1:4010/dev/api/v1", tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token` }],
+    ["an emulator on localhost", { apiUrl: "http://localhost:4010/dev/api/v1", tokenUrl: `http://localhost:4010/${ENV_ID}/as/token` }],
+    ["an emulator on [::1]", { apiUrl: "http://[::1]:4010/dev/api/v1", tokenUrl: `http://[::1]:4010/${ENV_ID}/as/token` }],
+  ])("accepts %s", (_what, selfService) => {
+    expect(issuesOf(selfService)).toEqual([]);
+  });
+
+  test("refuses another environment's API, naming the one it must be and the way out", () => {
+    expect(issuesOf({ apiUrl: "https://self-service-api.prod-acme.us1.ping.cloud/api/v1" })).toEqual([
+      `environments[0].selfService.apiUrl: must be environment dev's self-service API ${DEV_API} or a loopback emulator (127.0.0.1, [::1], localhost); a host on another DNS zone must be listed in the P1AS_ALLOWED_HOSTS environment variable as dev=<host> (set it as a GitHub variable in CI, never in the config)`,
+    ]);
+  });
+
+  test("a host on another zone is accepted only for the environment P1AS_ALLOWED_HOSTS lists it under", () => {
+    const env = { P1AS_ALLOWED_HOSTS: "dev=api.dev.acme.example, pingone=login.acme.example" };
+    // GIVEN dev's API and a PingOne custom domain on the operator's allow-list THEN dev may use them
+    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1", tokenUrl: "https://login.acme.example/as/token" }, env)).toEqual([]);
+    // AND prod may not use dev's host
+    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" }, env, "prod")).toEqual([
+      expect.stringMatching(/^environments\[0\]\.selfService\.apiUrl: must be environment prod's self-service API https:\/\/self-service-api\.prod-acme\.us1\.ping\.cloud\/api\/v1/),
+    ]);
+    // AND without the variable dev may not either
+    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" })).toHaveLength(1);
+  });
+
+  test("refuses a token endpoint of another PingOne environment or region, and a foreign host", () => {
+    for (const tokenUrl of [`https://auth.pingone.eu/${ENV_ID}/as/token`, "https://auth.pingone.com/00000000-0000-4000-8000-000000000000/as/token", `https://auth.pingone.com.evil.example/${ENV_ID}/as/token`]) {
+      expect(issuesOf({ tokenUrl })).toEqual([expect.stringContaining(`environments[0].selfService.tokenUrl: must be PingOne's token endpoint ${TOKEN} or a loopback emulator`)]);
+    }
+  });
+
+  test("a malformed P1AS_ALLOWED_HOSTS is an error of its own, and lets nothing through", () => {
+    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" }, { P1AS_ALLOWED_HOSTS: "dev=https://api.dev.acme.example, qa=x.example" })).toEqual([
+      '$P1AS_ALLOWED_HOSTS: (environment variable) "dev=https://api.dev.acme.example": host must be a lowercase DNS name, optionally with :port (no scheme, path or wildcard); (environment variable) "qa=x.example": scope must be one of dev, test, stage, prod, pingone',
+      expect.stringMatching(/^environments\[0\]\.selfService\.apiUrl: must be environment dev's self-service API/),
+    ]);
+  });
+});
+
 // --- shared setup ---
 
 const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
+const CREDENTIALS = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" } };
 
 // Malformed configs are built by mutating plain JSON, so the type is deliberately loose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -45,7 +45,7 @@ describe("AdminApiResource", () => {
 
   test("escapes the expression's ${ as $${ in the synthesized Terraform JSON", () => {
     // GIVEN a resource with two groups WHEN synthesized THEN the raw JSON text carries $${, never a bare ${'
-    const synth = synthResource({ groups: ["dev-tls-audit", "all-tls-audit"] });
+    const synth = synthResource({ groups: ["dev-tls-audit", "all-tls-audit"], allowAllEnvironmentRoles: true });
     expect(synth).toContain(`"value": "$\${{'dev-tls-audit','all-tls-audit'}}"`);
     expect(synth).toContain(`"value": "$\${'OrchestrationTool'}"`);
     expect(synth).not.toMatch(/[^$]\$\{'/);
@@ -70,7 +70,8 @@ describe("AdminApiResource", () => {
   test.each<[string, Partial<AdminApiResourceProps>, string]>([
     ["audience contains pingone", { audience: "https://api.pingone.com/p1as" }, `Default/resource: invalid audience "https://api.pingone.com/p1as": must not contain 'pingone' or 'pingidentity' (PingOne rejects it)`],
     ["token lifetime too long", { accessTokenValiditySeconds: 2592001 }, "Default/resource: invalid accessTokenValiditySeconds 2592001: must be between 300 and 2592000 seconds"],
-    ["groups hold another environment's role", { groups: ["prod-tls-admin"] }, `Default/resource: invalid groups ["prod-tls-admin"]: "prod-tls-admin" is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit, all-tls-admin, all-tls-audit`],
+    ["groups hold another environment's role", { groups: ["prod-tls-admin"] }, `Default/resource: invalid groups ["prod-tls-admin"]: "prod-tls-admin" is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit`],
+    ["groups hold an all-environment role without the opt-in", { groups: ["dev-tls-admin", "all-tls-admin"] }, `Default/resource: invalid groups ["dev-tls-admin","all-tls-admin"]: "all-tls-admin" is a role of every environment: a client holding it acts on all of them, past their own approvals; set allowAllEnvironmentRoles: true on this environment to grant it on purpose`],
     ["groups empty", { groups: [] }, "Default/resource: invalid groups []: must hold at least one self-service role"],
     ["environment id is not a UUID", { environmentId: "env" }, `Default/resource: invalid environmentId "env": must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b`],
   ])("fails if %s", (_name, props, message) => {
@@ -137,26 +138,31 @@ describe("OrchestrationClient", () => {
   });
 });
 
-describe("SelfServiceCredentials.fromClientSecretVariable", () => {
-  test("declares a sensitive variable with the configured name and refers to it", () => {
+describe("SelfServiceCredentials.fromEnvironment", () => {
+  test("names the environment variable the provider reads, and declares no Terraform variable", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "explicit");
-    const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, {
+    const credentials = SelfServiceCredentials.fromEnvironment(stack, {
       clientId: "b6c1e2d3-0000-4000-8000-000000000001",
-      clientSecretVariable: "p1as_dev_client_secret",
+      clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
       tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`,
     });
-    const synth = JSON.parse(Testing.synth(stack));
-    expect(synth.variable.p1as_dev_client_secret).toMatchObject({ type: "string", sensitive: true, nullable: false });
-    expect(resolved(stack, credentials.clientSecret)).toBe("${var.p1as_dev_client_secret}");
-    expect(credentials.clientId).toBe("b6c1e2d3-0000-4000-8000-000000000001");
+    expect(credentials).toEqual({ clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`, scope: undefined });
+    expect(JSON.parse(Testing.synth(stack)).variable).toBeUndefined();
   });
 
-  test("fails if the variable name is not a Terraform identifier", () => {
+  test("fails if the variable is not one of ours", () => {
     const stack = new TerraformStack(Testing.app(), "explicit");
     expect(() =>
-      SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: "id", clientSecretVariable: "my secret", tokenUrl: "https://x" }),
-    ).toThrow(`explicit/my secret: invalid clientSecretVariable "my secret": must be a Terraform identifier`);
+      SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "PINGONE_CLIENT_SECRET", tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token` }),
+    ).toThrow(`explicit/PINGONE_CLIENT_SECRET: invalid clientSecretEnv "PINGONE_CLIENT_SECRET": must be an environment variable name of upper-case letters, digits and '_' that starts with P1AS_`);
+  });
+
+  test("fails if the token URL would send the secret to a host that is not PingOne's", () => {
+    const stack = new TerraformStack(Testing.app(), "explicit");
+    expect(() =>
+      SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: `https://auth.pingone.evil.example/${ENV_ID}/as/token` }),
+    ).toThrow(`explicit/P1AS_DEV_CLIENT_SECRET: invalid tokenUrl "https://auth.pingone.evil.example/${ENV_ID}/as/token": must be PingOne's token endpoint https://auth.pingone.<tld>/<environmentId>/as/token`);
   });
 });
 

@@ -64,9 +64,9 @@ describe("the committed provider schema", () => {
     // GIVEN a stack with virtual hosts, synthesized with the provider installed beside it
     const { stackDir } = synthesize((app) => {
       const stack = new TerraformStack(app, "p1as-dev");
-      const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, {
+      const credentials = SelfServiceCredentials.fromEnvironment(stack, {
         clientId: testClientId("provider-schema"),
-        clientSecretVariable: "p1as_dev_client_secret",
+        clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
         tokenUrl: "https://auth.pingone.com/0ff1ce00-de30-4000-8000-000000000001/as/token",
       });
       new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });

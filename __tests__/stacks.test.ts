@@ -53,20 +53,28 @@ describe("stacks", () => {
     }
   });
 
-  test("an environment with explicit credentials declares no pingone provider or resource", () => {
-    // GIVEN dev uses an existing client whose secret is a Terraform variable
+  test("an environment with explicit credentials declares no pingone provider or resource, and names both clients' variables", () => {
+    // GIVEN dev uses two existing clients: the write client and the read-only one
     const stacks = stacksFor({
-      environments: [{ name: "dev", credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretVariable: "p1as_dev_client_secret" } }],
+      environments: [{ name: "dev", credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" } } }],
     });
     const [dev] = stacks.environments;
     const synth = Testing.synth(dev);
 
-    // THEN the stack has no pingone_* at all: only the p1as provider, its secret a reference to the sensitive variable
+    // THEN the stack has no pingone_* at all: only the p1as provider, naming each client and its own variable
     expect(synth).not.toHaveProvider(PingoneProvider);
     expect(synth).not.toMatch(/pingone_/);
     expect(JSON.parse(synth).terraform.required_providers).toEqual({ p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } });
-    expect(synth).toHaveProviderWithProperties(P1AsProvider, { client_id: "b6c1e2d3-0000-4000-8000-000000000001", client_secret: "${var.p1as_dev_client_secret}" });
-    expect(JSON.parse(synth).variable.p1as_dev_client_secret.sensitive).toBe(true);
+    expect(synth).toHaveProviderWithProperties(P1AsProvider, {
+      client_id: "b6c1e2d3-0000-4000-8000-000000000001",
+      client_secret_env: "P1AS_DEV_CLIENT_SECRET",
+      read_client_id: "b6c1e2d3-0000-4000-8000-0000000a0d17",
+      read_client_secret_env: "P1AS_DEV_AUDIT_CLIENT_SECRET",
+    });
+    // AND no secret and no Terraform variable for one: the provider reads the variables where terraform runs
+    expect(JSON.parse(synth).provider.p1as[0].client_secret).toBeUndefined();
+    expect(JSON.parse(synth).variable).toBeUndefined();
+    expect(dev.readCredentials?.clientId).toBe("b6c1e2d3-0000-4000-8000-0000000a0d17");
     expect(dev.adminApiResource).toBeUndefined();
     expect(dev.credentials.clientId).toBe("b6c1e2d3-0000-4000-8000-000000000001");
     expect(dev.credentials.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);

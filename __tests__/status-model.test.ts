@@ -113,6 +113,7 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
     const printed = [JSON.stringify(report), inspect(targets, { depth: 10 }), JSON.stringify(targets), renderTerminal(report, { colour: false })].join("\n");
     // THEN the secret is in none of them
     expect(printed).not.toContain(fixture.app.clientSecret);
+    expect(printed).not.toContain(fixture.app.audit.clientSecret);
   });
 });
 
@@ -211,16 +212,26 @@ describe("bad input is refused by name, and nothing is sent", () => {
       /^invalid --outdir .*: it has no stack p1as-prod \(environment prod\)/,
     ],
     ["--stacks naming no stack of the config", () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: fixture.env, stacks: ["p1as-nope"] }), /^invalid --stacks "p1as-nope": not a stack of /],
-    ["no client secret anywhere", () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: {} }), /p1as-dev: no client secret for client [0-9a-f-]+: set TF_VAR_p1as_dev_client_secret or P1AS_CLIENT_SECRET/],
+    ["no client secret anywhere", () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: {} }), /p1as-dev: no client secret for read-only client [0-9a-f-]+: set P1AS_DEV_AUDIT_CLIENT_SECRET/],
     [
-      "a client id only terraform could resolve, and no P1AS_CLIENT_ID",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.client_id = "${pingone_application.orchestration.oidc_options.client_id}")), env: fixture.env }),
-      /^invalid p1as-dev provider p1as client_id \(or P1AS_CLIENT_ID\) "": is required/,
+      "only the write client's secret: the status view never reads with it",
+      () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: { P1AS_DEV_CLIENT_SECRET: fixture.app.clientSecret } }),
+      /p1as-dev: no client secret for read-only client [0-9a-f-]+: set P1AS_DEV_AUDIT_CLIENT_SECRET/,
     ],
     [
-      "a P1AS_CLIENT_ID that is no PingOne client id",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => delete block.client_id), env: { ...fixture.env, P1AS_CLIENT_ID: "not-a-uuid" } }),
-      /^invalid p1as-dev provider p1as client_id \(or P1AS_CLIENT_ID\) "not-a-uuid": /,
+      "a client id only terraform could resolve, and no P1AS_READ_CLIENT_ID",
+      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.read_client_id = "${pingone_application.orchestration.oidc_options.client_id}")), env: fixture.env }),
+      /^invalid p1as-dev provider p1as read_client_id \(or P1AS_READ_CLIENT_ID\) "": is required/,
+    ],
+    [
+      "a P1AS_READ_CLIENT_ID that is no PingOne client id",
+      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => delete block.read_client_id), env: { ...fixture.env, P1AS_READ_CLIENT_ID: "not-a-uuid" } }),
+      /^invalid p1as-dev provider p1as read_client_id \(or P1AS_READ_CLIENT_ID\) "not-a-uuid": /,
+    ],
+    [
+      "an API URL that would send the token elsewhere",
+      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.api_url = "https://127.0.0.2:9/dev/api/v1")), env: fixture.env }),
+      /^invalid p1as-dev provider p1as api_url \(or P1AS_API_URL\) "https:\/\/127\.0\.0\.2:9\/dev\/api\/v1": must be a P1AS environment's self-service API/,
     ],
     [
       "an api_contract the provider does not know",

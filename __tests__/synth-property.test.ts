@@ -102,7 +102,7 @@ const validHostname = fc.oneof(
   fc.constantFrom(...sharedNames),
 );
 const certificateName = fc.constantFrom("wildcard-dev", "api-dev", ...sharedNames);
-const secretVariable = fc.constantFrom("p1as_secret", "virtual-hosts", "backend", "admin-api-resource");
+const secretEnv = (name: string) => fc.option(fc.constantFrom(`P1AS_${name.toUpperCase()}_SS_SECRET`, `P1AS_${name.toUpperCase()}_WRITE`), { nil: undefined });
 
 function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
   const certificates = fc.uniqueArray(
@@ -112,7 +112,14 @@ function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
   return fc
     .record({
       groups: fc.option(fc.subarray(allowedGroups(name), { minLength: 1 }), { nil: undefined }),
-      credentials: fc.option(fc.record({ clientId: fc.constant("b6c1e2d3-0000-4000-8000-000000000001"), clientSecretVariable: secretVariable }), { nil: undefined }),
+      credentials: fc.option(
+        fc.record({
+          clientId: fc.constant("b6c1e2d3-0000-4000-8000-000000000001"),
+          clientSecretEnv: secretEnv(name),
+          audit: fc.record({ clientId: fc.constant("b6c1e2d3-0000-4000-8000-0000000a0d17") }),
+        }),
+        { nil: undefined },
+      ),
       certificates,
       hostnames: fc.uniqueArray(fc.record({ hostname: validHostname, product: fc.constantFrom(...PRODUCTS), certificate: fc.nat(), adopt: fc.boolean() }), {
         selector: (h) => h.hostname,
@@ -121,13 +128,13 @@ function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
     })
     .map(({ groups, credentials, certificates, hostnames }) => ({
       name,
-      ...(credentials ? { credentials } : { groups }),
+      ...(credentials ? { credentials: JSON.parse(JSON.stringify(credentials)) } : { groups }),
       selfService: { apiUrl: `${emulatorUrl}/${name}/api/v1`, tokenUrl: `${emulatorUrl}/${PINGONE_ENVIRONMENT_ID}/as/token` },
       virtualHosts: {
         certificates: certificates.map((c, i) => ({
           name: c.name,
           fullchainFile: CERTIFICATE_FILES.validChain,
-          ...(c.keyFromVariable ? { privateKeyVariable: `${name}_key_${i}` } : { privateKeyFile: CERTIFICATE_FILES.validKey }),
+          ...(c.keyFromVariable ? { privateKeyVariable: `p1as_${name}_key_${i}` } : { privateKeyFile: CERTIFICATE_FILES.validKey }),
           adopt: c.adopt,
         })),
         hostnames: certificates.length === 0 ? [] : hostnames.map((h) => ({

@@ -21,32 +21,34 @@ import { makeCertificate } from "./support/certs";
 
 // (before the describe blocks: the case tables use them while jest collects the tests)
 const CLIENT_ID = "b6c1e2d3-0000-4000-8000-000000000001";
+const AUDIT_CLIENT_ID = "b6c1e2d3-0000-4000-8000-0000000a0d17";
 const API_URL = "http://127.0.0.1:4010/dev/api/v1";
 const TOKEN_URL = "http://127.0.0.1:4010/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token";
 
 describe("VirtualHosts construct", () => {
   describe("the provider block", () => {
-    test("points at the API and token endpoint with the client id, the secret only as a reference to its variable", () => {
-      // GIVEN credentials whose secret is a sensitive variable
+    test("points at the API and token endpoint with the client id and the name of the variable that holds its secret", () => {
+      // GIVEN credentials whose secret comes from an environment variable
       const { stack } = declare(() => undefined);
 
       // WHEN synthesized
       const synth = Testing.synth(stack);
 
-      // THEN the p1as provider carries the endpoints, the client id, the timings and a reference to the secret
+      // THEN the p1as provider carries the endpoints, the client id, the timings and where the secret is read from
       expect(synth).toHaveProviderWithProperties(P1AsProvider, {
         api_url: API_URL,
         token_url: TOKEN_URL,
         client_id: CLIENT_ID,
-        client_secret: "${var.p1as_dev_client_secret}",
+        client_secret_env: "P1AS_DEV_CLIENT_SECRET",
         poll_interval_ms: 2000,
         ready_timeout_ms: 600000,
         request_timeout_ms: 30000,
       });
       // AND the contract is left to the provider, which discovers it (or reads P1AS_API_CONTRACT)
       expect(synthesized(stack).provider.p1as[0].api_contract).toBeUndefined();
-      // AND the secret's variable is sensitive and ephemeral: its value enters no plan and no state
-      expect(synthesized(stack).variable.p1as_dev_client_secret).toMatchObject({ sensitive: true, ephemeral: true });
+      // AND no secret and no Terraform variable for it: the provider process reads the variable at plan and apply
+      expect(synthesized(stack).provider.p1as[0].client_secret).toBeUndefined();
+      expect(synthesized(stack).variable).toBeUndefined();
       // AND terraform finds the provider at our source address and is recent enough for write-only attributes
       expect(synthesized(stack).terraform).toEqual({ required_providers: { p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } }, required_version: ">= 1.11" });
     });
@@ -57,11 +59,22 @@ describe("VirtualHosts construct", () => {
       expect(Testing.synth(stack)).toHaveProviderWithProperties(P1AsProvider, { api_contract: apiContract, poll_interval_ms: 50, ready_timeout_ms: 5000, request_timeout_ms: 1000 });
     });
 
+    test("a read-only client reads: its id and its own variable go into the block beside the write client's", () => {
+      // GIVEN a write client and a read-only client
+      const { stack } = declare(() => undefined, variableCredentials, { readCredentials: readOnlyCredentials(TOKEN_URL) });
+
+      // WHEN synthesized THEN the block names both clients and both variables, and no secret
+      const block = synthesized(stack).provider.p1as[0];
+      expect(block).toMatchObject({ client_id: CLIENT_ID, client_secret_env: "P1AS_DEV_CLIENT_SECRET", read_client_id: AUDIT_CLIENT_ID, read_client_secret_env: "P1AS_DEV_AUDIT_CLIENT_SECRET" });
+      expect(block.client_secret).toBeUndefined();
+      expect(block.read_client_secret).toBeUndefined();
+    });
+
     test("a generated client secret (a resource attribute) is passed as that reference, and nothing copies it", () => {
       // GIVEN credentials whose secret is a resource attribute, not a variable
       const { stack } = declare(() => undefined, (stack) => {
         const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
-        return { clientId: CLIENT_ID, clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
+        return { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
       });
 
       // WHEN synthesized
@@ -318,7 +331,7 @@ describe("VirtualHosts construct", () => {
       // VirtualHosts
       [
         "VirtualHosts scope: a second one in the stack, whose resource names would collide",
-        (_vh, stack) => new VirtualHosts(stack, "more", { credentials: variableCredentials(stack, "other_secret"), apiUrl: API_URL }),
+        (_vh, stack) => new VirtualHosts(stack, "more", { credentials: variableCredentials(stack), apiUrl: API_URL }),
         'stack/more: invalid scope "stack": already holds stack/virtual-hosts; declare one VirtualHosts per stack',
       ],
     ];
@@ -330,10 +343,17 @@ describe("VirtualHosts construct", () => {
     const vhCases: Array<[string, Partial<VirtualHostsProps>, string]> = [
       ["apiUrl: not http(s)", { apiUrl: "ftp://example.com/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "ftp://example.com/api/v1": must use https (plain http only on loopback'],
       ["apiUrl: with user info", { apiUrl: "https://u:p@api.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://u:p@api.example/api/v1": must not hold user info'],
-      ["credentials.clientSecret: a literal, which would be written into the JSON", { credentials: { clientId: CLIENT_ID, clientSecret: "s3cr3t", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value'],
-      ["credentials.clientId: not a UUID", { credentials: { clientId: 'x", "e" = "', clientSecret: "${var.s}", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId"],
-      ["credentials.tokenUrl: not a URL", { credentials: { clientId: CLIENT_ID, clientSecret: "${var.s}", tokenUrl: "token" } }, 'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL'],
-      ["credentials.scope: with a space", { credentials: { clientId: CLIENT_ID, clientSecret: "${var.s}", tokenUrl: TOKEN_URL, scope: "a b" } }, 'stack/virtual-hosts: invalid credentials.scope "a b"'],
+      ["apiUrl: on a host of its own", { apiUrl: "https://capture.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://capture.example/api/v1": must be a P1AS environment\'s self-service API'],
+      ["apiUrl: on another loopback address", { apiUrl: "https://127.0.0.2:4010/dev/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://127.0.0.2:4010/dev/api/v1": must be a P1AS environment\'s self-service API'],
+      ["credentials.clientSecret: a literal, which would be written into the JSON", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value'],
+      ["credentials.clientId: not a UUID", { credentials: { clientId: 'x", "e" = "', clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId"],
+      ["credentials.tokenUrl: not a URL", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "token" } }, 'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL'],
+      ["credentials.tokenUrl: on a host of its own", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token" } }, "stack/virtual-hosts: invalid credentials.tokenUrl \"https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token\": must be PingOne's token endpoint"],
+      ["credentials.clientSecretEnv: not ours", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "AWS_SECRET_ACCESS_KEY", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecretEnv "AWS_SECRET_ACCESS_KEY": must be an environment variable name'],
+      ["credentials.scope: with a space", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL, scope: "a b" } }, 'stack/virtual-hosts: invalid credentials.scope "a b"'],
+      ["readCredentials: the write client again", { readCredentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: readCredentials.clientId conflicts with credentials.clientId: the read-only client must be another client than the write client."],
+      ["readCredentials: another token endpoint", { readCredentials: readOnlyCredentials("http://127.0.0.1:4011/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token") }, "stack/virtual-hosts: readCredentials.tokenUrl conflicts with credentials.tokenUrl: both clients get their tokens from the one token endpoint of the provider."],
+      ["readCredentials: the write client's variable", { readCredentials: { clientId: AUDIT_CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: readCredentials.clientSecretEnv conflicts with credentials.clientSecretEnv: each client's secret needs its own variable."],
       ["pollIntervalMs: zero", { pollIntervalMs: 0 }, "stack/virtual-hosts: invalid pollIntervalMs 0: must be a positive whole number of milliseconds"],
       ["readyTimeoutMs: a fraction", { readyTimeoutMs: 1.5 }, "stack/virtual-hosts: invalid readyTimeoutMs 1.5: must be a positive whole number of milliseconds"],
       ["readyTimeoutMs: shorter than one poll", { pollIntervalMs: 5000, readyTimeoutMs: 1000 }, "stack/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (1000 ms) is shorter than one poll (5000 ms). Raise readyTimeoutMs or lower pollIntervalMs."],
@@ -383,8 +403,12 @@ function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certific
   return Certificate.fromCertificateName(vh, `imported-${name}`, name);
 }
 
-function variableCredentials(stack: TerraformStack, variable = "p1as_dev_client_secret"): ISelfServiceCredentials {
-  return SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: CLIENT_ID, clientSecretVariable: variable, tokenUrl: TOKEN_URL });
+function variableCredentials(stack: TerraformStack): ISelfServiceCredentials {
+  return SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL });
+}
+
+function readOnlyCredentials(tokenUrl: string): ISelfServiceCredentials {
+  return { clientId: AUDIT_CLIENT_ID, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl };
 }
 
 /** A stack "stack" with one VirtualHosts "virtual-hosts"; `body` declares its certificates and hostnames. */

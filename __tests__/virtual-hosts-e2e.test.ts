@@ -369,7 +369,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
   test("bad input is refused at synth with path, field and reason, and nothing reaches the API", () => {
     const stackWith = (clientId: string, apiUrl: string) => (app: App) => {
       const stack = new TerraformStack(app, fixture.stackId);
-      const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, { clientId, clientSecretVariable: "secret", tokenUrl: emulator.tokenUrl() });
+      const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId, clientSecretEnv: "P1AS_SECRET", tokenUrl: emulator.tokenUrl() });
       new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl });
       return stack;
     };
@@ -377,7 +377,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
       {
         what: "a credentials client id that is no UUID",
         build: stackWith("not-a-uuid", emulator.apiUrl("dev")),
-        message: /^p1as-dev\/secret: invalid clientId "not-a-uuid": \S/,
+        message: /^p1as-dev\/P1AS_SECRET: invalid clientId "not-a-uuid": \S/,
       },
       {
         what: "a VirtualHosts apiUrl that is no http(s) URL",

@@ -34,7 +34,7 @@ const PARALLELISM = 10;
 const POLL_INTERVAL_MS = 2_000;
 const CLIENT_ID = "0be1c400-0000-4000-8000-00000000be1c";
 const CLIENT_SECRET = randomBytes(16).toString("hex");
-const SECRET_VARIABLE = "bench_client_secret";
+const SECRET_ENV = "P1AS_BENCH_CLIENT_SECRET";
 
 const VARIANTS: readonly { contract: ContractMode; delayMs: number }[] = [
   { contract: "assumed", delayMs: 0 },
@@ -67,7 +67,7 @@ export async function benchVirtualHosts(): Promise<void> {
     writeFileSync(privateKeyFile, generated.privkey, { mode: 0o600 });
     return { fullchainFile, privateKeyFile };
   });
-  const env = { [`TF_VAR_${SECRET_VARIABLE}`]: CLIENT_SECRET };
+  const env = { [SECRET_ENV]: CLIENT_SECRET };
   const results: Record<string, number> = {};
   emit({ event: "setup", certificates: CERTIFICATES, hostnames: HOSTNAMES, completion_delay_ms: COMPLETION_DELAY_MS, parallelism: PARALLELISM, poll_interval_ms: POLL_INTERVAL_MS, unoverlapped_delay_ms: unoverlappedDelayMs });
   try {
@@ -79,7 +79,7 @@ export async function benchVirtualHosts(): Promise<void> {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, "p1as-bench");
       new LocalBackend(stack, { path: "terraform.tfstate" });
-      const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, { clientId: CLIENT_ID, clientSecretVariable: SECRET_VARIABLE, tokenUrl: emulator.tokenUrl() });
+      const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, tokenUrl: emulator.tokenUrl() });
       const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev"), pollIntervalMs: POLL_INTERVAL_MS, apiContract: "discover" });
       const certificates = files.map((file, i) => new Certificate(vh, `bench-${i}`, { name: `bench-${i}`, ...file }));
       for (let h = 0; h < HOSTNAMES; h++) {

@@ -100,6 +100,17 @@ export class UnsupportedOperationError extends Error {
   }
 }
 
+/** The call needs credentials this client was not given (a plan holds the read-only client only), so nothing was sent. */
+export class MissingCredentialsError extends Error {
+  public override readonly name = "MissingCredentialsError";
+  constructor(
+    message: string,
+    public readonly operation: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Waiting for an object ended without it becoming ready. */
 export class ReadinessError extends Error {
   public override readonly name = "ReadinessError";
@@ -183,6 +194,16 @@ export function insecureUrl(field: string, url: string): ClientValidationError {
   return invalidInput("configure client", [
     { field, value: url, reasons: ["must use https (plain http is allowed only for loopback addresses such as 127.0.0.1 or localhost)"] },
   ]);
+}
+
+/** A URL that would carry a credential to a host it does not belong to (p1as/destinations.ts). */
+export function credentialDestinationRefused(field: string, url: string, reasons: readonly string[]): ClientValidationError {
+  return invalidInput("configure client", [{ field, value: url, reasons }]);
+}
+
+/** A write through a client that holds only the read-only credentials. `hint` names where the write secret comes from. */
+export function writeCredentialsMissing(operation: string, hint: string): MissingCredentialsError {
+  return new MissingCredentialsError(`${operation}: not sent: this run holds only the read-only client's credentials. ${hint}`, operation);
 }
 
 export function unexpectedResponse(operation: string, status: number, problem: string): SelfServiceApiError {

@@ -39,23 +39,43 @@ import {
   SelfServiceApiError,
   certificateInUse,
   conflictAfterLostResponse,
+  credentialDestinationRefused,
   httpFailure,
+  invalidInput,
   objectFailed,
   readinessTimeout,
   redirectRefused,
   routeMissing,
   unexpectedResponse,
   withExtraRetries,
+  writeCredentialsMissing,
 } from "./errors";
 import { redactRequest, redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy, retryAfterMs, retryDelayMs } from "./retry";
 import { TokenClient } from "./token-client";
+import { AllowedHosts, allowedHostsFrom, apiUrlDestinationProblems } from "../p1as/destinations";
 import { CertificateInput, HostnameInput, requireSecureUrl, validateCertificateInput, validateHostnameInput } from "./validation";
 
 export interface SelfServiceClientOptions {
-  /** `https://self-service-api.<env>-<customer>.<region>.ping.cloud/api/v1` (see `selfServiceApiUrl` in p1as/facts.ts). https unless loopback. */
+  /**
+   * `https://self-service-api.<env>-<customer>.<region>.ping.cloud/api/v1` (see `selfServiceApiUrl` in p1as/facts.ts),
+   * a loopback emulator, or a host of `allowedHosts`; https unless loopback.
+   */
   readonly baseUrl: string;
-  readonly tokens: TokenClient;
+  /**
+   * The write client's tokens (role `<env>-tls-admin`): creates, updates and deletes.
+   * @default - none: every write is refused before anything is sent (a plan needs none)
+   */
+  readonly tokens?: TokenClient;
+  /**
+   * The read-only client's tokens (role `<env>-tls-audit`): every GET.
+   * @default - the write client's `tokens`
+   */
+  readonly readTokens?: TokenClient;
+  /** Where the write client's secret comes from, said when a write is refused for lack of it. @default - a generic hint */
+  readonly writeCredentialsHint?: string;
+  /** Hosts on other DNS zones this API may be on (p1as/destinations.ts). @default - P1AS_ALLOWED_HOSTS of this process */
+  readonly allowedHosts?: AllowedHosts;
   /** Budget for one request including its retries. @default 30000 */
   readonly timeoutMs?: number;
   /** @default DEFAULT_RETRY_POLICY */
@@ -134,6 +154,17 @@ function toHostnameView(item: z.infer<typeof HostnameItem>): HostnameView {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The API base URL, refused (nothing sent) unless it is https or loopback http, and a P1AS environment's documented
+ * host, loopback, or on the allow-list: bearer tokens go nowhere else. Returns it without trailing slashes.
+ */
+export function requireApiDestination(url: string, allowedHosts: AllowedHosts = allowedHostsFrom()): string {
+  const baseUrl = requireSecureUrl("baseUrl", url).toString().replace(/\/+$/, "");
+  const refused = apiUrlDestinationProblems(baseUrl, {}, allowedHosts);
+  if (refused.length > 0) throw credentialDestinationRefused("baseUrl", url, refused);
+  return baseUrl;
+}
+
 const REDIRECT_STATUSES = [307, 308];
 const withoutTrailingSlash = (path: string) => path.replace(/(.)\/+$/, "$1");
 
@@ -148,13 +179,19 @@ export class SelfServiceClient {
   readonly contract: ApiContract;
   private readonly http: AxiosInstance;
   private readonly toCertificateView: (item: z.infer<typeof CertificateItem>) => CertificateView;
-  private readonly tokens: TokenClient;
+  private readonly tokens: TokenClient | undefined;
+  private readonly readTokens: TokenClient;
+  private readonly writeCredentialsHint: string;
   private readonly policy: ReturnType<typeof resolveRetryPolicy>;
   private readonly log: (line: string) => void;
 
   constructor(options: SelfServiceClientOptions) {
-    const baseUrl = requireSecureUrl("baseUrl", options.baseUrl).toString().replace(/\/+$/, "");
+    const baseUrl = requireApiDestination(options.baseUrl, options.allowedHosts);
+    const readTokens = options.readTokens ?? options.tokens;
+    if (!readTokens) throw invalidInput("configure client", [{ field: "tokens", value: undefined, reasons: ["give tokens (the write client), readTokens (the read-only client), or both"] }]);
     this.tokens = options.tokens;
+    this.readTokens = readTokens;
+    this.writeCredentialsHint = options.writeCredentialsHint ?? "Give the client the write client's tokens to change anything.";
     this.policy = resolveRetryPolicy(options.retry);
     this.log = (line) => (options.log ?? stderrLine)(redactText(line));
     this.contract = options.contract ?? ASSUMED_CONTRACT;
@@ -294,13 +331,16 @@ export class SelfServiceClient {
 
   /** One request with a bearer token; a 401 gets one fresh token and one more attempt; a safe redirect is followed once. */
   private async send(operation: string, config: AxiosRequestConfig, attempt: Attempt = { tokenRetried: false, redirected: false }): Promise<AxiosResponse> {
-    const token = await this.tokens.getToken();
+    // Reads go with the read-only client, so a run that never writes never needs the write client's secret.
+    const tokens = (config.method ?? "GET").toUpperCase() === "GET" ? this.readTokens : this.tokens;
+    if (!tokens) throw writeCredentialsMissing(operation, this.writeCredentialsHint);
+    const token = await tokens.getToken();
     try {
       return await this.http.request({ ...config, operation, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
     } catch (error) {
       if (!attempt.tokenRetried && isAxiosError(error) && error.response?.status === 401) {
         this.log(`${operation}: HTTP 401; fetching a fresh token and trying once more`);
-        this.tokens.invalidate(token);
+        tokens.invalidate(token);
         return this.send(operation, config, { ...attempt, tokenRetried: true });
       }
       if (isAxiosError(error) && error.response && REDIRECT_STATUSES.includes(error.response.status)) {

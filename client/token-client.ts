@@ -7,18 +7,24 @@
 import axios, { AxiosInstance } from "axios";
 import { z } from "zod";
 import { PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../p1as/facts";
-import { FieldProblem, httpFailure, invalidInput, unexpectedResponse } from "./errors";
+import { AllowedHosts, allowedHostsFrom, tokenUrlDestinationProblems } from "../p1as/destinations";
+import { FieldProblem, credentialDestinationRefused, httpFailure, invalidInput, unexpectedResponse } from "./errors";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
 import { requireSecureUrl } from "./validation";
 
 export type TokenEndpointAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST";
 
 export interface TokenClientOptions {
-  /** Full token endpoint URL; see `tokenUrlFor`. https unless loopback. */
+  /** Full token endpoint URL (see `tokenUrlFor`): PingOne's, a loopback emulator's, or one on `allowedHosts`. https unless loopback. */
   readonly tokenUrl: string;
   readonly clientId: string;
-  /** Secret: kept in a private field, never logged. */
-  readonly clientSecret: string;
+  /**
+   * Secret: kept in a private field, never logged. A function is called once, at the first token request, for a
+   * secret that must be looked up (from PingOne) only when a token is really needed.
+   */
+  readonly clientSecret: string | (() => Promise<string>);
+  /** Hosts on other DNS zones the token endpoint may be on (p1as/destinations.ts). @default - P1AS_ALLOWED_HOSTS of this process */
+  readonly allowedHosts?: AllowedHosts;
   /** How the client authenticates, as the PingOne application's tokenEndpointAuthMethod says. @default "CLIENT_SECRET_BASIC" */
   readonly authMethod?: TokenEndpointAuthMethod;
   /** Scopes to request, space separated. @default - every scope the application holds on its one resource */
@@ -50,7 +56,7 @@ const TokenResponse = z.object({
 });
 
 export class TokenClient {
-  readonly #clientSecret: string;
+  #clientSecret: string | (() => Promise<string>);
   readonly #http: AxiosInstance;
   #cached: { token: string; refreshAt: number } | undefined;
   #inflight: Promise<string> | undefined;
@@ -63,6 +69,7 @@ export class TokenClient {
 
   constructor(options: TokenClientOptions) {
     const problems: FieldProblem[] = (["tokenUrl", "clientId", "clientSecret"] as const)
+      .filter((name) => !(name === "clientSecret" && typeof options[name] === "function"))
       .filter((name) => typeof options[name] !== "string" || options[name].length === 0)
       .map((name) => ({ field: name, value: name === "clientSecret" ? "" : options[name], reasons: ["is required"] }));
     if (options.authMethod !== undefined && !["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"].includes(options.authMethod)) {
@@ -70,6 +77,8 @@ export class TokenClient {
     }
     if (problems.length > 0) throw invalidInput("configure token client", problems);
     this.tokenUrl = requireSecureUrl("tokenUrl", options.tokenUrl).toString();
+    const refused = tokenUrlDestinationProblems(this.tokenUrl, {}, options.allowedHosts ?? allowedHostsFrom());
+    if (refused.length > 0) throw credentialDestinationRefused("tokenUrl", options.tokenUrl, refused);
     this.clientId = options.clientId;
     this.#clientSecret = options.clientSecret;
     this.authMethod = options.authMethod ?? "CLIENT_SECRET_BASIC";
@@ -109,6 +118,7 @@ export class TokenClient {
 
   private async fetchToken(): Promise<string> {
     const operation = `get access token for client ${this.clientId}`;
+    if (typeof this.#clientSecret === "function") this.#clientSecret = await this.#clientSecret();
     const form = new URLSearchParams({ grant_type: "client_credentials" });
     if (this.scope) form.set("scope", this.scope);
     const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };

@@ -5,7 +5,7 @@
 import { PRODUCTS } from "../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { CertificateInfo, checkCertificatePair, problemsByField } from "../p1as/pem";
-import { isLoopbackHost } from "../p1as/rules";
+import { isLoopbackDestination } from "../p1as/destinations";
 import { FieldProblem, insecureUrl, invalidInput } from "./errors";
 
 export interface CertificateInput {
@@ -111,6 +111,6 @@ export function requireSecureUrl(fieldName: string, url: string): URL {
     throw invalidInput("configure client", [{ field: fieldName, value: url, reasons: ["must be an absolute URL"] }]);
   }
   if (parsed.protocol === "https:") return parsed;
-  if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return parsed;
+  if (parsed.protocol === "http:" && isLoopbackDestination(parsed.hostname)) return parsed;
   throw insecureUrl(fieldName, url);
 }

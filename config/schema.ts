@@ -20,14 +20,17 @@ import {
   pingOneTokenUrl,
   selfServiceApiUrl,
 } from "../p1as/facts";
+import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../p1as/destinations";
 import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../p1as/roles";
+import { clientSecretEnv, environmentSecretEnvProblems, environmentVariableProblems } from "../p1as/secret-names";
 import {
   accessTokenValidityProblems,
   audienceProblems,
   clientIdProblems,
   dnsLabelProblems,
   expressionLiteralProblems,
+  ALL_ENVIRONMENT_ROLES_OPT_IN,
   groupProblems,
   pingOneNameProblems,
   scopeNameProblems,
@@ -47,6 +50,9 @@ function rule<T>(check: (value: T) => string[]) {
 }
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
+const clientId = z.string().superRefine(rule(clientIdProblems));
+// Judged against the environment's name in crossFieldIssues; the shape alone is checked here.
+const secretEnv = z.string().min(1, "must not be empty");
 const url = z.string().superRefine(rule(serviceUrlProblems));
 const variableName = z.string().superRefine(rule(variableNameProblems));
 const pingOneName = z.string().superRefine(rule(pingOneNameProblems));
@@ -115,6 +121,7 @@ const environmentSchema = z
     // Kept with its full declaration: the destroy needs the stack's providers (and its PingOne app's credentials).
     retire: z.boolean().optional(),
     groups: z.array(z.string()).min(1, "must hold at least one self-service role").optional(),
+    [ALL_ENVIRONMENT_ROLES_OPT_IN]: z.boolean().optional(),
     resource: z
       .object({
         name: pingOneName.optional(),
@@ -131,7 +138,11 @@ const environmentSchema = z
     application: z.object({ name: pingOneName.optional() }).strict().optional(),
     selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
     credentials: z
-      .object({ clientId: z.string().superRefine(rule(clientIdProblems)), clientSecretVariable: variableName })
+      .object({
+        clientId,
+        clientSecretEnv: secretEnv.optional(),
+        audit: z.object({ clientId, clientSecretEnv: secretEnv.optional() }).strict(),
+      })
       .strict()
       .optional(),
     backend: backendSchema.optional(),
@@ -197,6 +208,8 @@ export interface ResolvedEnvironment {
   readonly retiring: boolean;
   /** Default `[<name>-tls-admin]`. */
   readonly groups: readonly string[];
+  /** Default false: `groups` may hold `all-tls-*` roles only when true. */
+  readonly allowAllEnvironmentRoles: boolean;
   readonly resource: {
     /** Default `p1as-<name>-self-service-api`. */
     readonly name: string;
@@ -213,8 +226,16 @@ export interface ResolvedEnvironment {
   readonly application: { readonly name: string };
   /** Defaults: the real P1AS host and the PingOne token endpoint of the configured region. */
   readonly selfService: { readonly apiUrl: string; readonly tokenUrl: string };
-  /** Present only when the tenant already has a client: the stack then creates no PingOne object. */
-  readonly credentials?: { readonly clientId: string; readonly clientSecretVariable: string };
+  /**
+   * Present only when the tenant already has its clients: the stack then creates no PingOne object. The write
+   * client applies; the audit (read-only) client plans, checks drift and shows status. Each secret comes from an
+   * environment variable of this environment's own (default `P1AS_<ENV>_CLIENT_SECRET`, `P1AS_<ENV>_AUDIT_CLIENT_SECRET`).
+   */
+  readonly credentials?: {
+    readonly clientId: string;
+    readonly clientSecretEnv: string;
+    readonly audit: { readonly clientId: string; readonly clientSecretEnv: string };
+  };
   readonly backend: ResolvedBackend;
   readonly virtualHosts: { readonly certificates: readonly CertificateConfig[]; readonly hostnames: readonly HostnameConfig[] };
 }
@@ -298,6 +319,7 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
         stackName,
         retiring: env.retire ?? false,
         groups: env.groups ?? resourceDefaults.groups(env.name),
+        allowAllEnvironmentRoles: env[ALL_ENVIRONMENT_ROLES_OPT_IN] ?? false,
         resource: {
           name: env.resource?.name ?? resourceDefaults.name(env.name),
           audience: env.resource?.audience ?? apiUrl,
@@ -307,7 +329,11 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
         },
         application: { name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name) },
         selfService: { apiUrl, tokenUrl: env.selfService?.tokenUrl ?? tokenUrl },
-        credentials: env.credentials,
+        credentials: env.credentials && {
+          clientId: env.credentials.clientId,
+          clientSecretEnv: env.credentials.clientSecretEnv ?? clientSecretEnv(env.name, "admin"),
+          audit: { clientId: env.credentials.audit.clientId, clientSecretEnv: env.credentials.audit.clientSecretEnv ?? clientSecretEnv(env.name, "audit") },
+        },
         backend: resolveBackend(env.backend, stackName, customer),
         virtualHosts: env.virtualHosts ?? { certificates: [], hostnames: [] },
       };
@@ -344,29 +370,91 @@ function duplicates<T>(items: [number, T][], keyOf: (item: T) => unknown, at: (i
   return issues;
 }
 
+/** Where this config's credentials may go, from the fields that say so (when they are valid enough to tell). */
+function destinationIssues(raw: Record<string, unknown>, environments: [number, Record<string, unknown>][], allowed: AllowedHosts): Issue[] {
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const pingone = isRecord(raw.pingone) ? raw.pingone : {};
+  const regionCode = (PINGONE_REGION_CODES as readonly unknown[]).includes(pingone.regionCode) ? (pingone.regionCode as PingOneRegionCode) : undefined;
+  const environmentId = text(pingone.environmentId) && uuidProblems(text(pingone.environmentId)!).length === 0 ? text(pingone.environmentId) : undefined;
+  const customer = text(raw.customer) && dnsLabelProblems(text(raw.customer)!).length === 0 ? text(raw.customer) : undefined;
+  const p1asRegion = text(raw.p1asRegion) && dnsLabelProblems(text(raw.p1asRegion)!).length === 0 ? text(raw.p1asRegion) : undefined;
+  const issues: Issue[] = [];
+  for (const [i, env] of environments) {
+    const selfService = isRecord(env.selfService) ? env.selfService : {};
+    const environment = isEnvironment(env.name) ? env.name : undefined;
+    const apiUrl = text(selfService.apiUrl);
+    // Only a URL that passed the URL rules is judged for its destination: one message per problem, not two.
+    if (apiUrl && serviceUrlProblems(apiUrl).length === 0 && environment) {
+      for (const message of apiUrlDestinationProblems(apiUrl, { environment, customer, p1asRegion }, allowed)) {
+        issues.push({ path: ["environments", i, "selfService", "apiUrl"], message });
+      }
+    }
+    const tokenUrl = text(selfService.tokenUrl);
+    if (tokenUrl && serviceUrlProblems(tokenUrl).length === 0) {
+      for (const message of tokenUrlDestinationProblems(tokenUrl, { regionCode, environmentId }, allowed)) {
+        issues.push({ path: ["environments", i, "selfService", "tokenUrl"], message });
+      }
+    }
+  }
+  return issues;
+}
+
+/** An environment's credentials: each secret from its own variables, two different clients. */
+function credentialIssues(i: number, env: Record<string, unknown>): Issue[] {
+  if (!isRecord(env.credentials)) return [];
+  const credentials = env.credentials;
+  const at = (...path: (string | number)[]) => ["environments", i, "credentials", ...path];
+  const issues: Issue[] = [];
+  const audit = isRecord(credentials.audit) ? credentials.audit : {};
+  if (isEnvironment(env.name)) {
+    const name = env.name;
+    for (const [path, value] of [
+      [at("clientSecretEnv"), credentials.clientSecretEnv],
+      [at("audit", "clientSecretEnv"), audit.clientSecretEnv],
+    ] as const) {
+      if (typeof value === "string") for (const message of environmentSecretEnvProblems(name, value)) issues.push({ path: [...path], message });
+    }
+    const write = typeof credentials.clientSecretEnv === "string" ? credentials.clientSecretEnv : clientSecretEnv(name, "admin");
+    const read = typeof audit.clientSecretEnv === "string" ? audit.clientSecretEnv : clientSecretEnv(name, "audit");
+    if (write === read) {
+      issues.push({ path: at("audit", "clientSecretEnv"), message: `is the write client's variable too (${write}); the read-only client needs its own` });
+    }
+  }
+  if (typeof credentials.clientId === "string" && credentials.clientId.toLowerCase() === String(audit.clientId ?? "").toLowerCase()) {
+    issues.push({
+      path: at("audit", "clientId"),
+      message: "is the write client: plans, drift and status must run with a second, read-only client (role <env>-tls-audit), so a plan job never holds write credentials",
+    });
+  }
+  return issues;
+}
+
 /** Rules that span fields, checked on the raw input so they report alongside zod's per-field issues. */
-function crossFieldIssues(raw: unknown): Issue[] {
+function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
   if (!isRecord(raw)) return [];
   const issues: Issue[] = [];
   const environments = recordsOf(raw.environments);
 
   issues.push(...duplicates(environments, (env) => env.name, (i) => ["environments", i, "name"], "environment"));
+  issues.push(...destinationIssues(raw, environments, allowed));
 
   for (const [i, env] of environments) {
     const name = env.name;
     if (isEnvironment(name) && Array.isArray(env.groups)) {
       const groups = env.groups as unknown[];
+      const allEnvironments = env[ALL_ENVIRONMENT_ROLES_OPT_IN] === true;
       groups.forEach((group, g) => {
         if (typeof group !== "string") return;
-        for (const message of groupProblems(name, group)) issues.push({ path: ["environments", i, "groups", g], message });
+        for (const message of groupProblems(name, group, { allEnvironments })) issues.push({ path: ["environments", i, "groups", g], message });
         if (groups.indexOf(group) !== g) issues.push({ path: ["environments", i, "groups", g], message: `duplicate role ${JSON.stringify(group)}` });
       });
     }
+    issues.push(...credentialIssues(i, env));
     if (env.credentials !== undefined) {
-      for (const ignored of ["groups", "resource", "application"].filter((key) => env[key] !== undefined)) {
+      for (const ignored of ["groups", ALL_ENVIRONMENT_ROLES_OPT_IN, "resource", "application"].filter((key) => env[key] !== undefined)) {
         issues.push({
           path: ["environments", i, ignored],
-          message: `conflicts with credentials: with explicit credentials this stack creates no PingOne ${ignored === "groups" ? "resource" : ignored}, so ${ignored} would be ignored. Remove ${ignored} or credentials`,
+          message: `conflicts with credentials: with explicit credentials this stack creates no PingOne ${ignored === "application" ? "application" : "resource"}, so ${ignored} would be ignored. Remove ${ignored} or credentials`,
         });
       }
     }
@@ -384,15 +472,16 @@ function crossFieldIssues(raw: unknown): Issue[] {
           message: `needs exactly one of privateKeyFile or privateKeyVariable (got ${keyFields.length === 0 ? "neither" : "both"})`,
         });
       }
+      if (isEnvironment(name) && typeof certificate.privateKeyVariable === "string") {
+        for (const message of environmentVariableProblems(name, certificate.privateKeyVariable)) issues.push({ path: at("certificates", "privateKeyVariable")(c), message });
+      }
     }
-    // One Terraform variable carries one secret: a shared name would hand the client secret to the provider as a key.
-    const variables: [Issue["path"], unknown][] = [
-      [["environments", i, "credentials", "clientSecretVariable"], isRecord(env.credentials) ? env.credentials.clientSecretVariable : undefined],
-      ...certificates.map(([c, certificate]): [Issue["path"], unknown] => [at("certificates", "privateKeyVariable")(c), certificate.privateKeyVariable]),
-    ];
+    // One Terraform variable carries one secret: a shared name would hand one certificate's key to another.
     const variableUsers = new Map<unknown, string>();
-    for (const [path, name] of variables) {
+    for (const [c, certificate] of certificates) {
+      const name = certificate.privateKeyVariable;
       if (typeof name !== "string") continue;
+      const path = at("certificates", "privateKeyVariable")(c);
       const first = variableUsers.get(name);
       if (first) issues.push({ path, message: `Terraform variable ${JSON.stringify(name)} is already used by ${first}; give each secret its own variable` });
       else variableUsers.set(name, formatPath(path));
@@ -477,11 +566,19 @@ function backendIssues(config: P1asConfig): Issue[] {
   return issues;
 }
 
+/** Fields a config of an earlier version may still hold, and what to do instead. */
+const REPLACED_FIELDS: Record<string, string> = {
+  clientSecretVariable:
+    "is replaced by clientSecretEnv: the p1as provider reads client secrets from environment variables of the environment's own " +
+    "(default P1AS_<ENV>_CLIENT_SECRET and P1AS_<ENV>_AUDIT_CLIENT_SECRET), so a plan can run with the read-only client alone; " +
+    "remove clientSecretVariable and add audit: { clientId } for the read-only client (docs/reference/configuration.md)",
+};
+
 /** zod's "Unrecognized key(s)" becomes one issue per key, at the key's own path. */
 function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.flatMap((issue): Issue[] =>
     issue.code === z.ZodIssueCode.unrecognized_keys
-      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: "unknown field (check its spelling; see config/example.json)" }))
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: REPLACED_FIELDS[key] ?? "unknown field (check its spelling; see config/example.json)" }))
       : [{ path: issue.path, message: issue.message }],
   );
 }
@@ -502,11 +599,19 @@ export type ConfigCheck = { readonly config: P1asConfig; readonly issues: readon
 
 /**
  * Checks a parsed JSON value against every rule; never throws. `textIssues` are what only the file's
- * text shows (duplicate keys), reported in the same round.
+ * text shows (duplicate keys), reported in the same round. `env` supplies the operator's allow-list of hosts
+ * (P1AS_ALLOWED_HOSTS), which is deliberately not part of the config.
  */
-export function checkConfig(raw: unknown, textIssues: readonly JsonIssue[] = []): ConfigCheck {
+export function checkConfig(raw: unknown, textIssues: readonly JsonIssue[] = [], env: NodeJS.ProcessEnv = process.env): ConfigCheck {
   const parsed = configSchema.safeParse(raw);
-  const issues = [...textIssues, ...stringIssues(raw), ...(parsed.success ? [] : zodIssues(parsed.error)), ...crossFieldIssues(raw)];
+  const allowed = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
+  const issues = [
+    ...textIssues,
+    ...allowed.problems.map((message) => ({ path: [`$${ALLOWED_HOSTS_VARIABLE}`], message: `(environment variable) ${message}` })),
+    ...stringIssues(raw),
+    ...(parsed.success ? [] : zodIssues(parsed.error)),
+    ...crossFieldIssues(raw, allowed.hosts),
+  ];
   if (parsed.success && issues.length === 0) issues.push(...backendIssues(parsed.data));
   if (parsed.success && issues.length === 0) return { config: parsed.data, issues: [] };
   return { issues: groupByPath(issues) };

@@ -1,18 +1,17 @@
-import { TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertValidFields } from "./errors";
-import { makeEphemeral } from "./terraform-version";
-import { clientIdProblems, serviceUrlProblems, variableNameProblems } from "../p1as/rules";
+import { clientIdProblems, serviceUrlProblems } from "../p1as/rules";
+import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../p1as/destinations";
+import { secretEnvNameProblems } from "../p1as/secret-names";
 
 /**
- * What a client of the P1AS self-service API needs to get a token: an OAuth client (client
- * credentials grant, CLIENT_SECRET_BASIC) and the PingOne token endpoint. Implemented by
- * OrchestrationClient and by SelfServiceCredentials.fromClientSecretVariable.
+ * What a client of the P1AS self-service API needs to get a token: an OAuth client (client credentials grant,
+ * CLIENT_SECRET_BASIC) and the PingOne token endpoint. Implemented by OrchestrationClient and by
+ * SelfServiceCredentials.fromEnvironment.
  */
 export interface ISelfServiceCredentials {
   readonly clientId: string;
-  /** Sensitive: a Terraform token that resolves to the secret at apply time, never the secret itself. */
-  readonly clientSecret: string;
   /** `https://auth.pingone.<tld>/<environmentId>/as/token` (or an emulator's). */
   readonly tokenUrl: string;
   /**
@@ -20,13 +19,24 @@ export interface ISelfServiceCredentials {
    * @default - every scope granted to the client (PingOne's behaviour when `scope` is omitted)
    */
   readonly scope?: string;
+  /**
+   * The environment variable that the `p1as` provider process reads the secret from, at plan and at apply alike.
+   * A name, never a value: nothing secret is synthesized.
+   */
+  readonly clientSecretEnv: string;
+  /**
+   * Sensitive: a Terraform token that resolves to the secret at apply time, for a secret a resource of the same
+   * stack generates; it wins over `clientSecretEnv`.
+   * @default - the secret comes from `clientSecretEnv`
+   */
+  readonly clientSecret?: string;
 }
 
-export interface ClientSecretVariableProps {
+export interface ClientSecretEnvProps {
   /** The existing client's id. */
   readonly clientId: string;
-  /** Name of the sensitive Terraform variable that carries the secret; set it as TF_VAR_<name>. */
-  readonly clientSecretVariable: string;
+  /** Environment variable holding the secret where terraform runs, e.g. `P1AS_DEV_CLIENT_SECRET`; it must start with `P1AS_`. */
+  readonly clientSecretEnv: string;
   /** The PingOne token endpoint. */
   readonly tokenUrl: string;
   /**
@@ -39,41 +49,38 @@ export interface ClientSecretVariableProps {
 /** Credentials of an OAuth client that exists outside this app (Bucket.fromBucketAttributes style). */
 export class SelfServiceCredentials {
   /**
-   * Declares the sensitive variable `<clientSecretVariable>` in `scope`'s stack, so the secret comes
-   * from TF_VAR_<clientSecretVariable> at plan time and is never written to a file.
+   * A client whose secret the provider process reads from the environment variable `clientSecretEnv`. Unlike a
+   * Terraform variable, such a variable may be missing while planning and present while applying, so a plan made
+   * with the read-only client alone can be applied with the write client.
    */
-  public static fromClientSecretVariable(scope: Construct, props: ClientSecretVariableProps): ISelfServiceCredentials {
-    const path = `${scope.node.path}/${props.clientSecretVariable}`;
-    const stack = TerraformStack.of(scope);
-    // The construct id is the variable's Terraform address, so no name can collide with a sibling construct's id (`virtual-hosts`).
-    const id = `var.${props.clientSecretVariable}`;
-    assertValidFields(path, [
-      { field: "clientId", value: props.clientId, reasons: Token.isUnresolved(props.clientId) ? [] : clientIdProblems(props.clientId) },
-      {
-        field: "clientSecretVariable",
-        value: props.clientSecretVariable,
-        reasons: [
-          ...variableNameProblems(props.clientSecretVariable),
-          ...(stack.node.tryFindChild(id) ? [`is already declared in stack ${stack.node.path}; give each secret its own variable`] : []),
-        ],
-      },
-      {
-        field: "tokenUrl",
-        value: props.tokenUrl,
-        reasons: Token.isUnresolved(props.tokenUrl) ? [] : serviceUrlProblems(props.tokenUrl),
-      },
+  public static fromEnvironment(scope: Construct, props: ClientSecretEnvProps): ISelfServiceCredentials {
+    const known = (value: unknown) => !Token.isUnresolved(value);
+    assertValidFields(`${scope.node.path}/${props.clientSecretEnv}`, [
+      { field: "clientId", value: props.clientId, reasons: known(props.clientId) ? clientIdProblems(props.clientId) : [] },
+      { field: "clientSecretEnv", value: props.clientSecretEnv, reasons: secretEnvNameProblems(props.clientSecretEnv) },
+      { field: "tokenUrl", value: props.tokenUrl, reasons: known(props.tokenUrl) ? tokenUrlProblems(props.tokenUrl) : [] },
     ]);
-    const variable = new TerraformVariable(stack, id, {
-      type: "string",
-      sensitive: true,
-      nullable: false,
-      description: `Client secret of OAuth client ${props.clientId} (set TF_VAR_${props.clientSecretVariable})`,
-    });
-    // The variable's address must be exactly the configured name, or TF_VAR_<name> would not reach it.
-    variable.overrideLogicalId(props.clientSecretVariable);
-    makeEphemeral(variable);
-    return Object.freeze({ clientId: props.clientId, clientSecret: variable.stringValue, tokenUrl: props.tokenUrl, scope: props.scope });
+    return Object.freeze({ clientId: props.clientId, clientSecretEnv: props.clientSecretEnv, tokenUrl: props.tokenUrl, scope: props.scope });
   }
 
   private constructor() {}
+}
+
+/** Judges a URL by the URL rules first, then by where it would send a credential (with this process's allow-list). */
+function destination(value: string, rule: (url: string, allowed: AllowedHosts) => string[]): string[] {
+  const problems = serviceUrlProblems(value);
+  if (problems.length > 0) return problems;
+  const allowed = parseAllowedHosts(process.env[ALLOWED_HOSTS_VARIABLE]);
+  if (allowed.problems.length > 0) return [`cannot be judged: the environment variable ${ALLOWED_HOSTS_VARIABLE} is invalid (${allowed.problems.join("; ")})`];
+  return rule(value, allowed.hosts);
+}
+
+/** A token URL that is well formed and PingOne's (or loopback, or allow-listed): where a client secret may be sent. */
+export function tokenUrlProblems(value: string): string[] {
+  return destination(value, (url, allowed) => tokenUrlDestinationProblems(url, {}, allowed));
+}
+
+/** An API URL that is well formed and a P1AS environment's (or loopback, or allow-listed): where a bearer token may be sent. */
+export function apiUrlProblems(value: string): string[] {
+  return destination(value, (url, allowed) => apiUrlDestinationProblems(url, {}, allowed));
 }

@@ -41,9 +41,22 @@ export function pingOneTokenUrl(authBaseUrl: string, pingOneEnvironmentId: strin
   return `${authBaseUrl.replace(/\/+$/, "")}/${pingOneEnvironmentId}/as/token`;
 }
 
+/** [S] IAPI: the self-service API's host, `self-service-api.<environment>-<customer>.<region>.ping.cloud`. */
+export function selfServiceApiHost(environment: string, customer: string, p1asRegion: string): string {
+  return `self-service-api.${environment}-${customer}.${p1asRegion}.ping.cloud`;
+}
+
+/** [S] IAPI: the API's path prefix. */
+export const SELF_SERVICE_API_PATH = "/api/v1";
+
 /** `https://self-service-api.<environment>-<customer>.<region>.ping.cloud/api/v1`. */
 export function selfServiceApiUrl(environment: string, customer: string, p1asRegion: string): string {
-  return `https://self-service-api.${environment}-${customer}.${p1asRegion}.ping.cloud/api/v1`;
+  return `https://${selfServiceApiHost(environment, customer, p1asRegion)}${SELF_SERVICE_API_PATH}`;
+}
+
+/** [C] The PingOne management API of a region: `https://api.pingone.<tld>/v1` (paths `/environments/{envId}/...`). */
+export function pingOneApiBaseUrl(region: PingOneRegionCode): string {
+  return `https://api.pingone.${PINGONE_REGIONS[region]}/v1`;
 }
 
 /** Self-service access levels: admin may write, audit may only read. */

@@ -11,6 +11,7 @@ import {
   SELF_SERVICE_LEVELS,
   selfServiceRole,
 } from "./facts";
+import { isLoopbackDestination } from "./destinations";
 import { PINGONE_NAME_CHARACTERS, PINGONE_NAME_CHARACTERS_TEXT, PINGONE_NAME_MAX_LENGTH } from "./assumptions";
 
 /**
@@ -57,8 +58,6 @@ export const URL_MAX_LENGTH = 2048;
 /** RFC 3986 characters less the quotes: whatever else a URL holds must be percent-encoded. */
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]*$/;
 
-/** Loopback hosts (a parsed URL's `hostname`): nothing sent to them crosses a network, so plain http is allowed there. */
-export const isLoopbackHost = (hostname: string) => /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
 
 /**
  * A URL the tools call with a token or a client secret (the self-service API, the token endpoint). Plain
@@ -74,8 +73,8 @@ export function serviceUrlProblems(value: string): string[] {
   if (value.includes("#")) problems.push("must not have a fragment ('#...')");
   if (!URL.canParse(value)) return [...problems, "must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"];
   const url = new URL(value);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    problems.push("must use https (plain http only on loopback: localhost, 127.0.0.0/8, [::1])");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackDestination(url.hostname))) {
+    problems.push("must use https (plain http only on loopback: 127.0.0.1, [::1], localhost)");
   }
   if (url.username || url.password) problems.push("must not hold user info ('user:password@'): credentials come from the environment");
   return problems;
@@ -146,28 +145,38 @@ export function expressionLiteralProblems(value: string): string[] {
 }
 
 /**
- * The self-service roles a token for `environment` may carry: its own `<env>-tls-*` roles and the
- * cross-environment `all-tls-*` ones. Another environment's role would be dead weight at best.
+ * The self-service roles a token for `environment` may carry: its own `<env>-tls-*` roles and, only with an
+ * explicit opt-in, the cross-environment `all-tls-*` ones. Another environment's role would be dead weight at
+ * best; an `all-*` role lets this environment's client act on every other one, past their approvals.
  */
-export function allowedGroups(environment: P1asEnvironment): string[] {
+export function allowedGroups(environment: P1asEnvironment, options: { readonly allEnvironments?: boolean } = {}): string[] {
   return [
     ...SELF_SERVICE_LEVELS.map((level) => selfServiceRole(environment, level)),
-    ...SELF_SERVICE_LEVELS.map((level) => selfServiceRole("all", level)),
+    ...(options.allEnvironments ? SELF_SERVICE_LEVELS.map((level) => selfServiceRole("all", level)) : []),
   ];
 }
 
+/** The name of the opt-in, as config and props spell it. */
+export const ALL_ENVIRONMENT_ROLES_OPT_IN = "allowAllEnvironmentRoles";
+
 /** One entry of an environment's `groups` list. */
-export function groupProblems(environment: P1asEnvironment, group: string): string[] {
-  const allowed = allowedGroups(environment);
-  return allowed.includes(group) ? [] : [`is not a self-service role of environment ${environment}; allowed: ${allowed.join(", ")}`];
+export function groupProblems(environment: P1asEnvironment, group: string, options: { readonly allEnvironments?: boolean } = {}): string[] {
+  const allowed = allowedGroups(environment, options);
+  if (allowed.includes(group)) return [];
+  if (allowedGroups(environment, { allEnvironments: true }).includes(group)) {
+    return [
+      `is a role of every environment: a client holding it acts on all of them, past their own approvals; set ${ALL_ENVIRONMENT_ROLES_OPT_IN}: true on this environment to grant it on purpose`,
+    ];
+  }
+  return [`is not a self-service role of environment ${environment}; allowed: ${allowed.join(", ")}`];
 }
 
 /** The whole `groups` list: at least one role, each once, each allowed. */
-export function groupsProblems(environment: P1asEnvironment, groups: readonly string[]): string[] {
+export function groupsProblems(environment: P1asEnvironment, groups: readonly string[], options: { readonly allEnvironments?: boolean } = {}): string[] {
   const problems: string[] = [];
   if (groups.length === 0) problems.push("must hold at least one self-service role");
   const duplicates = groups.filter((group, index) => groups.indexOf(group) !== index);
   if (duplicates.length > 0) problems.push(`lists ${[...new Set(duplicates)].join(", ")} more than once`);
-  for (const group of groups) problems.push(...groupProblems(environment, group).map((reason) => `${JSON.stringify(group)} ${reason}`));
+  for (const group of groups) problems.push(...groupProblems(environment, group, options).map((reason) => `${JSON.stringify(group)} ${reason}`));
   return problems;
 }

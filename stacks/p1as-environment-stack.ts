@@ -19,12 +19,15 @@ export interface P1asEnvironmentStackProps {
 /**
  * `p1as-<env>`: everything one P1AS environment needs. A resource and a client per environment keep
  * every token limited to its own environment. With explicit credentials the stack declares no
- * PingOne provider or resource at all, only the sensitive secret variable.
+ * PingOne provider or resource at all: the two clients' secrets come from environment variables of the
+ * environment's own, which the p1as provider reads where terraform runs.
  * Later constructs (virtual hosts) are added to this stack and call the API with `credentials`.
  */
 export class P1asEnvironmentStack extends TerraformStack {
-  /** How clients in this stack get a token for the self-service API. */
+  /** The write client: how an apply of this stack gets a token that may change the self-service API. */
   public readonly credentials: ISelfServiceCredentials;
+  /** The read-only client, for plans, drift and status; absent while the stack generates its own client (reads use `credentials`). */
+  public readonly readCredentials?: ISelfServiceCredentials;
   /** The environment's self-service API base URL (`.../api/v1`). */
   public readonly selfServiceApiUrl: string;
   /** The environment's resolved config, virtual hosts included. */
@@ -47,11 +50,10 @@ export class P1asEnvironmentStack extends TerraformStack {
     addBackend(this, environment.backend);
 
     if (environment.credentials) {
-      this.credentials = SelfServiceCredentials.fromClientSecretVariable(this, {
-        clientId: environment.credentials.clientId,
-        clientSecretVariable: environment.credentials.clientSecretVariable,
-        tokenUrl: environment.selfService.tokenUrl,
-      });
+      const { tokenUrl } = environment.selfService;
+      const { clientId, clientSecretEnv, audit } = environment.credentials;
+      this.credentials = SelfServiceCredentials.fromEnvironment(this, { clientId, clientSecretEnv, tokenUrl });
+      this.readCredentials = SelfServiceCredentials.fromEnvironment(this, { clientId: audit.clientId, clientSecretEnv: audit.clientSecretEnv, tokenUrl });
     } else {
       const { environmentId, regionCode } = config.pingone;
       addPingOneProvider(this, regionCode);
@@ -64,6 +66,7 @@ export class P1asEnvironmentStack extends TerraformStack {
         scope: environment.resource.scope,
         orchestrationName: environment.resource.orchestrationName,
         groups: environment.groups,
+        allowAllEnvironmentRoles: environment.allowAllEnvironmentRoles,
       });
       this.orchestrationClient = new OrchestrationClient(this, "orchestration-client", {
         environmentId,
@@ -78,6 +81,7 @@ export class P1asEnvironmentStack extends TerraformStack {
     this.virtualHosts = addVirtualHosts(this, {
       environment,
       credentials: this.credentials,
+      readCredentials: this.readCredentials,
       apiUrl: this.selfServiceApiUrl,
       baseDir: config.baseDir,
     });

@@ -9,6 +9,7 @@ import { Certificate, ICertificate, Hostname, VirtualHosts } from "../constructs
 export interface VirtualHostsFromConfigProps {
   readonly environment: ResolvedEnvironment;
   readonly credentials: ISelfServiceCredentials;
+  readonly readCredentials?: ISelfServiceCredentials;
   readonly apiUrl: string;
   /** Directory the config's relative certificate paths are resolved from. */
   readonly baseDir: string;
@@ -19,7 +20,7 @@ export interface VirtualHostsFromConfigProps {
  * so a construct's path names the object it manages.
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
-  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, apiUrl: props.apiUrl });
+  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, readCredentials: props.readCredentials, apiUrl: props.apiUrl });
   // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
   const certificateScope = new Construct(virtualHosts, "certificates");
   const hostnameScope = new Construct(virtualHosts, "hostnames");

@@ -7,7 +7,7 @@
  * 64 bad command line.
  */
 import { Command } from "commander";
-import { PROVIDER_ENV } from "../provider/resources/provider";
+import { PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/resources/provider";
 import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../p1as/facts";
 import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../client/errors";
 import { redactText } from "../client/redact";
@@ -22,8 +22,12 @@ export const EXIT_NOT_FOUND = 3;
 
 /** Environment variables the CLI reads: the p1as provider's own, plus ways to build the URLs. */
 export const P1AS_CLI_ENV = {
+  /** The read-only client (role <env>-tls-audit): the CLI only reads, so this pair is the one to give it. */
+  readClientId: PROVIDER_ENV.read_client_id,
+  readClientSecret: SECRET_ENV_DEFAULTS.read_client_secret,
+  /** Or any client of the environment, when no read-only client is given. */
   clientId: PROVIDER_ENV.client_id,
-  clientSecret: PROVIDER_ENV.client_secret,
+  clientSecret: SECRET_ENV_DEFAULTS.client_secret,
   /**
    * Full token URL; or the two below, the PingOne environment the P1AS environment's clients live in (the
    * config's `pingone.regionCode` and `pingone.environmentId`). Not the PingOne provider's PINGONE_* ones:
@@ -77,8 +81,10 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     if (!value) problems.push(`${name} is not set`);
     return value ?? "";
   };
-  const clientId = need(names.clientId);
-  const clientSecret = need(names.clientSecret);
+  // The CLI never writes: the read-only client if one is given, else the one client there is.
+  const reader = env[names.readClientId] !== undefined || env[names.readClientSecret] !== undefined;
+  const clientId = need(reader ? names.readClientId : names.clientId);
+  const clientSecret = need(reader ? names.readClientSecret : names.clientSecret);
   const tokenUrl = tokenUrlFromEnv(env, problems);
   let apiUrl = env[names.apiUrl];
   if (!apiUrl) {
@@ -100,7 +106,7 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     scope: env[names.scope] || undefined,
     log,
   });
-  return new SelfServiceClient({ baseUrl: apiUrl, tokens, log });
+  return new SelfServiceClient({ baseUrl: apiUrl, readTokens: tokens, log });
 }
 
 /** Aligned columns for people; --json for scripts. */
@@ -135,7 +141,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_NOT_FOUND;
   };
   const program = new Command("p1as").description(
-    `Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see the README. ` +
+    `Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.readClientId} and ${P1AS_CLI_ENV.readClientSecret} (the read-only client), ` +
+      `or ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see docs/reference/cli.md. ` +
       `Exit 0 ok, 1 error, ${EXIT_NOT_FOUND} not found, 64 bad command line.`,
   );
   // Both resources offer the same two read commands.

@@ -15,14 +15,14 @@ import { Command } from "commander";
 import { loadConfig } from "../config/load";
 import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient } from "../client/token-client";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../emulator/clients";
+import { DEMO_AUDIT_CLIENT_ID, DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { DEFAULT_STATUS_PORT } from "./status/server";
-import { terraformEnv, terraformVariableEnv } from "./terraform";
+import { terraformEnv } from "./terraform";
 import { demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
 import { renderUiLine, statusColour } from "./start/progress";
 import { parseCommandLine, reportFailure, wholeNumber } from "./cli";
@@ -84,8 +84,9 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose:
 async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: string }[]): Promise<void> {
   say("\nWhat the self-service API now holds:");
   for (const { name, apiUrl, tokenUrl } of apiUrls) {
-    const tokens = new TokenClient({ tokenUrl, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
-    const api = new SelfServiceClient({ baseUrl: apiUrl, tokens });
+    // What the API holds is read with the read-only client, as every reader should.
+    const readTokens = new TokenClient({ tokenUrl, clientId: DEMO_AUDIT_CLIENT_ID, clientSecret: DEMO_AUDIT_CLIENT_SECRET });
+    const api = new SelfServiceClient({ baseUrl: apiUrl, readTokens });
     say(`  ${name}  (${apiUrl})`);
     for (const certificate of await api.listCertificates()) {
       say(`    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`);
@@ -101,7 +102,8 @@ async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: 
 const STATUS_VIEW = `
 To watch these virtual hosts live (console colours, drift, certificate expiry), in two terminals:
   npm run emulator -- --state-file .demo/emulator-state.json
-  P1AS_CONFIG=config/demo.json P1AS_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_CLIENT_SECRET')" npm run status -- --outdir .demo/cdktf.out
+  P1AS_CONFIG=config/demo.json P1AS_DEV_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" \\
+    P1AS_PROD_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" npm run status -- --outdir .demo/cdktf.out
   then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal).`;
 
 const REAL_TENANT = `
@@ -131,7 +133,12 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
     const stacks = synthesize(DEMO_CONFIG, outdir);
     const secrets = Object.fromEntries(
       config.environments.flatMap((environment) =>
-        environment.credentials ? [[terraformVariableEnv(environment.credentials.clientSecretVariable), DEMO_CLIENT_SECRET]] : [],
+        environment.credentials
+          ? [
+              [environment.credentials.clientSecretEnv, DEMO_CLIENT_SECRET],
+              [environment.credentials.audit.clientSecretEnv, DEMO_AUDIT_CLIENT_SECRET],
+            ]
+          : [],
       ),
     );
     for (const stack of stacks.environments) {

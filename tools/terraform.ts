@@ -72,9 +72,6 @@ function lineReader(onLine: (line: string) => void): { push: (chunk: Buffer) => 
 /** `show -json` of a large plan runs to tens of megabytes; execFile's 1 MB default would kill it. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
-/** Terraform reads a variable's value from `TF_VAR_<name>` in its environment. */
-export const terraformVariableEnv = (name: string) => `TF_VAR_${name}`;
-
 /**
  * The environment every terraform run gets: `CHECKPOINT_DISABLE` keeps it off the version-check service,
  * `TF_IN_AUTOMATION` drops the "run terraform apply next" hints that mean nothing in a comment, `TF_INPUT=0`

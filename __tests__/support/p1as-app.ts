@@ -1,7 +1,8 @@
 /**
- * The whole user path for backend, drift and adoption suites: a config file (explicit credentials, the
- * emulator as self-service API, any state backend), `synthesize` from main.ts, then `deploy` and `plan`
- * with real terraform. Certificates and the client secret are generated per app and never written to git.
+ * The whole user path for backend, drift and adoption suites: a config file (explicit credentials: a write client
+ * and a read-only one; the emulator as self-service API; any state backend), `synthesize` from main.ts, then
+ * `deploy` and `plan` with real terraform. Certificates and the client secrets are generated per app and never
+ * written to git.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,8 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
 import type { ContractMode } from "../../emulator/contract";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
-import { P1asEnvironment, Product } from "../../p1as/facts";
+import { P1AS_ENVIRONMENTS, P1asEnvironment, Product } from "../../p1as/facts";
+import { clientSecretEnv } from "../../p1as/secret-names";
 import { deploy, DeployOptions } from "../../tools/deploy";
 import { runTerraform, TerraformResult } from "../../tools/terraform";
 import { makeCertificate } from "./certs";
@@ -57,8 +59,11 @@ export interface P1asApp {
   readonly stack: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** TF_VAR_ for the client secret (and PG_CONN_STR when given), what a CI job would export. */
+  readonly audit: AppClient;
+  /** Both clients' secrets under every environment's variables (and PG_CONN_STR when given): what an apply job exports. */
   readonly env: NodeJS.ProcessEnv;
+  /** The read-only client's secrets only: what a plan job exports. */
+  readonly readOnlyEnv: NodeJS.ProcessEnv;
   /** The PEM files of every certificate generated so far, by name (a certificate keeps its files once made). */
   readonly certificatePems: Map<string, { fullchain: string; privkey: string }>;
   /** Writes the config for `spec` and synthesizes it into `outdir`. Returns the config file. */
@@ -72,13 +77,30 @@ export interface P1asApp {
   remove(): void;
 }
 
-export const APP_CLIENT_SECRET_VARIABLE = "p1as_dev_client_secret";
-
-export interface P1asAppOptions {
-  /** Base URL of the emulator (or a proxy in front of it). */
-  readonly emulatorUrl: string;
+/** One OAuth client the emulator knows. */
+export interface AppClient {
   readonly clientId: string;
   readonly clientSecret: string;
+}
+
+/** The write client (`<env>-tls-admin`) and, in `audit`, the read-only one (`<env>-tls-audit`). */
+export interface AppClients extends AppClient {
+  readonly audit: AppClient;
+}
+
+/** Where the provider reads dev's write client secret: what a test sets to a wrong value to see it used. */
+export const APP_CLIENT_SECRET_ENV = clientSecretEnv("dev", "admin");
+
+/** Each environment's variables hold the same app clients (the emulator gives them every environment's roles). */
+function secretsEnv(clients: AppClients, levels: readonly ("admin" | "audit")[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    P1AS_ENVIRONMENTS.flatMap((name) => levels.map((level) => [clientSecretEnv(name, level), level === "admin" ? clients.clientSecret : clients.audit.clientSecret])),
+  );
+}
+
+export interface P1asAppOptions extends AppClients {
+  /** Base URL of the emulator (or a proxy in front of it). */
+  readonly emulatorUrl: string;
   /** @default - none */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -90,7 +112,8 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
   mkdirSync(certDir);
   const stack = "p1as-dev";
   const stackDir = path.join(outdir, "stacks", stack);
-  const env = { [`TF_VAR_${APP_CLIENT_SECRET_VARIABLE}`]: options.clientSecret, ...options.env };
+  const env = { ...secretsEnv(options, ["admin", "audit"]), ...options.env };
+  const readOnlyEnv = { ...secretsEnv(options, ["audit"]), ...options.env };
   const certificatePems = new Map<string, { fullchain: string; privkey: string }>();
   const terraform = (args: readonly string[]) => runTerraform(args, { cwd: stackDir, env });
 
@@ -107,7 +130,7 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
       name,
       ...(environmentSpec.retire === undefined ? {} : { retire: environmentSpec.retire }),
       selfService: { apiUrl: `${options.emulatorUrl}/${name}/api/v1`, tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
-      credentials: { clientId: options.clientId, clientSecretVariable: APP_CLIENT_SECRET_VARIABLE },
+      credentials: { clientId: options.clientId, audit: { clientId: options.audit.clientId } },
       backend,
       virtualHosts: {
         certificates: environmentSpec.certificates.map(({ name: certname, adopt }) => ({
@@ -142,7 +165,9 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     stack,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    audit: options.audit,
     env,
+    readOnlyEnv,
     certificatePems,
     synth,
     deploy: (deployOptions = {}, log?: (message: string) => void) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
@@ -163,23 +188,25 @@ export const TWO_HOSTNAMES: AppSpec = {
 };
 
 /**
- * An emulator that knows only this client, as `<env>-tls-admin` of each of `environments` (default dev),
- * serving `contract` (the provider discovers it).
+ * An emulator that knows only these clients, the write client as `<env>-tls-admin` and the read-only one as
+ * `<env>-tls-audit` of each of `environments` (default dev), serving `contract` (the provider discovers it).
  */
 export function startEmulatorFor(
-  client: { clientId: string; clientSecret: string },
+  clients: AppClients,
   contract: ContractMode = "assumed",
   environments: readonly P1asEnvironment[] = ["dev"],
 ): Promise<RunningEmulator> {
-  return startEmulator({ seedDemoClients: false, clients: [{ ...client, groups: environments.map((name) => `${name}-tls-admin`) }], contract });
+  const seed = (client: AppClient, level: string) => ({ clientId: client.clientId, clientSecret: client.clientSecret, groups: environments.map((name) => `${name}-tls-${level}`) });
+  return startEmulator({ seedDemoClients: false, clients: [seed(clients, "admin"), seed(clients.audit, "audit")], contract });
 }
 
 /** Both contract modes, for `describe.each`: the suites' behaviour differs where the API has no update route. */
 export const CONTRACT_MODES: readonly ContractMode[] = ["assumed", "confirmed"];
 
-/** A client id and a random secret, so a leak of the secret can be searched for. */
-export function appClient(name: string): { clientId: string; clientSecret: string } {
-  return { clientId: testClientId(name), clientSecret: `${name}-${randomBytes(16).toString("hex")}` };
+/** Two clients (write and read-only), each an id and a random secret, so a leak of either can be searched for. */
+export function appClient(name: string): AppClients {
+  const one = (id: string) => ({ clientId: testClientId(id), clientSecret: `${id}-${randomBytes(16).toString("hex")}` });
+  return { ...one(name), audit: one(`${name}-audit`) };
 }
 
 /** What the emulator's dev environment holds, by key, sorted. */

@@ -23,7 +23,7 @@ export interface StatusFixture {
   readonly emulator: RunningEmulator;
   readonly app: P1asApp;
   readonly configFile: string;
-  /** What a user exports: P1AS_CONFIG and the stack's TF_VAR_ secret. */
+  /** What a user exports: P1AS_CONFIG and the read-only client's secret (the status view reads, nothing more). */
   readonly env: NodeJS.ProcessEnv;
   /** Puts exactly the declared objects into the API (status complete) and forgets earlier requests. */
   fillAsDeclared(): void;
@@ -35,7 +35,7 @@ export interface StatusFixture {
 
 export async function startStatusFixture(name: string, contract: ContractMode): Promise<StatusFixture> {
   const client = appClient(name);
-  const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ ...client, groups: ["dev-tls-audit"] }] });
+  const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ ...client.audit, groups: ["dev-tls-audit"] }] });
   const app = createP1asApp({ emulatorUrl: emulator.url, ...client });
   let configFile: string;
   try {
@@ -46,7 +46,7 @@ export async function startStatusFixture(name: string, contract: ContractMode): 
     app.remove();
     throw error;
   }
-  const env = { ...app.env, P1AS_CONFIG: configFile };
+  const env = { ...app.readOnlyEnv, P1AS_CONFIG: configFile };
   return {
     emulator,
     app,

@@ -52,7 +52,7 @@ export interface StackFixture {
    * @param addBackend gives the stack a state backend @default - local state next to the stack (apply() adds it)
    */
   build(spec: StackSpec, addBackend?: (stack: TerraformStack) => void): (app: App) => TerraformStack;
-  /** TF_VAR_* for terraform: the client secret and every variable-held private key. */
+  /** What terraform's environment needs: the client secret's variable and TF_VAR_* of every variable-held private key. */
   env(): NodeJS.ProcessEnv;
   /** The PEM pair of a certificate version (generated once, on first use). */
   pem(name: string, version?: number): { fullchain: string; privkey: string; fingerprint: string };
@@ -66,7 +66,8 @@ export interface StackFixture {
   remove(): void;
 }
 
-export const SECRET_VARIABLE = "p1as_dev_client_secret";
+/** The environment variable the provider reads the client secret from. */
+export const SECRET_ENV = "P1AS_DEV_CLIENT_SECRET";
 
 export function stackFixture(options: StackFixtureOptions): StackFixture {
   const environment = options.environment ?? "dev";
@@ -91,9 +92,9 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
   const build = (spec: StackSpec, addBackend?: (stack: TerraformStack) => void) => (app: App) => {
     const stack = new TerraformStack(app, stackId);
     addBackend?.(stack);
-    const credentials = SelfServiceCredentials.fromClientSecretVariable(stack, {
+    const credentials = SelfServiceCredentials.fromEnvironment(stack, {
       clientId: options.clientId,
-      clientSecretVariable: SECRET_VARIABLE,
+      clientSecretEnv: SECRET_ENV,
       tokenUrl: options.emulator.tokenUrl(),
     });
     const vh = new VirtualHosts(stack, "virtual-hosts", {
@@ -148,7 +149,7 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
   return {
     stackId,
     build,
-    env: () => ({ [`TF_VAR_${SECRET_VARIABLE}`]: options.clientSecret, ...Object.fromEntries(variableKeys) }),
+    env: () => ({ [SECRET_ENV]: options.clientSecret, ...Object.fromEntries(variableKeys) }),
     pem,
     held,
     expected,

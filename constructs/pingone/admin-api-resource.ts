@@ -57,11 +57,17 @@ export interface AdminApiResourceProps {
    */
   readonly orchestrationName?: string;
   /**
-   * The hard-coded self-service roles of the token's `groups` claim: the environment's own
-   * `<env>-tls-*` roles and the cross-environment `all-tls-*` ones.
-   * @default - `[<environment>-tls-admin]`, least privilege; `all-tls-*` only when listed
+   * The hard-coded self-service roles of the token's `groups` claim: the environment's own `<env>-tls-*` roles,
+   * and the cross-environment `all-tls-*` ones only with `allowAllEnvironmentRoles`.
+   * @default - `[<environment>-tls-admin]`, least privilege
    */
   readonly groups?: readonly string[];
+  /**
+   * Allows `all-tls-*` roles in `groups`. Such a role lets this environment's client act on every environment,
+   * past the approvals of the others, so it takes this explicit, reviewable opt-in.
+   * @default false
+   */
+  readonly allowAllEnvironmentRoles?: boolean;
 }
 
 /** The documented defaults of AdminApiResourceProps; config/schema.ts applies the same ones. */
@@ -112,7 +118,7 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
       { field: "accessTokenValiditySeconds", value: validity, reasons: known(validity) ? accessTokenValidityProblems(validity) : [] },
       { field: "scope", value: scopeName, reasons: scopeNameProblems(scopeName) },
       { field: "orchestrationName", value: orchestrationName, reasons: expressionLiteralProblems(orchestrationName) },
-      { field: "groups", value: groups, reasons: groupsProblems(props.environment, groups) },
+      { field: "groups", value: groups, reasons: groupsProblems(props.environment, groups, { allEnvironments: props.allowAllEnvironmentRoles ?? false }) },
     ]);
 
     const resource = new Resource(this, "resource", {

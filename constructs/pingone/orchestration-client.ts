@@ -7,6 +7,7 @@ import { ISelfServiceCredentials } from "../credentials";
 import { assertValidFields } from "../errors";
 import { P1asEnvironment, PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
 import { environmentProblems, pingOneNameProblems, regionCodeProblems, serviceUrlProblems, uuidProblems } from "../../p1as/rules";
+import { clientSecretEnv } from "../../p1as/secret-names";
 import { templateLiteral } from "../terraform-literal";
 import { IAdminApiResource } from "./admin-api-resource";
 
@@ -46,6 +47,8 @@ export class OrchestrationClient extends Construct implements ISelfServiceCreden
   public readonly clientId: string;
   /** Sensitive: the provider marks `pingone_application_secret.secret` sensitive, so plans never show it. */
   public readonly clientSecret: string;
+  /** Unused while `clientSecret` is set; the interface's name for where the secret would come from otherwise. */
+  public readonly clientSecretEnv: string;
   public readonly tokenUrl: string;
   public readonly scope: string;
   /** The `pingone_application` id. */
@@ -95,6 +98,7 @@ export class OrchestrationClient extends Construct implements ISelfServiceCreden
 
     this.clientId = application.oidcOptions.clientId;
     this.clientSecret = secret.secret;
+    this.clientSecretEnv = clientSecretEnv(props.environment, "admin");
     this.tokenUrl = tokenUrl;
     this.scope = props.resource.scope;
     this.applicationId = application.id;

@@ -17,8 +17,9 @@ import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames
 import { P1AsProvider } from "../../.gen/providers/p1as/provider";
 import type { ApiContractSetting } from "../../provider/resources/provider";
 import { API_CONTRACTS, POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
-import { clientIdProblems, scopeNameProblems, serviceUrlProblems } from "../../p1as/rules";
-import { ISelfServiceCredentials } from "../credentials";
+import { clientIdProblems, scopeNameProblems } from "../../p1as/rules";
+import { secretEnvNameProblems } from "../../p1as/secret-names";
+import { ISelfServiceCredentials, apiUrlProblems, tokenUrlProblems } from "../credentials";
 import { assertValidFields, conflictingFields, invalidField } from "../errors";
 import { templateLiteral } from "../terraform-literal";
 import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
@@ -33,8 +34,14 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const PROJECT_ROOT = findProjectRoot(__dirname);
 
 export interface VirtualHostsProps {
-  /** Client credentials with a self-service role for this environment (`<env>-tls-admin`). */
+  /** The write client: a self-service role that may change this environment (`<env>-tls-admin`). Used only to write. */
   readonly credentials: ISelfServiceCredentials;
+  /**
+   * The read-only client (`<env>-tls-audit`): every read, so a plan, a drift check or a status view needs no write
+   * credential. Same token endpoint as `credentials`, another client.
+   * @default - reads use `credentials` too
+   */
+  readonly readCredentials?: ISelfServiceCredentials;
   /** The environment's self-service API base, ending in `/api/v1`. */
   readonly apiUrl: string;
   /** Longest wait between two looks at an object that is not ready yet. @default DEFAULT_POLL_INTERVAL_MS (2000) */
@@ -84,12 +91,16 @@ export class VirtualHosts extends Construct {
 
     // Write-only attributes (the private key) need terraform 1.11.
     requireTerraform(this, TERRAFORM_RELEASES.writeOnlyAttributes);
-    const { credentials } = props;
+    const { credentials, readCredentials } = props;
     this.provider = new P1AsProvider(this, "provider", {
       apiUrl: templateLiteral(props.apiUrl),
       tokenUrl: templateLiteral(credentials.tokenUrl),
       clientId: templateLiteral(credentials.clientId),
+      clientSecretEnv: templateLiteral(credentials.clientSecretEnv),
       clientSecret: credentials.clientSecret,
+      readClientId: readCredentials === undefined ? undefined : templateLiteral(readCredentials.clientId),
+      readClientSecretEnv: readCredentials === undefined ? undefined : templateLiteral(readCredentials.clientSecretEnv),
+      readClientSecret: readCredentials?.clientSecret,
       scope: credentials.scope === undefined ? undefined : templateLiteral(credentials.scope),
       apiContract: props.apiContract,
       pollIntervalMs: this.pollIntervalMs,
@@ -133,14 +144,19 @@ export class VirtualHosts extends Construct {
 
 function validateProps(where: string, props: VirtualHostsProps, durations: { pollIntervalMs: number; readyTimeoutMs: number; requestTimeoutMs: number }): void {
   const { pollIntervalMs, readyTimeoutMs } = durations;
-  // Credentials may come from any ISelfServiceCredentials, so their plain fields are judged here too.
-  const { clientId, tokenUrl, scope } = props.credentials;
   const known = (value: unknown) => !Token.isUnresolved(value);
+  // Credentials may come from any ISelfServiceCredentials, so their plain fields are judged here too.
+  const clientFields = (prefix: string, client: ISelfServiceCredentials) => [
+    { field: `${prefix}.clientId`, value: client.clientId, reasons: known(client.clientId) ? clientIdProblems(client.clientId) : [] },
+    { field: `${prefix}.tokenUrl`, value: client.tokenUrl, reasons: known(client.tokenUrl) ? tokenUrlProblems(client.tokenUrl) : [] },
+    { field: `${prefix}.clientSecretEnv`, value: client.clientSecretEnv, reasons: secretEnvNameProblems(client.clientSecretEnv) },
+    { field: `${prefix}.scope`, value: client.scope, reasons: client.scope !== undefined && known(client.scope) ? scopeNameProblems(client.scope) : [] },
+  ];
+  const read = props.readCredentials;
   assertValidFields(where, [
-    { field: "apiUrl", value: props.apiUrl, reasons: known(props.apiUrl) ? serviceUrlProblems(props.apiUrl) : [] },
-    { field: "credentials.clientId", value: clientId, reasons: known(clientId) ? clientIdProblems(clientId) : [] },
-    { field: "credentials.tokenUrl", value: tokenUrl, reasons: known(tokenUrl) ? serviceUrlProblems(tokenUrl) : [] },
-    { field: "credentials.scope", value: scope, reasons: scope !== undefined && known(scope) ? scopeNameProblems(scope) : [] },
+    { field: "apiUrl", value: props.apiUrl, reasons: known(props.apiUrl) ? apiUrlProblems(props.apiUrl) : [] },
+    ...clientFields("credentials", props.credentials),
+    ...(read ? clientFields("readCredentials", read) : []),
     // The provider would refuse it too, but only at plan, after the stack was synthesized and reviewed.
     {
       field: "apiContract",
@@ -148,10 +164,24 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
       reasons: props.apiContract === undefined || (API_CONTRACTS as readonly string[]).includes(props.apiContract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`],
     },
   ]);
-  if (!Token.isUnresolved(props.credentials.clientSecret)) {
-    throw invalidField(where, "credentials.clientSecret", "<literal string>", [
-      "must be a sensitive Terraform value (a TerraformVariable or a resource attribute), never a literal: a literal would be written into the synthesized JSON",
-    ]);
+  for (const [field, client] of [["credentials", props.credentials], ["readCredentials", read]] as const) {
+    if (client?.clientSecret !== undefined && !Token.isUnresolved(client.clientSecret)) {
+      throw invalidField(where, `${field}.clientSecret`, "<literal string>", [
+        "must be a sensitive Terraform value (a resource attribute), never a literal: a literal would be written into the synthesized JSON",
+      ]);
+    }
+  }
+  if (read) {
+    const fix = "Give readCredentials the read-only client (role <env>-tls-audit) of the same PingOne environment.";
+    if (known(read.tokenUrl) && known(props.credentials.tokenUrl) && read.tokenUrl !== props.credentials.tokenUrl) {
+      throw conflictingFields(where, "readCredentials.tokenUrl", "credentials.tokenUrl", "both clients get their tokens from the one token endpoint of the provider", fix);
+    }
+    if (known(read.clientId) && known(props.credentials.clientId) && read.clientId.toLowerCase() === props.credentials.clientId.toLowerCase()) {
+      throw conflictingFields(where, "readCredentials.clientId", "credentials.clientId", "the read-only client must be another client than the write client", fix);
+    }
+    if (read.clientSecretEnv === props.credentials.clientSecretEnv) {
+      throw conflictingFields(where, "readCredentials.clientSecretEnv", "credentials.clientSecretEnv", "each client's secret needs its own variable", fix);
+    }
   }
   for (const [field, value] of Object.entries(durations)) {
     if (!Number.isInteger(value) || value <= 0) throw invalidField(where, field, value, ["must be a positive whole number of milliseconds"]);

@@ -4,10 +4,11 @@
  * reads `PINGONE_*`. At configure time the provider reads the tenant's own OpenAPI document to learn which
  * routes exist (discovery), unless `api_contract` says which contract to assume.
  */
-import { ApiContract, ASSUMED_CONTRACT, CONFIRMED_CONTRACT, discoverContract } from "../../client/contract";
-import { REQUEST_TIMEOUT_MS_DEFAULT, SelfServiceClient } from "../../client/self-service-client";
-import { TokenClient } from "../../client/token-client";
+import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
+import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
+import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
 import { scopeNameProblems, serviceUrlProblems, clientIdProblems } from "../../p1as/rules";
+import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
 import { certificate } from "./certificate";
 import { certificates, hostnames } from "./data-sources";
@@ -20,17 +21,27 @@ export const POLL_INTERVAL_MS_DEFAULT = 2_000;
 /** How long one object may take to become ready. */
 export const READY_TIMEOUT_MS_DEFAULT = 10 * 60_000;
 
-export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
-export type ApiContractSetting = (typeof API_CONTRACTS)[number];
+export { API_CONTRACTS };
+export type { ApiContractSetting };
 
 /** Provider attribute -> the environment variable that supplies it when the block leaves it unset. */
 export const PROVIDER_ENV = {
   api_url: "P1AS_API_URL",
   token_url: "P1AS_TOKEN_URL",
   client_id: "P1AS_CLIENT_ID",
-  client_secret: "P1AS_CLIENT_SECRET",
+  read_client_id: "P1AS_READ_CLIENT_ID",
   scope: "P1AS_SCOPE",
   api_contract: "P1AS_API_CONTRACT",
+} as const;
+
+/**
+ * Where a client secret comes from when the block does not hold it: the environment variable that
+ * `client_secret_env` / `read_client_secret_env` name, by default these. Read by the provider process itself, at
+ * plan and at apply alike, so a saved plan made with the read-only client can be applied with the write client.
+ */
+export const SECRET_ENV_DEFAULTS = {
+  client_secret: "P1AS_CLIENT_SECRET",
+  read_client_secret: "P1AS_READ_CLIENT_SECRET",
 } as const;
 
 const positiveWhole = (value: Value) => (Number.isInteger(value) && Number(value) > 0 ? [] : ["must be a positive whole number of milliseconds"]);
@@ -43,17 +54,48 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       api_url: {
         type: types.string,
         optional: true,
-        description: "`https://self-service-api.<env>-<customer>.<region>.ping.cloud/api/v1` (env `P1AS_API_URL`).",
+        description:
+          "`https://self-service-api.<env>-<customer>.<region>.ping.cloud/api/v1` (env `P1AS_API_URL`); loopback for an emulator; another host only when `P1AS_ALLOWED_HOSTS` lists it.",
         validate: (value) => serviceUrlProblems(String(value)),
       },
       token_url: {
         type: types.string,
         optional: true,
-        description: "PingOne token endpoint, `https://auth.pingone.<tld>/<environmentId>/as/token` (env `P1AS_TOKEN_URL`).",
+        description:
+          "PingOne token endpoint, `https://auth.pingone.<tld>/<environmentId>/as/token` (env `P1AS_TOKEN_URL`); loopback for an emulator; another host only when `P1AS_ALLOWED_HOSTS` lists it.",
         validate: (value) => serviceUrlProblems(String(value)),
       },
-      client_id: { type: types.string, optional: true, description: "Client id of the OIDC app (env `P1AS_CLIENT_ID`).", validate: (value) => clientIdProblems(String(value)) },
-      client_secret: { type: types.string, optional: true, sensitive: true, description: "Its secret (env `P1AS_CLIENT_SECRET`). Never stored." },
+      client_id: {
+        type: types.string,
+        optional: true,
+        description: "Client id of the write client, role `<env>-tls-admin` (env `P1AS_CLIENT_ID`). It also reads when there is no `read_client_id`.",
+        validate: (value) => clientIdProblems(String(value)),
+      },
+      client_secret: {
+        type: types.string,
+        optional: true,
+        sensitive: true,
+        description: "The write client's secret. Never stored. Better left unset: then the provider reads the variable `client_secret_env` names.",
+      },
+      client_secret_env: {
+        type: types.string,
+        optional: true,
+        description: `Environment variable holding the write client's secret. Default \`${SECRET_ENV_DEFAULTS.client_secret}\`. Only applies need it: a run without it can plan.`,
+        validate: (value) => secretEnvNameProblems(String(value)),
+      },
+      read_client_id: {
+        type: types.string,
+        optional: true,
+        description: "Client id of the read-only client, role `<env>-tls-audit` (env `P1AS_READ_CLIENT_ID`): every read, so plans hold no write credential.",
+        validate: (value) => clientIdProblems(String(value)),
+      },
+      read_client_secret: { type: types.string, optional: true, sensitive: true, description: "The read-only client's secret. Never stored. Better left unset (see `read_client_secret_env`)." },
+      read_client_secret_env: {
+        type: types.string,
+        optional: true,
+        description: `Environment variable holding the read-only client's secret. Default \`${SECRET_ENV_DEFAULTS.read_client_secret}\`.`,
+        validate: (value) => secretEnvNameProblems(String(value)),
+      },
       scope: { type: types.string, optional: true, description: "Scope to ask for (env `P1AS_SCOPE`). Default: every scope granted.", validate: (value) => scopeNameProblems(String(value)) },
       api_contract: {
         type: types.string,
@@ -76,12 +118,23 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     };
     const settings = resolveSettings(config, process.env);
     if ("unknown" in settings) return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
-    if (!checkSettings(settings, diagnostics)) return { timings, log, unconfiguredReason: "its configuration is invalid" };
-    const timeoutMs = numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT);
-    // One token client per provider process: one token request, renewed before expiry and after a 401.
-    const tokens = new TokenClient({ tokenUrl: settings.token_url, clientId: settings.client_id, clientSecret: settings.client_secret, scope: settings.scope, timeoutMs, log });
-    const contract = await contractFor(settings.api_contract, settings.api_url, timeoutMs, log);
-    const client = new SelfServiceClient({ baseUrl: settings.api_url, tokens, timeoutMs, log, contract });
+    const allowedHosts = checkSettings(settings, process.env, diagnostics);
+    if (!allowedHosts) return { timings, log, unconfiguredReason: "its configuration is invalid" };
+    // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
+    const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
+      clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
+    const { client, contract } = await connect({
+      apiUrl: settings.api_url,
+      tokenUrl: settings.token_url,
+      write: credentials(settings.client_id, settings.write_secret),
+      read: credentials(settings.read_client_id, settings.read_secret),
+      writeCredentialsHint: `Set ${settings.write_secret_env} to the secret of write client ${settings.client_id} (role <env>-tls-admin) where you apply; plans need only the read-only client.`,
+      scope: settings.scope,
+      apiContract: settings.api_contract as ApiContractSetting,
+      timeoutMs: numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT),
+      log,
+      allowedHosts,
+    });
     return { client, contract, timings, log };
   },
 
@@ -92,45 +145,92 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
   dataSources: [dataSourceWithAdvice(certificates), dataSourceWithAdvice(hostnames)],
 };
 
-type Settings = { -readonly [K in Exclude<keyof typeof PROVIDER_ENV, "scope">]: string } & { scope?: string };
+/** A client secret and where it came from (an attribute or a variable name, for messages; never the value). */
+interface Secret {
+  readonly value: string;
+  readonly source: string;
+}
+
+interface Settings {
+  readonly api_url: string;
+  readonly token_url: string;
+  readonly client_id: string;
+  readonly read_client_id?: string;
+  readonly scope?: string;
+  readonly api_contract: string;
+  readonly write_secret_env: string;
+  readonly read_secret_env: string;
+  readonly write_secret?: Secret;
+  readonly read_secret?: Secret;
+}
+
+const SECRET_ATTRIBUTES = ["client_secret", "read_client_secret", "client_secret_env", "read_client_secret_env"] as const;
 
 /** Block values first, then environment variables; undefined values are reported as not known yet. */
 function resolveSettings(config: State, env: NodeJS.ProcessEnv): Settings | { unknown: string[] } {
-  const unknownAttributes = Object.keys(PROVIDER_ENV).filter((name) => isUnknown(config[name]));
+  const unknownAttributes = [...Object.keys(PROVIDER_ENV), ...SECRET_ATTRIBUTES].filter((name) => isUnknown(config[name]));
   if (unknownAttributes.length > 0) return { unknown: unknownAttributes };
-  const value = (name: keyof typeof PROVIDER_ENV) => (typeof config[name] === "string" ? (config[name] as string) : env[PROVIDER_ENV[name]] ?? "");
+  const text = (name: string) => (typeof config[name] === "string" ? (config[name] as string) : undefined);
+  const value = (name: keyof typeof PROVIDER_ENV) => text(name) ?? env[PROVIDER_ENV[name]] ?? "";
+  const secret = (attribute: keyof typeof SECRET_ENV_DEFAULTS, variable: string): Secret | undefined => {
+    if (text(attribute)) return { value: text(attribute)!, source: attribute };
+    return env[variable] ? { value: env[variable]!, source: variable } : undefined;
+  };
+  const write_secret_env = text("client_secret_env") ?? SECRET_ENV_DEFAULTS.client_secret;
+  const read_secret_env = text("read_client_secret_env") ?? SECRET_ENV_DEFAULTS.read_client_secret;
   return {
     api_url: value("api_url"),
     token_url: value("token_url"),
     client_id: value("client_id"),
-    client_secret: value("client_secret"),
+    read_client_id: value("read_client_id") || undefined,
     scope: value("scope") || undefined,
     api_contract: value("api_contract") || "discover",
+    write_secret_env,
+    read_secret_env,
+    write_secret: secret("client_secret", write_secret_env),
+    read_secret: secret("read_client_secret", read_secret_env),
   };
 }
 
-/** Values from the environment were not validated with the block's; every problem names its attribute. */
-function checkSettings(settings: Settings, diagnostics: Diagnostics): boolean {
-  const problems: [keyof typeof PROVIDER_ENV, string[]][] = [
-    ["api_url", settings.api_url ? serviceUrlProblems(settings.api_url) : ["is required"]],
-    ["token_url", settings.token_url ? serviceUrlProblems(settings.token_url) : ["is required"]],
-    ["client_id", settings.client_id ? clientIdProblems(settings.client_id) : ["is required"]],
-    ["client_secret", settings.client_secret ? [] : ["is required"]],
-    ["api_contract", (API_CONTRACTS as readonly string[]).includes(settings.api_contract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]],
+/**
+ * Values from the environment were not validated with the block's; every problem names its attribute. Returns the
+ * allow-list the URLs were judged by, or undefined when anything is wrong (nothing is sent then).
+ */
+function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: Diagnostics): AllowedHosts | undefined {
+  const allowed = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
+  const url = (value: string, destination: (url: string) => string[]) => {
+    const problems = serviceUrlProblems(value);
+    return problems.length > 0 ? problems : destination(value);
+  };
+  const problems: [string, string, string[]][] = [
+    ["api_url", PROVIDER_ENV.api_url, settings.api_url ? url(settings.api_url, (value) => apiUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
+    ["token_url", PROVIDER_ENV.token_url, settings.token_url ? url(settings.token_url, (value) => tokenUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
+    ["client_id", PROVIDER_ENV.client_id, settings.client_id ? clientIdProblems(settings.client_id) : ["is required"]],
+    ["read_client_id", PROVIDER_ENV.read_client_id, settings.read_client_id ? clientIdProblems(settings.read_client_id) : []],
+    ["api_contract", PROVIDER_ENV.api_contract, (API_CONTRACTS as readonly string[]).includes(settings.api_contract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]],
   ];
-  for (const [name, reasons] of problems) {
-    if (reasons.length === 0) continue;
-    diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${PROVIDER_ENV[name]}) ${reasons.join("; ")}`, name);
+  for (const [name, variable, reasons] of problems) {
+    if (reasons.length > 0) diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${variable}) ${reasons.join("; ")}`, name);
   }
-  return !diagnostics.hasErrors;
-}
-
-async function contractFor(setting: string, apiUrl: string, timeoutMs: number, log: (line: string) => void): Promise<ApiContract> {
-  if (setting === "confirmed") return CONFIRMED_CONTRACT;
-  if (setting === "assumed") return ASSUMED_CONTRACT;
-  const contract = await discoverContract(apiUrl, { timeoutMs, log });
-  log(`API contract: ${contract.origin} (${contract.reason}); update routes: certificates ${contract.certificates.update ? "yes" : "no"}, hostnames ${contract.hostnames.update ? "yes" : "no"}`);
-  return contract;
+  if (allowed.problems.length > 0) {
+    diagnostics.error(`Invalid ${ALLOWED_HOSTS_VARIABLE}`, `The environment variable ${ALLOWED_HOSTS_VARIABLE} ${allowed.problems.join("; ")}. Nothing was sent.`);
+  }
+  // Every run reads (refresh, plan), so the reading client must be complete; the write client only where something is written.
+  if (settings.read_client_id && !settings.read_secret) {
+    diagnostics.error(
+      "Missing p1as read-only client secret",
+      `${settings.read_secret_env} is not set: this provider reads with client ${settings.read_client_id} (role <env>-tls-audit). Set ${settings.read_secret_env} to its secret (or read_client_secret in the provider block).`,
+      "read_client_secret",
+    );
+  }
+  if (!settings.read_client_id && !settings.write_secret) {
+    diagnostics.error(
+      "Missing p1as client secret",
+      `${settings.write_secret_env} is not set and there is no read_client_id: the provider has no client to call the API with. Set ${settings.write_secret_env} (or client_secret), or give a read-only client.`,
+      "client_secret",
+    );
+  }
+  return diagnostics.hasErrors ? undefined : allowed.hosts;
 }
 
 function numberOr(value: Value, fallback: number): number {

@@ -3,9 +3,8 @@
  * token request only: this view never changes anything) and compare it with the synthesized code.
  * Colours are the P1AS admin console's: blue creating, green complete, yellow updating, red error.
  */
-import { discoverContract, ApiContract, ASSUMED_CONTRACT, CONFIRMED_CONTRACT } from "../../client/contract";
+import { connect } from "../../client/connect";
 import { CertificateView, HostnameView, SelfServiceClient } from "../../client/self-service-client";
-import { TokenClient } from "../../client/token-client";
 import { redactText } from "../../client/redact";
 import { ObjectStatus } from "../../p1as/assumptions";
 import { sameFingerprint } from "../../p1as/pem";
@@ -186,15 +185,15 @@ export class StatusCollector {
   }
 
   private async connect(connection: Connection): Promise<SelfServiceClient> {
-    const log = this.options.log;
-    const timeoutMs = connection.requestTimeoutMs;
-    const tokens = new TokenClient({ tokenUrl: connection.tokenUrl, clientId: connection.clientId, clientSecret: connection.secret(), scope: connection.scope, timeoutMs, log });
-    const contracts: Record<string, () => Promise<ApiContract>> = {
-      confirmed: async () => CONFIRMED_CONTRACT,
-      assumed: async () => ASSUMED_CONTRACT,
-      discover: () => discoverContract(connection.apiUrl, { timeoutMs, log }),
-    };
-    const contract = await contracts[connection.apiContract]();
-    return new SelfServiceClient({ baseUrl: connection.apiUrl, tokens, timeoutMs, log, contract });
+    const { client } = await connect({
+      apiUrl: connection.apiUrl,
+      tokenUrl: connection.tokenUrl,
+      read: { clientId: connection.clientId, clientSecret: connection.secret() },
+      scope: connection.scope,
+      apiContract: connection.apiContract,
+      timeoutMs: connection.requestTimeoutMs,
+      log: this.options.log,
+    });
+    return client;
   }
 }

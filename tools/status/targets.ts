@@ -10,7 +10,8 @@ import { loadConfig } from "../../config/load";
 import { readTemplateLiteral } from "../../constructs/terraform-literal";
 import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
-import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV } from "../../provider/resources/provider";
+import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
+import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/resources/provider";
 import { CliError, EXIT_USAGE } from "../errors";
 import { synthesizedStacks } from "../synth-output";
 
@@ -122,31 +123,42 @@ function declaredCertificate(resource: Json): DeclaredCertificate {
 
 const literal = (value: unknown) => (typeof value === "string" ? readTemplateLiteral(value) : undefined);
 
-/** The provider block's values, as the provider reads them: block first, then its P1AS_* variable. */
+/**
+ * The provider block's values, as the provider reads them: block first, then its P1AS_* variable. The status view
+ * only reads, so it connects with the read-only client when the block names one, and never with the write client then.
+ */
 function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, problems: string[]): Connection | undefined {
   const setting = (name: keyof typeof PROVIDER_ENV) => literal(block[name]) || env[PROVIDER_ENV[name]] || "";
   const field = (name: keyof typeof PROVIDER_ENV) => `${stack} provider p1as ${name} (or ${PROVIDER_ENV[name]})`;
+  const allowed = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
   const apiUrl = setting("api_url");
   const tokenUrl = setting("token_url");
-  const clientId = setting("client_id");
+  // A block that names a read-only client (even as a reference only terraform resolves) is read with that client only.
+  const readOnly = block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
+  const clientId = readOnly ? setting("read_client_id") : setting("client_id");
   const apiContract = setting("api_contract") || "discover";
   const before = problems.length;
+  if (allowed.problems.length > 0) problems.push(`invalid ${ALLOWED_HOSTS_VARIABLE} (environment variable): ${allowed.problems.join("; ")}`);
+  const url = (destination: (value: string) => string[]) => (value: string) => {
+    const reasons = serviceUrlProblems(value);
+    return reasons.length > 0 ? reasons : destination(value);
+  };
   for (const [name, value, check] of [
-    ["api_url", apiUrl, serviceUrlProblems],
-    ["token_url", tokenUrl, serviceUrlProblems],
-    ["client_id", clientId, clientIdProblems],
+    ["api_url", apiUrl, url((value) => apiUrlDestinationProblems(value, {}, allowed.hosts))],
+    ["token_url", tokenUrl, url((value) => tokenUrlDestinationProblems(value, {}, allowed.hosts))],
+    [readOnly ? "read_client_id" : "client_id", clientId, clientIdProblems],
   ] as const) {
     const reasons = value ? check(value) : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
     if (reasons.length > 0) problems.push(`invalid ${field(name)} ${JSON.stringify(value)}: ${reasons.join("; ")}`);
   }
   if (!(API_CONTRACTS as readonly string[]).includes(apiContract)) problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: must be one of ${API_CONTRACTS.join(", ")}`);
-  // The block references the secret (`${var.<name>}`); terraform would read TF_VAR_<name>, and so do we.
-  const variable = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(String(block.client_secret ?? ""))?.[1];
-  const sources = [...(variable ? [`TF_VAR_${variable}`] : []), PROVIDER_ENV.client_secret];
-  const secretSource = sources.find((name) => env[name]);
-  if (!secretSource) problems.push(`${stack}: no client secret for client ${clientId || "(unknown)"}: set ${sources.join(" or ")}`);
-  if (problems.length > before || !secretSource) return undefined;
-  const secret = env[secretSource] as string;
+  // The variable the provider would read the secret from, by the same rule as the provider.
+  const secretSource = readOnly
+    ? literal(block.read_client_secret_env) || SECRET_ENV_DEFAULTS.read_client_secret
+    : literal(block.client_secret_env) || SECRET_ENV_DEFAULTS.client_secret;
+  const secret = env[secretSource];
+  if (!secret) problems.push(`${stack}: no client secret for ${readOnly ? "read-only " : ""}client ${clientId || "(unknown)"}: set ${secretSource}`);
+  if (problems.length > before || !secret) return undefined;
   const timeout = block.request_timeout_ms;
   return {
     apiUrl,

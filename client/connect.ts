@@ -1,0 +1,71 @@
+/**
+ * One way to connect: the token clients, the contract choice and the API client, built from plain settings. The
+ * provider, the status view, the p1as CLI and the demo all connect through here, so a new setting changes one place.
+ */
+import type { AllowedHosts } from "../p1as/destinations";
+import { ASSUMED_CONTRACT, ApiContract, CONFIRMED_CONTRACT, discoverContract } from "./contract";
+import { SelfServiceClient, requireApiDestination } from "./self-service-client";
+import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
+
+/** Which routes the client relies on: read from the tenant's OpenAPI document, or one of the two fixed contracts. */
+export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
+export type ApiContractSetting = (typeof API_CONTRACTS)[number];
+
+/** One OAuth client: its id and secret (or a function that looks the secret up when the first token is needed). */
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string | (() => Promise<string>);
+  /** @default "CLIENT_SECRET_BASIC" */
+  readonly authMethod?: TokenEndpointAuthMethod;
+}
+
+export interface ConnectionSettings {
+  readonly apiUrl: string;
+  readonly tokenUrl: string;
+  /** The write client (`<env>-tls-admin`). @default - none: writes are refused, nothing is sent */
+  readonly write?: ClientCredentials;
+  /** The read-only client (`<env>-tls-audit`). @default - reads use `write` */
+  readonly read?: ClientCredentials;
+  /** Said when a write is refused for lack of the write client. @default - a generic hint */
+  readonly writeCredentialsHint?: string;
+  /** @default - every scope granted to the client */
+  readonly scope?: string;
+  /** @default "discover" */
+  readonly apiContract?: ApiContractSetting;
+  /** Budget of one request, retries included. @default - each client's own default */
+  readonly timeoutMs?: number;
+  /** @default - stderr */
+  readonly log?: (line: string) => void;
+  /** @default - P1AS_ALLOWED_HOSTS of this process */
+  readonly allowedHosts?: AllowedHosts;
+}
+
+export interface Connection {
+  readonly client: SelfServiceClient;
+  readonly contract: ApiContract;
+}
+
+/** The contract of a setting; `discover` reads the tenant's `/api/v1/openapi.json` (no credential is sent for it). */
+export async function contractFor(setting: ApiContractSetting, apiUrl: string, options: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<ApiContract> {
+  if (setting === "confirmed") return CONFIRMED_CONTRACT;
+  if (setting === "assumed") return ASSUMED_CONTRACT;
+  const contract = await discoverContract(apiUrl, options);
+  options.log?.(
+    `API contract: ${contract.origin} (${contract.reason}); update routes: certificates ${contract.certificates.update ? "yes" : "no"}, hostnames ${contract.hostnames.update ? "yes" : "no"}`,
+  );
+  return contract;
+}
+
+/** Builds the clients. Every URL is judged (well formed, and where a credential may go) before anything is sent. */
+export async function connect(settings: ConnectionSettings): Promise<Connection> {
+  const { apiUrl, tokenUrl, scope, timeoutMs, log, allowedHosts } = settings;
+  const tokens = (client: ClientCredentials | undefined) =>
+    client && new TokenClient({ tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret, authMethod: client.authMethod, scope, timeoutMs, log, allowedHosts });
+  const write = tokens(settings.write);
+  const read = tokens(settings.read);
+  // Before the discovery request: that one carries no credential, but it still goes nowhere it may not.
+  requireApiDestination(apiUrl, allowedHosts);
+  const contract = await contractFor(settings.apiContract ?? "discover", apiUrl, { timeoutMs, log });
+  const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, log, contract, allowedHosts });
+  return { client, contract };
+}
