@@ -19,13 +19,19 @@ jest.setTimeout(5 * 60_000);
 const ROOT = path.resolve(__dirname, "..");
 const CLIENT_ID = testClientId("cdktf-cli");
 const CLIENT_SECRET = `cdktf-cli-${Math.random().toString(36).slice(2)}`;
+const AUDIT_CLIENT_ID = testClientId("cdktf-cli-audit");
+const AUDIT_CLIENT_SECRET = `cdktf-cli-audit-${Math.random().toString(36).slice(2)}`;
 
 describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s contract)", (contract) => {
   let emulator: RunningEmulator;
   let dir: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ seedDemoClients: false, contract, completionDelayMs: 50, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+    emulator = await startEmulator({ seedDemoClients: false, contract, completionDelayMs: 50, clients: [
+        { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] },
+        { clientId: AUDIT_CLIENT_ID, clientSecret: AUDIT_CLIENT_SECRET, groups: ["dev-tls-audit"] },
+      ],
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-cli-"));
     const pair = makeCertificate({ commonName: "*.dev.acme.example" });
     fs.writeFileSync(path.join(dir, "dev.pem"), pair.fullchain);
@@ -71,7 +77,7 @@ describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s con
     const home = path.join(dir, "home");
     fs.mkdirSync(home, { recursive: true });
     const { TF_CLI_CONFIG_FILE: _cliConfig, TF_PLUGIN_CACHE_DIR: _cache, ...rest } = process.env;
-    return { ...rest, HOME: home, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1", P1AS_CONFIG: path.join(dir, "config.json"), TF_VAR_p1as_dev_client_secret: CLIENT_SECRET };
+    return { ...rest, HOME: home, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1", P1AS_CONFIG: path.join(dir, "config.json"), P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET, P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET };
   }
 });
 
@@ -84,7 +90,7 @@ function config(emulatorUrl: string, dir: string): object {
       {
         name: "dev",
         selfService: { apiUrl: `${emulatorUrl}/dev/api/v1`, tokenUrl: `${emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
-        credentials: { clientId: CLIENT_ID, clientSecretVariable: "p1as_dev_client_secret" },
+        credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } },
         backend: { type: "local", path: path.join(dir, "p1as-dev.tfstate") },
         virtualHosts: {
           certificates: [{ name: "wildcard-dev", fullchainFile: "dev.pem", privateKeyFile: "dev.key" }],

@@ -262,7 +262,7 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
       {
         name: "test",
         selfService: { apiUrl: apiUrl("test"), tokenUrl },
-        credentials: { clientId: CLIENT_ID, clientSecretVariable: SECRET_VARIABLE },
+        credentials: { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, audit: { clientId: AUDIT_CLIENT_ID, clientSecretEnv: AUDIT_SECRET_ENV } },
         backend: { type: "local", path: path.join(workDir, "state", "test.tfstate") },
         virtualHosts: {
           certificates: [
@@ -272,7 +272,7 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
           hostnames: [{ hostname: "auth.test.acme.example", product: "pingfederate-engines", certname: "wildcard-test", adopt: false }],
         },
       },
-      { name: "stage", credentials: { clientId: CLIENT_ID, clientSecretVariable: "stage_secret" }, backend: BACKENDS[stage]("stage") },
+      { name: "stage", credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } }, backend: BACKENDS[stage]("stage") },
     ],
   };
 }
@@ -296,19 +296,28 @@ const PREAMBLE = 'subject=x" ${file("/etc/hostname")} ${filebase64("/proc/self/e
 const pair = makeCertificate({ commonName: "*.test.acme.example" });
 const CLIENT_ID = testClientId("injection-admin");
 const CLIENT_SECRET = `injection-${randomBytes(16).toString("hex")}`;
-const SECRET_VARIABLE = "p1as_test_client_secret";
-const KEY_VARIABLE = "test_api_key";
+const AUDIT_CLIENT_ID = testClientId("injection-audit");
+const AUDIT_CLIENT_SECRET = `injection-audit-${randomBytes(16).toString("hex")}`;
+const SECRET_ENV = "P1AS_TEST_CLIENT_SECRET";
+const AUDIT_SECRET_ENV = "P1AS_TEST_AUDIT_CLIENT_SECRET";
+const KEY_VARIABLE = "p1as_test_api_key";
 let emulator: RunningEmulator;
 let workDir: string;
 let terraformEnv: NodeJS.ProcessEnv;
 const accepted: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["test-tls-admin"] }] });
+  emulator = await startEmulator({
+    seedDemoClients: false,
+    clients: [
+      { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["test-tls-admin"] },
+      { clientId: AUDIT_CLIENT_ID, clientSecret: AUDIT_CLIENT_SECRET, groups: ["test-tls-audit"] },
+    ],
+  });
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "config-injection-"));
   fs.writeFileSync(path.join(workDir, "valid.pem"), pair.fullchain);
   fs.writeFileSync(path.join(workDir, "valid.key"), pair.privkey, { mode: 0o600 });
-  terraformEnv = { P1AS_CANARY: CANARY, [`TF_VAR_${SECRET_VARIABLE}`]: CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: pair.privkey };
+  terraformEnv = { P1AS_CANARY: CANARY, [SECRET_ENV]: CLIENT_SECRET, [AUDIT_SECRET_ENV]: AUDIT_CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: pair.privkey };
 });
 
 beforeEach(() => emulator.requestLog.clear());

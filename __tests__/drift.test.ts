@@ -134,9 +134,9 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
   });
 
   it("exits 1 naming the stack when the API refuses the credentials, without the secret, sending nothing", async () => {
-    // WHEN the secret in the environment is wrong
-    const wrong = `wrong-${app.clientSecret}`;
-    const found = await detectDrift({ outdir: app.outdir, env: { ...app.env, TF_VAR_p1as_dev_client_secret: wrong } });
+    // WHEN the read-only client's secret in the environment is wrong (drift reads with nothing else)
+    const wrong = `wrong-${app.audit.clientSecret}`;
+    const found = await detectDrift({ outdir: app.outdir, env: { ...app.readOnlyEnv, P1AS_DEV_AUDIT_CLIENT_SECRET: wrong } });
 
     // THEN
     expect(found.exitCode).toBe(1);

@@ -29,7 +29,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("secret hygiene: the whole
   afterAll(stop);
 
   test("no client secret, private key or access token appears in any output, plan JSON, state, log, summary or error", async () => {
-    // GIVEN a config with a client secret and a private key in variables, and a key in a file
+    // GIVEN a config with two client secrets and a private key in variables, and a key in a file
     const configFile = writeConfig(HOSTNAMES);
 
     // WHEN it is synthesized, planned, summarized, applied, re-planned and destroyed, and deploys fail
@@ -97,12 +97,12 @@ describe.each<ContractMode>(["assumed", "confirmed"])("secret hygiene: the whole
     expect(issuedTokens.length).toBeGreaterThan(3);
     expect(fs.readFileSync(summaryFile, "utf8")).toContain("auth.dev.acme.example");
 
-    // AND the plan JSON marks the secret variables sensitive and holds no value for them
+    // AND the plan JSON marks the key's variable sensitive and holds no value for it; the client secrets are no
+    // Terraform variables at all (the provider reads them from its environment)
     const shown = JSON.parse(planJson.stdout) as { configuration: { root_module: { variables: Record<string, { sensitive?: boolean }> } }; variables?: Record<string, unknown> };
-    for (const variable of [SECRET_VARIABLE, KEY_VARIABLE]) {
-      expect({ variable, sensitive: shown.configuration.root_module.variables[variable]?.sensitive }).toEqual({ variable, sensitive: true });
-      expect({ variable, value: shown.variables?.[variable] }).toEqual({ variable, value: undefined });
-    }
+    expect(Object.keys(shown.configuration.root_module.variables)).toEqual([KEY_VARIABLE]);
+    expect(shown.configuration.root_module.variables[KEY_VARIABLE]?.sensitive).toBe(true);
+    expect(shown.variables?.[KEY_VARIABLE]).toBeUndefined();
 
     // AND no secret appears anywhere, in any encoding
     const hits = captured.flatMap(({ where, text }) => hitsIn(text).map((hit) => `${hit} in ${where}`));
@@ -135,6 +135,7 @@ function hitsIn(text: string): string[] {
 function secrets(): { name: string; needles: Needle[] }[] {
   return [
     { name: "client secret", needles: [...forms(CLIENT_SECRET), { form: "HTTP Basic pair", value: Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64") }] },
+    { name: "read-only client secret", needles: [...forms(AUDIT_CLIENT_SECRET), { form: "HTTP Basic pair", value: Buffer.from(`${AUDIT_CLIENT_ID}:${AUDIT_CLIENT_SECRET}`).toString("base64") }] },
     { name: "private key (file)", needles: keyForms(certificates["wildcard-dev"].privkey) },
     { name: "private key (variable)", needles: keyForms(certificates["api-dev"].privkey) },
     ...issuedTokens.map((token, i) => ({
@@ -148,8 +149,9 @@ function secrets(): { name: string; needles: Needle[] }[] {
 
 const CLIENT_ID = testClientId("hygiene-admin");
 const CLIENT_SECRET = `hygiene-${randomBytes(24).toString("base64url")}`;
-const SECRET_VARIABLE = "p1as_dev_client_secret";
-const KEY_VARIABLE = "api_dev_private_key";
+const AUDIT_CLIENT_ID = testClientId("hygiene-audit");
+const AUDIT_CLIENT_SECRET = `hygiene-audit-${randomBytes(24).toString("base64url")}`;
+const KEY_VARIABLE = "p1as_dev_api_private_key";
 const HOSTNAMES = ["auth.dev.acme.example", "api.dev.acme.example"];
 const ROOT = path.resolve(__dirname, "..");
 
@@ -164,7 +166,7 @@ const stackDir = () => path.join(outdir, "stacks", "p1as-dev");
 const STATE_FILE = () => path.join(workDir, "p1as-dev.tfstate");
 
 function env(): NodeJS.ProcessEnv {
-  return { [`TF_VAR_${SECRET_VARIABLE}`]: CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: certificates["api-dev"].privkey };
+  return { P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET, P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: certificates["api-dev"].privkey };
 }
 
 function capture(where: string, result: TerraformResult): void {
@@ -194,7 +196,7 @@ function writeConfig(hostnames: readonly string[], name = "p1as.json"): string {
       {
         name: "dev",
         selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl() },
-        credentials: { clientId: CLIENT_ID, clientSecretVariable: SECRET_VARIABLE },
+        credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } },
         backend: { type: "local", path: STATE_FILE() },
         virtualHosts: {
           certificates: [
@@ -214,7 +216,14 @@ function writeConfig(hostnames: readonly string[], name = "p1as.json"): string {
 async function start(contract: ContractMode): Promise<void> {
   issuedTokens.length = 0;
   captured.length = 0;
-  emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+  emulator = await startEmulator({
+    seedDemoClients: false,
+    contract,
+    clients: [
+      { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] },
+      { clientId: AUDIT_CLIENT_ID, clientSecret: AUDIT_CLIENT_SECRET, groups: ["dev-tls-audit"] },
+    ],
+  });
   // Record every token the emulator signs: they are the access tokens the provider holds.
   const issuer = emulator.state.issuer;
   const issue = issuer.issue.bind(issuer);
