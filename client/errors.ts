@@ -129,7 +129,8 @@ export class ReadinessError extends Error {
 
 /** Never prints a private key, and never dumps long or multi-line values. */
 export function describeValue(field: string, value: unknown): string {
-  if (/privkey|secret|token/i.test(field)) return typeof value === "string" ? `<${value.length} characters, not shown>` : "<not shown>";
+  // A token URL is an address, not a token: it is shown, so a refused one can be recognised.
+  if (/privkey|secret|token(?!url)/i.test(field)) return typeof value === "string" ? `<${value.length} characters, not shown>` : "<not shown>";
   if (typeof value === "string") return value.includes("\n") || value.length > 120 ? `<${value.length} characters>` : JSON.stringify(value);
   return value === undefined ? "(missing)" : JSON.stringify(value) ?? String(value);
 }
