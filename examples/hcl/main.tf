@@ -13,7 +13,9 @@ terraform {
 }
 
 # Everything comes from P1AS_API_URL, P1AS_TOKEN_URL, P1AS_CLIENT_ID, P1AS_CLIENT_SECRET and, optionally,
-# P1AS_SCOPE and P1AS_API_CONTRACT, so no secret is written in a .tf file.
+# P1AS_READ_CLIENT_ID, P1AS_READ_CLIENT_SECRET (a read-only client for every read), P1AS_SCOPE and
+# P1AS_API_CONTRACT, so no secret is written in a .tf file. The provider reads the secrets itself, at plan and at
+# apply, so a plan may run with the read-only client's secret alone.
 provider "p1as" {}
 
 resource "p1as_certificate" "wildcard" {
