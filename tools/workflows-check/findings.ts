@@ -101,7 +101,7 @@ export function secretsInherited(at: Location): Finding {
   return {
     ...at,
     rule: "secrets-inherit",
-    message: "secrets: inherit hands the called workflow every secret this job can read. Pass each secret it uses by name.",
+    message: "inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead.",
   };
 }
 
