@@ -84,8 +84,10 @@ describe("each rule, on a known-bad workflow", () => {
       "caller.yml:8: job deploy: timeout-minutes: a job that calls a reusable workflow may carry only name, uses, with, secrets, strategy, needs, if, concurrency, permissions, so GitHub refuses timeout-minutes here. Set timeout-minutes on the called workflow's jobs instead. [caller-job-keys]",
     ],
     "called-workflow": [
+      "broken.yml:3: workflow: GitHub cannot read this file as a workflow: Map keys must be unique. [yaml]",
       "caller.yml:6: job missing: uses: ./.github/workflows/missing.yml is not beside this workflow, so GitHub cannot start it. Fix the file name. [called-workflow]",
       "caller.yml:8: job not-callable: uses: pushed.yml has no on.workflow_call trigger, so GitHub cannot call it. [called-workflow]",
+      "caller.yml:10: job unreadable: uses: broken.yml is not a workflow GitHub can read (Map keys must be unique), so GitHub cannot call it. [called-workflow]",
     ],
     "secrets-inherit": ["caller.yml:7: job deploy: secrets: inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead. [secrets-inherit]"],
     "secret-undeclared": [

@@ -26,7 +26,7 @@ export interface WorkflowFile {
 
 export const isYamlMap = (value: unknown): value is YamlMap => typeof value === "object" && value !== null && !Array.isArray(value);
 
-export function readWorkflowFile(absolutePath: string, reportFrom: string): WorkflowFile {
+function readWorkflowFile(absolutePath: string, reportFrom: string): WorkflowFile {
   const file = path.relative(reportFrom, absolutePath) || path.basename(absolutePath);
   const lines = new LineCounter();
   const document = parseDocument(readFileSync(absolutePath, "utf8"), { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
