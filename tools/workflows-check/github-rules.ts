@@ -1,34 +1,27 @@
 /**
- * What GitHub documents about workflow files, as data, each with the page it comes from. The checks read
- * these tables; nothing else in the checker knows a GitHub rule by heart. Where GitHub's observed behaviour
- * is stricter than its docs (environment secrets in called workflows), the check that relies on it says so.
+ * What GitHub documents about workflow files, as data, each with the page it comes from (under
+ * https://docs.github.com/en/actions/). The checks read these tables; nothing else in the checker knows a
+ * GitHub rule by heart. Where what users observe is stricter than the docs (environment secrets in called
+ * workflows), the check that relies on it says so (check-calls.ts).
  */
 
-const DOCS = "https://docs.github.com/en/actions";
-
-/** Where a rule comes from, for the report and for whoever updates a table. */
-export const SOURCES = {
-  contexts: `${DOCS}/reference/workflows-and-actions/contexts#context-availability`,
-  expressions: `${DOCS}/reference/workflows-and-actions/expressions`,
-  permissions: `${DOCS}/reference/workflows-and-actions/workflow-syntax#permissions`,
-  callerKeys: `${DOCS}/reference/workflows-and-actions/reusing-workflow-configurations#supported-keywords-for-jobs-that-call-a-reusable-workflow`,
-  secrets: `${DOCS}/how-tos/reuse-automations/reuse-workflows#using-inputs-and-secrets-in-a-reusable-workflow`,
-  timeout: `${DOCS}/reference/workflows-and-actions/workflow-syntax#jobsjob_idtimeout-minutes`,
-} as const;
-
-/** The context names an expression may start with. */
+/** The context names an expression may start with. Source: reference/workflows-and-actions/contexts. */
 export const CONTEXTS = ["github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix", "needs", "inputs"] as const;
 
 /** Status check functions: only in `if` conditionals (the table below lists them at the two `if` keys). */
 export const STATUS_FUNCTIONS = ["always", "cancelled", "success", "failure"] as const;
 
-/** Functions usable wherever an expression is, except hashFiles, which the table restricts like a context. */
+/**
+ * Functions usable wherever an expression is, except hashFiles, which the table restricts like a context.
+ * Source: reference/workflows-and-actions/expressions.
+ */
 export const FUNCTIONS = ["contains", "startsWith", "endsWith", "format", "join", "toJSON", "fromJSON", "hashFiles", "case", ...STATUS_FUNCTIONS] as const;
 
 /**
  * The context-availability table, as GitHub spells it: the listed contexts and special functions are
  * available at that key and nowhere else, and a key that is not listed evaluates no expression at all.
  * `steps` in a key stands for every step of the job.
+ * Source: reference/workflows-and-actions/contexts#context-availability.
  */
 export const CONTEXT_AVAILABILITY: Readonly<Record<string, { readonly contexts: string; readonly functions?: string }>> = {
   "run-name": { contexts: "github, inputs, vars" },
@@ -67,10 +60,17 @@ export const CONTEXT_AVAILABILITY: Readonly<Record<string, { readonly contexts: 
   "on.workflow_call.outputs.<output_id>.value": { contexts: "github, jobs, vars, inputs" },
 };
 
-/** The only keys a job that calls a reusable workflow (`uses:`) may carry; GitHub refuses the workflow otherwise. */
+/**
+ * The only keys a job that calls a reusable workflow (`uses:`) may carry; GitHub refuses the workflow otherwise.
+ * Source: reference/workflows-and-actions/reusing-workflow-configurations#supported-keywords-for-jobs-that-call-a-reusable-workflow,
+ * which also says a called workflow can only lower the permissions its caller passes.
+ */
 export const CALLER_JOB_KEYS = ["name", "uses", "with", "secrets", "strategy", "needs", "if", "concurrency", "permissions"] as const;
 
-/** GITHUB_TOKEN permission scopes and the levels each takes. Every scope a map leaves out is `none`. */
+/**
+ * GITHUB_TOKEN permission scopes and the levels each takes. Every scope a map leaves out is `none`.
+ * Source: reference/workflows-and-actions/workflow-syntax#permissions.
+ */
 export const PERMISSION_SCOPES: Readonly<Record<string, readonly PermissionLevel[]>> = {
   actions: ["read", "write", "none"],
   "artifact-metadata": ["read", "write", "none"],

@@ -102,9 +102,3 @@ export function workflowCall(workflow: YamlMap): YamlMap | undefined {
 export function jobsOf(workflow: YamlMap): [string, YamlMap][] {
   return Object.entries(isYamlMap(workflow.jobs) ? workflow.jobs : {}).filter((entry): entry is [string, YamlMap] => isYamlMap(entry[1]));
 }
-
-/** A job's steps that are mappings, each with its index in `steps` (findings count steps from 1). */
-export function stepsOf(job: YamlMap): { readonly index: number; readonly step: YamlMap }[] {
-  const steps: unknown[] = Array.isArray(job.steps) ? job.steps : [];
-  return steps.flatMap((step, index) => (isYamlMap(step) ? [{ index, step }] : []));
-}
