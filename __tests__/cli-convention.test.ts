@@ -26,6 +26,7 @@ const TOOLS: readonly { script: string; entry: string; name: string; command?: s
   { script: "start", entry: "dist/tools/start.js", name: "start" },
   { script: "bench", entry: "dist/bench/main.js", name: "bench" },
   { script: "provider:schema", entry: "dist/provider/main.js", name: "provider:schema", command: "schema" },
+  { script: "workflows:check", entry: "dist/tools/workflows-check.js", name: "workflows-check" },
 ];
 
 interface Run {

@@ -3,13 +3,20 @@
  * - the plan a reviewer or approver saw is the plan applied (saved per environment, sealed, uploaded, applied as a file);
  * - secrets never reach `npm ci` or tests: only the env of the steps that plan, apply or check drift, never at
  *   workflow or job level, and never for a fork's pull request;
- * - least privilege: every write permission belongs to the one step that needs it;
+ * - plans run read-only: the pull-request plan, drift and the deploy's plan hold each environment's audit
+ *   client and no write secret (the pull-request plan no plan key either); only apply holds write secrets;
+ *   every step that synthesizes, plans, applies or checks drift reads the host allow-list from vars;
+ * - least privilege: every write permission belongs to the one step that needs it, and each deploy call grants
+ *   exactly what the called jobs ask for, passing its secrets by name (npm run workflows:check checks the
+ *   rules GitHub enforces at start);
+ * - every job has a timeout sized from what it does;
  * - every action pinned to a commit, the setup-terraform wrapper off, no persisted git credentials;
  * - the Node matrix covers every line in package.json `engines`; drift runs on a schedule and files issues.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { READY_TIMEOUT_MS_DEFAULT } from "../provider/resources/provider";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
@@ -28,6 +35,8 @@ interface Step {
 
 interface Job {
   readonly uses?: string;
+  readonly secrets?: Record<string, string> | "inherit";
+  readonly "timeout-minutes"?: number;
   readonly with?: Record<string, unknown>;
   readonly needs?: string | readonly string[];
   readonly if?: string;
@@ -56,7 +65,15 @@ const jobs = workflows.flatMap(({ file, workflow }) => Object.entries(workflow.j
 const allSteps = jobs.flatMap(({ file, name, job }) => (job.steps ?? []).map((step) => ({ file, job: name, step })));
 
 const PLAN_APPLY_OR_DRIFT = /\bnpm run (?:--silent )?(?:plan:summary|deploy|drift)\b/;
+/** A command line (not a message that names the command) that synthesizes, plans, applies or checks drift. */
+const SYNTH_PLAN_APPLY_OR_DRIFT = /^\s*npm run (?:--silent )?(?:synth|plan:summary|deploy|drift)\b/m;
 const INSTALL_OR_TEST = /\bnpm (?:ci|install|i|test|run test)\b/;
+const P1AS_ENVIRONMENTS = ["dev", "test", "stage", "prod"];
+const PINGONE_WORKER = ["PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_REGION_CODE"];
+/** `TF_VAR_p1as_<env>_audit_client_secret: ${{ secrets.P1AS_<ENV>_AUDIT_CLIENT_SECRET }}` for every environment. */
+const READ_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [`TF_VAR_p1as_${env}_audit_client_secret`, `\${{ secrets.P1AS_${env.toUpperCase()}_AUDIT_CLIENT_SECRET }}`]));
+const WRITE_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [`TF_VAR_p1as_${env}_client_secret`, `\${{ secrets.P1AS_${env.toUpperCase()}_CLIENT_SECRET }}`]));
+const ALLOWED_HOSTS = "${{ vars.P1AS_ALLOWED_HOSTS }}";
 
 describe("GitHub workflows", () => {
   it("include the pull-request, deploy and drift workflows", () => {
@@ -159,6 +176,101 @@ describe("GitHub workflows", () => {
           expect({ file, job: name, scope, level, needed }).toEqual({ file, job: name, scope, level, needed: true });
         }
       }
+    });
+  });
+
+  describe("read-only plans", () => {
+    const planSteps = [
+      { file: "pull-request.yml", step: stepOf(workflowOf("pull-request.yml").jobs.plan, /npm run plan:summary/) },
+      { file: "drift.yml", step: stepOf(workflowOf("drift.yml").jobs.drift, /npm run (--silent )?drift/) },
+      { file: "deploy-stack.yml", step: stepOf(workflowOf("deploy-stack.yml").jobs.plan, /npm run plan:summary/) },
+    ];
+
+    it.each(planSteps)("$file plans with every environment's audit client, the PingOne worker and the state, and no write secret", ({ step }) => {
+      const env = step.env ?? {};
+      expect(env).toMatchObject(READ_CLIENTS);
+      expect(env).toMatchObject(Object.fromEntries([...PINGONE_WORKER, "PG_CONN_STR"].map((name) => [name, `\${{ secrets.${name} }}`])));
+      const writeSecrets = Object.entries(env).filter(([name, value]) => name in WRITE_CLIENTS || /secrets\.P1AS_(?!\w+_AUDIT_CLIENT_SECRET\b)\w+_CLIENT_SECRET\b/.test(value));
+      expect(writeSecrets).toEqual([]);
+    });
+
+    it("no job in a plan environment (plan, <env>-plan) reads a write secret", () => {
+      const planJobs = jobs.filter(({ job }) => /(^|-)plan$/.test(String(job.environment ?? "")));
+      expect(planJobs.map(({ file, name }) => `${file} ${name}`)).toEqual(["deploy-stack.yml plan", "drift.yml drift", "pull-request.yml plan"]);
+      for (const { file, name, job } of planJobs) {
+        const read = [...JSON.stringify(job).matchAll(/secrets\.(P1AS_\w+_CLIENT_SECRET)\b/g)].map(([, secret]) => secret);
+        expect({ file, job: name, write: read.filter((secret) => !secret.endsWith("_AUDIT_CLIENT_SECRET")) }).toEqual({ file, job: name, write: [] });
+      }
+    });
+
+    it("the pull-request plan never sees the plan key: pull-request.yml does not name it", () => {
+      expect(workflows.find(({ file }) => file === "pull-request.yml")?.text).not.toMatch(/P1AS_PLAN_KEY/);
+    });
+
+    it("only the deploy's apply holds the write clients, beside the read clients, the deploy worker and the plan key", () => {
+      const step = stepOf(workflowOf("deploy-stack.yml").jobs.apply, /npm run deploy/);
+      expect(step.env).toMatchObject({ ...WRITE_CLIENTS, ...READ_CLIENTS, P1AS_PLAN_KEY: "${{ secrets.P1AS_PLAN_KEY }}", PINGONE_CLIENT_SECRET: "${{ secrets.PINGONE_CLIENT_SECRET }}" });
+      const holders = allSteps.filter(({ step: candidate }) => Object.keys(candidate.env ?? {}).some((name) => name in WRITE_CLIENTS)).map(({ file, job }) => `${file} ${job}`);
+      expect(holders).toEqual(["deploy-stack.yml apply"]);
+    });
+
+    it("every step that synthesizes, plans, applies or checks drift reads the host allow-list from vars, and no other step does", () => {
+      const withList = allSteps.filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined).map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
+      const needing = allSteps.filter(({ step }) => SYNTH_PLAN_APPLY_OR_DRIFT.test(step.run ?? "")).map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
+      expect(needing.length).toBe(8);
+      expect(withList).toEqual(needing);
+      for (const { step } of allSteps.filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined)) expect(step.env?.P1AS_ALLOWED_HOSTS).toBe(ALLOWED_HOSTS);
+      // Never from the config or a literal, never for the whole workflow or job (the test job must not see it).
+      for (const { workflow } of workflows) expect(Object.keys(workflow.env ?? {})).not.toContain("P1AS_ALLOWED_HOSTS");
+      for (const { job } of jobs) expect(Object.keys(job.env ?? {})).not.toContain("P1AS_ALLOWED_HOSTS");
+    });
+  });
+
+  describe("calls of deploy-stack.yml", () => {
+    const deploy = workflowOf("deploy.yml");
+    const stack = workflowOf("deploy-stack.yml");
+    const callers = Object.entries(deploy.jobs);
+    const declared = Object.keys((stack.on.workflow_call as { secrets?: Record<string, unknown> } | undefined)?.secrets ?? {});
+
+    it("pass every secret deploy-stack.yml declares, by name, and declare every secret it reads", () => {
+      const read = new Set([...JSON.stringify(stack.jobs).matchAll(/secrets\.(\w+)/g)].map(([, name]) => name));
+      expect(new Set(declared)).toEqual(read);
+      for (const [name, job] of callers) {
+        expect({ job: name, secrets: job.secrets }).toEqual({ job: name, secrets: Object.fromEntries(declared.map((secret) => [secret, `\${{ secrets.${secret} }}`])) });
+      }
+    });
+
+    it("grant exactly what the called jobs ask for: their union, no more", () => {
+      const union: Record<string, string> = {};
+      for (const job of Object.values(stack.jobs)) {
+        for (const [scope, level] of Object.entries(job.permissions ?? stack.permissions ?? {})) if (union[scope] !== "write") union[scope] = level;
+      }
+      expect(union).toEqual({ contents: "write", "pull-requests": "write" });
+      for (const [name, job] of callers) expect({ job: name, permissions: job.permissions }).toEqual({ job: name, permissions: union });
+    });
+  });
+
+  describe("timeouts", () => {
+    const minutes = (file: string, job: string) => Number(workflowOf(file).jobs[job]?.["timeout-minutes"]);
+
+    it("are set on every job that runs steps, and never on a job that calls a workflow (GitHub refuses it there)", () => {
+      for (const { file, name, job } of jobs) {
+        if (job.uses) expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({ file, job: name, timeout: undefined });
+        else expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({ file, job: name, timeout: expect.any(Number) });
+      }
+    });
+
+    it("let an apply wait for the state lock and for a certificate, then its hostname, to become ready", () => {
+      const lockMinutes = Number(/--lock-timeout (\d+)m\b/.exec(stepOf(workflowOf("deploy-stack.yml").jobs.apply, /npm run deploy/).run ?? "")?.[1]);
+      const readyMinutes = READY_TIMEOUT_MS_DEFAULT / 60_000;
+      expect(lockMinutes).toBe(5);
+      expect(minutes("deploy-stack.yml", "apply")).toBeGreaterThanOrEqual(lockMinutes + 2 * readyMinutes + 10);
+      // A saved plan waits up to 5 minutes for a deploy's lock too; setup takes about 3.
+      expect(minutes("deploy-stack.yml", "plan")).toBeGreaterThanOrEqual(5 + 5);
+    });
+
+    it("stay well under GitHub's default of 360 minutes", () => {
+      for (const { file, name, job } of jobs.filter(({ job }) => !job.uses)) expect({ file, job: name, short: Number(job["timeout-minutes"]) <= 60 }).toEqual({ file, job: name, short: true });
     });
   });
 

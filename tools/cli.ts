@@ -13,7 +13,7 @@ export interface CommandLineOutput {
   readonly stderr: (text: string) => void;
 }
 
-const PROCESS_OUTPUT: CommandLineOutput = {
+export const PROCESS_OUTPUT: CommandLineOutput = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
