@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { READY_TIMEOUT_MS_DEFAULT } from "../provider/resources/provider";
+import { clientSecretEnv } from "../p1as/secret-names";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
@@ -68,11 +69,11 @@ const PLAN_APPLY_OR_DRIFT = /\bnpm run (?:--silent )?(?:plan:summary|deploy|drif
 /** A command line (not a message that names the command) that synthesizes, plans, applies or checks drift. */
 const SYNTH_PLAN_APPLY_OR_DRIFT = /^\s*npm run (?:--silent )?(?:synth|plan:summary|deploy|drift)\b/m;
 const INSTALL_OR_TEST = /\bnpm (?:ci|install|i|test|run test)\b/;
-const P1AS_ENVIRONMENTS = ["dev", "test", "stage", "prod"];
+const P1AS_ENVIRONMENTS = ["dev", "test", "stage", "prod"] as const;
 const PINGONE_WORKER = ["PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_REGION_CODE"];
-/** `TF_VAR_p1as_<env>_audit_client_secret: ${{ secrets.P1AS_<ENV>_AUDIT_CLIENT_SECRET }}` for every environment. */
-const READ_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [`TF_VAR_p1as_${env}_audit_client_secret`, `\${{ secrets.P1AS_${env.toUpperCase()}_AUDIT_CLIENT_SECRET }}`]));
-const WRITE_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [`TF_VAR_p1as_${env}_client_secret`, `\${{ secrets.P1AS_${env.toUpperCase()}_CLIENT_SECRET }}`]));
+/** `P1AS_<ENV>_AUDIT_CLIENT_SECRET: ${{ secrets.P1AS_<ENV>_AUDIT_CLIENT_SECRET }}` for every environment: the provider reads it. */
+const READ_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "audit"), `\${{ secrets.${clientSecretEnv(env, "audit")} }}`]));
+const WRITE_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "admin"), `\${{ secrets.${clientSecretEnv(env, "admin")} }}`]));
 const ALLOWED_HOSTS = "${{ vars.P1AS_ALLOWED_HOSTS }}";
 
 describe("GitHub workflows", () => {
