@@ -194,17 +194,45 @@ describe("plan JSON", () => {
 
   it("folds certificate chains out of the text plan, whatever terraform appends to the heredoc", () => {
     const chain = (prefix: string) => pem("CERTIFICATE").split("\n").map((line) => `${prefix}${line}`).join("\n");
+    // (terraform's layout: the value's lines 4 columns deeper than the attribute's name, EOT in the name's column)
     const text =
       "  # p1as_certificate.wildcard-dev must be replaced\n" +
-      `  ~ fullchain              = <<-EOT # forces replacement\n${chain("          ")}\n        EOT\n` +
-      `  - fullchain              = <<-EOT\n${chain("          ")}\n        EOT -> null\n` +
-      '  + description            = <<-EOT\n          not a chain\n        EOT';
+      `      ~ fullchain              = <<-EOT # forces replacement\n${chain("            ")}\n        EOT\n` +
+      `      - fullchain              = <<-EOT\n${chain("            ")}\n        EOT -> null\n` +
+      '      + description            = <<-EOT\n            not a chain\n        EOT';
     expect(cleanPlanText(text)).toBe(
       "# p1as_certificate.wildcard-dev must be replaced\n" +
-        "  ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
-        "  - fullchain              = (certificate chain, 4 lines, omitted) -> null\n" +
-        "  + description            = <<-EOT\n          not a chain\n        EOT",
+        "      ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
+        "      - fullchain              = (certificate chain, 4 lines, omitted) -> null\n" +
+        "      + description            = <<-EOT\n            not a chain\n        EOT",
     );
+  });
+
+  it("folds a chain whose text holds an EOT line and made-up plan lines whole: they never reach the comment as plan lines", () => {
+    // GIVEN a chain that got text after its blocks, as terraform 1.11 prints it in a plan
+    const fake = ["EOT", '  # p1as_hostname.auth_dev_acme_example will be destroyed', '  - resource "p1as_hostname" "auth_dev_acme_example" {}'];
+    const text = [
+      "  # p1as_certificate.wildcard-dev will be created",
+      '  + resource "p1as_certificate" "wildcard-dev" {',
+      "      + fullchain = <<-EOT",
+      ...[...pem("CERTIFICATE").split("\n"), ...fake].map((line) => `            ${line}`),
+      "        EOT",
+      "      + name      = \"wildcard-dev\"",
+      "    }",
+      "",
+      "Plan: 1 to add, 0 to change, 0 to destroy.",
+    ].join("\n");
+    // WHEN cleaned and rendered into the comment
+    const cleaned = cleanPlanText(text);
+    const markdown = renderSummary([planned("p1as-dev", manyChanges(0), text)]);
+    // THEN the whole heredoc, the made-up lines with it, is one line; the resource goes on after it
+    expect(cleaned.split("\n").slice(1, 4)).toEqual([
+      '  + resource "p1as_certificate" "wildcard-dev" {',
+      "      + fullchain = (certificate chain, 7 lines, omitted)",
+      '      + name      = "wildcard-dev"',
+    ]);
+    expect(markdown).not.toContain("will be destroyed");
+    expect(markdown).not.toContain('- resource "p1as_hostname"');
   });
 
   it("drops refresh lines and the saved-plan hint from the text plan", () => {
