@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
 import { REDACTED, redactTerraformText as redactText } from "../tools/redact";
-import { cleanPlanText, cutText, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { cleanPlanText, cutText, renderRefusal, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { HOSTILE, prose, references, render, tags } from "./support/markdown";
 
 describe("renderSummary size limit", () => {
   it("keeps the whole comment under the limit with a huge plan, and says what it omitted", () => {
@@ -66,7 +67,28 @@ describe("renderSummary size limit", () => {
       driftCount: 0,
     };
     const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
-    expect(markdown).toContain("| `+` create | `local_file.x[\"a\\|b'c\"]` |  |");
+    expect(markdown).toContain("| `+` create | ``local_file.x[\"a\\|b`c\"]`` |  |");
+  });
+
+  it("shows API and config text as text: hostile errors, reasons, values and plan text add nothing to the rendered comment", () => {
+    // GIVEN every text the summary shows set to the hostile corpus, and the same summary with plain text instead
+    const outcomes = (value: string): StackOutcome[] => {
+      const change = { address: `p1as_hostname.x["${value}"]`, action: "delete" as const, kind: "hostname" as const, destructive: true, reason: value, changes: [{ field: "product", before: value, after: value }], fields: [{ field: "hostname", value }, { field: "product", value }] };
+      return [
+        { stack: "p1as-dev", status: "planned", summary: { counts: { ...counts(0), destroy: 1 }, changes: [change], driftCount: 0 }, planText: `${value}\nPlan: 0 to add` },
+        { stack: "p1as-test", status: "failed", error: value },
+        { stack: "p1as-stage", status: "unplannable", reason: value, detail: value },
+        { stack: "p1as-prod", status: "retired", note: value },
+      ];
+    };
+    // WHEN both are rendered as GitHub would
+    const hostile = render(renderSummary(outcomes(HOSTILE), { subtitle: HOSTILE }));
+    const plain = render(renderSummary(outcomes("plain words"), { subtitle: "plain words" }));
+    // THEN the hostile one has exactly the plain one's structure, and no mention, reference or link
+    expect(tags(hostile)).toEqual(tags(plain));
+    expect(references(prose(hostile))).toEqual([]);
+    // (the refusal too)
+    expect(tags(render(renderRefusal(HOSTILE, HOSTILE)))).toEqual(tags(render(renderRefusal("plain\nwords", "plain words"))));
   });
 });
 

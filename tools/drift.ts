@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
+import { terminalText } from "./escape";
 import { redactTerraformText } from "./redact";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
@@ -163,6 +164,7 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
 
 const show = (value: unknown) => (value === null || value === undefined ? "(none)" : String(value));
 
+/** The report as text for a terminal: names, values and errors come from the API, so control characters show as escapes. */
 export function renderDrift(stacks: readonly StackDrift[]): string {
   const lines: string[] = [];
   for (const result of stacks) {
@@ -185,7 +187,7 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
       lines.push(`  ${item.finding.padEnd(8)} ${item.kind} ${item.key}${detail ? `  ${detail}` : ""}`, `           -> ${item.consequence}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${terminalText(lines.join("\n"))}\n`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

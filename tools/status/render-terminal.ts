@@ -2,6 +2,7 @@
  * `npm run status -- --once`: the report as a table. Colour only on a terminal (and never with NO_COLOR),
  * so a pipe or a CI log gets plain text a script can grep.
  */
+import { terminalText } from "../escape";
 import { Colour, EXIT_ATTENTION, StatusReport, StatusRow, Sync } from "./model";
 
 const ANSI: Record<Colour, string> = { blue: "34", green: "32", yellow: "33", red: "31", grey: "90" };
@@ -19,14 +20,21 @@ export function expiryText(row: StatusRow): string {
 
 type Cell = { text: string; colour?: Colour };
 
+/**
+ * Names, details and errors come from the API and the config: their control characters are shown as escapes
+ * before anything is measured or painted, so only this function's own colour codes reach the terminal.
+ */
 export function renderTerminal(report: StatusReport, options: { colour: boolean }): string {
-  const paint = (cell: Cell) => (options.colour && cell.colour ? `\x1b[${ANSI[cell.colour]}m${cell.text}\x1b[0m` : cell.text);
+  const paint = (cell: Cell) => {
+    const text = terminalText(cell.text, { singleLine: true });
+    return options.colour && cell.colour ? `\x1b[${ANSI[cell.colour]}m${text}\x1b[0m` : text;
+  };
   const header: Cell[] = ["ENVIRONMENT", "KIND", "NAME", "STATUS", "CODE", "EXPIRES", "DETAILS"].map((text) => ({ text }));
   const lines: Cell[][] = [header];
   const notes: string[] = [];
   for (const environment of report.environments) {
     if (environment.error) notes.push(paint({ text: `${environment.environment} (${environment.stack}): ERROR: ${environment.error}`, colour: "red" }));
-    if (environment.note) notes.push(`${environment.environment} (${environment.stack}): ${environment.note}`);
+    if (environment.note) notes.push(terminalText(`${environment.environment} (${environment.stack}): ${environment.note}`));
     for (const row of environment.rows) {
       lines.push([
         { text: environment.environment },
@@ -40,10 +48,11 @@ export function renderTerminal(report: StatusReport, options: { colour: boolean 
     }
   }
   // Widths come from the plain text: escape codes take no room on screen.
-  const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].text.length)));
+  const width = (cell: Cell) => terminalText(cell.text, { singleLine: true }).length;
+  const widths = header.map((_, column) => Math.max(...lines.map((line) => width(line[column]))));
   const table = lines.map((line) =>
     line
-      .map((cell, column) => paint(cell) + (column < line.length - 1 ? " ".repeat(widths[column] - cell.text.length + 2) : ""))
+      .map((cell, column) => paint(cell) + (column < line.length - 1 ? " ".repeat(widths[column] - width(cell) + 2) : ""))
       .join("")
       .trimEnd(),
   );
