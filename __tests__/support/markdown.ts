@@ -45,7 +45,7 @@ export function tags(html: string): string[] {
 export function text(html: string): string {
   return html
     .replace(/<[^>]*>/g, "")
-    .replace(/&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/gi, (entity, name: string) => {
+    .replace(/&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/gi, (_entity, name: string) => {
       const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
       if (named[name.toLowerCase()]) return named[name.toLowerCase()];
       return String.fromCodePoint(name[1].toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10));
