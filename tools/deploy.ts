@@ -23,7 +23,7 @@ import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { applyFailed, CliError, deployInterrupted, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
 import { markdownCode, markdownText, terminalLine, terminalText } from "./escape";
 import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
-import { lineRedactor, redactTerraformText } from "./redact";
+import { lineRedactor, maskKnownSecrets, redactTerraformText } from "./redact";
 import { checkUndeclaredStates, retiredLine, stateAddresses } from "./retired-stacks";
 import { initStack } from "./stack-init";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
@@ -100,6 +100,7 @@ const APPLY_COMPLETE = /(?:Apply|Destroy) complete! (Resources: [^\n]*)/;
  * yet) are thrown.
  */
 export async function deployStacks(options: DeployOptions, output: DeployOutput = () => {}, note: (line: string) => void = () => {}): Promise<DeployReport> {
+  maskKnownSecrets({ ...process.env, ...options.env });
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { env: options.env, log: note });
   if (stacks.length === 0 && absent.length > 0) note(nothingSelected("deploy", absent));
@@ -220,7 +221,7 @@ export function resultLines(report: DeployReport): string[] {
 
 /** The result as markdown, for --result-out and $GITHUB_STEP_SUMMARY; every line of a reason is Markdown text. */
 export function resultMarkdown(report: DeployReport, title = "Deploy result"): string {
-  const cell = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map(markdownText).join("<br>");
+  const cell = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => markdownText(redactTerraformText(line))).join("<br>");
   const rows = report.stacks.map(
     (result) => `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell(result.reason ?? "")} |`,
   );
@@ -291,7 +292,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return failed ? EXIT_ERROR : 0;
   } catch (error) {
     // Refused before the first apply (selection, saved plans): the result still says so where CI shows it.
-    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${markdownText(error.message)}\n`, options.resultOut);
+    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${markdownText(redactTerraformText(error.message))}\n`, options.resultOut);
     return reportFailure("deploy", error);
   } finally {
     interrupt.dispose();

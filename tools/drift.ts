@@ -14,7 +14,7 @@ import { Command } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
 import { terminalText } from "./escape";
-import { redactTerraformText } from "./redact";
+import { maskKnownSecrets, redactTerraformText } from "./redact";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initStack } from "./stack-init";
@@ -64,6 +64,7 @@ const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly str
 const HELD = { p1as_certificates: { list: "certificates", key: "name", kind: "certificate" }, p1as_hostnames: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
+  maskKnownSecrets({ ...process.env, ...options.env });
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { env: options.env, log: options.log });
   if (stacks.length === 0 && absent.length > 0) options.log?.(nothingSelected("drift", absent));
