@@ -33,9 +33,14 @@ const TEXT_PATTERNS: readonly [RegExp, string][] = [
  */
 export const MIN_MASKED_CHARS = 8;
 
-/** Every known value's forms, longest first, as one alternation; undefined while none is known. */
-let knownValues: RegExp | undefined;
-const knownForms = new Set<string>();
+/**
+ * Every known value's forms, by their first MIN_MASKED_CHARS characters, longest first. A lookup per position
+ * is linear in the text; one regular expression of a few hundred alternatives took a second per megabyte.
+ */
+const knownForms = new Map<string, string[]>();
+/** The forms' first two characters as numbers: most positions are passed over without building a string. */
+const knownStarts = new Set<number>();
+const startOf = (text: string, at: number) => text.charCodeAt(at) * 65_536 + text.charCodeAt(at + 1);
 
 /**
  * The middles of a value's base64 encodings that do not depend on what surrounds it: the value may start
@@ -83,16 +88,36 @@ export function secretForms(value: string): string[] {
  * MIN_MASKED_CHARS are ignored.
  */
 export function maskValues(values: Iterable<string | undefined>): void {
-  const before = knownForms.size;
-  for (const value of values) for (const form of secretForms(value ?? "")) knownForms.add(form);
-  if (knownForms.size === before) return;
-  const alternatives = [...knownForms].sort((a, b) => b.length - a.length).map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  knownValues = new RegExp(alternatives.join("|"), "g");
+  for (const value of values) {
+    for (const form of secretForms(value ?? "")) {
+      const prefix = form.slice(0, MIN_MASKED_CHARS);
+      const forms = knownForms.get(prefix) ?? [];
+      if (!forms.includes(form)) knownForms.set(prefix, [...forms, form].sort((a, b) => b.length - a.length));
+      knownStarts.add(startOf(form, 0));
+    }
+  }
+}
+
+/** `text` with every known form replaced, the longest first where forms overlap. */
+function maskKnownValues(text: string): string {
+  if (knownForms.size === 0) return text;
+  let masked = "";
+  let kept = 0;
+  for (let at = 0; at + MIN_MASKED_CHARS <= text.length; ) {
+    const form = knownStarts.has(startOf(text, at)) ? knownForms.get(text.slice(at, at + MIN_MASKED_CHARS))?.find((candidate) => text.startsWith(candidate, at)) : undefined;
+    if (!form) {
+      at++;
+      continue;
+    }
+    masked += `${text.slice(kept, at)}${REDACTED}`;
+    at += form.length;
+    kept = at;
+  }
+  return masked + text.slice(kept);
 }
 
 export function redactText(text: string): string {
-  const masked = knownValues ? text.replace(knownValues, REDACTED) : text;
-  return TEXT_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), masked);
+  return TEXT_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), maskKnownValues(text));
 }
 
 /** A deep copy with sensitive keys replaced and long strings summarised. */
