@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { P1asEnvironment } from "../p1as/facts";
 import { EXIT_USAGE } from "../tools/errors";
+import { markdownText } from "../tools/escape";
 import { findForms, forms } from "./support/needles";
 import { CONTRACT_MODES } from "./support/p1as-app";
 import { createFixture, Fixture } from "./support/plan-fixture";
@@ -144,8 +145,8 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
     const resultFile = path.join(fixture.dir, "refused.md");
     const message = `p1as-stage: no saved plan for this stack in ${only} (expected p1as-stage.tfplan or p1as-stage.tfplan.sealed). Nothing was applied. Plan again (npm run plan:summary -- --stacks p1as-stage --save-plans <dir>) and have the new plan reviewed before applying it.`;
     expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", only, "--result-out", resultFile])).toMatchObject({ code: 1, stderr: `deploy: ${message}\n` });
-    // AND the result markdown says so too (CI shows it in the job summary)
-    expect(readFileSync(resultFile, "utf8")).toBe(`## Deploy result\n\nNothing was applied: ${message}\n`);
+    // AND the result markdown says so too (CI shows it in the job summary), as Markdown text (`<dir>` is no HTML tag)
+    expect(readFileSync(resultFile, "utf8")).toBe(`## Deploy result\n\nNothing was applied: ${markdownText(message)}\n`);
   });
 
   test("a plan made from another synth is refused (terraform would apply the planned configuration)", async () => {

@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
 import { REDACTED, redactTerraformText as redactText } from "../tools/redact";
-import { cleanPlanText, cutText, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { cleanPlanText, cutText, renderRefusal, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import { HOSTILE, prose, references, render, tags } from "./support/markdown";
 
 describe("renderSummary size limit", () => {
   it("keeps the whole comment under the limit with a huge plan, and says what it omitted", () => {
@@ -66,7 +67,28 @@ describe("renderSummary size limit", () => {
       driftCount: 0,
     };
     const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
-    expect(markdown).toContain("| `+` create | `local_file.x[\"a\\|b'c\"]` |  |");
+    expect(markdown).toContain("| `+` create | ``local_file.x[\"a\\|b`c\"]`` |  |");
+  });
+
+  it("shows API and config text as text: hostile errors, reasons, values and plan text add nothing to the rendered comment", () => {
+    // GIVEN every text the summary shows set to the hostile corpus, and the same summary with plain text instead
+    const outcomes = (value: string): StackOutcome[] => {
+      const change = { address: `p1as_hostname.x["${value}"]`, action: "delete" as const, kind: "hostname" as const, destructive: true, reason: value, changes: [{ field: "product", before: value, after: value }], fields: [{ field: "hostname", value }, { field: "product", value }] };
+      return [
+        { stack: "p1as-dev", status: "planned", summary: { counts: { ...counts(0), destroy: 1 }, changes: [change], driftCount: 0 }, planText: `${value}\nPlan: 0 to add` },
+        { stack: "p1as-test", status: "failed", error: value },
+        { stack: "p1as-stage", status: "unplannable", reason: value, detail: value },
+        { stack: "p1as-prod", status: "retired", note: value },
+      ];
+    };
+    // WHEN both are rendered as GitHub would
+    const hostile = render(renderSummary(outcomes(HOSTILE), { subtitle: HOSTILE }));
+    const plain = render(renderSummary(outcomes("plain words"), { subtitle: "plain words" }));
+    // THEN the hostile one has exactly the plain one's structure, and no mention, reference or link
+    expect(tags(hostile)).toEqual(tags(plain));
+    expect(references(prose(hostile))).toEqual([]);
+    // (the refusal too)
+    expect(tags(render(renderRefusal(HOSTILE, HOSTILE)))).toEqual(tags(render(renderRefusal("plain\nwords", "plain words"))));
   });
 });
 
@@ -194,17 +216,45 @@ describe("plan JSON", () => {
 
   it("folds certificate chains out of the text plan, whatever terraform appends to the heredoc", () => {
     const chain = (prefix: string) => pem("CERTIFICATE").split("\n").map((line) => `${prefix}${line}`).join("\n");
+    // (terraform's layout: the value's lines 4 columns deeper than the attribute's name, EOT in the name's column)
     const text =
       "  # p1as_certificate.wildcard-dev must be replaced\n" +
-      `  ~ fullchain              = <<-EOT # forces replacement\n${chain("          ")}\n        EOT\n` +
-      `  - fullchain              = <<-EOT\n${chain("          ")}\n        EOT -> null\n` +
-      '  + description            = <<-EOT\n          not a chain\n        EOT';
+      `      ~ fullchain              = <<-EOT # forces replacement\n${chain("            ")}\n        EOT\n` +
+      `      - fullchain              = <<-EOT\n${chain("            ")}\n        EOT -> null\n` +
+      '      + description            = <<-EOT\n            not a chain\n        EOT';
     expect(cleanPlanText(text)).toBe(
       "# p1as_certificate.wildcard-dev must be replaced\n" +
-        "  ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
-        "  - fullchain              = (certificate chain, 4 lines, omitted) -> null\n" +
-        "  + description            = <<-EOT\n          not a chain\n        EOT",
+        "      ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
+        "      - fullchain              = (certificate chain, 4 lines, omitted) -> null\n" +
+        "      + description            = <<-EOT\n            not a chain\n        EOT",
     );
+  });
+
+  it("folds a chain whose text holds an EOT line and made-up plan lines whole: they never reach the comment as plan lines", () => {
+    // GIVEN a chain that got text after its blocks, as terraform 1.11 prints it in a plan
+    const fake = ["EOT", '  # p1as_hostname.auth_dev_acme_example will be destroyed', '  - resource "p1as_hostname" "auth_dev_acme_example" {}'];
+    const text = [
+      "  # p1as_certificate.wildcard-dev will be created",
+      '  + resource "p1as_certificate" "wildcard-dev" {',
+      "      + fullchain = <<-EOT",
+      ...[...pem("CERTIFICATE").split("\n"), ...fake].map((line) => `            ${line}`),
+      "        EOT",
+      "      + name      = \"wildcard-dev\"",
+      "    }",
+      "",
+      "Plan: 1 to add, 0 to change, 0 to destroy.",
+    ].join("\n");
+    // WHEN cleaned and rendered into the comment
+    const cleaned = cleanPlanText(text);
+    const markdown = renderSummary([planned("p1as-dev", manyChanges(0), text)]);
+    // THEN the whole heredoc, the made-up lines with it, is one line; the resource goes on after it
+    expect(cleaned.split("\n").slice(1, 4)).toEqual([
+      '  + resource "p1as_certificate" "wildcard-dev" {',
+      "      + fullchain = (certificate chain, 7 lines, omitted)",
+      '      + name      = "wildcard-dev"',
+    ]);
+    expect(markdown).not.toContain("will be destroyed");
+    expect(markdown).not.toContain('- resource "p1as_hostname"');
   });
 
   it("drops refresh lines and the saved-plan hint from the text plan", () => {

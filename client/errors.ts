@@ -231,10 +231,21 @@ export function certificateInUse(error: SelfServiceApiError): SelfServiceApiErro
   );
 }
 
-/** A redirect the client would not follow (see SelfServiceClient's redirect rule). */
-export function redirectRefused(operation: string, status: number, location: string, why: string, request: RedactedRequest): SelfServiceApiError {
+/**
+ * A redirect the client would not follow (see SelfServiceClient's redirect rule, and the token client's: it
+ * follows none). `kind` "token" makes it a TokenError, like every other failure of the token request.
+ */
+export function redirectRefused(
+  operation: string,
+  status: number,
+  location: string,
+  why: string,
+  request: RedactedRequest,
+  kind: "api" | "token" = "api",
+): SelfServiceApiError {
   const target = redactText(location);
-  return new SelfServiceApiError(`${operation} failed: HTTP ${status} redirect to ${target} not followed: ${why}. Nothing was sent there`, {
+  const ErrorType = kind === "token" ? TokenError : SelfServiceApiError;
+  return new ErrorType(`${operation} failed: HTTP ${status} redirect to ${target} not followed: ${why}. Nothing was sent there`, {
     operation,
     status,
     detail: `redirect to ${target} not followed: ${why}`,

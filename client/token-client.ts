@@ -3,12 +3,16 @@
  * client authentication by HTTP Basic (default) or in the body, and an in-memory token cache.
  * The client secret and the token live in private fields, so util.inspect and JSON.stringify of
  * this object never show them.
+ * No redirect of the token request is followed, to any URL: the request carries the client's credentials
+ * (in the Authorization header, or in the body with CLIENT_SECRET_POST, which a 307/308 would post again to
+ * wherever the Location points), and PingOne's token endpoint never redirects. The refusal names the Location.
  */
-import axios, { AxiosInstance } from "axios";
+import axios, { AxiosInstance, isAxiosError } from "axios";
 import { z } from "zod";
 import { PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../p1as/facts";
 import { AllowedHosts, allowedHostsFrom, tokenUrlDestinationProblems } from "../p1as/destinations";
-import { FieldProblem, credentialDestinationRefused, httpFailure, invalidInput, unexpectedResponse } from "./errors";
+import { FieldProblem, credentialDestinationRefused, httpFailure, invalidInput, redirectRefused, unexpectedResponse } from "./errors";
+import { redactRequest } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
 import { requireSecureUrl } from "./validation";
 
@@ -85,7 +89,8 @@ export class TokenClient {
     this.scope = options.scope;
     this.refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT;
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    this.#http = axios.create({ timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT });
+    // maxRedirects 0: a 3xx is an error axios hands back, never a request it sends on (see the module comment).
+    this.#http = axios.create({ timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT, maxRedirects: 0 });
     // Minting a token changes nothing, so the token POST is as safe to repeat as a GET.
     installRetry(
       this.#http,
@@ -135,6 +140,12 @@ export class TokenClient {
     try {
       ({ data } = await this.#http.post(this.tokenUrl, form.toString(), { headers, operation }));
     } catch (error) {
+      const status = isAxiosError(error) ? (error.response?.status ?? 0) : 0;
+      if (isAxiosError(error) && status >= 300 && status < 400) {
+        const location = String(error.response?.headers?.location ?? "(no Location header)");
+        const why = `the token request carries the client's credentials, which go only to the configured token URL's origin ${new URL(this.tokenUrl).origin}`;
+        throw redirectRefused(operation, status, location, why, redactRequest(error.config ?? {}), "token");
+      }
       throw httpFailure("token", operation, error);
     }
     const parsed = TokenResponse.safeParse(data);

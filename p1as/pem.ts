@@ -46,6 +46,24 @@ export function sameFingerprint(a: string, b: string): boolean {
 /** The label of every PEM block (`CERTIFICATE`, `PRIVATE KEY`, ...), in order. */
 const blockLabels = (pem: string) => [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((match) => match[1]);
 
+/** A whole PEM block of any label, from its BEGIN line to the matching END line. */
+const ANY_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** The 1-based numbers of the lines that hold anything but whitespace outside every PEM block. */
+function linesOutsideBlocks(pem: string): number[] {
+  // Blocks are blanked character by character, so the line numbers of what is left stay those of the file.
+  const outside = pem.replace(ANY_BLOCK, (block) => block.replace(/[^\n]/g, " "));
+  return outside.split("\n").flatMap((line, index) => (line.trim() === "" ? [] : [index + 1]));
+}
+
+/** "line 3", "lines 1, 2 and 7", "lines 1, 2, 3, 4, 5 and 9 more". */
+function lineList(lines: readonly number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  const shown = lines.slice(0, lines.length > 6 ? 5 : lines.length - 1);
+  const rest = lines.length > 6 ? `${lines.length - shown.length} more` : String(lines[lines.length - 1]);
+  return `lines ${shown.join(", ")} and ${rest}`;
+}
+
 /** Human names of node:crypto's key types, for messages that say which key was given. */
 const KEY_TYPE_NAMES: Record<string, string> = {
   rsa: "RSA", "rsa-pss": "RSA-PSS", ec: "EC", dsa: "DSA", dh: "DH", ed25519: "Ed25519", ed448: "Ed448", x25519: "X25519", x448: "X448",
@@ -59,10 +77,24 @@ function keyTypeReason(type: string): string {
     : `an ${name} key: P1AS self-service accepts RSA keys only`;
 }
 
-/** Parses every CERTIFICATE block of a fullchain; the first is the leaf. Any other block is refused. */
+/**
+ * Parses every CERTIFICATE block of a fullchain; the first is the leaf. Any other block is refused, and so is
+ * text outside the blocks (openssl's `subject=` lines, comments): the chain goes verbatim into the
+ * configuration, so such text would reach plans and review comments as if terraform had printed it.
+ * The text itself is never quoted: it could be anything, key material included.
+ */
 export function parseFullchain(fullchain: string): { certificates: X509Certificate[]; problems: PemProblem[] } {
   const problems: PemProblem[] = [];
   const pem = normalizePem(fullchain);
+  // A file with no block at all is simply not PEM; that is said below, once.
+  const outside = blockLabels(pem).length > 0 ? linesOutsideBlocks(pem) : [];
+  if (outside.length > 0) {
+    const where = lineList(outside);
+    problems.push({
+      field: "fullchain",
+      reason: `must hold only PEM blocks: ${where} ${outside.length === 1 ? "holds" : "hold"} text outside them (it would show in plans as if terraform had printed it); keep only the BEGIN CERTIFICATE to END CERTIFICATE blocks`,
+    });
+  }
   blockLabels(pem).forEach((label, index) => {
     if (label === "CERTIFICATE") return;
     // A key in the chain would be uploaded in the `fullchain` field, which is not treated as secret.

@@ -5,6 +5,7 @@
  * edits it instead of adding another. Called through actions/github-script (see deploy-stack.yml).
  */
 import { commentMarkerMissing } from "./errors";
+import { markdownCode } from "./escape";
 import { AssociatedPullRequest, botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./github";
 import { upsertIssueComment } from "./pr-comment";
 
@@ -33,7 +34,7 @@ export async function postApplyResult(options: {
   const { owner, repo } = context.repo;
   const marker = applyResultMarker(environment, context.sha);
   const body = safeBody(
-    [marker, `### Apply result: \`${environment}\`, commit ${context.sha.slice(0, 7)}`, options.body.trim(), `[Workflow run](${runUrl(context)})`].join("\n\n") + "\n",
+    [marker, `### Apply result: ${markdownCode(environment)}, commit ${context.sha.slice(0, 7)}`, options.body.trim(), `[Workflow run](${runUrl(context)})`].join("\n\n") + "\n",
   );
   if (!body.includes(marker)) throw commentMarkerMissing(marker);
 
@@ -61,8 +62,8 @@ export async function postApplyResult(options: {
 export function notAppliedBody(outcomes: { plan?: string; apply?: string }): string {
   const why =
     outcomes.plan !== "success"
-      ? `the plan job ended with \`${outcomes.plan ?? "unknown"}\`, so there was no plan to approve or apply`
-      : `the apply job ended with \`${outcomes.apply ?? "unknown"}\` before writing a result: the deployment was rejected, or the job failed before applying`;
+      ? `the plan job ended with ${markdownCode(outcomes.plan ?? "unknown")}, so there was no plan to approve or apply`
+      : `the apply job ended with ${markdownCode(outcomes.apply ?? "unknown")} before writing a result: the deployment was rejected, or the job failed before applying`;
   return `**Not applied**: ${why}. Nothing was changed by this run in this environment unless its log says otherwise; see the run.`;
 }
 

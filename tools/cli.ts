@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./errors";
+import { terminalText } from "./escape";
 
 /** Where a tool writes; the process's streams unless a test or an embedding caller gives its own. */
 export interface CommandLineOutput {
@@ -18,9 +19,12 @@ export const PROCESS_OUTPUT: CommandLineOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Prints `<tool>: <message>` on stderr and returns the exit code the error asks for. */
+/**
+ * Prints `<tool>: <message>` on stderr and returns the exit code the error asks for. Messages quote the API
+ * and the config, so their control characters are shown as escapes.
+ */
 export function reportFailure(tool: string, error: unknown, output: CommandLineOutput = PROCESS_OUTPUT): number {
-  output.stderr(`${tool}: ${error instanceof Error ? error.message : String(error)}\n`);
+  output.stderr(`${tool}: ${terminalText(error instanceof Error ? error.message : String(error))}\n`);
   return error instanceof CliError ? error.exitCode : EXIT_ERROR;
 }
 

@@ -21,8 +21,9 @@ import { Command } from "commander";
 import { createColors } from "picocolors";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { applyFailed, CliError, deployInterrupted, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
+import { markdownCode, markdownText, terminalLine, terminalText } from "./escape";
 import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
-import { lineRedactor, redactTerraformText } from "./redact";
+import { lineRedactor, maskKnownSecrets, redactTerraformText } from "./redact";
 import { checkUndeclaredStates, retiredLine, stateAddresses } from "./retired-stacks";
 import { initStack } from "./stack-init";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
@@ -99,6 +100,7 @@ const APPLY_COMPLETE = /(?:Apply|Destroy) complete! (Resources: [^\n]*)/;
  * yet) are thrown.
  */
 export async function deployStacks(options: DeployOptions, output: DeployOutput = () => {}, note: (line: string) => void = () => {}): Promise<DeployReport> {
+  maskKnownSecrets({ ...process.env, ...options.env });
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { env: options.env, log: note });
   if (stacks.length === 0 && absent.length > 0) note(nothingSelected("deploy", absent));
@@ -138,7 +140,8 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
       env: options.env,
       signal: options.signal,
       kill: options.kill,
-      onOutput: (line, stream) => output(stack.name, redact[stream](line), stream),
+      // Masked, then made safe for a terminal: terraform prints API and config text raw inside its lines.
+      onOutput: (line, stream) => output(stack.name, terminalLine(redact[stream](line), { colour: options.colour ?? false }), stream),
     });
   };
   const interrupted = (during: string) => options.signal?.aborted && { stack: stack.name, status: "interrupted" as const, reason: during };
@@ -203,20 +206,24 @@ function failure(stack: string, error: CliError): StackResult {
   return { stack, status: "failed", reason: error.message.replace(new RegExp(`^${stack}: `), ""), error };
 }
 
-/** One line per stack and line of its reason, each starting with the stack: `p1as-dev: failed: ...`. */
+/**
+ * One line per stack and line of its reason, each starting with the stack: `p1as-dev: failed: ...`. A reason
+ * quotes terraform's errors, and so the API's words: its control characters are shown as escapes.
+ */
 export function resultLines(report: DeployReport): string[] {
   return report.stacks.flatMap((result) => {
     const head = `${result.stack}: ${result.status}${result.resources ? ` (${result.resources.replace(/\.$/, "")})` : ""}`;
     const reason = result.reason?.split("\n").filter((line) => line.trim() !== "") ?? [];
-    return reason.length === 0 ? [head] : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)];
+    const lines = reason.length === 0 ? [head] : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)];
+    return lines.map((line) => terminalText(line, { singleLine: true }));
   });
 }
 
-/** The result as markdown, for --result-out and $GITHUB_STEP_SUMMARY. */
+/** The result as markdown, for --result-out and $GITHUB_STEP_SUMMARY; every line of a reason is Markdown text. */
 export function resultMarkdown(report: DeployReport, title = "Deploy result"): string {
-  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n+/g, "<br>");
+  const cell = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => markdownText(redactTerraformText(line))).join("<br>");
   const rows = report.stacks.map(
-    (result) => `| \`${result.stack}\` | ${result.status} | ${cell(result.resources ?? "")} | ${cell(result.reason ?? "")} |`,
+    (result) => `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell(result.reason ?? "")} |`,
   );
   const interrupted = report.interruptedBy ? [`Interrupted by ${report.interruptedBy}.`, ""] : [];
   return [`## ${title}`, "", ...interrupted, "| stack | result | resources | details |", "|---|---|---|---|", ...rows, ""].join("\n");
@@ -275,7 +282,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process[stream].write(`${colours.cyan(stack)} ${colours.dim("│")} ${line}\n`);
   const interrupt = interruptOnSignals();
   try {
-    const note = (line: string) => process.stdout.write(`${line}\n`);
+    const note = (line: string) => process.stdout.write(`${terminalText(line)}\n`);
     const report = await deployStacks({ ...options, colour, signal: interrupt.signal, kill: interrupt.kill }, write, note);
     publishResult(resultMarkdown(report), options.resultOut);
     const lines = resultLines(report);
@@ -285,7 +292,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return failed ? EXIT_ERROR : 0;
   } catch (error) {
     // Refused before the first apply (selection, saved plans): the result still says so where CI shows it.
-    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${error.message.replace(/\n+/g, " ")}\n`, options.resultOut);
+    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${markdownText(redactTerraformText(error.message))}\n`, options.resultOut);
     return reportFailure("deploy", error);
   } finally {
     interrupt.dispose();

@@ -6,7 +6,8 @@
  * of `npm run drift -- --json`.
  */
 import type { DriftFinding, StackDrift } from "./drift";
-import { botItemsWithMarker, codeBlock, GitHubClient, GitHubItem, runUrl, safeBody, tableCell, WorkflowContext } from "./github";
+import { markdownBlock, markdownCode, markdownText } from "./escape";
+import { botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./github";
 
 export const DRIFT_LABEL = "p1as-drift";
 
@@ -97,21 +98,21 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
   }
 
   if (report.error !== undefined) {
-    return [await upsert(WHOLE_CHECK, "Drift check could not run", `## The scheduled drift check could not run\n\n${codeBlock(report.error)}\n\n${errorAdvice(context)}`)];
+    return [await upsert(WHOLE_CHECK, "Drift check could not run", `## The scheduled drift check could not run\n\n${markdownBlock(report.error)}\n\n${errorAdvice(context)}`)];
   }
   const actions: DriftIssueAction[] = [await close(WHOLE_CHECK, "The drift check runs again")];
   for (const result of report.stacks) {
     // Read as a string: a status this module does not know yet must leave the stack's issue alone, not close it.
     const status: string = result.status;
     if (result.status === "error") {
-      actions.push(await upsert(result.stack, `Drift check failing: ${result.stack}`, `## The drift check of \`${result.stack}\` fails\n\n${codeBlock(result.error)}\n\n${errorAdvice(context)}`));
+      actions.push(await upsert(result.stack, `Drift check failing: ${result.stack}`, `## The drift check of ${markdownCode(result.stack)} fails\n\n${markdownBlock(result.error)}\n\n${errorAdvice(context)}`));
     } else if (result.status === "drift") {
       actions.push(await upsert(result.stack, `Drift in ${result.stack}`, renderFindings(result.stack, result.findings)));
     } else if (result.status === "in-sync") {
-      actions.push(await close(result.stack, `\`${result.stack}\` is back in sync with its state`));
+      actions.push(await close(result.stack, `${markdownCode(result.stack)} is back in sync with its state`));
     } else if (status === "retiring") {
       // A retiring stack is being destroyed through a reviewed plan; its drift no longer matters.
-      actions.push(await close(result.stack, `\`${result.stack}\` is retiring, so its drift is no longer checked`, "not_planned"));
+      actions.push(await close(result.stack, `${markdownCode(result.stack)} is retiring, so its drift is no longer checked`, "not_planned"));
     } else {
       actions.push({ stack: result.stack, action: "not checked" });
     }
@@ -135,12 +136,12 @@ function errorAdvice(context: WorkflowContext): string {
 function renderFindings(stack: string, findings: readonly DriftFinding[]): string {
   const rows = findings.map((finding) => {
     const detail = finding.differences.map((difference) => `${difference.field}: ${difference.was} → ${difference.now}`).join("; ");
-    return `| ${finding.finding} | ${finding.kind} | \`${tableCell(finding.key)}\` | ${tableCell(detail) || "–"} | ${tableCell(finding.consequence)} |`;
+    return `| ${markdownText(finding.finding)} | ${markdownText(finding.kind)} | ${markdownCode(finding.key)} | ${markdownText(detail) || "–"} | ${markdownText(finding.consequence)} |`;
   });
   const table = ["| finding | kind | name | was → API now | what a deploy does |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
   return [
-    `## Drift in \`${stack}\``,
-    `The API no longer matches what the last apply left in \`${stack}\`'s state: ${findings.length} finding${findings.length === 1 ? "" : "s"}.`,
+    `## Drift in ${markdownCode(stack)}`,
+    `The API no longer matches what the last apply left in ${markdownCode(stack)}'s state: ${findings.length} finding${findings.length === 1 ? "" : "s"}.`,
     table,
     "Either let the next deploy put the declared values back (re-run the deploy workflow on `main`), or change the config " +
       "in a pull request so that it declares what the API now holds. This issue closes itself when the stack is back in sync.",

@@ -13,7 +13,8 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
-import { redactTerraformText } from "./redact";
+import { terminalText } from "./escape";
+import { maskKnownSecrets, redactTerraformText } from "./redact";
 import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initStack } from "./stack-init";
@@ -63,6 +64,7 @@ const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly str
 const HELD = { p1as_certificates: { list: "certificates", key: "name", kind: "certificate" }, p1as_hostnames: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
+  maskKnownSecrets({ ...process.env, ...options.env });
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { env: options.env, log: options.log });
   if (stacks.length === 0 && absent.length > 0) options.log?.(nothingSelected("drift", absent));
@@ -163,6 +165,7 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
 
 const show = (value: unknown) => (value === null || value === undefined ? "(none)" : String(value));
 
+/** The report as text for a terminal: names, values and errors come from the API, so control characters show as escapes. */
 export function renderDrift(stacks: readonly StackDrift[]): string {
   const lines: string[] = [];
   for (const result of stacks) {
@@ -185,7 +188,7 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
       lines.push(`  ${item.finding.padEnd(8)} ${item.kind} ${item.key}${detail ? `  ${detail}` : ""}`, `           -> ${item.consequence}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${terminalText(lines.join("\n"))}\n`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -77,15 +77,3 @@ const CREDENTIALS_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 export function botItemsWithMarker<T extends GitHubItem>(items: readonly T[], marker: string): T[] {
   return items.filter((item) => item.user?.type === "Bot" && (item.body ?? "").includes(marker));
 }
-
-/** A fenced code block longer than any backtick run inside, so quoted text can never close it early. */
-export function codeBlock(text: string): string {
-  const runs = text.match(/`{3,}/g) ?? [];
-  const marks = "`".repeat(Math.max(3, ...runs.map((run) => run.length + 1)));
-  return `${marks}text\n${text}\n${marks}`;
-}
-
-/** Inside a markdown table cell a newline or a pipe would break the row. */
-export function tableCell(value: string): string {
-  return value.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"));
-}

@@ -9,6 +9,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
 import { EXIT_ERROR } from "./errors";
+import { maskKnownSecrets } from "./redact";
 import { planStacks } from "./plan-summary/plan-stacks";
 import { planKey } from "./plan-summary/saved-plans";
 import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./plan-summary/render";
@@ -50,6 +51,8 @@ export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable:
 }
 
 export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
+  // The summary is posted where everyone who reads the repository reads it: no secret of this run in it.
+  maskKnownSecrets(process.env);
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { log }).catch((error: Error) => {
     writeFileSync(options.out, renderRefusal(error.message, options.subtitle));

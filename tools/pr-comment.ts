@@ -5,7 +5,7 @@
  */
 import { SUMMARY_MARKER } from "./plan-summary/render";
 import { commentMarkerMissing } from "./errors";
-import { botItemsWithMarker, GitHubClient, GitHubItem } from "./github";
+import { botItemsWithMarker, GitHubClient, GitHubItem, safeBody } from "./github";
 
 export type { GitHubClient } from "./github";
 
@@ -22,7 +22,8 @@ export interface UpsertResult {
 
 /**
  * Finds the earlier summary by its hidden marker among comments written by a bot (a person quoting the
- * summary must not have their comment overwritten) and edits it; creates one when there is none.
+ * summary must not have their comment overwritten) and edits it; creates one when there is none. The body
+ * goes through safeBody like every other posted body (the plan summary masked and escaped its own text).
  */
 export async function upsertPlanComment(options: {
   github: GitHubClient;
@@ -31,7 +32,7 @@ export async function upsertPlanComment(options: {
   marker?: string;
 }): Promise<UpsertResult> {
   const { github, context, body } = options;
-  return upsertIssueComment({ github, repo: context.repo, issueNumber: context.issue.number, body, marker: options.marker ?? SUMMARY_MARKER });
+  return upsertIssueComment({ github, repo: context.repo, issueNumber: context.issue.number, body: safeBody(body), marker: options.marker ?? SUMMARY_MARKER });
 }
 
 /**

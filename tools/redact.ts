@@ -4,10 +4,83 @@
  * `terraform_data` whose `output` echoes a secret from `input` without the sensitive mark, or an error
  * quoting a request. The client's credential patterns (PEM keys, bearer tokens, JWTs) apply first.
  */
-import { REDACTED, redactText as redactCredentials } from "../client/redact";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { maskValues, REDACTED, redactText as redactCredentials } from "../client/redact";
+import { configPath } from "../config/load";
+import { isPostgresUrl, parseKeywords } from "../config/pg-connection";
+import { readPemFile } from "../p1as/pem-file";
 import { stripAnsi } from "./terraform";
 
 export { REDACTED };
+
+/** Variables that hold a secret and nothing else, besides every TF_VAR_* (terraform's variables). */
+export const SECRET_ENV_VARS = ["PINGONE_CLIENT_SECRET", "P1AS_CLIENT_SECRET", "P1AS_READ_CLIENT_SECRET", "P1AS_PLAN_KEY"] as const;
+
+/** The passwords a PostgreSQL connection string holds (user info, `password`, `sslpassword`), as written and decoded. */
+export function pgPasswords(connStr: string): string[] {
+  const found: string[] = [];
+  try {
+    if (isPostgresUrl(connStr)) {
+      // WHATWG's parser only: pg-connection-string would read the files that sslkey and the like name.
+      const url = new URL(connStr);
+      found.push(url.password, decodeURIComponent(url.password), ...["password", "sslpassword"].map((name) => url.searchParams.get(name) ?? ""));
+    } else {
+      const pairs = parseKeywords(connStr);
+      found.push(pairs.get("password") ?? "", pairs.get("sslpassword") ?? "");
+    }
+  } catch {
+    // Not a connection string anyone could use; config validation says so, masking has nothing to find.
+  }
+  return found.filter(Boolean);
+}
+
+/**
+ * The secret values a config names: the passwords of its pg `connStr`s and the private keys in the files its
+ * certificates name (read under the PEM file rules: a regular file of at most 64 KiB). The file is read
+ * loosely, JSON only: a config too broken to validate may still be printed in an error.
+ */
+function configSecrets(configFile: string): string[] {
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(configFile, "utf8"));
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== "object") return;
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "connStr" && typeof item === "string") found.push(...pgPasswords(item));
+      else if (key === "privateKeyFile" && typeof item === "string") {
+        const read = readPemFile(path.resolve(path.dirname(path.resolve(configFile)), item));
+        if (read.ok) found.push(read.text);
+      } else visit(item);
+    }
+  };
+  visit(config);
+  return found;
+}
+
+/** Every secret value this environment and its config (P1AS_CONFIG) hold; see maskKnownSecrets. */
+export function knownSecretValues(env: NodeJS.ProcessEnv): string[] {
+  const variables = Object.entries(env).filter(([name]) => name.startsWith("TF_VAR_") || (SECRET_ENV_VARS as readonly string[]).includes(name));
+  return [...variables.map(([, value]) => value ?? ""), ...pgPasswords(env.PG_CONN_STR ?? ""), ...configSecrets(configPath(env))].filter(Boolean);
+}
+
+/**
+ * Masks, in everything this process prints or posts from now on, the values of every TF_VAR_* variable,
+ * PINGONE_CLIENT_SECRET, P1AS_CLIENT_SECRET, P1AS_READ_CLIENT_SECRET and P1AS_PLAN_KEY, the password of
+ * PG_CONN_STR and of each pg connStr in the config, and the private keys of the files the config names, in
+ * every encoding (client/redact.ts secretForms). Patterns alone miss a secret that is not shaped like one:
+ * an API error echoing a key's base64 body, a password in a message. The entry points of the tools that
+ * print or post API text call it with the environment they run terraform with: deploy, drift, status and
+ * plan-summary.
+ */
+export function maskKnownSecrets(env: NodeJS.ProcessEnv = process.env): void {
+  maskValues(knownSecretValues(env));
+}
 
 /**
  * A key whose name ENDS like a secret, in HCL (`client_secret = "..."`, terraform's plan) or JSON

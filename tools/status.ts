@@ -12,6 +12,7 @@ import { Command, Option } from "commander";
 import { configPath } from "../config/load";
 import { readCommandLine, reportFailure, runMain, wholeNumber } from "./cli";
 import { CliError, EXIT_USAGE } from "./errors";
+import { maskKnownSecrets } from "./redact";
 import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./status/model";
 import { renderTerminal } from "./status/render-terminal";
 import { DEFAULT_STATUS_PORT, startStatusServer } from "./status/server";
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   try {
     const args = parseArguments(argv);
     if (!args) return 0;
+    maskKnownSecrets(env);
     const targets = resolveTargets({ configFile: configPath(env), outdir: args.outdir, stacks: args.stacks, env });
     const collector = new StatusCollector(targets);
     if (args.once) {

@@ -59,6 +59,8 @@ export const CERTIFICATE_FILES = {
   encryptedKey: "encrypted.key",
   ed25519Key: "ed25519.key",
   chainWithKey: "chain-with-key.pem",
+  opensslTextChain: "openssl-text.pem",
+  fakePlanChain: "fake-plan-lines.pem",
   huge: "huge.pem",
   fifo: "fifo.pem",
   deviceLink: "zero-link.pem",
@@ -92,6 +94,10 @@ export function writeCertificateFiles(dir: string): void {
     encryptedKey: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nTm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n",
     ed25519Key: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     chainWithKey: valid.fullchain + valid.privkey,
+    // What `openssl s_client -showcerts` and `openssl x509 -text` put around the blocks.
+    opensslTextChain: `subject=CN = auth.dev.acme.example\nissuer=CN = Test CA\n${leaf}\n${issuer}`,
+    // Text that would show in the plan's chain as if terraform had printed it (issue 16's reproduction).
+    fakePlanChain: `${valid.fullchain}\nEOT\n  # p1as_hostname.auth_dev_acme_example will be destroyed\n  - resource "p1as_hostname" "auth_dev_acme_example" {}\n`,
     huge: valid.fullchain + "#".repeat(10 * 1024 * 1024),
   };
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, CERTIFICATE_FILES[name as CertificateFile]), text);
@@ -205,6 +211,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "certificate", name: "an EC key with an RSA certificate", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "is an EC key: P1AS self-service does not support EC certificates" },
   { category: "certificate", name: "a key that does not match the chain", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.otherKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "does not match the leaf certificate of fullchain" },
   { category: "certificate", name: "a fullchain of PEM garbage", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.garbage }), path: CERTIFICATE, field: "fullchainFile", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" },
+  { category: "certificate", name: "a chain with openssl's subject and issuer lines before its blocks", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.opensslTextChain }), path: CERTIFICATE, field: "fullchainFile", reason: `${CERTIFICATE_FILES.opensslTextChain}": must hold only PEM blocks: lines 1 and 2 hold text outside them (it would show in plans as if terraform had printed it); keep only the BEGIN CERTIFICATE to END CERTIFICATE blocks` },
   { category: "certificate", name: "a PEM block that is not a certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.corruptChain }), path: CERTIFICATE, field: "fullchainFile", reason: "certificate #1 is not a parseable X.509 certificate" },
   { category: "certificate", name: "a private key of PEM garbage", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.garbage }), path: CERTIFICATE, field: "privateKeyFile", reason: "must be a PEM private key block (type PRIVATE KEY or RSA PRIVATE KEY)" },
   { category: "certificate", name: "an encrypted private key", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.encryptedKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "must not be encrypted" },
@@ -339,6 +346,7 @@ export const BAD_PROPS: readonly BadProps[] = [
   { category: "url", name: "VirtualHosts: an API URL with user info", build: (s) => { const stack = otherStack(s, "userinfo"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: "https://u:p@api.example/api/v1" }); }, path: "userinfo/virtual-hosts", field: "apiUrl", reason: "must not hold user info" },
   { category: "hostname", name: "Hostname: an IP address", build: (s) => new Hostname(s.virtualHosts, "ip", { hostname: "10.0.0.1", product: "pingdirectory", certificate: imported(s) }), path: "stack/virtual-hosts/ip", field: "hostname", reason: "must be a DNS name, not an IP address" },
   { category: "file", name: "Certificate: a FIFO as fullchain", build: (s) => certificateProps(s, "fifo", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "is a FIFO (named pipe), not a regular file" },
+  { category: "file", name: "Certificate: a chain with faked plan lines after its blocks", build: (s) => certificateProps(s, "fakePlanChain", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "hold text outside them (it would show in plans as if terraform had printed it)" },
   { category: "file", name: "Certificate: a key inside the chain", build: (s) => certificateProps(s, "chainWithKey", "validKey"), path: PROPS_CERTIFICATE, field: "fullchainFile", reason: "must hold only CERTIFICATE blocks" },
   { category: "other", name: "VirtualHosts: an API contract the provider does not know", build: (s) => { const stack = otherStack(s, "contract"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: s.virtualHosts.apiUrl, apiContract: "guessed" as never }); }, path: "contract/virtual-hosts", field: "apiContract", reason: "must be one of discover, confirmed, assumed" },
   { category: "other", name: "VirtualHosts: a deadline shorter than one poll", build: (s) => { const stack = otherStack(s, "timing"); new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack, s.tokenUrl), apiUrl: s.virtualHosts.apiUrl, pollIntervalMs: 5000, readyTimeoutMs: 1000 }); }, path: "timing/virtual-hosts", field: "readyTimeoutMs", reason: "the deadline (1000 ms) is shorter than one poll (5000 ms)" },

@@ -3,6 +3,7 @@
  * layout rule (banner first, counts outside the fold, size limit, masking) is tested without terraform.
  */
 import { ChangeAction, PlanCounts, ResourceChangeSummary, StackPlanSummary } from "./plan-json";
+import { htmlText, markdownBlock, markdownCode, markdownText } from "../escape";
 import { redactTerraformText as redactText } from "../redact";
 
 /** Hidden tag the workflow uses to find and update its one comment instead of adding a new one per push. */
@@ -96,7 +97,7 @@ function renderBanners(outcomes: readonly StackOutcome[]): string[] {
   const banners: string[] = [];
   const retiring = outcomes.filter((outcome) => outcome.status === "planned" && outcome.retiring && outcome.summary.changes.length > 0);
   if (retiring.length > 0) {
-    const items = retiring.map((outcome) => `> - \`${escapeCode(outcome.stack)}\` is **RETIRING**: the deploy destroys every object in its state.`);
+    const items = retiring.map((outcome) => `> - ${code(outcome.stack)} is **RETIRING**: the deploy destroys every object in its state.`);
     banners.push(["> [!CAUTION]", `> **${plural(retiring.length, "stack")} retiring.**`, ">", ...items].join("\n"));
   }
   const destructive = outcomes.flatMap((outcome) =>
@@ -115,8 +116,8 @@ function renderBanners(outcomes: readonly StackOutcome[]): string[] {
     banners.push(["> [!CAUTION]", `> ${headline}`, ">", ...items].join("\n"));
   }
   const problems = outcomes.flatMap((outcome) => {
-    if (outcome.status === "failed") return [`> - \`${escapeCode(outcome.stack)}\`: **plan failed**: ${escapeText(firstLine(outcome.error))}`];
-    if (outcome.status === "unplannable") return [`> - \`${escapeCode(outcome.stack)}\`: **could not plan**: ${escapeText(outcome.reason)}`];
+    if (outcome.status === "failed") return [`> - ${code(outcome.stack)}: **plan failed**: ${escapeText(firstLine(outcome.error))}`];
+    if (outcome.status === "unplannable") return [`> - ${code(outcome.stack)}: **could not plan**: ${escapeText(outcome.reason)}`];
     return [];
   });
   if (problems.length > 0) {
@@ -127,34 +128,34 @@ function renderBanners(outcomes: readonly StackOutcome[]): string[] {
 
 function describeDestructive(stack: string, change: ResourceChangeSummary): string {
   const verb = change.action === "replace" ? "replace" : "destroy";
-  const where = `in \`${escapeCode(stack)}\``;
+  const where = `in ${code(stack)}`;
   const what =
     change.kind === "hostname"
       ? `🛑 **${verb}** hostname ${code(valueOf(change, "hostname"))} ${where}`
       : change.kind === "certificate"
         ? `⚠️ **${verb}** certificate ${code(valueOf(change, "name"))} ${where}`
         : `⚠️ **${verb}** ${code(change.address)} ${where}`;
-  const details = [renderFields(change.kind === "other" ? [] : change.fields.slice(1)), renderChanges(change), change.reason ?? ""]
+  const details = [renderFields(change.kind === "other" ? [] : change.fields.slice(1)), renderChanges(change), change.reason ? escapeText(change.reason) : ""]
     .filter(Boolean)
     .join("; ");
   return details ? `${what} (${details})` : what;
 }
 
 function renderStack(outcome: StackOutcome, planText: string, rowLimit: number): string {
-  const stack = escapeCode(outcome.stack);
+  const stack = code(outcome.stack);
   if (outcome.status === "failed") {
-    return [`### ❌ \`${stack}\`: plan failed`, "Terraform's error:", fence(clip(redactText(outcome.error), MAX_ERROR_CHARS))].join("\n\n");
+    return [`### ❌ ${stack}: plan failed`, "Terraform's error:", markdownBlock(clip(redactText(outcome.error), MAX_ERROR_CHARS))].join("\n\n");
   }
   if (outcome.status === "unplannable") {
     return [
-      `### ⚪ \`${stack}\`: could not plan`,
+      `### ⚪ ${stack}: could not plan`,
       escapeText(outcome.reason),
-      fold("Terraform's output", fence(clip(redactText(outcome.detail), MAX_ERROR_CHARS))),
+      fold("Terraform's output", markdownBlock(clip(redactText(outcome.detail), MAX_ERROR_CHARS))),
     ].join("\n\n");
   }
-  if (outcome.status === "retired") return [`### 🪦 \`${stack}\`: retired`, escapeText(outcome.note)].join("\n\n");
+  if (outcome.status === "retired") return [`### 🪦 ${stack}: retired`, escapeText(outcome.note)].join("\n\n");
   const { summary } = outcome;
-  const heading = `### ${summary.changes.length === 0 ? "✅" : hasDestructive(summary) ? "⚠️" : "📝"} \`${stack}\``;
+  const heading = `### ${summary.changes.length === 0 ? "✅" : hasDestructive(summary) ? "⚠️" : "📝"} ${stack}`;
   const parts = outcome.retiring
     ? [`${heading}: RETIRING`, "**This stack is retiring: its plan destroys every object it manages** (virtual hosts and PingOne objects).", `\`${countsLine(summary.counts)}\``]
     : [heading, `\`${countsLine(summary.counts)}\``];
@@ -162,7 +163,7 @@ function renderStack(outcome: StackOutcome, planText: string, rowLimit: number):
     parts.push(`**${plural(summary.driftCount, "object")} changed outside of Terraform** (see the full plan).`);
   }
   if (summary.changes.length > 0) parts.push(renderTable(summary.changes, rowLimit));
-  parts.push(fold(`Full plan for ${stack}`, planText ? fence(planText) : "_Omitted: the comment would exceed GitHub's size limit; see the workflow log._"));
+  parts.push(fold(`Full plan for ${outcome.stack}`, planText ? markdownBlock(planText) : "_Omitted: the comment would exceed GitHub's size limit; see the workflow log._"));
   return parts.join("\n\n");
 }
 
@@ -179,7 +180,7 @@ export function countsLine(counts: PlanCounts): string {
 function renderTable(changes: readonly ResourceChangeSummary[], rowLimit: number): string {
   if (rowLimit === 0) return `_${plural(changes.length, "resource")} change; the list is omitted to fit the comment size limit._`;
   const rows = changes.slice(0, rowLimit).map((change) => {
-    const details = [renderFields(change.fields), renderChanges(change), change.reason ? `_${change.reason}_` : ""].filter(Boolean).join("<br>");
+    const details = [renderFields(change.fields), renderChanges(change), change.reason ? `_${escapeText(change.reason)}_` : ""].filter(Boolean).join("<br>");
     return `| ${ACTION_LABELS[change.action]} | ${code(change.address)} | ${details} |`;
   });
   const more = changes.length > rowLimit ? [`\n_…and ${changes.length - rowLimit} more; see the full plan._`] : [];
@@ -283,43 +284,54 @@ export function shareBudget(lengths: readonly number[], total: number): number[]
  * and expiry), and would crowd the rest of the plan out of the size limit.
  */
 export function cleanPlanText(text: string): string {
-  return text
-    .split("\n")
-    .filter((line) => !/: (Refreshing state|Reading|Read complete after)\b/.test(line))
+  const lines = text.split("\n").filter((line) => !/: (Refreshing state|Reading|Read complete after)\b/.test(line));
+  return foldChains(lines)
     .join("\n")
-    .replace(/^(.*= )<<-EOT((?: #.*)?)\n([\s\S]*?)\n\s*EOT( -> null)?$/gm, (heredoc, head: string, note: string, body: string, tail?: string) =>
-      body.includes("-----BEGIN CERTIFICATE-----") ? `${head}(certificate chain, ${body.split("\n").length} lines, omitted)${tail ?? ""}${note}` : heredoc,
-    )
     .replace(/\n*─+\n+Saved the plan to:[\s\S]*$/, "")
     .replace(/\n*Saved the plan to:[\s\S]*$/, "")
     .trim();
 }
 
-/** A code fence longer than any backtick run inside, so plan text can never close it early. */
-function fence(text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const marks = "`".repeat(longest + 1);
-  return `${marks}text\n${text}\n${marks}`;
+/** A heredoc's first line in terraform's plan: `<indent>[+-~ ]<name> = <<-EOT[ # note]`. */
+const HEREDOC_START = /^( *(?:[-+~] )?)(\S[^=]*?\s*= )<<-EOT((?: #.*)?)$/;
+
+/**
+ * Each certificate chain's heredoc becomes one line. The heredoc ends at the `EOT` in its attribute's own
+ * column: terraform indents the value's lines deeper, so an `EOT` line inside a chain (with made-up plan
+ * lines after it) cannot end the heredoc early and leave those lines in the plan as if terraform had printed
+ * them. The chain rule refuses such files already (p1as/pem.ts); this holds even for a chain that got past it.
+ */
+function foldChains(lines: readonly string[]): string[] {
+  const folded: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const start = HEREDOC_START.exec(lines[index]);
+    const close = start ? new RegExp(`^ {${start[1].length}}EOT((?: -> .*)?)$`) : undefined;
+    const end = close ? lines.findIndex((line, at) => at > index && close.test(line)) : -1;
+    const body = lines.slice(index + 1, end);
+    if (!start || end < 0 || !(/^fullchain\b/.test(start[2]) || body.some((line) => line.includes("-----BEGIN CERTIFICATE-----")))) {
+      folded.push(lines[index]);
+      continue;
+    }
+    const tail = close!.exec(lines[end])![1];
+    folded.push(`${start[1]}${start[2]}(certificate chain, ${body.length} lines, omitted)${tail}${start[3]}`);
+    index = end;
+  }
+  return folded;
 }
 
+/** `summary` is text (a stack's name among it), shown in the fold's HTML summary element. */
 function fold(summary: string, body: string): string {
-  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+  return `<details><summary>${htmlText(redactText(summary))}</summary>\n\n${body}\n\n</details>`;
 }
 
+/** A value as a code span (tools/escape.ts has the rule), masked first. */
 function code(value: string): string {
-  return `\`${escapeCode(value)}\``;
+  return markdownCode(redactText(value));
 }
 
-/** Inside a table cell a pipe ends the cell even in a code span, and a backtick would end the span. */
-function escapeCode(value: string): string {
-  return redactText(value).replace(/[\r\n]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|");
-}
-
+/** Text from terraform, the API or the config as Markdown text (tools/escape.ts has the rule), masked first. */
 function escapeText(value: string): string {
-  return redactText(value)
-    .replace(/[\r\n]+/g, " ")
-    .replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"))
-    .replace(/\|/g, "\\|");
+  return markdownText(redactText(value));
 }
 
 function valueOf(change: ResourceChangeSummary, field: string): string {

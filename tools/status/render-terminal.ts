@@ -2,6 +2,7 @@
  * `npm run status -- --once`: the report as a table. Colour only on a terminal (and never with NO_COLOR),
  * so a pipe or a CI log gets plain text a script can grep.
  */
+import { terminalText } from "../escape";
 import { Colour, EXIT_ATTENTION, StatusReport, StatusRow, Sync } from "./model";
 
 const ANSI: Record<Colour, string> = { blue: "34", green: "32", yellow: "33", red: "31", grey: "90" };
@@ -19,23 +20,29 @@ export function expiryText(row: StatusRow): string {
 
 type Cell = { text: string; colour?: Colour };
 
+/**
+ * A cell's text: names, details and errors come from the API and the config, so their control characters are
+ * shown as escapes before anything is measured or painted; only this module's colour codes reach the terminal.
+ */
+const cell = (text: string, colour?: Colour): Cell => ({ text: terminalText(text, { singleLine: true }), colour });
+
 export function renderTerminal(report: StatusReport, options: { colour: boolean }): string {
   const paint = (cell: Cell) => (options.colour && cell.colour ? `\x1b[${ANSI[cell.colour]}m${cell.text}\x1b[0m` : cell.text);
   const header: Cell[] = ["ENVIRONMENT", "KIND", "NAME", "STATUS", "CODE", "EXPIRES", "DETAILS"].map((text) => ({ text }));
   const lines: Cell[][] = [header];
   const notes: string[] = [];
   for (const environment of report.environments) {
-    if (environment.error) notes.push(paint({ text: `${environment.environment} (${environment.stack}): ERROR: ${environment.error}`, colour: "red" }));
-    if (environment.note) notes.push(`${environment.environment} (${environment.stack}): ${environment.note}`);
+    if (environment.error) notes.push(paint(cell(`${environment.environment} (${environment.stack}): ERROR: ${environment.error}`, "red")));
+    if (environment.note) notes.push(paint(cell(`${environment.environment} (${environment.stack}): ${environment.note}`)));
     for (const row of environment.rows) {
       lines.push([
-        { text: environment.environment },
-        { text: row.kind },
-        { text: row.key },
-        { text: row.status, colour: row.colour },
-        { text: syncText(row.sync), colour: SYNC_COLOURS[row.sync] },
-        { text: expiryText(row), colour: row.expiry && EXPIRY_COLOURS[row.expiry.level] },
-        { text: [row.detail, ...row.differences].filter(Boolean).join("; ") },
+        cell(environment.environment),
+        cell(row.kind),
+        cell(row.key),
+        cell(row.status, row.colour),
+        cell(syncText(row.sync), SYNC_COLOURS[row.sync]),
+        cell(expiryText(row), row.expiry && EXPIRY_COLOURS[row.expiry.level]),
+        cell([row.detail, ...row.differences].filter(Boolean).join("; ")),
       ]);
     }
   }

@@ -1,6 +1,9 @@
 /**
  * The status page's local server (node:http): the page, its stylesheet and script, and `status.json`.
  * It listens on loopback only: the report names the tenant's hostnames, which are nobody else's business.
+ * And it answers only to a loopback Host (127.0.0.1, [::1] or localhost, with its port): a web page on another
+ * site can make a browser's name for that site resolve to 127.0.0.1 (DNS rebinding), and would then read
+ * the report as same-origin; its requests still carry the site's name as Host, so they get a 421 and no report.
  * Every open tab polls; one collection is shared by the polls that arrive while it runs or shortly after,
  * so ten tabs do not mean ten times the API traffic.
  */
@@ -31,6 +34,16 @@ const STATIC: Record<string, { type: string; body: string }> = {
   "/status.js": { type: "text/javascript; charset=utf-8", body: PAGE_SCRIPT },
 };
 
+/** The Host names a browser sends for this server when it was opened by a loopback address. */
+const LOOPBACK_NAMES = ["127.0.0.1", "[::1]", "localhost"];
+
+/** Whether `host` (the Host header) names this server on loopback; the port may be left out only when it is 80. */
+export function loopbackHost(host: string | undefined, port: number): boolean {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec((host ?? "").toLowerCase());
+  if (!match || !LOOPBACK_NAMES.includes(match[1])) return false;
+  return Number(match[2] ?? 80) === port;
+}
+
 export async function startStatusServer(collector: StatusCollector, options: { port: number; host?: string }): Promise<StatusServer> {
   let latest: { at: number; report: Promise<StatusReport> } | undefined;
   const report = () => {
@@ -48,6 +61,10 @@ export async function startStatusServer(collector: StatusCollector, options: { p
     res.end(body);
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const { port } = server.address() as AddressInfo;
+    if (!loopbackHost(req.headers.host, port)) {
+      return send(res, 421, "text/plain", `refused: Host ${JSON.stringify(req.headers.host ?? "")} is not this page's loopback address; open http://127.0.0.1:${port}/\n`);
+    }
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "read-only: GET only\n");
     if (path === "/status.json") return send(res, 200, "application/json", JSON.stringify(pageModel(await report())));
