@@ -86,6 +86,9 @@ describe("knownSecretValues: what the environment and the config hold", () => {
       PINGONE_CLIENT_SECRET: "pingone-secret-value",
       P1AS_CLIENT_SECRET: "p1as-secret-value",
       P1AS_READ_CLIENT_SECRET: "p1as-read-secret-value",
+      P1AS_PROD_CLIENT_SECRET: "prod-write-secret-value",
+      P1AS_PROD_AUDIT_CLIENT_SECRET: "prod-read-secret-value",
+      P1AS_ENVIRONMENT: "prod",
       P1AS_PLAN_KEY: "plan-key-value-at-least-this-long",
       PG_CONN_STR: "postgres://tf:env-pa55word@db.example/state?sslmode=require",
       PINGONE_CLIENT_ID: CLIENT_ID,
@@ -98,6 +101,8 @@ describe("knownSecretValues: what the environment and the config hold", () => {
       expect.arrayContaining([
         "tfvar-secret-value",
         "variable-key-value",
+        "prod-write-secret-value",
+        "prod-read-secret-value",
         "pingone-secret-value",
         "p1as-secret-value",
         "p1as-read-secret-value",
@@ -110,6 +115,7 @@ describe("knownSecretValues: what the environment and the config hold", () => {
     );
     expect(values).not.toContain(CLIENT_ID);
     expect(values).not.toContain("not-a-secret-environment-id");
+    expect(values).not.toContain("prod");
   });
 
   test("reads a pg password in each spelling, without reading any file the connection string names", () => {

@@ -11,11 +11,18 @@ import { configPath } from "../config/load";
 import { isPostgresUrl, parseKeywords } from "../config/pg-connection";
 import { readPemFile } from "../p1as/pem-file";
 import { stripAnsi } from "./terraform";
+import { SECRET_ENV_NAME } from "../p1as/secret-names";
 
 export { REDACTED };
 
-/** Variables that hold a secret and nothing else, besides every TF_VAR_* (terraform's variables). */
+/**
+ * Variables that hold a secret and nothing else, besides every TF_VAR_* (terraform's variables) and every
+ * variable a p1as provider may read a client secret from (SECRET_ENV_NAME, `P1AS_<ENV>_CLIENT_SECRET` and the like,
+ * when its name says it is a secret).
+ */
 export const SECRET_ENV_VARS = ["PINGONE_CLIENT_SECRET", "P1AS_CLIENT_SECRET", "P1AS_READ_CLIENT_SECRET", "P1AS_PLAN_KEY"] as const;
+const isSecretVariable = (name: string) =>
+  name.startsWith("TF_VAR_") || (SECRET_ENV_VARS as readonly string[]).includes(name) || (SECRET_ENV_NAME.test(name) && /SECRET|KEY|PASSWORD/.test(name));
 
 /** The passwords a PostgreSQL connection string holds (user info, `password`, `sslpassword`), as written and decoded. */
 export function pgPasswords(connStr: string): string[] {
@@ -65,13 +72,14 @@ function configSecrets(configFile: string): string[] {
 
 /** Every secret value this environment and its config (P1AS_CONFIG) hold; see maskKnownSecrets. */
 export function knownSecretValues(env: NodeJS.ProcessEnv): string[] {
-  const variables = Object.entries(env).filter(([name]) => name.startsWith("TF_VAR_") || (SECRET_ENV_VARS as readonly string[]).includes(name));
+  const variables = Object.entries(env).filter(([name]) => isSecretVariable(name));
   return [...variables.map(([, value]) => value ?? ""), ...pgPasswords(env.PG_CONN_STR ?? ""), ...configSecrets(configPath(env))].filter(Boolean);
 }
 
 /**
  * Masks, in everything this process prints or posts from now on, the values of every TF_VAR_* variable,
- * PINGONE_CLIENT_SECRET, P1AS_CLIENT_SECRET, P1AS_READ_CLIENT_SECRET and P1AS_PLAN_KEY, the password of
+ * PINGONE_CLIENT_SECRET, P1AS_PLAN_KEY and every P1AS_* variable named like a secret (the client secrets,
+ * P1AS_<ENV>_CLIENT_SECRET and P1AS_<ENV>_AUDIT_CLIENT_SECRET included), the password of
  * PG_CONN_STR and of each pg connStr in the config, and the private keys of the files the config names, in
  * every encoding (client/redact.ts secretForms). Patterns alone miss a secret that is not shaped like one:
  * an API error echoing a key's base64 body, a password in a message. The entry points of the tools that
