@@ -113,8 +113,35 @@ export function stateUnreadable(stack: string, terraformMessage: string): CliErr
 const PLAN_AGAIN = (stack: string) =>
   `Plan again (npm run plan:summary -- --stacks ${stack} --save-plans <dir>) and have the new plan reviewed before applying it.`;
 
-export function savedPlanMissing(stack: string, dir: string): CliError {
-  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${stack}.tfplan or ${stack}.tfplan.sealed). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+/** `expected`: the file names this deploy would open (sealed ones only while a plan key is set). */
+export function savedPlanMissing(stack: string, dir: string, expected: readonly string[]): CliError {
+  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${expected.join(" or ")}). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+}
+
+/**
+ * With a plan key set only sealed files are opened: a clear one may come from anyone who can write to the
+ * folder or commit to the repository (a forged "nothing to apply" would make the deploy skip the stack).
+ */
+export function unsealedPlanRefused(stack: string, file: string, variable: string): CliError {
+  return new CliError(
+    `${stack}: refused the unsealed ${file}: with ${variable} set only sealed plans are applied, and an unsealed plan or "nothing to apply" marker ` +
+      `could have been written by anyone who can write to that folder or commit to the repository. Nothing was applied. Delete it; ${PLAN_AGAIN(stack).charAt(0).toLowerCase()}${PLAN_AGAIN(stack).slice(1)}`,
+  );
+}
+
+/** The (authenticated) meta says "plan" and the name says "nothing to apply", or the other way round. */
+export function savedPlanKindMismatch(stack: string, file: string, applyable: boolean): CliError {
+  return new CliError(
+    `${stack}: the saved plan ${file} was renamed: its own record says it is ${applyable ? "a plan with changes" : 'a "nothing to apply" marker'}. Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
+/** Why `--plans ""` is refused: an empty folder name would make deploy plan and apply with no reviewed plan. */
+export const EMPTY_PLANS_REASON =
+  "must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan";
+
+export function emptyPlansOption(): CliError {
+  return new CliError(`--plans ${EMPTY_PLANS_REASON}. Nothing was applied.`, EXIT_USAGE);
 }
 
 export function planKeyMissing(stack: string, variable: string): CliError {
