@@ -107,6 +107,17 @@ export function stateUnreadable(stack: string, terraformMessage: string): CliErr
   );
 }
 
+/**
+ * A file a pg connection names is not one terraform's driver can read and be done: it reads each whole, so a
+ * device or a named pipe would never end (and a huge file would fill memory). Nothing has run yet.
+ */
+export function pgFileRefused(parameter: string, source: string, reason: string): CliError {
+  return new CliError(
+    `terraform init not started: the pg connection's ${parameter} (from ${source}) is refused: ${reason}. Terraform's pg driver reads that file whole. ` +
+      `Point ${parameter} at the file itself: a regular file of at most 64 KiB (docs/reference/state-backends.md#pg).`,
+  );
+}
+
 // ---- saved plans and interrupted deploys (deploy --plans, plan:summary --save-plans) ----------------
 
 /** Where the saved plans come from, for the "plan again" advice. */
