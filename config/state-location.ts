@@ -60,7 +60,7 @@ export function stateLocation(backend: ResolvedBackend, env?: NodeJS.ProcessEnv)
     case "local":
       return `local:${localStatePath(backend.path)}`;
     case "pg":
-      return `pg:${pgDatabase(backend.connStr ?? (env?.PG_CONN_STR || undefined), env)}#${backend.schemaName}`;
+      return `pg:${pgPlace(backend.connStr, env)}#${backend.schemaName}`;
     case "s3":
       // Bucket names are global, so the region does not make two places out of one bucket and key.
       return `s3:${backend.bucket}/${backend.key}`;
@@ -79,17 +79,23 @@ export function mayShareState(a: ResolvedBackend, b: ResolvedBackend): boolean {
   return a.type === "pg" && b.type === "pg" && a.schemaName === b.schemaName && (a.connStr === undefined) !== (b.connStr === undefined);
 }
 
-/** `host:port/database` as terraform's driver would connect; "PG_CONN_STR" while that is unknown or unreadable. */
-function pgDatabase(connStr: string | undefined, env: NodeJS.ProcessEnv | undefined): string {
-  if (connStr === undefined) return "PG_CONN_STR";
-  let connection: ReturnType<typeof parsePgConnection>;
+/**
+ * `host:port/database` as terraform's driver would connect; "PG_CONN_STR" while that is unknown (no `env`) or
+ * unreadable (terraform refuses it too, and its text is never echoed). A connStr that does not parse throws
+ * (the config check refuses it first).
+ */
+function pgPlace(connStr: string | undefined, env: NodeJS.ProcessEnv | undefined): string {
+  if (connStr !== undefined) return pgDatabase(connStr, env);
+  if (!env?.PG_CONN_STR) return "PG_CONN_STR";
   try {
-    connection = parsePgConnection(connStr);
+    return pgDatabase(env.PG_CONN_STR, env);
   } catch {
-    // Only PG_CONN_STR gets here (the config check refuses a connStr that does not parse): terraform will
-    // refuse it too, and its text is never echoed.
     return "PG_CONN_STR";
   }
+}
+
+function pgDatabase(connStr: string, env: NodeJS.ProcessEnv | undefined): string {
+  const connection = parsePgConnection(connStr);
   const hosts = (connection.hosts || env?.PGHOST || env?.PGHOSTADDR || "localhost").split(",").map(normaliseHost);
   const ports = (connection.port || env?.PGPORT || "5432").split(",").map((port) => (/^\d+$/.test(port.trim()) ? String(Number(port)) : port.trim()));
   const database = connection.database || env?.PGDATABASE || connection.user || env?.PGUSER || "";

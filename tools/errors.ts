@@ -118,6 +118,24 @@ export function pgFileRefused(parameter: string, source: string, reason: string)
   );
 }
 
+/**
+ * Synth compares state locations without terraform's environment; with it (PG_CONN_STR, PGHOST, PGPORT,
+ * PGDATABASE, PGUSER), two stacks turned out to be on one state.
+ */
+export function sharedDeclaredState(first: string, second: string): CliError {
+  return new CliError(
+    `refused: ${first} and ${second} keep their state in the same place once terraform's environment (PG_CONN_STR, PGHOST, PGPORT, PGDATABASE, PGUSER) is applied: ` +
+      "each would plan to delete the other's objects. Nothing was planned or applied. Give each stack its own schemaName, or name the database in connStr.",
+  );
+}
+
+/** A working directory in the stack index that leads outside the synth output: a hand-edited index. */
+export function outsideOutdir(stack: string, workingDirectory: string, outdir: string): CliError {
+  return new CliError(
+    `refused: the stack index names ${JSON.stringify(workingDirectory)} for ${JSON.stringify(stack)}, which is outside ${outdir}. Nothing was planned or applied. Run \`npm run synth\` again.`,
+  );
+}
+
 // ---- saved plans and interrupted deploys (deploy --plans, plan:summary --save-plans) ----------------
 
 /** Where the saved plans come from, for the "plan again" advice. */

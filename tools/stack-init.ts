@@ -37,7 +37,7 @@ const INIT_ATTEMPTS = 3;
 export async function initStack(stack: SynthesizedStack, options: InitStackOptions): Promise<TerraformResult> {
   const log = options.log ?? (() => undefined);
   const args = ["init", "-input=false", ...(options.colour ? [] : ["-no-color"])];
-  const change = backendSwitch(stack.workingDirectory, stack.configFile);
+  const change = backendSwitch(stack.workingDirectory, stack.configFile, terraformEnv(options.env));
   if (change) {
     log(backendSwitchLine(stack.name, change));
     args.push("-reconfigure");
