@@ -58,7 +58,8 @@ const certname = z.string().superRefine(rule(certnameProblems));
 /** Longest environment name plus the '-' that joins it to the customer in `<env>-<customer>`. */
 const ENVIRONMENT_PREFIX_LENGTH = Math.max(...P1AS_ENVIRONMENTS.map((env) => env.length)) + 1;
 
-const backendSchema = z.discriminatedUnion("type", [
+/** A backend as the config writes it; the state inventory (config/inventory.ts) holds these too, resolved. */
+export const backendSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local"), path: nonEmpty.optional() }).strict(),
   z
     .object({

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { canonicalJson } from "../config/inventory";
 import type { ResolvedBackend } from "../config/schema";
 import { stateLocation } from "../config/state-location";
 
@@ -95,19 +96,12 @@ export function dropStaleBackendCache(stack: string, workingDirectory: string, c
   return true;
 }
 
-function sameArguments(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  return canonical(a) === canonical(b);
-}
-
 /**
- * JSON with keys sorted and null-valued keys left out, at every depth: terraform's record lists every argument
- * of the backend's schema (`"prefix": null` inside `workspaces` too), cdk.tf.json only the ones set.
+ * Terraform's record lists every argument of the backend's schema (`"prefix": null` inside `workspaces` too),
+ * cdk.tf.json only the ones set: compared as canonical JSON, which leaves null-valued keys out at every depth.
  */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
+function sameArguments(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**
