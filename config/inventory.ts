@@ -175,7 +175,8 @@ export function forgottenEnvironments(inventory: Inventory, config: ResolvedConf
 /**
  * The config's inventory checked against the config, merged, and how to write it. Refused, before anything is
  * written: an inventory that breaks its schema or no longer matches its sha256 (unless
- * P1AS_RESEAL_INVENTORY=1); one that lacks the entries of an environment the config lists as retired; a config
+ * P1AS_RESEAL_INVENTORY=1); one that lacks the entries of an environment the config lists as retired (once the
+ * file exists); a config
  * that drops an environment the inventory knows without retiring its roles. With P1AS_FROZEN_INVENTORY=1 any
  * change is refused too, naming what is missing, so a pull request that adds a stack or moves its state must
  * commit the inventory. Called before synthesizing, written after: a config that fails to synthesize adds nothing.
@@ -191,8 +192,9 @@ export function prepareInventory(
   if (frozen && reseal) throw inventoryOutOfDate(file, `${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256`, FROZEN_INVENTORY_ENV_VAR);
   const current = readInventory(file);
   if (current.seal === "broken" && !reseal) throw inventoryEdited(file, RESEAL_INVENTORY_ENV_VAR);
+  // A file synth wrote keeps every retired environment's entries (a first synth has none to keep: nothing was removed).
   const retiredWithout = config.pingone.roleAttributes.retiredEnvironments.filter((name) => !current.stacks.some((entry) => entry.environment === name));
-  if (retiredWithout.length > 0) throw inventoryLacksEnvironments(configFile, file, retiredWithout);
+  if (retiredWithout.length > 0 && existsSync(file)) throw inventoryLacksEnvironments(configFile, file, retiredWithout);
   const forgotten = forgottenEnvironments(current, config);
   if (forgotten.length > 0) throw environmentsForgotten(configFile, file, forgotten);
   const { inventory, added } = mergeInventory(current, declaredEntries(config));

@@ -99,7 +99,7 @@ export function inventoryEdited(file: string, resealVariable: string): Validatio
   return new ValidationError(
     file,
     "inventory",
-    [reason],
+    [`sha256: ${reason}`],
     `the state inventory ${file} was edited: ${reason}, so the tools could no longer find a state it listed. Nothing was synthesized. ${RESTORE(file)} ` +
       `If you removed an entry on purpose because its state is gone for good (docs/tasks/retire-an-environment.md#removing-an-inventory-entry), ` +
       `run npm run synth once with ${resealVariable}=1 and commit the file with a message that says why.`,
@@ -113,7 +113,7 @@ export function inventoryLacksEnvironments(configFile: string, file: string, env
   return new ValidationError(
     file,
     "inventory",
-    [`no entry for ${stacks}`],
+    [`stacks: no entry for ${stacks}, which pingone.roleAttributes.retiredEnvironments lists`],
     `${configFile}: pingone.roleAttributes.retiredEnvironments lists ${names}, but the state inventory ${file} has no entry for ${stacks}: ` +
       `it was removed, so the tools could no longer check that the retired state is empty. Nothing was synthesized. ${RESTORE(file)}`,
   );
