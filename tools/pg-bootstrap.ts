@@ -133,7 +133,7 @@ type DriverFile = (typeof DRIVER_FILES)[number][0];
  * Throws a CliError naming the parameter, where it came from and why, before terraform's driver could read
  * it without end. `source` names the connection string ("PG_CONN_STR", "the backend's conn_str").
  */
-export function readDriverFiles(fields: PgFields, env: NodeJS.ProcessEnv, source: string): Partial<Record<DriverFile, string>> {
+function readDriverFiles(fields: PgFields, env: NodeJS.ProcessEnv, source: string): Partial<Record<DriverFile, string>> {
   const files: Partial<Record<DriverFile, string>> = {};
   for (const [key, variable] of DRIVER_FILES) {
     const fromString = fields.get(key) || undefined;

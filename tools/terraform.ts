@@ -89,7 +89,7 @@ export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  * hold the state's secrets, so only this user may read it. Go's os.Create honours the umask, so `-out=` plans
  * are created 0600 instead of 0644.
  */
-export const TERRAFORM_UMASK = 0o077;
+const TERRAFORM_UMASK = 0o077;
 
 export async function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
   const detached = options.signal !== undefined;
