@@ -86,7 +86,7 @@ describe("PG_CONN_STR and the PG* variables are read under the certificate files
   });
 
   const cases = HOSTILE.flatMap((name) => [
-    [name, "PG_CONN_STR", (file: string) => ({ PG_CONN_STR: `postgres://tf@127.0.0.1:9/tf?sslkey=${file}` }), "PG_CONN_STR's sslkey"],
+    [name, "PG_CONN_STR", (file: string) => ({ PG_CONN_STR: `postgres://tf@127.0.0.1:9/tf?sslkey=${file}` }), "PG_CONN_STR"],
     [name, "PGSSLKEY", (file: string) => ({ PG_CONN_STR: "postgres://tf@127.0.0.1:9/tf", PGSSLKEY: file }), "PGSSLKEY"],
   ] as const);
 

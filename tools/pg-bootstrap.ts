@@ -140,7 +140,7 @@ function readDriverFiles(fields: PgFields, env: NodeJS.ProcessEnv, source: strin
     const name = fromString ?? (env[variable] || undefined);
     if (!name) continue;
     const read = readPemFile(path.resolve(name));
-    if (!read.ok) throw pgFileRefused(key, fromString ? `${source}'s ${key}` : variable, read.reason);
+    if (!read.ok) throw pgFileRefused(key, fromString ? source : variable, read.reason);
     files[key] = read.text;
   }
   return files;
