@@ -43,7 +43,7 @@ describe("bad-input corpus", () => {
     entry.breakIt(config);
 
     // WHEN it is synthesized
-    const { error, outdir } = synthesizeConfig(config, entry.name, entry.editText);
+    const { error, outdir } = synthesizeConfig(config, entry.name, entry.editText, entry.inventory);
 
     // THEN synth names the field's path and the reason, writes no stack and sends nothing
     expectRejection(error, entry);
@@ -85,12 +85,13 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes the config next to the certificate files and runs the app entry's synth on it. */
-function synthesizeConfig(config: RawConfig, name: string, editText: (text: string) => string = (text) => text): { error?: unknown; outdir: string } {
+/** Writes the config (and its state inventory, when the entry has one) next to the certificate files and runs the app entry's synth on it. */
+function synthesizeConfig(config: RawConfig, name: string, editText: (text: string) => string = (text) => text, inventory?: object): { error?: unknown; outdir: string } {
   const slug = name.replace(/[^a-z0-9]+/gi, "-");
   const file = path.join(dir, `${slug}.json`);
   const outdir = path.join(dir, `${slug}.out`);
   fs.writeFileSync(file, editText(JSON.stringify(config)));
+  if (inventory) fs.writeFileSync(path.join(dir, `${slug}.inventory.json`), JSON.stringify(inventory));
   return { error: caught(() => synthesize(file, outdir)), outdir };
 }
 

@@ -6,7 +6,7 @@
  * process (dist/tools/*.js: `npm run build` first), as in a terminal or a CI job.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { P1asEnvironment } from "../p1as/facts";
@@ -61,8 +61,9 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     // WHEN the next merge changes nothing: planned and saved again
     const again = path.join(fixture.dir, "plans-unchanged");
     expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "again.md"), "--save-plans", again], withKey())).code).toBe(0);
-    // THEN there is no plan to upload (the workflow's apply job, and its approval, only run for a sealed plan)
-    expect(readdirSync(again).sort()).toEqual(["p1as-dev.unchanged.json", "p1as-stage.unchanged.json"]);
+    // THEN there is no plan to upload (the workflow's apply job, and its approval, only run for a *.tfplan.sealed),
+    // and the markers are sealed too: with the key set, deploy trusts no clear file
+    expect(readdirSync(again).sort()).toEqual(["p1as-dev.unchanged.sealed", "p1as-stage.unchanged.sealed"]);
     // AND a deploy of those runs no terraform and reports each stack unchanged
     fixture.emulator.requestLog.clear();
     const unchanged = await cli("deploy", ["--outdir", fixture.outdir, "--plans", again], withKey());
@@ -164,8 +165,25 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
     }
   });
 
+  test("with the key set, an unsealed plan or marker in the folder is refused, naming the file", async () => {
+    const forged = path.join(plans, "p1as-dev.unchanged.json");
+    writeFileSync(forged, JSON.stringify({ stack: "p1as-dev", configSha256: "0".repeat(64), destroy: false, applyable: false }));
+    try {
+      const refused = await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], withKey());
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`deploy: p1as-dev: refused the unsealed ${forged}: with P1AS_PLAN_KEY set only sealed plans are applied`);
+    } finally {
+      rmSync(forged);
+    }
+  });
+
   test.each([
     ["--plans without a directory", ["--plans"], "deploy: option '--plans <dir>' argument missing. See --help.\n"],
+    [
+      "--plans with an empty directory name",
+      ["--plans", ""],
+      "deploy: option '--plans <dir>' argument '' is invalid. must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan. See --help.\n",
+    ],
     ["--result-out without a file", ["--result-out"], "deploy: option '--result-out <file>' argument missing. See --help.\n"],
   ])("%s is a usage error", async (_name, args, expected) => {
     const result = await cli("deploy", ["--outdir", fixture.outdir, ...args]);

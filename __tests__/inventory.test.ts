@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FROZEN_INVENTORY_ENV_VAR, inventoryPath } from "../config/inventory";
+import { FROZEN_INVENTORY_ENV_VAR, InventoryEntry, inventoryDigest, inventoryPath, RESEAL_INVENTORY_ENV_VAR } from "../config/inventory";
 import { parseConfig } from "../config/load";
 import { synthesize } from "../main";
 import { STACK_INDEX_FILE } from "../stacks/stack-index";
@@ -163,7 +163,99 @@ describe("the state inventory", () => {
   });
 
   it("refuses an unreadable inventory, naming it", () => {
-    fs.writeFileSync(path.join(dir, "p1as.inventory.json"), JSON.stringify({ stacks: [{ stack: "p1as-dev", backend: { type: "ftp" } }] }));
-    expect(() => synth(localConfig(dir))).toThrow(/the state inventory .*p1as\.inventory\.json is unreadable \(stacks\.0\.backend\.type: .*\); restore it from git/);
+    fs.writeFileSync(path.join(dir, "p1as.inventory.json"), JSON.stringify({ stacks: [{ stack: "p1as-dev", environment: "dev", backend: { type: "ftp" } }] }));
+    expect(() => synth(localConfig(dir))).toThrow(
+      `${path.join(dir, "p1as.inventory.json")}: invalid state inventory, 1 problem (nothing was synthesized):\n  - stacks[0].backend.type: Invalid discriminator value. Expected 'local' | 'pg' | 's3' | 'remote' | 'cloud'\n` +
+        `Restore it from git (git checkout -- ${path.join(dir, "p1as.inventory.json")}): synth writes it, and only ever adds entries.`,
+    );
+  });
+});
+
+describe("the state inventory is checked like a config before synth writes anything", () => {
+  const file = () => path.join(dir, "p1as.inventory.json");
+  /** An inventory holding `entries`, with the sha256 synth would write unless `sha256` says otherwise. */
+  function writeInventory(entries: object[], sha256: string | null = inventoryDigest(entries as InventoryEntry[])): void {
+    fs.writeFileSync(file(), JSON.stringify({ ...(sha256 === null ? {} : { sha256 }), stacks: entries }, null, 2));
+  }
+  const local = (name: string) => ({ type: "local", path: path.join(dir, name) });
+  /** Synth is refused with `expected`, and wrote nothing: no output, the inventory as it was, no file outside. */
+  function expectRefused(config: RawConfig, expected: string | RegExp, env: NodeJS.ProcessEnv = {}): void {
+    const before = fs.readFileSync(file(), "utf8");
+    const outdir = path.join(dir, "cdktf.out");
+    expect(() => synth(config, env, outdir)).toThrow(expected);
+    expect({ outdir: fs.existsSync(outdir), inventory: fs.readFileSync(file(), "utf8"), escaped: fs.existsSync(path.join(dir, "escaped")) }).toEqual({ outdir: false, inventory: before, escaped: false });
+  }
+
+  it.each([
+    ["a path", "../../escaped", "stacks[0].stack: Invalid enum value. Expected 'pingone-directory' | 'p1as-dev' | 'p1as-test' | 'p1as-stage' | 'p1as-prod', received '../../escaped'"],
+    ["a space", "p1as dev", "stacks[0].stack: Invalid enum value."],
+    ["another tool's name", "p1as-qa", "received 'p1as-qa'"],
+  ])("refuses a stack name with %s (a name becomes a folder under the synth output), naming the entry", (_name, stack, expected) => {
+    writeInventory([{ stack, backend: local("escaped.tfstate") }]);
+    expectRefused(localConfig(dir), expected);
+  });
+
+  it("refuses an environment that is not the stack's own, and one on the directory stack", () => {
+    writeInventory([
+      { stack: "p1as-dev", environment: "prod", backend: local("dev.tfstate") },
+      { stack: "pingone-directory", environment: "dev", backend: local("directory.tfstate") },
+    ]);
+    expectRefused(localConfig(dir), /stacks\[0\]\.environment: must be "dev", the environment of p1as-dev\n {2}- stacks\[1\]\.environment: must be absent: pingone-directory belongs to no P1AS environment/);
+  });
+
+  it.each([
+    ["a pg connStr naming a key file", { type: "pg", connStr: "postgres://tf@db.example/tf?sslkey=/dev/zero", schemaName: "p1as_prod" }, "stacks[0].backend.connStr: must not name a file (found: sslkey)"],
+    ["a pg connStr with a password", { type: "pg", connStr: "postgres://tf:hunter2@db.example/tf", schemaName: "p1as_prod" }, "stacks[0].backend.connStr: must not hold a password (found: password)"],
+    ["an S3 key with '..'", { type: "s3", bucket: "acme-tf", key: "a/../b", region: "eu-west-1", encrypt: true }, "stacks[0].backend.key: must not contain '.' or '..' segments"],
+    ["a backend without its resolved defaults", { type: "pg" }, "stacks[0].backend.schemaName: Required (synth writes every backend with its defaults filled in)"],
+    ["a string with a control character", { type: "local", path: "a\nb.tfstate" }, "stacks[0].backend.path: must not contain control characters"],
+  ])("refuses %s, by the config's own rules", (_name, backend, expected) => {
+    writeInventory([{ stack: "p1as-prod", environment: "prod", backend }]);
+    expectRefused(localConfig(dir), expected);
+  });
+
+  it("refuses a key given twice in an entry (JSON keeps the last one, a reviewer reads the first)", () => {
+    fs.writeFileSync(file(), `{"stacks":[{"stack":"p1as-dev","stack":"p1as-prod","environment":"prod","backend":${JSON.stringify(local("prod.tfstate"))}}]}`);
+    expectRefused(localConfig(dir), /stacks\[0\]\.stack: duplicate key "stack" \(line 1, column 32\)/);
+  });
+
+  it("refuses a removed entry (its sha256 no longer matches), frozen or not; P1AS_RESEAL_INVENTORY=1 accepts it once, and never in CI", () => {
+    // GIVEN an inventory synth wrote, with prod's old state location in it
+    synth(localConfig(dir, (config) => (config.environments[1].backend.path = path.join(dir, "prod-old.tfstate"))));
+    synth(localConfig(dir));
+    expect(inventoryStacks()).toHaveLength(4);
+    // WHEN the old location's entry is deleted by hand
+    const written = JSON.parse(inventoryText());
+    fs.writeFileSync(file(), JSON.stringify({ ...written, stacks: written.stacks.filter((entry: { backend: { path: string } }) => !entry.backend.path.endsWith("prod-old.tfstate")) }, null, 2));
+    // THEN synth refuses it, frozen or not, saying how to restore it and how to remove an entry on purpose
+    const edited = `the state inventory ${file()} was edited: its entries do not match its sha256: an entry was removed or changed by hand since synth wrote it, so the tools could no longer find a state it listed. Nothing was synthesized.`;
+    expectRefused(localConfig(dir), edited);
+    expectRefused(localConfig(dir), edited, { [FROZEN_INVENTORY_ENV_VAR]: "1" });
+    expectRefused(localConfig(dir), `(${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256) and ${FROZEN_INVENTORY_ENV_VAR}=1 forbids changing it here`, { [FROZEN_INVENTORY_ENV_VAR]: "1", [RESEAL_INVENTORY_ENV_VAR]: "1" });
+    // AND a deliberate removal is accepted once, with P1AS_RESEAL_INVENTORY=1, and hashed again
+    synth(localConfig(dir), { [RESEAL_INVENTORY_ENV_VAR]: "1" });
+    expect(inventoryStacks()).toHaveLength(3);
+    expect(() => synth(localConfig(dir), { [FROZEN_INVENTORY_ENV_VAR]: "1" })).not.toThrow();
+  });
+
+  it("refuses an inventory without the entries of an environment the config lists as retired, even with its sha256 recomputed", () => {
+    writeInventory([{ stack: "p1as-dev", environment: "dev", backend: local("dev.tfstate") }]);
+    const retiredProd = (config: RawConfig) => (withoutProd(config), (config.pingone.roleAttributes.retiredEnvironments = ["prod"]));
+    expectRefused(
+      localConfig(dir, retiredProd),
+      `${path.join(dir, "p1as.json")}: pingone.roleAttributes.retiredEnvironments lists prod, but the state inventory ${file()} has no entry for p1as-prod: it was removed, so the tools could no longer check that the retired state is empty. Nothing was synthesized.`,
+    );
+  });
+
+  it("seals an inventory an older synth wrote (no sha256) when it may change it, and refuses it when frozen", () => {
+    const declared = [
+      { stack: "pingone-directory", backend: local("directory.tfstate") },
+      { stack: "p1as-dev", environment: "dev", backend: local("dev.tfstate") },
+      { stack: "p1as-prod", environment: "prod", backend: local("prod.tfstate") },
+    ];
+    writeInventory(declared, null);
+    expectRefused(localConfig(dir), "is out of date (it has no sha256: written by an older synth) and P1AS_FROZEN_INVENTORY=1 forbids changing it here", { [FROZEN_INVENTORY_ENV_VAR]: "1" });
+    synth(localConfig(dir));
+    expect(JSON.parse(inventoryText()).sha256).toBe(inventoryDigest(inventoryStacks() as InventoryEntry[]));
   });
 });

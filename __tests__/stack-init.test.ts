@@ -52,13 +52,13 @@ describe("backendSwitch", () => {
     initialised(record("remote", { hostname: null, organization: "acme", token: null, workspaces: { name: "acme-p1as-dev", prefix: null } }));
     expect(change()).toBeUndefined();
     initialised(record("remote", { organization: "acme", workspaces: { name: "acme-p1as-prod", prefix: null } }));
-    expect(change()).toEqual({ from: "remote:app.terraform.io/acme/acme-p1as-prod", to: "remote:app.terraform.io/acme/acme-p1as-dev" });
+    expect(change()).toEqual({ from: "remote:app.terraform.io/acme/acme-p1as-prod", to: "remote:app.terraform.io/acme/acme-p1as-dev", sameState: false });
   });
 
   it("names both normalised locations when the local path changed", () => {
     configure({ local: { path: path.join(dir, "b.tfstate") } });
     initialised(record("local", { path: path.join(dir, "a.tfstate"), workspace_dir: null }));
-    expect(change()).toEqual({ from: `local:${localStatePath(path.join(dir, "a.tfstate"))}`, to: `local:${localStatePath(path.join(dir, "b.tfstate"))}` });
+    expect(change()).toEqual({ from: `local:${localStatePath(path.join(dir, "a.tfstate"))}`, to: `local:${localStatePath(path.join(dir, "b.tfstate"))}`, sameState: false });
   });
 
   it("names the database and schema of a pg record, never the password it holds", () => {
@@ -74,9 +74,9 @@ describe("backendSwitch", () => {
   it("never echoes a conn_str it cannot parse, and calls an unreadable record stale", () => {
     configure({ pg: { schema_name: "p1as_dev", conn_str: "host=db password='hunter2 s3cret" } });
     initialised("{ half-written");
-    expect(change()).toEqual({ from: "an unreadable .terraform/terraform.tfstate", to: "a pg backend" });
+    expect(change()).toEqual({ from: "an unreadable .terraform/terraform.tfstate", to: "a pg backend", sameState: false });
     initialised(record("s3", { bucket: "acme-state", key: "p1as-dev.tfstate", region: "eu-west-1" }));
-    expect(change()).toEqual({ from: "s3:acme-state/p1as-dev.tfstate", to: "a pg backend" });
+    expect(change()).toEqual({ from: "s3:acme-state/p1as-dev.tfstate", to: "a pg backend", sameState: false });
   });
 });
 
@@ -131,6 +131,7 @@ describe("switching configs between two local states", () => {
     backendSwitchLine(shared.app.stack, {
       from: `local:${localStatePath(path.join(shared.app.dir, "a.tfstate"))}`,
       to: `local:${localStatePath(path.join(shared.app.dir, "b.tfstate"))}`,
+      sameState: false,
     });
 
   it("deploy, plan summary and drift re-initialise with one line, copy no state, and leave a directory plain terraform init accepts", async () => {

@@ -6,16 +6,35 @@
  *
  * Synth only ever adds entries. An entry names a backend block, never a secret (backends hold none: see
  * stacks/backend.ts), so the file is safe to commit.
+ *
+ * The file is input like the config, so it is checked like the config before synth writes anything: every
+ * stack name is one our stacks can have (a name becomes a folder under the synth output), every backend passes
+ * the config's own backend rules, and the entries hash to the `sha256` synth wrote with them, so that a removed
+ * or changed entry is refused, as `npm ci` refuses a lock file that no longer matches. The hash is not a
+ * signature (anyone can compute one): it makes a removal deliberate and visible in review instead of a
+ * silent one-line deletion; and an environment the config still names as retired must keep its entries
+ * whatever the hash says. docs/reference/state-backends.md explains the choice.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { ValidationError } from "../constructs/errors";
-import { ResolvedBackend, ResolvedConfig, PINGONE_DIRECTORY_STACK } from "./schema";
+import {
+  environmentsForgotten,
+  invalidInventory,
+  inventoryEdited,
+  inventoryLacksEnvironments,
+  inventoryOutOfDate,
+} from "../constructs/errors";
+import { P1AS_ENVIRONMENTS } from "../p1as/facts";
+import { duplicateKeyIssues, stringIssues } from "./json-strings";
+import { backendSchema, environmentStackName, formatPath, PINGONE_DIRECTORY_STACK, ResolvedBackend, ResolvedConfig } from "./schema";
 import { stateLocation } from "./state-location";
 
 /** Set to 1 (CI does, like `npm ci` with a lock file): synth refuses to change the committed inventory. */
 export const FROZEN_INVENTORY_ENV_VAR = "P1AS_FROZEN_INVENTORY";
+/** Set to 1 once, after removing an entry on purpose: synth accepts the entries as they are and hashes them again. */
+export const RESEAL_INVENTORY_ENV_VAR = "P1AS_RESEAL_INVENTORY";
 
 export interface InventoryEntry {
   readonly stack: string;
@@ -28,23 +47,45 @@ export interface Inventory {
   readonly stacks: readonly InventoryEntry[];
 }
 
-const backendSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("local"), path: z.string() }).strict(),
-  z.object({ type: z.literal("pg"), connStr: z.string().optional(), schemaName: z.string() }).strict(),
-  z
-    .object({ type: z.literal("s3"), bucket: z.string(), key: z.string(), region: z.string(), dynamodbTable: z.string().optional(), encrypt: z.boolean() })
-    .strict(),
-  z.object({ type: z.enum(["remote", "cloud"]), organization: z.string(), workspace: z.string(), hostname: z.string().optional() }).strict(),
-]);
+/** Every name a stack of this tool can have: each becomes a folder under the synth output. */
+const STACK_NAMES = [PINGONE_DIRECTORY_STACK, ...P1AS_ENVIRONMENTS.map(environmentStackName)] as [string, ...string[]];
 
-const inventorySchema = z.object({
-  "//": z.string().optional(),
-  stacks: z.array(z.object({ stack: z.string(), environment: z.string().optional(), backend: backendSchema }).strict()),
-});
+/** The per-stack defaults synth fills in (config/schema.ts resolveBackend): an entry always has them. */
+const RESOLVED_FIELDS: Record<string, readonly string[]> = { local: ["path"], pg: ["schemaName"], s3: ["key", "encrypt"], remote: ["workspace"], cloud: ["workspace"] };
+
+const entrySchema = z
+  .object({
+    stack: z.enum(STACK_NAMES),
+    environment: z.enum(P1AS_ENVIRONMENTS).optional(),
+    backend: backendSchema.superRefine((backend, ctx) => {
+      const fields = backend as Record<string, unknown>;
+      for (const field of RESOLVED_FIELDS[backend.type] ?? []) {
+        if (fields[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: "Required (synth writes every backend with its defaults filled in)" });
+      }
+    }),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const expected = entry.stack === PINGONE_DIRECTORY_STACK ? undefined : entry.stack.slice(environmentStackName("").length);
+    if (entry.environment === expected) return;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["environment"],
+      message: expected === undefined ? `must be absent: ${entry.stack} belongs to no P1AS environment` : `must be ${JSON.stringify(expected)}, the environment of ${entry.stack}`,
+    });
+  });
+
+const inventorySchema = z
+  .object({
+    "//": z.string().optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
+    stacks: z.array(entrySchema),
+  })
+  .strict();
 
 const HEADER =
   "Every state location the stacks of this config ever used, written by npm run synth; commit it with the config. " +
-  "Entries are never removed automatically: see docs/tasks/retire-an-environment.md.";
+  "Entries are never removed automatically, and sha256 covers them all: see docs/tasks/retire-an-environment.md.";
 
 /** `dir/name.json` -> `dir/name.inventory.json`, so a test's temporary config gets a temporary inventory. */
 export function inventoryPath(configFile: string): string {
@@ -52,15 +93,49 @@ export function inventoryPath(configFile: string): string {
   return path.join(parsed.dir, `${parsed.name}.inventory.json`);
 }
 
-/** The committed inventory; empty when the file does not exist yet. */
-export function readInventory(file: string): Inventory {
-  if (!existsSync(file)) return { stacks: [] };
+/** The inventory as read, and whether its entries still hash to the sha256 written with them. */
+export interface StoredInventory extends Inventory {
+  /** valid: they do; missing: the file has no sha256 (none yet, or written by an older synth); broken: they do not. */
+  readonly seal: "valid" | "missing" | "broken";
+}
+
+/**
+ * The committed inventory, checked like a config: JSON without repeated keys, the whole-file string rules, the
+ * schema (stack names, environments, backends by the config's rules). Empty when the file does not exist yet.
+ */
+export function readInventory(file: string): StoredInventory {
+  if (!existsSync(file)) return { stacks: [], seal: "missing" };
+  let text: string;
+  let raw: unknown;
   try {
-    return inventorySchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    text = readFileSync(file, "utf8");
+    raw = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") : (error as Error).message;
-    throw new ValidationError(file, "inventory", [reason], `the state inventory ${file} is unreadable (${reason}); restore it from git`);
+    throw invalidInventory(file, [{ path: "", reasons: [`not readable JSON (${(error as Error).message})`] }]);
   }
+  const parsed = inventorySchema.safeParse(raw);
+  const issues = [...duplicateKeyIssues(text), ...stringIssues(raw), ...(parsed.success ? [] : parsed.error.issues)];
+  if (!parsed.success || issues.length > 0) {
+    const byPath = new Map<string, string[]>();
+    for (const issue of issues) byPath.set(formatPath(issue.path), [...(byPath.get(formatPath(issue.path)) ?? []), issue.message]);
+    throw invalidInventory(file, [...byPath].map(([issuePath, reasons]) => ({ path: issuePath, reasons })));
+  }
+  const stacks = parsed.data.stacks as InventoryEntry[];
+  const seal = parsed.data.sha256 === undefined ? "missing" : parsed.data.sha256 === inventoryDigest(stacks) ? "valid" : "broken";
+  return { stacks, seal };
+}
+
+/** sha256 of the entries as canonical JSON (keys sorted, absent fields left out), in order. */
+export function inventoryDigest(stacks: readonly InventoryEntry[]): string {
+  return createHash("sha256").update(canonicalJson(stacks)).digest("hex");
+}
+
+/** JSON with keys sorted and null or undefined values left out, at every depth: one text per value. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
+  return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
 }
 
 /** Every stack the config declares today, with its backend. */
@@ -98,10 +173,13 @@ export function forgottenEnvironments(inventory: Inventory, config: ResolvedConf
 }
 
 /**
- * The config's inventory checked against the config, merged, and how to write it. A config that drops an
- * environment the inventory knows without retiring its roles is refused. With P1AS_FROZEN_INVENTORY=1 a change
- * is refused too, naming what is missing, so a pull request that adds a stack or moves its state must commit
- * the inventory. Called before synthesizing, written after: a config that fails to synthesize adds nothing.
+ * The config's inventory checked against the config, merged, and how to write it. Refused, before anything is
+ * written: an inventory that breaks its schema or no longer matches its sha256 (unless
+ * P1AS_RESEAL_INVENTORY=1); one that lacks the entries of an environment the config lists as retired (once the
+ * file exists); a config
+ * that drops an environment the inventory knows without retiring its roles. With P1AS_FROZEN_INVENTORY=1 any
+ * change is refused too, naming what is missing, so a pull request that adds a stack or moves its state must
+ * commit the inventory. Called before synthesizing, written after: a config that fails to synthesize adds nothing.
  */
 export function prepareInventory(
   configFile: string,
@@ -109,30 +187,23 @@ export function prepareInventory(
   env: NodeJS.ProcessEnv = process.env,
 ): { file: string; inventory: Inventory; write: () => void } {
   const file = inventoryPath(configFile);
+  const frozen = env[FROZEN_INVENTORY_ENV_VAR] === "1";
+  const reseal = env[RESEAL_INVENTORY_ENV_VAR] === "1";
+  if (frozen && reseal) throw inventoryOutOfDate(file, `${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256`, FROZEN_INVENTORY_ENV_VAR);
   const current = readInventory(file);
+  if (current.seal === "broken" && !reseal) throw inventoryEdited(file, RESEAL_INVENTORY_ENV_VAR);
+  // A file synth wrote keeps every retired environment's entries (a first synth has none to keep: nothing was removed).
+  const retiredWithout = config.pingone.roleAttributes.retiredEnvironments.filter((name) => !current.stacks.some((entry) => entry.environment === name));
+  if (retiredWithout.length > 0 && existsSync(file)) throw inventoryLacksEnvironments(configFile, file, retiredWithout);
   const forgotten = forgottenEnvironments(current, config);
-  if (forgotten.length > 0) {
-    const names = forgotten.join(", ");
-    throw new ValidationError(
-      configFile,
-      "environments",
-      [`${names} left environments without being listed under pingone.roleAttributes.retiredEnvironments`],
-      `${configFile}: ${names} ${forgotten.length === 1 ? "is" : "are"} in the state inventory ${file} but neither in environments nor in ` +
-        "pingone.roleAttributes.retiredEnvironments: synthesizing would remove their roles from the PingOne user attributes, and every user's grant of them. " +
-        "List them under retiredEnvironments (after retiring them: docs/tasks/retire-an-environment.md).",
-    );
-  }
+  if (forgotten.length > 0) throw environmentsForgotten(configFile, file, forgotten);
   const { inventory, added } = mergeInventory(current, declaredEntries(config));
-  const unchanged = added.length === 0 && existsSync(file);
-  if (!unchanged && env[FROZEN_INVENTORY_ENV_VAR] === "1") {
-    const reason = `missing: ${added.map((entry) => `${entry.stack} at ${stateLocation(entry.backend)}`).join(", ") || "the whole file"}`;
-    throw new ValidationError(
-      file,
-      "inventory",
-      [reason],
-      `the state inventory ${file} is out of date (${reason}) and ${FROZEN_INVENTORY_ENV_VAR}=1 forbids changing it here. ` +
-        "Run npm run synth locally and commit the inventory with the config. Nothing was synthesized.",
-    );
+  const unchanged = added.length === 0 && existsSync(file) && current.seal === "valid";
+  if (!unchanged && frozen) {
+    const missing = added.map((entry) => `${entry.stack} at ${stateLocation(entry.backend)}`).join(", ");
+    const reason = missing ? `missing: ${missing}` : existsSync(file) ? "it has no sha256: written by an older synth" : "missing: the whole file";
+    throw inventoryOutOfDate(file, reason, FROZEN_INVENTORY_ENV_VAR);
   }
-  return { file, inventory, write: () => unchanged || writeFileSync(file, `${JSON.stringify({ "//": HEADER, stacks: inventory.stacks }, null, 2)}\n`) };
+  const text = () => `${JSON.stringify({ "//": HEADER, sha256: inventoryDigest(inventory.stacks), stacks: inventory.stacks }, null, 2)}\n`;
+  return { file, inventory, write: () => unchanged || writeFileSync(file, text()) };
 }

@@ -2,19 +2,37 @@
  * PostgreSQL connection strings as terraform's pg backend (lib/pq) reads them: a `postgres://` URL or
  * libpq's `key=value` form. Parsed, not pattern-matched, so that every spelling of a password is found
  * (`password = x`, `?%70assword=x`, user info) and two spellings of one database compare equal.
+ *
+ * Parsing never reads a file. pg-connection-string reads `sslcert`, `sslkey` and `sslrootcert` from disk while
+ * it parses (a `sslkey=/dev/zero` grew synth to 2 GB; a FIFO hung it), so the library only ever sees the URL
+ * without its query, and the query's keywords are decoded here, the same way (WHATWG URLSearchParams).
  */
 import { parse as parseUrl } from "pg-connection-string";
 
+/**
+ * Keywords whose value names a file that libpq or terraform's driver (lib/pq) opens: certificates, keys, CRLs,
+ * the password and service files, and (libpq 18) the TLS key log it writes.
+ */
+export const FILE_PARAMETERS = ["sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir", "passfile", "servicefile", "sslkeylogfile"] as const;
+const PASSWORD_PARAMETERS = ["password", "sslpassword"];
+
+/** The libpq keywords of a connection string (lowercased names, decoded values), with no file read. */
+export type PgFields = ReadonlyMap<string, string>;
+
 export interface PgConnection {
-  /** Hosts as written (lowercased); "" when libpq would use its default (a local socket). */
+  /** Hosts as written (lowercased, without IPv6 brackets); "" when the string names none. */
   readonly hosts: string;
+  /** "" when the string names none. */
   readonly port: string;
+  /** "" when the string names none. */
   readonly database: string;
+  /** "" when the string names none. */
+  readonly user: string;
   /** Which parameters carry a password; empty when none. Their values are never kept. */
   readonly passwordParameters: readonly string[];
+  /** Which parameters name a file (FILE_PARAMETERS); empty when none. */
+  readonly fileParameters: readonly string[];
 }
-
-const PASSWORD_PARAMETERS = ["password", "sslpassword"];
 
 /** libpq's keyword/value form: `key = value` pairs, values optionally single-quoted with `\` escapes. */
 export function parseKeywords(text: string): Map<string, string> {
@@ -35,34 +53,47 @@ export function parseKeywords(text: string): Map<string, string> {
 /** A `postgres://` or `postgresql://` URL, as opposed to libpq's `key=value` form. */
 export const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value);
 
+/**
+ * The keywords of either form. A URL's user info, host, port and path become `user`, `password`, `host`,
+ * `port` and `dbname`; its query parameters are keywords too and win, as in libpq. Throws with a reason
+ * (never the value) when the string is neither form.
+ */
+export function pgConnectionFields(value: string): PgFields {
+  if (!isPostgresUrl(value)) return parseKeywords(value);
+  const queryStart = value.indexOf("?");
+  let parsed: ReturnType<typeof parseUrl>;
+  try {
+    // Without the query: the library reads the files its ssl parameters name while it parses.
+    parsed = parseUrl(queryStart < 0 ? value : value.slice(0, queryStart), { useLibpqCompat: true });
+  } catch (error) {
+    throw new Error(`not a valid PostgreSQL URL (${(error as Error).message.split(":")[0]})`);
+  }
+  const fields = new Map<string, string>();
+  const put = (key: string, item: unknown) => typeof item === "string" && item !== "" && fields.set(key, item);
+  put("host", parsed.host);
+  put("port", parsed.port);
+  put("dbname", parsed.database);
+  put("user", parsed.user);
+  put("password", parsed.password);
+  const query = queryStart < 0 ? "" : value.slice(queryStart + 1).split("#")[0];
+  for (const [key, item] of new URLSearchParams(query)) fields.set(key.toLowerCase(), item);
+  return fields;
+}
+
 /** Throws with a reason (never the value) when the string is neither form. */
 export function parsePgConnection(value: string): PgConnection {
-  if (isPostgresUrl(value)) {
-    let parsed: ReturnType<typeof parseUrl>;
-    try {
-      // libpq semantics: the library's own sslmode aliases would print a warning and change nothing we compare.
-      parsed = parseUrl(value, { useLibpqCompat: true });
-    } catch (error) {
-      throw new Error(`not a valid PostgreSQL URL (${(error as Error).message.split(":")[0]})`);
-    }
-    const fields = parsed as Record<string, unknown>;
-    return {
-      hosts: String(parsed.host ?? "").toLowerCase(),
-      port: String(parsed.port || "5432"),
-      database: String(parsed.database ?? ""),
-      passwordParameters: PASSWORD_PARAMETERS.filter((key) => typeof fields[key] === "string" && fields[key] !== ""),
-    };
-  }
-  const pairs = parseKeywords(value);
+  const fields = pgConnectionFields(value);
   return {
-    hosts: (pairs.get("host") ?? pairs.get("hostaddr") ?? "").toLowerCase(),
-    port: pairs.get("port") || "5432",
-    database: pairs.get("dbname") ?? "",
-    passwordParameters: PASSWORD_PARAMETERS.filter((key) => pairs.has(key)),
+    hosts: (fields.get("host") ?? fields.get("hostaddr") ?? "").toLowerCase().replace(/\[([^\]]*)\]/g, "$1"),
+    port: fields.get("port") ?? "",
+    database: fields.get("dbname") ?? "",
+    user: fields.get("user") ?? "",
+    passwordParameters: PASSWORD_PARAMETERS.filter((key) => fields.has(key)),
+    fileParameters: FILE_PARAMETERS.filter((key) => fields.has(key)),
   };
 }
 
-/** The config's rule: a connection string that terraform can read and that holds no password. */
+/** The config's rule: a connection string that terraform can read, that holds no password and names no file. */
 export function connStrProblems(value: string): string[] {
   let connection: PgConnection;
   try {
@@ -70,8 +101,18 @@ export function connStrProblems(value: string): string[] {
   } catch (error) {
     return [`must be a PostgreSQL connection string (a postgres:// URL or libpq key=value pairs): ${(error as Error).message}`];
   }
-  if (connection.passwordParameters.length === 0) return [];
-  return [
-    `must not hold a password (found: ${connection.passwordParameters.join(", ")}): a committed password leaks into cdk.tf.json and .terraform/. Leave connStr out and set PG_CONN_STR, or keep connStr and set PGPASSWORD, in terraform's environment`,
-  ];
+  const problems: string[] = [];
+  if (connection.passwordParameters.length > 0) {
+    problems.push(
+      `must not hold a password (found: ${connection.passwordParameters.join(", ")}): a committed password leaks into cdk.tf.json and .terraform/. Leave connStr out and set PG_CONN_STR, or keep connStr and set PGPASSWORD, in terraform's environment`,
+    );
+  }
+  if (connection.fileParameters.length > 0) {
+    problems.push(
+      `must not name a file (found: ${connection.fileParameters.join(", ")}): terraform's pg driver and the tools read it on the machine that runs them, ` +
+        "and a config that a pull request can change must not choose what they read (a device or a named pipe there stops synth and terraform). " +
+        "Leave connStr out and set PG_CONN_STR in terraform's environment, or keep connStr and give the files as PGSSLCERT, PGSSLKEY, PGSSLROOTCERT or PGPASSFILE",
+    );
+  }
+  return problems;
 }

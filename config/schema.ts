@@ -40,7 +40,7 @@ import {
 } from "../p1as/rules";
 import { JsonIssue, stringIssues } from "./json-strings";
 import { connStrProblems } from "./pg-connection";
-import { stateLocation } from "./state-location";
+import { mayShareState, stateLocation } from "./state-location";
 
 /** Turns a p1as/rules.ts check into zod issues, one per broken rule. */
 function rule<T>(check: (value: T) => string[]) {
@@ -64,7 +64,8 @@ const certname = z.string().superRefine(rule(certnameProblems));
 /** Longest environment name plus the '-' that joins it to the customer in `<env>-<customer>`. */
 const ENVIRONMENT_PREFIX_LENGTH = Math.max(...P1AS_ENVIRONMENTS.map((env) => env.length)) + 1;
 
-const backendSchema = z.discriminatedUnion("type", [
+/** A backend as the config writes it; the state inventory (config/inventory.ts) holds these too, resolved. */
+export const backendSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local"), path: nonEmpty.optional() }).strict(),
   z
     .object({
@@ -555,13 +556,19 @@ function backendIssues(config: P1asConfig): Issue[] {
   const resolved = resolveConfig(config, ".");
   const stacks: [Issue["path"], ResolvedBackend][] = resolved.environments.map((env, i) => [["environments", i, "backend"], env.backend]);
   if (resolved.pingone.roleAttributes.manage) stacks.unshift([["pingone", "backend"], resolved.pingone.backend]);
-  const seen = new Map<string, string>();
   const issues: Issue[] = [];
-  for (const [path, backend] of stacks) {
+  for (const [index, [path, backend]] of stacks.entries()) {
+    const earlier = stacks.slice(0, index).find(([, other]) => mayShareState(other, backend));
+    if (!earlier) continue;
+    const [firstPath, first] = earlier;
     const location = stateLocation(backend);
-    const first = seen.get(location);
-    if (first) issues.push({ path, message: `stores state at the same place as ${first} (${location}); give each stack its own state` });
-    else seen.set(location, formatPath(path));
+    issues.push({
+      path,
+      message:
+        location === stateLocation(first)
+          ? `stores state at the same place as ${formatPath(firstPath)} (${location}); give each stack its own state`
+          : `may store state at the same place as ${formatPath(firstPath)}: one of them reads its database from PG_CONN_STR, which may name the other's, and both use schemaName ${JSON.stringify(backend.type === "pg" ? backend.schemaName : "")}; give each stack its own schemaName`,
+    });
   }
   return issues;
 }

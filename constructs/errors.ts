@@ -82,6 +82,70 @@ export function unreadableConfig(source: string, reason: string): ValidationErro
   );
 }
 
+// ---- the state inventory (config/inventory.ts) ------------------------------------------------------
+
+const RESTORE = (file: string) => `Restore it from git (git checkout -- ${file}): synth writes it, and only ever adds entries.`;
+
+/** The inventory breaks its schema: names our stacks cannot have, a backend the config would refuse, ... */
+export function invalidInventory(file: string, issues: readonly ConfigIssue[]): ValidationError {
+  const lines = issues.map((issue) => `${issue.path || "(root)"}: ${issue.reasons.join("; ")}`);
+  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+  return new ValidationError(file, "inventory", lines, `${file}: invalid state inventory, ${count} (nothing was synthesized):\n${lines.map((line) => `  - ${line}`).join("\n")}\n${RESTORE(file)}`);
+}
+
+/** The entries no longer hash to the sha256 synth wrote with them: one was removed or changed by hand. */
+export function inventoryEdited(file: string, resealVariable: string): ValidationError {
+  const reason = "its entries do not match its sha256: an entry was removed or changed by hand since synth wrote it";
+  return new ValidationError(
+    file,
+    "inventory",
+    [`sha256: ${reason}`],
+    `the state inventory ${file} was edited: ${reason}, so the tools could no longer find a state it listed. Nothing was synthesized. ${RESTORE(file)} ` +
+      `If you removed an entry on purpose because its state is gone for good (docs/tasks/retire-an-environment.md#removing-an-inventory-entry), ` +
+      `run npm run synth once with ${resealVariable}=1 and commit the file with a message that says why.`,
+  );
+}
+
+/** Entries for an environment the config still names (as retired) are missing: removed, sha256 recomputed or not. */
+export function inventoryLacksEnvironments(configFile: string, file: string, environments: readonly string[]): ValidationError {
+  const names = environments.join(", ");
+  const stacks = environments.map((name) => `p1as-${name}`).join(", ");
+  return new ValidationError(
+    file,
+    "inventory",
+    [`stacks: no entry for ${stacks}, which pingone.roleAttributes.retiredEnvironments lists`],
+    `${configFile}: pingone.roleAttributes.retiredEnvironments lists ${names}, but the state inventory ${file} has no entry for ${stacks}: ` +
+      `it was removed, so the tools could no longer check that the retired state is empty. Nothing was synthesized. ${RESTORE(file)}`,
+  );
+}
+
+/**
+ * With managed role attributes, dropping an environment the inventory knows without listing it under
+ * retiredEnvironments would remove its roles (and every user's grant of them).
+ */
+export function environmentsForgotten(configFile: string, file: string, environments: readonly string[]): ValidationError {
+  const names = environments.join(", ");
+  return new ValidationError(
+    configFile,
+    "environments",
+    [`${names} left environments without being listed under pingone.roleAttributes.retiredEnvironments`],
+    `${configFile}: ${names} ${environments.length === 1 ? "is" : "are"} in the state inventory ${file} but neither in environments nor in ` +
+      "pingone.roleAttributes.retiredEnvironments: synthesizing would remove their roles from the PingOne user attributes, and every user's grant of them. " +
+      "List them under retiredEnvironments (after retiring them: docs/tasks/retire-an-environment.md).",
+  );
+}
+
+/** CI synthesizes with a frozen inventory, as `npm ci` installs with a frozen lock file. */
+export function inventoryOutOfDate(file: string, reason: string, frozenVariable: string): ValidationError {
+  return new ValidationError(
+    file,
+    "inventory",
+    [reason],
+    `the state inventory ${file} is out of date (${reason}) and ${frozenVariable}=1 forbids changing it here. ` +
+      "Run npm run synth locally and commit the inventory with the config. Nothing was synthesized.",
+  );
+}
+
 /** One prop of a construct and every rule its value breaks (empty when valid). */
 export interface FieldCheck {
   readonly field: string;

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { canonicalJson } from "../config/inventory";
 import type { ResolvedBackend } from "../config/schema";
 import { stateLocation } from "../config/state-location";
 
@@ -20,6 +21,11 @@ export interface BackendSwitch {
   /** Where the state was, normalised and without secrets (config/state-location.ts). */
   readonly from: string;
   readonly to: string;
+  /**
+   * The arguments changed but name the same state (`localhost` for `127.0.0.1`, a default port spelled out,
+   * a symlink for its target, connStr for the PG_CONN_STR it equals): terraform still wants -reconfigure.
+   */
+  readonly sameState: boolean;
 }
 
 /** Terraform's record of the backend it initialised, inside the stack directory. */
@@ -51,18 +57,27 @@ export function initialisedBackend(workingDirectory: string): BackendBlock | und
 
 /**
  * How the directory's backend record differs from cdk.tf.json, or undefined when `terraform init` would
- * accept it. Terraform compares the arguments as written; an argument set to null counts as absent.
+ * accept it. Terraform compares the arguments as written; an argument set to null counts as absent. `env`:
+ * terraform's environment, to tell whether both name the same state (see config/state-location.ts).
  */
-export function backendSwitch(workingDirectory: string, configFile: string): BackendSwitch | undefined {
+export function backendSwitch(workingDirectory: string, configFile: string, env?: NodeJS.ProcessEnv): BackendSwitch | undefined {
   const before = initialisedBackend(workingDirectory);
   if (before === undefined) return undefined;
   const after = configuredBackend(configFile);
   if (before !== null && before.type === after.type && sameArguments(before.config, after.config)) return undefined;
-  return { from: before === null ? "an unreadable .terraform/terraform.tfstate" : describeBackend(before, workingDirectory), to: describeBackend(after, workingDirectory) };
+  if (before === null) return { from: "an unreadable .terraform/terraform.tfstate", to: backendLocation(after, workingDirectory), sameState: false };
+  const same = (where?: NodeJS.ProcessEnv) => {
+    const [a, b] = [locationOf(before, workingDirectory, where), locationOf(after, workingDirectory, where)];
+    return a !== undefined && a === b;
+  };
+  return { from: backendLocation(before, workingDirectory), to: backendLocation(after, workingDirectory), sameState: same() || (env !== undefined && same(env)) };
 }
 
 /** The one line every tool (and synth) prints for a switch. */
 export function backendSwitchLine(stack: string, change: BackendSwitch): string {
+  if (change.sameState) {
+    return `${stack}: the state backend's settings changed (${change.from} is now written ${change.to}) but name the same state: re-initialising (terraform init -reconfigure)`;
+  }
   return (
     `${stack}: the state backend changed from ${change.from} to ${change.to}: re-initialising for the new one ` +
     "(terraform init -reconfigure; no state is copied: another config is another deployment)"
@@ -81,23 +96,24 @@ export function dropStaleBackendCache(stack: string, workingDirectory: string, c
   return true;
 }
 
+/**
+ * Terraform's record lists every argument of the backend's schema (`"prefix": null` inside `workspaces` too),
+ * cdk.tf.json only the ones set: compared as canonical JSON, which leaves null-valued keys out at every depth.
+ */
 function sameArguments(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  return canonical(a) === canonical(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**
- * JSON with keys sorted and null-valued keys left out, at every depth: terraform's record lists every argument
- * of the backend's schema (`"prefix": null` inside `workspaces` too), cdk.tf.json only the ones set.
+ * A backend block as the normalised location of its state (config/state-location.ts); a block the normaliser
+ * cannot read names only its type. Without `env`, a pg block without conn_str is `pg:PG_CONN_STR#<schema>`:
+ * that form is safe to print, while one resolved with `env` may show parts of PG_CONN_STR and is for comparing.
  */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
+export function backendLocation(block: BackendBlock, workingDirectory: string, env?: NodeJS.ProcessEnv): string {
+  return locationOf(block, workingDirectory, env) ?? `a ${block.type} backend`;
 }
 
-/** A backend block as the normalised location of its state; a block the normaliser cannot read names only its type. */
-function describeBackend(block: BackendBlock, workingDirectory: string): string {
+function locationOf(block: BackendBlock, workingDirectory: string, env?: NodeJS.ProcessEnv): string | undefined {
   const text = (key: string) => (typeof block.config[key] === "string" ? (block.config[key] as string) : undefined);
   let backend: ResolvedBackend | undefined;
   switch (block.type) {
@@ -106,7 +122,7 @@ function describeBackend(block: BackendBlock, workingDirectory: string): string 
       backend = { type: "local", path: path.resolve(workingDirectory, text("path") ?? "terraform.tfstate") };
       break;
     case "pg":
-      backend = { type: "pg", connStr: text("conn_str"), schemaName: text("schema_name") ?? "terraform_remote_state" };
+      backend = { type: "pg", connStr: text("conn_str"), schemaName: text("schema_name") ?? env?.PG_SCHEMA_NAME ?? "terraform_remote_state" };
       break;
     case "s3":
       backend = { type: "s3", bucket: text("bucket") ?? "?", key: text("key") ?? "?", region: text("region") ?? "", encrypt: false };
@@ -120,9 +136,9 @@ function describeBackend(block: BackendBlock, workingDirectory: string): string 
     }
   }
   try {
-    return backend ? stateLocation(backend) : `a ${block.type} backend`;
+    return backend && stateLocation(backend, env);
   } catch {
     // An unparsable conn_str: its text may hold a password, so it is never echoed.
-    return `a ${block.type} backend`;
+    return undefined;
   }
 }

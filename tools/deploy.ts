@@ -17,10 +17,10 @@
  */
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { createColors } from "picocolors";
 import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { applyFailed, CliError, deployInterrupted, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
+import { applyFailed, CliError, deployInterrupted, EMPTY_PLANS_REASON, emptyPlansOption, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
 import { markdownCode, markdownText, terminalLine, terminalText } from "./escape";
 import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
 import { lineRedactor, maskKnownSecrets, redactTerraformText } from "./redact";
@@ -43,7 +43,8 @@ export interface DeployOptions {
    */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Apply the saved plans in this directory (`<stack>.tfplan[.sealed]`) instead of planning again.
+   * Apply the saved plans in this directory (`<stack>.tfplan[.sealed]`) instead of planning again; with
+   * P1AS_PLAN_KEY set, sealed ones only. Must not be empty.
    * @default - each stack is planned and applied in one `terraform apply`
    */
   readonly plans?: string;
@@ -100,12 +101,14 @@ const APPLY_COMPLETE = /(?:Apply|Destroy) complete! (Resources: [^\n]*)/;
  * yet) are thrown.
  */
 export async function deployStacks(options: DeployOptions, output: DeployOutput = () => {}, note: (line: string) => void = () => {}): Promise<DeployReport> {
+  // "" is not "no plans": it would plan and apply what nobody reviewed.
+  if (options.plans !== undefined && options.plans.trim() === "") throw emptyPlansOption();
   maskKnownSecrets({ ...process.env, ...options.env });
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
   await checkUndeclaredStates(options.outdir, { env: options.env, log: note });
   if (stacks.length === 0 && absent.length > 0) note(nothingSelected("deploy", absent));
   // Every saved plan is found, authenticated and matched to this synth before the first apply.
-  const plans = options.plans ? openSavedPlans(stacks, options.plans, { ...process.env, ...options.env }) : undefined;
+  const plans = options.plans !== undefined ? openSavedPlans(stacks, options.plans, { ...process.env, ...options.env }) : undefined;
   for (const [index, plan] of (plans ?? []).entries()) {
     const destroy = planModeArgs(stacks[index]).includes("-destroy");
     if (plan.meta.destroy !== destroy) throw savedPlanModeChanged(plan.stack, plan.meta.destroy);
@@ -262,6 +265,12 @@ function interruptOnSignals(): { signal: AbortSignal; kill: AbortSignal; dispose
   return { signal: graceful.signal, kill: hard.signal, dispose: () => process.off("SIGINT", onInt).off("SIGTERM", onTerm) };
 }
 
+/** commander's parser for --plans: an empty folder name is a usage error, never "plan again". */
+function plansDirectory(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError(`${EMPTY_PLANS_REASON}.`);
+  return value;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("deploy")
     .description("terraform init + apply the synthesized stacks (run `npm run synth` first).")
@@ -269,7 +278,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--stacks <names>", "comma-separated stacks to deploy, in manifest order (default: every stack)", stackListOption)
     .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
     .option("--if-present", IF_PRESENT_OPTION_HELP, false)
-    .option("--plans <dir>", "apply the saved plans in <dir> (plan:summary --save-plans) instead of planning again")
+    .option("--plans <dir>", "apply the saved plans in <dir> (plan:summary --save-plans) instead of planning again; sealed ones only when P1AS_PLAN_KEY is set", plansDirectory)
     .option("--result-out <file>", "write the per-stack result as markdown (also appended to $GITHUB_STEP_SUMMARY when set)")
     .exitOverride();
   const stop = parseCommandLine(program, argv);

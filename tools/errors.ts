@@ -107,14 +107,70 @@ export function stateUnreadable(stack: string, terraformMessage: string): CliErr
   );
 }
 
+/**
+ * A file a pg connection names is not one terraform's driver can read and be done: it reads each whole, so a
+ * device or a named pipe would never end (and a huge file would fill memory). Nothing has run yet.
+ */
+export function pgFileRefused(parameter: string, source: string, reason: string): CliError {
+  return new CliError(
+    `terraform init not started: the pg connection's ${parameter} (from ${source}) is refused: ${reason}. Terraform's pg driver reads that file whole. ` +
+      `Point ${parameter} at the file itself: a regular file of at most 64 KiB (docs/reference/state-backends.md#pg).`,
+  );
+}
+
+/**
+ * Synth compares state locations without terraform's environment; with it (PG_CONN_STR, PGHOST, PGPORT,
+ * PGDATABASE, PGUSER), two stacks turned out to be on one state.
+ */
+export function sharedDeclaredState(first: string, second: string): CliError {
+  return new CliError(
+    `refused: ${first} and ${second} keep their state in the same place once terraform's environment (PG_CONN_STR, PGHOST, PGPORT, PGDATABASE, PGUSER) is applied: ` +
+      "each would plan to delete the other's objects. Nothing was planned or applied. Give each stack its own schemaName, or name the database in connStr.",
+  );
+}
+
+/** A working directory in the stack index that leads outside the synth output: a hand-edited index. */
+export function outsideOutdir(stack: string, workingDirectory: string, outdir: string): CliError {
+  return new CliError(
+    `refused: the stack index names ${JSON.stringify(workingDirectory)} for ${JSON.stringify(stack)}, which is outside ${outdir}. Nothing was planned or applied. Run \`npm run synth\` again.`,
+  );
+}
+
 // ---- saved plans and interrupted deploys (deploy --plans, plan:summary --save-plans) ----------------
 
 /** Where the saved plans come from, for the "plan again" advice. */
 const PLAN_AGAIN = (stack: string) =>
   `Plan again (npm run plan:summary -- --stacks ${stack} --save-plans <dir>) and have the new plan reviewed before applying it.`;
 
-export function savedPlanMissing(stack: string, dir: string): CliError {
-  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${stack}.tfplan or ${stack}.tfplan.sealed). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+/** `expected`: the file names this deploy would open (sealed ones only while a plan key is set). */
+export function savedPlanMissing(stack: string, dir: string, expected: readonly string[]): CliError {
+  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${expected.join(" or ")}). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+}
+
+/**
+ * With a plan key set only sealed files are opened: a clear one may come from anyone who can write to the
+ * folder or commit to the repository (a forged "nothing to apply" would make the deploy skip the stack).
+ */
+export function unsealedPlanRefused(stack: string, file: string, variable: string): CliError {
+  return new CliError(
+    `${stack}: refused the unsealed ${file}: with ${variable} set only sealed plans are applied, and an unsealed plan or "nothing to apply" marker ` +
+      `could have been written by anyone who can write to that folder or commit to the repository. Nothing was applied. Delete it; ${PLAN_AGAIN(stack).charAt(0).toLowerCase()}${PLAN_AGAIN(stack).slice(1)}`,
+  );
+}
+
+/** The (authenticated) meta says "plan" and the name says "nothing to apply", or the other way round. */
+export function savedPlanKindMismatch(stack: string, file: string, applyable: boolean): CliError {
+  return new CliError(
+    `${stack}: the saved plan ${file} was renamed: its own record says it is ${applyable ? "a plan with changes" : 'a "nothing to apply" marker'}. Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
+}
+
+/** Why `--plans ""` is refused: an empty folder name would make deploy plan and apply with no reviewed plan. */
+export const EMPTY_PLANS_REASON =
+  "must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan";
+
+export function emptyPlansOption(): CliError {
+  return new CliError(`--plans ${EMPTY_PLANS_REASON}. Nothing was applied.`, EXIT_USAGE);
 }
 
 export function planKeyMissing(stack: string, variable: string): CliError {

@@ -17,10 +17,11 @@
  * row lock ("Workspace is already locked"), which the tools already explain.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Client, ClientConfig, escapeIdentifier } from "pg";
-import { parse as parseUrl } from "pg-connection-string";
-import { isPostgresUrl, parseKeywords } from "../config/pg-connection";
+import { PgFields, pgConnectionFields } from "../config/pg-connection";
+import { readPemFile } from "../p1as/pem-file";
+import { pgFileRefused } from "./errors";
 
 /**
  * Our lock's key, in PostgreSQL's two-int4 key space, which never overlaps the bigint keys terraform locks
@@ -55,7 +56,7 @@ export async function preparePgState(options: PgBootstrapOptions): Promise<PgBoo
   const connStr = stringArgument(backend.conn_str) ?? env.PG_CONN_STR;
   if (!connStr) throw new Error("no conn_str in the backend and no PG_CONN_STR in the environment");
 
-  const client = new Client(clientConfig(connStr, env));
+  const client = new Client(clientConfig(connStr, env, stringArgument(backend.conn_str) ? "the backend's conn_str" : "PG_CONN_STR"));
   // An error after connect (server restart) must not crash the process: the query in flight rejects anyway.
   client.on("error", () => undefined);
   await client.connect();
@@ -113,28 +114,57 @@ function emptyState(terraformVersion: string): string {
 const stringArgument = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
 
 /**
+ * The files terraform's driver (lib/pq) reads for a connection, by keyword and the variable that stands in for
+ * it. It reads each whole, so a device or a named pipe there would never end: each must pass the certificate
+ * files' policy (p1as/pem-file.ts) first.
+ */
+const DRIVER_FILES = [
+  ["sslrootcert", "PGSSLROOTCERT"],
+  ["sslcert", "PGSSLCERT"],
+  ["sslkey", "PGSSLKEY"],
+  ["passfile", "PGPASSFILE"],
+] as const;
+
+type DriverFile = (typeof DRIVER_FILES)[number][0];
+
+/**
+ * Reads the files the connection names (conn_str or PG_CONN_STR keywords, else PG* variables) under the
+ * certificate files' policy: a regular file, symlinks resolved, at most 64 KiB, opened without blocking.
+ * Throws a CliError naming the parameter, where it came from and why, before terraform's driver could read
+ * it without end. `source` names the connection string ("PG_CONN_STR", "the backend's conn_str").
+ */
+function readDriverFiles(fields: PgFields, env: NodeJS.ProcessEnv, source: string): Partial<Record<DriverFile, string>> {
+  const files: Partial<Record<DriverFile, string>> = {};
+  for (const [key, variable] of DRIVER_FILES) {
+    const fromString = fields.get(key) || undefined;
+    const name = fromString ?? (env[variable] || undefined);
+    if (!name) continue;
+    const read = readPemFile(path.resolve(name));
+    if (!read.ok) throw pgFileRefused(key, fromString ? source : variable, read.reason);
+    files[key] = read.text;
+  }
+  return files;
+}
+
+/**
  * The connection terraform's driver (lib/pq) would open: a URL or libpq keywords, PG* variables for what the
  * string leaves out, and lib/pq's sslmode default `require` (encrypted, certificate not verified).
  */
-export function clientConfig(connStr: string, env: NodeJS.ProcessEnv): ClientConfig {
-  const fields: Record<string, string | undefined> = isPostgresUrl(connStr) ? urlFields(connStr) : Object.fromEntries(parseKeywords(connStr));
-  const get = (key: string, variable: string) => fields[key] || env[variable] || undefined;
+export function clientConfig(connStr: string, env: NodeJS.ProcessEnv, source = "PG_CONN_STR"): ClientConfig {
+  const fields = pgConnectionFields(connStr);
+  const get = (key: string, variable: string) => fields.get(key) || env[variable] || undefined;
   const sslmode = get("sslmode", "PGSSLMODE") ?? "require";
-  const file = (key: string, variable: string) => {
-    const name = get(key, variable);
-    return name ? readFileSync(name, "utf8") : undefined;
-  };
-  const ca = file("sslrootcert", "PGSSLROOTCERT");
+  const files = readDriverFiles(fields, env, source);
   const ssl =
     sslmode === "disable"
       ? false
       : {
           // lib/pq: require verifies nothing (unless a root certificate is given); verify-ca skips the host name.
-          rejectUnauthorized: sslmode.startsWith("verify") || (sslmode === "require" && ca !== undefined),
+          rejectUnauthorized: sslmode.startsWith("verify") || (sslmode === "require" && files.sslrootcert !== undefined),
           ...(sslmode === "verify-full" ? {} : { checkServerIdentity: () => undefined }),
-          ca,
-          cert: file("sslcert", "PGSSLCERT"),
-          key: file("sslkey", "PGSSLKEY"),
+          ca: files.sslrootcert,
+          cert: files.sslcert,
+          key: files.sslkey,
         };
   return {
     host: get("host", "PGHOST") ?? get("hostaddr", "PGHOSTADDR") ?? "localhost",
@@ -145,22 +175,5 @@ export function clientConfig(connStr: string, env: NodeJS.ProcessEnv): ClientCon
     ssl,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: "p1as-backend-bootstrap",
-  };
-}
-
-function urlFields(connStr: string): Record<string, string | undefined> {
-  // libpq semantics, as in config/pg-connection.ts: the library's own sslmode aliases would print a warning.
-  const parsed = parseUrl(connStr, { useLibpqCompat: true }) as Record<string, unknown>;
-  const query = URL.canParse(connStr) ? new URL(connStr).searchParams : new URLSearchParams();
-  return {
-    host: stringArgument(parsed.host),
-    port: stringArgument(parsed.port),
-    dbname: stringArgument(parsed.database),
-    user: stringArgument(parsed.user),
-    password: stringArgument(parsed.password),
-    sslmode: query.get("sslmode") ?? undefined,
-    sslrootcert: query.get("sslrootcert") ?? undefined,
-    sslcert: query.get("sslcert") ?? undefined,
-    sslkey: query.get("sslkey") ?? undefined,
   };
 }

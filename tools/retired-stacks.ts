@@ -1,12 +1,17 @@
 /**
- * What deploy, plan summary and drift check before touching anything: every state location the inventory
- * remembers that no declared stack uses (stacks/stack-index.ts). An empty one is a finished retirement and
- * gets one line; one that still holds objects is refused, because those certificates, hostnames and PingOne
- * objects exist and nothing would ever change or remove them again.
+ * What deploy, plan summary and drift check before touching anything:
+ * - no two declared stacks share one state once terraform's environment is known (PG_CONN_STR, PGHOST, ...:
+ *   synth judged them without it, config/state-location.ts);
+ * - every state location the inventory remembers that no declared stack uses (stacks/stack-index.ts). An empty
+ *   one is a finished retirement and gets one line; one that still holds objects is refused, because those
+ *   certificates, hostnames and PingOne objects exist and nothing would ever change or remove them again. A
+ *   location that turns out, with that environment, to be where the stack keeps its state now is not a
+ *   former one.
  */
 import * as path from "node:path";
-import { CliError } from "./errors";
-import { SynthesizedStack, stackIndex } from "./synth-output";
+import { backendLocation, configuredBackend } from "./backend-cache";
+import { CliError, outsideOutdir, sharedDeclaredState } from "./errors";
+import { SynthesizedStack, selectStacks, stackIndex } from "./synth-output";
 import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
 
@@ -55,10 +60,21 @@ export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "wor
  * and the procedure. Synthesized outdirs without an index (test fixtures) have nothing to check.
  */
 export async function checkUndeclaredStates(outdir: string, options: StateCheckOptions = {}): Promise<void> {
+  const env = { ...process.env, ...options.env };
+  const declared = new Map(selectStacks(outdir, undefined).stacks.map((stack) => [stack.name, stack]));
+  checkDeclaredLocations([...declared.values()], env);
   const index = stackIndex(outdir);
   const refusals: string[] = [];
   for (const entry of index?.undeclared ?? []) {
-    const addresses = await stateAddresses({ name: entry.stack, workingDirectory: path.resolve(outdir, entry.workingDirectory) }, { env: options.env }).catch(
+    const workingDirectory = path.resolve(outdir, entry.workingDirectory);
+    // The index is a file on disk like any other: it never leads terraform outside the synth output.
+    if (path.relative(path.resolve(outdir), workingDirectory).split(path.sep)[0] === "..") throw outsideOutdir(entry.stack, entry.workingDirectory, outdir);
+    const current = declared.get(entry.stack);
+    if (current && sameState({ workingDirectory, configFile: path.join(workingDirectory, "cdk.tf.json") }, current, env)) {
+      options.log?.(`${entry.stack}: its former state location ${entry.location} is where it keeps its state now (${entry.currentLocation ?? "the same place"}), written another way`);
+      continue;
+    }
+    const addresses = await stateAddresses({ name: entry.stack, workingDirectory }, { env: options.env }).catch(
       (error: Error) => {
         throw new CliError(`refused: cannot read the state at ${entry.location}, which the config no longer declares (${error.message}). Nothing was planned or applied.`);
       },
@@ -79,6 +95,28 @@ export async function checkUndeclaredStates(outdir: string, options: StateCheckO
   }
   if (refusals.length > 0) {
     throw new CliError(`refused: ${refusals.join("\n")}\nNothing was planned or applied. The inventory of state locations is ${index?.inventory}.`);
+  }
+}
+
+type StackFiles = Pick<SynthesizedStack, "workingDirectory" | "configFile">;
+
+/** The state a stack directory's backend block names, with terraform's environment: for comparing only, never printed. */
+const resolvedLocation = (stack: StackFiles, env: NodeJS.ProcessEnv) => backendLocation(configuredBackend(stack.configFile), stack.workingDirectory, env);
+
+function sameState(a: StackFiles, b: StackFiles, env: NodeJS.ProcessEnv): boolean {
+  return resolvedLocation(a, env) === resolvedLocation(b, env);
+}
+
+/** Two declared stacks on one state would overwrite each other's objects: refused before anything runs. */
+function checkDeclaredLocations(stacks: readonly SynthesizedStack[], env: NodeJS.ProcessEnv): void {
+  const seen = new Map<string, SynthesizedStack>();
+  for (const stack of stacks) {
+    const location = resolvedLocation(stack, env);
+    const first = seen.get(location);
+    // Printed without the environment: the resolved form may show parts of PG_CONN_STR.
+    const shown = (other: SynthesizedStack) => `${other.name} (${backendLocation(configuredBackend(other.configFile), other.workingDirectory)})`;
+    if (first) throw sharedDeclaredState(shown(first), shown(stack));
+    seen.set(location, stack);
   }
 }
 

@@ -3,9 +3,12 @@
  * - a directory initialised against another backend (P1AS_CONFIG switched) is re-initialised with
  *   `-reconfigure` and one line naming the stack, the old and the new state location;
  * - a pg backend gets its schema, table and workspace row created first, one creator at a time
- *   (tools/pg-bootstrap.ts), so first deploys neither race nor block other stacks.
+ *   (tools/pg-bootstrap.ts), so first deploys neither race nor block other stacks; a file its connection names
+ *   that terraform's driver could not read and be done with (a device, a named pipe, a huge file) stops the
+ *   stack before terraform starts.
  */
 import { backendSwitch, backendSwitchLine, configuredBackend } from "./backend-cache";
+import { CliError } from "./errors";
 import { preparePgState } from "./pg-bootstrap";
 import { redactTerraformText } from "./redact";
 import { SynthesizedStack } from "./synth-output";
@@ -34,7 +37,7 @@ const INIT_ATTEMPTS = 3;
 export async function initStack(stack: SynthesizedStack, options: InitStackOptions): Promise<TerraformResult> {
   const log = options.log ?? (() => undefined);
   const args = ["init", "-input=false", ...(options.colour ? [] : ["-no-color"])];
-  const change = backendSwitch(stack.workingDirectory, stack.configFile);
+  const change = backendSwitch(stack.workingDirectory, stack.configFile, terraformEnv(options.env));
   if (change) {
     log(backendSwitchLine(stack.name, change));
     args.push("-reconfigure");
@@ -45,6 +48,8 @@ export async function initStack(stack: SynthesizedStack, options: InitStackOptio
     try {
       await preparePgState({ backend: backend.config, env: terraformEnv(options.env), terraformVersion: () => terraformVersion(options.run) });
     } catch (error) {
+      // A file terraform's driver would read without end (a device, a named pipe): terraform must not start.
+      if (error instanceof CliError) return { exitCode: 1, stdout: "", stderr: `Error: ${error.message}\n` };
       // Terraform's own init reports an unreachable or misconfigured database in its words; this line says
       // only that the creation was not serialised this time.
       // (errors from node's own modules are not `instanceof Error` inside jest's sandbox, hence the duck test)

@@ -81,9 +81,16 @@ export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extra };
 }
 
+/**
+ * The umask terraform runs with: what it creates (plan files, a local state and its backup, crash logs) can
+ * hold the state's secrets, so only this user may read it. Go's os.Create honours the umask, so `-out=` plans
+ * are created 0600 instead of 0644.
+ */
+const TERRAFORM_UMASK = 0o077;
+
 export async function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
   const detached = options.signal !== undefined;
-  const child = execa("terraform", [...args], {
+  const child = withUmask(TERRAFORM_UMASK, () => execa("terraform", [...args], {
     cwd: options.cwd,
     env: terraformEnv(options.env),
     extendEnv: false,
@@ -96,7 +103,7 @@ export async function runTerraform(args: readonly string[], options: TerraformOp
     // which forwards exactly one SIGINT (terraform takes a second one as "exit immediately", which may lose
     // state). Without a signal terraform stays in our group and gets the terminal's Ctrl-C itself.
     detached,
-  });
+  }));
   if (options.onOutput) {
     for (const stream of ["stdout", "stderr"] as const) {
       const lines = lineReader((line) => options.onOutput!(line, stream));
@@ -127,6 +134,20 @@ export async function runTerraform(args: readonly string[], options: TerraformOp
   } finally {
     options.signal?.removeEventListener("abort", interrupt);
     options.kill?.removeEventListener("abort", kill);
+  }
+}
+
+/**
+ * Runs `start` (which must spawn synchronously, as execa does) with the process umask set to `mask`: a child
+ * inherits the umask at spawn, and Node has no per-child umask. The mask is restored before any other JavaScript
+ * runs; a file another thread creates in that instant gets the stricter mask, never a looser one.
+ */
+function withUmask<T>(mask: number, start: () => T): T {
+  const previous = process.umask(mask);
+  try {
+    return start();
+  } finally {
+    process.umask(previous);
   }
 }
 

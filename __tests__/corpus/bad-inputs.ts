@@ -35,6 +35,7 @@ export const CATEGORIES = [
   "url",
   "file",
   "state",
+  "inventory",
   "json",
   "other",
 ] as const;
@@ -144,6 +145,8 @@ interface Expectation {
 
 export interface BadConfig extends Expectation {
   readonly breakIt: (config: RawConfig) => void;
+  /** The state inventory written next to the config (`<config>.inventory.json`). @default - none: synth starts one */
+  readonly inventory?: object;
   /** Edits the config's JSON text after it is written, for what a parsed object cannot hold (duplicate keys). @default - none */
   readonly editText?: (text: string) => string;
 }
@@ -173,6 +176,8 @@ const CREDENTIALS = { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } 
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), "corpus-scratch-"));
 fs.mkdirSync(path.join(SCRATCH, "real"));
 fs.symlinkSync(path.join(SCRATCH, "real"), path.join(SCRATCH, "alias"));
+// Dangling until terraform creates the state it points to: terraform writes through it.
+fs.symlinkSync(path.join(SCRATCH, "real", "d.tfstate"), path.join(SCRATCH, "dangling.tfstate"));
 const HOSTNAME = `${ENV}.virtualHosts.hostnames[0].hostname`;
 const CERTIFICATE = "p1as-dev/virtual-hosts/certificates/wildcard-dev";
 
@@ -302,6 +307,20 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "state", name: "a percent-encoded pg password parameter", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?%70assword=hunter2" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: password)" },
   { category: "state", name: "a pg password in the URL's user info", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgresql://tf:hunter2@db.example/tf" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: password)" },
   { category: "state", name: "a pg SSL key password", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?sslpassword=hunter2" }), path: `${ENV}.backend.connStr`, reason: "must not hold a password (found: sslpassword)" },
+  { category: "state", name: "a pg connStr naming a root certificate file", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?sslmode=verify-full&sslrootcert=/etc/hostname" }), path: `${ENV}.backend.connStr`, reason: "must not name a file (found: sslrootcert)" },
+  { category: "state", name: "a pg connStr naming a password file in key=value pairs", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "host=db.example dbname=tf passfile='/etc/hostname'" }), path: `${ENV}.backend.connStr`, reason: "must not name a file (found: passfile)" },
+  { category: "state", name: "a percent-encoded pg key file parameter", breakIt: (c) => (env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf?%73slkey=/etc/hostname" }), path: `${ENV}.backend.connStr`, reason: "must not name a file (found: sslkey)" },
+  { category: "state", name: "one pg database as localhost and as 127.0.0.1", breakIt: (c) => { env(c).backend = { type: "pg", connStr: "postgres://tf@localhost/tf", schemaName: "shared" }; c.environments.push(secondEnvironment({ type: "pg", connStr: "host=127.0.0.1 user=tf dbname=tf", schemaName: "shared" })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend (pg:localhost:5432/tf#shared)" },
+  { category: "state", name: "one pg database named and left to its default", breakIt: (c) => { env(c).backend = { type: "pg", connStr: "postgres://tf@db.example:5432/tf", schemaName: "shared" }; c.environments.push(secondEnvironment({ type: "pg", connStr: "postgres://tf@db.example", schemaName: "shared" })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend (pg:db.example:5432/tf#shared)" },
+  { category: "state", name: "one pg schema through PG_CONN_STR and through connStr", breakIt: (c) => { env(c).backend = { type: "pg", connStr: "postgres://tf@db.example/tf", schemaName: "shared" }; c.environments.push(secondEnvironment({ type: "pg", schemaName: "shared" })); }, path: "environments[1].backend", reason: "may store state at the same place as environments[0].backend: one of them reads its database from PG_CONN_STR" },
+  { category: "state", name: "two local states through a dangling symlink", breakIt: (c) => { env(c).backend = { type: "local", path: `${SCRATCH}/real/d.tfstate` }; c.environments.push(secondEnvironment({ type: "local", path: `${SCRATCH}/dangling.tfstate` })); }, path: "environments[1].backend", reason: "stores state at the same place as environments[0].backend" },
+  // the state inventory next to the config
+  { category: "inventory", name: "an inventory stack name that is a path", breakIt: () => undefined, inventory: { stacks: [{ stack: "../../escaped", backend: { type: "local", path: "escaped.tfstate" } }] }, path: "stacks[0].stack", reason: "received '../../escaped'" },
+  { category: "inventory", name: "an inventory stack name with a space", breakIt: () => undefined, inventory: { stacks: [{ stack: "p1as dev", environment: "dev", backend: { type: "local", path: "dev.tfstate" } }] }, path: "stacks[0].stack", reason: "Invalid enum value. Expected 'pingone-directory' | 'p1as-dev'" },
+  { category: "inventory", name: "an inventory entry for another environment's stack", breakIt: () => undefined, inventory: { stacks: [{ stack: "p1as-prod", environment: "dev", backend: { type: "local", path: "prod.tfstate" } }] }, path: "stacks[0].environment", reason: 'must be "prod", the environment of p1as-prod' },
+  { category: "inventory", name: "an inventory backend naming a key file", breakIt: () => undefined, inventory: { stacks: [{ stack: "p1as-prod", environment: "prod", backend: { type: "pg", connStr: "host=db.example sslkey=/dev/zero", schemaName: "p1as_prod" } }] }, path: "stacks[0].backend.connStr", reason: "must not name a file (found: sslkey)" },
+  { category: "inventory", name: "an inventory entry removed by hand", breakIt: () => undefined, inventory: { sha256: "0".repeat(64), stacks: [{ stack: "p1as-dev", environment: "dev", backend: { type: "local", path: "terraform.p1as-dev.tfstate" } }] }, path: "sha256", reason: "its entries do not match its sha256: an entry was removed or changed by hand" },
+  { category: "inventory", name: "an inventory without a retired environment's entries", breakIt: (c) => (c.pingone.roleAttributes = { retiredEnvironments: ["prod"] }), inventory: { stacks: [{ stack: "p1as-dev", environment: "dev", backend: { type: "local", path: "terraform.p1as-dev.tfstate" } }] }, path: "stacks", reason: "no entry for p1as-prod, which pingone.roleAttributes.retiredEnvironments lists" },
   { category: "state", name: "an S3 key starting with '/'", breakIt: (c) => (env(c).backend = { type: "s3", bucket: "acme-tf", key: "/p1as.tfstate", region: "eu-west-1" }), path: `${ENV}.backend.key`, reason: "must not start or end with '/'" },
   // JSON
   { category: "json", name: "a key given twice", breakIt: () => undefined, editText: (text) => text.replace('"name":"dev"', '"name":"dev","name":"prod"'), path: `${ENV}.name`, reason: 'duplicate key "name" (line 1, column' },

@@ -2,7 +2,7 @@
  * Plans each synthesized stack with real terraform and turns the result into a StackOutcome.
  * A stack that fails never stops the others: a reviewer needs the rest of the summary either way.
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { retiredLine, stateAddresses } from "../retired-stacks";
 import { initStack } from "../stack-init";
@@ -33,8 +33,14 @@ export interface PlanStacksOptions {
 /** A saved plan is applied later, so it waits for a running deploy's lock instead of reading a state mid-write. */
 const SAVED_PLAN_LOCK_TIMEOUT = "5m";
 
-/** The plan file's name inside each stack directory. It holds variable values, secrets included: never upload it. */
-export const PLAN_FILE = "tfplan";
+/**
+ * Terraform's plan file holds the prior state and the variable values, secrets included. It is written into a
+ * folder of its own that only this user can enter (mkdtemp: 0700) inside the stack directory, terraform creates
+ * it 0600 (tools/terraform.ts runs terraform with umask 077), and the folder is removed when the stack is done,
+ * whatever happened: a speculative plan leaves no plan file, a saved one leaves only its copy in the plans folder.
+ */
+export const PLAN_FOLDER_PREFIX = ".p1as-plan-";
+const PLAN_FILE = "tfplan";
 
 /**
  * What `terraform init` prints when it cannot fetch a provider: offline, registry down, or a version that
@@ -69,7 +75,7 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch((error: Error) => error);
     if (addresses instanceof Error) return { stack: stack.name, status: "failed", error: addresses.message };
     if (addresses.length === 0) {
-      if (options.savePlans) saveNothingToApply(options.savePlans.dir, { stack: stack.name, configSha256: configSha256(stack), destroy: true });
+      if (options.savePlans) saveNothingToApply(options.savePlans.dir, { stack: stack.name, configSha256: configSha256(stack), destroy: true }, options.savePlans.key);
       return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
     }
   }
@@ -81,28 +87,32 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
   const lock = options.savePlans ? `-lock-timeout=${SAVED_PLAN_LOCK_TIMEOUT}` : "-lock=false";
   if (options.savePlans) forgetSavedPlan(options.savePlans.dir, stack.name);
   const configSha = configSha256(stack);
-  const plan = await run(["plan", "-input=false", "-no-color", lock, ...planModeArgs(stack), `-out=${PLAN_FILE}`]);
-  if (plan.exitCode !== 0) {
-    return { stack: stack.name, status: "failed", error: terraformErrors(plan.stderr || plan.stdout) };
-  }
+  const folder = mkdtempSync(path.join(stack.workingDirectory, PLAN_FOLDER_PREFIX));
+  try {
+    const planFile = path.join(folder, PLAN_FILE);
+    const plan = await run(["plan", "-input=false", "-no-color", lock, ...planModeArgs(stack), `-out=${planFile}`]);
+    if (plan.exitCode !== 0) {
+      return { stack: stack.name, status: "failed", error: terraformErrors(plan.stderr || plan.stdout) };
+    }
 
-  const show = await run(["show", "-json", "-no-color", PLAN_FILE]);
-  if (show.exitCode !== 0) {
-    if (options.savePlans) rmSync(path.join(stack.workingDirectory, PLAN_FILE), { force: true });
-    return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
+    const show = await run(["show", "-json", "-no-color", planFile]);
+    if (show.exitCode !== 0) {
+      return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
+    }
+    const planned: StackOutcome = { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
+    if (options.savePlans) {
+      const subject = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
+      // terraform's own verdict: a plan with no change to resources or outputs is not applyable. Saving none means
+      // the deploy workflow has nothing to upload, so a stack without changes asks no approver for anything.
+      const applyable = JSON.parse(show.stdout).applyable !== false;
+      const { dir, key } = options.savePlans;
+      const saved = applyable ? savePlan(planFile, dir, subject, key) : saveNothingToApply(dir, subject, key);
+      options.onProgress?.(applyable ? `${stack.name}: plan saved as ${saved}` : `${stack.name}: no changes, nothing to apply (${saved})`);
+    }
+    return planned;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
-  const planned: StackOutcome = { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
-  if (options.savePlans) {
-    const meta = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
-    // terraform's own verdict: a plan with no change to resources or outputs is not applyable. Saving none means
-    // the deploy workflow has nothing to upload, so a stack without changes asks no approver for anything.
-    const applyable = JSON.parse(show.stdout).applyable !== false;
-    const planFile = path.join(stack.workingDirectory, PLAN_FILE);
-    if (!applyable) rmSync(planFile, { force: true });
-    const saved = applyable ? savePlan(planFile, options.savePlans.dir, meta, options.savePlans.key) : saveNothingToApply(options.savePlans.dir, meta);
-    options.onProgress?.(applyable ? `${stack.name}: plan saved as ${saved}` : `${stack.name}: no changes, nothing to apply (${saved})`);
-  }
-  return planned;
 }
 
 /** "provider pingidentity/pingone could not be installed (...)", with terraform's headline as the why. */

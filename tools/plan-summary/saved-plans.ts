@@ -12,23 +12,31 @@
  * sha256 of the cdk.tf.json it was made from, and a different synth is refused.
  *
  * Layout in `<dir>`:
- * - clear:  `<stack>.tfplan` (terraform's own file, `terraform show` reads it) and `<stack>.tfplan.json` (meta)
- * - nothing to apply (no changes, or a retired stack): `<stack>.unchanged.json` (meta only). It is not sealed:
- *   forging one can only make a deploy skip the stack, never apply anything unreviewed. The deploy workflow
- *   uploads sealed plans only, so a stack without changes asks no one for approval.
- * - sealed: `<stack>.tfplan.sealed` = "P1ASPLN1" | salt (16) | iv (12) | meta length (u32 BE) | meta JSON |
- *           tag (16) | ciphertext. The meta travels in the clear but is authenticated (GCM additional data).
+ * - clear (no key): `<stack>.tfplan` (terraform's own file, `terraform show` reads it) and `<stack>.tfplan.json`
+ *   (meta); nothing to apply (no changes, or a retired stack): `<stack>.unchanged.json` (meta only).
+ * - sealed (key set): `<stack>.tfplan.sealed`, and for nothing to apply `<stack>.unchanged.sealed` (an empty
+ *   plan, sealed the same way). Both are "P1ASPLN1" | salt (16) | iv (12) | meta length (u32 BE) | meta JSON |
+ *   tag (16) | ciphertext; the meta travels in the clear but is authenticated (GCM additional data), and says
+ *   which of the two the file is, so a renamed file is refused.
+ *
+ * With a key set, deploy opens sealed files only: a clear plan or marker in the folder (left by a keyless run,
+ * copied in, or committed in the checkout) is refused, because anyone who can write there could have made it,
+ * and a forged marker would make the deploy skip a stack. The deploy workflow uploads `*.tfplan.sealed` only,
+ * so a stack without changes asks no one for approval; the sealed marker serves the local flow.
+ * Every file here is created 0600.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   planKeyMissing,
   planKeyTooShort,
   savedPlanForOtherSynth,
+  savedPlanKindMismatch,
   savedPlanMissing,
   savedPlanUnreadable,
   sealedPlanRejected,
+  unsealedPlanRefused,
 } from "../errors";
 import { SynthesizedStack } from "../synth-output";
 
@@ -50,12 +58,17 @@ export interface PlanMeta {
   readonly configSha256: string;
   /** Planned with -destroy (a retiring stack). */
   readonly destroy: boolean;
+  /** False for "nothing to apply": terraform's own verdict on the plan (or a retired stack with an empty state). */
+  readonly applyable: boolean;
 }
 
 export const clearPlanPath = (dir: string, stack: string) => path.join(dir, `${stack}.tfplan`);
 export const sealedPlanPath = (dir: string, stack: string) => path.join(dir, `${stack}.tfplan.sealed`);
 const metaPath = (dir: string, stack: string) => `${clearPlanPath(dir, stack)}.json`;
 const unchangedPath = (dir: string, stack: string) => path.join(dir, `${stack}.unchanged.json`);
+const sealedUnchangedPath = (dir: string, stack: string) => path.join(dir, `${stack}.unchanged.sealed`);
+/** What a keyless run writes: never applied while a key is set. */
+const clearFiles = (dir: string, stack: string) => [clearPlanPath(dir, stack), metaPath(dir, stack), unchangedPath(dir, stack)];
 
 export function configSha256(stack: SynthesizedStack): string {
   return createHash("sha256").update(readFileSync(stack.configFile)).digest("hex");
@@ -71,36 +84,50 @@ export function planKey(env: NodeJS.ProcessEnv = process.env): string | undefine
 
 /** Removes whatever an earlier run saved for the stack, so a failed plan never leaves an old one to be applied. */
 export function forgetSavedPlan(dir: string, stack: string): void {
-  for (const file of [clearPlanPath(dir, stack), metaPath(dir, stack), sealedPlanPath(dir, stack), unchangedPath(dir, stack)]) rmSync(file, { force: true });
+  for (const file of [...clearFiles(dir, stack), sealedPlanPath(dir, stack), sealedUnchangedPath(dir, stack)]) rmSync(file, { force: true });
 }
 
-/** Records that the reviewed plan of the stack has nothing to apply. Returns the file written. */
-export function saveNothingToApply(dir: string, meta: PlanMeta): string {
+/** What a saved plan is about, before terraform's verdict on it. */
+export type PlanSubject = Omit<PlanMeta, "applyable">;
+
+/**
+ * Records that the reviewed plan of the stack has nothing to apply (sealed when a key is given). Returns the
+ * file written.
+ */
+export function saveNothingToApply(dir: string, subject: PlanSubject, key: string | undefined): string {
+  const meta: PlanMeta = { ...subject, applyable: false };
   mkdirSync(dir, { recursive: true });
   forgetSavedPlan(dir, meta.stack);
-  writeFileSync(unchangedPath(dir, meta.stack), `${JSON.stringify(meta, null, 2)}\n`);
-  return unchangedPath(dir, meta.stack);
+  const file = key ? sealedUnchangedPath(dir, meta.stack) : unchangedPath(dir, meta.stack);
+  writePrivate(file, key ? seal(Buffer.alloc(0), meta, key) : `${JSON.stringify(meta, null, 2)}\n`);
+  return file;
 }
 
 /**
- * Moves terraform's plan file into `dir` (sealing it when a key is given; the clear file is removed either
- * way). Returns the file written.
+ * Copies terraform's plan file into `dir` (sealed when a key is given) and removes it. Returns the file written.
  */
-export function savePlan(planFile: string, dir: string, meta: PlanMeta, key: string | undefined): string {
+export function savePlan(planFile: string, dir: string, subject: PlanSubject, key: string | undefined): string {
+  const meta: PlanMeta = { ...subject, applyable: true };
   mkdirSync(dir, { recursive: true });
   forgetSavedPlan(dir, meta.stack);
-  if (!key) {
-    renameSync(planFile, clearPlanPath(dir, meta.stack));
-    writeFileSync(metaPath(dir, meta.stack), `${JSON.stringify(meta, null, 2)}\n`);
-    return clearPlanPath(dir, meta.stack);
-  }
   try {
-    const file = sealedPlanPath(dir, meta.stack);
-    writeFileSync(file, seal(readFileSync(planFile), meta, key), { mode: 0o600 });
-    return file;
+    const plan = readFileSync(planFile);
+    if (key) {
+      writePrivate(sealedPlanPath(dir, meta.stack), seal(plan, meta, key));
+      return sealedPlanPath(dir, meta.stack);
+    }
+    // A copy, not a rename: the plans folder may be on another file system than the stack's directory.
+    writePrivate(clearPlanPath(dir, meta.stack), plan);
+    writePrivate(metaPath(dir, meta.stack), `${JSON.stringify(meta, null, 2)}\n`);
+    return clearPlanPath(dir, meta.stack);
   } finally {
     rmSync(planFile, { force: true });
   }
+}
+
+/** A new file only its owner can read ("wx": forgetSavedPlan removed any older one, so none is reused with its mode). */
+function writePrivate(file: string, contents: string | Buffer): void {
+  writeFileSync(file, contents, { mode: 0o600, flag: "wx" });
 }
 
 /** A saved plan found, authenticated and checked against the current synth, ready to hand to terraform. */
@@ -125,19 +152,31 @@ export function openSavedPlans(stacks: readonly SynthesizedStack[], dir: string,
 }
 
 function openSavedPlan(stack: string, dir: string, env: NodeJS.ProcessEnv): OpenedPlan {
-  const sealed = sealedPlanPath(dir, stack);
-  if (existsSync(sealed)) {
-    const key = planKey(env);
-    if (!key) throw planKeyMissing(stack, PLAN_KEY_VARIABLE);
-    return { stack, ...unseal(readFileSync(sealed), key, stack, sealed) };
+  const key = planKey(env);
+  if (key) {
+    // Anyone who can write to the folder (or commit to the repository) can leave a clear file: with a key set,
+    // only what was sealed with it is applied, and a clear "nothing to apply" would make the deploy skip the stack.
+    const unsealed = clearFiles(dir, stack).find((file) => existsSync(file));
+    if (unsealed) throw unsealedPlanRefused(stack, unsealed, PLAN_KEY_VARIABLE);
   }
+  const sealed = [sealedPlanPath(dir, stack), sealedUnchangedPath(dir, stack)].filter((file) => existsSync(file));
+  if (sealed.length > 1) throw savedPlanUnreadable(stack, sealed[1], `${path.basename(sealed[0])} is there too: a stack has one saved plan`);
+  if (sealed.length === 1) {
+    if (!key) throw planKeyMissing(stack, PLAN_KEY_VARIABLE);
+    const opened = unseal(readFileSync(sealed[0]), key, stack, sealed[0]);
+    // The file name is not authenticated, the meta is: a sealed plan renamed to a marker (or back) is refused.
+    const applyable = sealed[0] === sealedPlanPath(dir, stack);
+    if (opened.meta.applyable !== applyable) throw savedPlanKindMismatch(stack, sealed[0], opened.meta.applyable);
+    return { stack, meta: opened.meta, ...(applyable ? { contents: opened.contents } : {}) };
+  }
+  if (key) throw savedPlanMissing(stack, dir, [path.basename(sealedPlanPath(dir, stack)), path.basename(sealedUnchangedPath(dir, stack))]);
   const clear = clearPlanPath(dir, stack);
-  if (!existsSync(clear) && existsSync(unchangedPath(dir, stack))) return { stack, meta: readMeta(stack, unchangedPath(dir, stack)) };
-  if (!existsSync(clear)) throw savedPlanMissing(stack, dir);
-  return { stack, meta: readMeta(stack, metaPath(dir, stack)), contents: readFileSync(clear) };
+  if (!existsSync(clear) && existsSync(unchangedPath(dir, stack))) return { stack, meta: readMeta(stack, unchangedPath(dir, stack), false) };
+  if (!existsSync(clear)) throw savedPlanMissing(stack, dir, [path.basename(clear), path.basename(sealedPlanPath(dir, stack))]);
+  return { stack, meta: readMeta(stack, metaPath(dir, stack), true), contents: readFileSync(clear) };
 }
 
-function readMeta(stack: string, file: string): PlanMeta {
+function readMeta(stack: string, file: string, applyable: boolean): PlanMeta {
   let meta: PlanMeta;
   try {
     meta = parseMeta(readFileSync(file, "utf8"));
@@ -145,15 +184,16 @@ function readMeta(stack: string, file: string): PlanMeta {
     throw savedPlanUnreadable(stack, file, error instanceof Error ? error.message : String(error));
   }
   if (meta.stack !== stack) throw savedPlanUnreadable(stack, file, `it was saved for stack ${meta.stack}`);
+  if (meta.applyable !== applyable) throw savedPlanKindMismatch(stack, file, meta.applyable);
   return meta;
 }
 
 function parseMeta(text: string): PlanMeta {
   const meta = JSON.parse(text) as Partial<PlanMeta>;
-  if (typeof meta.stack !== "string" || typeof meta.configSha256 !== "string" || typeof meta.destroy !== "boolean") {
-    throw new Error("the plan's metadata lacks stack, configSha256 or destroy");
+  if (typeof meta.stack !== "string" || typeof meta.configSha256 !== "string" || typeof meta.destroy !== "boolean" || typeof meta.applyable !== "boolean") {
+    throw new Error("the plan's metadata lacks stack, configSha256, destroy or applyable");
   }
-  return { stack: meta.stack, configSha256: meta.configSha256, destroy: meta.destroy };
+  return { stack: meta.stack, configSha256: meta.configSha256, destroy: meta.destroy, applyable: meta.applyable };
 }
 
 const deriveKey = (key: string, salt: Buffer) => scryptSync(key, salt, 32, SCRYPT);
