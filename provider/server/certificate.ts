@@ -5,7 +5,7 @@
  * structure is assembled by der.ts and signed by node:crypto.
  */
 import { X509Certificate, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import * as der from "./der";
+import * as der from "../../p1as/der";
 
 export interface SelfSignedCertificate {
   /** PEM certificate, for TLS and for a client's trust store. */
