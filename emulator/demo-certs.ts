@@ -8,7 +8,7 @@
  * event loop: node-forge's pure-JavaScript RSA signing took about a second a signature on Node 22 and 24 and
  * made the provider's requests time out (docs/reliability-and-security.md, "Node 22 and 24").
  */
-import { KeyObject, X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { KeyObject, X509Certificate, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import * as der from "../p1as/der";
 
 export interface MakeCertificateOptions {
@@ -37,16 +37,6 @@ export interface GeneratedCertificate {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const OID = {
-  sha256WithRSAEncryption: "1.2.840.113549.1.1.11",
-  ecdsaWithSha256: "1.2.840.10045.4.3.2",
-  commonName: "2.5.4.3",
-  basicConstraints: "2.5.29.19",
-  keyUsage: "2.5.29.15",
-  extKeyUsage: "2.5.29.37",
-  subjectAltName: "2.5.29.17",
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-};
 const X509_V3 = Buffer.from([2]);
 /** keyCertSign (bit 5), cRLSign (bit 6): 0000 0110, the last bit unused. */
 const CA_KEY_USAGE = der.bitString(Buffer.from([0x06]), 1);
@@ -66,8 +56,8 @@ function ca(): Issuer {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const name = distinguishedName("p1as-cdktf demo CA (not for production)");
     const extensions = [
-      extension(OID.basicConstraints, true, der.sequence(der.boolean(true))),
-      extension(OID.keyUsage, true, CA_KEY_USAGE),
+      der.extension(der.OID.basicConstraints, true, der.sequence(der.boolean(true))),
+      der.extension(der.OID.keyUsage, true, CA_KEY_USAGE),
     ];
     const certDer = signedCertificate({ subject: name, publicKey, validity: validity(3650, false), extensions }, { name, key: privateKey });
     demoCa = { name, key: privateKey, pem: new X509Certificate(certDer).toString() };
@@ -86,11 +76,11 @@ interface ToBeSigned {
 function signedCertificate(tbs: ToBeSigned, issuer: Pick<Issuer, "name" | "key">): Buffer {
   const algorithm =
     issuer.key.asymmetricKeyType === "ec"
-      ? der.sequence(der.objectIdentifier(OID.ecdsaWithSha256))
-      : der.sequence(der.objectIdentifier(OID.sha256WithRSAEncryption), der.nullValue());
+      ? der.sequence(der.objectIdentifier(der.OID.ecdsaWithSha256))
+      : der.sequence(der.objectIdentifier(der.OID.sha256WithRSAEncryption), der.nullValue());
   const body = der.sequence(
     der.explicit(0, der.integer(X509_V3)),
-    der.integer(serialNumber()),
+    der.integer(der.serialNumber()),
     algorithm,
     issuer.name,
     tbs.validity,
@@ -109,28 +99,17 @@ function validity(daysValid: number, expired: boolean): Buffer {
 }
 
 function distinguishedName(commonName: string): Buffer {
-  return der.sequence(der.set(der.sequence(der.objectIdentifier(OID.commonName), der.utf8String(commonName))));
-}
-
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return der.sequence(der.objectIdentifier(id), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
+  return der.sequence(der.set(der.sequence(der.objectIdentifier(der.OID.commonName), der.utf8String(commonName))));
 }
 
 function leafExtensions(options: MakeCertificateOptions): Buffer[] {
   const names = [options.commonName, ...(options.altNames ?? [])];
   return [
-    extension(OID.basicConstraints, false, der.sequence()),
-    extension(OID.keyUsage, false, LEAF_KEY_USAGE),
-    extension(OID.extKeyUsage, false, der.sequence(der.objectIdentifier(OID.serverAuth))),
-    extension(OID.subjectAltName, false, der.sequence(...names.map((name) => der.implicit(2, Buffer.from(name, "utf8"))))),
+    der.extension(der.OID.basicConstraints, false, der.sequence()),
+    der.extension(der.OID.keyUsage, false, LEAF_KEY_USAGE),
+    der.extension(der.OID.extKeyUsage, false, der.sequence(der.objectIdentifier(der.OID.serverAuth))),
+    der.extension(der.OID.subjectAltName, false, der.sequence(...names.map((name) => der.implicit(2, Buffer.from(name, "utf8"))))),
   ];
-}
-
-/** 16 random bytes, positive and with a non-zero first byte, so the DER integer is minimal. */
-function serialNumber(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x40;
-  return bytes;
 }
 
 const pem = (key: KeyObject) => key.export({ type: "pkcs8", format: "pem" }).toString();
