@@ -2,7 +2,9 @@
  * The provider for plain Terraform users: `npm run provider:install` (dist/tools/provider-install.js) puts
  * it in the implied local mirror under HOME, and the examples/hcl configuration goes through init (offline,
  * no CLI configuration), plan, apply, an in-place change, an empty re-plan and destroy against the emulator,
- * in both contract modes. Also: the lock file's h1 hash does not depend on where the provider was installed.
+ * in both contract modes. Also: the lock file's h1 hash does not depend on where the provider was installed,
+ * and the provider runs on the Node recorded at install, refusing (at install, and through terraform at start)
+ * a Node line it is not tested on.
  * Needs `npm run build` first (the tool and the provider bundle run from dist/).
  */
 import { execFile } from "node:child_process";
@@ -12,10 +14,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
+import { TESTED_NODE_LINES } from "../provider/node-lines";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
 import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
+import { installNodeLine } from "./support/node-line";
 
 jest.setTimeout(300_000);
 
@@ -173,6 +177,93 @@ describe("the installed provider's lock file hash", () => {
     }
     // THEN the hashes differ
     expect(results[1]).not.toEqual(results[0]);
+  });
+});
+
+describe("the Node the provider runs on", () => {
+  /** The newest line, out at the time of writing and not among the tested ones: a user's `brew upgrade node`. */
+  const UNTESTED_LINE = 26;
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const tempDir = (prefix: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+  const wrapperOf = (plugins: string) => {
+    const platformDir = path.join(plugins, PROVIDER_SOURCE, PROVIDER_VERSION);
+    return fs.readFileSync(path.join(platformDir, fs.readdirSync(platformDir)[0], `terraform-provider-p1as_v${PROVIDER_VERSION}`), "utf8");
+  };
+  const TESTED_LINES_NAMED = `it is tested on Node ${TESTED_NODE_LINES.join(", ")} only`;
+
+  test("is the installing Node by default: the wrapper runs it by absolute path and records its version", async () => {
+    // GIVEN the tool run by the node on PATH, which is the Node this test runs on
+    const plugins = path.join(tempDir("p1as-node-default-"), "plugins");
+
+    // WHEN it installs
+    const installed = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: "" });
+
+    // THEN the wrapper execs that Node's absolute path, not a `node` looked up on terraform's PATH, and names its version
+    expect(installed.exitCode).toBe(0);
+    const wrapper = wrapperOf(plugins);
+    expect(wrapper).toContain(`exec '${fs.realpathSync(process.execPath)}' `);
+    expect(wrapper).toContain(`P1AS_PROVIDER_NODE_VERSION='${process.version}'`);
+    expect(wrapper).not.toMatch(/exec node /);
+  });
+
+  test("is P1AS_PROVIDER_NODE when set; an untested line, a relative path or a non-Node is refused and nothing is installed", async () => {
+    // GIVEN a binary that answers --version like a Node of an untested line, and one that is no Node
+    const bin = tempDir("p1as-node-fake-");
+    const fakeNode = (name: string, answer: string) => {
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho '${answer}'\n`, { mode: 0o755 });
+      return path.join(bin, name);
+    };
+    const cases: [string, string][] = [
+      [fakeNode("node26", `v${UNTESTED_LINE}.1.0`), `the p1as provider does not run on Node v${UNTESTED_LINE}.1.0 (${path.join(bin, "node26")}): ${TESTED_LINES_NAMED}`],
+      [fakeNode("node18", "v18.20.4"), `the p1as provider does not run on Node v18.20.4 (${path.join(bin, "node18")}): ${TESTED_LINES_NAMED}`],
+      ["bin/node", `P1AS_PROVIDER_NODE="bin/node" is not an absolute path`],
+      [fakeNode("python", "Python 3.12.1"), `P1AS_PROVIDER_NODE="${path.join(bin, "python")}" answered --version with "Python 3.12.1", not a Node version`],
+      [path.join(bin, "missing"), `P1AS_PROVIDER_NODE="${path.join(bin, "missing")}" did not answer --version`],
+    ];
+    for (const [chosen, message] of cases) {
+      const plugins = path.join(tempDir("p1as-node-refused-"), "plugins");
+
+      // WHEN the tool installs with it
+      const refused = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: chosen });
+
+      // THEN it fails naming the binary and why, and installs nothing
+      expect({ chosen, exitCode: refused.exitCode, said: refused.stderr.includes(message) ? message : refused.stderr }).toEqual({ chosen, exitCode: 1, said: message });
+      expect(fs.existsSync(plugins)).toBe(false);
+    }
+
+    // AND a real Node of a tested line given the same way is recorded
+    const plugins = path.join(tempDir("p1as-node-chosen-"), "plugins");
+    const chosen = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: process.execPath });
+    expect(chosen.exitCode).toBe(0);
+    expect(wrapperOf(plugins)).toContain(`exec '${process.execPath}' `);
+  });
+
+  test("a Node upgraded under the recorded path to an untested line: terraform shows the provider's refusal", async () => {
+    // GIVEN the provider installed for a tested Node through a path that a package upgrade later points at Node 26
+    const work = copyExample();
+    dirs.push(work);
+    const home = tempDir("p1as-node-home-");
+    const systemNode = path.join(tempDir("p1as-node-system-"), "node");
+    fs.symlinkSync(process.execPath, systemNode);
+    expect((await node(["dist/tools/provider-install.js", "--dir", path.join(work, "terraform.d", "plugins")], { HOME: home, P1AS_PROVIDER_NODE: systemNode })).exitCode).toBe(0);
+    expectExit(await runTerraform(["init", "-input=false", "-no-color"], { cwd: work, env: offline(home) }), 0);
+    const newer = await installNodeLine(UNTESTED_LINE, tempDir("p1as-node-26-"));
+    fs.rmSync(systemNode);
+    fs.symlinkSync(newer, systemNode);
+
+    // WHEN terraform starts the provider
+    const validated = await runTerraform(["validate", "-no-color"], { cwd: work, env: offline(home) });
+
+    // THEN it fails, and what it prints names the Node, the tested lines, the way out and the Node it was installed for
+    expect(validated.exitCode).toBe(1);
+    const said = (validated.stdout + validated.stderr).replace(/\s+/g, " ");
+    expect(said).toContain(`Unrecognized remote plugin message: the p1as provider does not run on Node v${UNTESTED_LINE}.`);
+    expect(said).toContain(`${TESTED_LINES_NAMED}. Install it for a Node of a tested line: set P1AS_PROVIDER_NODE to that node binary, then run npm run synth or npm run provider:install again (it was installed for Node ${process.version})`);
   });
 });
 

@@ -7,14 +7,15 @@ import { Command, Option } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "../tools/cli";
 import { EXIT_OK } from "../tools/errors";
 import { benchSynth } from "./synth";
+import { benchTestCertificates } from "./test-certificates";
 import { benchVirtualHosts } from "./virtual-hosts";
 
-const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts } as const;
+const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts, "test-certificates": benchTestCertificates } as const;
 type BenchName = keyof typeof BENCHES;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("bench")
-    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts); JSON lines on stdout.")
+    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), how long a test certificate blocks the event loop (test-certificates); JSON lines on stdout.")
     .addOption(new Option("--only <bench>", "run one bench").choices(Object.keys(BENCHES)));
   const usageExit = parseCommandLine(program, argv);
   if (usageExit !== undefined) return usageExit;

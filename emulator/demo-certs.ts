@@ -2,9 +2,14 @@
  * Generates certificate/key pairs at run time for the demo and the tests, so no key is ever committed.
  * RSA leaves are signed by a per-process demo CA (fullchain = leaf + CA, the shape P1AS expects);
  * EC leaves are self-signed, because the only use of them is to prove EC is refused.
+ *
+ * Keys and signatures come from node:crypto (OpenSSL); p1as/der.ts assembles the certificate. The tests make
+ * these certificates in the process that also runs the emulator, so whatever this costs blocks the emulator's
+ * event loop: node-forge's pure-JavaScript RSA signing took about a second a signature on Node 22 and 24 and
+ * made the provider's requests time out (docs/reliability-and-security.md, "Node 22 and 24").
  */
-import { KeyObject, X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import forge from "node-forge";
+import { KeyObject, X509Certificate, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
+import * as der from "../p1as/der";
 
 export interface MakeCertificateOptions {
   /** Subject CN; also the first subjectAltName. */
@@ -32,109 +37,100 @@ export interface GeneratedCertificate {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const X509_V3 = Buffer.from([2]);
+/** keyCertSign (bit 5), cRLSign (bit 6): 0000 0110, the last bit unused. */
+const CA_KEY_USAGE = der.bitString(Buffer.from([0x06]), 1);
+/** digitalSignature (bit 0), keyEncipherment (bit 2): 1010 0000, the last 5 bits unused. */
+const LEAF_KEY_USAGE = der.bitString(Buffer.from([0xa0]), 5);
 
-let demoCa: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey; pem: string } | undefined;
-
-function rsaKeyPair(bits: number): { privatePem: string; forgeKey: forge.pki.rsa.PrivateKey; forgePublic: forge.pki.rsa.PublicKey } {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
-  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(privatePem) as forge.pki.rsa.PrivateKey;
-  return { privatePem, forgeKey, forgePublic: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+interface Issuer {
+  readonly name: Buffer;
+  readonly key: KeyObject;
+  readonly pem: string;
 }
 
-function validity(cert: forge.pki.Certificate, daysValid: number, expired: boolean): void {
-  const now = Date.now();
-  cert.validity.notBefore = new Date(expired ? now - (daysValid + 1) * DAY_MS : now - 60_000);
-  cert.validity.notAfter = new Date(expired ? now - DAY_MS : now + daysValid * DAY_MS);
-}
+let demoCa: Issuer | undefined;
 
-function serial(): string {
-  // Positive 16-byte serial: the leading nibble is kept below 8 so DER doesn't read it as negative.
-  return "0" + randomBytes(16).toString("hex").slice(1);
-}
-
-function ca(): NonNullable<typeof demoCa> {
+function ca(): Issuer {
   if (!demoCa) {
-    const { forgeKey, forgePublic } = rsaKeyPair(2048);
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forgePublic;
-    cert.serialNumber = serial();
-    validity(cert, 3650, false);
-    const attrs = [{ name: "commonName", value: "p1as-cdktf demo CA (not for production)" }];
-    cert.setSubject(attrs);
-    cert.setIssuer(attrs);
-    cert.setExtensions([
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
-    ]);
-    cert.sign(forgeKey, forge.md.sha256.create());
-    demoCa = { cert, key: forgeKey, pem: forge.pki.certificateToPem(cert) };
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const name = distinguishedName("p1as-cdktf demo CA (not for production)");
+    const extensions = [
+      der.extension(der.OID.basicConstraints, true, der.sequence(der.boolean(true))),
+      der.extension(der.OID.keyUsage, true, CA_KEY_USAGE),
+    ];
+    const certDer = signedCertificate({ subject: name, publicKey, validity: validity(3650, false), extensions }, { name, key: privateKey });
+    demoCa = { name, key: privateKey, pem: new X509Certificate(certDer).toString() };
   }
   return demoCa;
 }
 
-function leafExtensions(options: MakeCertificateOptions): object[] {
+interface ToBeSigned {
+  readonly subject: Buffer;
+  readonly publicKey: KeyObject;
+  readonly validity: Buffer;
+  readonly extensions: readonly Buffer[];
+}
+
+/** A v3 certificate signed by `issuer`'s key: SHA-256 with RSA (PKCS#1 v1.5) or ECDSA, by the key's type. */
+function signedCertificate(tbs: ToBeSigned, issuer: Pick<Issuer, "name" | "key">): Buffer {
+  const algorithm =
+    issuer.key.asymmetricKeyType === "ec"
+      ? der.sequence(der.objectIdentifier(der.OID.ecdsaWithSha256))
+      : der.sequence(der.objectIdentifier(der.OID.sha256WithRSAEncryption), der.nullValue());
+  const body = der.sequence(
+    der.explicit(0, der.integer(X509_V3)),
+    der.integer(der.serialNumber()),
+    algorithm,
+    issuer.name,
+    tbs.validity,
+    tbs.subject,
+    tbs.publicKey.export({ type: "spki", format: "der" }),
+    der.explicit(3, der.sequence(...tbs.extensions)),
+  );
+  return der.sequence(body, algorithm, der.bitString(sign("sha256", body, issuer.key)));
+}
+
+function validity(daysValid: number, expired: boolean): Buffer {
+  const now = Date.now();
+  const notBefore = new Date(expired ? now - (daysValid + 1) * DAY_MS : now - 60_000);
+  const notAfter = new Date(expired ? now - DAY_MS : now + daysValid * DAY_MS);
+  return der.sequence(der.utcTime(notBefore), der.utcTime(notAfter));
+}
+
+function distinguishedName(commonName: string): Buffer {
+  return der.sequence(der.set(der.sequence(der.objectIdentifier(der.OID.commonName), der.utf8String(commonName))));
+}
+
+function leafExtensions(options: MakeCertificateOptions): Buffer[] {
   const names = [options.commonName, ...(options.altNames ?? [])];
   return [
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-    { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames: names.map((value) => ({ type: 2, value })) },
+    der.extension(der.OID.basicConstraints, false, der.sequence()),
+    der.extension(der.OID.keyUsage, false, LEAF_KEY_USAGE),
+    der.extension(der.OID.extKeyUsage, false, der.sequence(der.objectIdentifier(der.OID.serverAuth))),
+    der.extension(der.OID.subjectAltName, false, der.sequence(...names.map((name) => der.implicit(2, Buffer.from(name, "utf8"))))),
   ];
 }
 
+const pem = (key: KeyObject) => key.export({ type: "pkcs8", format: "pem" }).toString();
+
 function rsaCertificate(options: MakeCertificateOptions): { fullchain: string; privkey: string } {
   const issuer = ca();
-  const { privatePem, forgePublic } = rsaKeyPair(options.rsaModulusBits ?? 2048);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forgePublic;
-  cert.serialNumber = serial();
-  validity(cert, options.daysValid ?? 90, options.expired ?? false);
-  cert.setSubject([{ name: "commonName", value: options.commonName }]);
-  cert.setIssuer(issuer.cert.subject.attributes);
-  cert.setExtensions(leafExtensions(options));
-  cert.sign(issuer.key, forge.md.sha256.create());
-  return { fullchain: forge.pki.certificateToPem(cert) + issuer.pem, privkey: privatePem };
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: options.rsaModulusBits ?? 2048 });
+  const tbs = {
+    subject: distinguishedName(options.commonName),
+    publicKey,
+    validity: validity(options.daysValid ?? 90, options.expired ?? false),
+    extensions: leafExtensions(options),
+  };
+  return { fullchain: new X509Certificate(signedCertificate(tbs, issuer)).toString() + issuer.pem, privkey: pem(privateKey) };
 }
 
-/**
- * node-forge can only put RSA keys into certificates, so an EC leaf is built from forge's RSA
- * TBSCertificate with the public key and algorithm swapped, then signed by node:crypto (ECDSA P-256).
- */
 function ecCertificate(options: MakeCertificateOptions): { fullchain: string; privkey: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const { forgeKey, forgePublic } = rsaKeyPair(1024);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forgePublic;
-  cert.serialNumber = serial();
-  validity(cert, options.daysValid ?? 90, options.expired ?? false);
-  const attrs = [{ name: "commonName", value: options.commonName }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.setExtensions(leafExtensions(options));
-  cert.sign(forgeKey, forge.md.sha256.create()); // fills the fields getTBSCertificate needs
-  const asn1 = forge.asn1;
-  const ecdsaWithSha256 = () =>
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer("1.2.840.10045.4.3.2").getBytes()),
-    ]);
-  // getTBSCertificate exists in node-forge but is missing from its type definitions.
-  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
-  const tbs = pki.getTBSCertificate(cert);
-  const fields = tbs.value as forge.asn1.Asn1[];
-  // TBSCertificate: [0]version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, extensions
-  fields[2] = ecdsaWithSha256();
-  fields[6] = asn1.fromDer(forge.util.createBuffer(publicKey.export({ type: "spki", format: "der" }).toString("binary")));
-  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), "binary");
-  const signature = sign("sha256", tbsDer, privateKey as KeyObject);
-  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    ecdsaWithSha256(),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, "\u0000" + signature.toString("binary")),
-  ]);
-  const der = Buffer.from(asn1.toDer(certificate).getBytes(), "binary");
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").trim()}\n-----END CERTIFICATE-----\n`;
-  return { fullchain: pem, privkey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+  const subject = distinguishedName(options.commonName);
+  const tbs = { subject, publicKey, validity: validity(options.daysValid ?? 90, options.expired ?? false), extensions: leafExtensions(options) };
+  return { fullchain: new X509Certificate(signedCertificate(tbs, { name: subject, key: privateKey })).toString(), privkey: pem(privateKey) };
 }
 
 /** A fresh certificate/key pair; RSA signed by the demo CA unless `keyType: "ec"`. */

@@ -4,12 +4,17 @@
  * that uses it (so `cdktf deploy`, `cdktf diff` and a plain `terraform plan` in the stack folder work), and
  * `npm run provider:install` installs it under `~/.terraform.d/plugins/` for plain `.tf` files.
  *
- * The folder holds the bundle and a wrapper that runs it with `node` from PATH, and nothing that names where
- * the project lives, so its `.terraform.lock.hcl` hash is the same on every machine with the same build.
+ * The folder holds the bundle and a wrapper that runs it on the Node that installed it (or P1AS_PROVIDER_NODE),
+ * by absolute path, with that Node's version recorded beside it: the provider runs on the Node it was installed
+ * and tested with, not on whatever `node` comes first on terraform's PATH. Nothing in the folder names where
+ * the project lives, so its `.terraform.lock.hcl` hash is the same on every machine with the same build and
+ * the same Node install (a CI runner's setup-node of one version, for example).
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { PROVIDER_NODE_ENV, untestedNodeLine } from "./node-lines";
 import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
 
 /**
@@ -32,13 +37,54 @@ export function packageDir(pluginsDir: string): string {
   return path.join(pluginsDir, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
 }
 
+/** The Node binary the provider will run on, and its version as `node --version` prints it. */
+export interface ProviderNode {
+  readonly path: string;
+  readonly version: string;
+}
+
+/**
+ * P1AS_PROVIDER_NODE when set (asked for its version), else the Node running this install. Refuses a relative
+ * path (the wrapper runs wherever terraform puts it), a path the wrapper's quoting cannot carry, a binary that
+ * does not answer `--version`, and a Node line the provider is not tested on.
+ */
+export function providerNode(env: NodeJS.ProcessEnv = process.env): ProviderNode {
+  const chosen = env[PROVIDER_NODE_ENV];
+  if (chosen === undefined || chosen === "") return checked({ path: process.execPath, version: process.version });
+  const source = `${PROVIDER_NODE_ENV}=${JSON.stringify(chosen)}`;
+  if (!path.isAbsolute(chosen)) throw new Error(`${source} is not an absolute path: the provider's wrapper runs it from terraform's working directory`);
+  let version: string;
+  try {
+    version = execFileSync(chosen, ["--version"], { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch (error) {
+    throw new Error(`${source} did not answer --version: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  if (!/^v\d+\.\d+\.\d+/.test(version)) throw new Error(`${source} answered --version with ${JSON.stringify(version.slice(0, 80))}, not a Node version`);
+  return checked({ path: chosen, version });
+}
+
+function checked(node: ProviderNode): ProviderNode {
+  if (/[\n\r']/.test(node.path)) throw new Error(`the Node path ${JSON.stringify(node.path)} holds a quote or a line break, which the provider's wrapper cannot carry`);
+  const refusal = untestedNodeLine(node.version, node.path);
+  if (refusal) throw new Error(refusal);
+  return node;
+}
+
+/** The wrapper terraform executes: the recorded Node by absolute path, told which version it was installed as. */
+export function wrapperScript(node: ProviderNode): string {
+  return (
+    `#!/bin/sh\n# The p1as provider runs on the Node it was installed for: ${node.version} at ${node.path}\n` +
+    `P1AS_PROVIDER_NODE_VERSION='${node.version}' exec '${node.path}' "$(dirname "$0")/${BUNDLE_NAME}" "$@"\n`
+  );
+}
+
 /** Copies the bundle and writes the wrapper into `pluginsDir`'s package folder; returns the folder. */
-export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BUNDLE): string {
+export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
   if (!existsSync(bundle)) throw new Error(`the provider bundle ${bundle} does not exist; run npm run build first`);
   const dir = packageDir(pluginsDir);
   mkdirSync(dir, { recursive: true });
   copyFileSync(bundle, path.join(dir, BUNDLE_NAME));
-  writeFileSync(path.join(dir, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`), `#!/bin/sh\nexec node "$(dirname "$0")/${BUNDLE_NAME}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(path.join(dir, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`), wrapperScript(node), { mode: 0o755 });
   return dir;
 }
 
@@ -62,8 +108,8 @@ const LOCK_FILE = ".terraform.lock.hcl";
  * `terraform providers lock` step, which would look for `terraform.local` on the network. Other providers'
  * entries in an existing lock file are kept.
  */
-export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE): string {
-  const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle);
+export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
+  const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle, node);
   const entry =
     `provider "${PROVIDER_SOURCE}" {\n  version     = "${PROVIDER_VERSION}"\n  constraints = "${PROVIDER_VERSION}"\n` +
     `  hashes = [\n    "${packageHash(dir)}",\n  ]\n}\n`;

@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { parseCommandLine } from "../tools/cli";
 import { providerSchemaDocument, providerServer } from "./framework";
+import { untestedNodeLine } from "./node-lines";
 import { p1asProvider } from "./resources/provider";
 import { serve } from "./server";
 import { PROVIDER_SOURCE } from "./source";
@@ -16,5 +17,21 @@ if (process.argv[2] === "schema") {
   if (usageExit !== undefined) process.exitCode = usageExit;
   else process.stdout.write(`${JSON.stringify(providerSchemaDocument(p1asProvider, PROVIDER_SOURCE), null, 2)}\n`);
 } else {
-  serve(providerServer(p1asProvider));
+  const refusal = untestedNodeLine(process.version, process.execPath);
+  if (refusal === undefined) serve(providerServer(p1asProvider));
+  else refuseToStart(refusal);
+}
+
+/**
+ * The wrapper pins the Node binary by path, but what is at that path can change under it (a system package
+ * upgraded to a new major). Terraform shows a plugin's first stdout line when it is not a handshake
+ * ("Unrecognized remote plugin message: ..."), and hides its stderr unless TF_LOG is set: the refusal goes to
+ * both.
+ */
+function refuseToStart(refusal: string): void {
+  const installed = process.env.P1AS_PROVIDER_NODE_VERSION;
+  const line = `${refusal}${installed && installed !== process.version ? ` (it was installed for Node ${installed})` : ""}`;
+  process.stdout.write(`${line}\n`);
+  process.stderr.write(`${line}\n`);
+  process.exitCode = 1;
 }

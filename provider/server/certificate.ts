@@ -4,8 +4,8 @@
  * node:crypto takes under a millisecond where a 2048-bit RSA key takes a quarter of a second. The DER
  * structure is assembled by der.ts and signed by node:crypto.
  */
-import { X509Certificate, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import * as der from "./der";
+import { X509Certificate, generateKeyPairSync, sign } from "node:crypto";
+import * as der from "../../p1as/der";
 
 export interface SelfSignedCertificate {
   /** PEM certificate, for TLS and for a client's trust store. */
@@ -16,17 +16,6 @@ export interface SelfSignedCertificate {
   readonly keyPem: string;
 }
 
-const OID = {
-  ecdsaWithSha256: "1.2.840.10045.4.3.2",
-  organization: "2.5.4.10",
-  commonName: "2.5.4.3",
-  basicConstraints: "2.5.29.19",
-  keyUsage: "2.5.29.15",
-  extKeyUsage: "2.5.29.37",
-  subjectAltName: "2.5.29.17",
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  clientAuth: "1.3.6.1.5.5.7.3.2",
-};
 /** Certificates start a little in the past so that a peer's clock running behind still accepts them. */
 const CLOCK_SKEW_MS = 30_000;
 /** The certificate lives as long as the process that made it; a day is plenty. */
@@ -43,11 +32,11 @@ const LOCALHOST_IP = Buffer.from([127, 0, 0, 1]);
 export function generateSelfSignedCertificate(commonName = "localhost"): SelfSignedCertificate {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const now = Date.now();
-  const name = der.sequence(rdn(OID.organization, "HashiCorp"), rdn(OID.commonName, commonName));
-  const signatureAlgorithm = der.sequence(der.objectIdentifier(OID.ecdsaWithSha256));
+  const name = der.sequence(rdn(der.OID.organization, "HashiCorp"), rdn(der.OID.commonName, commonName));
+  const signatureAlgorithm = der.sequence(der.objectIdentifier(der.OID.ecdsaWithSha256));
   const tbs = der.sequence(
     der.explicit(0, der.integer(X509_V3)),
-    der.integer(serialNumber()),
+    der.integer(der.serialNumber()),
     signatureAlgorithm,
     name,
     der.sequence(der.utcTime(new Date(now - CLOCK_SKEW_MS)), der.utcTime(new Date(now + LIFETIME_MS))),
@@ -66,24 +55,14 @@ export function generateSelfSignedCertificate(commonName = "localhost"): SelfSig
 function extensions(): Buffer[] {
   const altNames = der.sequence(der.implicit(2, Buffer.from("localhost")), der.implicit(7, LOCALHOST_IP));
   return [
-    extension(OID.basicConstraints, true, der.sequence(der.boolean(true))),
-    extension(OID.keyUsage, true, KEY_USAGE),
-    extension(OID.extKeyUsage, false, der.sequence(der.objectIdentifier(OID.serverAuth), der.objectIdentifier(OID.clientAuth))),
-    extension(OID.subjectAltName, false, altNames),
+    der.extension(der.OID.basicConstraints, true, der.sequence(der.boolean(true))),
+    der.extension(der.OID.keyUsage, true, KEY_USAGE),
+    der.extension(der.OID.extKeyUsage, false, der.sequence(der.objectIdentifier(der.OID.serverAuth), der.objectIdentifier(der.OID.clientAuth))),
+    der.extension(der.OID.subjectAltName, false, altNames),
   ];
-}
-
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return der.sequence(der.objectIdentifier(id), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
 }
 
 function rdn(type: string, value: string): Buffer {
   return der.set(der.sequence(der.objectIdentifier(type), der.utf8String(value)));
 }
 
-/** 16 random bytes, positive and with a non-zero first byte: Go's parser rejects a non-minimal DER integer. */
-function serialNumber(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x40;
-  return bytes;
-}

@@ -1,7 +1,9 @@
 /**
- * The few ASN.1 DER encodings a self-signed certificate needs. Small enough to own: loading node-forge for
- * them cost about 40 ms, paid at every one of terraform's four or so provider starts per apply.
+ * The few ASN.1 DER encodings a certificate needs: the provider's go-plugin certificate and the demo and test
+ * certificates. Small enough to own: loading node-forge for them cost about 40 ms at every provider start, and
+ * its pure-JavaScript RSA signing blocked the event loop for a second a signature on Node 22 and 24.
  */
+import { randomBytes } from "node:crypto";
 
 function element(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), length(content.length), content]);
@@ -39,4 +41,31 @@ export function objectIdentifier(dotted: string): Buffer {
     bytes.push(...base128);
   }
   return element(0x06, Buffer.from(bytes));
+}
+export const nullValue = () => Buffer.from([0x05, 0x00]);
+
+/** The object identifiers the certificates in this project use. */
+export const OID = {
+  sha256WithRSAEncryption: "1.2.840.113549.1.1.11",
+  ecdsaWithSha256: "1.2.840.10045.4.3.2",
+  organization: "2.5.4.10",
+  commonName: "2.5.4.3",
+  basicConstraints: "2.5.29.19",
+  keyUsage: "2.5.29.15",
+  extKeyUsage: "2.5.29.37",
+  subjectAltName: "2.5.29.17",
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+} as const;
+
+/** A certificate extension: its identifier, `critical` only when true (DER leaves out a default), the value. */
+export function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return sequence(objectIdentifier(id), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+/** A certificate serial: 16 random bytes, positive and with a non-zero first byte (Go's parser rejects a non-minimal DER integer). */
+export function serialNumber(): Buffer {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] & 0x7f) | 0x40;
+  return bytes;
 }
