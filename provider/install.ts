@@ -19,7 +19,6 @@ import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
  */
 export const PROVIDER_BUNDLE =
   path.basename(path.dirname(__dirname)) === "dist" ? path.resolve(__dirname, "bundle.js") : path.resolve(__dirname, "..", "dist", "provider", "bundle.js");
-const BUNDLE_NAME = `${PROVIDER_TYPE}-provider.js`;
 
 /** Terraform's name for this machine's platform (`linux_amd64`). */
 export function terraformPlatform(): string {
@@ -27,18 +26,39 @@ export function terraformPlatform(): string {
   return `${process.platform}_${arch}`;
 }
 
-/** The package folder inside a plugins directory (`.../terraform.d/plugins`). */
-export function packageDir(pluginsDir: string): string {
-  return path.join(pluginsDir, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
+/** A provider built as one Node bundle, as a plugins directory holds it. */
+export interface ProviderPackage {
+  /** `<host>/<namespace>/<type>`. */
+  readonly source: string;
+  readonly type: string;
+  /** The version terraform matches constraints against (the package folder's name). */
+  readonly version: string;
+  /** The executable's name after `terraform-provider-<type>`. @default `_v<version>` */
+  readonly executableSuffix?: string;
+  readonly bundle: string;
 }
 
-/** Copies the bundle and writes the wrapper into `pluginsDir`'s package folder; returns the folder. */
+const P1AS_PACKAGE = { source: PROVIDER_SOURCE, type: PROVIDER_TYPE, version: PROVIDER_VERSION } as const;
+
+/** The package folder inside a plugins directory (`.../terraform.d/plugins`). */
+export function packageDir(pluginsDir: string, provider: Pick<ProviderPackage, "source" | "version"> = P1AS_PACKAGE): string {
+  return path.join(pluginsDir, provider.source, provider.version, terraformPlatform());
+}
+
+/** Copies the p1as provider's bundle and writes its wrapper into `pluginsDir`'s package folder; returns the folder. */
 export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BUNDLE): string {
-  if (!existsSync(bundle)) throw new Error(`the provider bundle ${bundle} does not exist; run npm run build first`);
-  const dir = packageDir(pluginsDir);
+  return installPackage(pluginsDir, { ...P1AS_PACKAGE, bundle });
+}
+
+/** Copies a bundle and writes the wrapper that runs it into `pluginsDir`'s package folder; returns the folder. */
+export function installPackage(pluginsDir: string, provider: ProviderPackage): string {
+  if (!existsSync(provider.bundle)) throw new Error(`the provider bundle ${provider.bundle} does not exist; run npm run build first`);
+  const dir = packageDir(pluginsDir, provider);
+  const bundleName = `${provider.type}-provider.js`;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(bundle, path.join(dir, BUNDLE_NAME));
-  writeFileSync(path.join(dir, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`), `#!/bin/sh\nexec node "$(dirname "$0")/${BUNDLE_NAME}" "$@"\n`, { mode: 0o755 });
+  copyFileSync(provider.bundle, path.join(dir, bundleName));
+  const executable = `terraform-provider-${provider.type}${provider.executableSuffix ?? `_v${provider.version}`}`;
+  writeFileSync(path.join(dir, executable), `#!/bin/sh\nexec node "$(dirname "$0")/${bundleName}" "$@"\n`, { mode: 0o755 });
   return dir;
 }
 
