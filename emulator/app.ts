@@ -25,6 +25,9 @@ import { ActiveFault, FaultInjector, RequestLog } from "./faults";
 import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
+import { EmulatedPingOne } from "./pingone/pingone";
+import { mountManagementApi } from "./pingone/routes";
+import { pingOneToken } from "./pingone/tokens";
 
 /** Settings of the HTTP layer that PATCH /_emulator/settings may change at run time. */
 export interface EmulatorSettings {
@@ -40,6 +43,8 @@ export interface EmulatorState {
   readonly clients: Map<string, EmulatorClient>;
   readonly faults: FaultInjector;
   readonly requestLog: RequestLog;
+  /** The emulated PingOne: management API, workers, and applications whose tokens the API may see. */
+  readonly pingone: EmulatedPingOne;
 }
 
 export interface AppOptions {
@@ -123,19 +128,32 @@ function tokenRoutes(app: express.Express, state: EmulatorState): void {
       return oauthError(res, 400, "invalid_request", "Use one client authentication method: Basic or client_secret_post, not both.");
     }
     const credentials = basic ?? { id: form.client_id ?? "", secret: form.client_secret ?? "" };
+    const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
+    const issuer = `${req.protocol}://${req.get("host")}/${envId}/as`;
     const client = state.clients.get(credentials.id);
-    if (!client || !safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
+    if (!client) {
+      const outcome = await pingOneToken(
+        state.pingone,
+        state.issuer,
+        { environmentId: envId, clientId: credentials.id, clientSecret: credentials.secret, via: basic ? "basic" : "post", grantType: form.grant_type, scopes: requested, issuer },
+        safeEqual,
+      );
+      if (!outcome) return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
+      res.locals.clientId = outcome.ok ? outcome.clientId : (outcome.clientId ?? null);
+      if (!outcome.ok) return oauthError(res, outcome.status, outcome.error, outcome.description);
+      return void res.set("Cache-Control", "no-store").json(outcome.body);
+    }
+    if (!safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
       return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
     }
     res.locals.clientId = client.clientId;
     if (form.grant_type !== "client_credentials") {
       return oauthError(res, 400, "unsupported_grant_type", "The grant type must be client_credentials.");
     }
-    const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
     const unknown = requested.filter((scope) => !client.scopes.includes(scope));
     if (unknown.length > 0) return oauthError(res, 400, "invalid_scope", `The client was not granted scope(s): ${unknown.join(" ")}.`);
     const scope = requested.length > 0 ? requested : [...client.scopes];
-    const { token, expiresIn } = await state.issuer.issue(client, { issuer: `${req.protocol}://${req.get("host")}/${envId}/as`, scope });
+    const { token, expiresIn } = await state.issuer.issue(client, { issuer, scope });
     res.set("Cache-Control", "no-store").json({ access_token: token, token_type: "Bearer", expires_in: expiresIn, scope: scope.join(" ") });
   });
 
@@ -292,10 +310,12 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
       exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
       contract: state.settings.contract,
       environments: state.service.publicSnapshot(),
+      pingone: state.pingone.store.publicSnapshot(),
     }),
   );
   admin.delete("/state", (_req, res) => {
     state.service.reset();
+    state.pingone.store.reset();
     res.status(204).end();
   });
   admin.post("/status", (req, res) => {
@@ -346,6 +366,7 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   });
   if (options.adminEndpoints ?? true) adminRoutes(app, state);
   tokenRoutes(app, state);
+  mountManagementApi(app, state.pingone, state.issuer);
   selfServiceRoutes(app, state);
   app.use((_req, res) => void res.status(404).json({ detail: "Not Found" }));
   // Malformed JSON gets FastAPI's 422; anything else is a 500 that never echoes the request.
