@@ -31,9 +31,9 @@ export const resourceAttribute: Resource<DoubleData> = {
     }
   },
 
-  async create({ planned, providerData }) {
+  async create({ config, planned, providerData }) {
     const resourceId = await resourceIdOf(providerData.api, planned);
-    const created = await providerData.api.post(text(planned, "environment_id"), `/resources/${resourceId}/attributes`, body(planned));
+    const created = await providerData.api.post(text(planned, "environment_id"), `/resources/${resourceId}/attributes`, body(config));
     return toState(planned, resourceId, created);
   },
 
@@ -42,8 +42,8 @@ export const resourceAttribute: Resource<DoubleData> = {
     return found && toState(state, text(state, "resource_id"), found);
   },
 
-  async update({ planned, prior, providerData }) {
-    const updated = await providerData.api.put(text(planned, "environment_id"), path(prior), body(planned));
+  async update({ config, planned, prior, providerData }) {
+    const updated = await providerData.api.put(text(planned, "environment_id"), path(prior), body(config));
     return toState(planned, text(prior, "resource_id"), updated);
   },
 
@@ -72,12 +72,13 @@ async function resourceIdOf(api: ManagementApi, planned: State): Promise<string>
   return openid.id as string;
 }
 
-function body(planned: State): Json {
+/** What the configuration sets; PingOne decides the rest. */
+function body(config: State): Json {
   return {
-    name: planned.name,
-    value: planned.value,
-    ...optional("idToken", planned.id_token_enabled as boolean | null),
-    ...optional("userInfo", planned.userinfo_enabled as boolean | null),
+    name: config.name,
+    value: config.value,
+    ...optional("idToken", config.id_token_enabled as boolean | null),
+    ...optional("userInfo", config.userinfo_enabled as boolean | null),
   };
 }
 

@@ -69,10 +69,10 @@ export const schemaAttribute: Resource<DoubleData> = {
     }
   },
 
-  async create({ planned, providerData }) {
+  async create({ config, planned, providerData }) {
     const environmentId = text(planned, "environment_id");
     const schemaId = await userSchemaId(providerData.api, environmentId);
-    return toState(planned, schemaId, await providerData.api.post(environmentId, `/schemas/${schemaId}/attributes`, body(planned)));
+    return toState(planned, schemaId, await providerData.api.post(environmentId, `/schemas/${schemaId}/attributes`, body(config, planned)));
   },
 
   async read({ state, providerData }) {
@@ -80,8 +80,8 @@ export const schemaAttribute: Resource<DoubleData> = {
     return found && toState(state, text(state, "schema_id"), found);
   },
 
-  async update({ planned, prior, providerData }) {
-    return toState(planned, text(prior, "schema_id"), await providerData.api.put(text(planned, "environment_id"), path(prior), body(planned)));
+  async update({ config, planned, prior, providerData }) {
+    return toState(planned, text(prior, "schema_id"), await providerData.api.put(text(planned, "environment_id"), path(prior), body(config, planned)));
   },
 
   async delete({ state, providerData }) {
@@ -110,7 +110,8 @@ function path(state: State): string {
   return `/schemas/${text(state, "schema_id")}/attributes/${text(state, "id")}`;
 }
 
-function body(planned: State): Json {
+/** Defaulted settings as planned; unset optional ones (display name, description) left to PingOne. */
+function body(config: State, planned: State): Json {
   const values = planned.enumerated_values as Enumerated[] | null;
   const regex = planned.regex_validation as { pattern: string; requirements: string; values_pattern_should_match: string[] | null; values_pattern_should_not_match: string[] | null } | null;
   return {
@@ -119,8 +120,8 @@ function body(planned: State): Json {
     enabled: planned.enabled,
     unique: planned.unique,
     multiValued: planned.multivalued,
-    ...optional("displayName", planned.display_name as string | null),
-    ...optional("description", planned.description as string | null),
+    ...optional("displayName", config.display_name as string | null),
+    ...optional("description", config.description as string | null),
     ...(values ? { enumeratedValues: values.map((item) => ({ value: item.value, archived: item.archived ?? false, ...optional("description", item.description) })) } : {}),
     ...(regex
       ? {
