@@ -62,7 +62,7 @@ function fromJson(owner: string, json: JsonSchema, behaviours: Behaviours): Sche
   const used = new Set<string>();
   const schema: Schema = { version: json.version, ...block(json.block, "", behaviours, used) };
   const unknownPaths = Object.keys(behaviours).filter((path) => !used.has(path));
-  if (unknownPaths.length > 0) throw new Error(`${owner}: behaviour for attributes the committed schema does not have: ${unknownPaths.join(", ")}`);
+  if (unknownPaths.length > 0) throw new Error(`${owner}: behaviour for attributes the committed PingOne schema does not have: ${unknownPaths.join(", ")}`);
   return schema;
 }
 
