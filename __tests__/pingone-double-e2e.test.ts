@@ -5,6 +5,13 @@
  * reaches the API, and destroy (which leaves an application secret alone, as Ping documents).
  */
 import axios from "axios";
+import { TerraformStack } from "cdktf";
+import { AdminApiResource } from "../constructs/pingone/admin-api-resource";
+import { OrchestrationClient } from "../constructs/pingone/orchestration-client";
+import { RoleAttributes } from "../constructs/pingone/role-attributes";
+import { addPingOneProvider } from "../stacks/pingone-provider";
+import { apply, plan } from "./support/terraform-apply";
+import { runTerraform } from "../tools/terraform";
 import { HclWorkspace, sharedDouble } from "./support/pingone-double";
 import { TEST_DOUBLE_NOTICE } from "../pingone-double/source";
 import type { PingOneEnvironmentData } from "../emulator/pingone/store";
@@ -126,6 +133,15 @@ describe("the PingOne provider test double, through terraform, against the emula
     const again = await workspace.run("plan", "-input=false", "-detailed-exitcode");
     expect(again.stdout).toContain("No changes.");
     expect(again.exitCode).toBe(0);
+  });
+
+  it("logs each call as the test double's, and never the worker's secret, even in terraform's trace log", async () => {
+    const traced = await runTerraform(["plan", "-input=false", "-no-color", "-refresh=true"], { cwd: workspace.dir, env: { ...double.env, TF_LOG: "TRACE" } });
+    expect(traced.exitCode).toBe(0);
+    const output = traced.stdout + traced.stderr;
+    expect(output).toMatch(/\[pingone test double\] GET \/resources\/[0-9a-f-]{36} -> 200/);
+    expect(output).toContain(TEST_DOUBLE_NOTICE);
+    expect(output).not.toContain(double.worker.clientSecret);
   });
 
   it("updates a scope's description in place, and replaces a resource attribute whose name changes", async () => {
@@ -327,5 +343,43 @@ resource "pingone_schema_attribute" "roles" {
     expect(left.grants).toEqual([]);
     expect(left.scopes).toEqual([]);
     expect(left.schemaAttributes.map((attribute) => attribute.name).sort()).toEqual(["email", "username"]);
+  });
+});
+
+describe("the stacks' PingOne constructs, synthesized, through terraform and the test double", () => {
+  it("applies AdminApiResource, OrchestrationClient and RoleAttributes from empty, plans no changes, and destroys them", async () => {
+    // GIVEN a synthesized stack with the PingOne constructs, as stacks/ builds them
+    const deployed = await apply(
+      (app) => {
+        const stack = new TerraformStack(app, "p1as-dev");
+        addPingOneProvider(stack, "NA");
+        const resource = new AdminApiResource(stack, "admin-api", {
+          environmentId: double.environmentId,
+          environment: "dev",
+          audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+        });
+        new OrchestrationClient(stack, "orchestration", { environmentId: double.environmentId, regionCode: "NA", environment: "dev", resource });
+        new RoleAttributes(stack, "roles", { environmentId: double.environmentId, environments: ["dev"] });
+        return stack;
+      },
+      { env: double.env },
+    );
+    try {
+      // THEN terraform created every declared object in the emulated PingOne
+      expect(deployed.output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+      const environment = double.emulator.pingone.store.snapshot().environments[double.environmentId];
+      expect(environment.resources.map((item) => item.name)).toEqual(["p1as-dev-self-service-api"]);
+      expect(environment.applications.map((item) => item.name)).toEqual(["p1as-dev-orchestration"]);
+      expect(environment.grants).toHaveLength(1);
+      expect(environment.schemaAttributes.filter((item) => item.schemaType === "CUSTOM").length).toBeGreaterThan(0);
+
+      // AND a second plan has nothing to do
+      const again = await plan(deployed.stackDir, { env: double.env });
+      expect({ exitCode: again.exitCode, output: again.exitCode === 0 ? "" : again.output }).toEqual({ exitCode: 0, output: "" });
+    } finally {
+      await deployed.destroy();
+    }
+    const left = double.emulator.pingone.store.snapshot().environments[double.environmentId];
+    expect([left.resources, left.applications, left.grants]).toEqual([[], [], []]);
   });
 });

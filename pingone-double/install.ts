@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROVIDER_BUNDLE, installPackage, installProvider } from "../provider/install";
+import { PROVIDER_BUNDLE, installPackage, installProvider, lockPackage } from "../provider/install";
 import { PROVIDER_SOURCE } from "../provider/source";
 import { DOUBLE_SCHEMA_VERSION, DOUBLE_SOURCE, DOUBLE_TYPE, DOUBLE_VERSION, TEST_DOUBLE_NOTICE } from "./source";
 
@@ -29,6 +29,12 @@ export interface TestDoubleInstallation {
    * where a later real `terraform init` could take it).
    */
   readonly env: { readonly TF_CLI_CONFIG_FILE: string; readonly TF_PLUGIN_CACHE_DIR: string };
+  /**
+   * Records the double in a synthesized stack's `.terraform.lock.hcl`, as `terraform init` with this
+   * installation would, so that `cdktf deploy`/`diff` skip their `terraform providers lock` (which would look
+   * for Ping's provider on the network). The lock then holds the double's hash: keep such stacks throw-away.
+   */
+  lockBeside(stackDir: string): void;
   /** Deletes the folder. */
   remove(): void;
 }
@@ -48,7 +54,7 @@ export function installTestDouble(options: InstallTestDoubleOptions = {}): TestD
   }
   const dir = mkdtempSync(path.join(parent, "pingone-test-double-"));
   const mirrorDir = path.join(dir, "mirror");
-  installPackage(mirrorDir, {
+  const doublePackage = installPackage(mirrorDir, {
     source: DOUBLE_SOURCE,
     type: DOUBLE_TYPE,
     version: DOUBLE_SCHEMA_VERSION,
@@ -68,6 +74,7 @@ export function installTestDouble(options: InstallTestDoubleOptions = {}): TestD
     mirrorDir,
     cliConfigFile,
     env: { TF_CLI_CONFIG_FILE: cliConfigFile, TF_PLUGIN_CACHE_DIR: "" },
+    lockBeside: (stackDir) => lockPackage(stackDir, DOUBLE_SOURCE, DOUBLE_SCHEMA_VERSION, doublePackage),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

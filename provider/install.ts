@@ -84,12 +84,18 @@ const LOCK_FILE = ".terraform.lock.hcl";
  */
 export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE): string {
   const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle);
-  const entry =
-    `provider "${PROVIDER_SOURCE}" {\n  version     = "${PROVIDER_VERSION}"\n  constraints = "${PROVIDER_VERSION}"\n` +
-    `  hashes = [\n    "${packageHash(dir)}",\n  ]\n}\n`;
+  lockPackage(stackDir, PROVIDER_SOURCE, PROVIDER_VERSION, dir);
+  return dir;
+}
+
+/**
+ * Records an installed package in `stackDir`'s `.terraform.lock.hcl` as `terraform init` would (version,
+ * constraint and `h1:` hash), keeping other providers' entries.
+ */
+export function lockPackage(stackDir: string, source: string, version: string, packageFolder: string): void {
+  const entry = `provider "${source}" {\n  version     = "${version}"\n  constraints = "${version}"\n` + `  hashes = [\n    "${packageHash(packageFolder)}",\n  ]\n}\n`;
   const lockFile = path.join(stackDir, LOCK_FILE);
   const existing = existsSync(lockFile) ? readFileSync(lockFile, "utf8") : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
-  const others = existing.replace(new RegExp(`\\n?provider "${PROVIDER_SOURCE.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
+  const others = existing.replace(new RegExp(`\\n?provider "${source.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
   writeFileSync(lockFile, `${others.trimEnd()}\n\n${entry}`);
-  return dir;
 }
