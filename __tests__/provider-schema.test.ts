@@ -20,6 +20,7 @@ import { VirtualHosts } from "../constructs/virtual-hosts";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
 import { runTerraform } from "../tools/terraform";
 import { testClientId } from "./support/emulator";
+import { Json, differences } from "./support/json-differences";
 import { synthesize } from "./support/terraform-apply";
 
 jest.setTimeout(120_000);
@@ -27,24 +28,6 @@ jest.setTimeout(120_000);
 const ROOT = path.resolve(__dirname, "..");
 const COMMITTED_FILE = path.join(ROOT, "provider-schema", `p1as@${PROVIDER_VERSION}.json`);
 const REGENERATE = `regenerate ${path.relative(ROOT, COMMITTED_FILE)} as this file's header says (npm run provider:schema, plus provider_versions), then npm run get`;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Every path at which two JSON documents differ; key order is not a difference, array order is. */
-export function differences(a: Json | undefined, b: Json | undefined, at = "$"): string[] {
-  if (a === b) return [];
-  if (a === null || b === null || a === undefined || b === undefined || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) !== Array.isArray(b)) {
-    return [`${at}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`];
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return [`${at}: ${a.length} items != ${b.length} items`];
-    return a.flatMap((item, i) => differences(item, b[i], `${at}[${i}]`));
-  }
-  const left = a as Record<string, Json>;
-  const right = b as Record<string, Json>;
-  const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
-  return keys.flatMap((key) => differences(left[key], right[key], `${at}.${key}`));
-}
 
 const committed = (): Record<string, Json> => JSON.parse(fs.readFileSync(COMMITTED_FILE, "utf8"));
 const printed = (): Record<string, Json> => JSON.parse(execFileSync("node", [path.join(ROOT, "dist", "provider", "main.js"), "schema"], { encoding: "utf8" }));

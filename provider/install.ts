@@ -24,7 +24,6 @@ import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
  */
 export const PROVIDER_BUNDLE =
   path.basename(path.dirname(__dirname)) === "dist" ? path.resolve(__dirname, "bundle.js") : path.resolve(__dirname, "..", "dist", "provider", "bundle.js");
-const BUNDLE_NAME = `${PROVIDER_TYPE}-provider.js`;
 
 /** Terraform's name for this machine's platform (`linux_amd64`). */
 export function terraformPlatform(): string {
@@ -32,9 +31,23 @@ export function terraformPlatform(): string {
   return `${process.platform}_${arch}`;
 }
 
+/** A provider built as one Node bundle, as a plugins directory holds it. */
+export interface ProviderPackage {
+  /** `<host>/<namespace>/<type>`. */
+  readonly source: string;
+  readonly type: string;
+  /** The version terraform matches constraints against (the package folder's name). */
+  readonly version: string;
+  /** The executable's name after `terraform-provider-<type>`. @default `_v<version>` */
+  readonly executableSuffix?: string;
+  readonly bundle: string;
+}
+
+const P1AS_PACKAGE = { source: PROVIDER_SOURCE, type: PROVIDER_TYPE, version: PROVIDER_VERSION } as const;
+
 /** The package folder inside a plugins directory (`.../terraform.d/plugins`). */
-export function packageDir(pluginsDir: string): string {
-  return path.join(pluginsDir, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
+export function packageDir(pluginsDir: string, provider: Pick<ProviderPackage, "source" | "version"> = P1AS_PACKAGE): string {
+  return path.join(pluginsDir, provider.source, provider.version, terraformPlatform());
 }
 
 /** The Node binary the provider will run on, and its version as `node --version` prints it. */
@@ -71,20 +84,27 @@ function checked(node: ProviderNode): ProviderNode {
 }
 
 /** The wrapper terraform executes: the recorded Node by absolute path, told which version it was installed as. */
-export function wrapperScript(node: ProviderNode): string {
+export function wrapperScript(node: ProviderNode, bundleName: string): string {
   return (
-    `#!/bin/sh\n# The p1as provider runs on the Node it was installed for: ${node.version} at ${node.path}\n` +
-    `P1AS_PROVIDER_NODE_VERSION='${node.version}' exec '${node.path}' "$(dirname "$0")/${BUNDLE_NAME}" "$@"\n`
+    `#!/bin/sh\n# The provider runs on the Node it was installed for: ${node.version} at ${node.path}\n` +
+    `P1AS_PROVIDER_NODE_VERSION='${node.version}' exec '${node.path}' "$(dirname "$0")/${bundleName}" "$@"\n`
   );
 }
 
-/** Copies the bundle and writes the wrapper into `pluginsDir`'s package folder; returns the folder. */
+/** Copies the p1as provider's bundle and writes its wrapper into `pluginsDir`'s package folder; returns the folder. */
 export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
-  if (!existsSync(bundle)) throw new Error(`the provider bundle ${bundle} does not exist; run npm run build first`);
-  const dir = packageDir(pluginsDir);
+  return installPackage(pluginsDir, { ...P1AS_PACKAGE, bundle }, node);
+}
+
+/** Copies a bundle and writes the wrapper that runs it into `pluginsDir`'s package folder; returns the folder. */
+export function installPackage(pluginsDir: string, provider: ProviderPackage, node: ProviderNode = providerNode()): string {
+  if (!existsSync(provider.bundle)) throw new Error(`the provider bundle ${provider.bundle} does not exist; run npm run build first`);
+  const dir = packageDir(pluginsDir, provider);
+  const bundleName = `${provider.type}-provider.js`;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(bundle, path.join(dir, BUNDLE_NAME));
-  writeFileSync(path.join(dir, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`), wrapperScript(node), { mode: 0o755 });
+  copyFileSync(provider.bundle, path.join(dir, bundleName));
+  const executable = `terraform-provider-${provider.type}${provider.executableSuffix ?? `_v${provider.version}`}`;
+  writeFileSync(path.join(dir, executable), wrapperScript(node, bundleName), { mode: 0o755 });
   return dir;
 }
 
@@ -110,12 +130,18 @@ const LOCK_FILE = ".terraform.lock.hcl";
  */
 export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
   const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle, node);
-  const entry =
-    `provider "${PROVIDER_SOURCE}" {\n  version     = "${PROVIDER_VERSION}"\n  constraints = "${PROVIDER_VERSION}"\n` +
-    `  hashes = [\n    "${packageHash(dir)}",\n  ]\n}\n`;
+  lockPackage(stackDir, PROVIDER_SOURCE, PROVIDER_VERSION, dir);
+  return dir;
+}
+
+/**
+ * Records an installed package in `stackDir`'s `.terraform.lock.hcl` as `terraform init` would (version,
+ * constraint and `h1:` hash), keeping other providers' entries.
+ */
+export function lockPackage(stackDir: string, source: string, version: string, packageFolder: string): void {
+  const entry = `provider "${source}" {\n  version     = "${version}"\n  constraints = "${version}"\n` + `  hashes = [\n    "${packageHash(packageFolder)}",\n  ]\n}\n`;
   const lockFile = path.join(stackDir, LOCK_FILE);
   const existing = existsSync(lockFile) ? readFileSync(lockFile, "utf8") : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
-  const others = existing.replace(new RegExp(`\\n?provider "${PROVIDER_SOURCE.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
+  const others = existing.replace(new RegExp(`\\n?provider "${source.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
   writeFileSync(lockFile, `${others.trimEnd()}\n\n${entry}`);
-  return dir;
 }

@@ -65,7 +65,7 @@ export interface PlanContext<P> extends Context<P> {
   readonly config: State;
   /** The plan so far, after the schema's rules (configured values, defaults, unknown computed values). */
   readonly planned: State;
-  /** Attributes whose change already forces replacement. */
+  /** Attributes whose change already forces replacement (nested ones dotted: `oidc_options.type`). */
   readonly requiresReplace: readonly string[];
   /** Sets a planned value; `unknown` means "known after apply". */
   setPlanned(attribute: string, value: Value): void;

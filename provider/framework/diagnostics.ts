@@ -7,7 +7,7 @@ import type { Diagnostic } from "../protocol/messages";
 export class Diagnostics {
   private readonly items: Diagnostic[] = [];
 
-  /** `attribute` names the top-level attribute at fault, so terraform underlines it in the configuration. */
+  /** `attribute` names the attribute at fault (nested ones dotted: `oidc_options.type`), so terraform underlines it in the configuration. */
   error(summary: string, detail?: string, attribute?: string): void {
     this.add("ERROR", summary, detail, attribute);
   }
@@ -29,7 +29,7 @@ export class Diagnostics {
       severity,
       summary,
       detail: detail ?? "",
-      ...(attribute ? { attribute: { steps: [{ attribute_name: attribute }] } } : {}),
+      ...(attribute ? { attribute: { steps: attribute.split(".").map((attribute_name) => ({ attribute_name })) } } : {}),
     });
   }
 }

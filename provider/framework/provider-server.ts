@@ -127,7 +127,7 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       if (prior !== null && requiresReplace.length > 0) planned = planForReplacement(resource.schema, config, planned);
       return {
         planned_state: encodeState(withoutWriteOnly(planned, resource.schema), resource.schema),
-        requires_replace: requiresReplace.map((attribute_name) => ({ steps: [{ attribute_name }] })),
+        requires_replace: requiresReplace.map((path) => ({ steps: path.split(".").map((attribute_name) => ({ attribute_name })) })),
         planned_private: request.prior_private,
         diagnostics: diagnostics.toProtocol(),
       };
@@ -253,7 +253,7 @@ async function validate(target: Validatable, config: protocol.DynamicValue | nul
  */
 function finalState(returned: State, planned: State, schema: Schema, diagnostics: Diagnostics): State {
   const state: { [attribute: string]: Value } = {};
-  for (const name of Object.keys(schema.attributes)) {
+  for (const name of [...Object.keys(schema.attributes), ...Object.keys(schema.blocks ?? {})]) {
     const value = name in returned ? returned[name] : (planned[name] ?? null);
     if (!isWhollyKnown(value)) {
       diagnostics.error("Provider returned an unknown value", `The provider left "${name}" unknown; this is a bug in the provider.`, name);
@@ -274,7 +274,7 @@ function decodeObject(bytes: Uint8Array | undefined, schema: Schema): State {
 }
 
 function emptyObject(schema: Schema): State {
-  return Object.fromEntries(Object.keys(schema.attributes).map((name) => [name, null]));
+  return Object.fromEntries([...Object.keys(schema.attributes), ...Object.keys(schema.blocks ?? {})].map((name) => [name, null]));
 }
 
 function encodeState(state: State | null, schema: Schema): protocol.DynamicValue {

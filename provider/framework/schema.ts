@@ -3,11 +3,18 @@
  * schema (GetProviderSchema), the `terraform providers schema -json` document, the value types the codecs
  * need, and the plan rules (requiresReplace, useStateForUnknown, defaults, write-only).
  */
-import type { Schema as ProtocolSchema, SchemaAttribute } from "../protocol/messages";
+import type { Schema as ProtocolSchema, SchemaAttribute, SchemaBlock } from "../protocol/messages";
 import type { CtyType, Value } from "../protocol/values";
 
 export interface Attribute {
-  readonly type: CtyType;
+  /** The value's type; a nested attribute's type follows from `nested` instead. @default - from `nested` */
+  readonly type?: CtyType;
+  /**
+   * A nested attribute (`oidc_options = { type = "WEB_APP" }`): an object, or a list, set or map of
+   * objects, each with attributes of its own and the same rules as top-level ones.
+   * @default - not nested: `type` describes the value
+   */
+  readonly nested?: NestedAttributes;
   /** Markdown. @default - no description */
   readonly description?: string;
   /** Exactly one of required, optional and computed (or optional + computed) describes who sets the value. */
@@ -42,24 +49,86 @@ export interface Attribute {
   readonly validate?: (value: Value) => readonly string[];
 }
 
+/** What a nested attribute holds: one object, or a list, set or map of objects. */
+export interface NestedAttributes {
+  readonly nesting: "single" | "list" | "set" | "map";
+  readonly attributes: { readonly [name: string]: Attribute };
+}
+
+/**
+ * A nested block (`service_endpoints { ... }`), as providers that predate nested attributes declare
+ * settings. Blocks are configuration only: they are planned as configured and never computed.
+ */
+export interface Block {
+  readonly nesting: "list" | "set";
+  /** Markdown. @default - no description */
+  readonly description?: string;
+  readonly attributes: { readonly [name: string]: Attribute };
+  /** @default - none */
+  readonly blocks?: { readonly [name: string]: Block };
+}
+
 export interface Schema {
   /** Bump when stored state needs upgrading; the resource's `upgradeState` receives the old version. @default 0 */
   readonly version?: number;
   /** Markdown. @default - no description */
   readonly description?: string;
   readonly attributes: { readonly [name: string]: Attribute };
+  /** @default - none */
+  readonly blocks?: { readonly [name: string]: Block };
 }
 
 /** The cty object type of the whole schema: what configs, plans and states are encoded with. */
 export function objectType(schema: Schema): CtyType {
-  return ["object", Object.fromEntries(Object.entries(schema.attributes).map(([name, attribute]) => [name, attribute.type]))];
+  return blockType(schema.attributes, schema.blocks);
+}
+
+/** An attribute's cty type; a nested one's is its objects' type, wrapped in its nesting's collection. */
+export function attributeType(attribute: Attribute): CtyType {
+  if (!attribute.nested) return attribute.type ?? "string";
+  const object = blockType(attribute.nested.attributes);
+  return attribute.nested.nesting === "single" ? object : [attribute.nested.nesting, object];
+}
+
+function blockType(attributes: Schema["attributes"], blocks: Schema["blocks"] = {}): CtyType {
+  return [
+    "object",
+    {
+      ...Object.fromEntries(Object.entries(attributes).map(([name, attribute]) => [name, attributeType(attribute)])),
+      ...Object.fromEntries(Object.entries(blocks).map(([name, block]) => [name, [block.nesting, blockType(block.attributes, block.blocks)] as const])),
+    },
+  ];
 }
 
 export function toProtocolSchema(schema: Schema): ProtocolSchema {
   const version = schema.version ?? 0;
-  const attributes: SchemaAttribute[] = sortedAttributes(schema).map(([name, attribute]) => ({
+  return { version, block: { version, ...protocolBlock(schema.attributes, schema.blocks), description: schema.description ?? "", description_kind: "MARKDOWN" } };
+}
+
+function protocolBlock(attributes: Schema["attributes"], blocks: Schema["blocks"] = {}): Pick<SchemaBlock, "attributes" | "block_types"> {
+  return {
+    attributes: sortedEntries(attributes).map(([name, attribute]) => protocolAttribute(name, attribute)),
+    block_types: sortedEntries(blocks).map(([type_name, block]) => ({
+      type_name,
+      nesting: block.nesting.toUpperCase() as "LIST" | "SET",
+      block: { version: 0, ...protocolBlock(block.attributes, block.blocks), description: block.description ?? "", description_kind: "MARKDOWN" as const },
+    })),
+  };
+}
+
+function protocolAttribute(name: string, attribute: Attribute): SchemaAttribute {
+  return {
     name,
-    type: Buffer.from(JSON.stringify(attribute.type)),
+    // Terraform derives a nested attribute's type from nested_type; the type field stays empty.
+    type: attribute.nested ? Buffer.alloc(0) : Buffer.from(JSON.stringify(attribute.type)),
+    ...(attribute.nested
+      ? {
+          nested_type: {
+            attributes: sortedEntries(attribute.nested.attributes).map(([nestedName, nested]) => protocolAttribute(nestedName, nested)),
+            nesting: attribute.nested.nesting.toUpperCase() as "SINGLE" | "LIST" | "SET" | "MAP",
+          },
+        }
+      : {}),
     description: attribute.description ?? "",
     description_kind: "MARKDOWN",
     required: attribute.required ?? false,
@@ -67,8 +136,7 @@ export function toProtocolSchema(schema: Schema): ProtocolSchema {
     computed: attribute.computed ?? false,
     sensitive: attribute.sensitive ?? false,
     write_only: attribute.writeOnly ?? false,
-  }));
-  return { version, block: { version, attributes, description: schema.description ?? "", description_kind: "MARKDOWN" } };
+  };
 }
 
 /**
@@ -76,28 +144,36 @@ export function toProtocolSchema(schema: Schema): ProtocolSchema {
  * set, and the description kind we declare in the protocol (markdown) even where there is no description.
  */
 export function toJsonSchema(schema: Schema): object {
-  const attributes = Object.fromEntries(
-    sortedAttributes(schema).map(([name, attribute]) => [
-      name,
-      {
-        type: attribute.type,
-        ...(attribute.description ? { description: attribute.description } : {}),
-        description_kind: "markdown",
-        ...(attribute.required ? { required: true } : {}),
-        ...(attribute.optional ? { optional: true } : {}),
-        ...(attribute.computed ? { computed: true } : {}),
-        ...(attribute.sensitive ? { sensitive: true } : {}),
-        ...(attribute.writeOnly ? { write_only: true } : {}),
-      },
-    ]),
-  );
+  return { version: schema.version ?? 0, block: jsonBlock(schema.attributes, schema.blocks, schema.description) };
+}
+
+function jsonBlock(attributes: Schema["attributes"], blocks: Schema["blocks"] = {}, description?: string): object {
+  const blockTypes = sortedEntries(blocks).map(([name, block]) => [name, { nesting_mode: block.nesting, block: jsonBlock(block.attributes, block.blocks, block.description) }]);
   return {
-    version: schema.version ?? 0,
-    block: {
-      attributes,
-      ...(schema.description ? { description: schema.description } : {}),
-      description_kind: "markdown",
-    },
+    attributes: Object.fromEntries(sortedEntries(attributes).map(([name, attribute]) => [name, jsonAttribute(attribute)])),
+    ...(blockTypes.length > 0 ? { block_types: Object.fromEntries(blockTypes) } : {}),
+    ...(description ? { description } : {}),
+    description_kind: "markdown",
+  };
+}
+
+function jsonAttribute(attribute: Attribute): object {
+  return {
+    ...(attribute.nested
+      ? {
+          nested_type: {
+            attributes: Object.fromEntries(sortedEntries(attribute.nested.attributes).map(([name, nested]) => [name, jsonAttribute(nested)])),
+            nesting_mode: attribute.nested.nesting,
+          },
+        }
+      : { type: attribute.type }),
+    ...(attribute.description ? { description: attribute.description } : {}),
+    description_kind: "markdown",
+    ...(attribute.required ? { required: true } : {}),
+    ...(attribute.optional ? { optional: true } : {}),
+    ...(attribute.computed ? { computed: true } : {}),
+    ...(attribute.sensitive ? { sensitive: true } : {}),
+    ...(attribute.writeOnly ? { write_only: true } : {}),
   };
 }
 
@@ -106,9 +182,18 @@ export function toJsonSchema(schema: Schema): object {
  * framework checks every schema once, when the provider server is built.
  */
 export function schemaProblems(owner: string, schema: Schema): string[] {
-  return Object.entries(schema.attributes).flatMap(([name, a]) => {
+  return [
+    ...attributeProblems(owner, schema.attributes),
+    ...Object.entries(schema.blocks ?? {}).flatMap(([name, block]) => schemaProblems(`${owner}.${name}`, block)),
+  ];
+}
+
+function attributeProblems(owner: string, attributes: Schema["attributes"]): string[] {
+  return Object.entries(attributes).flatMap(([name, a]) => {
     const where = `${owner}.${name}`;
     const problems: string[] = [];
+    if ((a.type === undefined) === (a.nested === undefined)) problems.push(`${where}: set exactly one of type and nested`);
+    if (a.nested) problems.push(...attributeProblems(where, a.nested.attributes));
     if (!a.required && !a.optional && !a.computed) problems.push(`${where}: set one of required, optional or computed`);
     if (a.required && (a.optional || a.computed)) problems.push(`${where}: required excludes optional and computed`);
     if (a.default !== undefined && !(a.optional && a.computed)) problems.push(`${where}: a default needs optional and computed`);
@@ -120,6 +205,6 @@ export function schemaProblems(owner: string, schema: Schema): string[] {
   });
 }
 
-function sortedAttributes(schema: Schema): [string, Attribute][] {
-  return Object.entries(schema.attributes).sort(([a], [b]) => a.localeCompare(b));
+function sortedEntries<T>(items: { readonly [name: string]: T }): [string, T][] {
+  return Object.entries(items).sort(([a], [b]) => a.localeCompare(b));
 }

@@ -40,16 +40,21 @@ export interface SchemaAttribute {
   readonly sensitive?: boolean;
   readonly deprecated?: boolean;
   readonly write_only?: boolean;
+  /** A nested attribute's objects; `type` is empty then. */
+  readonly nested_type?: { readonly attributes: readonly SchemaAttribute[]; readonly nesting: "SINGLE" | "LIST" | "SET" | "MAP" };
+}
+
+export interface SchemaBlock {
+  readonly version: number;
+  readonly attributes: readonly SchemaAttribute[];
+  readonly block_types?: readonly { readonly type_name: string; readonly block: SchemaBlock; readonly nesting: "LIST" | "SET" }[];
+  readonly description?: string;
+  readonly description_kind?: StringKind;
 }
 
 export interface Schema {
   readonly version: number;
-  readonly block: {
-    readonly version: number;
-    readonly attributes: readonly SchemaAttribute[];
-    readonly description?: string;
-    readonly description_kind?: StringKind;
-  };
+  readonly block: SchemaBlock;
 }
 
 export interface ServerCapabilities {
