@@ -25,11 +25,17 @@ import { ActiveFault, FaultInjector, RequestLog } from "./faults";
 import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
+import { TokenAcceptance, acceptedAudience, acceptedScope, trustedIssuer } from "./token-checks";
+import { EmulatedPingOne } from "./pingone/pingone";
+import { mountManagementApi } from "./pingone/routes";
+import { pingOneToken } from "./pingone/tokens";
 
 /** Settings of the HTTP layer that PATCH /_emulator/settings may change at run time. */
 export interface EmulatorSettings {
   /** Which contract the API serves (./contract.ts). */
   contract: ContractMode;
+  /** Extra audiences and scopes the assumed mode accepts (./token-checks.ts). */
+  accept: TokenAcceptance;
 }
 
 export interface EmulatorState {
@@ -40,6 +46,8 @@ export interface EmulatorState {
   readonly clients: Map<string, EmulatorClient>;
   readonly faults: FaultInjector;
   readonly requestLog: RequestLog;
+  /** The emulated PingOne: management API, workers, and applications whose tokens the API may see. */
+  readonly pingone: EmulatedPingOne;
 }
 
 export interface AppOptions {
@@ -123,19 +131,32 @@ function tokenRoutes(app: express.Express, state: EmulatorState): void {
       return oauthError(res, 400, "invalid_request", "Use one client authentication method: Basic or client_secret_post, not both.");
     }
     const credentials = basic ?? { id: form.client_id ?? "", secret: form.client_secret ?? "" };
+    const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
+    const issuer = `${req.protocol}://${req.get("host")}/${envId}/as`;
     const client = state.clients.get(credentials.id);
-    if (!client || !safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
+    if (!client) {
+      const outcome = await pingOneToken(
+        state.pingone,
+        state.issuer,
+        { environmentId: envId, clientId: credentials.id, clientSecret: credentials.secret, via: basic ? "basic" : "post", grantType: form.grant_type, scopes: requested, issuer },
+        safeEqual,
+      );
+      if (!outcome) return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
+      res.locals.clientId = outcome.ok ? outcome.clientId : (outcome.clientId ?? null);
+      if (!outcome.ok) return oauthError(res, outcome.status, outcome.error, outcome.description);
+      return void res.set("Cache-Control", "no-store").json(outcome.body);
+    }
+    if (!safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
       return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
     }
     res.locals.clientId = client.clientId;
     if (form.grant_type !== "client_credentials") {
       return oauthError(res, 400, "unsupported_grant_type", "The grant type must be client_credentials.");
     }
-    const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
     const unknown = requested.filter((scope) => !client.scopes.includes(scope));
     if (unknown.length > 0) return oauthError(res, 400, "invalid_scope", `The client was not granted scope(s): ${unknown.join(" ")}.`);
     const scope = requested.length > 0 ? requested : [...client.scopes];
-    const { token, expiresIn } = await state.issuer.issue(client, { issuer: `${req.protocol}://${req.get("host")}/${envId}/as`, scope });
+    const { token, expiresIn } = await state.issuer.issue(client, { issuer, scope });
     res.set("Cache-Control", "no-store").json({ access_token: token, token_type: "Bearer", expires_in: expiresIn, scope: scope.join(" ") });
   });
 
@@ -163,6 +184,13 @@ async function authorize(state: EmulatorState, profile: ContractProfile, req: Re
   const check = await state.issuer.verify(match[1]);
   if (!check.ok) return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
   res.locals.clientId = check.claims.client_id ?? null;
+  const trusted = new Set([...[...state.clients.values()].map((client) => client.pingOneEnvironmentId), ...state.pingone.store.environmentIds()]);
+  if (!trustedIssuer(check.claims.iss, trusted)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
+  if (profile.checksAudienceAndScope) {
+    const ownApiUrl = `${req.protocol}://${req.get("host")}/${environment}/api/v1`;
+    if (!acceptedAudience(check.claims.aud, environment, ownApiUrl, state.settings.accept)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
+    if (!acceptedScope(check.claims.scope, state.settings.accept)) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
+  }
   const groups = Array.isArray(check.claims.groups) ? check.claims.groups : String(check.claims.groups ?? "").split(/[\s,]+/);
   if (!acceptedRoles(environment, access).some((role) => groups.includes(role))) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
   return true;
@@ -291,11 +319,14 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
       completionDelayMs: state.service.completionDelayMs,
       exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
       contract: state.settings.contract,
+      accept: state.settings.accept,
       environments: state.service.publicSnapshot(),
+      pingone: state.pingone.store.publicSnapshot(),
     }),
   );
   admin.delete("/state", (_req, res) => {
     state.service.reset();
+    state.pingone.store.reset();
     res.status(204).end();
   });
   admin.post("/status", (req, res) => {
@@ -312,7 +343,10 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
   });
   admin.patch("/settings", (req, res) => {
-    const { completionDelayMs, exposeCertificateFingerprint, contract } = (req.body ?? {}) as Record<string, unknown>;
+    const { completionDelayMs, exposeCertificateFingerprint, contract, acceptAudiences, acceptScopes } = (req.body ?? {}) as Record<string, unknown>;
+    const stringList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string" && item !== ""));
+    if (!stringList(acceptAudiences)) return void badRequest(res, "acceptAudiences must be a list of non-empty strings");
+    if (!stringList(acceptScopes)) return void badRequest(res, "acceptScopes must be a list of non-empty strings");
     if (completionDelayMs !== undefined && !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)) {
       return void badRequest(res, "completionDelayMs must be a whole number >= 0");
     }
@@ -321,6 +355,8 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
     if (contract !== undefined && !isContractMode(contract)) return void badRequest(res, `contract must be one of ${CONTRACT_MODES.join(", ")}`);
     if (contract !== undefined) state.settings.contract = contract;
+    if (acceptAudiences !== undefined) state.settings.accept.audiences = [...(acceptAudiences as string[])];
+    if (acceptScopes !== undefined) state.settings.accept.scopes = [...(acceptScopes as string[])];
     if (completionDelayMs !== undefined) state.service.completionDelayMs = completionDelayMs as number;
     if (exposeCertificateFingerprint !== undefined) state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
     res.status(204).end();
@@ -346,6 +382,7 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   });
   if (options.adminEndpoints ?? true) adminRoutes(app, state);
   tokenRoutes(app, state);
+  mountManagementApi(app, state.pingone, state.issuer);
   selfServiceRoutes(app, state);
   app.use((_req, res) => void res.status(404).json({ detail: "Not Found" }));
   // Malformed JSON gets FastAPI's 422; anything else is a 500 that never echoes the request.

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ACCESS_TOKEN_VALIDITY_SECONDS } from "../p1as/facts";
 import { EmulatorClient } from "./tokens";
+import { WorkerSeedSchema } from "./pingone/workers";
 
 /** PingOne environment id the emulator's demo clients live in. */
 export const DEMO_PINGONE_ENVIRONMENT_ID = "0ff1ce00-de30-4000-8000-000000000001";
@@ -34,8 +35,9 @@ export const ClientSeedSchema = z
   .strict();
 export type ClientSeed = z.input<typeof ClientSeedSchema>;
 
-/** --config file: `{ "clients": [ClientSeed, ...] }`. */
-export const EmulatorConfigSchema = z.object({ clients: z.array(ClientSeedSchema) }).strict();
+/** --config file: `{ "clients": [ClientSeed, ...], "workers": [WorkerSeed, ...] }` (workers: the emulated PingOne's management API clients). */
+export const EmulatorConfigSchema = z.object({ clients: z.array(ClientSeedSchema).default([]), workers: z.array(WorkerSeedSchema).default([]) }).strict();
+export type EmulatorConfig = z.output<typeof EmulatorConfigSchema>;
 
 export const DEMO_CLIENTS: readonly ClientSeed[] = [
   { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, groups: ["all-tls-admin"] },

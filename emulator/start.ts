@@ -12,6 +12,9 @@ import { FaultInjector, RequestLog } from "./faults";
 import { KNOWN_ROUTE_KEYS } from "./routes";
 import { PersistedState, SelfServiceEmulator } from "./service";
 import { TokenIssuer } from "./tokens";
+import { EmulatedPingOne, PingOneOptions, createPingOne } from "./pingone/pingone";
+import { PingOnePersistedState } from "./pingone/store";
+import { MANAGEMENT_API_PREFIX } from "./pingone/routes";
 
 export interface StartEmulatorOptions {
   /** @default 0 (any free port) */
@@ -36,6 +39,17 @@ export interface StartEmulatorOptions {
    * facts (see ./contract.ts). Switchable later with PATCH /_emulator/settings. @default "assumed"
    */
   readonly contract?: ContractMode;
+  /**
+   * The emulated PingOne: workers for its management API (seed them here or through the bin's
+   * environment variables / --config file, never argv) and a clock for secret expiry in tests.
+   * The management API is always served; without a worker every call to it gets 401. @default - no workers
+   */
+  readonly pingone?: Omit<PingOneOptions, "onChange">;
+  /**
+   * Audiences and scopes the self-service API accepts in the assumed contract besides the built-in ones
+   * (./token-checks.ts). Changeable with PATCH /_emulator/settings {acceptAudiences, acceptScopes}. @default - none
+   */
+  readonly accept?: { readonly audiences?: readonly string[]; readonly scopes?: readonly string[] };
 }
 
 export interface RunningEmulator {
@@ -46,6 +60,9 @@ export interface RunningEmulator {
   readonly service: SelfServiceEmulator;
   readonly requestLog: RequestLog;
   readonly faults: FaultInjector;
+  readonly pingone: EmulatedPingOne;
+  /** `…/v1`: base URL of the emulated PingOne management API (paths `/environments/{envId}/…`). */
+  readonly managementApiUrl: string;
   /** Token endpoint of a PingOne environment. @default DEMO_PINGONE_ENVIRONMENT_ID */
   tokenUrl(pingOneEnvironmentId?: string): string;
   /** Self-service API base URL (…/api/v1) of a P1AS environment. */
@@ -53,36 +70,44 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-function loadState(service: SelfServiceEmulator, file: string): void {
+/** The state file: the self-service API's objects and, under `pingone`, the emulated PingOne's (older files have none). */
+type StateFile = PersistedState & { readonly pingone?: PingOnePersistedState };
+
+function loadState(service: SelfServiceEmulator, pingone: EmulatedPingOne, file: string): void {
   if (!existsSync(file)) return;
-  const state = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
+  const state = JSON.parse(readFileSync(file, "utf8")) as StateFile;
   if (state?.version !== 1 || typeof state.environments !== "object") throw new Error(`${file}: not an emulator state file (version 1)`);
   service.load(state);
+  if (state.pingone) pingone.store.load(state.pingone);
 }
 
-function saveState(service: SelfServiceEmulator, file: string): void {
+function saveState(service: SelfServiceEmulator, pingone: EmulatedPingOne, file: string): void {
   const temporary = `${file}.tmp`;
-  writeFileSync(temporary, JSON.stringify(service.snapshot()), { mode: 0o600 });
+  const state: StateFile = { ...service.snapshot(), pingone: pingone.store.snapshot() };
+  writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
   chmodSync(temporary, 0o600);
   renameSync(temporary, file);
 }
 
 export async function createState(options: StartEmulatorOptions = {}): Promise<EmulatorState> {
   const stateFile = options.stateFile;
+  const save = stateFile ? () => saveState(service, pingone, stateFile) : undefined;
   const service: SelfServiceEmulator = new SelfServiceEmulator({
     completionDelayMs: options.completionDelayMs ?? 0,
     exposeCertificateFingerprint: options.exposeCertificateFingerprint,
-    onChange: stateFile ? () => saveState(service, stateFile) : undefined,
+    onChange: save,
   });
-  if (stateFile) loadState(service, stateFile);
+  const pingone: EmulatedPingOne = createPingOne({ ...options.pingone, onChange: save });
+  if (stateFile) loadState(service, pingone, stateFile);
   const seeds = [...((options.seedDemoClients ?? true) ? DEMO_CLIENTS : []), ...(options.clients ?? [])];
   return {
     service,
-    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE },
+    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE, accept: { audiences: [...(options.accept?.audiences ?? [])], scopes: [...(options.accept?.scopes ?? [])] } },
     issuer: await TokenIssuer.create(),
     clients: new Map(seeds.map((seed) => [seed.clientId, toClient(seed)])),
     faults: new FaultInjector(KNOWN_ROUTE_KEYS),
     requestLog: new RequestLog(),
+    pingone,
   };
 }
 
@@ -103,6 +128,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     service: state.service,
     requestLog: state.requestLog,
     faults: state.faults,
+    pingone: state.pingone,
+    managementApiUrl: `${url}${MANAGEMENT_API_PREFIX}`,
     tokenUrl: (pingOneEnvironmentId = DEMO_PINGONE_ENVIRONMENT_ID) => `${url}/${pingOneEnvironmentId}/as/token`,
     apiUrl: (environment) => `${url}/${environment}/api/v1`,
     close: () =>

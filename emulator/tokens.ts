@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { JWK, KeyLike, SignJWT, errors, exportJWK, generateKeyPair, jwtVerify } from "jose";
+import { accessTokenType } from "../p1as/facts";
 
 export interface EmulatorClient {
   readonly clientId: string;
@@ -60,21 +61,21 @@ export class TokenIssuer {
   /** Signs a token for `client`; `expiresInSeconds` may be negative to mint an already-expired token in tests. */
   async issue(client: EmulatorClient, options: { issuer: string; scope: readonly string[]; expiresInSeconds?: number }): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = options.expiresInSeconds ?? client.accessTokenValiditySeconds;
+    const claims = { client_id: client.clientId, scope: options.scope.join(" "), groups: [...client.groups], env: client.pingOneEnvironmentId };
+    return { token: await this.sign(claims, { issuer: options.issuer, audience: client.audience, expiresInSeconds: expiresIn, type: accessTokenType(new Date()) }), expiresIn };
+  }
+
+  /** Signs any claims with the emulator's key: RS256, its `kid`, the given `typ`. */
+  async sign(claims: Record<string, unknown>, options: { issuer: string; audience: string | string[]; expiresInSeconds: number; type: string }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({
-      client_id: client.clientId,
-      scope: options.scope.join(" "),
-      groups: [...client.groups],
-      env: client.pingOneEnvironmentId,
-    })
-      .setProtectedHeader({ alg: "RS256", kid: this.kid, typ: "JWT" })
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: this.kid, typ: options.type })
       .setIssuer(options.issuer)
-      .setAudience(client.audience)
+      .setAudience(options.audience)
       .setIssuedAt(now)
-      .setExpirationTime(now + expiresIn)
+      .setExpirationTime(now + options.expiresInSeconds)
       .setJti(randomUUID())
       .sign(this.privateKey);
-    return { token, expiresIn };
   }
 
   async verify(token: string): Promise<TokenCheck> {

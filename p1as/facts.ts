@@ -99,3 +99,14 @@ export const DELETE_STATUS = 204;
  * OpenAPI document.
  */
 export const LIST_ROUTE_EXISTS = true;
+
+/**
+ * [S] From 2027-03-02 PingOne puts `typ: "at+jwt"` in the header of access tokens for PingOne APIs and
+ * custom resources; before that day the header says `JWT`.
+ */
+export const AT_JWT_TYPE_FROM = "2027-03-02T00:00:00Z";
+
+/** The `typ` header PingOne puts on an access token issued at `when`. */
+export function accessTokenType(when: Date): "at+jwt" | "JWT" {
+  return when.getTime() >= Date.parse(AT_JWT_TYPE_FROM) ? "at+jwt" : "JWT";
+}

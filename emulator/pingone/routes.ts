@@ -1,0 +1,160 @@
+/**
+ * The emulated PingOne management API over HTTP: `/v1/environments/{envId}/…` for the objects our
+ * stacks declare. Every call needs a worker's bearer token (./tokens.ts) for that environment; a
+ * read-only worker may only read, and never an application's secret. Errors are PingOne's
+ * `{id, code, message, details}` bodies (./errors.ts).
+ */
+import express, { NextFunction, Request, Response } from "express";
+import type * as z from "zod/v4";
+import type { TokenIssuer } from "../tokens";
+import { ACCESS_FAILED_401, ACCESS_FAILED_403, PingOneError, detailsOf, invalidData } from "./errors";
+import { ApplicationBody, GrantBody, ResourceAttributeBody, ResourceBody, ResourceScopeBody, SchemaAttributeBody, SecretRegenerateBody } from "./model";
+import type { EmulatedPingOne } from "./pingone";
+import { PINGONE_API_AUDIENCE } from "./tokens";
+import { applicationView, attributeView, grantView, listEnvelope, resourceView, schemaAttributeView, schemaView, scopeView, secretView } from "./views";
+
+/** Path prefix of the management API on the emulator (PingOne's is `https://api.pingone.<tld>/v1`). */
+export const MANAGEMENT_API_PREFIX = "/v1";
+
+type Params = Record<string, string>;
+
+interface Call {
+  readonly envId: string;
+  readonly params: Params;
+  readonly body: unknown;
+  readonly href: string;
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw invalidData(detailsOf(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Bearer check: a worker token of this environment; read-only workers only read, and never secrets. */
+function authorize(pingone: EmulatedPingOne, issuer: TokenIssuer) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+      const check = match ? await issuer.verify(match[1]) : undefined;
+      const claims = check?.ok ? (check.claims as unknown as Record<string, unknown>) : undefined;
+      const audiences = claims ? [claims.aud].flat() : [];
+      const worker = claims && audiences.includes(PINGONE_API_AUDIENCE) ? pingone.workers.get(String(claims.client_id)) : undefined;
+      if (!worker) throw ACCESS_FAILED_401();
+      res.locals.clientId = worker.clientId;
+      const envId = String(req.params.envId);
+      if (worker.environmentId !== envId || claims?.env !== envId) throw ACCESS_FAILED_403("the worker has no role in this environment");
+      if (worker.role === "read-only" && req.method !== "GET") throw ACCESS_FAILED_403("the worker's roles do not allow changes");
+      if (worker.role === "read-only" && /\/secret\/?$/.test(req.path)) throw ACCESS_FAILED_403("the worker lacks the permission applications:read:secret");
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssuer): express.Router {
+  const { store } = pingone;
+  const router = express.Router({ mergeParams: true });
+  router.use(authorize(pingone, issuer));
+  router.use(express.json({ limit: "1mb" }));
+
+  const route = (method: "get" | "post" | "put" | "delete", path: string, status: number, handle: (call: Call) => object | void) => {
+    router[method](path, (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const params = req.params as Params;
+        const result = handle({ envId: params.envId, params, body: req.body, href: `${req.protocol}://${req.get("host")}${req.originalUrl.split("?")[0]}` });
+        if (status === 204) return void res.status(204).end();
+        res.status(status).json(result);
+      } catch (error) {
+        next(error);
+      }
+    });
+  };
+
+  // resources, with their attributes and scopes
+  route("get", "/resources", 200, ({ envId, href }) => listEnvelope(href, "resources", store.data(envId).resources.map((item) => resourceView(envId, item))));
+  route("post", "/resources", 201, ({ envId, body }) => resourceView(envId, store.createResource(envId, parse(ResourceBody, body))));
+  route("get", "/resources/:resourceId", 200, ({ envId, params }) => resourceView(envId, store.resource(envId, params.resourceId)));
+  route("put", "/resources/:resourceId", 200, ({ envId, params, body }) => resourceView(envId, store.updateResource(envId, params.resourceId, parse(ResourceBody, body))));
+  route("delete", "/resources/:resourceId", 204, ({ envId, params }) => store.deleteResource(envId, params.resourceId));
+
+  route("get", "/resources/:resourceId/attributes", 200, ({ envId, params, href }) => listEnvelope(href, "attributes", store.attributes(envId, params.resourceId).map((item) => attributeView(envId, item))));
+  route("post", "/resources/:resourceId/attributes", 201, ({ envId, params, body }) => attributeView(envId, store.createAttribute(envId, params.resourceId, parse(ResourceAttributeBody, body))));
+  route("get", "/resources/:resourceId/attributes/:attributeId", 200, ({ envId, params }) => attributeView(envId, store.attribute(envId, params.resourceId, params.attributeId)));
+  route("put", "/resources/:resourceId/attributes/:attributeId", 200, ({ envId, params, body }) =>
+    attributeView(envId, store.updateAttribute(envId, params.resourceId, params.attributeId, parse(ResourceAttributeBody, body))),
+  );
+  route("delete", "/resources/:resourceId/attributes/:attributeId", 204, ({ envId, params }) => store.deleteAttribute(envId, params.resourceId, params.attributeId));
+
+  route("get", "/resources/:resourceId/scopes", 200, ({ envId, params, href }) => listEnvelope(href, "scopes", store.scopes(envId, params.resourceId).map((item) => scopeView(envId, item))));
+  route("post", "/resources/:resourceId/scopes", 201, ({ envId, params, body }) => {
+    const input = parse(ResourceScopeBody, body);
+    return scopeView(envId, store.createScope(envId, params.resourceId, input));
+  });
+  route("get", "/resources/:resourceId/scopes/:scopeId", 200, ({ envId, params }) => scopeView(envId, store.scope(envId, params.resourceId, params.scopeId)));
+  route("put", "/resources/:resourceId/scopes/:scopeId", 200, ({ envId, params, body }) => scopeView(envId, store.updateScope(envId, params.resourceId, params.scopeId, parse(ResourceScopeBody, body))));
+  route("delete", "/resources/:resourceId/scopes/:scopeId", 204, ({ envId, params }) => store.deleteScope(envId, params.resourceId, params.scopeId));
+
+  // applications, their secret and grants
+  route("get", "/applications", 200, ({ envId, href }) => listEnvelope(href, "applications", store.applications(envId).map((item) => applicationView(envId, item))));
+  route("post", "/applications", 201, ({ envId, body }) => applicationView(envId, store.createApplication(envId, parse(ApplicationBody, body))));
+  route("get", "/applications/:applicationId", 200, ({ envId, params }) => applicationView(envId, store.application(envId, params.applicationId)));
+  route("put", "/applications/:applicationId", 200, ({ envId, params, body }) => applicationView(envId, store.updateApplication(envId, params.applicationId, parse(ApplicationBody, body))));
+  route("delete", "/applications/:applicationId", 204, ({ envId, params }) => store.deleteApplication(envId, params.applicationId));
+
+  route("get", "/applications/:applicationId/secret", 200, ({ envId, params }) => secretView(store.secret(envId, params.applicationId)));
+  route("post", "/applications/:applicationId/secret", 200, ({ envId, params, body }) => {
+    store.application(envId, params.applicationId);
+    const input = parse(SecretRegenerateBody, body);
+    return secretView(store.regenerateSecret(envId, params.applicationId, input.previous?.expiresAt));
+  });
+  route("delete", "/applications/:applicationId/secret", 204, ({ envId, params }) => store.deletePreviousSecret(envId, params.applicationId));
+
+  route("get", "/applications/:applicationId/grants", 200, ({ envId, params, href }) => listEnvelope(href, "grants", store.grants(envId, params.applicationId).map((item) => grantView(envId, item))));
+  route("post", "/applications/:applicationId/grants", 201, ({ envId, params, body }) => {
+    store.application(envId, params.applicationId);
+    return grantView(envId, store.createGrant(envId, params.applicationId, parse(GrantBody, body)));
+  });
+  route("get", "/applications/:applicationId/grants/:grantId", 200, ({ envId, params }) => grantView(envId, store.grant(envId, params.applicationId, params.grantId)));
+  route("put", "/applications/:applicationId/grants/:grantId", 200, ({ envId, params, body }) => {
+    store.grant(envId, params.applicationId, params.grantId);
+    return grantView(envId, store.updateGrant(envId, params.applicationId, params.grantId, parse(GrantBody, body)));
+  });
+  route("delete", "/applications/:applicationId/grants/:grantId", 204, ({ envId, params }) => store.deleteGrant(envId, params.applicationId, params.grantId));
+
+  // schemas (the User schema) and their attributes
+  route("get", "/schemas", 200, ({ envId, href }) => listEnvelope(href, "schemas", store.schemas(envId).map((item) => schemaView(envId, item))));
+  route("get", "/schemas/:schemaId", 200, ({ envId, params }) => schemaView(envId, store.schema(envId, params.schemaId)));
+  route("get", "/schemas/:schemaId/attributes", 200, ({ envId, params, href }) =>
+    listEnvelope(href, "attributes", store.schemaAttributes(envId, params.schemaId).map((item) => schemaAttributeView(envId, item))),
+  );
+  route("post", "/schemas/:schemaId/attributes", 201, ({ envId, params, body }) => {
+    store.schema(envId, params.schemaId);
+    return schemaAttributeView(envId, store.createSchemaAttribute(envId, params.schemaId, parse(SchemaAttributeBody, body)));
+  });
+  route("get", "/schemas/:schemaId/attributes/:attributeId", 200, ({ envId, params }) => schemaAttributeView(envId, store.schemaAttribute(envId, params.schemaId, params.attributeId)));
+  route("put", "/schemas/:schemaId/attributes/:attributeId", 200, ({ envId, params, body }) => {
+    store.schemaAttribute(envId, params.schemaId, params.attributeId);
+    return schemaAttributeView(envId, store.updateSchemaAttribute(envId, params.schemaId, params.attributeId, parse(SchemaAttributeBody, body)));
+  });
+  route("delete", "/schemas/:schemaId/attributes/:attributeId", 204, ({ envId, params }) => store.deleteSchemaAttribute(envId, params.schemaId, params.attributeId));
+
+  router.use((_req: Request, _res: Response, next: NextFunction) => next(new PingOneError(404, "NOT_FOUND", "The requested resource was not found.")));
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof PingOneError) {
+      if (error.status === 401) res.set("WWW-Authenticate", 'Bearer realm="PingOne"');
+      return void res.status(error.status).json(error.body());
+    }
+    if ((error as { type?: string })?.type === "entity.parse.failed") {
+      return void res.status(400).json(invalidData([{ code: "INVALID_VALUE", target: "(body)", message: "The request body is not valid JSON." }]).body());
+    }
+    res.status(500).json(new PingOneError(500, "UNEXPECTED_ERROR", "An unexpected error occurred.").body());
+  });
+  return router;
+}
+
+/** Mounts the management API at `/v1/environments/:envId`. */
+export function mountManagementApi(app: express.Express, pingone: EmulatedPingOne, issuer: TokenIssuer): void {
+  app.use(`${MANAGEMENT_API_PREFIX}/environments/:envId`, managementApiRouter(pingone, issuer));
+}
