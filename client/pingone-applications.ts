@@ -17,7 +17,7 @@ import { TokenClient } from "./token-client";
 import { requireSecureUrl } from "./validation";
 
 /** What went wrong in a lookup, for callers that explain it in their own words (which variable, which permission). */
-export type PingOneLookupProblem = "application-missing" | "secret-forbidden" | "worker-forbidden";
+export type PingOneLookupProblem = "application-missing" | "application-ambiguous" | "secret-forbidden" | "worker-forbidden";
 
 /** A lookup that PingOne answered, but not with what is needed. */
 export class PingOneLookupError extends SelfServiceApiError {
@@ -90,8 +90,17 @@ export class PingOneApplications {
     const data = await this.request(operation, "GET", "/applications");
     const parsed = ApplicationList.safeParse(data);
     if (!parsed.success) throw unexpectedResponse(operation, 200, parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
-    const found = parsed.data._embedded.applications.find((application) => application.name === name);
-    return found && { id: found.id, name: found.name };
+    const found = parsed.data._embedded.applications.filter((application) => application.name === name);
+    // PingOne documents no uniqueness rule for application names: a second one would be a guess between two clients.
+    if (found.length > 1) {
+      throw new PingOneLookupError(
+        `${operation} failed: ${found.length} applications have this name (ids ${found.map((application) => application.id).join(", ")}); rename or delete all but the one this configuration manages`,
+        "application-ambiguous",
+        { operation, status: 200 },
+        { application: name, environmentId: this.environmentId },
+      );
+    }
+    return found[0] && { id: found[0].id, name: found[0].name };
   }
 
   /** The application of that name; a PingOneLookupError (application-missing) when there is none. */
