@@ -135,7 +135,7 @@ describe("OrchestrationClient", () => {
     expect(client.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);
     expect(client.scope).toBe("p1as-self-service");
     expect(client.pingOneApplication).toEqual({ environmentId: ENV_ID, name: "p1as-dev-orchestration" });
-    expect(client.clientId).toBeUndefined();
+    expect((client as { clientId?: string }).clientId).toBeUndefined();
     expect(client.clientSecretEnv).toBe("P1AS_DEV_CLIENT_SECRET");
     expect(resolved(stack, client.applicationId)).toMatch(/^\$\{pingone_application\.[^.]+\.id\}$/);
     expect(client.dependables).toEqual([expect.any(Application), expect.any(ApplicationResourceGrant)]);
