@@ -8,6 +8,8 @@ import * as fs from "node:fs";
 import { TerraformStack } from "cdktf";
 import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
 import type { RunningEmulator } from "../emulator/start";
+import { TokenClient } from "../client/token-client";
+import { main as rotateMain } from "../tools/rotate-secret";
 import { runTerraform } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator } from "./support/emulator";
@@ -110,6 +112,33 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     await terraform(stackDir, ["destroy", "-auto-approve"], workerEnv(full));
   });
 
+  test("rotate-secret regenerates the write secret: the old one works until previous expires, the next plan changes no virtual host", async () => {
+    // GIVEN dev deployed
+    await createEnvironmentClients(emulator, full, "dev");
+    const { stackDir } = devStack();
+    await terraform(stackDir, ["init"], {});
+    expect((await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full))).exitCode).toBe(0);
+    const old = (await secretOf("p1as-dev-orchestration"))!;
+
+    // WHEN the tool rotates it, keeping the old one for ten minutes
+    const printed: string[] = [];
+    const output = { stdout: (text: string) => printed.push(text), stderr: (text: string) => printed.push(text) };
+    const code = await rotateMain(["--env", "dev", "--keep-previous", "10m"], output, { ...workerEnv(full), P1AS_CONFIG: configFile() });
+
+    // THEN it says what it did without the secret, and PingOne holds a new one
+    expect(code).toBe(0);
+    expect(printed.join("")).toMatch(/^p1as-dev-orchestration: secret regenerated in PingOne \(not shown\)\. The previous secret is accepted until \d{4}-/);
+    const renewed = (await secretOf("p1as-dev-orchestration"))!;
+    expect(renewed).not.toBe(old);
+    for (const secret of [old, renewed, full.clientSecret]) expect(printed.join("")).not.toContain(secret);
+    // AND the old secret still gets a token until it expires
+    const applicationId = (await lookupId("p1as-dev-orchestration"))!;
+    await expect(new TokenClient({ tokenUrl: emulator.tokenUrl(ENV_ID), clientId: applicationId, clientSecret: old, log: () => {} }).getToken()).resolves.toMatch(/^ey/);
+    // AND a plan afterwards changes no virtual host, and an apply (which reads the new secret) has nothing to do
+    expect((await terraform(stackDir, ["plan", "-detailed-exitcode"], workerEnv(full))).exitCode).toBe(0);
+    expect((await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full))).output).toContain("Resources: 0 added, 0 changed, 0 destroyed");
+  });
+
   test("the read-only client may not write: an apply with it as the writer gets the API's 403", async () => {
     await createEnvironmentClients(emulator, full, "dev");
     // The two swapped: the audit application writes, so the self-service API sees a token with only dev-tls-audit.
@@ -137,6 +166,26 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     expect(planned.output).not.toMatch(/to add/);
   });
 });
+
+/** A config for dev against this emulator, as rotate-secret reads it. */
+function configFile(): string {
+  const file = path.join(certDir, "config.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      customer: "acme",
+      p1asRegion: "us1",
+      pingone: { environmentId: ENV_ID, regionCode: "NA", apiUrl: emulator.managementApiUrl, roleAttributes: { manage: false } },
+      environments: [{ name: "dev", selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl(ENV_ID) } }],
+    }),
+  );
+  return file;
+}
+
+async function lookupId(name: string): Promise<string | undefined> {
+  const api = await managementApi(emulator, full);
+  return ((await api.get("/applications")).data._embedded?.applications ?? []).find((item: { name: string }) => item.name === name)?.id;
+}
 
 async function secretOf(name: string): Promise<string | undefined> {
   const api = await managementApi(emulator, full);
