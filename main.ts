@@ -3,7 +3,7 @@
  * (default config/example.json); it is checked completely before any stack exists, so a bad
  * config synthesizes nothing.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { Command } from "commander";
@@ -14,13 +14,18 @@ import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
 import { parseCommandLine } from "./tools/cli";
 import { writeStackIndex } from "./stacks/stack-index";
+import { sha256 } from "./stacks/synth-freshness";
 import { dropStaleBackendCache } from "./tools/backend-cache";
+import { CliError } from "./tools/errors";
+import { checkUndeclaredStates, RETIRE_PROCEDURE } from "./tools/retired-stacks";
 
 /**
  * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the
  * state inventory next to the config and writes the stack index the tools read (stacks/stack-index.ts).
  */
 export function synthesize(file: string = configPath(), outdir?: string, env: NodeJS.ProcessEnv = process.env): AppStacks {
+  // Recorded for the tools, which refuse an output of another config, or older than its config or the sources.
+  const synthesis = { config: path.resolve(file), configSha256: sha256(readFileSync(file)), at: Date.now() };
   const config = loadConfig(file);
   const { file: inventoryFile, inventory, write: writeInventory } = prepareInventory(file, config, env);
   const app = new App(outdir ? { outdir } : {});
@@ -37,8 +42,25 @@ export function synthesize(file: string = configPath(), outdir?: string, env: No
   }
   writeInventory();
   const declared = declaredEntries(config);
-  writeStackIndex(app.outdir, config, inventoryFile, declared, undeclaredEntries(inventory, declared));
+  writeStackIndex(app.outdir, config, inventoryFile, declared, undeclaredEntries(inventory, declared), synthesis);
   return stacks;
+}
+
+/**
+ * The checks the tools make before planning, for the ways in that run no tool of ours: `npx cdktf synth/diff/deploy`
+ * (cdktf runs this app, then terraform on what it wrote) and `npm start`. A state the config no longer declares that
+ * still holds objects is refused (tools/retired-stacks.ts), and so is a retiring environment: cdktf would plan its
+ * stack like any other, re-creating what the retirement is to destroy, where our deploy plans it with -destroy.
+ */
+export async function checkWaysIn(outdir: string, stacks: AppStacks, tool: string, log: (line: string) => void = () => {}): Promise<void> {
+  await checkUndeclaredStates(outdir, { log });
+  const retiring = stacks.environments.filter((stack) => stack.environment.retiring).map((stack) => stack.node.id);
+  if (retiring.length > 0) {
+    throw new CliError(
+      `refused: ${retiring.join(", ")} ${retiring.length === 1 ? "is" : "are"} retiring ("retire": true): ${tool} would plan ${retiring.length === 1 ? "it" : "them"} ` +
+        `like any other stack and re-create what the retirement destroys. Deploy with npm run deploy, which plans a retiring stack with -destroy (${RETIRE_PROCEDURE}). Nothing was planned or applied.`,
+    );
+  }
 }
 
 /** The app's command line: `npx cdktf synth` passes nothing; `npm run synth` passes --clean. */
@@ -51,21 +73,25 @@ function synthCommandLine(): Command {
     .option("--clean", "remove the output directory first, so a stack no longer in the config leaves no folder behind", false);
 }
 
-/** The app's entry point: `node dist/main.js` and cdktf-app.js (cdktf.json's app) both end here. */
-export function runApp(argv: readonly string[]): void {
+/**
+ * The app's entry point: `node dist/main.js` and cdktf-app.js (cdktf.json's app) both end here. Under cdktf
+ * (`via: "cdktf"`) the synth is followed by the tools' checks (checkWaysIn), because cdktf runs terraform next.
+ */
+export async function runApp(argv: readonly string[], options: { via?: "cdktf" } = {}): Promise<void> {
   const command = synthCommandLine();
   const usageExit = parseCommandLine(command, argv);
   if (usageExit !== undefined) process.exit(usageExit);
   // Here, not in the npm script, so `npm run synth -- --help` leaves the output directory alone.
   if (command.opts<{ clean: boolean }>().clean) rmSync(process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true, force: true });
   try {
-    synthesize();
+    const stacks = synthesize();
+    if (options.via === "cdktf") await checkWaysIn(process.env.CDKTF_OUTDIR ?? "cdktf.out", stacks, "cdktf", (line) => process.stderr.write(`${line}\n`));
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    if (!(error instanceof ValidationError) && !(error instanceof CliError)) throw error;
     // A config or prop error is the user's to fix: show the message, not a stack trace.
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
 }
 
-if (require.main === module) runApp(process.argv.slice(2));
+if (require.main === module) void runApp(process.argv.slice(2));

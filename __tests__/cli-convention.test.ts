@@ -27,6 +27,7 @@ const TOOLS: readonly { script: string; entry: string; name: string; command?: s
   { script: "bench", entry: "dist/bench/main.js", name: "bench" },
   { script: "provider:schema", entry: "dist/provider/main.js", name: "provider:schema", command: "schema" },
   { script: "workflows:check", entry: "dist/tools/workflows-check.js", name: "workflows-check" },
+  { script: "rotate-secret", entry: "dist/tools/rotate-secret.js", name: "rotate-secret" },
 ];
 
 interface Run {

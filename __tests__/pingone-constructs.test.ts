@@ -1,8 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
-import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Application } from "../.gen/providers/pingone/application";
 import { ApplicationResourceGrant } from "../.gen/providers/pingone/application-resource-grant";
-import { ApplicationSecret } from "../.gen/providers/pingone/application-secret";
 import { Resource } from "../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../.gen/providers/pingone/resource-attribute";
 import { ResourceScope } from "../.gen/providers/pingone/resource-scope";
@@ -85,6 +84,18 @@ describe("AdminApiResource", () => {
   });
 });
 
+describe("AdminApiResource for read-only clients", () => {
+  test("access audit: its own name, the environment's audit role only, same audience", () => {
+    const synth = synthResource({ access: "audit" });
+    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api-audit", audience: AUDIENCE });
+    expect(attributeValues(synth).groups).toBe("$${{'dev-tls-audit'}}");
+  });
+
+  test("access audit refuses a role that writes", () => {
+    expect(() => resourceIn({ access: "audit", groups: ["dev-tls-admin"] })).toThrow(`"dev-tls-admin" is not an audit role, and access is "audit"`);
+  });
+});
+
 describe("OrchestrationClient", () => {
   test("is an enabled OIDC web app with exactly the client-credentials grant and no response types", () => {
     const synth = synthClient();
@@ -108,7 +119,7 @@ describe("OrchestrationClient", () => {
     expect(typeof application.oidc_options).toBe("object");
   });
 
-  test("is granted the resource's scope, and has a secret", () => {
+  test("is granted the resource's scope, and declares no secret: PingOne generates it with the application", () => {
     const synth = synthClient();
     expect(synth).toHaveResourceWithProperties(ApplicationResourceGrant, {
       resource_type: "CUSTOM",
@@ -116,17 +127,33 @@ describe("OrchestrationClient", () => {
       custom_resource_id: expect.stringMatching(/^\$\{pingone_resource\.[^.]+\.id\}$/),
       scopes: [expect.stringMatching(/^\$\{pingone_resource_scope\.[^.]+\.id\}$/)],
     });
-    expect(synth).toHaveResourceWithProperties(ApplicationSecret, {
-      application_id: expect.stringMatching(/^\$\{pingone_application\./),
-    });
+    expect(synth).not.toMatch(/pingone_application_secret/);
   });
 
-  test("exposes client id, sensitive secret, token URL and scope", () => {
+  test("exposes how the provider finds it (literals: PingOne environment and application name), token URL, scope and its dependables", () => {
     const { client, stack } = clientIn();
     expect(client.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);
     expect(client.scope).toBe("p1as-self-service");
-    expect(resolved(stack, client.clientId)).toMatch(/^\$\{pingone_application\.[^.]+\.oidc_options\.client_id\}$/);
-    expect(resolved(stack, client.clientSecret)).toMatch(/^\$\{pingone_application_secret\.[^.]+\.secret\}$/);
+    expect(client.pingOneApplication).toEqual({ environmentId: ENV_ID, name: "p1as-dev-orchestration" });
+    expect((client as { clientId?: string }).clientId).toBeUndefined();
+    expect(client.clientSecretEnv).toBe("P1AS_DEV_CLIENT_SECRET");
+    expect(resolved(stack, client.applicationId)).toMatch(/^\$\{pingone_application\.[^.]+\.id\}$/);
+    expect(client.dependables).toEqual([expect.any(Application), expect.any(ApplicationResourceGrant)]);
+  });
+
+  test("an audit client is named p1as-<env>-audit and reads its secret override from P1AS_<ENV>_AUDIT_CLIENT_SECRET", () => {
+    const { client } = clientIn({ access: "audit" });
+    expect(client.pingOneApplication.name).toBe("p1as-dev-audit");
+    expect(client.clientSecretEnv).toBe("P1AS_DEV_AUDIT_CLIENT_SECRET");
+  });
+
+  test("fails if the application name or PingOne environment would be unknown at plan (a Terraform reference)", () => {
+    const stack = new TerraformStack(Testing.app(), "refs");
+    const variable = new TerraformVariable(stack, "name", { type: "string" });
+    const resource = new AdminApiResource(stack, "resource", { environmentId: ENV_ID, environment: "dev", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
+    expect(() => new OrchestrationClient(stack, "client", { environmentId: ENV_ID, regionCode: "NA", environment: "dev", resource, name: variable.stringValue })).toThrow(
+      /invalid name .*must be known at synth \(a literal\), not a Terraform reference/,
+    );
   });
 
   test("uses the token URL override (emulator)", () => {
@@ -233,7 +260,7 @@ function synthResource(props: Partial<AdminApiResourceProps>): string {
   });
 }
 
-function clientIn(extra: { tokenUrl?: string } = {}) {
+function clientIn(extra: { tokenUrl?: string; access?: "admin" | "audit" } = {}) {
   const stack = new TerraformStack(Testing.app(), "Default");
   const resource = new AdminApiResource(stack, "resource", { environmentId: ENV_ID, environment: "dev", audience: AUDIENCE });
   const client = new OrchestrationClient(stack, "client", { environmentId: ENV_ID, regionCode: "NA", environment: "dev", resource, ...extra });

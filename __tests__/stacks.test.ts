@@ -1,8 +1,12 @@
 import "cdktf/lib/testing/adapters/jest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "path";
+import { makeCertificate } from "../emulator/demo-certs";
 import { Testing } from "cdktf";
 import { Application } from "../.gen/providers/pingone/application";
 import { PingoneProvider } from "../.gen/providers/pingone/provider";
+import { Resource } from "../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../.gen/providers/pingone/resource-attribute";
 import { SchemaAttribute } from "../.gen/providers/pingone/schema-attribute";
 import { DataP1AsCertificates } from "../.gen/providers/p1as/data-p1as-certificates";
@@ -80,18 +84,31 @@ describe("stacks", () => {
     expect(dev.credentials.tokenUrl).toBe(`https://auth.pingone.com/${ENV_ID}/as/token`);
   });
 
-  test("each environment's p1as provider authenticates as its own orchestration client, the secret a reference", () => {
+  test("each environment's p1as provider finds its two clients in PingOne by name: every setting a literal, no secret anywhere", () => {
     // GIVEN the example config WHEN its environment stacks are synthesized
     const { environments } = exampleStacks();
     for (const stack of environments) {
       const synth = Testing.synth(stack);
+      const env = stack.environment.name;
       const [provider] = JSON.parse(synth).provider.p1as;
-      // THEN the provider block points at the environment's API with the client the stack creates
-      expect(provider).toMatchObject({
+      // THEN the provider block points at the environment's API and names the applications the stack creates
+      expect(provider).toEqual({
         api_url: stack.selfServiceApiUrl,
-        client_id: expect.stringMatching(/^\$\{pingone_application\.orchestration-client_application_\w+\.oidc_options\.client_id\}$/),
-        client_secret: expect.stringMatching(/^\$\{pingone_application_secret\.orchestration-client_secret_\w+\.secret\}$/),
+        token_url: `https://auth.pingone.com/${ENV_ID}/as/token`,
+        pingone_environment_id: ENV_ID,
+        pingone_application: `p1as-${env}-orchestration`,
+        pingone_read_application: `p1as-${env}-audit`,
+        pingone_api_url: "https://api.pingone.com/v1",
+        client_secret_env: `P1AS_${env.toUpperCase()}_CLIENT_SECRET`,
+        read_client_secret_env: `P1AS_${env.toUpperCase()}_AUDIT_CLIENT_SECRET`,
+        scope: "p1as-self-service",
+        poll_interval_ms: expect.any(Number),
+        ready_timeout_ms: expect.any(Number),
+        request_timeout_ms: expect.any(Number),
       });
+      // AND nothing in it refers to another object (unknown at a plan from zero), and no secret resource exists
+      expect(JSON.stringify(provider)).not.toContain("${");
+      expect(synth).not.toMatch(/pingone_application_secret|client_secret"/);
       // AND the stack lists what the API holds, and needs the terraform that knows write-only attributes
       expect(synth).toHaveDataSource(DataP1AsCertificates);
       expect(synth).toHaveDataSource(DataP1AsHostnames);
@@ -99,10 +116,57 @@ describe("stacks", () => {
     }
   });
 
+  test("PingOne mode declares a write and a read resource, each with its own application and grant", () => {
+    const [dev] = exampleStacks().environments;
+    const synth = Testing.synth(dev);
+    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
+    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api-audit", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
+    expect(synth).toHaveResourceWithProperties(ResourceAttribute, { name: "groups", value: "$${{'dev-tls-audit'}}" });
+    expect(synth).toHaveResourceWithProperties(Application, { name: "p1as-dev-audit" });
+    const grants = Object.values(JSON.parse(synth).resource.pingone_application_resource_grant) as { application_id: string; custom_resource_id: string }[];
+    expect(grants).toHaveLength(2);
+    // Each application is granted its own resource: the read-only client never gets the write resource's scope.
+    const pairs = grants.map((grant) => `${grant.application_id.split(".")[1].split("_")[0]} -> ${grant.custom_resource_id.split(".")[1].split("_")[0]}`);
+    expect(pairs.sort()).toEqual(["audit-client -> audit-api-resource", "orchestration-client -> admin-api-resource"]);
+  });
+
+  test("every p1as resource depends on both clients' applications and grants; the listing data sources depend on nothing", () => {
+    // GIVEN dev with a certificate and a hostname in PingOne mode
+    const dir = mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+    writeFileSync(path.join(dir, "any.pem"), makeCertificate({ commonName: "*.dev.acme.example" }).fullchain);
+    const [dev] = stacksFor({
+      environments: [
+        {
+          name: "dev",
+          virtualHosts: {
+            certificates: [{ name: "wildcard-dev", fullchainFile: path.join(dir, "any.pem"), privateKeyVariable: "p1as_dev_wildcard_key" }],
+            hostnames: [{ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }],
+          },
+        },
+      ],
+    }).environments;
+    const json = JSON.parse(Testing.synth(dev));
+    const p1asResources = [...Object.values(json.resource.p1as_certificate), ...Object.values(json.resource.p1as_hostname)] as { depends_on?: string[] }[];
+    expect(p1asResources).toHaveLength(2);
+    for (const resource of p1asResources) {
+      expect(resource.depends_on).toEqual([
+        expect.stringMatching(/^\$\{pingone_application\.orchestration-client_application_\w+\}$/),
+        expect.stringMatching(/^\$\{pingone_application_resource_grant\.orchestration-client_scope-grant_\w+\}$/),
+        expect.stringMatching(/^\$\{pingone_application\.audit-client_application_\w+\}$/),
+        expect.stringMatching(/^\$\{pingone_application_resource_grant\.audit-client_scope-grant_\w+\}$/),
+      ]);
+    }
+    // A data source that depends on a resource with changes is read only at apply: the plan could not list the API.
+    for (const data of [...Object.values(json.data.p1as_certificates), ...Object.values(json.data.p1as_hostnames)] as { depends_on?: string[] }[]) {
+      expect(data.depends_on).toBeUndefined();
+    }
+  });
+
   test("exposes credentials and the self-service API URL for later constructs", () => {
     const [dev] = exampleStacks().environments;
     expect(dev.selfServiceApiUrl).toBe("https://self-service-api.dev-acme.us1.ping.cloud/api/v1");
     expect(dev.credentials).toBe(dev.orchestrationClient);
+    expect(dev.readCredentials).toBe(dev.auditClient);
     expect(dev.credentials.scope).toBe("p1as-self-service");
     expect(dev.baseDir).toBe(path.resolve("config"));
   });

@@ -24,6 +24,7 @@ const CLIENT_ID = "b6c1e2d3-0000-4000-8000-000000000001";
 const AUDIT_CLIENT_ID = "b6c1e2d3-0000-4000-8000-0000000a0d17";
 const API_URL = "http://127.0.0.1:4010/dev/api/v1";
 const TOKEN_URL = "http://127.0.0.1:4010/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token";
+const ENV_ID_FOR_LOOKUP = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
 
 describe("VirtualHosts construct", () => {
   describe("the provider block", () => {
@@ -70,20 +71,25 @@ describe("VirtualHosts construct", () => {
       expect(block.read_client_secret).toBeUndefined();
     });
 
-    test("a generated client secret (a resource attribute) is passed as that reference, and nothing copies it", () => {
-      // GIVEN credentials whose secret is a resource attribute, not a variable
-      const { stack } = declare(() => undefined, (stack) => {
-        const generatedSecret = new DataResource(stack, "secret-source", { input: { value: "x" } });
-        return { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", clientSecret: generatedSecret.getStringAttribute("output"), tokenUrl: TOKEN_URL };
-      });
+    test("a client id that is a Terraform reference is refused: it would be unknown at a plan from zero", () => {
+      expect(() =>
+        declare(() => undefined, (stack) => {
+          const created = new DataResource(stack, "client-source", { input: { value: "x" } });
+          return { clientId: created.getStringAttribute("output"), clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL };
+        }),
+      ).toThrow("must be known at synth (a literal); for a client created by the same apply, use pingOneApplication");
+    });
 
-      // WHEN synthesized
-      const json = synthesized(stack);
-
-      // THEN the provider block references the attribute, and no output or local repeats it
-      expect(json.provider.p1as[0].client_secret).toBe("${terraform_data.secret-source.output}");
-      expect(json.output).toBeUndefined();
-      expect(json.locals).toBeUndefined();
+    test("credentials looked up in PingOne become pingone_* literals, with no client id and no secret", () => {
+      const { stack } = declare(() => undefined, () => ({
+        pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
+        clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+        tokenUrl: TOKEN_URL,
+      }));
+      const [provider] = synthesized(stack).provider.p1as;
+      expect(provider).toMatchObject({ pingone_environment_id: ENV_ID_FOR_LOOKUP, pingone_application: "p1as-dev-orchestration", client_secret_env: "P1AS_DEV_CLIENT_SECRET" });
+      expect(provider.client_id).toBeUndefined();
+      expect(provider.client_secret).toBeUndefined();
     });
 
     test("the data sources list what the API holds through the same provider", () => {
@@ -345,7 +351,21 @@ describe("VirtualHosts construct", () => {
       ["apiUrl: with user info", { apiUrl: "https://u:p@api.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://u:p@api.example/api/v1": must not hold user info'],
       ["apiUrl: on a host of its own", { apiUrl: "https://capture.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://capture.example/api/v1": must be a P1AS environment\'s self-service API'],
       ["apiUrl: on another loopback address", { apiUrl: "https://127.0.0.2:4010/dev/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://127.0.0.2:4010/dev/api/v1": must be a P1AS environment\'s self-service API'],
-      ["credentials.clientSecret: a literal, which would be written into the JSON", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", clientSecret: "s3cr3t", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecret "<literal string>": must be a sensitive Terraform value'],
+      ["credentials: neither a client id nor a PingOne application", { credentials: { clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId undefined: is required, or pingOneApplication"],
+      [
+        "credentials: both a client id and a PingOne application",
+        { credentials: { clientId: CLIENT_ID, pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } },
+        "conflicts with pingOneApplication: give the client one way",
+      ],
+      [
+        "readCredentials: the write client's PingOne application",
+        {
+          credentials: { pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL },
+          readCredentials: { pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl: TOKEN_URL },
+        },
+        "readCredentials.pingOneApplication.name conflicts with credentials.pingOneApplication.name",
+      ],
+      ["pingOneApiUrl: not PingOne's", { pingOneApiUrl: "https://api.example.com/v1" }, "invalid pingOneApiUrl \"https://api.example.com/v1\": must be PingOne's management API"],
       ["credentials.clientId: not a UUID", { credentials: { clientId: 'x", "e" = "', clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId"],
       ["credentials.tokenUrl: not a URL", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "token" } }, 'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL'],
       ["credentials.tokenUrl: on a host of its own", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token" } }, "stack/virtual-hosts: invalid credentials.tokenUrl \"https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token\": must be PingOne's token endpoint"],

@@ -11,9 +11,9 @@ import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
 export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
 export type ApiContractSetting = (typeof API_CONTRACTS)[number];
 
-/** One OAuth client: its id and secret (or a function that looks the secret up when the first token is needed). */
+/** One OAuth client: its id and secret (or functions that look them up when the first token is needed). */
 export interface ClientCredentials {
-  readonly clientId: string;
+  readonly clientId: string | (() => Promise<string>);
   readonly clientSecret: string | (() => Promise<string>);
   /** @default "CLIENT_SECRET_BASIC" */
   readonly authMethod?: TokenEndpointAuthMethod;

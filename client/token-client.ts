@@ -21,7 +21,8 @@ export type TokenEndpointAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POS
 export interface TokenClientOptions {
   /** Full token endpoint URL (see `tokenUrlFor`): PingOne's, a loopback emulator's, or one on `allowedHosts`. https unless loopback. */
   readonly tokenUrl: string;
-  readonly clientId: string;
+  /** The client id, or a function called once, at the first token request, for an id that must be looked up (from PingOne). */
+  readonly clientId: string | (() => Promise<string>);
   /**
    * Secret: kept in a private field, never logged. A function is called once, at the first token request, for a
    * secret that must be looked up (from PingOne) only when a token is really needed.
@@ -61,21 +62,21 @@ const TokenResponse = z.object({
 
 export class TokenClient {
   #clientSecret: string | (() => Promise<string>);
+  #clientId: string | (() => Promise<string>);
   readonly #http: AxiosInstance;
   #cached: { token: string; refreshAt: number } | undefined;
   #inflight: Promise<string> | undefined;
   #requestCount = 0;
   private readonly tokenUrl: string;
-  private readonly clientId: string;
   private readonly authMethod: TokenEndpointAuthMethod;
   private readonly scope: string | undefined;
   private readonly refreshBeforeExpiryMs: number;
 
   constructor(options: TokenClientOptions) {
     const problems: FieldProblem[] = (["tokenUrl", "clientId", "clientSecret"] as const)
-      .filter((name) => !(name === "clientSecret" && typeof options[name] === "function"))
+      .filter((name) => !(name !== "tokenUrl" && typeof options[name] === "function"))
       .filter((name) => typeof options[name] !== "string" || options[name].length === 0)
-      .map((name) => ({ field: name, value: name === "clientSecret" ? "" : options[name], reasons: ["is required"] }));
+      .map((name) => ({ field: name, value: name === "clientSecret" ? "" : (options[name] as string), reasons: ["is required"] }));
     if (options.authMethod !== undefined && !["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"].includes(options.authMethod)) {
       problems.push({ field: "authMethod", value: options.authMethod, reasons: ["must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"] });
     }
@@ -83,7 +84,7 @@ export class TokenClient {
     this.tokenUrl = requireSecureUrl("tokenUrl", options.tokenUrl).toString();
     const refused = tokenUrlDestinationProblems(this.tokenUrl, {}, options.allowedHosts ?? allowedHostsFrom());
     if (refused.length > 0) throw credentialDestinationRefused("tokenUrl", options.tokenUrl, refused);
-    this.clientId = options.clientId;
+    this.#clientId = options.clientId;
     this.#clientSecret = options.clientSecret;
     this.authMethod = options.authMethod ?? "CLIENT_SECRET_BASIC";
     this.scope = options.scope;
@@ -122,17 +123,19 @@ export class TokenClient {
   }
 
   private async fetchToken(): Promise<string> {
-    const operation = `get access token for client ${this.clientId}`;
+    // A lookup that fails is tried again at the next token request: the application may exist by then.
+    if (typeof this.#clientId === "function") this.#clientId = await this.#clientId();
     if (typeof this.#clientSecret === "function") this.#clientSecret = await this.#clientSecret();
+    const operation = `get access token for client ${this.#clientId}`;
     const form = new URLSearchParams({ grant_type: "client_credentials" });
     if (this.scope) form.set("scope", this.scope);
     const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };
     if (this.authMethod === "CLIENT_SECRET_BASIC") {
       // RFC 6749 2.3.1: id and secret are form-encoded before base64.
-      const pair = `${encodeURIComponent(this.clientId)}:${encodeURIComponent(this.#clientSecret)}`;
+      const pair = `${encodeURIComponent(this.#clientId)}:${encodeURIComponent(this.#clientSecret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
     } else {
-      form.set("client_id", this.clientId);
+      form.set("client_id", this.#clientId);
       form.set("client_secret", this.#clientSecret);
     }
     this.#requestCount++;

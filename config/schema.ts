@@ -16,11 +16,19 @@ import {
   PINGONE_REGION_CODES,
   PRODUCTS,
   PingOneRegionCode,
+  pingOneApiBaseUrl,
   pingOneAuthBaseUrl,
   pingOneTokenUrl,
   selfServiceApiUrl,
 } from "../p1as/facts";
-import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../p1as/destinations";
+import {
+  ALLOWED_HOSTS_VARIABLE,
+  AllowedHosts,
+  apiUrlDestinationProblems,
+  parseAllowedHosts,
+  pingOneApiUrlDestinationProblems,
+  tokenUrlDestinationProblems,
+} from "../p1as/destinations";
 import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../p1as/roles";
 import { clientSecretEnv, environmentSecretEnvProblems, environmentVariableProblems } from "../p1as/secret-names";
@@ -133,10 +141,11 @@ const environmentSchema = z
           .optional(),
         scope: z.string().superRefine(rule(scopeNameProblems)).optional(),
         orchestrationName: z.string().superRefine(rule(expressionLiteralProblems)).optional(),
+        auditName: pingOneName.optional(),
       })
       .strict()
       .optional(),
-    application: z.object({ name: pingOneName.optional() }).strict().optional(),
+    application: z.object({ name: pingOneName.optional(), auditName: pingOneName.optional() }).strict().optional(),
     selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
     credentials: z
       .object({
@@ -165,6 +174,7 @@ export const configSchema = z
       .object({
         environmentId: z.string().superRefine(rule(uuidProblems)),
         regionCode: z.enum(PINGONE_REGION_CODES as [PingOneRegionCode, ...PingOneRegionCode[]]),
+        apiUrl: url.optional(),
         roleAttributes: z
           .object({
             manage: z.boolean().default(true),
@@ -222,9 +232,11 @@ export interface ResolvedEnvironment {
     readonly scope: string;
     /** Default `OrchestrationTool`. */
     readonly orchestrationName: string;
+    /** The read-only clients' resource (groups `<name>-tls-audit`, same audience); default `p1as-<name>-self-service-api-audit`. */
+    readonly auditName: string;
   };
-  /** Default name `p1as-<name>-orchestration`. */
-  readonly application: { readonly name: string };
+  /** Default names `p1as-<name>-orchestration` (write client) and `p1as-<name>-audit` (read-only client). */
+  readonly application: { readonly name: string; readonly auditName: string };
   /** Defaults: the real P1AS host and the PingOne token endpoint of the configured region. */
   readonly selfService: { readonly apiUrl: string; readonly tokenUrl: string };
   /**
@@ -251,6 +263,8 @@ export interface ResolvedConfig {
     readonly environmentId: string;
     /** The provider's `region_code`; picks `auth.pingone.<tld>`. */
     readonly regionCode: PingOneRegionCode;
+    /** The management API the p1as provider looks its clients up in; default `https://api.pingone.<tld>/v1` of regionCode. */
+    readonly apiUrl: string;
     readonly roleAttributes: {
       /** Default true; false = no `pingone-directory` stack. */
       readonly manage: boolean;
@@ -309,6 +323,7 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
     pingone: {
       environmentId: pingone.environmentId,
       regionCode: pingone.regionCode,
+      apiUrl: pingone.apiUrl ?? pingOneApiBaseUrl(pingone.regionCode),
       roleAttributes: pingone.roleAttributes ?? { manage: true, retiredEnvironments: [], archivedRoles: [] },
       backend: resolveBackend(pingone.backend, PINGONE_DIRECTORY_STACK, customer),
     },
@@ -327,8 +342,12 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
           accessTokenValiditySeconds: env.resource?.accessTokenValiditySeconds ?? resourceDefaults.accessTokenValiditySeconds,
           scope: env.resource?.scope ?? resourceDefaults.scope,
           orchestrationName: env.resource?.orchestrationName ?? resourceDefaults.orchestrationName,
+          auditName: env.resource?.auditName ?? resourceDefaults.name(env.name, "audit"),
         },
-        application: { name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name) },
+        application: {
+          name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name),
+          auditName: env.application?.auditName ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name, "audit"),
+        },
         selfService: { apiUrl, tokenUrl: env.selfService?.tokenUrl ?? tokenUrl },
         credentials: env.credentials && {
           clientId: env.credentials.clientId,
@@ -380,6 +399,10 @@ function destinationIssues(raw: Record<string, unknown>, environments: [number, 
   const customer = text(raw.customer) && dnsLabelProblems(text(raw.customer)!).length === 0 ? text(raw.customer) : undefined;
   const p1asRegion = text(raw.p1asRegion) && dnsLabelProblems(text(raw.p1asRegion)!).length === 0 ? text(raw.p1asRegion) : undefined;
   const issues: Issue[] = [];
+  const pingOneApiUrl = text(pingone.apiUrl);
+  if (pingOneApiUrl && serviceUrlProblems(pingOneApiUrl).length === 0) {
+    for (const message of pingOneApiUrlDestinationProblems(pingOneApiUrl, { regionCode }, allowed)) issues.push({ path: ["pingone", "apiUrl"], message });
+  }
   for (const [i, env] of environments) {
     const selfService = isRecord(env.selfService) ? env.selfService : {};
     const environment = isEnvironment(env.name) ? env.name : undefined;
@@ -395,6 +418,24 @@ function destinationIssues(raw: Record<string, unknown>, environments: [number, 
       for (const message of tokenUrlDestinationProblems(tokenUrl, { regionCode, environmentId }, allowed)) {
         issues.push({ path: ["environments", i, "selfService", "tokenUrl"], message });
       }
+    }
+  }
+  return issues;
+}
+
+/** The read-only client's resource and application are objects of their own: a name shared with the write client's would be one object. */
+function auditNameIssues(i: number, env: Record<string, unknown>): Issue[] {
+  if (!isEnvironment(env.name)) return [];
+  const issues: Issue[] = [];
+  for (const [field, defaults] of [
+    ["resource", (audit: boolean) => resourceDefaults.name(env.name as P1asEnvironment, audit ? "audit" : "admin")],
+    ["application", (audit: boolean) => ORCHESTRATION_CLIENT_DEFAULTS.name(env.name as P1asEnvironment, audit ? "audit" : "admin")],
+  ] as const) {
+    const given = isRecord(env[field]) ? (env[field] as Record<string, unknown>) : {};
+    const name = typeof given.name === "string" ? given.name : defaults(false);
+    const auditName = typeof given.auditName === "string" ? given.auditName : defaults(true);
+    if (name.toLowerCase() === auditName.toLowerCase()) {
+      issues.push({ path: ["environments", i, field, typeof given.auditName === "string" ? "auditName" : "name"], message: `is the name of both the write and the read-only client's ${field} (${JSON.stringify(name)}); each needs its own` });
     }
   }
   return issues;
@@ -451,6 +492,7 @@ function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
       });
     }
     issues.push(...credentialIssues(i, env));
+    issues.push(...auditNameIssues(i, env));
     if (env.credentials !== undefined) {
       for (const ignored of ["groups", ALL_ENVIRONMENT_ROLES_OPT_IN, "resource", "application"].filter((key) => env[key] !== undefined)) {
         issues.push({

@@ -2,16 +2,39 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertValidFields } from "./errors";
 import { clientIdProblems, serviceUrlProblems } from "../p1as/rules";
-import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../p1as/destinations";
+import {
+  ALLOWED_HOSTS_VARIABLE,
+  AllowedHosts,
+  apiUrlDestinationProblems,
+  parseAllowedHosts,
+  pingOneApiUrlDestinationProblems,
+  tokenUrlDestinationProblems,
+} from "../p1as/destinations";
 import { secretEnvNameProblems } from "../p1as/secret-names";
+
+/** A PingOne application the p1as provider finds by name (its id is the client id, PingOne holds its secret). */
+export interface IPingOneApplicationRef {
+  /** The PingOne environment that holds the application. */
+  readonly environmentId: string;
+  /** The application's name, unique in that environment. */
+  readonly name: string;
+}
 
 /**
  * What a client of the P1AS self-service API needs to get a token: an OAuth client (client credentials grant,
- * CLIENT_SECRET_BASIC) and the PingOne token endpoint. Implemented by OrchestrationClient and by
- * SelfServiceCredentials.fromEnvironment.
+ * CLIENT_SECRET_BASIC) and the PingOne token endpoint. Implemented by OrchestrationClient (a PingOne application the
+ * provider looks up) and by SelfServiceCredentials.fromEnvironment (a client id and a secret variable).
+ * Exactly one of `clientId` and `pingOneApplication` is set.
  */
 export interface ISelfServiceCredentials {
-  readonly clientId: string;
+  /** The client id, when it is known at synth. @default - looked up through `pingOneApplication` */
+  readonly clientId?: string;
+  /**
+   * The PingOne application the provider looks the client id (and, unless `clientSecretEnv` is set, the secret) up
+   * from, when it first needs a token.
+   * @default - none: `clientId` and `clientSecretEnv` give the client
+   */
+  readonly pingOneApplication?: IPingOneApplicationRef;
   /** `https://auth.pingone.<tld>/<environmentId>/as/token` (or an emulator's). */
   readonly tokenUrl: string;
   /**
@@ -21,15 +44,9 @@ export interface ISelfServiceCredentials {
   readonly scope?: string;
   /**
    * The environment variable that the `p1as` provider process reads the secret from, at plan and at apply alike.
-   * A name, never a value: nothing secret is synthesized.
+   * A name, never a value: nothing secret is synthesized. With `pingOneApplication`, a set variable wins over the lookup.
    */
   readonly clientSecretEnv: string;
-  /**
-   * Sensitive: a Terraform token that resolves to the secret at apply time, for a secret a resource of the same
-   * stack generates; it wins over `clientSecretEnv`.
-   * @default - the secret comes from `clientSecretEnv`
-   */
-  readonly clientSecret?: string;
 }
 
 export interface ClientSecretEnvProps {
@@ -83,4 +100,9 @@ export function tokenUrlProblems(value: string): string[] {
 /** An API URL that is well formed and a P1AS environment's (or loopback, or allow-listed): where a bearer token may be sent. */
 export function apiUrlProblems(value: string): string[] {
   return destination(value, (url, allowed) => apiUrlDestinationProblems(url, {}, allowed));
+}
+
+/** A PingOne management API URL that is well formed and PingOne's (or loopback, or allow-listed): where a worker's token may be sent. */
+export function pingOneApiUrlProblems(value: string): string[] {
+  return destination(value, (url, allowed) => pingOneApiUrlDestinationProblems(url, {}, allowed));
 }

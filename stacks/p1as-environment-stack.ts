@@ -8,6 +8,7 @@ import { addBackend } from "./backend";
 import { addPingOneProvider } from "./pingone-provider";
 import { VirtualHosts } from "../constructs/virtual-hosts";
 import { addVirtualHosts } from "./virtual-hosts";
+import { selfServiceRole } from "../p1as/facts";
 
 export interface P1asEnvironmentStackProps {
   /** The checked config (customer, region, PingOne environment). */
@@ -17,27 +18,37 @@ export interface P1asEnvironmentStackProps {
 }
 
 /**
- * `p1as-<env>`: everything one P1AS environment needs. A resource and a client per environment keep
- * every token limited to its own environment. With explicit credentials the stack declares no
- * PingOne provider or resource at all: the two clients' secrets come from environment variables of the
- * environment's own, which the p1as provider reads where terraform runs.
- * Later constructs (virtual hosts) are added to this stack and call the API with `credentials`.
+ * `p1as-<env>`: everything one P1AS environment needs. Resources and clients per environment keep every token
+ * limited to its own environment. With explicit credentials the stack declares no PingOne provider or resource at
+ * all: the two clients' secrets come from environment variables of the environment's own, which the p1as provider
+ * reads where terraform runs.
+ *
+ * Otherwise (PingOne mode) it declares two PingOne resources, because a resource's `groups` attribute is one
+ * hard-coded value for every token: the write resource (`groups` from the config) and the audit resource
+ * (`<env>-tls-audit`), with one application each, granted its scope. No secret resource: the p1as provider finds
+ * both applications by name and reads their secrets from PingOne when it needs a token, so every value it is
+ * configured with is a literal and a plan from zero works. Every certificate and hostname depends on the write
+ * client's application and grant, so one apply creates the PingOne side first.
  */
 export class P1asEnvironmentStack extends TerraformStack {
   /** The write client: how an apply of this stack gets a token that may change the self-service API. */
   public readonly credentials: ISelfServiceCredentials;
-  /** The read-only client, for plans, drift and status; absent while the stack generates its own client (reads use `credentials`). */
-  public readonly readCredentials?: ISelfServiceCredentials;
+  /** The read-only client, for plans, drift and status. */
+  public readonly readCredentials: ISelfServiceCredentials;
   /** The environment's self-service API base URL (`.../api/v1`). */
   public readonly selfServiceApiUrl: string;
   /** The environment's resolved config, virtual hosts included. */
   public readonly environment: ResolvedEnvironment;
   /** Directory that relative file names in the config (certificates) are resolved from. */
   public readonly baseDir: string;
-  /** Absent when the config gives explicit credentials. */
+  /** The write client's resource; absent when the config gives explicit credentials. */
   public readonly adminApiResource?: AdminApiResource;
-  /** Absent when the config gives explicit credentials. */
+  /** The read-only client's resource (`<env>-tls-audit`); absent when the config gives explicit credentials. */
+  public readonly auditApiResource?: AdminApiResource;
+  /** The write client; absent when the config gives explicit credentials. */
   public readonly orchestrationClient?: OrchestrationClient;
+  /** The read-only client; absent when the config gives explicit credentials. */
+  public readonly auditClient?: OrchestrationClient;
   /** The environment's certificates and hostnames, driven through the self-service API. */
   public readonly virtualHosts: VirtualHosts;
 
@@ -57,26 +68,35 @@ export class P1asEnvironmentStack extends TerraformStack {
     } else {
       const { environmentId, regionCode } = config.pingone;
       addPingOneProvider(this, regionCode);
-      this.adminApiResource = new AdminApiResource(this, "admin-api-resource", {
-        environmentId,
-        environment: environment.name,
-        name: environment.resource.name,
-        audience: environment.resource.audience,
-        accessTokenValiditySeconds: environment.resource.accessTokenValiditySeconds,
-        scope: environment.resource.scope,
-        orchestrationName: environment.resource.orchestrationName,
-        groups: environment.groups,
-        allowAllEnvironmentRoles: environment.allowAllEnvironmentRoles,
-      });
-      this.orchestrationClient = new OrchestrationClient(this, "orchestration-client", {
-        environmentId,
-        regionCode,
-        environment: environment.name,
-        resource: this.adminApiResource,
-        name: environment.application.name,
-        tokenUrl: environment.selfService.tokenUrl,
-      });
+      const resource = (id: string, access: "admin" | "audit", name: string, groups: readonly string[]) =>
+        new AdminApiResource(this, id, {
+          environmentId,
+          environment: environment.name,
+          access,
+          name,
+          audience: environment.resource.audience,
+          accessTokenValiditySeconds: environment.resource.accessTokenValiditySeconds,
+          scope: environment.resource.scope,
+          orchestrationName: environment.resource.orchestrationName,
+          groups,
+          allowAllEnvironmentRoles: environment.allowAllEnvironmentRoles,
+        });
+      const client = (id: string, access: "admin" | "audit", name: string, resource: AdminApiResource) =>
+        new OrchestrationClient(this, id, {
+          environmentId,
+          regionCode,
+          environment: environment.name,
+          access,
+          resource,
+          name,
+          tokenUrl: environment.selfService.tokenUrl,
+        });
+      this.adminApiResource = resource("admin-api-resource", "admin", environment.resource.name, environment.groups);
+      this.auditApiResource = resource("audit-api-resource", "audit", environment.resource.auditName, [selfServiceRole(environment.name, "audit")]);
+      this.orchestrationClient = client("orchestration-client", "admin", environment.application.name, this.adminApiResource);
+      this.auditClient = client("audit-client", "audit", environment.application.auditName, this.auditApiResource);
       this.credentials = this.orchestrationClient;
+      this.readCredentials = this.auditClient;
     }
     this.virtualHosts = addVirtualHosts(this, {
       environment,
@@ -84,6 +104,9 @@ export class P1asEnvironmentStack extends TerraformStack {
       readCredentials: this.readCredentials,
       apiUrl: this.selfServiceApiUrl,
       baseDir: config.baseDir,
+      // Both clients' applications: a p1as resource may read (refresh) as well as write.
+      dependsOn: [...(this.orchestrationClient?.dependables ?? []), ...(this.auditClient?.dependables ?? [])],
+      pingOneApiUrl: environment.credentials ? undefined : config.pingone.apiUrl,
     });
   }
 }

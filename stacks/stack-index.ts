@@ -22,6 +22,8 @@ export const UNDECLARED_OUTDIR = "undeclared";
 export const stackIndexSchema = z.object({
   /** The inventory file, named in messages. */
   inventory: z.string(),
+  /** What synth read and when (stacks/synth-freshness.ts); absent in hand-written fixtures. */
+  synthesis: z.object({ config: z.string(), configSha256: z.string(), at: z.number() }).optional(),
   /** Declared stacks by name. */
   stacks: z.record(z.object({ environment: z.string().optional(), retiring: z.boolean(), location: z.string() })),
   undeclared: z.array(
@@ -39,7 +41,14 @@ export const stackIndexSchema = z.object({
 });
 export type StackIndex = z.infer<typeof stackIndexSchema>;
 
-export function writeStackIndex(outdir: string, config: ResolvedConfig, inventoryFile: string, declared: readonly InventoryEntry[], undeclared: readonly InventoryEntry[]): StackIndex {
+export function writeStackIndex(
+  outdir: string,
+  config: ResolvedConfig,
+  inventoryFile: string,
+  declared: readonly InventoryEntry[],
+  undeclared: readonly InventoryEntry[],
+  synthesis?: StackIndex["synthesis"],
+): StackIndex {
   const retiring = new Set(config.environments.filter((env) => env.retiring).map((env) => env.stackName));
   const app = new App({ outdir: path.join(outdir, UNDECLARED_OUTDIR) });
   const names = new Map<string, number>();
@@ -64,6 +73,7 @@ export function writeStackIndex(outdir: string, config: ResolvedConfig, inventor
   for (const entry of entries) installBesideStack(path.join(outdir, entry.workingDirectory));
   const index: StackIndex = {
     inventory: path.resolve(inventoryFile),
+    ...(synthesis ? { synthesis } : {}),
     stacks: Object.fromEntries(declared.map((entry) => [entry.stack, { environment: entry.environment, retiring: retiring.has(entry.stack), location: stateLocation(entry.backend) }])),
     undeclared: entries,
   };

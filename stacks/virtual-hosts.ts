@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { ITerraformDependable, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../config/schema";
 import type { ISelfServiceCredentials } from "../constructs/credentials";
@@ -11,6 +11,10 @@ export interface VirtualHostsFromConfigProps {
   readonly credentials: ISelfServiceCredentials;
   readonly readCredentials?: ISelfServiceCredentials;
   readonly apiUrl: string;
+  /** What every certificate and hostname depends on (the clients' PingOne applications and grants). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /** The PingOne management API the provider looks its clients up in. */
+  readonly pingOneApiUrl?: string;
   /** Directory the config's relative certificate paths are resolved from. */
   readonly baseDir: string;
 }
@@ -20,7 +24,13 @@ export interface VirtualHostsFromConfigProps {
  * so a construct's path names the object it manages.
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
-  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, readCredentials: props.readCredentials, apiUrl: props.apiUrl });
+  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", {
+    credentials: props.credentials,
+    readCredentials: props.readCredentials,
+    apiUrl: props.apiUrl,
+    dependsOn: props.dependsOn,
+    pingOneApiUrl: props.pingOneApiUrl,
+  });
   // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
   const certificateScope = new Construct(virtualHosts, "certificates");
   const hostnameScope = new Construct(virtualHosts, "hostnames");

@@ -19,7 +19,7 @@ import { DEMO_AUDIT_CLIENT_ID, DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } fr
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
-import { synthesize } from "../main";
+import { checkWaysIn, synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { DEFAULT_STATUS_PORT } from "./status/server";
 import { terraformEnv } from "./terraform";
@@ -131,6 +131,8 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
   try {
     const outdir = path.join(DEMO_DIR, "cdktf.out");
     const stacks = synthesize(DEMO_CONFIG, outdir);
+    // terraform runs here directly, not through our deploy: the same checks first.
+    await checkWaysIn(outdir, stacks, "npm start");
     const secrets = Object.fromEntries(
       config.environments.flatMap((environment) =>
         environment.credentials

@@ -8,6 +8,8 @@ import * as path from "node:path";
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";
 import { STACK_INDEX_FILE, StackIndex, stackIndexSchema } from "../stacks/stack-index";
+import { CONFIG_ENV, synthOutputProblems } from "../stacks/synth-freshness";
+import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { CliError, noSynthOutput, unknownStacks } from "./errors";
 
 const manifestSchema = z.object({
@@ -60,7 +62,7 @@ export interface StackSelection {
  * Like synthesizedStacks; with `ifPresent`, names the config does not declare are skipped (and reported in
  * `absent`) instead of failing.
  */
-export function selectStacks(outdir: string, selected: readonly string[] | undefined, options: { ifPresent?: boolean; option?: string } = {}): StackSelection {
+export function selectStacks(outdir: string, selected: readonly string[] | undefined, options: { ifPresent?: boolean; option?: string; env?: NodeJS.ProcessEnv } = {}): StackSelection {
   let manifest: z.infer<typeof manifestSchema>;
   try {
     manifest = manifestSchema.parse(JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")));
@@ -68,6 +70,13 @@ export function selectStacks(outdir: string, selected: readonly string[] | undef
     throw noSynthOutput(outdir);
   }
   const index = stackIndex(outdir);
+  const stale = synthOutputProblems(index, options.env ?? process.env, PROJECT_ROOT);
+  if (stale.length > 0) {
+    throw new CliError(
+      `refused: the synth output in ${outdir} is not what would be deployed now: ${stale.join("; ")}. Nothing was planned or applied. ` +
+        `Synthesize again: ${CONFIG_ENV}=<config> npm run synth (npm run deploy and plan:summary plan exactly what synth wrote).`,
+    );
+  }
   const all = Object.values(manifest.stacks).map((stack) => ({
     name: stack.name,
     workingDirectory: path.resolve(outdir, stack.workingDirectory),

@@ -4,7 +4,7 @@ import { Resource } from "../../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../../.gen/providers/pingone/resource-attribute";
 import { ResourceScope } from "../../.gen/providers/pingone/resource-scope";
 import { assertValidFields } from "../errors";
-import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, selfServiceRole } from "../../p1as/facts";
+import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, SELF_SERVICE_LEVELS, SelfServiceLevel, selfServiceRole } from "../../p1as/facts";
 import {
   accessTokenValidityProblems,
   audienceProblems,
@@ -37,8 +37,14 @@ export interface AdminApiResourceProps {
   /** The token's `aud`: an absolute URL without fragment, not containing "pingone" or "pingidentity". */
   readonly audience: string;
   /**
+   * What tokens for this resource may do. PingOne's resource attributes are hard-coded per resource, so a
+   * read-only client needs a resource of its own (same audience, `groups` of audit roles only).
+   * @default "admin"
+   */
+  readonly access?: SelfServiceLevel;
+  /**
    * The resource's name in the PingOne console.
-   * @default `p1as-<environment>-self-service-api`
+   * @default `p1as-<environment>-self-service-api`, or `p1as-<environment>-self-service-api-audit` for `access: "audit"`
    */
   readonly name?: string;
   /**
@@ -58,8 +64,8 @@ export interface AdminApiResourceProps {
   readonly orchestrationName?: string;
   /**
    * The hard-coded self-service roles of the token's `groups` claim: the environment's own `<env>-tls-*` roles,
-   * and the cross-environment `all-tls-*` ones only with `allowAllEnvironmentRoles`.
-   * @default - `[<environment>-tls-admin]`, least privilege
+   * and the cross-environment `all-tls-*` ones only with `allowAllEnvironmentRoles`. With `access: "audit"`, audit roles only.
+   * @default - `[<environment>-tls-<access>]`, least privilege
    */
   readonly groups?: readonly string[];
   /**
@@ -72,12 +78,13 @@ export interface AdminApiResourceProps {
 
 /** The documented defaults of AdminApiResourceProps; config/schema.ts applies the same ones. */
 export const ADMIN_API_RESOURCE_DEFAULTS = {
-  name: (environment: P1asEnvironment) => `p1as-${environment}-self-service-api`,
+  access: "admin" as SelfServiceLevel,
+  name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") => `p1as-${environment}-self-service-api${access === "audit" ? "-audit" : ""}`,
   accessTokenValiditySeconds: ACCESS_TOKEN_VALIDITY_SECONDS.default,
   scope: "p1as-self-service",
   orchestrationName: "OrchestrationTool",
   /** Least privilege: the environment's own admin role, nothing across environments. */
-  groups: (environment: P1asEnvironment): string[] => [selfServiceRole(environment, "admin")],
+  groups: (environment: P1asEnvironment, access: SelfServiceLevel = "admin"): string[] => [selfServiceRole(environment, access)],
 } as const;
 
 /** A single-quoted PingOne expression-language literal, e.g. `'OrchestrationTool'`. */
@@ -96,6 +103,10 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
   public readonly scopeId: string;
   public readonly scope: string;
   public readonly audience: string;
+  /** What its tokens may do. */
+  public readonly access: SelfServiceLevel;
+  /** The resource's name in PingOne. */
+  public readonly name: string;
   /** The self-service roles every token for this resource carries. */
   public readonly groups: readonly string[];
   /** The `name` claim's value. */
@@ -104,27 +115,37 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
   constructor(scope: Construct, id: string, props: AdminApiResourceProps) {
     super(scope, id);
     const defaults = ADMIN_API_RESOURCE_DEFAULTS;
-    const name = props.name ?? defaults.name(props.environment);
+    const access = props.access ?? defaults.access;
+    const name = props.name ?? defaults.name(props.environment, access);
     const validity = props.accessTokenValiditySeconds ?? defaults.accessTokenValiditySeconds;
     const scopeName = props.scope ?? defaults.scope;
     const orchestrationName = props.orchestrationName ?? defaults.orchestrationName;
-    const groups = props.groups ?? defaults.groups(props.environment);
+    const groups = props.groups ?? defaults.groups(props.environment, access);
     const known = (value: unknown) => !Token.isUnresolved(value);
     assertValidFields(this.node.path, [
       { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
+      { field: "access", value: access, reasons: (SELF_SERVICE_LEVELS as readonly string[]).includes(access) ? [] : [`must be one of ${SELF_SERVICE_LEVELS.join(", ")}`] },
       { field: "environmentId", value: props.environmentId, reasons: known(props.environmentId) ? uuidProblems(props.environmentId) : [] },
       { field: "audience", value: props.audience, reasons: known(props.audience) ? audienceProblems(props.audience) : [] },
       { field: "name", value: name, reasons: known(name) ? pingOneNameProblems(name) : [] },
       { field: "accessTokenValiditySeconds", value: validity, reasons: known(validity) ? accessTokenValidityProblems(validity) : [] },
       { field: "scope", value: scopeName, reasons: scopeNameProblems(scopeName) },
       { field: "orchestrationName", value: orchestrationName, reasons: expressionLiteralProblems(orchestrationName) },
-      { field: "groups", value: groups, reasons: groupsProblems(props.environment, groups, { allEnvironments: props.allowAllEnvironmentRoles ?? false }) },
+      {
+        field: "groups",
+        value: groups,
+        reasons: [
+          ...groupsProblems(props.environment, groups, { allEnvironments: props.allowAllEnvironmentRoles ?? false }),
+          // A read-only client's resource must never carry a role that writes.
+          ...(access === "audit" ? groups.filter((group) => !group.endsWith("-tls-audit")).map((group) => `${JSON.stringify(group)} is not an audit role, and access is "audit"`) : []),
+        ],
+      },
     ]);
 
     const resource = new Resource(this, "resource", {
       environmentId: props.environmentId,
       name: templateLiteral(name),
-      description: `P1AS ${props.environment} self-service (administrative) API; managed by p1as-cdktf`,
+      description: `P1AS ${props.environment} self-service (administrative) API${access === "audit" ? ", read-only clients" : ""}; managed by p1as-cdktf`,
       audience: templateLiteral(props.audience),
       accessTokenValiditySeconds: validity,
     });
@@ -150,6 +171,8 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
     this.scopeId = resourceScope.id;
     this.scope = scopeName;
     this.audience = props.audience;
+    this.access = access;
+    this.name = name;
     this.groups = Object.freeze([...groups]);
     this.orchestrationName = orchestrationName;
   }

@@ -4,22 +4,23 @@
  * hostname. Terraform reads them from the API on every plan, so `cdktf diff`, the plan summary and a plain
  * `cdktf deploy` see (and repair) what the API holds.
  *
- * Secrets reach the provider only as Terraform references: the client secret as the provider's sensitive
- * `client_secret` (the orchestration client's generated secret, or an ephemeral variable), a private key as
- * the write-only `private_key_wo` (read by `file()` at plan and apply, or an ephemeral variable).
+ * No client secret is synthesized: the provider reads it from the environment variable the credentials name, or
+ * finds the client in PingOne by its application's name (credentials of an OrchestrationClient). Every provider
+ * setting is a literal, known at plan. A private key reaches the provider as the write-only `private_key_wo` (read by
+ * `file()` at plan and apply, or an ephemeral variable).
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { TerraformStack, Token } from "cdktf";
+import { ITerraformDependable, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { DataP1AsCertificates } from "../../.gen/providers/p1as/data-p1as-certificates";
 import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames";
 import { P1AsProvider } from "../../.gen/providers/p1as/provider";
 import type { ApiContractSetting } from "../../provider/resources/provider";
 import { API_CONTRACTS, POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
-import { clientIdProblems, scopeNameProblems } from "../../p1as/rules";
+import { clientIdProblems, pingOneNameProblems, scopeNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
-import { ISelfServiceCredentials, apiUrlProblems, tokenUrlProblems } from "../credentials";
+import { ISelfServiceCredentials, apiUrlProblems, pingOneApiUrlProblems, tokenUrlProblems } from "../credentials";
 import { assertValidFields, conflictingFields, invalidField } from "../errors";
 import { templateLiteral } from "../terraform-literal";
 import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
@@ -56,6 +57,18 @@ export interface VirtualHostsProps {
    * @default "discover"
    */
   readonly apiContract?: ApiContractSetting;
+  /**
+   * What every certificate and hostname waits for in an apply: the PingOne application and grant of the clients
+   * (OrchestrationClient.dependables), so one apply creates them first. The data sources that list the API do not
+   * wait: they are read at plan, when nothing may be unknown.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * The PingOne management API the provider looks PingOne applications up in (credentials with `pingOneApplication`).
+   * @default - the provider's default, from the worker's PINGONE_REGION_CODE
+   */
+  readonly pingOneApiUrl?: string;
 }
 
 /** Holds the `Certificate`s and `Hostname`s of one stack and configures the provider that manages them. */
@@ -73,6 +86,8 @@ export class VirtualHosts extends Construct {
   public readonly requestTimeoutMs: number;
   /** The `p1as` provider block every certificate and hostname of this stack uses. */
   public readonly provider: P1AsProvider;
+  /** What every certificate and hostname depends on. */
+  public readonly dependsOn: readonly ITerraformDependable[];
   private readonly declaredCertificates: Certificate[] = [];
   private readonly declaredHostnames: Hostname[] = [];
 
@@ -92,16 +107,20 @@ export class VirtualHosts extends Construct {
     // Write-only attributes (the private key) need terraform 1.11.
     requireTerraform(this, TERRAFORM_RELEASES.writeOnlyAttributes);
     const { credentials, readCredentials } = props;
+    const optional = (value: string | undefined) => (value === undefined ? undefined : templateLiteral(value));
+    this.dependsOn = Object.freeze([...(props.dependsOn ?? [])]);
     this.provider = new P1AsProvider(this, "provider", {
       apiUrl: templateLiteral(props.apiUrl),
       tokenUrl: templateLiteral(credentials.tokenUrl),
-      clientId: templateLiteral(credentials.clientId),
+      clientId: optional(credentials.clientId),
       clientSecretEnv: templateLiteral(credentials.clientSecretEnv),
-      clientSecret: credentials.clientSecret,
-      readClientId: readCredentials === undefined ? undefined : templateLiteral(readCredentials.clientId),
-      readClientSecretEnv: readCredentials === undefined ? undefined : templateLiteral(readCredentials.clientSecretEnv),
-      readClientSecret: readCredentials?.clientSecret,
-      scope: credentials.scope === undefined ? undefined : templateLiteral(credentials.scope),
+      readClientId: optional(readCredentials?.clientId),
+      readClientSecretEnv: optional(readCredentials?.clientSecretEnv),
+      pingoneEnvironmentId: optional(credentials.pingOneApplication?.environmentId ?? readCredentials?.pingOneApplication?.environmentId),
+      pingoneApplication: optional(credentials.pingOneApplication?.name),
+      pingoneReadApplication: optional(readCredentials?.pingOneApplication?.name),
+      pingoneApiUrl: optional(props.pingOneApiUrl),
+      scope: optional(credentials.scope),
       apiContract: props.apiContract,
       pollIntervalMs: this.pollIntervalMs,
       readyTimeoutMs: this.readyTimeoutMs,
@@ -134,11 +153,13 @@ export class VirtualHosts extends Construct {
   /** @internal Called by the Certificate constructor once its props are valid. */
   public _addCertificate(certificate: Certificate): void {
     this.declaredCertificates.push(certificate);
+    addDependsOn(certificate.resource, this.dependsOn);
   }
 
   /** @internal Called by the Hostname constructor once its props are valid. */
   public _addHostname(hostname: Hostname): void {
     this.declaredHostnames.push(hostname);
+    addDependsOn(hostname.resource, this.dependsOn);
   }
 }
 
@@ -147,7 +168,30 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   const known = (value: unknown) => !Token.isUnresolved(value);
   // Credentials may come from any ISelfServiceCredentials, so their plain fields are judged here too.
   const clientFields = (prefix: string, client: ISelfServiceCredentials) => [
-    { field: `${prefix}.clientId`, value: client.clientId, reasons: known(client.clientId) ? clientIdProblems(client.clientId) : [] },
+    {
+      field: `${prefix}.clientId`,
+      value: client.clientId,
+      reasons:
+        client.clientId === undefined
+          ? client.pingOneApplication === undefined
+            ? ["is required, or pingOneApplication (a client the provider looks up in PingOne)"]
+            : []
+          : [
+              // A Terraform reference would be unknown at plan until the client exists: the provider could not read, so nothing could plan.
+              ...(known(client.clientId) ? clientIdProblems(client.clientId) : ["must be known at synth (a literal); for a client created by the same apply, use pingOneApplication"]),
+              ...(client.pingOneApplication ? ["conflicts with pingOneApplication: give the client one way"] : []),
+            ],
+    },
+    {
+      field: `${prefix}.pingOneApplication.environmentId`,
+      value: client.pingOneApplication?.environmentId,
+      reasons: client.pingOneApplication ? literalProblems(client.pingOneApplication.environmentId, uuidProblems) : [],
+    },
+    {
+      field: `${prefix}.pingOneApplication.name`,
+      value: client.pingOneApplication?.name,
+      reasons: client.pingOneApplication ? literalProblems(client.pingOneApplication.name, pingOneNameProblems) : [],
+    },
     { field: `${prefix}.tokenUrl`, value: client.tokenUrl, reasons: known(client.tokenUrl) ? tokenUrlProblems(client.tokenUrl) : [] },
     { field: `${prefix}.clientSecretEnv`, value: client.clientSecretEnv, reasons: secretEnvNameProblems(client.clientSecretEnv) },
     { field: `${prefix}.scope`, value: client.scope, reasons: client.scope !== undefined && known(client.scope) ? scopeNameProblems(client.scope) : [] },
@@ -155,6 +199,7 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   const read = props.readCredentials;
   assertValidFields(where, [
     { field: "apiUrl", value: props.apiUrl, reasons: known(props.apiUrl) ? apiUrlProblems(props.apiUrl) : [] },
+    { field: "pingOneApiUrl", value: props.pingOneApiUrl, reasons: props.pingOneApiUrl === undefined ? [] : literalProblems(props.pingOneApiUrl, pingOneApiUrlProblems) },
     ...clientFields("credentials", props.credentials),
     ...(read ? clientFields("readCredentials", read) : []),
     // The provider would refuse it too, but only at plan, after the stack was synthesized and reviewed.
@@ -164,19 +209,19 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
       reasons: props.apiContract === undefined || (API_CONTRACTS as readonly string[]).includes(props.apiContract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`],
     },
   ]);
-  for (const [field, client] of [["credentials", props.credentials], ["readCredentials", read]] as const) {
-    if (client?.clientSecret !== undefined && !Token.isUnresolved(client.clientSecret)) {
-      throw invalidField(where, `${field}.clientSecret`, "<literal string>", [
-        "must be a sensitive Terraform value (a resource attribute), never a literal: a literal would be written into the synthesized JSON",
-      ]);
-    }
-  }
   if (read) {
     const fix = "Give readCredentials the read-only client (role <env>-tls-audit) of the same PingOne environment.";
     if (known(read.tokenUrl) && known(props.credentials.tokenUrl) && read.tokenUrl !== props.credentials.tokenUrl) {
       throw conflictingFields(where, "readCredentials.tokenUrl", "credentials.tokenUrl", "both clients get their tokens from the one token endpoint of the provider", fix);
     }
-    if (known(read.clientId) && known(props.credentials.clientId) && read.clientId.toLowerCase() === props.credentials.clientId.toLowerCase()) {
+    const writeApplication = props.credentials.pingOneApplication;
+    if (read.pingOneApplication && writeApplication && read.pingOneApplication.environmentId !== writeApplication.environmentId) {
+      throw conflictingFields(where, "readCredentials.pingOneApplication.environmentId", "credentials.pingOneApplication.environmentId", "the provider looks both clients up in one PingOne environment", fix);
+    }
+    if (read.pingOneApplication && writeApplication && read.pingOneApplication.name === writeApplication.name) {
+      throw conflictingFields(where, "readCredentials.pingOneApplication.name", "credentials.pingOneApplication.name", "the read-only client must be another application than the write client", fix);
+    }
+    if (read.clientId && props.credentials.clientId && known(read.clientId) && known(props.credentials.clientId) && read.clientId.toLowerCase() === props.credentials.clientId.toLowerCase()) {
       throw conflictingFields(where, "readCredentials.clientId", "credentials.clientId", "the read-only client must be another client than the write client", fix);
     }
     if (read.clientSecretEnv === props.credentials.clientSecretEnv) {
@@ -189,6 +234,15 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   if (readyTimeoutMs < pollIntervalMs) {
     throw conflictingFields(where, "readyTimeoutMs", "pollIntervalMs", `the deadline (${readyTimeoutMs} ms) is shorter than one poll (${pollIntervalMs} ms)`, "Raise readyTimeoutMs or lower pollIntervalMs.");
   }
+}
+
+function addDependsOn(resource: TerraformResource, dependencies: readonly ITerraformDependable[]): void {
+  if (dependencies.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependency.fqn)])];
+}
+
+/** A value the provider must know at plan: a literal that follows the rule. */
+function literalProblems(value: string, rule: (value: string) => string[]): string[] {
+  return Token.isUnresolved(value) ? ["must be known at synth (a literal), not a Terraform reference"] : rule(value);
 }
 
 function findProjectRoot(start: string): string {

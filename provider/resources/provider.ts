@@ -6,14 +6,22 @@
  */
 import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
 import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
-import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
-import { scopeNameProblems, serviceUrlProblems, clientIdProblems } from "../../p1as/rules";
+import {
+  ALLOWED_HOSTS_VARIABLE,
+  AllowedHosts,
+  apiUrlDestinationProblems,
+  parseAllowedHosts,
+  pingOneApiUrlDestinationProblems,
+  tokenUrlDestinationProblems,
+} from "../../p1as/destinations";
+import { scopeNameProblems, serviceUrlProblems, clientIdProblems, pingOneNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
 import { certificate } from "./certificate";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
 import { dataSourceWithAdvice, withAdvice } from "./messages";
+import { lookedUpCredentials, lookupClient } from "./pingone-lookup";
 import { P1asProviderData, Timings } from "./provider-data";
 
 /** How often a waiting resource looks again, at most. */
@@ -32,6 +40,10 @@ export const PROVIDER_ENV = {
   read_client_id: "P1AS_READ_CLIENT_ID",
   scope: "P1AS_SCOPE",
   api_contract: "P1AS_API_CONTRACT",
+  pingone_environment_id: "P1AS_PINGONE_ENVIRONMENT_ID",
+  pingone_application: "P1AS_PINGONE_APPLICATION",
+  pingone_read_application: "P1AS_PINGONE_READ_APPLICATION",
+  pingone_api_url: "P1AS_PINGONE_API_URL",
 } as const;
 
 /**
@@ -96,6 +108,34 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
         description: `Environment variable holding the read-only client's secret. Default \`${SECRET_ENV_DEFAULTS.read_client_secret}\`.`,
         validate: (value) => secretEnvNameProblems(String(value)),
       },
+      pingone_environment_id: {
+        type: types.string,
+        optional: true,
+        description:
+          "PingOne environment that holds `pingone_application` and `pingone_read_application` (env `P1AS_PINGONE_ENVIRONMENT_ID`). The worker that looks them up comes from `PINGONE_CLIENT_ID`, `PINGONE_CLIENT_SECRET`, `PINGONE_ENVIRONMENT_ID` and `PINGONE_REGION_CODE`, as for the PingOne provider.",
+        validate: (value) => uuidProblems(String(value)),
+      },
+      pingone_application: {
+        type: types.string,
+        optional: true,
+        description:
+          "Name of the write client's PingOne application, instead of `client_id` (env `P1AS_PINGONE_APPLICATION`): its id and, unless the `client_secret_env` variable is set, its secret are read from PingOne when a token is first needed. The worker needs `applications:read:secret` for that.",
+        validate: (value) => pingOneNameProblems(String(value)),
+      },
+      pingone_read_application: {
+        type: types.string,
+        optional: true,
+        description:
+          "Name of the read-only client's PingOne application, instead of `read_client_id` (env `P1AS_PINGONE_READ_APPLICATION`). Where the worker may not read secrets (plan jobs), set the `read_client_secret_env` variable. While it does not exist yet, the data sources read nothing and warn.",
+        validate: (value) => pingOneNameProblems(String(value)),
+      },
+      pingone_api_url: {
+        type: types.string,
+        optional: true,
+        description:
+          "PingOne management API, `https://api.pingone.<tld>/v1` (env `P1AS_PINGONE_API_URL`; default from `PINGONE_REGION_CODE`); loopback for an emulator; another host only when `P1AS_ALLOWED_HOSTS` lists it as `pingone=<host>`.",
+        validate: (value) => serviceUrlProblems(String(value)),
+      },
       scope: { type: types.string, optional: true, description: "Scope to ask for (env `P1AS_SCOPE`). Default: every scope granted.", validate: (value) => scopeNameProblems(String(value)) },
       api_contract: {
         type: types.string,
@@ -120,18 +160,36 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     if ("unknown" in settings) return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
     const allowedHosts = checkSettings(settings, process.env, diagnostics);
     if (!allowedHosts) return { timings, log, unconfiguredReason: "its configuration is invalid" };
+    const timeoutMs = numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT);
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
+    let write = credentials(settings.client_id, settings.write_secret);
+    let read = credentials(settings.read_client_id, settings.read_secret);
+    if (settings.pingone_application || settings.pingone_read_application) {
+      const lookup = lookupClient(
+        { environmentId: settings.pingone_environment_id!, apiUrl: settings.pingone_api_url, tokenUrl: settings.token_url, allowedHosts, timeoutMs, log },
+        process.env,
+      );
+      if ("problems" in lookup) {
+        diagnostics.error("Cannot look the p1as clients up in PingOne", `${lookup.problems.join(". ")}. Nothing was sent.`);
+        return { timings, log, unconfiguredReason: "its PingOne lookup is not configured" };
+      }
+      const lookedUp = (name: string, setting: string, secretEnv: string, secret: Secret | undefined, role: string) =>
+        lookedUpCredentials(lookup.applications, { name, setting, secretEnv, secret: secret?.value, role }, settings.pingone_environment_id!);
+      if (settings.pingone_application) write = lookedUp(settings.pingone_application, "pingone_application", settings.write_secret_env, settings.write_secret, "write");
+      if (settings.pingone_read_application) read = lookedUp(settings.pingone_read_application, "pingone_read_application", settings.read_secret_env, settings.read_secret, "read-only");
+    }
+    const writeClient = settings.pingone_application ? `application ${settings.pingone_application}` : `client ${settings.client_id}`;
     const { client, contract } = await connect({
       apiUrl: settings.api_url,
       tokenUrl: settings.token_url,
-      write: credentials(settings.client_id, settings.write_secret),
-      read: credentials(settings.read_client_id, settings.read_secret),
-      writeCredentialsHint: `Set ${settings.write_secret_env} to the secret of write client ${settings.client_id} (role <env>-tls-admin) where you apply; plans need only the read-only client.`,
+      write,
+      read,
+      writeCredentialsHint: `Set ${settings.write_secret_env} to the secret of write ${writeClient} (role <env>-tls-admin) where you apply; plans need only the read-only client.`,
       scope: settings.scope,
       apiContract: settings.api_contract as ApiContractSetting,
-      timeoutMs: numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT),
+      timeoutMs,
       log,
       allowedHosts,
     });
@@ -156,6 +214,10 @@ interface Settings {
   readonly token_url: string;
   readonly client_id: string;
   readonly read_client_id?: string;
+  readonly pingone_environment_id?: string;
+  readonly pingone_application?: string;
+  readonly pingone_read_application?: string;
+  readonly pingone_api_url?: string;
   readonly scope?: string;
   readonly api_contract: string;
   readonly write_secret_env: string;
@@ -183,6 +245,10 @@ function resolveSettings(config: State, env: NodeJS.ProcessEnv): Settings | { un
     token_url: value("token_url"),
     client_id: value("client_id"),
     read_client_id: value("read_client_id") || undefined,
+    pingone_environment_id: value("pingone_environment_id") || undefined,
+    pingone_application: value("pingone_application") || undefined,
+    pingone_read_application: value("pingone_read_application") || undefined,
+    pingone_api_url: value("pingone_api_url") || undefined,
     scope: value("scope") || undefined,
     api_contract: value("api_contract") || "discover",
     write_secret_env,
@@ -205,8 +271,30 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
   const problems: [string, string, string[]][] = [
     ["api_url", PROVIDER_ENV.api_url, settings.api_url ? url(settings.api_url, (value) => apiUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
     ["token_url", PROVIDER_ENV.token_url, settings.token_url ? url(settings.token_url, (value) => tokenUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
-    ["client_id", PROVIDER_ENV.client_id, settings.client_id ? clientIdProblems(settings.client_id) : ["is required"]],
-    ["read_client_id", PROVIDER_ENV.read_client_id, settings.read_client_id ? clientIdProblems(settings.read_client_id) : []],
+    [
+      "client_id",
+      PROVIDER_ENV.client_id,
+      settings.client_id
+        ? [...clientIdProblems(settings.client_id), ...(settings.pingone_application ? ["conflicts with pingone_application: give the write client one way, by id or by PingOne application name"] : [])]
+        : settings.pingone_application
+          ? []
+          : ["is required (or pingone_application)"],
+    ],
+    [
+      "read_client_id",
+      PROVIDER_ENV.read_client_id,
+      settings.read_client_id
+        ? [...clientIdProblems(settings.read_client_id), ...(settings.pingone_read_application ? ["conflicts with pingone_read_application: give the read-only client one way"] : [])]
+        : [],
+    ],
+    ["pingone_environment_id", PROVIDER_ENV.pingone_environment_id, pingOneEnvironmentProblems(settings)],
+    ["pingone_application", PROVIDER_ENV.pingone_application, settings.pingone_application ? pingOneNameProblems(settings.pingone_application) : []],
+    ["pingone_read_application", PROVIDER_ENV.pingone_read_application, settings.pingone_read_application ? pingOneNameProblems(settings.pingone_read_application) : []],
+    [
+      "pingone_api_url",
+      PROVIDER_ENV.pingone_api_url,
+      settings.pingone_api_url ? url(settings.pingone_api_url, (value) => pingOneApiUrlDestinationProblems(value, {}, allowed.hosts)) : [],
+    ],
     ["api_contract", PROVIDER_ENV.api_contract, (API_CONTRACTS as readonly string[]).includes(settings.api_contract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]],
   ];
   for (const [name, variable, reasons] of problems) {
@@ -216,6 +304,7 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
     diagnostics.error(`Invalid ${ALLOWED_HOSTS_VARIABLE}`, `The environment variable ${ALLOWED_HOSTS_VARIABLE} ${allowed.problems.join("; ")}. Nothing was sent.`);
   }
   // Every run reads (refresh, plan), so the reading client must be complete; the write client only where something is written.
+  // A looked-up client's secret may come from PingOne, which is only known to fail when it is asked.
   if (settings.read_client_id && !settings.read_secret) {
     diagnostics.error(
       "Missing p1as read-only client secret",
@@ -223,7 +312,7 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
       "read_client_secret",
     );
   }
-  if (!settings.read_client_id && !settings.write_secret) {
+  if (!settings.read_client_id && !settings.pingone_read_application && !settings.pingone_application && !settings.write_secret) {
     diagnostics.error(
       "Missing p1as client secret",
       `${settings.write_secret_env} is not set and there is no read_client_id: the provider has no client to call the API with. Set ${settings.write_secret_env} (or client_secret), or give a read-only client.`,
@@ -231,6 +320,16 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
     );
   }
   return diagnostics.hasErrors ? undefined : allowed.hosts;
+}
+
+/** Lookups need the environment to look in; an id without an application to look up would silently do nothing. */
+function pingOneEnvironmentProblems(settings: Settings): string[] {
+  const lookup = settings.pingone_application || settings.pingone_read_application;
+  if (settings.pingone_environment_id) {
+    const problems = uuidProblems(settings.pingone_environment_id);
+    return lookup ? problems : [...problems, "is set, but neither pingone_application nor pingone_read_application names an application to look up"];
+  }
+  return lookup ? ["is required with pingone_application or pingone_read_application: the PingOne environment that holds them"] : [];
 }
 
 function numberOr(value: Value, fallback: number): number {
