@@ -9,7 +9,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto"
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { makeCertificate } from "./support/certs";
 
-const blocks = (fullchain: string) => fullchain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g) ?? [];
+const blocks = (fullchain: string): string[] => [...(fullchain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g) ?? [])];
 
 describe("makeCertificate", () => {
   test("an RSA leaf is issued by the demo CA, for the names asked, as a TLS server certificate", () => {
