@@ -9,8 +9,8 @@
  *
  * Failure handling:
  * - idempotent calls (GET, PUT, DELETE) are retried by axios-retry under the RetryPolicy;
- * - a create (POST) is never retried blindly: after a lost response it lists, returns the object if
- *   the create was committed, and otherwise posts once more;
+ * - a create (POST) is never retried blindly: after a lost response or a 5xx it lists, returns the object
+ *   if the create was committed, and otherwise posts again (up to the policy's retries);
  * - a 401 gets one fresh token and one more attempt;
  * - every request has a timeout, shared by its retries;
  * - redirects (307/308 only) are followed once, and only where repeating the request cannot reach
@@ -430,8 +430,9 @@ export class SelfServiceClient {
   }
 
   /**
-   * A POST whose outcome is unknown (no response, 429, 502/503/504) may or may not have been committed.
-   * List first: if the object is there and matches, that was our create; otherwise post once more.
+   * A POST whose outcome is unknown (no response, or a 5xx: the API may have committed before failing) is
+   * retried only after a list shows nothing was created; if the object is there and matches, that was our
+   * create. A 429 committed nothing, so it is posted again after the wait. At most the policy's retries.
    */
   private async createWithRecovery<V>(
     operation: string,
@@ -439,26 +440,27 @@ export class SelfServiceClient {
     find: () => Promise<V | undefined>,
     difference: (found: V) => string | undefined,
   ): Promise<V> {
-    try {
-      return await post();
-    } catch (error) {
-      if (!(error instanceof SelfServiceApiError) || !this.isUncertain(error)) throw error;
-      this.log(`${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`);
-      const found = await find();
-      if (found) {
-        const differs = difference(found);
-        if (differs) throw conflictAfterLostResponse(operation, differs);
-        this.log(`${operation}: it was committed; using the existing object`);
-        return found;
-      }
-      if ((retryAfterMs(error.retryAfter) ?? 0) > this.policy.maxRetryAfterMs) throw error;
-      const delayMs = retryDelayMs(this.policy, 1, error.retryAfter);
-      this.log(`${operation}: not committed; posting once more in ${delayMs} ms`);
-      await sleep(delayMs);
+    for (let retry = 1; ; retry++) {
       try {
         return await post();
-      } catch (second) {
-        throw second instanceof SelfServiceApiError ? withExtraRetries(second, 1) : second;
+      } catch (error) {
+        if (!(error instanceof SelfServiceApiError)) throw error;
+        const counted = retry > 1 ? withExtraRetries(error, retry - 1) : error;
+        if (!this.isUncertain(error) || retry > this.policy.retries) throw counted;
+        if (error.status !== 429) {
+          this.log(`${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`);
+          const found = await find();
+          if (found) {
+            const differs = difference(found);
+            if (differs) throw conflictAfterLostResponse(operation, differs);
+            this.log(`${operation}: it was committed; using the existing object`);
+            return found;
+          }
+        }
+        if ((retryAfterMs(error.retryAfter) ?? 0) > this.policy.maxRetryAfterMs) throw counted;
+        const delayMs = retryDelayMs(this.policy, retry, error.retryAfter);
+        this.log(`${operation}: not committed; posting again in ${delayMs} ms (retry ${retry} of ${this.policy.retries})`);
+        await sleep(delayMs);
       }
     }
   }
