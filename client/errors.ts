@@ -283,7 +283,7 @@ export function objectFailed(kind: string, key: string, waitedMs: number): Readi
 export function readinessTimeout(kind: string, key: string, lastStatus: string, waitedMs: number): ReadinessError {
   return new ReadinessError(
     `${kind} ${key} was not ready after ${duration(waitedMs)} (last status "${lastStatus}"). ` +
-      "The change may still complete: deploy again later (the deploy waits for it again), or allow longer (readyTimeoutMs of VirtualHosts).",
+      "The change may still complete: deploy again later (the deploy waits for it again), or allow longer (the waitUntilReady timeoutMs; in a stack, environments[].selfService.readyTimeoutMs of the JSON config).",
     kind,
     key,
     lastStatus,

@@ -137,7 +137,16 @@ const environmentSchema = z
       .strict()
       .optional(),
     application: z.object({ name: pingOneName.optional() }).strict().optional(),
-    selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
+    selfService: z
+      .object({
+        apiUrl: url.optional(),
+        tokenUrl: url.optional(),
+        requestTimeoutMs: z.number().int().positive().optional(),
+        maxRetries: z.number().int().nonnegative().optional(),
+        readyTimeoutMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     credentials: z
       .object({
         clientId,
@@ -225,8 +234,17 @@ export interface ResolvedEnvironment {
   };
   /** Default name `p1as-<name>-orchestration`. */
   readonly application: { readonly name: string };
-  /** Defaults: the real P1AS host and the PingOne token endpoint of the configured region. */
-  readonly selfService: { readonly apiUrl: string; readonly tokenUrl: string };
+  /**
+   * Defaults: the real P1AS host and the PingOne token endpoint of the configured region; the provider's request
+   * deadline, retries and readiness deadline (`request_timeout_ms`, `max_retries`, `ready_timeout_ms`) when unset.
+   */
+  readonly selfService: {
+    readonly apiUrl: string;
+    readonly tokenUrl: string;
+    readonly requestTimeoutMs?: number;
+    readonly maxRetries?: number;
+    readonly readyTimeoutMs?: number;
+  };
   /**
    * Present only when the tenant already has its clients: the stack then creates no PingOne object. The write
    * client applies; the audit (read-only) client plans, checks drift and shows status. Each secret comes from an
@@ -329,7 +347,13 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
           orchestrationName: env.resource?.orchestrationName ?? resourceDefaults.orchestrationName,
         },
         application: { name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name) },
-        selfService: { apiUrl, tokenUrl: env.selfService?.tokenUrl ?? tokenUrl },
+        selfService: {
+          apiUrl,
+          tokenUrl: env.selfService?.tokenUrl ?? tokenUrl,
+          requestTimeoutMs: env.selfService?.requestTimeoutMs,
+          maxRetries: env.selfService?.maxRetries,
+          readyTimeoutMs: env.selfService?.readyTimeoutMs,
+        },
         credentials: env.credentials && {
           clientId: env.credentials.clientId,
           clientSecretEnv: env.credentials.clientSecretEnv ?? clientSecretEnv(env.name, "admin"),

@@ -20,7 +20,15 @@ export interface VirtualHostsFromConfigProps {
  * so a construct's path names the object it manages.
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
-  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials: props.credentials, readCredentials: props.readCredentials, apiUrl: props.apiUrl });
+  const { requestTimeoutMs, maxRetries, readyTimeoutMs } = props.environment.selfService;
+  const virtualHosts = new VirtualHosts(stack, "virtual-hosts", {
+    credentials: props.credentials,
+    readCredentials: props.readCredentials,
+    apiUrl: props.apiUrl,
+    requestTimeoutMs,
+    maxRetries,
+    readyTimeoutMs,
+  });
   // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
   const certificateScope = new Construct(virtualHosts, "certificates");
   const hostnameScope = new Construct(virtualHosts, "hostnames");

@@ -153,7 +153,8 @@ export const certificate: Resource<P1asProviderData> = {
 
   async read({ state, providerData }) {
     const client = requireClient(providerData);
-    const view = await client.getCertificate(String(state.name ?? state.id));
+    // Shared: a refresh of N certificates makes one list (see SharedLists).
+    const view = await client.getCertificate(String(state.name ?? state.id), { shared: true });
     if (!view) return null;
     // The API never returns the chain; a fingerprint or expiry it does not return (or writes differently but
     // equal) keeps its prior value.

@@ -15,7 +15,7 @@ export const certificates: DataSource<P1asProviderData> = {
     attributes: { certificates: { type: types.list(CERTIFICATE_ITEM), computed: true } },
   },
   async read({ providerData }) {
-    const items = await requireClient(providerData).listCertificates();
+    const items = await requireClient(providerData).listCertificates({ shared: true });
     return {
       certificates: items.map((item) => ({ name: item.name, status: item.status, sha256_fingerprint: item.sha256Fingerprint ?? null, not_after: item.notAfter ?? null })),
     };
@@ -29,7 +29,7 @@ export const hostnames: DataSource<P1asProviderData> = {
     attributes: { hostnames: { type: types.list(HOSTNAME_ITEM), computed: true } },
   },
   async read({ providerData }) {
-    const items = await requireClient(providerData).listHostnames();
+    const items = await requireClient(providerData).listHostnames({ shared: true });
     return { hostnames: items.map((item) => ({ hostname: item.hostname, product: item.product, certname: item.certname, status: item.status })) };
   },
 };

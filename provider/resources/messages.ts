@@ -14,10 +14,15 @@ export function alreadyExists(type: string, kind: string, key: string, differenc
   );
 }
 
+/** Where the readiness deadline is set, in each way a stack can be written. */
+export const READY_TIMEOUT_SETTING =
+  "environments[].selfService.readyTimeoutMs in the JSON config (readyTimeoutMs of VirtualHosts, ready_timeout_ms of the p1as provider block)";
+
 export function notReady(kind: string, key: string, lastStatus: string, waitedMs: number): Error {
   return new Error(
     `${kind} ${key} was not ready after ${Math.round(waitedMs / 1000)} s (last status "${lastStatus}"). It may still complete: ` +
-      "apply again later (terraform replaces the tainted object, and an identical object is adopted), or raise ready_timeout_ms in the provider block.",
+      "apply again later (terraform replaces the tainted object, and an identical object is adopted), or allow longer: " +
+      `${READY_TIMEOUT_SETTING}.`,
   );
 }
 

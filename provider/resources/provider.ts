@@ -5,7 +5,6 @@
  * routes exist (discovery), unless `api_contract` says which contract to assume.
  */
 import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
-import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
 import { ALLOWED_HOSTS_VARIABLE, AllowedHosts, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
 import { scopeNameProblems, serviceUrlProblems, clientIdProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
@@ -15,6 +14,7 @@ import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
 import { dataSourceWithAdvice, withAdvice } from "./messages";
 import { P1asProviderData, Timings } from "./provider-data";
+import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
 /** How often a waiting resource looks again, at most. */
 export const POLL_INTERVAL_MS_DEFAULT = 2_000;
@@ -104,7 +104,7 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
           "`discover` (default) reads the tenant's `/api/v1/openapi.json`; `confirmed` assumes only the publicly confirmed routes (no update: changes replace); `assumed` uses the project's guesses (env `P1AS_API_CONTRACT`).",
         validate: (value) => ((API_CONTRACTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]),
       },
-      request_timeout_ms: { type: types.number, optional: true, description: `One API request, retries included. Default ${REQUEST_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
+      ...requestSettingAttributes,
       poll_interval_ms: { type: types.number, optional: true, description: `Longest wait between two looks at an object. Default ${POLL_INTERVAL_MS_DEFAULT}.`, validate: positiveWhole },
       ready_timeout_ms: { type: types.number, optional: true, description: `How long an object may take to become ready. Default ${READY_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
     },
@@ -119,7 +119,8 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     const settings = resolveSettings(config, process.env);
     if ("unknown" in settings) return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
     const allowedHosts = checkSettings(settings, process.env, diagnostics);
-    if (!allowedHosts) return { timings, log, unconfiguredReason: "its configuration is invalid" };
+    const requests = resolveRequestSettings(config, process.env, diagnostics);
+    if (!allowedHosts || !requests) return { timings, log, unconfiguredReason: "its configuration is invalid" };
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
@@ -131,7 +132,8 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       writeCredentialsHint: `Set ${settings.write_secret_env} to the secret of write client ${settings.client_id} (role <env>-tls-admin) where you apply; plans need only the read-only client.`,
       scope: settings.scope,
       apiContract: settings.api_contract as ApiContractSetting,
-      timeoutMs: numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT),
+      timeoutMs: requests.timeoutMs,
+      maxRetries: requests.maxRetries,
       log,
       allowedHosts,
     });
