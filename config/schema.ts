@@ -7,6 +7,7 @@
  * are reported in the same round as type errors instead of after them.
  */
 import { z } from "zod";
+import { API_CONTRACTS, type ApiContractSetting } from "../client/connect";
 import type { ConfigIssue } from "../constructs/errors";
 import { ADMIN_API_RESOURCE_DEFAULTS as resourceDefaults } from "../constructs/pingone/admin-api-resource";
 import { ORCHESTRATION_CLIENT_DEFAULTS } from "../constructs/pingone/orchestration-client";
@@ -144,6 +145,7 @@ const environmentSchema = z
         requestTimeoutMs: z.number().int().positive().optional(),
         maxRetries: z.number().int().nonnegative().optional(),
         readyTimeoutMs: z.number().int().positive().optional(),
+        apiContract: z.enum(API_CONTRACTS).optional(),
       })
       .strict()
       .optional(),
@@ -244,6 +246,8 @@ export interface ResolvedEnvironment {
     readonly requestTimeoutMs?: number;
     readonly maxRetries?: number;
     readonly readyTimeoutMs?: number;
+    /** Unset: the provider discovers it (`api_contract` "discover"). */
+    readonly apiContract?: ApiContractSetting;
   };
   /**
    * Present only when the tenant already has its clients: the stack then creates no PingOne object. The write
@@ -353,6 +357,7 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
           requestTimeoutMs: env.selfService?.requestTimeoutMs,
           maxRetries: env.selfService?.maxRetries,
           readyTimeoutMs: env.selfService?.readyTimeoutMs,
+          apiContract: env.selfService?.apiContract,
         },
         credentials: env.credentials && {
           clientId: env.credentials.clientId,

@@ -20,7 +20,7 @@ export interface VirtualHostsFromConfigProps {
  * so a construct's path names the object it manages.
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
-  const { requestTimeoutMs, maxRetries, readyTimeoutMs } = props.environment.selfService;
+  const { requestTimeoutMs, maxRetries, readyTimeoutMs, apiContract } = props.environment.selfService;
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", {
     credentials: props.credentials,
     readCredentials: props.readCredentials,
@@ -28,6 +28,7 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
     requestTimeoutMs,
     maxRetries,
     readyTimeoutMs,
+    apiContract,
   });
   // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
   const certificateScope = new Construct(virtualHosts, "certificates");
