@@ -46,6 +46,8 @@ export interface ConnectionSettings {
 export interface Connection {
   readonly client: SelfServiceClient;
   readonly contract: ApiContract;
+  /** The token client every read uses (the read-only client's, else the write client's). */
+  readonly readTokens: TokenClient;
 }
 
 /** The contract of a setting; `discover` reads the tenant's `/api/v1/openapi.json` (no credential is sent for it). */
@@ -75,5 +77,5 @@ export async function connect(settings: ConnectionSettings): Promise<Connection>
   requireApiDestination(apiUrl, allowedHosts);
   const contract = await contractFor(settings.apiContract ?? "discover", apiUrl, { timeoutMs, retry, log });
   const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, retry, log, contract, allowedHosts });
-  return { client, contract };
+  return { client, contract, readTokens: (read ?? write)! };
 }

@@ -14,6 +14,7 @@ import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
 import { dataSourceWithAdvice, withAdvice } from "./messages";
 import { P1asProviderData, Timings } from "./provider-data";
+import { checkReadingClient } from "./credential-check";
 import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
 /** How often a waiting resource looks again, at most. */
@@ -124,7 +125,7 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
-    const { client, contract } = await connect({
+    const { client, contract, readTokens } = await connect({
       apiUrl: settings.api_url,
       tokenUrl: settings.token_url,
       write: credentials(settings.client_id, settings.write_secret),
@@ -137,6 +138,10 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       log,
       allowedHosts,
     });
+    const reading = settings.read_client_id && settings.read_secret
+      ? { clientId: settings.read_client_id, secretSource: settings.read_secret.source, attribute: "read_client_secret" as const, role: "<env>-tls-audit" }
+      : { clientId: settings.client_id, secretSource: settings.write_secret?.source ?? settings.write_secret_env, attribute: "client_secret" as const, role: "<env>-tls-admin" };
+    if (!(await checkReadingClient(readTokens, reading, diagnostics))) return { timings, log, unconfiguredReason: "the token endpoint refused its client secret" };
     return { client, contract, timings, log };
   },
 
