@@ -193,7 +193,7 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
   if (options.enabled === false) return { ...CONFIRMED_CONTRACT, reason: "discovery is off" };
   const log = (line: string) => (options.log ?? ((text) => process.stderr.write(`${text}\n`)))(redactText(line));
   const url = `${base}${OPENAPI_DOCUMENT_PATH}`;
-  const fallback = (why: string): never => {
+  const unusable = (why: string): never => {
     throw discoveryFailed(url, why);
   };
   const http = axios.create({ timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT, maxRedirects: 0, responseType: "text" });
@@ -208,16 +208,16 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
     text = String(response.data);
   } catch (error) {
     const failure = httpFailure("api", "discover API contract", error);
-    return fallback(failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`);
+    return unusable(failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return fallback(`${url} is not JSON`);
+    return unusable(`${url} is not JSON`);
   }
   const parsed = OpenApiDocument.safeParse(json);
-  if (!parsed.success) return fallback(`${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`);
+  if (!parsed.success) return unusable(`${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`);
   const pathOf = relativePaths(parsed.data, new URL(base).pathname);
   return {
     origin: "discovered",
