@@ -33,6 +33,16 @@ export function stillInUse(name: string, hostnames: readonly string[], waitedMs:
   );
 }
 
+/** A certificate delete refused because of hostnames this apply does not move: said at once, not after the deadline. */
+export function blockedBy(name: string, hostnames: readonly string[]): Error {
+  const which = hostnames.length === 1 ? `hostname ${hostnames[0]}` : `hostnames ${hostnames.join(", ")}`;
+  return new Error(
+    `certificate ${name} cannot be deleted: ${which} still ${hostnames.length === 1 ? "uses" : "use"} it, and this apply does not move ${hostnames.length === 1 ? "it" : "them"} ` +
+      "(made by hand, or managed by another configuration). Nothing was deleted. Point " +
+      `${hostnames.length === 1 ? "it" : "them"} at another certificate or delete ${hostnames.length === 1 ? "it" : "them"} (in the self-service console, or import ${hostnames.length === 1 ? "it" : "them"} into this configuration), then apply again.`,
+  );
+}
+
 export function interrupted(kind: string, key: string): Error {
   return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
 }
