@@ -51,15 +51,23 @@ describe("discoverContract", () => {
     ["needs a token (403)", () => emulator.apiUrl("dev"), () => emulator.faults.add({ route: "GET /openapi.json", status: 403, detail: "Not authenticated" }), "answered HTTP 403", ["GET /dev/api/v1/openapi.json 403"]],
     ["is not JSON", () => emulator.apiUrl("dev"), () => emulator.faults.add({ route: "GET /openapi.json", rawBody: "<html>maintenance" }), "is not JSON", ["GET /dev/api/v1/openapi.json 200"]],
     ["is JSON but not OpenAPI", () => emulator.apiUrl("dev"), () => emulator.faults.add({ route: "GET /openapi.json", rawBody: '{"hello":"world"}' }), "is not an OpenAPI document (openapi: Required; paths: Required)", ["GET /dev/api/v1/openapi.json 200"]],
-  ])("falls back to CONFIRMED_CONTRACT with the reason when the document %s", async (_label, apiUrl, arrange, reason, requests) => {
+    ["fails with 500 on every attempt", () => emulator.apiUrl("dev"), () => emulator.faults.add({ route: "GET /openapi.json", status: 500, times: 10 }), "answered HTTP 500",
+      Array.from({ length: 4 }, () => "GET /dev/api/v1/openapi.json 500")],
+    ["drops the connection on every attempt", () => emulator.apiUrl("dev"), () => emulator.faults.add({ route: "GET /openapi.json", drop: "before-commit", times: 10 }),
+      "could not be read", Array.from({ length: 4 }, () => "GET /dev/api/v1/openapi.json 0")],
+  ])("fails, naming the URL and every place the contract can be pinned, when the document %s: no silent fallback", async (_label, apiUrl, arrange, reason, requests) => {
     // GIVEN a document that cannot be used
     arrange();
-    const lines: string[] = [];
     // WHEN discovering
-    const contract = await discoverContract(apiUrl(), { log: (line) => lines.push(line), retry: TEST_RETRY });
-    // THEN the confirmed routes are used, saying why
-    expect(contract).toEqual({ ...CONFIRMED_CONTRACT, reason: `${apiUrl()}/openapi.json ${reason}` });
-    expect(lines).toEqual([`discover API contract: ${apiUrl()}/openapi.json ${reason}; using only the publicly confirmed routes`]);
+    const error = await expectFailure(() => discoverContract(apiUrl(), { log: quiet, retry: TEST_RETRY }));
+    // THEN no contract is chosen: the error names the URL, why, and the settings that pin the contract
+    const url = `${apiUrl()}/openapi.json`;
+    expect(error).toMatchObject({ name: "ContractDiscoveryError", url });
+    expect(error.message).toContain(`discover API contract: ${url} ${reason}`);
+    expect(error.message).toContain("a wrong guess would turn an update into a delete and create; nothing else was sent");
+    for (const setting of ["environments[].selfService.apiContract", "apiContract of VirtualHosts", "api_contract", "P1AS_API_CONTRACT", '"confirmed"', '"assumed"']) {
+      expect(error.message).toContain(setting);
+    }
     expect(apiCalls()).toEqual(requests);
   });
 

@@ -70,3 +70,15 @@ describe("documentation links", () => {
     expect(anchorsOf(path.join(ROOT, "docs/reference/cli.md")).has("no-such-heading")).toBe(false);
   });
 });
+
+test("the stale-lock message names a page and a section that exist", () => {
+  // GIVEN the message a locked state gives
+  const { stateLocked } = require("../tools/errors") as typeof import("../tools/errors");
+  const message = stateLocked("p1as-dev", "Error acquiring the state lock").message;
+  // THEN the page it names exists and has the section it names
+  const [, section, page] = /see "([^"]+)" in (\S+) before/.exec(message) ?? [];
+  expect(page).toBe("docs/reference/state-backends.md");
+  expect(anchorsOf(path.join(ROOT, page))).toContain(slug(section));
+  // AND bad input: a section that does not exist is not found
+  expect(anchorsOf(path.join(ROOT, page))).not.toContain(slug("Releasing a lock that does not exist"));
+});

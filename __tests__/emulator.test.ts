@@ -149,6 +149,22 @@ describe("control endpoints", () => {
     expect((await http.post(`${emulator.url}/_emulator/faults`, { route: "*", status: 200 })).data.detail).toMatch(/status: Number must be greater than or equal to 400/);
   });
 
+  test("periodic faults take turns: every third request fails, each kind in order, the rest are handled", async () => {
+    // GIVEN two kinds that share the turns of every third request: 503 on the 3rd, 9th, ...; 500 on the 6th, 12th, ...
+    await http.post(`${emulator.url}/_emulator/faults`, [
+      { route: "GET /hostnames", status: 503, every: 6, skip: 2, times: 100 },
+      { route: "GET /hostnames", status: 500, every: 6, skip: 5, times: 100 },
+    ]);
+    // WHEN twelve lists are made
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await api("GET", "/hostnames")).status);
+    // THEN exactly every third one failed, the kinds alternating
+    expect(statuses).toEqual([200, 200, 503, 200, 200, 500, 200, 200, 503, 200, 200, 500]);
+    const bad = await http.post(`${emulator.url}/_emulator/faults`, { route: "*", status: 503, every: 0 });
+    expect(bad.data.detail).toMatch(/^invalid fault: every: Number must be greater than 0/);
+    await http.delete(`${emulator.url}/_emulator/faults`);
+  });
+
   test("state can be read without private keys, forced to error and reset; the request log holds no secrets", async () => {
     await api("POST", "/certificates", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
     expect((await http.post(`${emulator.url}/_emulator/status`, { environment: "dev", kind: "certificate", key: "wildcard-dev", status: "error" })).status).toBe(204);

@@ -182,12 +182,29 @@ inEachContract("faults on idempotent calls", () => {
     expect(apiCalls()).toHaveLength(4);
   });
 
-  test("a 500 is not retried", async () => {
+  test("a 500 is retried like the other server errors", async () => {
     const { api } = client(admin);
-    emulator.faults.add({ route: "GET /hostnames", status: 500 });
+    emulator.faults.add({ route: "GET /hostnames", status: 500, times: 2 });
+    await expect(api.listHostnames()).resolves.toEqual([]);
+    expect(apiCalls()).toEqual(["GET /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 200"]);
+  });
+
+  test("a 501 is final: the route itself is missing, not the server busy", async () => {
+    const { api } = client(admin);
+    emulator.faults.add({ route: "GET /hostnames", status: 501 });
     const error = await expectFailure(() => api.listHostnames());
-    expect(error).toMatchObject({ status: 500, retries: 0 });
-    expect(apiCalls()).toEqual(["GET /dev/api/v1/hostnames 500"]);
+    expect(error).toMatchObject({ status: 501, retries: 0 });
+    expect(apiCalls()).toEqual(["GET /dev/api/v1/hostnames 501"]);
+  });
+
+  test("retries stop at the request deadline even when retries are left", async () => {
+    // GIVEN a budget of 400 ms and a server that answers 503 with Retry-After 1 s
+    const { api } = client(admin, { timeoutMs: 400, retry: { retries: 7, baseDelayMs: 5, maxDelayMs: 50 } });
+    emulator.faults.add({ route: "GET /hostnames", status: 503, retryAfter: 1, times: 10 });
+    // WHEN listing THEN the call fails with the 503 after one attempt: waiting 1 s would overrun the deadline
+    const error = await expectFailure(() => api.listHostnames());
+    expect(error).toMatchObject({ status: 503, retries: 0 });
+    expect(apiCalls()).toEqual(["GET /dev/api/v1/hostnames 503"]);
   });
 
   test("a dropped connection is retried", async () => {
@@ -245,13 +262,38 @@ describe("creates are never retried blindly", () => {
     expect(apiCalls().slice(1)).toEqual(["POST /dev/api/v1/hostnames 0", "GET /dev/api/v1/hostnames 200", "POST /dev/api/v1/hostnames 201"]);
   });
 
-  test("a create answered 503 twice fails after one retry", async () => {
+  test("a create answered 503 or 500 is posted again only after a list shows nothing was committed", async () => {
+    const { api, lines } = client(admin);
+    await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
+    emulator.faults.add({ route: "POST /hostnames", status: 503 }, { route: "POST /hostnames", status: 500 });
+    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    expect(apiCalls().slice(1)).toEqual([
+      "POST /dev/api/v1/hostnames 503", "GET /dev/api/v1/hostnames 200",
+      "POST /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 200",
+      "POST /dev/api/v1/hostnames 201",
+    ]);
+    expect(lines.filter((line) => line.includes("posting again"))).toEqual([
+      expect.stringMatching(/^create hostname auth\.dev\.acme\.example: not committed; posting again in \d+ ms \(retry 1 of 3\)$/),
+      expect.stringMatching(/\(retry 2 of 3\)$/),
+    ]);
+  });
+
+  test("a create answered 429 is posted again after Retry-After without a list: a 429 commits nothing", async () => {
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
-    emulator.faults.add({ route: "POST /hostnames", status: 503, times: 2 });
+    emulator.faults.add({ route: "POST /hostnames", status: 429, retryAfter: 0 });
+    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    expect(apiCalls().slice(1)).toEqual(["POST /dev/api/v1/hostnames 429", "POST /dev/api/v1/hostnames 201"]);
+  });
+
+  test("a create answered 503 every time fails after the policy's retries, with the count", async () => {
+    const { api } = client(admin);
+    await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
+    emulator.faults.add({ route: "POST /hostnames", status: 503, times: 10 });
     const error = await expectFailure(() => api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }));
-    expect(error).toMatchObject({ status: 503, retries: 1, operation: "create hostname auth.dev.acme.example" });
-    expect(apiCalls().slice(1)).toEqual(["POST /dev/api/v1/hostnames 503", "GET /dev/api/v1/hostnames 200", "POST /dev/api/v1/hostnames 503"]);
+    expect(error).toMatchObject({ status: 503, retries: 3, operation: "create hostname auth.dev.acme.example" });
+    expect(error.message).toMatch(/^create hostname auth\.dev\.acme\.example failed after 3 retries: HTTP 503/);
+    expect(apiCalls().slice(1).filter((call) => call.startsWith("POST"))).toHaveLength(4);
   });
 
   test("fails if the object found after a lost response is not the one sent", async () => {

@@ -198,6 +198,34 @@ describe("stacks", () => {
 
 const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
 
+describe("the config's request settings and file paths", () => {
+  test("selfService.requestTimeoutMs, maxRetries, readyTimeoutMs and apiContract reach the p1as provider block", () => {
+    const { environments } = stacksFor({
+      environments: [{ name: "dev", selfService: { requestTimeoutMs: 45_000, maxRetries: 3, readyTimeoutMs: 900_000, apiContract: "confirmed" } }],
+    });
+    expect(Testing.synth(environments[0])).toHaveProviderWithProperties(P1AsProvider, {
+      request_timeout_ms: 45_000,
+      max_retries: 3,
+      ready_timeout_ms: 900_000,
+      api_contract: "confirmed",
+    });
+  });
+
+  test("bad input: a certificate file that does not exist names the config field and the config file's folder, relative to which it was read", () => {
+    const build = () =>
+      stacksFor({
+        environments: [{ name: "dev", virtualHosts: { certificates: [{ name: "c", fullchainFile: "certs/missing.pem", privateKeyFile: "certs/missing.key" }], hostnames: [] } }],
+      });
+    expect(build).toThrow(
+      `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Paths in the JSON config are relative to the config file's folder (${path.resolve(".")})`,
+    );
+  });
+
+  test("bad input: a negative maxRetries is refused by the config check, naming the field", () => {
+    expect(() => stacksFor({ environments: [{ name: "dev", selfService: { maxRetries: -1 } }] })).toThrow(/environments\[0\]\.selfService\.maxRetries/);
+  });
+});
+
 function exampleStacks(): AppStacks {
   return addStacks(Testing.app(), loadConfig(DEFAULT_CONFIG_PATH));
 }

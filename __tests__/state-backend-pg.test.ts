@@ -266,7 +266,7 @@ const SPEC: AppSpec = { ...TWO_HOSTNAMES, backend: { type: "pg", schemaName: SCH
 const ROW_LOCKED =
   "p1as-dev: deploy refused: the state is locked by another terraform run (Workspace is already locked: default). Nothing was changed. " +
   "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
-  'If no other run is active, the lock is stale: see "Releasing a stale lock" in the README before unlocking anything.';
+  'If no other run is active, the lock is stale: see "Releasing a stale lock" in docs/reference/state-backends.md before unlocking anything.';
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A second checkout of p1as-dev, as another CI job has it: the same config and the same certificate files. */

@@ -6,16 +6,22 @@
 import { Command, Option } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "../tools/cli";
 import { EXIT_OK } from "../tools/errors";
+import { benchPlanScale } from "./plan-scale";
 import { benchSynth } from "./synth";
 import { benchTestCertificates } from "./test-certificates";
 import { benchVirtualHosts } from "./virtual-hosts";
 
-const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts, "test-certificates": benchTestCertificates } as const;
+const BENCHES = {
+  synth: async () => benchSynth(),
+  "virtual-hosts": benchVirtualHosts,
+  "test-certificates": benchTestCertificates,
+  "plan-scale": () => benchPlanScale(),
+} as const;
 type BenchName = keyof typeof BENCHES;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("bench")
-    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), how long a test certificate blocks the event loop (test-certificates); JSON lines on stdout.")
+    .description("Synth timings and peak memory (synth), apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), how long a test certificate blocks the event loop (test-certificates), then no-change plans of 40, 300 and 1000 hostnames beside terraform_data (plan-scale); JSON lines on stdout.")
     .addOption(new Option("--only <bench>", "run one bench").choices(Object.keys(BENCHES)));
   const usageExit = parseCommandLine(program, argv);
   if (usageExit !== undefined) return usageExit;

@@ -3,6 +3,7 @@
  * provider, the status view, the p1as CLI and the demo all connect through here, so a new setting changes one place.
  */
 import type { AllowedHosts } from "../p1as/destinations";
+import type { RetryPolicy } from "./retry";
 import { ASSUMED_CONTRACT, ApiContract, CONFIRMED_CONTRACT, discoverContract } from "./contract";
 import { SelfServiceClient, requireApiDestination } from "./self-service-client";
 import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
@@ -34,6 +35,8 @@ export interface ConnectionSettings {
   readonly apiContract?: ApiContractSetting;
   /** Budget of one request, retries included. @default - each client's own default */
   readonly timeoutMs?: number;
+  /** Retries of one request after its first attempt (within `timeoutMs`). @default - DEFAULT_RETRY_POLICY's */
+  readonly maxRetries?: number;
   /** @default - stderr */
   readonly log?: (line: string) => void;
   /** @default - P1AS_ALLOWED_HOSTS of this process */
@@ -43,10 +46,16 @@ export interface ConnectionSettings {
 export interface Connection {
   readonly client: SelfServiceClient;
   readonly contract: ApiContract;
+  /** The token client every read uses (the read-only client's, else the write client's). */
+  readonly readTokens: TokenClient;
 }
 
 /** The contract of a setting; `discover` reads the tenant's `/api/v1/openapi.json` (no credential is sent for it). */
-export async function contractFor(setting: ApiContractSetting, apiUrl: string, options: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<ApiContract> {
+export async function contractFor(
+  setting: ApiContractSetting,
+  apiUrl: string,
+  options: { timeoutMs?: number; retry?: Partial<RetryPolicy>; log?: (line: string) => void } = {},
+): Promise<ApiContract> {
   if (setting === "confirmed") return CONFIRMED_CONTRACT;
   if (setting === "assumed") return ASSUMED_CONTRACT;
   const contract = await discoverContract(apiUrl, options);
@@ -59,13 +68,14 @@ export async function contractFor(setting: ApiContractSetting, apiUrl: string, o
 /** Builds the clients. Every URL is judged (well formed, and where a credential may go) before anything is sent. */
 export async function connect(settings: ConnectionSettings): Promise<Connection> {
   const { apiUrl, tokenUrl, scope, timeoutMs, log, allowedHosts } = settings;
+  const retry = settings.maxRetries === undefined ? undefined : { retries: settings.maxRetries };
   const tokens = (client: ClientCredentials | undefined) =>
-    client && new TokenClient({ tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret, authMethod: client.authMethod, scope, timeoutMs, log, allowedHosts });
+    client && new TokenClient({ tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret, authMethod: client.authMethod, scope, timeoutMs, retry, log, allowedHosts });
   const write = tokens(settings.write);
   const read = tokens(settings.read);
   // Before the discovery request: that one carries no credential, but it still goes nowhere it may not.
   requireApiDestination(apiUrl, allowedHosts);
-  const contract = await contractFor(settings.apiContract ?? "discover", apiUrl, { timeoutMs, log });
-  const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, log, contract, allowedHosts });
-  return { client, contract };
+  const contract = await contractFor(settings.apiContract ?? "discover", apiUrl, { timeoutMs, retry, log });
+  const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, retry, log, contract, allowedHosts });
+  return { client, contract, readTokens: (read ?? write)! };
 }

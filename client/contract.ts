@@ -4,9 +4,11 @@
  * list and delete; whether an update route exists (and its method, path and body), what list items
  * carry and whether an object can be read by key are known only from that document.
  *
- * When the document cannot be read (absent, hidden behind auth, not JSON, not OpenAPI) or discovery is
- * off, the client falls back to CONFIRMED_CONTRACT, which relies on nothing beyond the public facts:
- * the client still works, and refuses updates locally instead of guessing a route.
+ * When the document cannot be read (absent, hidden behind auth, a server error after retries, not JSON, not
+ * OpenAPI), discovery fails with ContractDiscoveryError naming the URL and the setting that pins the contract.
+ * It never falls back silently: on a tenant that can update in place, a fallback to CONFIRMED_CONTRACT would
+ * turn an update into a delete and create (an outage) and change the plan without a word. With discovery off,
+ * CONFIRMED_CONTRACT is used: the client still works, and refuses updates locally instead of guessing a route.
  */
 import axios from "axios";
 import { z } from "zod";
@@ -20,7 +22,7 @@ import {
   STATUS_FIELD,
 } from "../p1as/assumptions";
 import { CERTIFICATE_CONFIRMED_FIELDS, HOSTNAME_CONFIRMED_FIELDS, OPENAPI_DOCUMENT_PATH } from "../p1as/facts";
-import { FieldProblem, httpFailure, invalidInput } from "./errors";
+import { FieldProblem, discoveryFailed, httpFailure, invalidInput } from "./errors";
 import { redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
 import { requireSecureUrl } from "./validation";
@@ -165,7 +167,7 @@ export interface DiscoveryOptions {
   readonly timeoutMs?: number;
   /** @default DEFAULT_RETRY_POLICY */
   readonly retry?: Partial<RetryPolicy>;
-  /** Progress lines (retries, the fallback's reason). @default - write to stderr */
+  /** Progress lines (retries). @default - write to stderr */
   readonly log?: (line: string) => void;
 }
 
@@ -182,8 +184,8 @@ const OpenApiDocument = z
 type OpenApiDocument = z.infer<typeof OpenApiDocument>;
 
 /**
- * The contract of the API at `apiUrl` (ending in `/api/v1`). Never throws for an unreadable document:
- * it answers CONFIRMED_CONTRACT with the reason. Throws ClientValidationError for a bad apiUrl or override.
+ * The contract of the API at `apiUrl` (ending in `/api/v1`). Throws ContractDiscoveryError when the document
+ * cannot be read or used (see the module comment), ClientValidationError for a bad apiUrl or override.
  */
 export async function discoverContract(apiUrl: string, options: DiscoveryOptions = {}): Promise<ApiContract> {
   const base = requireSecureUrl("apiUrl", apiUrl).toString().replace(/\/+$/, "");
@@ -191,9 +193,8 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
   if (options.enabled === false) return { ...CONFIRMED_CONTRACT, reason: "discovery is off" };
   const log = (line: string) => (options.log ?? ((text) => process.stderr.write(`${text}\n`)))(redactText(line));
   const url = `${base}${OPENAPI_DOCUMENT_PATH}`;
-  const fallback = (why: string): ApiContract => {
-    log(`discover API contract: ${why}; using only the publicly confirmed routes`);
-    return { ...CONFIRMED_CONTRACT, reason: why };
+  const unusable = (why: string): never => {
+    throw discoveryFailed(url, why);
   };
   const http = axios.create({ timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT, maxRedirects: 0, responseType: "text" });
   const policy = resolveRetryPolicy(options.retry);
@@ -207,16 +208,16 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
     text = String(response.data);
   } catch (error) {
     const failure = httpFailure("api", "discover API contract", error);
-    return fallback(failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`);
+    return unusable(failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return fallback(`${url} is not JSON`);
+    return unusable(`${url} is not JSON`);
   }
   const parsed = OpenApiDocument.safeParse(json);
-  if (!parsed.success) return fallback(`${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`);
+  if (!parsed.success) return unusable(`${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`);
   const pathOf = relativePaths(parsed.data, new URL(base).pathname);
   return {
     origin: "discovered",

@@ -100,6 +100,20 @@ export class UnsupportedOperationError extends Error {
   }
 }
 
+/** The tenant's OpenAPI document could not be read or used, so no contract was chosen and nothing else was sent. */
+export class ContractDiscoveryError extends Error {
+  public override readonly name = "ContractDiscoveryError";
+  constructor(
+    message: string,
+    /** The document's URL. */
+    public readonly url: string,
+    /** Why it could not be used, in words. */
+    public readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The call needs credentials this client was not given (a plan holds the read-only client only), so nothing was sent. */
 export class MissingCredentialsError extends Error {
   public override readonly name = "MissingCredentialsError";
@@ -255,6 +269,21 @@ export function redirectRefused(
   });
 }
 
+/**
+ * Discovery that could not read the document: the plan stops rather than guess (a wrong guess turns an update into
+ * a delete and create). The advice names every place the contract can be pinned.
+ */
+export function discoveryFailed(url: string, why: string): ContractDiscoveryError {
+  const reason = redactText(why);
+  return new ContractDiscoveryError(
+    `discover API contract: ${reason}. Without ${url} the provider cannot tell whether this API updates objects in place or replaces them, ` +
+      "and a wrong guess would turn an update into a delete and create; nothing else was sent. If the document is only briefly unavailable, run again. " +
+      'Otherwise pin the contract: environments[].selfService.apiContract in the JSON config, apiContract of VirtualHosts, api_contract of the p1as provider block or P1AS_API_CONTRACT: "confirmed" (no update routes: changes replace objects) or "assumed" (the project\'s guessed update routes).',
+    url,
+    reason,
+  );
+}
+
 /** An update the contract has no route for: refused before anything is sent. */
 export function routeMissing(operation: string, route: string, contract: { origin: string; reason: string }, remedy: string): UnsupportedOperationError {
   return new UnsupportedOperationError(
@@ -283,7 +312,7 @@ export function objectFailed(kind: string, key: string, waitedMs: number): Readi
 export function readinessTimeout(kind: string, key: string, lastStatus: string, waitedMs: number): ReadinessError {
   return new ReadinessError(
     `${kind} ${key} was not ready after ${duration(waitedMs)} (last status "${lastStatus}"). ` +
-      "The change may still complete: deploy again later (the deploy waits for it again), or allow longer (readyTimeoutMs of VirtualHosts).",
+      "The change may still complete: deploy again later (the deploy waits for it again), or allow longer (the waitUntilReady timeoutMs; in a stack, environments[].selfService.readyTimeoutMs of the JSON config).",
     kind,
     key,
     lastStatus,

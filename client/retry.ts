@@ -1,7 +1,10 @@
 /**
  * Retry policy as data, applied with axios-retry. Retries only what is safe to repeat blindly:
- * idempotent methods on connection errors, 429 (honouring Retry-After) and 502/503/504. Creates (POST)
+ * idempotent methods on connection errors, 429 (honouring Retry-After) and 5xx other than 501/505 (a load
+ * balancer's or a restarting pod's answer, which says nothing about the request itself). Creates (POST)
  * are never retried here; the self-service client checks with a list instead (see createWithRecovery).
+ * Every attempt and every wait comes out of one deadline (the request timeout): retries never make a call
+ * take longer than its budget.
  */
 import axiosRetry, { isNetworkError } from "axios-retry";
 import type { AxiosError, AxiosInstance } from "axios";
@@ -21,12 +24,15 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
+/** Attempts in all, the first included, when nothing else is set: 8 ride out every third request failing. */
+export const MAX_ATTEMPTS_DEFAULT = 8;
+
 export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
-  retries: 3,
+  retries: MAX_ATTEMPTS_DEFAULT - 1,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   jitterRatio: 0.2,
-  retryStatuses: [429, 502, 503, 504],
+  retryStatuses: [429, 500, 502, 503, 504],
   maxRetryAfterMs: 60_000,
 };
 
@@ -89,6 +95,10 @@ declare module "axios" {
   interface AxiosRequestConfig {
     /** Human name of the call ("list certificates"), for progress lines and errors. */
     operation?: string;
+    /** When the call's budget (its first attempt's timeout) runs out; set once, kept across retries. */
+    deadlineAt?: number;
+    /** The wait before the next attempt, chosen when deciding to retry. */
+    nextDelayMs?: number;
   }
 }
 
@@ -103,23 +113,29 @@ export function installRetry(
   alsoRetry: readonly string[] = [],
 ): void {
   const methods = new Set<string>([...IDEMPOTENT_METHODS, ...alsoRetry]);
-  const delays = new WeakMap<object, number>();
+  instance.interceptors.request.use((config) => {
+    config.deadlineAt ??= config.timeout ? Date.now() + config.timeout : undefined;
+    return config;
+  });
   axiosRetry(instance, {
     retries: policy.retries,
     // The request timeout is a budget across attempts: axios-retry shrinks it by each attempt and delay.
     shouldResetTimeout: false,
-    retryCondition: (error) => methods.has((error.config?.method ?? "").toLowerCase()) && isTransient(policy, error),
-    retryDelay: (retryNumber, error) => {
-      const delay = retryDelayMs(policy, retryNumber, error.response?.headers?.["retry-after"]);
-      if (error.config) delays.set(error.config, delay);
-      return delay;
+    retryCondition: (error) => {
+      const config = error.config;
+      if (!config || !methods.has((config.method ?? "").toLowerCase()) || !isTransient(policy, error)) return false;
+      const retryNumber = ((config["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0) + 1;
+      config.nextDelayMs = retryDelayMs(policy, retryNumber, error.response?.headers?.["retry-after"]);
+      // A wait that would end past the deadline is not started: the call fails now with the real reason.
+      return config.deadlineAt === undefined || Date.now() + config.nextDelayMs < config.deadlineAt;
     },
+    retryDelay: (_retryNumber, error) => error.config?.nextDelayMs ?? 0,
     onRetry: (retryNumber, error, config) =>
       onRetry({
         operation: config.operation ?? `${(config.method ?? "").toUpperCase()} ${config.url}`,
         retryNumber,
         retries: policy.retries,
-        delayMs: delays.get(config) ?? 0,
+        delayMs: config.nextDelayMs ?? 0,
         reason: failureReason(error),
       }),
   });

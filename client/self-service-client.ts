@@ -9,8 +9,8 @@
  *
  * Failure handling:
  * - idempotent calls (GET, PUT, DELETE) are retried by axios-retry under the RetryPolicy;
- * - a create (POST) is never retried blindly: after a lost response it lists, returns the object if
- *   the create was committed, and otherwise posts once more;
+ * - a create (POST) is never retried blindly: after a lost response or a 5xx it lists, returns the object
+ *   if the create was committed, and otherwise posts again (up to the policy's retries);
  * - a 401 gets one fresh token and one more attempt;
  * - every request has a timeout, shared by its retries;
  * - redirects (307/308 only) are followed once, and only where repeating the request cannot reach
@@ -52,6 +52,7 @@ import {
 } from "./errors";
 import { redactRequest, redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy, retryAfterMs, retryDelayMs } from "./retry";
+import { SharedLists } from "./shared-lists";
 import { TokenClient } from "./token-client";
 import { AllowedHosts, allowedHostsFrom, apiUrlDestinationProblems } from "../p1as/destinations";
 import { CertificateInput, HostnameInput, requireSecureUrl, validateCertificateInput, validateHostnameInput } from "./validation";
@@ -103,6 +104,15 @@ export interface HostnameView {
 }
 
 export type ObjectKind = "certificate" | "hostname";
+
+export interface ReadOptions {
+  /**
+   * Answer from the list this client shares between reads since its last write to the collection (one list for a
+   * plan's whole refresh). Never for a check before a write or a readiness poll, which must see the API now.
+   * @default false
+   */
+  readonly shared?: boolean;
+}
 
 export interface WaitOptions {
   /** @default 300000 */
@@ -184,6 +194,7 @@ export class SelfServiceClient {
   private readonly writeCredentialsHint: string;
   private readonly policy: ReturnType<typeof resolveRetryPolicy>;
   private readonly log: (line: string) => void;
+  private readonly lists = new SharedLists<ResourceName>();
 
   constructor(options: SelfServiceClientOptions) {
     const baseUrl = requireApiDestination(options.baseUrl, options.allowedHosts);
@@ -210,26 +221,27 @@ export class SelfServiceClient {
 
   // ---- certificates -------------------------------------------------------------------------
 
-  async listCertificates(): Promise<CertificateView[]> {
-    return this.list("list certificates", this.contract.certificates, CertificateItem, this.toCertificateView);
+  async listCertificates(options: ReadOptions = {}): Promise<CertificateView[]> {
+    const fetch = () => this.list("list certificates", this.contract.certificates, CertificateItem, this.toCertificateView);
+    return options.shared ? [...(await this.lists.get("certificates", fetch))] : fetch();
   }
 
   /** undefined when the certificate does not exist (GET by key goes through the list: an assumption). */
-  async getCertificate(name: string): Promise<CertificateView | undefined> {
-    return (await this.listCertificates()).find((certificate) => certificate.name === name);
+  async getCertificate(name: string, options: ReadOptions = {}): Promise<CertificateView | undefined> {
+    return (await this.listCertificates(options)).find((certificate) => certificate.name === name);
   }
 
   async createCertificate(input: CertificateInput): Promise<CertificateView> {
     const operation = `create certificate ${input?.name}`;
     const info = validateCertificateInput(operation, input);
     const body = { name: input.name, fullchain: input.fullchain, privkey: input.privkey };
-    return this.createWithRecovery(
+    return this.lists.writing("certificates", () => this.createWithRecovery(
       operation,
       () => this.post(operation, this.contract.certificates, body, CertificateItem, this.toCertificateView, () => this.getCertificate(input.name)),
       () => this.getCertificate(input.name),
       // Without a fingerprint in the view, "exists by name" is all we can check (see assumptions).
       (found) => (found.sha256Fingerprint === undefined || sameFingerprint(found.sha256Fingerprint, info.sha256Fingerprint) ? undefined : "a different certificate is stored under this name"),
-    );
+    ));
   }
 
   /** Replaces the pair of an existing certificate, by the contract's update route (refused when it has none). */
@@ -237,7 +249,7 @@ export class SelfServiceClient {
     const operation = `update certificate ${input?.name}`;
     const route = this.updateRoute(operation, "certificates");
     validateCertificateInput(operation, input);
-    return this.update(operation, route, input.name, input, CertificateItem, this.toCertificateView);
+    return this.lists.writing("certificates", () => this.update(operation, route, input.name, input, CertificateItem, this.toCertificateView));
   }
 
   /**
@@ -246,7 +258,7 @@ export class SelfServiceClient {
    */
   async deleteCertificate(name: string, options: { forceDelete?: boolean } = {}): Promise<"deleted" | "absent"> {
     try {
-      return await this.delete(`delete certificate ${name}`, this.contract.certificates, name, options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined);
+      return await this.lists.writing("certificates", () => this.delete(`delete certificate ${name}`, this.contract.certificates, name, options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined));
     } catch (error) {
       const inUse = error instanceof SelfServiceApiError && (CERTIFICATE_IN_USE_STATUSES as readonly number[]).includes(error.status);
       throw inUse ? certificateInUse(error) : error;
@@ -255,19 +267,20 @@ export class SelfServiceClient {
 
   // ---- hostnames ----------------------------------------------------------------------------
 
-  async listHostnames(): Promise<HostnameView[]> {
-    return this.list("list hostnames", this.contract.hostnames, HostnameItem, toHostnameView);
+  async listHostnames(options: ReadOptions = {}): Promise<HostnameView[]> {
+    const fetch = () => this.list("list hostnames", this.contract.hostnames, HostnameItem, toHostnameView);
+    return options.shared ? [...(await this.lists.get("hostnames", fetch))] : fetch();
   }
 
-  async getHostname(hostname: string): Promise<HostnameView | undefined> {
-    return (await this.listHostnames()).find((view) => view.hostname === hostname);
+  async getHostname(hostname: string, options: ReadOptions = {}): Promise<HostnameView | undefined> {
+    return (await this.listHostnames(options)).find((view) => view.hostname === hostname);
   }
 
   async createHostname(input: HostnameInput): Promise<HostnameView> {
     const operation = `create hostname ${input?.hostname}`;
     validateHostnameInput(operation, input);
     const body = { hostname: input.hostname, product: input.product, certname: input.certname };
-    return this.createWithRecovery(
+    return this.lists.writing("hostnames", () => this.createWithRecovery(
       operation,
       () => this.post(operation, this.contract.hostnames, body, HostnameItem, toHostnameView, () => this.getHostname(input.hostname)),
       () => this.getHostname(input.hostname),
@@ -275,7 +288,7 @@ export class SelfServiceClient {
         found.product === input.product && found.certname === input.certname
           ? undefined
           : `it routes to product ${found.product} with certname ${found.certname}`,
-    );
+    ));
   }
 
   /** Changes what an existing hostname routes to, by the contract's update route (refused when it has none). */
@@ -283,11 +296,11 @@ export class SelfServiceClient {
     const operation = `update hostname ${input?.hostname}`;
     const route = this.updateRoute(operation, "hostnames");
     validateHostnameInput(operation, input);
-    return this.update(operation, route, input.hostname, input, HostnameItem, toHostnameView);
+    return this.lists.writing("hostnames", () => this.update(operation, route, input.hostname, input, HostnameItem, toHostnameView));
   }
 
   async deleteHostname(hostname: string): Promise<"deleted" | "absent"> {
-    return this.delete(`delete hostname ${hostname}`, this.contract.hostnames, hostname);
+    return this.lists.writing("hostnames", () => this.delete(`delete hostname ${hostname}`, this.contract.hostnames, hostname));
   }
 
   // ---- readiness: start and wait are separate steps -----------------------------------------
@@ -430,8 +443,9 @@ export class SelfServiceClient {
   }
 
   /**
-   * A POST whose outcome is unknown (no response, 429, 502/503/504) may or may not have been committed.
-   * List first: if the object is there and matches, that was our create; otherwise post once more.
+   * A POST whose outcome is unknown (no response, or a 5xx: the API may have committed before failing) is
+   * retried only after a list shows nothing was created; if the object is there and matches, that was our
+   * create. A 429 committed nothing, so it is posted again after the wait. At most the policy's retries.
    */
   private async createWithRecovery<V>(
     operation: string,
@@ -439,26 +453,27 @@ export class SelfServiceClient {
     find: () => Promise<V | undefined>,
     difference: (found: V) => string | undefined,
   ): Promise<V> {
-    try {
-      return await post();
-    } catch (error) {
-      if (!(error instanceof SelfServiceApiError) || !this.isUncertain(error)) throw error;
-      this.log(`${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`);
-      const found = await find();
-      if (found) {
-        const differs = difference(found);
-        if (differs) throw conflictAfterLostResponse(operation, differs);
-        this.log(`${operation}: it was committed; using the existing object`);
-        return found;
-      }
-      if ((retryAfterMs(error.retryAfter) ?? 0) > this.policy.maxRetryAfterMs) throw error;
-      const delayMs = retryDelayMs(this.policy, 1, error.retryAfter);
-      this.log(`${operation}: not committed; posting once more in ${delayMs} ms`);
-      await sleep(delayMs);
+    for (let retry = 1; ; retry++) {
       try {
         return await post();
-      } catch (second) {
-        throw second instanceof SelfServiceApiError ? withExtraRetries(second, 1) : second;
+      } catch (error) {
+        if (!(error instanceof SelfServiceApiError)) throw error;
+        const counted = retry > 1 ? withExtraRetries(error, retry - 1) : error;
+        if (!this.isUncertain(error) || retry > this.policy.retries) throw counted;
+        if (error.status !== 429) {
+          this.log(`${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`);
+          const found = await find();
+          if (found) {
+            const differs = difference(found);
+            if (differs) throw conflictAfterLostResponse(operation, differs);
+            this.log(`${operation}: it was committed; using the existing object`);
+            return found;
+          }
+        }
+        if ((retryAfterMs(error.retryAfter) ?? 0) > this.policy.maxRetryAfterMs) throw counted;
+        const delayMs = retryDelayMs(this.policy, retry, error.retryAfter);
+        this.log(`${operation}: not committed; posting again in ${delayMs} ms (retry ${retry} of ${this.policy.retries})`);
+        await sleep(delayMs);
       }
     }
   }

@@ -7,6 +7,7 @@
  * are reported in the same round as type errors instead of after them.
  */
 import { z } from "zod";
+import { API_CONTRACTS, type ApiContractSetting } from "../client/connect";
 import type { ConfigIssue } from "../constructs/errors";
 import { ADMIN_API_RESOURCE_DEFAULTS as resourceDefaults } from "../constructs/pingone/admin-api-resource";
 import { ORCHESTRATION_CLIENT_DEFAULTS } from "../constructs/pingone/orchestration-client";
@@ -146,7 +147,17 @@ const environmentSchema = z
       .strict()
       .optional(),
     application: z.object({ name: pingOneName.optional(), auditName: pingOneName.optional() }).strict().optional(),
-    selfService: z.object({ apiUrl: url.optional(), tokenUrl: url.optional() }).strict().optional(),
+    selfService: z
+      .object({
+        apiUrl: url.optional(),
+        tokenUrl: url.optional(),
+        requestTimeoutMs: z.number().int().positive().optional(),
+        maxRetries: z.number().int().nonnegative().optional(),
+        readyTimeoutMs: z.number().int().positive().optional(),
+        apiContract: z.enum(API_CONTRACTS).optional(),
+      })
+      .strict()
+      .optional(),
     credentials: z
       .object({
         clientId,
@@ -237,8 +248,19 @@ export interface ResolvedEnvironment {
   };
   /** Default names `p1as-<name>-orchestration` (write client) and `p1as-<name>-audit` (read-only client). */
   readonly application: { readonly name: string; readonly auditName: string };
-  /** Defaults: the real P1AS host and the PingOne token endpoint of the configured region. */
-  readonly selfService: { readonly apiUrl: string; readonly tokenUrl: string };
+  /**
+   * Defaults: the real P1AS host and the PingOne token endpoint of the configured region; the provider's request
+   * deadline, retries and readiness deadline (`request_timeout_ms`, `max_retries`, `ready_timeout_ms`) when unset.
+   */
+  readonly selfService: {
+    readonly apiUrl: string;
+    readonly tokenUrl: string;
+    readonly requestTimeoutMs?: number;
+    readonly maxRetries?: number;
+    readonly readyTimeoutMs?: number;
+    /** Unset: the provider discovers it (`api_contract` "discover"). */
+    readonly apiContract?: ApiContractSetting;
+  };
   /**
    * Present only when the tenant already has its clients: the stack then creates no PingOne object. The write
    * client applies; the audit (read-only) client plans, checks drift and shows status. Each secret comes from an
@@ -348,7 +370,14 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
           name: env.application?.name ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name),
           auditName: env.application?.auditName ?? ORCHESTRATION_CLIENT_DEFAULTS.name(env.name, "audit"),
         },
-        selfService: { apiUrl, tokenUrl: env.selfService?.tokenUrl ?? tokenUrl },
+        selfService: {
+          apiUrl,
+          tokenUrl: env.selfService?.tokenUrl ?? tokenUrl,
+          requestTimeoutMs: env.selfService?.requestTimeoutMs,
+          maxRetries: env.selfService?.maxRetries,
+          readyTimeoutMs: env.selfService?.readyTimeoutMs,
+          apiContract: env.selfService?.apiContract,
+        },
         credentials: env.credentials && {
           clientId: env.credentials.clientId,
           clientSecretEnv: env.credentials.clientSecretEnv ?? clientSecretEnv(env.name, "admin"),

@@ -14,6 +14,13 @@ export const FaultSchema = z
     environment: z.enum(P1AS_ENVIRONMENTS).optional(),
     /** How many matching requests it affects. @default 1 */
     times: z.number().int().positive().default(1),
+    /**
+     * Affect only every n-th matching request (the n-th, 2n-th, ...), counting from when the fault was added;
+     * the others are handled normally. With `skip`, faults of several kinds can take turns. @default 1 (every one)
+     */
+    every: z.number().int().positive().default(1),
+    /** Matching requests to let through before the first affected one (then every `every`-th). @default every - 1 */
+    skip: z.number().int().nonnegative().optional(),
     /** Answer with this status (and `{detail}`) instead of handling the request. */
     status: z.number().int().min(400).max(599).optional(),
     /** Retry-After header sent with `status`: seconds, or an HTTP date string. */
@@ -38,8 +45,15 @@ export const FaultSchema = z
 export type Fault = z.input<typeof FaultSchema>;
 export type ActiveFault = z.output<typeof FaultSchema>;
 
+interface QueuedFault {
+  readonly fault: ActiveFault;
+  remaining: number;
+  /** Matching requests seen since the fault was added, affected or not. */
+  seen: number;
+}
+
 export class FaultInjector {
-  private faults: { fault: ActiveFault; remaining: number }[] = [];
+  private faults: QueuedFault[] = [];
 
   constructor(private readonly knownRoutes: readonly string[]) {}
 
@@ -53,14 +67,20 @@ export class FaultInjector {
       }
       return result.data;
     });
-    this.faults.push(...parsed.map((fault) => ({ fault, remaining: fault.times })));
+    this.faults.push(...parsed.map((fault) => ({ fault, remaining: fault.times, seen: 0 })));
   }
 
   /** The next fault for this request, consumed; undefined when none applies. */
   take(route: string, environment?: string): ActiveFault | undefined {
-    const entry = this.faults.find(
+    const matching = this.faults.filter(
       ({ fault, remaining }) => remaining > 0 && (fault.route === "*" || fault.route === route) && (!fault.environment || fault.environment === environment),
     );
+    // Every matching fault counts the request, so periodic faults keep their turns whichever one fires.
+    for (const entry of matching) entry.seen++;
+    const entry = matching.find(({ fault, seen }) => {
+      const skip = fault.skip ?? fault.every - 1;
+      return seen > skip && (seen - skip - 1) % fault.every === 0;
+    });
     if (!entry) return undefined;
     entry.remaining--;
     this.faults = this.faults.filter(({ remaining }) => remaining > 0);
@@ -68,7 +88,7 @@ export class FaultInjector {
   }
 
   list(): { fault: ActiveFault; remaining: number }[] {
-    return this.faults.map((entry) => ({ ...entry }));
+    return this.faults.map(({ fault, remaining }) => ({ fault, remaining }));
   }
 
   clear(): void {

@@ -3,7 +3,9 @@ import { ITerraformDependable, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ResolvedEnvironment } from "../config/schema";
 import type { ISelfServiceCredentials } from "../constructs/credentials";
+import { invalidField } from "../constructs/errors";
 import { makeEphemeral } from "../constructs/terraform-version";
+import { readPemFile } from "../p1as/pem-file";
 import { Certificate, ICertificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
 
 export interface VirtualHostsFromConfigProps {
@@ -24,32 +26,38 @@ export interface VirtualHostsFromConfigProps {
  * so a construct's path names the object it manages.
  */
 export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromConfigProps): VirtualHosts {
+  const { requestTimeoutMs, maxRetries, readyTimeoutMs, apiContract } = props.environment.selfService;
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", {
     credentials: props.credentials,
     readCredentials: props.readCredentials,
     apiUrl: props.apiUrl,
     dependsOn: props.dependsOn,
     pingOneApiUrl: props.pingOneApiUrl,
+    requestTimeoutMs,
+    maxRetries,
+    readyTimeoutMs,
+    apiContract,
   });
   // Grouped, because a certificate may well be named like a hostname and ids must be unique per scope.
   const certificateScope = new Construct(virtualHosts, "certificates");
   const hostnameScope = new Construct(virtualHosts, "hostnames");
   const certificates = new Map<string, ICertificate>();
-  for (const certificate of props.environment.virtualHosts.certificates) {
-    const file = (name: string | undefined) => (name === undefined ? undefined : path.resolve(props.baseDir, name));
+  props.environment.virtualHosts.certificates.forEach((certificate, index) => {
+    const file = (field: "fullchainFile" | "privateKeyFile", name: string | undefined) =>
+      name === undefined ? undefined : configFile(`environments[${props.environment.name}].virtualHosts.certificates[${index}]`, field, name, props.baseDir);
     const privateKeyVariable =
       certificate.privateKeyVariable === undefined ? undefined : keyVariable(stack, certificate.privateKeyVariable, certificate.name);
     certificates.set(
       certificate.name,
       new Certificate(certificateScope, certificate.name, {
         name: certificate.name,
-        fullchainFile: file(certificate.fullchainFile)!,
-        privateKeyFile: file(certificate.privateKeyFile),
+        fullchainFile: file("fullchainFile", certificate.fullchainFile)!,
+        privateKeyFile: file("privateKeyFile", certificate.privateKeyFile),
         privateKeyVariable,
         adopt: certificate.adopt,
       }),
     );
-  }
+  });
   for (const hostname of props.environment.virtualHosts.hostnames) {
     new Hostname(hostnameScope, hostname.hostname, {
       hostname: hostname.hostname,
@@ -60,6 +68,19 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
     });
   }
   return virtualHosts;
+}
+
+/**
+ * One rule for the config's files: a certificate path is relative to the config file's folder (`baseDir`). Checked
+ * here, where the config path is known, so the error names the config field and the folder, not the construct's rule.
+ */
+function configFile(where: string, field: string, name: string, baseDir: string): string {
+  const file = path.resolve(baseDir, name);
+  const read = readPemFile(file);
+  if (!read.ok) {
+    throw invalidField(where, field, name, [`must be a readable regular file: ${read.reason}. Paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)})`]);
+  }
+  return file;
 }
 
 /** A certificate's private key for the write-only `private_key_wo`, set as TF_VAR_<name>; ephemeral, like the client secret. */

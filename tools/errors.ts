@@ -47,7 +47,7 @@ export function stateLocked(stack: string, terraformMessage: string): CliError {
   return new CliError(
     `${stack}: deploy refused: the state is locked by another terraform run (${terraformMessage}). Nothing was changed. ` +
       "Wait for the other deploy to finish and run this one again, or pass --lock-timeout 5m to wait for it. " +
-      'If no other run is active, the lock is stale: see "Releasing a stale lock" in the README before unlocking anything.',
+      'If no other run is active, the lock is stale: see "Releasing a stale lock" in docs/reference/state-backends.md before unlocking anything.',
   );
 }
 

@@ -18,6 +18,7 @@ import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames
 import { P1AsProvider } from "../../.gen/providers/p1as/provider";
 import type { ApiContractSetting } from "../../provider/resources/provider";
 import { API_CONTRACTS, POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
+import { MAX_RETRIES_DEFAULT } from "../../provider/resources/request-settings";
 import { clientIdProblems, pingOneNameProblems, scopeNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { ISelfServiceCredentials, apiUrlProblems, pingOneApiUrlProblems, tokenUrlProblems } from "../credentials";
@@ -27,7 +28,7 @@ import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
 
-export { POLL_INTERVAL_MS_DEFAULT as DEFAULT_POLL_INTERVAL_MS, READY_TIMEOUT_MS_DEFAULT as DEFAULT_READY_TIMEOUT_MS };
+export { POLL_INTERVAL_MS_DEFAULT as DEFAULT_POLL_INTERVAL_MS, READY_TIMEOUT_MS_DEFAULT as DEFAULT_READY_TIMEOUT_MS, MAX_RETRIES_DEFAULT as DEFAULT_MAX_RETRIES };
 /** Budget of one API request including its retries (the client's REQUEST_TIMEOUT_MS_DEFAULT). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -51,6 +52,12 @@ export interface VirtualHostsProps {
   readonly readyTimeoutMs?: number;
   /** Budget of one API or token request including its retries. @default DEFAULT_REQUEST_TIMEOUT_MS (30000) */
   readonly requestTimeoutMs?: number;
+  /**
+   * Retries of one request after its first attempt, within `requestTimeoutMs` (reads, deletes and token requests on
+   * 5xx, 429 and lost connections; a create only after a list shows it was not committed).
+   * @default DEFAULT_MAX_RETRIES (7)
+   */
+  readonly maxRetries?: number;
   /**
    * Which routes the provider relies on: `discover` reads the tenant's `/api/v1/openapi.json`, `confirmed`
    * assumes only the publicly confirmed ones (a change replaces the object), `assumed` the project's guesses.
@@ -84,6 +91,7 @@ export class VirtualHosts extends Construct {
   public readonly pollIntervalMs: number;
   public readonly readyTimeoutMs: number;
   public readonly requestTimeoutMs: number;
+  public readonly maxRetries: number;
   /** The `p1as` provider block every certificate and hostname of this stack uses. */
   public readonly provider: P1AsProvider;
   /** What every certificate and hostname depends on. */
@@ -102,6 +110,8 @@ export class VirtualHosts extends Construct {
     this.pollIntervalMs = props.pollIntervalMs ?? POLL_INTERVAL_MS_DEFAULT;
     this.readyTimeoutMs = props.readyTimeoutMs ?? READY_TIMEOUT_MS_DEFAULT;
     this.requestTimeoutMs = props.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.maxRetries = props.maxRetries ?? MAX_RETRIES_DEFAULT;
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) throw invalidField(where, "maxRetries", this.maxRetries, ["must be a whole number >= 0"]);
     validateProps(where, props, { pollIntervalMs: this.pollIntervalMs, readyTimeoutMs: this.readyTimeoutMs, requestTimeoutMs: this.requestTimeoutMs });
 
     // Write-only attributes (the private key) need terraform 1.11.
@@ -125,6 +135,7 @@ export class VirtualHosts extends Construct {
       pollIntervalMs: this.pollIntervalMs,
       readyTimeoutMs: this.readyTimeoutMs,
       requestTimeoutMs: this.requestTimeoutMs,
+      maxRetries: this.maxRetries,
     });
     // Every plan lists what the API holds, so drift and status reports also see objects no one declared.
     new DataP1AsCertificates(this, "held-certificates", { provider: this.provider }).overrideLogicalId("held");

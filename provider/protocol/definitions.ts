@@ -3,9 +3,13 @@
  * provider speaks, written by hand from the published definitions: names and field numbers are the contract.
  *
  * The definitions live in a TypeScript string rather than a `.proto` file so that they work unchanged from
- * `dist/` and from an esbuild bundle, where no file sits next to the code. RPCs terraform may call that we
- * do not list (ephemeral resources, functions, identity, actions, ...) answer UNIMPLEMENTED, which terraform
- * 1.11 tolerates for every one it does not need.
+ * `dist/` and from an esbuild bundle, where no file sits next to the code.
+ *
+ * The service names every RPC of the published protocol 6 service as of protocol 6.10/6.11 (terraform's
+ * docs/plugin-protocol/tfplugin6.proto): terraform 1.12 and later call some we do not implement (identity first).
+ * Those answer gRPC UNIMPLEMENTED (see UNIMPLEMENTED_RPCS), which terraform tolerates, never an error diagnostic,
+ * which breaks every command. Their messages are declared without fields: we never read their requests nor send
+ * content in reply, and protobuf skips fields it does not know.
  */
 import * as protoLoader from "@grpc/proto-loader";
 import * as protobuf from "protobufjs";
@@ -214,8 +218,78 @@ service Provider {
   rpc ImportResourceState(ImportResourceState.Request) returns (ImportResourceState.Response);
   rpc ReadDataSource(ReadDataSource.Request) returns (ReadDataSource.Response);
   rpc StopProvider(StopProvider.Request) returns (StopProvider.Response);
+
+  rpc GetResourceIdentitySchemas(GetResourceIdentitySchemas.Request) returns (GetResourceIdentitySchemas.Response);
+  rpc UpgradeResourceIdentity(UpgradeResourceIdentity.Request) returns (UpgradeResourceIdentity.Response);
+  rpc MoveResourceState(MoveResourceState.Request) returns (MoveResourceState.Response);
+  rpc GenerateResourceConfig(GenerateResourceConfig.Request) returns (GenerateResourceConfig.Response);
+  rpc ValidateEphemeralResourceConfig(ValidateEphemeralResourceConfig.Request) returns (ValidateEphemeralResourceConfig.Response);
+  rpc OpenEphemeralResource(OpenEphemeralResource.Request) returns (OpenEphemeralResource.Response);
+  rpc RenewEphemeralResource(RenewEphemeralResource.Request) returns (RenewEphemeralResource.Response);
+  rpc CloseEphemeralResource(CloseEphemeralResource.Request) returns (CloseEphemeralResource.Response);
+  rpc ListResource(ListResource.Request) returns (stream ListResource.Event);
+  rpc ValidateListResourceConfig(ValidateListResourceConfig.Request) returns (ValidateListResourceConfig.Response);
+  rpc GetFunctions(GetFunctions.Request) returns (GetFunctions.Response);
+  rpc CallFunction(CallFunction.Request) returns (CallFunction.Response);
+  rpc ValidateStateStoreConfig(ValidateStateStore.Request) returns (ValidateStateStore.Response);
+  rpc ConfigureStateStore(ConfigureStateStore.Request) returns (ConfigureStateStore.Response);
+  rpc ReadStateBytes(ReadStateBytes.Request) returns (stream ReadStateBytes.Response);
+  rpc WriteStateBytes(stream WriteStateBytes.RequestChunk) returns (WriteStateBytes.Response);
+  rpc GetStates(GetStates.Request) returns (GetStates.Response);
+  rpc DeleteState(DeleteState.Request) returns (DeleteState.Response);
+  rpc PlanAction(PlanAction.Request) returns (PlanAction.Response);
+  rpc InvokeAction(InvokeAction.Request) returns (stream InvokeAction.Event);
+  rpc ValidateActionConfig(ValidateActionConfig.Request) returns (ValidateActionConfig.Response);
 }
+
+// Messages of the RPCs we answer UNIMPLEMENTED: names as published, no fields (see the module comment).
+message GetResourceIdentitySchemas { message Request {} message Response {} }
+message UpgradeResourceIdentity { message Request {} message Response {} }
+message MoveResourceState { message Request {} message Response {} }
+message GenerateResourceConfig { message Request {} message Response {} }
+message ValidateEphemeralResourceConfig { message Request {} message Response {} }
+message OpenEphemeralResource { message Request {} message Response {} }
+message RenewEphemeralResource { message Request {} message Response {} }
+message CloseEphemeralResource { message Request {} message Response {} }
+message ListResource { message Request {} message Event {} }
+message ValidateListResourceConfig { message Request {} message Response {} }
+message GetFunctions { message Request {} message Response {} }
+message CallFunction { message Request {} message Response {} }
+message ValidateStateStore { message Request {} message Response {} }
+message ConfigureStateStore { message Request {} message Response {} }
+message ReadStateBytes { message Request {} message Response {} }
+message WriteStateBytes { message RequestChunk {} message Response {} }
+message GetStates { message Request {} message Response {} }
+message DeleteState { message Request {} message Response {} }
+message PlanAction { message Request {} message Response {} }
+message InvokeAction { message Request {} message Event {} }
+message ValidateActionConfig { message Request {} message Response {} }
 `;
+
+/** The RPCs of the service this provider does not implement: each answers gRPC UNIMPLEMENTED. */
+export const UNIMPLEMENTED_RPCS = [
+  "GetResourceIdentitySchemas",
+  "UpgradeResourceIdentity",
+  "MoveResourceState",
+  "GenerateResourceConfig",
+  "ValidateEphemeralResourceConfig",
+  "OpenEphemeralResource",
+  "RenewEphemeralResource",
+  "CloseEphemeralResource",
+  "ListResource",
+  "ValidateListResourceConfig",
+  "GetFunctions",
+  "CallFunction",
+  "ValidateStateStoreConfig",
+  "ConfigureStateStore",
+  "ReadStateBytes",
+  "WriteStateBytes",
+  "GetStates",
+  "DeleteState",
+  "PlanAction",
+  "InvokeAction",
+  "ValidateActionConfig",
+] as const;
 
 /** go-plugin's controller: terraform calls Shutdown when it is done with a provider process. */
 const GO_PLUGIN = `

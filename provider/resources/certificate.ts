@@ -7,7 +7,7 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
 import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
-import { alreadyExists, noUpdateRoute, stillInUse, withNextStep } from "./messages";
+import { alreadyExists, blockedBy, noUpdateRoute, stillInUse, withNextStep } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -153,7 +153,8 @@ export const certificate: Resource<P1asProviderData> = {
 
   async read({ state, providerData }) {
     const client = requireClient(providerData);
-    const view = await client.getCertificate(String(state.name ?? state.id));
+    // Shared: a refresh of N certificates makes one list (see SharedLists).
+    const view = await client.getCertificate(String(state.name ?? state.id), { shared: true });
     if (!view) return null;
     // The API never returns the chain; a fingerprint or expiry it does not return (or writes differently but
     // equal) keeps its prior value.
@@ -185,8 +186,11 @@ export const certificate: Resource<P1asProviderData> = {
       return;
     }
     const started = Date.now();
-    // A certificate in use waits for its hostnames to move: terraform updates or deletes them before this
-    // delete when they are in the same configuration.
+    // A certificate in use waits only while its hostnames are still moving (a rollout under way): terraform updates
+    // or deletes the hostnames of this configuration before this delete. A user that stays settled on two looks is
+    // one this apply does not move (made by hand, or managed elsewhere): waiting would only print "Still destroying"
+    // until the deadline, so the delete fails at once and names it.
+    let settledLooks = 0;
     for (;;) {
       try {
         await client.deleteCertificate(name);
@@ -194,9 +198,11 @@ export const certificate: Resource<P1asProviderData> = {
       } catch (error) {
         if ((error as { reason?: string }).reason !== "certificate-in-use") throw error;
         const waited = Date.now() - started;
+        const users = (await client.listHostnames()).filter((hostname) => hostname.certname === name);
+        settledLooks = users.length > 0 && users.every((user) => SETTLED.includes(user.status)) ? settledLooks + 1 : 0;
+        if (settledLooks >= 2) throw blockedBy(name, users.map((user) => user.hostname));
         if (waited + providerData.timings.pollIntervalMs > providerData.timings.readyTimeoutMs || signal.aborted) {
-          const users = (await client.listHostnames()).filter((hostname) => hostname.certname === name).map((hostname) => hostname.hostname);
-          throw stillInUse(name, users, waited);
+          throw stillInUse(name, users.map((user) => user.hostname), waited);
         }
         providerData.log(`certificate ${name}: still in use, waiting for its hostnames to move`);
         await new Promise((resolve) => setTimeout(resolve, providerData.timings.pollIntervalMs));
@@ -255,3 +261,6 @@ async function finish(planned: State, name: string, providerData: P1asProviderDa
     return toState(planned, { status: await lastStatus(() => client.getCertificate(name)) });
   }
 }
+
+/** Statuses no rollout will leave by itself. */
+const SETTLED: readonly string[] = ["complete", "error"];

@@ -36,7 +36,7 @@ export const certificates: DataSource<P1asProviderData> = {
     attributes: { certificates: { type: types.list(CERTIFICATE_ITEM), computed: true } },
   },
   async read({ providerData, diagnostics }) {
-    const items = await listedOrNothingYet(() => requireClient(providerData).listCertificates(), diagnostics, "certificates");
+    const items = await listedOrNothingYet(() => requireClient(providerData).listCertificates({ shared: true }), diagnostics, "certificates");
     return {
       certificates: items.map((item) => ({ name: item.name, status: item.status, sha256_fingerprint: item.sha256Fingerprint ?? null, not_after: item.notAfter ?? null })),
     };
@@ -50,7 +50,7 @@ export const hostnames: DataSource<P1asProviderData> = {
     attributes: { hostnames: { type: types.list(HOSTNAME_ITEM), computed: true } },
   },
   async read({ providerData, diagnostics }) {
-    const items = await listedOrNothingYet(() => requireClient(providerData).listHostnames(), diagnostics, "hostnames");
+    const items = await listedOrNothingYet(() => requireClient(providerData).listHostnames({ shared: true }), diagnostics, "hostnames");
     return { hostnames: items.map((item) => ({ hostname: item.hostname, product: item.product, certname: item.certname, status: item.status })) };
   },
 };

@@ -84,7 +84,8 @@ export const hostname: Resource<P1asProviderData> = {
 
   async read({ state, providerData }) {
     const client = requireClient(providerData);
-    const view = await client.getHostname(String(state.hostname ?? state.id));
+    // Shared: a refresh of N hostnames makes one list (see SharedLists).
+    const view = await client.getHostname(String(state.hostname ?? state.id), { shared: true });
     if (!view) return null;
     // adopt only steers a create: an imported hostname gets its default, so the import plans no change.
     return { ...state, id: view.hostname, hostname: view.hostname, product: view.product, certname: view.certname, status: view.status, adopt: state.adopt ?? false };

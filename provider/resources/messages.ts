@@ -14,10 +14,15 @@ export function alreadyExists(type: string, kind: string, key: string, differenc
   );
 }
 
+/** Where the readiness deadline is set, in each way a stack can be written. */
+export const READY_TIMEOUT_SETTING =
+  "environments[].selfService.readyTimeoutMs in the JSON config (readyTimeoutMs of VirtualHosts, ready_timeout_ms of the p1as provider block)";
+
 export function notReady(kind: string, key: string, lastStatus: string, waitedMs: number): Error {
   return new Error(
     `${kind} ${key} was not ready after ${Math.round(waitedMs / 1000)} s (last status "${lastStatus}"). It may still complete: ` +
-      "apply again later (terraform replaces the tainted object, and an identical object is adopted), or raise ready_timeout_ms in the provider block.",
+      "apply again later (terraform replaces the tainted object, and an identical object is adopted), or allow longer: " +
+      `${READY_TIMEOUT_SETTING}.`,
   );
 }
 
@@ -25,6 +30,16 @@ export function stillInUse(name: string, hostnames: readonly string[], waitedMs:
   return new Error(
     `certificate ${name} is still used by ${hostnames.length === 0 ? "hostnames" : hostnames.join(", ")} after ${Math.round(waitedMs / 1000)} s, so the API refuses to delete it. ` +
       "Point those hostnames at another certificate (or remove them) in the same configuration, then apply again.",
+  );
+}
+
+/** A certificate delete refused because of hostnames this apply does not move: said at once, not after the deadline. */
+export function blockedBy(name: string, hostnames: readonly string[]): Error {
+  const which = hostnames.length === 1 ? `hostname ${hostnames[0]}` : `hostnames ${hostnames.join(", ")}`;
+  return new Error(
+    `certificate ${name} cannot be deleted: ${which} still ${hostnames.length === 1 ? "uses" : "use"} it, and this apply does not move ${hostnames.length === 1 ? "it" : "them"} ` +
+      "(made by hand, or managed by another configuration). Nothing was deleted. Point " +
+      `${hostnames.length === 1 ? "it" : "them"} at another certificate or delete ${hostnames.length === 1 ? "it" : "them"} (in the self-service console, or import ${hostnames.length === 1 ? "it" : "them"} into this configuration), then apply again.`,
   );
 }
 
@@ -41,20 +56,28 @@ export function noUpdateRoute(name: string, repair: boolean): string {
   );
 }
 
+/** Where the API URL is set, in each way a stack can be written. */
+export const API_URL_SETTING = "apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)";
+const TOKEN_URL_SETTING = "the token URL (environments[].selfService.tokenUrl in the JSON config, token_url of the p1as provider block or P1AS_TOKEN_URL)";
+
 /**
  * An API or token call that got no response or a server error: the failure is transient or its outcome
  * unknown, and another apply is safe (creates adopt what exists, updates and deletes are idempotent), so
  * the error says so. Other errors already say what to do.
  */
-export function withNextStep(error: unknown): unknown {
+export function withNextStep(error: unknown, reading = false): unknown {
   const status = (error as { status?: unknown } | null)?.status;
   if (!(error instanceof Error) || typeof status !== "number" || (status !== 0 && status < 500)) return error;
   const next =
     error.name === "TokenError"
-      ? "The token endpoint did not answer or failed on its side: apply again."
-      : status === 0
-        ? "Whether the API applied the change is unknown: apply again; the provider checks what exists before sending anything."
-        : "The API failed on its side: apply again; the provider checks what exists before sending anything.";
+      ? status === 0
+        ? `The token endpoint did not answer: check ${TOKEN_URL_SETTING} and that it is reachable from here, then run again.`
+        : "The token endpoint failed on its side: apply again."
+      : status === 0 && reading
+        ? `The self-service API did not answer a read; nothing was changed. Check ${API_URL_SETTING} and that the API is reachable from here, then run again.`
+        : status === 0
+          ? "Whether the API applied the change is unknown: apply again; the provider checks what exists before sending anything."
+          : "The API failed on its side: apply again; the provider checks what exists before sending anything.";
   return new Error(`${error.message}${/[.!?]$/.test(error.message) ? "" : "."} ${next}`);
 }
 
@@ -63,11 +86,11 @@ export function withNextStep(error: unknown): unknown {
  * a delete (it is no longer in the configuration), and a token failure does not name what it was for, so
  * an error that does not name the object is prefixed with it.
  */
-async function advised<T>(object: string | undefined, run: () => Promise<T>): Promise<T> {
+async function advised<T>(object: string | undefined, run: () => Promise<T>, reading = false): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const advised = withNextStep(error);
+    const advised = withNextStep(error, reading);
     if (!object || !(advised instanceof Error) || advised.message.includes(object)) throw advised;
     throw new Error(`${object}: ${advised.message}`);
   }
@@ -79,7 +102,7 @@ export function withAdvice<P>(resource: Resource<P>, objectOf: (state: State) =>
   return {
     ...resource,
     create: (context) => advised(objectOf(context.planned), () => resource.create(context)),
-    read: (context) => advised(objectOf(context.state), () => resource.read(context)),
+    read: (context) => advised(objectOf(context.state), () => resource.read(context), true),
     ...(update ? { update: (context: Parameters<typeof update>[0]) => advised(objectOf(context.planned), () => update.call(resource, context)) } : {}),
     delete: (context) => advised(objectOf(context.state), () => resource.delete(context)),
   };
@@ -87,5 +110,5 @@ export function withAdvice<P>(resource: Resource<P>, objectOf: (state: State) =>
 
 /** The data source with withNextStep's advice when its read fails. */
 export function dataSourceWithAdvice<P>(dataSource: DataSource<P>): DataSource<P> {
-  return { ...dataSource, read: (context) => advised(undefined, () => dataSource.read(context)) };
+  return { ...dataSource, read: (context) => advised(undefined, () => dataSource.read(context), true) };
 }

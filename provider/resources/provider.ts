@@ -5,7 +5,6 @@
  * routes exist (discovery), unless `api_contract` says which contract to assume.
  */
 import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
-import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
 import {
   ALLOWED_HOSTS_VARIABLE,
   AllowedHosts,
@@ -21,8 +20,10 @@ import { certificate } from "./certificate";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
 import { dataSourceWithAdvice, withAdvice } from "./messages";
-import { lookedUpCredentials, lookupClient } from "./pingone-lookup";
+import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "./pingone-lookup";
 import { P1asProviderData, Timings } from "./provider-data";
+import { checkReadingClient } from "./credential-check";
+import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
 /** How often a waiting resource looks again, at most. */
 export const POLL_INTERVAL_MS_DEFAULT = 2_000;
@@ -144,7 +145,7 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
           "`discover` (default) reads the tenant's `/api/v1/openapi.json`; `confirmed` assumes only the publicly confirmed routes (no update: changes replace); `assumed` uses the project's guesses (env `P1AS_API_CONTRACT`).",
         validate: (value) => ((API_CONTRACTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]),
       },
-      request_timeout_ms: { type: types.number, optional: true, description: `One API request, retries included. Default ${REQUEST_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
+      ...requestSettingAttributes,
       poll_interval_ms: { type: types.number, optional: true, description: `Longest wait between two looks at an object. Default ${POLL_INTERVAL_MS_DEFAULT}.`, validate: positiveWhole },
       ready_timeout_ms: { type: types.number, optional: true, description: `How long an object may take to become ready. Default ${READY_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
     },
@@ -159,8 +160,8 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     const settings = resolveSettings(config, process.env);
     if ("unknown" in settings) return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
     const allowedHosts = checkSettings(settings, process.env, diagnostics);
-    if (!allowedHosts) return { timings, log, unconfiguredReason: "its configuration is invalid" };
-    const timeoutMs = numberOr(config.request_timeout_ms, REQUEST_TIMEOUT_MS_DEFAULT);
+    const requests = resolveRequestSettings(config, process.env, diagnostics);
+    if (!allowedHosts || !requests) return { timings, log, unconfiguredReason: "its configuration is invalid" };
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
@@ -168,7 +169,7 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     let read = credentials(settings.read_client_id, settings.read_secret);
     if (settings.pingone_application || settings.pingone_read_application) {
       const lookup = lookupClient(
-        { environmentId: settings.pingone_environment_id!, apiUrl: settings.pingone_api_url, tokenUrl: settings.token_url, allowedHosts, timeoutMs, log },
+        { environmentId: settings.pingone_environment_id!, apiUrl: settings.pingone_api_url, tokenUrl: settings.token_url, allowedHosts, timeoutMs: requests.timeoutMs, log },
         process.env,
       );
       if ("problems" in lookup) {
@@ -181,7 +182,7 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       if (settings.pingone_read_application) read = lookedUp(settings.pingone_read_application, "pingone_read_application", settings.read_secret_env, settings.read_secret, "read-only");
     }
     const writeClient = settings.pingone_application ? `application ${settings.pingone_application}` : `client ${settings.client_id}`;
-    const { client, contract } = await connect({
+    const { client, contract, readTokens } = await connect({
       apiUrl: settings.api_url,
       tokenUrl: settings.token_url,
       write,
@@ -189,10 +190,17 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       writeCredentialsHint: `Set ${settings.write_secret_env} to the secret of write ${writeClient} (role <env>-tls-admin) where you apply; plans need only the read-only client.`,
       scope: settings.scope,
       apiContract: settings.api_contract as ApiContractSetting,
-      timeoutMs,
+      timeoutMs: requests.timeoutMs,
+      maxRetries: requests.maxRetries,
       log,
       allowedHosts,
     });
+    const reading = settings.pingone_read_application
+      ? { clientId: `of application ${settings.pingone_read_application}`, secretSource: settings.read_secret?.source ?? `PingOne (read by ${PINGONE_WORKER_ENV.clientId})`, attribute: "read_client_secret" as const, role: "<env>-tls-audit" }
+      : settings.read_client_id && settings.read_secret
+        ? { clientId: settings.read_client_id, secretSource: settings.read_secret.source, attribute: "read_client_secret" as const, role: "<env>-tls-audit" }
+        : { clientId: settings.client_id, secretSource: settings.write_secret?.source ?? settings.write_secret_env, attribute: "client_secret" as const, role: "<env>-tls-admin" };
+    if (!(await checkReadingClient(readTokens, reading, diagnostics))) return { timings, log, unconfiguredReason: "the token endpoint refused its client secret" };
     return { client, contract, timings, log };
   },
 

@@ -5,7 +5,7 @@
  *   serve(providerServer(definition));
  */
 import * as grpc from "@grpc/grpc-js";
-import { CONTROLLER_SERVICE, PROVIDER_SERVICE, loadPackageDefinition } from "../protocol/definitions";
+import { CONTROLLER_SERVICE, PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../protocol/definitions";
 import type { ProtocolProvider } from "../protocol/messages";
 import { generateSelfSignedCertificate } from "./certificate";
 import { HandshakeError, handshakeLine, readHandshakeEnv } from "./handshake";
@@ -101,9 +101,22 @@ function serviceDefinition(packages: grpc.GrpcObject, name: string): grpc.Servic
   return ((packages[pkg] as grpc.GrpcObject)[service] as grpc.ServiceClientConstructor).service;
 }
 
+/**
+ * UNIMPLEMENTED for every RPC we do not implement, whatever its shape (unary or streaming): terraform reads that
+ * code as "not supported" and carries on, where any other error or an error diagnostic stops the command.
+ */
+function unimplementedHandlers(): grpc.UntypedServiceImplementation {
+  const answer = (rpc: string) => (call: { emit?: unknown }, callback?: grpc.sendUnaryData<unknown>) => {
+    const status = { code: grpc.status.UNIMPLEMENTED, details: `the p1as provider does not implement ${rpc}` };
+    if (typeof callback === "function") return callback(status);
+    (call as grpc.ServerWritableStream<unknown, unknown>).emit("error", status);
+  };
+  return Object.fromEntries(UNIMPLEMENTED_RPCS.map((rpc) => [rpc, answer(rpc)]));
+}
+
 function providerHandlers(provider: ProtocolProvider, log: (line: string) => void): grpc.UntypedServiceImplementation {
   return Object.fromEntries(
-    Object.entries(PROVIDER_METHODS).map(([rpc, method]) => [
+    [...Object.entries(unimplementedHandlers()), ...Object.entries(PROVIDER_METHODS).map(([rpc, method]) => [
       rpc,
       (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         // The framework turns resource failures into diagnostics; reaching this catch is a bug in the
@@ -116,7 +129,7 @@ function providerHandlers(provider: ProtocolProvider, log: (line: string) => voi
             callback({ code: grpc.status.INTERNAL, details: `${rpc}: ${error instanceof Error ? error.message : String(error)}` });
           });
       },
-    ]),
+    ])],
   );
 }
 
