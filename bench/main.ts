@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the synth bench, then the deploy bench (real terraform against the emulator), in this run
- * on this machine, as JSON lines on stdout. One entry point so `--help` answers for both and starts neither.
+ * `npm run bench`: the synth bench, the deploy bench (real terraform against the emulator), then the startup
+ * bench (what a tool costs before it works), in this run on this machine, as JSON lines on stdout. One entry
+ * point so `--help` answers for all and starts none.
  */
 import { Command, Option } from "commander";
 import { parseCommandLine, reportFailure, runMain } from "../tools/cli";
 import { EXIT_OK } from "../tools/errors";
+import { benchStartup } from "./startup";
 import { benchSynth } from "./synth";
 import { benchVirtualHosts } from "./virtual-hosts";
 
-const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts } as const;
+const BENCHES = { synth: async () => benchSynth(), "virtual-hosts": benchVirtualHosts, startup: benchStartup } as const;
 type BenchName = keyof typeof BENCHES;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("bench")
-    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts); JSON lines on stdout.")
+    .description("Synth timings and peak memory (synth), then apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), then a tool's start and a no-change drift against node and terraform (startup); JSON lines on stdout.")
     .addOption(new Option("--only <bench>", "run one bench").choices(Object.keys(BENCHES)));
   const usageExit = parseCommandLine(program, argv);
   if (usageExit !== undefined) return usageExit;
