@@ -1,7 +1,7 @@
 /**
  * The test suites, in three tiers (jest projects; `--selectProjects` picks them):
  * - unit: in-process suites (no terraform, no PostgreSQL, no browser; the emulator runs in-process). The inner
- *   loop (`npm run test:unit`, two workers, about a minute) and the Node 22 pass of .ci/run.
+ *   loop (`npm run test:unit`, two workers) and the Node 22 pass of .ci/run.
  * - e2e: every other suite (real terraform, PostgreSQL, chromium, the tools as processes). Each keeps to its own
  *   temporary directories and loopback ports (port 0), so two run side by side.
  * - serial: suites that measure how terraform and the provider behave under injected faults and interruptions
@@ -20,6 +20,8 @@ const UNIT_SUITES = [
   "self-service-client", "client-retry-redact", "contract-discovery",
   "emulator", "emulator-contract", "p1as-cli", "docs-links",
   "inventory", "apply-result", "drift-issues",
+  "escape", "pem-chain", "destinations", "token-client-redirect", "secret-values", "output-hygiene",
+  "state-identity", "status-server",
 ];
 const SERIAL_SUITES = ["fault-matrix", "interruption"];
 
