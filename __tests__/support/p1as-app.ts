@@ -250,17 +250,17 @@ export function sharedP1asApp(
 const STATE_FILE = /\.tfstate(\.backup)?$/;
 
 /**
- * Deploys `spec` once for the whole describe block (after sharedP1asApp's setup), and returns `restore`, which
- * puts back what the emulator held and what terraform's local state recorded right after that deploy: a test
- * that changes either (drift made in the console, a repairing deploy) leaves nothing for the next one, without
- * paying for a deploy of its own. The emulator's request log is cleared too.
+ * Runs `prepare` once for the whole describe block (after sharedP1asApp's setup), and returns `restore`, which
+ * puts back what the emulator held and what terraform's local state recorded right after it: a test that changes
+ * either (drift made in the console, a repairing deploy, an import) leaves nothing for the next one, without
+ * paying for the preparation's deploys itself. The emulator's request log is cleared too; the synthesized
+ * output is the caller's (synthesize again in beforeEach when a test changes it).
  */
-export function deployedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, spec: AppSpec): { restore(): void } {
+export function preparedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, prepare: () => Promise<void>): { restore(): void } {
   let held: PersistedState;
   let states: Map<string, Buffer>;
   beforeAll(async () => {
-    shared.app.synth(spec);
-    await shared.app.deploy();
+    await prepare();
     // A deep copy: the emulator's snapshot hands out its live objects, which later requests change in place.
     held = structuredClone(shared.emulator.service.snapshot());
     states = new Map(readdirSync(shared.app.dir).filter((name) => STATE_FILE.test(name)).map((name) => [name, readFileSync(path.join(shared.app.dir, name))]));
@@ -273,4 +273,12 @@ export function deployedOnce(shared: { readonly emulator: RunningEmulator; reado
       shared.emulator.requestLog.clear();
     },
   };
+}
+
+/** preparedOnce with a synth and a deploy of `spec`: the stack deployed and in sync before every test. */
+export function deployedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, spec: AppSpec): { restore(): void } {
+  return preparedOnce(shared, async () => {
+    shared.app.synth(spec);
+    await shared.app.deploy();
+  });
 }
