@@ -29,6 +29,7 @@ import { clientSecretEnv } from "../p1as/secret-names";
 import { deploy } from "../tools/deploy";
 import { synthesizedStacks } from "../tools/synth-output";
 import { runTerraform } from "../tools/terraform";
+import { median } from "./median";
 
 const ROUNDS = 5;
 const TARGET_OVERHEAD_MS = 500;
@@ -46,12 +47,6 @@ interface Case {
 function emit(record: object): void {
   process.stdout.write(`${JSON.stringify({ bench: "startup", ...record })}\n`);
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** Runs a process (asynchronously: the emulator serving it lives in this process) and times it. */
 function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, expect: (stdout: string) => boolean): Promise<number> {
