@@ -7,7 +7,7 @@ import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../tools/errors";
 import { detectDrift } from "../tools/drift";
-import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, routingOf, sharedP1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, preparedOnce, routingOf, sharedP1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -28,16 +28,13 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
   const declared: AppSpec = contract === "confirmed" ? { ...TWO_HOSTNAMES, certificates: [{ name: "wildcard-dev", adopt: true }] } : TWO_HOSTNAMES;
 
   const shared = sharedP1asApp(`adopt-e2e-${contract}`, contract);
-  beforeEach(() => {
+  // Prepared once per contract mode; the emulator and terraform's state are put back, and the declaration
+  // synthesized again, before each test.
+  const prepared = preparedOnce(shared, async () => {
     ({ emulator, app } = shared);
-  });
-
-  beforeEach(async () => {
     // GIVEN a tenant whose certificate and two hostnames were made in the console, one hostname routed
     // differently from the code, plus one hostname the code does not declare; and no terraform state yet
-    emulator.service.reset();
     app.synth(TWO_HOSTNAMES);
-    app.resetState();
     const pem = app.certificatePems.get("wildcard-dev")!;
     emulator.service.createCertificate("dev", { name: "wildcard-dev", ...pem });
     emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
@@ -72,6 +69,14 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
       "p1as_hostname.auth_dev_acme_example",
     ]);
     expect(writes()).toEqual([]);
+  });
+  beforeEach(async () => {
+    ({ emulator, app } = shared);
+    prepared.restore();
+    // A synth replaces the stack's folder, terraform's init with it: what a deploy does first, a bare import needs.
+    app.synth(declared);
+    expect((await app.terraform(["init", "-input=false", "-no-color"])).exitCode).toBe(0);
+    emulator.requestLog.clear();
   });
 
   it("takes the differing hostname over once the declaration says adopt: true", async () => {

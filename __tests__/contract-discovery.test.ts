@@ -120,8 +120,9 @@ describe.each(CONTRACT_MODES)("the client against the %s mode, with the contract
   beforeEach(() => void (emulator.state.settings.contract = mode));
 
   test("creates, waits until ready, lists and deletes a certificate and a hostname", async () => {
-    // GIVEN objects take 100 ms to complete, and a client with the discovered contract
-    emulator.service.completionDelayMs = 100;
+    // GIVEN objects take 2 s to complete (so a create still reads "creating" on a loaded machine), and a client
+    // with the discovered contract
+    emulator.service.completionDelayMs = 2_000;
     const { api } = await discoveredClient();
     emulator.requestLog.clear();
     // WHEN it runs the lifecycle

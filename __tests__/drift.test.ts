@@ -6,7 +6,7 @@
 import { RunningEmulator } from "../emulator/start";
 import { detectDrift, main, renderDrift } from "../tools/drift";
 import { captured, withEnv } from "./support/capture";
-import { CONTRACT_MODES, P1asApp, routingOf, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
+import { CONTRACT_MODES, deployedOnce, P1asApp, routingOf, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -16,16 +16,11 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
   const drift = () => detectDrift({ outdir: app.outdir, env: app.env });
 
   const shared = sharedP1asApp(`drift-e2e-${contract}`, contract);
+  // GIVEN a deployed stack that is in sync: deployed once, the emulator and terraform's state put back before each test
+  const deployed = deployedOnce(shared, TWO_HOSTNAMES);
   beforeEach(() => {
     ({ emulator, app } = shared);
-  });
-
-  beforeEach(async () => {
-    // GIVEN a deployed stack that is in sync
-    emulator.service.reset();
-    app.synth(TWO_HOSTNAMES);
-    await app.deploy();
-    emulator.requestLog.clear();
+    deployed.restore();
   });
 
   it("reports a hostname changed outside terraform (exit 2), and a deploy puts the declared routing back (exit 0)", async () => {
@@ -145,24 +140,39 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
     expectOnlyReads(emulator, { anyReads: false });
   });
 
-  it.each([
-    ["an unknown --stacks name", ["--stacks", "p1as-qa"], () => 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
-    [
-      "an --outdir without synthesized stacks",
-      ["--outdir", "/nonexistent/cdktf.out"],
-      () => "drift: no synthesized stacks in /nonexistent/cdktf.out: /nonexistent/cdktf.out/manifest.json is missing or unreadable. Run `npm run synth` first, or pass --outdir <dir> where cdktf wrote its output.\n",
-    ],
-  ])("exits 1 for %s, naming it, and sends nothing", async (_name, args, expected) => {
-    const result = await captured("stderr", () => main(["--outdir", app.outdir, ...args]));
-    expect(result).toEqual({ code: 1, text: expected() });
-    expect(emulator.requestLog.list()).toEqual([]);
-  });
-
   async function expectInSync(): Promise<void> {
     const after = await drift();
     expect(after).toEqual({ exitCode: 0, stacks: [{ stack: "p1as-dev", status: "in-sync", findings: [] }] });
     expect((await app.plan()).exitCode).toBe(0);
   }
+});
+
+// Usage errors are found before anything is planned or sent, the same in either contract: a synthesized stack, no deploy.
+describe("drift's usage errors", () => {
+  const shared = sharedP1asApp("drift-usage");
+  beforeAll(() => shared.app.synth(TWO_HOSTNAMES));
+
+  it.each([
+    ["an unknown --stacks name", ["--stacks", "p1as-qa"], 1, 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+    ["an unknown name beside a known one", ["--stacks", "p1as-dev,p1as-qa"], 1, 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+    [
+      "a --stacks list without a name",
+      ["--stacks", ","],
+      64,
+      "drift: option '--stacks <names>' argument ',' is invalid. must be stack names separated by commas, such as p1as-dev,p1as-prod. See --help.\n",
+    ],
+    [
+      "an --outdir without synthesized stacks",
+      ["--outdir", "/nonexistent/cdktf.out"],
+      1,
+      "drift: no synthesized stacks in /nonexistent/cdktf.out: /nonexistent/cdktf.out/manifest.json is missing or unreadable. Run `npm run synth` first, or pass --outdir <dir> where cdktf wrote its output.\n",
+    ],
+  ])("exits with an error for %s, naming it, and sends nothing", async (_name, args, code, expected) => {
+    shared.emulator.requestLog.clear();
+    const result = await captured("stderr", () => main(["--outdir", shared.app.outdir, ...args]));
+    expect(result).toEqual({ code, text: expected });
+    expect(shared.emulator.requestLog.list()).toEqual([]);
+  });
 });
 
 /** Drift is safe to schedule: the API saw reads and token requests only. */

@@ -113,8 +113,8 @@ describe("happy paths", () => {
 
 inEachContract("waiting until ready", () => {
   test("waits through creating to complete and reports progress", async () => {
-    // GIVEN objects take 150 ms to complete
-    emulator.service.completionDelayMs = 150;
+    // GIVEN objects take 2 s to complete (long enough that the create's own answer is "creating" on a loaded machine)
+    emulator.service.completionDelayMs = 2_000;
     const { api } = client(admin);
     const created = await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     expect(created.status).toBe("creating");

@@ -353,7 +353,7 @@ describe("GitHub workflows", () => {
       // plan-summary appends to $GITHUB_STEP_SUMMARY itself; nothing may point it elsewhere.
       const step = stepOf(plan, /npm run plan:summary/);
       expect(Object.keys({ ...stack.env, ...plan.env, ...step.env })).not.toContain("GITHUB_STEP_SUMMARY");
-      expect(scripts["plan:summary"]).toContain("node dist/tools/plan-summary.js");
+      expect(scripts["plan:summary"]).toMatch(/^node -r \.\/scripts\/build-if-stale\.js dist\/tools\/plan-summary\.js$/);
       expect(readFileSync(path.join(ROOT, "tools", "plan-summary.ts"), "utf8")).toMatch(/appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/);
     });
 

@@ -22,6 +22,7 @@ import * as path from "node:path";
 import { makeCertificate } from "../emulator/demo-certs";
 import { P1AS_ENVIRONMENTS, PRODUCTS } from "../p1as/facts";
 import { MAX_RSS_FILE_ENV } from "./max-rss";
+import { median } from "./median";
 
 const ROUNDS = 5;
 const HOSTNAMES_PER_ENVIRONMENT = 40;
@@ -51,11 +52,6 @@ function emit(record: object): void {
   process.stdout.write(`${JSON.stringify({ bench: "synth", ...record })}\n`);
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
 /** One customer's config: `environments` of the four, each with its own certificates and 40 hostnames. */

@@ -5,12 +5,13 @@
  * written to git.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BackendConfig } from "../../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
 import type { ContractMode } from "../../emulator/contract";
+import type { PersistedState } from "../../emulator/service";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, Product } from "../../p1as/facts";
@@ -243,4 +244,41 @@ export function sharedP1asApp(
     shared.app?.remove();
   });
   return shared;
+}
+
+/** The app's local state files (and their backups): what terraform knows, beside what the emulator holds. */
+const STATE_FILE = /\.tfstate(\.backup)?$/;
+
+/**
+ * Runs `prepare` once for the whole describe block (after sharedP1asApp's setup), and returns `restore`, which
+ * puts back what the emulator held and what terraform's local state recorded right after it: a test that changes
+ * either (drift made in the console, a repairing deploy, an import) leaves nothing for the next one, without
+ * paying for the preparation's deploys itself. The emulator's request log is cleared too; the synthesized
+ * output is the caller's (synthesize again in beforeEach when a test changes it).
+ */
+export function preparedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, prepare: () => Promise<void>): { restore(): void } {
+  let held: PersistedState;
+  let states: Map<string, Buffer>;
+  beforeAll(async () => {
+    await prepare();
+    // A deep copy: the emulator's snapshot hands out its live objects, which later requests change in place.
+    held = structuredClone(shared.emulator.service.snapshot());
+    states = new Map(readdirSync(shared.app.dir).filter((name) => STATE_FILE.test(name)).map((name) => [name, readFileSync(path.join(shared.app.dir, name))]));
+  });
+  return {
+    restore: () => {
+      shared.emulator.service.load(held);
+      for (const name of readdirSync(shared.app.dir).filter((file) => STATE_FILE.test(file))) rmSync(path.join(shared.app.dir, name));
+      for (const [name, content] of states) writeFileSync(path.join(shared.app.dir, name), content);
+      shared.emulator.requestLog.clear();
+    },
+  };
+}
+
+/** preparedOnce with a synth and a deploy of `spec`: the stack deployed and in sync before every test. */
+export function deployedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, spec: AppSpec): { restore(): void } {
+  return preparedOnce(shared, async () => {
+    shared.app.synth(spec);
+    await shared.app.deploy();
+  });
 }
