@@ -11,7 +11,7 @@ import { program } from "../emulator/bin";
 import { CONTRACT_MODES } from "../emulator/contract";
 import { RunningEmulator, createState } from "../emulator/start";
 import { GeneratedCertificate } from "./support/certs";
-import { startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
+import { seededClientToken, startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
 
 let emulator: RunningEmulator;
 let cert: GeneratedCertificate;
@@ -211,7 +211,7 @@ function clientOf() {
 }
 
 async function api(method: string, route: string, data?: object): Promise<AxiosResponse> {
-  const { token } = await emulator.state.issuer.issue(clientOf(), { issuer: "test", scope: [] });
+  const token = await seededClientToken(emulator, admin.clientId);
   return http.request({ method, url: emulator.apiUrl("dev") + route, data, headers: { Authorization: `Bearer ${token}` } });
 }
 

@@ -14,7 +14,7 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { API_ROUTES } from "../emulator/routes";
 import { RunningEmulator } from "../emulator/start";
 import { GeneratedCertificate, makeCertificate } from "./support/certs";
-import { startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
+import { seededClientToken, startTestEmulator, testClientSeed, sharedEmulator } from "./support/emulator";
 
 let emulator: RunningEmulator;
 let cert: GeneratedCertificate;
@@ -244,7 +244,7 @@ function clientOf(seed: typeof admin) {
 }
 
 async function adminHeaders(): Promise<Record<string, string>> {
-  return bearer((await emulator.state.issuer.issue(clientOf(admin), { issuer: "test", scope: [] })).token);
+  return bearer(await seededClientToken(emulator, admin.clientId));
 }
 
 async function api(method: string, route: string, data?: object): Promise<AxiosResponse> {

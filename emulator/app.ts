@@ -25,6 +25,7 @@ import { ActiveFault, FaultInjector, RequestLog } from "./faults";
 import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
+import { TokenAcceptance, acceptedAudience, acceptedScope, trustedIssuer } from "./token-checks";
 import { EmulatedPingOne } from "./pingone/pingone";
 import { mountManagementApi } from "./pingone/routes";
 import { pingOneToken } from "./pingone/tokens";
@@ -33,6 +34,8 @@ import { pingOneToken } from "./pingone/tokens";
 export interface EmulatorSettings {
   /** Which contract the API serves (./contract.ts). */
   contract: ContractMode;
+  /** Extra audiences and scopes the assumed mode accepts (./token-checks.ts). */
+  accept: TokenAcceptance;
 }
 
 export interface EmulatorState {
@@ -181,6 +184,13 @@ async function authorize(state: EmulatorState, profile: ContractProfile, req: Re
   const check = await state.issuer.verify(match[1]);
   if (!check.ok) return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
   res.locals.clientId = check.claims.client_id ?? null;
+  const trusted = new Set([...[...state.clients.values()].map((client) => client.pingOneEnvironmentId), ...state.pingone.store.environmentIds()]);
+  if (!trustedIssuer(check.claims.iss, trusted)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
+  if (profile.checksAudienceAndScope) {
+    const ownApiUrl = `${req.protocol}://${req.get("host")}/${environment}/api/v1`;
+    if (!acceptedAudience(check.claims.aud, environment, ownApiUrl, state.settings.accept)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
+    if (!acceptedScope(check.claims.scope, state.settings.accept)) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
+  }
   const groups = Array.isArray(check.claims.groups) ? check.claims.groups : String(check.claims.groups ?? "").split(/[\s,]+/);
   if (!acceptedRoles(environment, access).some((role) => groups.includes(role))) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
   return true;
@@ -309,6 +319,7 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
       completionDelayMs: state.service.completionDelayMs,
       exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
       contract: state.settings.contract,
+      accept: state.settings.accept,
       environments: state.service.publicSnapshot(),
       pingone: state.pingone.store.publicSnapshot(),
     }),
@@ -332,7 +343,10 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
   });
   admin.patch("/settings", (req, res) => {
-    const { completionDelayMs, exposeCertificateFingerprint, contract } = (req.body ?? {}) as Record<string, unknown>;
+    const { completionDelayMs, exposeCertificateFingerprint, contract, acceptAudiences, acceptScopes } = (req.body ?? {}) as Record<string, unknown>;
+    const stringList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string" && item !== ""));
+    if (!stringList(acceptAudiences)) return void badRequest(res, "acceptAudiences must be a list of non-empty strings");
+    if (!stringList(acceptScopes)) return void badRequest(res, "acceptScopes must be a list of non-empty strings");
     if (completionDelayMs !== undefined && !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)) {
       return void badRequest(res, "completionDelayMs must be a whole number >= 0");
     }
@@ -341,6 +355,8 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
     if (contract !== undefined && !isContractMode(contract)) return void badRequest(res, `contract must be one of ${CONTRACT_MODES.join(", ")}`);
     if (contract !== undefined) state.settings.contract = contract;
+    if (acceptAudiences !== undefined) state.settings.accept.audiences = [...(acceptAudiences as string[])];
+    if (acceptScopes !== undefined) state.settings.accept.scopes = [...(acceptScopes as string[])];
     if (completionDelayMs !== undefined) state.service.completionDelayMs = completionDelayMs as number;
     if (exposeCertificateFingerprint !== undefined) state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
     res.status(204).end();

@@ -8,7 +8,7 @@
  *   status field on list items (STATUS_FIELD, the one guess it keeps). A client that works against
  *   this mode works against a tenant that honours nothing beyond the public facts.
  */
-import { CERTIFICATE_IN_USE_STATUSES, ERROR_STATUS, FASTAPI_DEFAULTS } from "../p1as/assumptions";
+import { CERTIFICATE_IN_USE_STATUSES, ERROR_STATUS, FASTAPI_DEFAULTS, TOKEN_AUDIENCE_CHECKED, TOKEN_SCOPE_CHECKED } from "../p1as/assumptions";
 import type { RouteSpec } from "./routes";
 
 export const CONTRACT_MODES = ["assumed", "confirmed"] as const;
@@ -26,6 +26,8 @@ export interface ContractProfile {
   readonly missingTokenStatus: number;
   /** The answer to deleting a certificate a hostname uses, without force_delete. */
   readonly certificateInUseStatus: number;
+  /** Whether tokens must carry this API's audience and scope (TOKEN_AUDIENCE_CHECKED, TOKEN_SCOPE_CHECKED: guesses). */
+  readonly checksAudienceAndScope: boolean;
   /** Whether `/hostnames/` answers 307 to `/hostnames` instead of being served as it. */
   readonly redirectSlashes: boolean;
 }
@@ -36,6 +38,7 @@ const ASSUMED: ContractProfile = {
   responseFields: () => undefined,
   missingTokenStatus: ERROR_STATUS.unauthenticated,
   certificateInUseStatus: ERROR_STATUS.conflict,
+  checksAudienceAndScope: TOKEN_AUDIENCE_CHECKED && TOKEN_SCOPE_CHECKED,
   // express's non-strict routing serves the slash form directly; kept so this mode stays as it was.
   redirectSlashes: false,
 };
@@ -49,6 +52,8 @@ const CONFIRMED: ContractProfile = {
   missingTokenStatus: FASTAPI_DEFAULTS.missingBearerStatus,
   // Unpublished: answer the plausible status the assumed mode does not, so clients handle both.
   certificateInUseStatus: CERTIFICATE_IN_USE_STATUSES.find((status) => status !== ERROR_STATUS.conflict) ?? 400,
+  // Confirmed: only the trusted issuer and the groups roles.
+  checksAudienceAndScope: false,
   redirectSlashes: true,
 };
 

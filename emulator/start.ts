@@ -45,6 +45,11 @@ export interface StartEmulatorOptions {
    * The management API is always served; without a worker every call to it gets 401. @default - no workers
    */
   readonly pingone?: Omit<PingOneOptions, "onChange">;
+  /**
+   * Audiences and scopes the self-service API accepts in the assumed contract besides the built-in ones
+   * (./token-checks.ts). Changeable with PATCH /_emulator/settings {acceptAudiences, acceptScopes}. @default - none
+   */
+  readonly accept?: { readonly audiences?: readonly string[]; readonly scopes?: readonly string[] };
 }
 
 export interface RunningEmulator {
@@ -97,7 +102,7 @@ export async function createState(options: StartEmulatorOptions = {}): Promise<E
   const seeds = [...((options.seedDemoClients ?? true) ? DEMO_CLIENTS : []), ...(options.clients ?? [])];
   return {
     service,
-    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE },
+    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE, accept: { audiences: [...(options.accept?.audiences ?? [])], scopes: [...(options.accept?.scopes ?? [])] } },
     issuer: await TokenIssuer.create(),
     clients: new Map(seeds.map((seed) => [seed.clientId, toClient(seed)])),
     faults: new FaultInjector(KNOWN_ROUTE_KEYS),

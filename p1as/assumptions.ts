@@ -162,3 +162,13 @@ export const PINGONE_NAME_CHARACTERS_TEXT = "letters, digits, spaces and '_', '.
  */
 export const ACCEPTED_KEY_TYPES = ["rsa"] as const;
 export const RSA_MIN_MODULUS_BITS = 2048;
+
+/**
+ * What the self-service API checks in a token besides its roles. Public sources confirm only that it
+ * trusts tokens of the customer's PingOne issuer (the `customer-issuer` ConfigMap) and reads `groups`.
+ * Guess: like any resource server it also checks that `aud` names it (else 401, the token is not for
+ * this API) and that `scope` holds the scope of its PingOne resource (else 403, RFC 6750's
+ * insufficient_scope). The emulator's assumed mode enforces both; its confirmed mode neither.
+ */
+export const TOKEN_AUDIENCE_CHECKED = true;
+export const TOKEN_SCOPE_CHECKED = true;

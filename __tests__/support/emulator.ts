@@ -100,3 +100,11 @@ export function renderings(value: unknown): string[] {
   const error = value as Error;
   return [String(error?.message), String(error?.stack), inspect(value, { depth: 10 }), JSON.stringify(value) ?? "", String(value)];
 }
+
+/** A token shaped as the token endpoint issues it to a seeded client (trusted issuer, granted scopes), minted without HTTP. */
+export async function seededClientToken(emulator: RunningEmulator, clientId: string): Promise<string> {
+  const client = emulator.state.clients.get(clientId);
+  if (!client) throw new Error(`no client ${clientId}`);
+  const issuer = emulator.tokenUrl(client.pingOneEnvironmentId).replace(/\/token$/, "");
+  return (await emulator.state.issuer.issue(client, { issuer, scope: client.scopes })).token;
+}

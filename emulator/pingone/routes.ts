@@ -72,37 +72,54 @@ export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssue
     });
   };
 
+  /** The five routes of a collection: list (in an `_embedded` envelope), create, read, replace, delete. */
+  const collection = (
+    path: string,
+    name: string,
+    idParam: string,
+    ops: { list(call: Call): object[]; create(call: Call): object; read(call: Call): object; update(call: Call): object; remove(call: Call): void },
+  ) => {
+    route("get", path, 200, (call) => listEnvelope(call.href, name, ops.list(call)));
+    route("post", path, 201, (call) => ops.create(call));
+    route("get", `${path}/:${idParam}`, 200, (call) => ops.read(call));
+    route("put", `${path}/:${idParam}`, 200, (call) => ops.update(call));
+    route("delete", `${path}/:${idParam}`, 204, (call) => ops.remove(call));
+  };
+
   // resources, with their attributes and scopes
-  route("get", "/resources", 200, ({ envId, href }) => listEnvelope(href, "resources", store.data(envId).resources.map((item) => resourceView(envId, item))));
-  route("post", "/resources", 201, ({ envId, body }) => resourceView(envId, store.createResource(envId, parse(ResourceBody, body))));
-  route("get", "/resources/:resourceId", 200, ({ envId, params }) => resourceView(envId, store.resource(envId, params.resourceId)));
-  route("put", "/resources/:resourceId", 200, ({ envId, params, body }) => resourceView(envId, store.updateResource(envId, params.resourceId, parse(ResourceBody, body))));
-  route("delete", "/resources/:resourceId", 204, ({ envId, params }) => store.deleteResource(envId, params.resourceId));
-
-  route("get", "/resources/:resourceId/attributes", 200, ({ envId, params, href }) => listEnvelope(href, "attributes", store.attributes(envId, params.resourceId).map((item) => attributeView(envId, item))));
-  route("post", "/resources/:resourceId/attributes", 201, ({ envId, params, body }) => attributeView(envId, store.createAttribute(envId, params.resourceId, parse(ResourceAttributeBody, body))));
-  route("get", "/resources/:resourceId/attributes/:attributeId", 200, ({ envId, params }) => attributeView(envId, store.attribute(envId, params.resourceId, params.attributeId)));
-  route("put", "/resources/:resourceId/attributes/:attributeId", 200, ({ envId, params, body }) =>
-    attributeView(envId, store.updateAttribute(envId, params.resourceId, params.attributeId, parse(ResourceAttributeBody, body))),
-  );
-  route("delete", "/resources/:resourceId/attributes/:attributeId", 204, ({ envId, params }) => store.deleteAttribute(envId, params.resourceId, params.attributeId));
-
-  route("get", "/resources/:resourceId/scopes", 200, ({ envId, params, href }) => listEnvelope(href, "scopes", store.scopes(envId, params.resourceId).map((item) => scopeView(envId, item))));
-  route("post", "/resources/:resourceId/scopes", 201, ({ envId, params, body }) => {
-    const input = parse(ResourceScopeBody, body);
-    return scopeView(envId, store.createScope(envId, params.resourceId, input));
+  collection("/resources", "resources", "resourceId", {
+    list: ({ envId }) => store.data(envId).resources.map((item) => resourceView(envId, item)),
+    create: ({ envId, body }) => resourceView(envId, store.createResource(envId, parse(ResourceBody, body))),
+    read: ({ envId, params }) => resourceView(envId, store.resource(envId, params.resourceId)),
+    update: ({ envId, params, body }) => resourceView(envId, store.updateResource(envId, params.resourceId, parse(ResourceBody, body))),
+    remove: ({ envId, params }) => store.deleteResource(envId, params.resourceId),
   });
-  route("get", "/resources/:resourceId/scopes/:scopeId", 200, ({ envId, params }) => scopeView(envId, store.scope(envId, params.resourceId, params.scopeId)));
-  route("put", "/resources/:resourceId/scopes/:scopeId", 200, ({ envId, params, body }) => scopeView(envId, store.updateScope(envId, params.resourceId, params.scopeId, parse(ResourceScopeBody, body))));
-  route("delete", "/resources/:resourceId/scopes/:scopeId", 204, ({ envId, params }) => store.deleteScope(envId, params.resourceId, params.scopeId));
+  collection("/resources/:resourceId/attributes", "attributes", "attributeId", {
+    list: ({ envId, params }) => store.attributes(envId, params.resourceId).map((item) => attributeView(envId, item)),
+    create: ({ envId, params, body }) => attributeView(envId, store.createAttribute(envId, params.resourceId, parse(ResourceAttributeBody, body))),
+    read: ({ envId, params }) => attributeView(envId, store.attribute(envId, params.resourceId, params.attributeId)),
+    update: ({ envId, params, body }) => attributeView(envId, store.updateAttribute(envId, params.resourceId, params.attributeId, parse(ResourceAttributeBody, body))),
+    remove: ({ envId, params }) => store.deleteAttribute(envId, params.resourceId, params.attributeId),
+  });
+  collection("/resources/:resourceId/scopes", "scopes", "scopeId", {
+    list: ({ envId, params }) => store.scopes(envId, params.resourceId).map((item) => scopeView(envId, item)),
+    create: ({ envId, params, body }) => {
+      store.resource(envId, params.resourceId);
+      return scopeView(envId, store.createScope(envId, params.resourceId, parse(ResourceScopeBody, body)));
+    },
+    read: ({ envId, params }) => scopeView(envId, store.scope(envId, params.resourceId, params.scopeId)),
+    update: ({ envId, params, body }) => scopeView(envId, store.updateScope(envId, params.resourceId, params.scopeId, parse(ResourceScopeBody, body))),
+    remove: ({ envId, params }) => store.deleteScope(envId, params.resourceId, params.scopeId),
+  });
 
   // applications, their secret and grants
-  route("get", "/applications", 200, ({ envId, href }) => listEnvelope(href, "applications", store.applications(envId).map((item) => applicationView(envId, item))));
-  route("post", "/applications", 201, ({ envId, body }) => applicationView(envId, store.createApplication(envId, parse(ApplicationBody, body))));
-  route("get", "/applications/:applicationId", 200, ({ envId, params }) => applicationView(envId, store.application(envId, params.applicationId)));
-  route("put", "/applications/:applicationId", 200, ({ envId, params, body }) => applicationView(envId, store.updateApplication(envId, params.applicationId, parse(ApplicationBody, body))));
-  route("delete", "/applications/:applicationId", 204, ({ envId, params }) => store.deleteApplication(envId, params.applicationId));
-
+  collection("/applications", "applications", "applicationId", {
+    list: ({ envId }) => store.applications(envId).map((item) => applicationView(envId, item)),
+    create: ({ envId, body }) => applicationView(envId, store.createApplication(envId, parse(ApplicationBody, body))),
+    read: ({ envId, params }) => applicationView(envId, store.application(envId, params.applicationId)),
+    update: ({ envId, params, body }) => applicationView(envId, store.updateApplication(envId, params.applicationId, parse(ApplicationBody, body))),
+    remove: ({ envId, params }) => store.deleteApplication(envId, params.applicationId),
+  });
   route("get", "/applications/:applicationId/secret", 200, ({ envId, params }) => secretView(store.secret(envId, params.applicationId)));
   route("post", "/applications/:applicationId/secret", 200, ({ envId, params, body }) => {
     store.application(envId, params.applicationId);
@@ -110,35 +127,36 @@ export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssue
     return secretView(store.regenerateSecret(envId, params.applicationId, input.previous?.expiresAt));
   });
   route("delete", "/applications/:applicationId/secret", 204, ({ envId, params }) => store.deletePreviousSecret(envId, params.applicationId));
-
-  route("get", "/applications/:applicationId/grants", 200, ({ envId, params, href }) => listEnvelope(href, "grants", store.grants(envId, params.applicationId).map((item) => grantView(envId, item))));
-  route("post", "/applications/:applicationId/grants", 201, ({ envId, params, body }) => {
-    store.application(envId, params.applicationId);
-    return grantView(envId, store.createGrant(envId, params.applicationId, parse(GrantBody, body)));
+  collection("/applications/:applicationId/grants", "grants", "grantId", {
+    list: ({ envId, params }) => store.grants(envId, params.applicationId).map((item) => grantView(envId, item)),
+    create: ({ envId, params, body }) => {
+      store.application(envId, params.applicationId);
+      return grantView(envId, store.createGrant(envId, params.applicationId, parse(GrantBody, body)));
+    },
+    read: ({ envId, params }) => grantView(envId, store.grant(envId, params.applicationId, params.grantId)),
+    update: ({ envId, params, body }) => {
+      store.grant(envId, params.applicationId, params.grantId);
+      return grantView(envId, store.updateGrant(envId, params.applicationId, params.grantId, parse(GrantBody, body)));
+    },
+    remove: ({ envId, params }) => store.deleteGrant(envId, params.applicationId, params.grantId),
   });
-  route("get", "/applications/:applicationId/grants/:grantId", 200, ({ envId, params }) => grantView(envId, store.grant(envId, params.applicationId, params.grantId)));
-  route("put", "/applications/:applicationId/grants/:grantId", 200, ({ envId, params, body }) => {
-    store.grant(envId, params.applicationId, params.grantId);
-    return grantView(envId, store.updateGrant(envId, params.applicationId, params.grantId, parse(GrantBody, body)));
-  });
-  route("delete", "/applications/:applicationId/grants/:grantId", 204, ({ envId, params }) => store.deleteGrant(envId, params.applicationId, params.grantId));
 
-  // schemas (the User schema) and their attributes
+  // schemas (the User schema, read only) and their attributes
   route("get", "/schemas", 200, ({ envId, href }) => listEnvelope(href, "schemas", store.schemas(envId).map((item) => schemaView(envId, item))));
   route("get", "/schemas/:schemaId", 200, ({ envId, params }) => schemaView(envId, store.schema(envId, params.schemaId)));
-  route("get", "/schemas/:schemaId/attributes", 200, ({ envId, params, href }) =>
-    listEnvelope(href, "attributes", store.schemaAttributes(envId, params.schemaId).map((item) => schemaAttributeView(envId, item))),
-  );
-  route("post", "/schemas/:schemaId/attributes", 201, ({ envId, params, body }) => {
-    store.schema(envId, params.schemaId);
-    return schemaAttributeView(envId, store.createSchemaAttribute(envId, params.schemaId, parse(SchemaAttributeBody, body)));
+  collection("/schemas/:schemaId/attributes", "attributes", "attributeId", {
+    list: ({ envId, params }) => store.schemaAttributes(envId, params.schemaId).map((item) => schemaAttributeView(envId, item)),
+    create: ({ envId, params, body }) => {
+      store.schema(envId, params.schemaId);
+      return schemaAttributeView(envId, store.createSchemaAttribute(envId, params.schemaId, parse(SchemaAttributeBody, body)));
+    },
+    read: ({ envId, params }) => schemaAttributeView(envId, store.schemaAttribute(envId, params.schemaId, params.attributeId)),
+    update: ({ envId, params, body }) => {
+      store.schemaAttribute(envId, params.schemaId, params.attributeId);
+      return schemaAttributeView(envId, store.updateSchemaAttribute(envId, params.schemaId, params.attributeId, parse(SchemaAttributeBody, body)));
+    },
+    remove: ({ envId, params }) => store.deleteSchemaAttribute(envId, params.schemaId, params.attributeId),
   });
-  route("get", "/schemas/:schemaId/attributes/:attributeId", 200, ({ envId, params }) => schemaAttributeView(envId, store.schemaAttribute(envId, params.schemaId, params.attributeId)));
-  route("put", "/schemas/:schemaId/attributes/:attributeId", 200, ({ envId, params, body }) => {
-    store.schemaAttribute(envId, params.schemaId, params.attributeId);
-    return schemaAttributeView(envId, store.updateSchemaAttribute(envId, params.schemaId, params.attributeId, parse(SchemaAttributeBody, body)));
-  });
-  route("delete", "/schemas/:schemaId/attributes/:attributeId", 204, ({ envId, params }) => store.deleteSchemaAttribute(envId, params.schemaId, params.attributeId));
 
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new PingOneError(404, "NOT_FOUND", "The requested resource was not found.")));
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
