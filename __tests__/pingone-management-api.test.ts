@@ -367,6 +367,13 @@ describe("seeding a worker", () => {
     expect(() => wrongRole()).not.toThrow(/s3cret/);
   });
 
+  test("the bin refuses half a worker with exit 2, naming the missing variable and not the secret", async () => {
+    const result = await execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], { env: { [WORKER_ENV.clientSecret]: "half-worker-secret" }, reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`p1as-emulator: ${WORKER_ENV.clientId} must be set with ${WORKER_ENV.clientSecret}.`);
+    expect(result.stdout + result.stderr).not.toContain("half-worker-secret");
+  });
+
   test("the bin seeds the worker from its environment, prints its id and role but not its secret", async () => {
     const worker = workerSeed("read-only");
     const child = execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], {
