@@ -105,6 +105,7 @@ describe("stacks", () => {
         poll_interval_ms: expect.any(Number),
         ready_timeout_ms: expect.any(Number),
         request_timeout_ms: expect.any(Number),
+        max_retries: 7,
       });
       // AND nothing in it refers to another object (unknown at a plan from zero), and no secret resource exists
       expect(JSON.stringify(provider)).not.toContain("${");

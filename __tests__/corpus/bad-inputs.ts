@@ -78,7 +78,7 @@ export function writeCertificateFiles(dir: string): void {
   const expired = makeCertificate({ commonName: "old.dev.acme.example", expired: true });
   const ec = makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" });
   const weak = makeCertificate({ commonName: "weak.dev.acme.example", rsaModulusBits: 1024 });
-  const [leaf, issuer] = valid.fullchain.split(/(?<=-----END CERTIFICATE-----\n?)/);
+  const [leaf, issuer] = valid.fullchain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [];
   const files: Record<Exclude<CertificateFile, SpecialFile>, string> = {
     validChain: valid.fullchain,
     validKey: valid.privkey,
@@ -180,6 +180,8 @@ fs.symlinkSync(path.join(SCRATCH, "real"), path.join(SCRATCH, "alias"));
 fs.symlinkSync(path.join(SCRATCH, "real", "d.tfstate"), path.join(SCRATCH, "dangling.tfstate"));
 const HOSTNAME = `${ENV}.virtualHosts.hostnames[0].hostname`;
 const CERTIFICATE = "p1as-dev/virtual-hosts/certificates/wildcard-dev";
+/** Where the config names the certificate's files: a file that can't be read is refused there, before any construct. */
+const CONFIG_CERTIFICATE = "environments[dev].virtualHosts.certificates[0]";
 
 const env = (c: RawConfig) => c.environments[0];
 /** A second stack with explicit credentials and no virtual hosts, on the given backend. */
@@ -209,8 +211,8 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "product", name: "a missing product", breakIt: (c) => delete hostname(c).product, path: `${ENV}.virtualHosts.hostnames[0].product`, reason: "Required" },
   // certificates
   { category: "certificate", name: "a certname no certificate declares", breakIt: (c) => (hostname(c).certname = "wildcard-prod"), path: `${ENV}.virtualHosts.hostnames[0].certname`, reason: 'refers to certificate "wildcard-prod", which is not declared' },
-  { category: "certificate", name: "a fullchain file that does not exist", breakIt: setCertificate({ fullchainFile: "absent.pem" }), path: CERTIFICATE, field: "fullchainFile", reason: "absent.pem does not exist" },
-  { category: "certificate", name: "a private key file that does not exist", breakIt: setCertificate({ privateKeyFile: "absent.key" }), path: CERTIFICATE, field: "privateKeyFile", reason: "absent.key does not exist" },
+  { category: "certificate", name: "a fullchain file that does not exist", breakIt: setCertificate({ fullchainFile: "absent.pem" }), path: CONFIG_CERTIFICATE, field: "fullchainFile", reason: "absent.pem does not exist" },
+  { category: "certificate", name: "a private key file that does not exist", breakIt: setCertificate({ privateKeyFile: "absent.key" }), path: CONFIG_CERTIFICATE, field: "privateKeyFile", reason: "absent.key does not exist" },
   { category: "certificate", name: "an expired certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.expiredChain, privateKeyFile: CERTIFICATE_FILES.expiredKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate expired on" },
   { category: "certificate", name: "an EC certificate", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.ecChain, privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "fullchainFile", reason: "leaf certificate has an EC key: P1AS self-service does not support EC certificates" },
   { category: "certificate", name: "an EC key with an RSA certificate", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ecKey }), path: CERTIFICATE, field: "privateKeyFile", reason: "is an EC key: P1AS self-service does not support EC certificates" },
@@ -291,11 +293,11 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { category: "url", name: "an API URL over 2048 characters", breakIt: (c) => (env(c).selfService.apiUrl = `https://api.example/${"a".repeat(2100)}`), path: `${ENV}.selfService.apiUrl`, reason: "must be at most 2048 characters" },
   { category: "hostname", name: "an IP address as hostname", breakIt: setHostname("127.0.0.1"), path: HOSTNAME, reason: "must be a DNS name, not an IP address" },
   // files a config may name instead of a certificate
-  { category: "file", name: "a fullchain file that is /dev/zero", breakIt: setCertificate({ fullchainFile: "/dev/zero" }), path: CERTIFICATE, field: "fullchainFile", reason: "/dev/zero is a character device, not a regular file" },
-  { category: "file", name: "a fullchain file that is a FIFO", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.fifo }), path: CERTIFICATE, field: "fullchainFile", reason: "is a FIFO (named pipe), not a regular file" },
-  { category: "file", name: "a symlink to a device", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.deviceLink }), path: CERTIFICATE, field: "fullchainFile", reason: "zero-link.pem (resolves to /dev/zero) is a character device" },
-  { category: "file", name: "a 10 MB fullchain file", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.huge }), path: CERTIFICATE, field: "fullchainFile", reason: "bytes; a PEM file is a few KB (at most 65536 bytes are read)" },
-  { category: "file", name: "a directory as the key file", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.directory }), path: CERTIFICATE, field: "privateKeyFile", reason: "is a directory, not a regular file" },
+  { category: "file", name: "a fullchain file that is /dev/zero", breakIt: setCertificate({ fullchainFile: "/dev/zero" }), path: CONFIG_CERTIFICATE, field: "fullchainFile", reason: "/dev/zero is a character device, not a regular file" },
+  { category: "file", name: "a fullchain file that is a FIFO", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.fifo }), path: CONFIG_CERTIFICATE, field: "fullchainFile", reason: "is a FIFO (named pipe), not a regular file" },
+  { category: "file", name: "a symlink to a device", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.deviceLink }), path: CONFIG_CERTIFICATE, field: "fullchainFile", reason: "zero-link.pem (resolves to /dev/zero) is a character device" },
+  { category: "file", name: "a 10 MB fullchain file", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.huge }), path: CONFIG_CERTIFICATE, field: "fullchainFile", reason: "bytes; a PEM file is a few KB (at most 65536 bytes are read)" },
+  { category: "file", name: "a directory as the key file", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.directory }), path: CONFIG_CERTIFICATE, field: "privateKeyFile", reason: "is a directory, not a regular file" },
   { category: "file", name: "a private key inside the fullchain", breakIt: setCertificate({ fullchainFile: CERTIFICATE_FILES.chainWithKey }), path: CERTIFICATE, field: "fullchainFile", reason: "must hold only CERTIFICATE blocks (block #3 is a PRIVATE KEY: keep the private key in its own file)" },
   { category: "file", name: "an Ed25519 key", breakIt: setCertificate({ privateKeyFile: CERTIFICATE_FILES.ed25519Key }), path: CERTIFICATE, field: "privateKeyFile", reason: "is an Ed25519 key: P1AS self-service accepts RSA keys only" },
   // state: no two stacks on one state, and no password in a committed file
