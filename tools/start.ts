@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the whole mission on the embedded default. Starts the emulator on 4010 (its state kept
- * in .demo/), writes demo certificates into .demo/certs/ (once), synthesizes config/demo.json and runs
- * the real terraform binary on every p1as-* stack, then prints what the API holds. Run it again and
- * terraform reports no changes. Progress is one short line per object; `--verbose` shows terraform's own
- * output, plan body included.
+ * `npm start`: the whole mission on the embedded default, offline. Starts the emulator on 4010 (its state kept
+ * in .demo/) with its emulated PingOne and a PingOne worker made up for this run, writes demo certificates into
+ * .demo/certs/ (once), installs the PingOne provider test double into a throw-away mirror under .demo/,
+ * synthesizes config/demo.json (PingOne mode) and runs the real terraform binary on pingone-directory (the
+ * role attributes) and then every p1as-* stack (the PingOne resources, applications and grants, then the
+ * virtual hosts, with the clients the p1as provider looks up in PingOne). Then it prints what the API holds,
+ * read with the read-only client found the same way. Run it again and terraform reports no changes. Progress
+ * is one short line per object; `--verbose` shows terraform's own output, plan body included.
  */
 import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadConfig } from "../config/load";
-import { SelfServiceClient } from "../client/self-service-client";
-import { TokenClient } from "../client/token-client";
-import { DEMO_AUDIT_CLIENT_ID, DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } from "../emulator/clients";
+import { connect } from "../client/connect";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
+import { installTestDouble } from "../pingone-double/install";
+import { TEST_DOUBLE_NOTICE } from "../pingone-double/source";
+import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../provider/resources/pingone-lookup";
+import { allowedHostsFrom } from "../p1as/destinations";
+import { clientSecretEnv } from "../p1as/secret-names";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { checkWaysIn, synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
@@ -81,13 +88,36 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose:
   });
 }
 
-async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: string }[]): Promise<void> {
+/** A PingOne worker for this run only: the emulator keeps no worker in its state, so each run seeds a new one. */
+function demoWorker(environmentId: string) {
+  return { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url"), environmentId, role: "full" as const };
+}
+
+/** The PingOne provider's variables for that worker; the p1as provider finds its clients in PingOne with them. */
+function workerVariables(worker: ReturnType<typeof demoWorker>, regionCode: string): NodeJS.ProcessEnv {
+  return {
+    [PINGONE_WORKER_ENV.clientId]: worker.clientId,
+    [PINGONE_WORKER_ENV.clientSecret]: worker.clientSecret,
+    [PINGONE_WORKER_ENV.environmentId]: worker.environmentId,
+    [PINGONE_WORKER_ENV.regionCode]: regionCode,
+  };
+}
+
+async function printHoldings(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv): Promise<void> {
   say("\nWhat the self-service API now holds:");
-  for (const { name, apiUrl, tokenUrl } of apiUrls) {
-    // What the API holds is read with the read-only client, as every reader should.
-    const readTokens = new TokenClient({ tokenUrl, clientId: DEMO_AUDIT_CLIENT_ID, clientSecret: DEMO_AUDIT_CLIENT_SECRET });
-    const api = new SelfServiceClient({ baseUrl: apiUrl, readTokens });
-    say(`  ${name}  (${apiUrl})`);
+  const log = () => {};
+  for (const environment of config.environments) {
+    const { apiUrl, tokenUrl } = environment.selfService;
+    // Read with the read-only client, as every reader should, found in PingOne by name as the p1as provider finds it.
+    const lookup = lookupClient({ environmentId: config.pingone.environmentId, apiUrl: config.pingone.apiUrl, tokenUrl, allowedHosts: allowedHostsFrom(), timeoutMs: 30_000, log }, workerEnv);
+    if ("problems" in lookup) throw new Error(`cannot look the read-only client up in PingOne: ${lookup.problems.join("; ")}`);
+    const read = lookedUpCredentials(
+      lookup.applications,
+      { name: environment.application.auditName, setting: "application.auditName", secretEnv: clientSecretEnv(environment.name, "audit"), role: "read-only" },
+      config.pingone.environmentId,
+    );
+    const { client: api } = await connect({ apiUrl, tokenUrl, read, apiContract: "discover", log });
+    say(`  ${environment.stackName}  (${apiUrl})`);
     for (const certificate of await api.listCertificates()) {
       say(`    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`);
     }
@@ -120,39 +150,48 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
   const config = loadConfig(DEMO_CONFIG);
   ensureDemoCertificates(config);
 
+  const worker = demoWorker(config.pingone.environmentId);
   const emulator = await startEmulator({
     port: DEMO_PORT,
     completionDelayMs: options.completionDelayMs,
     stateFile: path.join(DEMO_DIR, "emulator-state.json"),
+    // No fixed demo client: the stacks create the clients in the emulated PingOne.
+    seedDemoClients: false,
+    pingone: { workers: [worker] },
   }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === "EADDRINUSE" ? demoPortInUse(DEMO_PORT) : error;
   });
-  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json)`);
+  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json), with an emulated PingOne at ${emulator.managementApiUrl}`);
+  const double = installTestDouble({ parentDir: DEMO_DIR });
+  say(`PingOne side: through the ${TEST_DOUBLE_NOTICE}, against the emulated PingOne`);
   try {
     const outdir = path.join(DEMO_DIR, "cdktf.out");
     const stacks = synthesize(DEMO_CONFIG, outdir);
     // terraform runs here directly, not through our deploy: the same checks first.
     await checkWaysIn(outdir, stacks, "npm start");
-    const secrets = Object.fromEntries(
-      config.environments.flatMap((environment) =>
-        environment.credentials
-          ? [
-              [environment.credentials.clientSecretEnv, DEMO_CLIENT_SECRET],
-              [environment.credentials.audit.clientSecretEnv, DEMO_AUDIT_CLIENT_SECRET],
-            ]
-          : [],
-      ),
-    );
-    for (const stack of stacks.environments) {
+    const host = new URL(emulator.url).host;
+    const workerEnv = workerVariables(worker, config.pingone.regionCode);
+    const env: NodeJS.ProcessEnv = {
+      ...double.env,
+      ...workerEnv,
+      // Where the test double finds the emulated PingOne (the variables Ping's provider documents for other hosts).
+      PINGONE_API_SERVICE_HOSTNAME: host,
+      PINGONE_AUTH_SERVICE_HOSTNAME: host,
+    };
+    // The role attributes first: the p1as-<env> stacks' groups use their values.
+    for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
       const stackDir = path.join(outdir, "stacks", stack.node.id);
       say(`\n${pc.bold(stack.node.id)}`);
-      if (!existsSync(path.join(stackDir, ".terraform"))) await terraform(["init", "-input=false"], stackDir, secrets, options.verbose);
-      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets, options.verbose);
+      // Each run installs the double afresh: lock it as init would, and init so terraform uses this copy.
+      double.lockBeside(stackDir);
+      await terraform(["init", "-input=false"], stackDir, env, options.verbose);
+      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, env, options.verbose);
     }
-    await printHoldings(config.environments.map((environment) => ({ name: environment.stackName, ...environment.selfService })));
+    await printHoldings(config, workerEnv);
     say(STATUS_VIEW);
     say(REAL_TENANT);
   } finally {
+    double.remove();
     await emulator.close();
   }
 }
