@@ -20,8 +20,9 @@ import { loadConfig } from "../config/load";
 import { connect } from "../client/connect";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
+import { WorkerSeed, workerFromEnvironment } from "../emulator/pingone/workers";
 import { installTestDouble } from "../pingone-double/install";
-import { TEST_DOUBLE_NOTICE } from "../pingone-double/source";
+import { DOUBLE_VERSION } from "../pingone-double/source";
 import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../provider/resources/pingone-lookup";
 import { allowedHostsFrom } from "../p1as/destinations";
 import { clientSecretEnv } from "../p1as/secret-names";
@@ -88,13 +89,17 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose:
   });
 }
 
-/** A PingOne worker for this run only: the emulator keeps no worker in its state, so each run seeds a new one. */
-function demoWorker(environmentId: string) {
-  return { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url"), environmentId, role: "full" as const };
+/**
+ * The PingOne worker: the emulator's own variables (P1AS_EMULATOR_WORKER_CLIENT_ID, ...) when set, as for
+ * `npm run emulator`, else one made up for this run. The emulator keeps no worker in its state, so nothing of it
+ * outlives the run; its secret is only ever in this process and terraform's environment.
+ */
+function demoWorker(environmentId: string): WorkerSeed {
+  return workerFromEnvironment(process.env, environmentId) ?? { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url"), environmentId, role: "full" };
 }
 
 /** The PingOne provider's variables for that worker; the p1as provider finds its clients in PingOne with them. */
-function workerVariables(worker: ReturnType<typeof demoWorker>, regionCode: string): NodeJS.ProcessEnv {
+function workerVariables(worker: WorkerSeed, regionCode: string): NodeJS.ProcessEnv {
   return {
     [PINGONE_WORKER_ENV.clientId]: worker.clientId,
     [PINGONE_WORKER_ENV.clientSecret]: worker.clientSecret,
@@ -127,22 +132,26 @@ async function printHoldings(config: ReturnType<typeof loadConfig>, workerEnv: N
   }
 }
 
-// The emulator stops with this script, so the status view needs it running again (its state file keeps what was deployed).
-// The demo secret is read from the code, not printed: secrets never appear in output, even the demo's.
-const STATUS_VIEW = `
-To watch these virtual hosts live (console colours, drift, certificate expiry), in two terminals:
-  npm run emulator -- --state-file .demo/emulator-state.json
-  P1AS_CONFIG=config/demo.json P1AS_DEV_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" \\
-    P1AS_PROD_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" npm run status -- --outdir .demo/cdktf.out
-  then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal).`;
+// The emulator stops with this script, so the status view needs it running again (its state file keeps what was
+// deployed, PingOne side included), with a worker: the status view finds the read-only clients in the emulated PingOne
+// as the p1as provider does. The worker secret is made up in the shell, never printed.
+function statusView(environmentId: string, regionCode: string): string {
+  return `
+To watch these virtual hosts live (console colours, drift, certificate expiry), in one terminal:
+  export P1AS_EMULATOR_WORKER_CLIENT_ID="$(node -p 'crypto.randomUUID()')" P1AS_EMULATOR_WORKER_CLIENT_SECRET="$(node -p 'crypto.randomBytes(32).toString("base64url")')"
+  npm run emulator -- --state-file .demo/emulator-state.json --no-demo-clients &
+  PINGONE_CLIENT_ID="$P1AS_EMULATOR_WORKER_CLIENT_ID" PINGONE_CLIENT_SECRET="$P1AS_EMULATOR_WORKER_CLIENT_SECRET" PINGONE_ENVIRONMENT_ID=${environmentId} \\
+    PINGONE_REGION_CODE=${regionCode} P1AS_CONFIG=config/demo.json npm run status -- --outdir .demo/cdktf.out
+  then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal); stop the emulator with kill %1.`;
+}
 
 const REAL_TENANT = `
 To point the same code at a real tenant:
   1. copy config/example.json, set customer, p1asRegion, pingone.environmentId and regionCode, and list
      your virtual hosts under environments[].virtualHosts (certificate files relative to the config file);
-  2. either let the p1as-<env> stacks create the PingOne resource and orchestration client (export the
-     pingone provider's PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE),
-     or give "credentials": {"clientId", "clientSecretVariable"} and export TF_VAR_<clientSecretVariable>;
+  2. either let the stacks create the PingOne side, as here (export a PingOne worker's PINGONE_CLIENT_ID,
+     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE; terraform downloads Ping's provider at init),
+     or give "credentials": {"clientId", "audit": {"clientId"}} and export their P1AS_<ENV>_CLIENT_SECRET variables;
   3. P1AS_CONFIG=config/yours.json npm run synth && npm run deploy   (or npx cdktf deploy 'p1as-*')
   Keep the Terraform state in a protected backend: docs/reference/state-backends.md. Step by step: docs/getting-started.md.`;
 
@@ -163,7 +172,7 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
   });
   say(`emulator: ${emulator.url} (state in .demo/emulator-state.json), with an emulated PingOne at ${emulator.managementApiUrl}`);
   const double = installTestDouble({ parentDir: DEMO_DIR });
-  say(`PingOne side: through the ${TEST_DOUBLE_NOTICE}, against the emulated PingOne`);
+  say(`PingOne side: runs through the test double of the PingOne provider (${DOUBLE_VERSION}, not Ping Identity's provider) against the emulated PingOne`);
   try {
     const outdir = path.join(DEMO_DIR, "cdktf.out");
     const stacks = synthesize(DEMO_CONFIG, outdir);
@@ -188,7 +197,7 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
       await terraform(["apply", "-auto-approve", "-input=false"], stackDir, env, options.verbose);
     }
     await printHoldings(config, workerEnv);
-    say(STATUS_VIEW);
+    say(statusView(config.pingone.environmentId, config.pingone.regionCode));
     say(REAL_TENANT);
   } finally {
     double.remove();
