@@ -11,6 +11,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
+import { startEmulator } from "../emulator/start";
+import { StatusCollector } from "../tools/status/model";
+import { resolveTargets } from "../tools/status/targets";
 
 jest.setTimeout(900_000);
 
@@ -134,5 +137,32 @@ describe("npm start from an empty .demo", () => {
     const after = emulatorState();
     expect(after.pingone.environments[demo.pingone.environmentId].applications).toEqual(before.pingone.environments[demo.pingone.environmentId].applications);
     for (const secret of secrets()) expect(second.output).not.toContain(secret);
+  });
+
+  test("the status view the demo points to reads what was deployed, with the read-only clients it finds in the emulated PingOne", async () => {
+    expect(first?.exitCode).toBe(0);
+    // GIVEN the emulator again on the demo's state file, with another worker (as the printed commands do)
+    const statusWorker = { clientId: randomUUID(), clientSecret: randomBytes(24).toString("base64url"), environmentId: demo.pingone.environmentId, role: "full" as const };
+    const emulator = await startEmulator({ port: 4010, seedDemoClients: false, stateFile: path.join(copy, ".demo", "emulator-state.json"), pingone: { workers: [statusWorker] } });
+    try {
+      // WHEN the status view reads the demo's synth output with the PingOne provider's variables for that worker
+      const env = { PINGONE_CLIENT_ID: statusWorker.clientId, PINGONE_CLIENT_SECRET: statusWorker.clientSecret, PINGONE_ENVIRONMENT_ID: statusWorker.environmentId, PINGONE_REGION_CODE: "NA" };
+      const targets = resolveTargets({ configFile: path.join(copy, "config", "demo.json"), outdir: path.join(copy, ".demo", "cdktf.out"), env });
+      expect(targets.map((target) => target.connection?.clientId)).toEqual(demo.environments.map((environment) => `PingOne application p1as-${environment.name}-audit`));
+      const report = await new StatusCollector(targets).collect();
+      // THEN every object is green and in sync
+      expect(report.environments.map((environment) => environment.error)).toEqual(demo.environments.map(() => undefined));
+      expect(report.exitCode).toBe(0);
+      expect(report.environments.flatMap((environment) => environment.rows)).toHaveLength(demo.environments.flatMap((environment) => [...environment.virtualHosts.certificates, ...environment.virtualHosts.hostnames]).length);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  test("without the PingOne worker's variables the status view says which to set, and sends nothing", () => {
+    expect(first?.exitCode).toBe(0);
+    expect(() => resolveTargets({ configFile: path.join(copy, "config", "demo.json"), outdir: path.join(copy, ".demo", "cdktf.out"), env: {} })).toThrow(
+      /p1as-dev: cannot look the read-only client up in PingOne: PINGONE_CLIENT_ID is not set/,
+    );
   });
 });
