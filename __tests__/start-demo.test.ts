@@ -123,8 +123,20 @@ describe("npm start from an empty .demo", () => {
     expect(pingone.schemaAttributes.map((item) => item.name)).toEqual(expect.arrayContaining(["p1asSelfServiceRoles", "p1asPingFederateRoles", "p1asPingAccessRoles", "p1asArgoCDRoles", "p1asGrafanaRoles", "p1asOpensearchRoles"]));
     expect(pingone.applications).toHaveLength(4);
 
-    // AND no secret was printed
+    // AND no secret was printed, nor is in any terraform state or synthesized stack
     for (const secret of secrets()) expect(output).not.toContain(secret);
+    const demoDir = path.join(copy, ".demo");
+    const stateAndSynth = [
+      ...readdirSync(demoDir).filter((file) => file.includes(".tfstate")).map((file) => path.join(demoDir, file)),
+      ...readdirSync(path.join(demoDir, "cdktf.out", "stacks")).map((stack) => path.join(demoDir, "cdktf.out", "stacks", stack, "cdk.tf.json")),
+    ];
+    expect(stateAndSynth.length).toBeGreaterThanOrEqual(6);
+    // AND the test double's throw-away mirror is gone
+    expect(readdirSync(demoDir).filter((file) => file.startsWith("pingone-test-double-"))).toEqual([]);
+    for (const file of stateAndSynth) {
+      const text = readFileSync(file, "utf8");
+      for (const secret of secrets()) expect(text).not.toContain(secret);
+    }
   });
 
   test("the second run changes nothing and prints no change", async () => {
