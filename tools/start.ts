@@ -139,7 +139,7 @@ function statusView(environmentId: string, regionCode: string): string {
   return `
 To watch these virtual hosts live (console colours, drift, certificate expiry), in one terminal:
   export P1AS_EMULATOR_WORKER_CLIENT_ID="$(node -p 'crypto.randomUUID()')" P1AS_EMULATOR_WORKER_CLIENT_SECRET="$(node -p 'crypto.randomBytes(32).toString("base64url")')"
-  npm run emulator -- --state-file .demo/emulator-state.json --no-demo-clients &
+  node dist/emulator/bin.js --state-file .demo/emulator-state.json --no-demo-clients &   # built by npm start
   PINGONE_CLIENT_ID="$P1AS_EMULATOR_WORKER_CLIENT_ID" PINGONE_CLIENT_SECRET="$P1AS_EMULATOR_WORKER_CLIENT_SECRET" PINGONE_ENVIRONMENT_ID=${environmentId} \\
     PINGONE_REGION_CODE=${regionCode} P1AS_CONFIG=config/demo.json npm run status -- --outdir .demo/cdktf.out
   then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal); stop the emulator with kill %1.`;
