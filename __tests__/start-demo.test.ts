@@ -7,7 +7,7 @@
  */
 import execa from "execa";
 import { randomBytes, randomUUID } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
@@ -176,5 +176,21 @@ describe("npm start from an empty .demo", () => {
     expect(() => resolveTargets({ configFile: path.join(copy, "config", "demo.json"), outdir: path.join(copy, ".demo", "cdktf.out"), env: {} })).toThrow(
       /p1as-dev: cannot look the read-only client up in PingOne: PINGONE_CLIENT_ID is not set/,
     );
+  });
+
+  test("a .demo from the fixed-client demo (virtual hosts, no PingOne application) is refused with the way out, before terraform", async () => {
+    expect(first?.exitCode).toBe(0);
+    // GIVEN the emulated PingOne without applications, as an older npm start left it
+    const file = path.join(copy, ".demo", "emulator-state.json");
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    const pingone = state.pingone.environments[demo.pingone.environmentId];
+    Object.assign(pingone, { applications: [], grants: [], secrets: {} });
+    writeFileSync(file, JSON.stringify(state));
+    // WHEN npm start runs THEN it stops, says why and what to do, and ran no terraform apply
+    const run = await start();
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toContain("npm start: .demo holds dev's virtual hosts but not the PingOne application p1as-dev-audit that reads them");
+    expect(run.output).toContain("Start over: rm -rf .demo && npm start");
+    expect(run.output).not.toMatch(/^(pingone-directory|p1as-dev)$/m);
   });
 });

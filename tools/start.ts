@@ -26,12 +26,13 @@ import { DOUBLE_VERSION } from "../pingone-double/source";
 import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../provider/resources/pingone-lookup";
 import { allowedHostsFrom } from "../p1as/destinations";
 import { clientSecretEnv } from "../p1as/secret-names";
+import type { P1asEnvironment } from "../p1as/facts";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { checkWaysIn, synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { DEFAULT_STATUS_PORT } from "./status/server";
 import { terraformEnv } from "./terraform";
-import { demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
+import { CliError, demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
 import { renderUiLine, statusColour } from "./start/progress";
 import { parseCommandLine, reportFailure, wholeNumber } from "./cli";
 
@@ -108,16 +109,36 @@ function workerVariables(worker: WorkerSeed, regionCode: string): NodeJS.Process
   };
 }
 
+/** The lookup of an environment's clients in the emulated PingOne, as the p1as provider makes it. */
+function demoLookup(config: ReturnType<typeof loadConfig>, tokenUrl: string, workerEnv: NodeJS.ProcessEnv) {
+  const lookup = lookupClient({ environmentId: config.pingone.environmentId, apiUrl: config.pingone.apiUrl, tokenUrl, allowedHosts: allowedHostsFrom(), timeoutMs: 30_000, log: () => {} }, workerEnv);
+  if ("problems" in lookup) throw new Error(`cannot look the demo's clients up in PingOne: ${lookup.problems.join("; ")}`);
+  return lookup.applications;
+}
+
+/**
+ * A .demo made when the demo used fixed clients holds virtual hosts but no PingOne application, and the provider
+ * rightly refuses to read objects whose client is gone: say so before terraform does, with the way out.
+ */
+async function refuseFixedClientDemo(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv, held: (environment: string) => number): Promise<void> {
+  for (const environment of config.environments) {
+    if (held(environment.name) === 0) continue;
+    if (await demoLookup(config, environment.selfService.tokenUrl, workerEnv).find(environment.application.auditName)) continue;
+    throw new CliError(
+      `.demo holds ${environment.name}'s virtual hosts but not the PingOne application ${environment.application.auditName} that reads them: ` +
+        "it was made by an older npm start, whose demo used fixed clients. Nothing was changed. Start over: rm -rf .demo && npm start",
+    );
+  }
+}
+
 async function printHoldings(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv): Promise<void> {
   say("\nWhat the self-service API now holds:");
   const log = () => {};
   for (const environment of config.environments) {
     const { apiUrl, tokenUrl } = environment.selfService;
     // Read with the read-only client, as every reader should, found in PingOne by name as the p1as provider finds it.
-    const lookup = lookupClient({ environmentId: config.pingone.environmentId, apiUrl: config.pingone.apiUrl, tokenUrl, allowedHosts: allowedHostsFrom(), timeoutMs: 30_000, log }, workerEnv);
-    if ("problems" in lookup) throw new Error(`cannot look the read-only client up in PingOne: ${lookup.problems.join("; ")}`);
     const read = lookedUpCredentials(
-      lookup.applications,
+      demoLookup(config, tokenUrl, workerEnv),
       { name: environment.application.auditName, setting: "application.auditName", secretEnv: clientSecretEnv(environment.name, "audit"), role: "read-only" },
       config.pingone.environmentId,
     );
@@ -187,6 +208,10 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
       PINGONE_API_SERVICE_HOSTNAME: host,
       PINGONE_AUTH_SERVICE_HOSTNAME: host,
     };
+    await refuseFixedClientDemo(config, workerEnv, (name) => {
+      const held = emulator.service.snapshot().environments[name as P1asEnvironment];
+      return (held?.certificates.length ?? 0) + (held?.hostnames.length ?? 0);
+    });
     // The role attributes first: the p1as-<env> stacks' groups use their values.
     for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
       const stackDir = path.join(outdir, "stacks", stack.node.id);
