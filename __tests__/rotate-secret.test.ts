@@ -2,6 +2,8 @@
  * rotate-secret's command line and refusals, in process (the rotation itself, against the emulated PingOne, is in
  * provider-pingone-lookup-e2e.test.ts): each bad input names the option or the variable, and nothing is sent.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../tools/rotate-secret";
 import { EXIT_ERROR, EXIT_USAGE } from "../tools/errors";
@@ -33,7 +35,17 @@ test("an environment the config does not list is refused, naming the ones it has
 });
 
 test("an environment with explicit credentials is refused: this project does not manage its clients", async () => {
-  const result = await run(["--env", "dev"], { P1AS_CONFIG: path.join(ROOT, "config/demo.json") });
+  const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), "rotate-secret-")), "explicit.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      customer: "acme",
+      p1asRegion: "us1",
+      pingone: { environmentId: "0ff1ce00-de30-4000-8000-000000000001", regionCode: "NA", roleAttributes: { manage: false } },
+      environments: [{ name: "dev", credentials: { clientId: "0ff1ce00-de30-4000-8000-00000000c11e", audit: { clientId: "0ff1ce00-de30-4000-8000-0000000a0d17" } } }],
+    }),
+  );
+  const result = await run(["--env", "dev"], { P1AS_CONFIG: configFile });
   expect(result.code).toBe(EXIT_ERROR);
   expect(result.stderr).toContain("environment dev has explicit credentials");
 });

@@ -40,6 +40,24 @@ describe("npm start progress lines", () => {
     ]);
   });
 
+  test("names a PingOne object by its kind and construct path, without cdktf's hash", () => {
+    const lines = [
+      hook("apply_start", "pingone_application.orchestration-client_application_66C31D91", "create"),
+      hook("apply_complete", "pingone_resource_attribute.admin-api-resource_groups-attribute_656F04FA", "create", { elapsed_seconds: 0 }),
+      hook("apply_start", "pingone_schema_attribute.role-attributes_p1asGrafanaRoles_0E7F70CD", "update"),
+      hook("apply_start", "pingone_application_resource_grant.audit-client_scope-grant_CB61DBC8", "delete"),
+      // A type the demo does not know keeps its address.
+      hook("apply_start", "pingone_population.people_0E7F70CD", "create"),
+    ];
+    expect(lines.map(renderUiLine)).toEqual([
+      "  creating   PingOne application orchestration-client application",
+      "  complete   PingOne resource attribute admin-api-resource groups-attribute (0 s)",
+      "  updating   PingOne schema attribute role-attributes p1asGrafanaRoles",
+      "  deleting   PingOne grant audit-client scope-grant",
+      "  creating   pingone_population.people_0E7F70CD",
+    ]);
+  });
+
   test("drops data-source reads, plan lines and warnings; keeps errors whole", () => {
     const read = JSON.stringify({ type: "apply_start", hook: { resource: { addr: "data.p1as_hostnames.held", resource_type: "p1as_hostnames", resource_name: "held" }, action: "read" } });
     const planned = JSON.stringify({ type: "planned_change", change: { action: "create" } });

@@ -1,7 +1,8 @@
 /**
- * Client-credentials applications the emulator's token endpoint knows, and the documented demo
- * credentials. The demo secrets are fixed on purpose: they only ever unlock this local emulator, and a
- * fixed value lets the README, config/demo.json and the demo script agree without passing secrets around.
+ * Client-credentials applications the emulator's token endpoint knows, and the documented seeded clients of a
+ * standalone emulator (for configs with explicit `credentials`). Their secrets are fixed on purpose: they only
+ * ever unlock this local emulator, and fixed values can be documented. `npm start` seeds none: its stacks create
+ * their clients in the emulated PingOne.
  */
 import { z } from "zod";
 import { ACCESS_TOKEN_VALIDITY_SECONDS } from "../p1as/facts";

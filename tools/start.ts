@@ -1,29 +1,38 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the whole mission on the embedded default. Starts the emulator on 4010 (its state kept
- * in .demo/), writes demo certificates into .demo/certs/ (once), synthesizes config/demo.json and runs
- * the real terraform binary on every p1as-* stack, then prints what the API holds. Run it again and
- * terraform reports no changes. Progress is one short line per object; `--verbose` shows terraform's own
- * output, plan body included.
+ * `npm start`: the whole mission on the embedded default, offline. Starts the emulator on 4010 (its state kept
+ * in .demo/) with its emulated PingOne and a PingOne worker made up for this run, writes demo certificates into
+ * .demo/certs/ (once), installs the PingOne provider test double into a throw-away mirror under .demo/,
+ * synthesizes config/demo.json (PingOne mode) and runs the real terraform binary on pingone-directory (the
+ * role attributes) and then every p1as-* stack (the PingOne resources, applications and grants, then the
+ * virtual hosts, with the clients the p1as provider looks up in PingOne). Then it prints what the API holds,
+ * read with the read-only client found the same way. Run it again and terraform reports no changes. Progress
+ * is one short line per object; `--verbose` shows terraform's own output, plan body included.
  */
 import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadConfig } from "../config/load";
-import { SelfServiceClient } from "../client/self-service-client";
-import { TokenClient } from "../client/token-client";
-import { DEMO_AUDIT_CLIENT_ID, DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } from "../emulator/clients";
+import { connect } from "../client/connect";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
+import { WorkerSeed, workerFromEnvironment } from "../emulator/pingone/workers";
+import { installTestDouble } from "../pingone-double/install";
+import { DOUBLE_VERSION } from "../pingone-double/source";
+import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../provider/resources/pingone-lookup";
+import { allowedHostsFrom } from "../p1as/destinations";
+import { clientSecretEnv } from "../p1as/secret-names";
+import type { P1asEnvironment } from "../p1as/facts";
 import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
 import { checkWaysIn, synthesize } from "../main";
 import { PROJECT_ROOT } from "../constructs/virtual-hosts";
 import { DEFAULT_STATUS_PORT } from "./status/server";
 import { terraformEnv } from "./terraform";
-import { demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
+import { CliError, demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
 import { renderUiLine, statusColour } from "./start/progress";
 import { parseCommandLine, reportFailure, wholeNumber } from "./cli";
 
@@ -81,13 +90,60 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose:
   });
 }
 
-async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: string }[]): Promise<void> {
+/**
+ * The PingOne worker: the emulator's own variables (P1AS_EMULATOR_WORKER_CLIENT_ID, ...) when set, as for
+ * `npm run emulator`, else one made up for this run. The emulator keeps no worker in its state, so nothing of it
+ * outlives the run; its secret is only ever in this process and terraform's environment.
+ */
+function demoWorker(environmentId: string): WorkerSeed {
+  return workerFromEnvironment(process.env, environmentId) ?? { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url"), environmentId, role: "full" };
+}
+
+/** The PingOne provider's variables for that worker; the p1as provider finds its clients in PingOne with them. */
+function workerVariables(worker: WorkerSeed, regionCode: string): NodeJS.ProcessEnv {
+  return {
+    [PINGONE_WORKER_ENV.clientId]: worker.clientId,
+    [PINGONE_WORKER_ENV.clientSecret]: worker.clientSecret,
+    [PINGONE_WORKER_ENV.environmentId]: worker.environmentId,
+    [PINGONE_WORKER_ENV.regionCode]: regionCode,
+  };
+}
+
+/** The lookup of an environment's clients in the emulated PingOne, as the p1as provider makes it. */
+function demoLookup(config: ReturnType<typeof loadConfig>, tokenUrl: string, workerEnv: NodeJS.ProcessEnv) {
+  const lookup = lookupClient({ environmentId: config.pingone.environmentId, apiUrl: config.pingone.apiUrl, tokenUrl, allowedHosts: allowedHostsFrom(), timeoutMs: 30_000, log: () => {} }, workerEnv);
+  if ("problems" in lookup) throw new Error(`cannot look the demo's clients up in PingOne: ${lookup.problems.join("; ")}`);
+  return lookup.applications;
+}
+
+/**
+ * A .demo made when the demo used fixed clients holds virtual hosts but no PingOne application, and the provider
+ * rightly refuses to read objects whose client is gone: say so before terraform does, with the way out.
+ */
+async function refuseFixedClientDemo(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv, held: (environment: string) => number): Promise<void> {
+  for (const environment of config.environments) {
+    if (held(environment.name) === 0) continue;
+    if (await demoLookup(config, environment.selfService.tokenUrl, workerEnv).find(environment.application.auditName)) continue;
+    throw new CliError(
+      `.demo holds ${environment.name}'s virtual hosts but not the PingOne application ${environment.application.auditName} that reads them: ` +
+        "it was made by an older npm start, whose demo used fixed clients. Nothing was changed. Start over: rm -rf .demo && npm start",
+    );
+  }
+}
+
+async function printHoldings(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv): Promise<void> {
   say("\nWhat the self-service API now holds:");
-  for (const { name, apiUrl, tokenUrl } of apiUrls) {
-    // What the API holds is read with the read-only client, as every reader should.
-    const readTokens = new TokenClient({ tokenUrl, clientId: DEMO_AUDIT_CLIENT_ID, clientSecret: DEMO_AUDIT_CLIENT_SECRET });
-    const api = new SelfServiceClient({ baseUrl: apiUrl, readTokens });
-    say(`  ${name}  (${apiUrl})`);
+  const log = () => {};
+  for (const environment of config.environments) {
+    const { apiUrl, tokenUrl } = environment.selfService;
+    // Read with the read-only client, as every reader should, found in PingOne by name as the p1as provider finds it.
+    const read = lookedUpCredentials(
+      demoLookup(config, tokenUrl, workerEnv),
+      { name: environment.application.auditName, setting: "application.auditName", secretEnv: clientSecretEnv(environment.name, "audit"), role: "read-only" },
+      config.pingone.environmentId,
+    );
+    const { client: api } = await connect({ apiUrl, tokenUrl, read, apiContract: "discover", log });
+    say(`  ${environment.stackName}  (${apiUrl})`);
     for (const certificate of await api.listCertificates()) {
       say(`    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`);
     }
@@ -97,22 +153,26 @@ async function printHoldings(apiUrls: { name: string; apiUrl: string; tokenUrl: 
   }
 }
 
-// The emulator stops with this script, so the status view needs it running again (its state file keeps what was deployed).
-// The demo secret is read from the code, not printed: secrets never appear in output, even the demo's.
-const STATUS_VIEW = `
-To watch these virtual hosts live (console colours, drift, certificate expiry), in two terminals:
-  npm run emulator -- --state-file .demo/emulator-state.json
-  P1AS_CONFIG=config/demo.json P1AS_DEV_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" \\
-    P1AS_PROD_AUDIT_CLIENT_SECRET="$(node -p 'require("./dist/emulator/clients").DEMO_AUDIT_CLIENT_SECRET')" npm run status -- --outdir .demo/cdktf.out
-  then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal).`;
+// The emulator stops with this script, so the status view needs it running again (its state file keeps what was
+// deployed, PingOne side included), with a worker: the status view finds the read-only clients in the emulated PingOne
+// as the p1as provider does. The worker secret is made up in the shell, never printed.
+function statusView(environmentId: string, regionCode: string): string {
+  return `
+To watch these virtual hosts live (console colours, drift, certificate expiry), in one terminal:
+  export P1AS_EMULATOR_WORKER_CLIENT_ID="$(node -p 'crypto.randomUUID()')" P1AS_EMULATOR_WORKER_CLIENT_SECRET="$(node -p 'crypto.randomBytes(32).toString("base64url")')"
+  node dist/emulator/bin.js --state-file .demo/emulator-state.json --no-demo-clients &   # built by npm start
+  PINGONE_CLIENT_ID="$P1AS_EMULATOR_WORKER_CLIENT_ID" PINGONE_CLIENT_SECRET="$P1AS_EMULATOR_WORKER_CLIENT_SECRET" PINGONE_ENVIRONMENT_ID=${environmentId} \\
+    PINGONE_REGION_CODE=${regionCode} P1AS_CONFIG=config/demo.json npm run status -- --outdir .demo/cdktf.out
+  then open http://127.0.0.1:${DEFAULT_STATUS_PORT}/ (or add --once for a table on the terminal); stop the emulator with kill %1.`;
+}
 
 const REAL_TENANT = `
 To point the same code at a real tenant:
   1. copy config/example.json, set customer, p1asRegion, pingone.environmentId and regionCode, and list
      your virtual hosts under environments[].virtualHosts (certificate files relative to the config file);
-  2. either let the p1as-<env> stacks create the PingOne resource and orchestration client (export the
-     pingone provider's PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE),
-     or give "credentials": {"clientId", "clientSecretVariable"} and export TF_VAR_<clientSecretVariable>;
+  2. either let the stacks create the PingOne side, as here (export a PingOne worker's PINGONE_CLIENT_ID,
+     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE; terraform downloads Ping's provider at init),
+     or give "credentials": {"clientId", "audit": {"clientId"}} and export their P1AS_<ENV>_CLIENT_SECRET variables;
   3. P1AS_CONFIG=config/yours.json npm run synth && npm run deploy   (or npx cdktf deploy 'p1as-*')
   Keep the Terraform state in a protected backend: docs/reference/state-backends.md. Step by step: docs/getting-started.md.`;
 
@@ -120,39 +180,52 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
   const config = loadConfig(DEMO_CONFIG);
   ensureDemoCertificates(config);
 
+  const worker = demoWorker(config.pingone.environmentId);
   const emulator = await startEmulator({
     port: DEMO_PORT,
     completionDelayMs: options.completionDelayMs,
     stateFile: path.join(DEMO_DIR, "emulator-state.json"),
+    // No fixed demo client: the stacks create the clients in the emulated PingOne.
+    seedDemoClients: false,
+    pingone: { workers: [worker] },
   }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === "EADDRINUSE" ? demoPortInUse(DEMO_PORT) : error;
   });
-  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json)`);
+  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json), with an emulated PingOne at ${emulator.managementApiUrl}`);
+  const double = installTestDouble({ parentDir: DEMO_DIR });
+  say(`PingOne side: runs through the test double of the PingOne provider (${DOUBLE_VERSION}, not Ping Identity's provider) against the emulated PingOne`);
   try {
     const outdir = path.join(DEMO_DIR, "cdktf.out");
     const stacks = synthesize(DEMO_CONFIG, outdir);
     // terraform runs here directly, not through our deploy: the same checks first.
     await checkWaysIn(outdir, stacks, "npm start");
-    const secrets = Object.fromEntries(
-      config.environments.flatMap((environment) =>
-        environment.credentials
-          ? [
-              [environment.credentials.clientSecretEnv, DEMO_CLIENT_SECRET],
-              [environment.credentials.audit.clientSecretEnv, DEMO_AUDIT_CLIENT_SECRET],
-            ]
-          : [],
-      ),
-    );
-    for (const stack of stacks.environments) {
+    const host = new URL(emulator.url).host;
+    const workerEnv = workerVariables(worker, config.pingone.regionCode);
+    const env: NodeJS.ProcessEnv = {
+      ...double.env,
+      ...workerEnv,
+      // Where the test double finds the emulated PingOne (the variables Ping's provider documents for other hosts).
+      PINGONE_API_SERVICE_HOSTNAME: host,
+      PINGONE_AUTH_SERVICE_HOSTNAME: host,
+    };
+    await refuseFixedClientDemo(config, workerEnv, (name) => {
+      const held = emulator.service.snapshot().environments[name as P1asEnvironment];
+      return (held?.certificates.length ?? 0) + (held?.hostnames.length ?? 0);
+    });
+    // The role attributes first: the p1as-<env> stacks' groups use their values.
+    for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
       const stackDir = path.join(outdir, "stacks", stack.node.id);
       say(`\n${pc.bold(stack.node.id)}`);
-      if (!existsSync(path.join(stackDir, ".terraform"))) await terraform(["init", "-input=false"], stackDir, secrets, options.verbose);
-      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, secrets, options.verbose);
+      // Each run installs the double afresh: lock it as init would, and init so terraform uses this copy.
+      double.lockBeside(stackDir);
+      await terraform(["init", "-input=false"], stackDir, env, options.verbose);
+      await terraform(["apply", "-auto-approve", "-input=false"], stackDir, env, options.verbose);
     }
-    await printHoldings(config.environments.map((environment) => ({ name: environment.stackName, ...environment.selfService })));
-    say(STATUS_VIEW);
+    await printHoldings(config, workerEnv);
+    say(statusView(config.pingone.environmentId, config.pingone.regionCode));
     say(REAL_TENANT);
   } finally {
+    double.remove();
     await emulator.close();
   }
 }

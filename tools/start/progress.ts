@@ -19,11 +19,27 @@ interface UiMessage {
 
 const KINDS: Record<string, string> = { p1as_certificate: "certificate", p1as_hostname: "hostname" };
 
-/** `certificate wildcard-dev`, `hostname auth.dev.acme.example`, or the address for anything else. */
+/** The PingOne objects our stacks declare; their resource names are cdktf's construct paths. */
+const PINGONE_KINDS: Record<string, string> = {
+  pingone_resource: "PingOne resource",
+  pingone_resource_attribute: "PingOne resource attribute",
+  pingone_resource_scope: "PingOne scope",
+  pingone_application: "PingOne application",
+  pingone_application_resource_grant: "PingOne grant",
+  pingone_schema_attribute: "PingOne schema attribute",
+};
+
+/**
+ * `certificate wildcard-dev`, `hostname auth.dev.acme.example`, `PingOne application orchestration-client`, or the
+ * address for anything else. A PingOne object's name is its construct path without cdktf's hash suffix.
+ */
 function objectOf(hook: UiMessage["hook"]): string {
   const resource = hook?.resource;
   const kind = KINDS[resource?.resource_type ?? ""];
-  return kind && resource?.resource_name ? `${kind} ${keyFromResourceName(resource.resource_name)}` : resource?.addr ?? "?";
+  if (kind && resource?.resource_name) return `${kind} ${keyFromResourceName(resource.resource_name)}`;
+  const pingOneKind = PINGONE_KINDS[resource?.resource_type ?? ""];
+  if (pingOneKind && resource?.resource_name) return `${pingOneKind} ${resource.resource_name.replace(/_[0-9A-F]{8}$/, "").split("_").join(" ")}`;
+  return resource?.addr ?? "?";
 }
 
 export type Colors = ReturnType<typeof pc.createColors>;

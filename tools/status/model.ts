@@ -188,7 +188,7 @@ export class StatusCollector {
     const { client } = await connect({
       apiUrl: connection.apiUrl,
       tokenUrl: connection.tokenUrl,
-      read: { clientId: connection.clientId, clientSecret: connection.secret() },
+      read: connection.credentials(),
       scope: connection.scope,
       apiContract: connection.apiContract,
       timeoutMs: connection.requestTimeoutMs,

@@ -12,6 +12,8 @@ import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
 import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
 import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/resources/provider";
+import { lookedUpCredentials, lookupClient } from "../../provider/resources/pingone-lookup";
+import type { ClientCredentials } from "../../client/connect";
 import { CliError, EXIT_USAGE } from "../errors";
 import { synthesizedStacks } from "../synth-output";
 
@@ -31,6 +33,7 @@ export interface DeclaredHostname {
 export interface Connection {
   readonly apiUrl: string;
   readonly tokenUrl: string;
+  /** For messages: the read client's id, or the PingOne application it is looked up by. */
   readonly clientId: string;
   readonly scope?: string;
   readonly apiContract: ApiContractSetting;
@@ -38,7 +41,7 @@ export interface Connection {
   /** Where the secret came from (a variable name), for messages; the value itself is in `secret()`. */
   readonly secretSource: string;
   /** A function, not a field, so the secret is never part of anything serialised or inspected. */
-  readonly secret: () => string;
+  readonly credentials: () => ClientCredentials;
 }
 
 export interface Target {
@@ -134,8 +137,9 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
   const apiUrl = setting("api_url");
   const tokenUrl = setting("token_url");
   // A block that names a read-only client (even as a reference only terraform resolves) is read with that client only.
-  const readOnly = block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
-  const clientId = readOnly ? setting("read_client_id") : setting("client_id");
+  const readApplication = literal(block.pingone_read_application) || env[PROVIDER_ENV.pingone_read_application] || "";
+  const readOnly = Boolean(readApplication) || block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
+  const clientId = readApplication ? `PingOne application ${readApplication}` : readOnly ? setting("read_client_id") : setting("client_id");
   const apiContract = setting("api_contract") || "discover";
   const before = problems.length;
   if (allowed.problems.length > 0) problems.push(`invalid ${ALLOWED_HOSTS_VARIABLE} (environment variable): ${allowed.problems.join("; ")}`);
@@ -146,7 +150,7 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
   for (const [name, value, check] of [
     ["api_url", apiUrl, url((value) => apiUrlDestinationProblems(value, {}, allowed.hosts))],
     ["token_url", tokenUrl, url((value) => tokenUrlDestinationProblems(value, {}, allowed.hosts))],
-    [readOnly ? "read_client_id" : "client_id", clientId, clientIdProblems],
+    ...(readApplication ? [] : [[readOnly ? "read_client_id" : "client_id", clientId, clientIdProblems] as const]),
   ] as const) {
     const reasons = value ? check(value) : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
     if (reasons.length > 0) problems.push(`invalid ${field(name)} ${JSON.stringify(value)}: ${reasons.join("; ")}`);
@@ -157,9 +161,24 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     ? literal(block.read_client_secret_env) || SECRET_ENV_DEFAULTS.read_client_secret
     : literal(block.client_secret_env) || SECRET_ENV_DEFAULTS.client_secret;
   const secret = env[secretSource];
-  if (!secret) problems.push(`${stack}: no client secret for ${readOnly ? "read-only " : ""}client ${clientId || "(unknown)"}: set ${secretSource}`);
-  if (problems.length > before || !secret) return undefined;
   const timeout = block.request_timeout_ms;
+  let credentials: (() => ClientCredentials) | undefined;
+  if (readApplication) {
+    // As the provider does: the application found in PingOne by name with the PingOne provider's worker; its secret
+    // from the variable when set, else read from PingOne.
+    const environmentId = setting("pingone_environment_id");
+    if (!environmentId) problems.push(`invalid ${field("pingone_environment_id")} "": is required with pingone_read_application`);
+    const lookup = lookupClient(
+      { environmentId, apiUrl: setting("pingone_api_url") || undefined, tokenUrl, allowedHosts: allowed.hosts, timeoutMs: typeof timeout === "number" ? timeout : 30_000, log: () => {} },
+      env,
+    );
+    if ("problems" in lookup) problems.push(`${stack}: cannot look the read-only client up in PingOne: ${lookup.problems.join("; ")}`);
+    else credentials = () => lookedUpCredentials(lookup.applications, { name: readApplication, setting: "pingone_read_application", secretEnv: secretSource, secret, role: "read-only" }, environmentId);
+  } else {
+    if (!secret) problems.push(`${stack}: no client secret for ${readOnly ? "read-only " : ""}client ${clientId || "(unknown)"}: set ${secretSource}`);
+    else credentials = () => ({ clientId, clientSecret: secret });
+  }
+  if (problems.length > before || !credentials) return undefined;
   return {
     apiUrl,
     tokenUrl,
@@ -168,6 +187,6 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     apiContract: apiContract as ApiContractSetting,
     requestTimeoutMs: typeof timeout === "number" ? timeout : undefined,
     secretSource,
-    secret: () => secret,
+    credentials,
   };
 }
