@@ -158,7 +158,6 @@ describe("stacks", () => {
         expect.stringMatching(/^pingone_application_resource_grant\.audit-client_scope-grant_\w+$/),
       ]);
     }
-    // Bare references: terraform refuses "${...}" in depends_on (found by npm start, the first real terraform run of this stack).
     // A data source that depends on a resource with changes is read only at apply: the plan could not list the API.
     for (const data of [...Object.values(json.data.p1as_certificates), ...Object.values(json.data.p1as_hostnames)] as { depends_on?: string[] }[]) {
       expect(data.depends_on).toBeUndefined();
