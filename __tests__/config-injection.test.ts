@@ -247,6 +247,7 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
     pingone: {
       environmentId: DEMO_PINGONE_ENVIRONMENT_ID,
       regionCode: "NA",
+      apiUrl: `${emulator.url}/v1`,
       roleAttributes: { manage: true, retiredEnvironments: ["prod"], archivedRoles: ["dev-tls-audit"] },
       backend: BACKENDS[directory]("directory"),
     },
@@ -254,9 +255,9 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
       {
         name: "dev",
         groups: ["dev-tls-admin"],
-        resource: { name: "p1as dev api", audience: "https://api.dev.acme.example", accessTokenValiditySeconds: 3600, scope: "p1as:dev", orchestrationName: "OrchestrationTool" },
-        application: { name: "p1as dev orchestration" },
-        selfService: { apiUrl: apiUrl("dev"), tokenUrl },
+        resource: { name: "p1as dev api", audience: "https://api.dev.acme.example", accessTokenValiditySeconds: 3600, scope: "p1as:dev", orchestrationName: "OrchestrationTool", auditName: "p1as dev api audit" },
+        application: { name: "p1as dev orchestration", auditName: "p1as dev audit" },
+        selfService: { apiUrl: apiUrl("dev"), tokenUrl, apiContract: "assumed" },
         backend: BACKENDS.s3("dev"),
       },
       {
