@@ -11,7 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { ITerraformDependable, TerraformResource, TerraformStack, Token } from "cdktf";
+import { dependable, ITerraformDependable, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { DataP1AsCertificates } from "../../.gen/providers/p1as/data-p1as-certificates";
 import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames";
@@ -236,8 +236,9 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   }
 }
 
+/** As cdktf's own `dependsOn` config does: terraform wants the bare address there, not an interpolation of it. */
 function addDependsOn(resource: TerraformResource, dependencies: readonly ITerraformDependable[]): void {
-  if (dependencies.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependency.fqn)])];
+  if (dependencies.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependable(dependency))])];
 }
 
 /** A value the provider must know at plan: a literal that follows the rule. */
