@@ -24,6 +24,12 @@ const PINGONE_OBJECTS = {
   applications: ["p1as-dev-audit", "p1as-dev-orchestration", "p1as-prod-audit", "p1as-prod-orchestration"],
 };
 
+/** A command that must succeed; its output when it did not. */
+function ok(result: CommandResult): CommandResult {
+  if (result.code !== 0) throw new Error(`${result.command} exited ${result.code}:\n${result.text.slice(-4000)}`);
+  return result;
+}
+
 /** Timings of this run (docs/reliability-and-security.md), printed once per mode. */
 const timings: Record<string, number> = {};
 async function timed(label: string, action: () => Promise<CommandResult>): Promise<CommandResult> {
@@ -57,7 +63,7 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
 
     // GIVEN a good config synthesized, and a worker environment id that is not an id
     project.writeConfig();
-    expect((await project.run(SYNTH)).code).toBe(0);
+    ok(await project.run(SYNTH));
     const plan = await project.run(PLAN, { ...project.env(), PINGONE_ENVIRONMENT_ID: "dev tenant" });
     // THEN the plan fails naming the variable
     expect(plan.code).toBe(1);
@@ -68,8 +74,8 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
 
   test("plan:summary from zero lists every object to create and warns that the applications do not exist yet", async () => {
     project.writeConfig();
-    expect((await project.run(SYNTH)).code).toBe(0);
-    expect((await project.run(VALIDATE)).code).toBe(0);
+    ok(await project.run(SYNTH));
+    ok(await project.run(VALIDATE));
 
     const plan = await timed("plan from zero", () => project.run(PLAN));
     expect({ code: plan.code, output: plan.code === 0 ? "" : plan.text }).toEqual({ code: 0, output: "" });
@@ -171,7 +177,7 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
   test("retire of a PingOne-mode environment deletes its applications, grants, scopes and resources, and archives its roles", async () => {
     project.restore();
     project.writeConfig({ prod: { retire: true } });
-    expect((await project.run(SYNTH)).code).toBe(0);
+    ok(await project.run(SYNTH));
     const deploy = await project.run(DEPLOY);
     expect({ code: deploy.code, output: deploy.code === 0 ? "" : deploy.text }).toEqual({ code: 0, output: "" });
     expect(deploy.stdout).toMatch(/p1as-prod: applied \(Resources: 0 added, 0 changed, \d+ destroyed\)/);
@@ -196,13 +202,12 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
     project.restore();
     const plansDir = path.join(project.dir, "plans");
     project.writeConfig();
-    expect((await project.run(SYNTH)).code).toBe(0);
-    expect((await project.run(`${PLAN} --save-plans plans`)).code).toBe(0);
+    ok(await project.run(SYNTH));
+    ok(await project.run(`${PLAN} --save-plans plans`));
     const shown: string[] = [];
     for (const file of fs.readdirSync(plansDir)) {
       const stack = file.replace(/\.tfplan.*$/, "");
-      const show = await project.run(`terraform -chdir=cdktf.out/stacks/${stack} show -json ../../../plans/${file}`);
-      expect(show.code).toBe(0);
+      const show = ok(await project.run(`terraform -chdir=cdktf.out/stacks/${stack} show -json ../../../plans/${file}`));
       shown.push(show.stdout);
     }
     const searched = [...project.transcript, ...shown, ...project.stateFiles().map((file) => fs.readFileSync(file, "utf8")), fs.readFileSync(path.join(project.dir, "plan-summary.md"), "utf8")].join("\n");
