@@ -15,7 +15,7 @@ jest.setTimeout(15 * 60_000);
 const DIFFS = gettingStartedCommands("5. The first plan").filter((command) => command.startsWith("npx cdktf diff"));
 const DEPLOY = gettingStartedCommands("6. Deploy").find((command) => command.startsWith("npx cdktf deploy"))!;
 
-const timings: Record<string, number> = {};
+let timings: Record<string, number> = {};
 async function timed(label: string, action: () => Promise<CommandResult>): Promise<CommandResult> {
   const started = Date.now();
   const result = await action();
@@ -28,6 +28,9 @@ const offline = (command: string) => `${command} --skip-provider-lock`;
 
 describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the cdktf CLI (%s contract)", (contract) => {
   const project = pingOneProject(`cdktf-cli-pingone-${contract}`, contract);
+  beforeAll(() => {
+    timings = {};
+  });
   afterAll(() => console.log(`cdktf-cli-pingone (${contract}) timings, ms: ${JSON.stringify(timings)}`));
 
   /** Only dev: the page's cdktf commands name its stacks. */

@@ -31,7 +31,7 @@ function ok(result: CommandResult): CommandResult {
 }
 
 /** Timings of this run (docs/reliability-and-security.md), printed once per mode. */
-const timings: Record<string, number> = {};
+let timings: Record<string, number> = {};
 async function timed(label: string, action: () => Promise<CommandResult>): Promise<CommandResult> {
   const started = Date.now();
   const result = await action();
@@ -42,6 +42,9 @@ async function timed(label: string, action: () => Promise<CommandResult>): Promi
 describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools (%s contract)", (contract) => {
   const project = pingOneProject(`pingone-bootstrap-${contract}`, contract);
   const hostnames = (environment: "dev" | "prod") => project.emulator.service.listHostnames(environment).map((item) => (item as { hostname: string }).hostname);
+  beforeAll(() => {
+    timings = {};
+  });
   afterAll(() => console.log(`pingone-bootstrap (${contract}) timings, ms: ${JSON.stringify(timings)}`));
 
   test("the commands come from docs/getting-started.md", () => {
@@ -205,8 +208,8 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
     ok(await project.run(SYNTH));
     ok(await project.run(`${PLAN} --save-plans plans`));
     const shown: string[] = [];
-    for (const file of fs.readdirSync(plansDir)) {
-      const stack = file.replace(/\.tfplan.*$/, "");
+    for (const file of fs.readdirSync(plansDir).filter((name) => name.endsWith(".tfplan"))) {
+      const stack = file.replace(/\.tfplan$/, "");
       const show = ok(await project.run(`terraform -chdir=cdktf.out/stacks/${stack} show -json ../../../plans/${file}`));
       shown.push(show.stdout);
     }

@@ -24,7 +24,7 @@ import { managementApi, testWorker, TestWorker, workerEnv } from "./pingone-tena
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The files of the project a command needs at its root; dist/ and node_modules/ are linked, not copied. */
+/** The files of the project a command needs at its root; dist/, node_modules/ and provider-schema/ are linked, not copied. */
 const PROJECT_FILES = ["package.json", "tsconfig.json", "cdktf.json", "cdktf-app.js"];
 
 export interface CommandResult {
@@ -84,7 +84,7 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     project.double = installTestDouble();
     project.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
     for (const file of PROJECT_FILES) fs.cpSync(path.join(ROOT, file), path.join(project.dir, file), { preserveTimestamps: true });
-    for (const linked of ["dist", "node_modules"]) fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
+    for (const linked of ["dist", "node_modules", "provider-schema"]) fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
     fs.mkdirSync(path.join(project.dir, "config"));
     fs.mkdirSync(path.join(project.dir, "certs"));
     for (const environment of ["dev", "prod"]) {
@@ -105,7 +105,8 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     const environment = (name: P1asEnvironment) => ({
       name,
       selfService: { apiUrl: project.emulator.apiUrl(name), tokenUrl: project.emulator.tokenUrl(project.environmentId) },
-      backend: { type: "local", path: `../state/p1as-${name}.tfstate` },
+      // Absolute, so that each project keeps its own state: a relative path is not taken from the config's folder.
+      backend: { type: "local", path: path.join(project.dir, "state", `p1as-${name}.tfstate`) },
       virtualHosts: {
         certificates: [{ name: `wildcard-${name}`, fullchainFile: `../certs/${name}.pem`, privateKeyFile: `../certs/${name}.key` }],
         hostnames: [{ hostname: `auth.${name}.acme.example`, product: "pingfederate-engines", certname: `wildcard-${name}` }],
@@ -120,7 +121,7 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
         regionCode: "NA",
         apiUrl: project.emulator.managementApiUrl,
         roleAttributes: { manage: true },
-        backend: { type: "local", path: "../state/pingone-directory.tfstate" },
+        backend: { type: "local", path: path.join(project.dir, "state", "pingone-directory.tfstate") },
       },
       environments: environments.map(environment),
     };
