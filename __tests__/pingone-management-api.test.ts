@@ -321,6 +321,28 @@ describe("bad input", () => {
   });
 });
 
+describe("faults", () => {
+  afterEach(() => emulator.faults.clear());
+
+  test("a queued fault answers once in PingOne's error body (the role-propagation 403 the provider retries), then the route works", async () => {
+    const detail = "The actor attempting to perform the request is not authorized.";
+    expect((await http.post(`${emulator.url}/_emulator/faults`, { route: "POST /resources", status: 403, detail })).status).toBe(201);
+    const refused = await api.post("/resources", { name: "r1" });
+    expect(refused.status).toBe(403);
+    expect(refused.data).toEqual({ id: expect.any(String), code: "ACCESS_FAILED", message: detail });
+    expect(emulator.pingone.store.data(TEST_PINGONE_ENV).resources).toEqual([]);
+    expect((await api.post("/resources", { name: "r1" })).status).toBe(201);
+  });
+
+  test("fault keys name the routes by path template; a key the API does not serve is refused", async () => {
+    const app = (await api.post("/applications", APPLICATION)).data.id;
+    emulator.faults.add({ route: "GET /applications/{applicationId}/secret", status: 503, retryAfter: 1 });
+    const unavailable = await api.get(`/applications/${app}/secret`);
+    expect([unavailable.status, unavailable.headers["retry-after"], unavailable.data.code]).toEqual([503, "1", "UNEXPECTED_SERVER_ERROR"]);
+    expect(() => emulator.faults.add({ route: "POST /populations", status: 500 })).toThrow(/is not served; known routes: .*POST \/resources/);
+  });
+});
+
 describe("state", () => {
   test("GET /_emulator/state shows the PingOne objects without any secret; DELETE empties them", async () => {
     const id = (await api.post("/applications", APPLICATION)).data.id;
@@ -365,6 +387,13 @@ describe("seeding a worker", () => {
     const wrongRole = () => workerFromEnvironment({ [WORKER_ENV.clientId]: "w", [WORKER_ENV.clientSecret]: "s3cret", [WORKER_ENV.role]: "admin" }, "env");
     expect(wrongRole).toThrow(/P1AS_EMULATOR_WORKER_ROLE must be one of full, read-only/);
     expect(() => wrongRole()).not.toThrow(/s3cret/);
+  });
+
+  test("the bin refuses half a worker with exit 2, naming the missing variable and not the secret", async () => {
+    const result = await execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], { env: { [WORKER_ENV.clientSecret]: "half-worker-secret" }, reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`p1as-emulator: ${WORKER_ENV.clientId} must be set with ${WORKER_ENV.clientSecret}.`);
+    expect(result.stdout + result.stderr).not.toContain("half-worker-secret");
   });
 
   test("the bin seeds the worker from its environment, prints its id and role but not its secret", async () => {

@@ -115,3 +115,31 @@ describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(apps.devAudit.clientSecret);
   });
 });
+
+describe("accepted audiences and scopes at run time", () => {
+  beforeEach(() => {
+    emulator.state.settings.contract = "assumed";
+  });
+  afterEach(() => {
+    emulator.state.settings.accept.audiences = [SHARED_AUDIENCE];
+    emulator.state.settings.accept.scopes = [];
+  });
+
+  test("PATCH /_emulator/settings adds an audience and a scope the assumed mode then accepts", async () => {
+    expect((await write(await tokenOf("wrongAudience"), "dev")).status).toBe(401);
+    const patched = await http.patch(`${emulator.url}/_emulator/settings`, { acceptAudiences: [SHARED_AUDIENCE, "https://other-api.example/v1"], acceptScopes: ["other-scope"] });
+    expect(patched.status).toBe(204);
+    expect((await write(await tokenOf("wrongAudience"), "dev")).status).toBe(201);
+    expect((await write(await tokenOf("otherScope"), "dev")).status).toBe(201);
+    expect((await http.get(`${emulator.url}/_emulator/state`)).data.accept).toEqual({ audiences: [SHARED_AUDIENCE, "https://other-api.example/v1"], scopes: ["other-scope"] });
+  });
+
+  test.each([
+    [{ acceptAudiences: "https://x.example" }, "acceptAudiences must be a list of non-empty strings"],
+    [{ acceptScopes: [""] }, "acceptScopes must be a list of non-empty strings"],
+  ])("refuses %j with 400 naming the setting, changing nothing", async (body, detail) => {
+    const response = await http.patch(`${emulator.url}/_emulator/settings`, body);
+    expect(response).toMatchObject({ status: 400, data: { detail } });
+    expect(emulator.state.settings.accept).toEqual({ audiences: [SHARED_AUDIENCE], scopes: [] });
+  });
+});

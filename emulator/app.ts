@@ -21,7 +21,8 @@ import {
 } from "../p1as/assumptions";
 import { OPENAPI_DOCUMENT_PATH, P1AS_ENVIRONMENTS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "../p1as/facts";
 import { CONTRACT_MODES, CONTRACT_PROFILES, ContractMode, ContractProfile, isContractMode } from "./contract";
-import { ActiveFault, FaultInjector, RequestLog } from "./faults";
+import { FaultInjector, RequestLog } from "./faults";
+import { applyPreFault, drop } from "./fault-answers";
 import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
@@ -57,45 +58,11 @@ export interface AppOptions {
   readonly contract?: ContractMode;
 }
 
-const STATUS_TEXT: Record<number, string> = { 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function isEnvironment(value: string): value is P1asEnvironment {
   return (P1AS_ENVIRONMENTS as readonly string[]).includes(value);
 }
 
 const environmentOf = (req: Request) => String((req.params as Record<string, string>).p1asEnv);
-
-/** Destroys the connection without a response: the client sees ECONNRESET / socket hang up. */
-function drop(req: Request, res: Response): void {
-  res.locals.dropped = true;
-  req.socket.destroy();
-}
-
-/** Answers with the fault's status, if it has one. Returns true when the request is finished. */
-async function applyPreFault(fault: ActiveFault | undefined, req: Request, res: Response, body: (detail: string) => object): Promise<boolean> {
-  if (!fault) return false;
-  if (fault.delayMs) await sleep(fault.delayMs);
-  if (fault.drop === "before-commit") {
-    drop(req, res);
-    return true;
-  }
-  if (fault.rawBody !== undefined) {
-    res.status(200).type("application/json").send(fault.rawBody);
-    return true;
-  }
-  if (fault.redirect) {
-    res.redirect(307, fault.redirect);
-    return true;
-  }
-  if (fault.status) {
-    if (fault.retryAfter !== undefined) res.set("Retry-After", String(fault.retryAfter));
-    res.status(fault.status).json(body(fault.detail ?? STATUS_TEXT[fault.status] ?? "Injected fault"));
-    return true;
-  }
-  return false;
-}
 
 function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -382,7 +349,7 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   });
   if (options.adminEndpoints ?? true) adminRoutes(app, state);
   tokenRoutes(app, state);
-  mountManagementApi(app, state.pingone, state.issuer);
+  mountManagementApi(app, state.pingone, state.issuer, state.faults);
   selfServiceRoutes(app, state);
   app.use((_req, res) => void res.status(404).json({ detail: "Not Found" }));
   // Malformed JSON gets FastAPI's 422; anything else is a 500 that never echoes the request.

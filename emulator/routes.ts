@@ -18,6 +18,7 @@ import {
 import { CERTIFICATE_CONFIRMED_FIELDS, CREATE_STATUS, DELETE_STATUS, HOSTNAME_CONFIRMED_FIELDS, P1asEnvironment, PRODUCTS } from "../p1as/facts";
 import { CONTRACT_PROFILES, ContractMode } from "./contract";
 import { Outcome, SelfServiceEmulator } from "./service";
+import { managementRouteKeys } from "./pingone/routes";
 
 export interface RouteContext {
   readonly service: SelfServiceEmulator;
@@ -156,7 +157,7 @@ export const TOKEN_ROUTE_KEYS = ["POST /as/token", "GET /as/jwks"] as const;
 /** The OpenAPI document, so tests can hide or break it as a tenant might. */
 export const DOCUMENT_ROUTE_KEY = "GET /openapi.json";
 
-export const KNOWN_ROUTE_KEYS: readonly string[] = [...API_ROUTES.map(routeKey), DOCUMENT_ROUTE_KEY, ...TOKEN_ROUTE_KEYS];
+export const KNOWN_ROUTE_KEYS: readonly string[] = [...API_ROUTES.map(routeKey), DOCUMENT_ROUTE_KEY, ...TOKEN_ROUTE_KEYS, ...managementRouteKeys()];
 
 /** `/certificates/{name}` -> `/certificates/:name` */
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");

@@ -119,6 +119,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  // Clients keep connections alive (Node's default agent does); a server closing an idle socket just as a
+  // client reuses it resets that request. A long idle timeout keeps that race out of slow, loaded test runs.
+  server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {

@@ -7,9 +7,11 @@
 import express, { NextFunction, Request, Response } from "express";
 import type * as z from "zod/v4";
 import type { TokenIssuer } from "../tokens";
+import { applyPreFault } from "../fault-answers";
+import type { FaultInjector } from "../faults";
 import { ACCESS_FAILED_401, ACCESS_FAILED_403, PingOneError, detailsOf, invalidData } from "./errors";
 import { ApplicationBody, GrantBody, ResourceAttributeBody, ResourceBody, ResourceScopeBody, SchemaAttributeBody, SecretRegenerateBody } from "./model";
-import type { EmulatedPingOne } from "./pingone";
+import { EmulatedPingOne, createPingOne } from "./pingone";
 import { PINGONE_API_AUDIENCE } from "./tokens";
 import { applicationView, attributeView, grantView, listEnvelope, resourceView, schemaAttributeView, schemaView, scopeView, secretView } from "./views";
 
@@ -53,15 +55,26 @@ function authorize(pingone: EmulatedPingOne, issuer: TokenIssuer) {
   };
 }
 
-export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssuer): express.Router {
+/** [I] The `code` of a PingOne error body for an injected status. */
+const FAULT_CODES: Record<number, string> = { 400: "INVALID_DATA", 401: "ACCESS_FAILED", 403: "ACCESS_FAILED", 404: "NOT_FOUND", 409: "INVALID_DATA", 429: "REQUEST_LIMITED" };
+const faultBody = (detail: string, status: number) => new PingOneError(status, FAULT_CODES[status] ?? "UNEXPECTED_SERVER_ERROR", detail).body();
+
+/**
+ * The management API's router. Faults (./faults.ts) name its routes by method and path template under the
+ * environment, e.g. `POST /resources`, `GET /applications/{applicationId}/secret` (see managementRouteKeys).
+ */
+export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssuer, faults?: FaultInjector, routeKeys: string[] = []): express.Router {
   const { store } = pingone;
   const router = express.Router({ mergeParams: true });
   router.use(authorize(pingone, issuer));
   router.use(express.json({ limit: "1mb" }));
 
   const route = (method: "get" | "post" | "put" | "delete", path: string, status: number, handle: (call: Call) => object | void) => {
-    router[method](path, (req: Request, res: Response, next: NextFunction) => {
+    const key = `${method.toUpperCase()} ${path.replace(/:(\w+)/g, "{$1}")}`;
+    routeKeys.push(key);
+    router[method](path, async (req: Request, res: Response, next: NextFunction) => {
       try {
+        if (await applyPreFault(faults?.take(key), req, res, faultBody)) return;
         const params = req.params as Params;
         const result = handle({ envId: params.envId, params, body: req.body, href: `${req.protocol}://${req.get("host")}${req.originalUrl.split("?")[0]}` });
         if (status === 204) return void res.status(204).end();
@@ -173,6 +186,14 @@ export function managementApiRouter(pingone: EmulatedPingOne, issuer: TokenIssue
 }
 
 /** Mounts the management API at `/v1/environments/:envId`. */
-export function mountManagementApi(app: express.Express, pingone: EmulatedPingOne, issuer: TokenIssuer): void {
-  app.use(`${MANAGEMENT_API_PREFIX}/environments/:envId`, managementApiRouter(pingone, issuer));
+export function mountManagementApi(app: express.Express, pingone: EmulatedPingOne, issuer: TokenIssuer, faults?: FaultInjector): void {
+  app.use(`${MANAGEMENT_API_PREFIX}/environments/:envId`, managementApiRouter(pingone, issuer, faults));
+}
+
+/** The fault keys of the management API's routes, read from the router itself so they cannot drift from it. */
+export function managementRouteKeys(): string[] {
+  const keys: string[] = [];
+  // Building the router registers its routes and serves nothing; the issuer is never asked.
+  managementApiRouter(createPingOne(), undefined as unknown as TokenIssuer, undefined, keys);
+  return keys;
 }
