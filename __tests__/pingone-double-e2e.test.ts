@@ -4,7 +4,6 @@
  * replacement by a ForceNew attribute, import by Ping's documented ids, drift, bad input that never
  * reaches the API, and destroy (which leaves an application secret alone, as Ping documents).
  */
-import axios from "axios";
 import { TerraformStack } from "cdktf";
 import { AdminApiResource } from "../constructs/pingone/admin-api-resource";
 import { OrchestrationClient } from "../constructs/pingone/orchestration-client";
@@ -13,6 +12,7 @@ import { addPingOneProvider } from "../stacks/pingone-provider";
 import { apply, plan } from "./support/terraform-apply";
 import { runTerraform } from "../tools/terraform";
 import { HclWorkspace, sharedDouble } from "./support/pingone-double";
+import { managementApi as workerApi } from "./support/pingone";
 import { TEST_DOUBLE_NOTICE } from "../pingone-double/source";
 import type { PingOneEnvironmentData } from "../emulator/pingone/store";
 
@@ -101,15 +101,10 @@ describe("the PingOne provider test double, through terraform, against the emula
   };
   /** A call to the emulated management API as the worker, standing for a change made outside terraform. */
   const managementApi = async (method: "PUT" | "DELETE", path: string, data?: object) => {
-    const token = await axios.post(double.emulator.tokenUrl(double.environmentId), "grant_type=client_credentials", {
-      auth: { username: double.worker.clientId, password: double.worker.clientSecret },
-    });
-    return axios.request({
-      method,
-      url: `${double.emulator.managementApiUrl}/environments/${double.environmentId}${path}`,
-      data,
-      headers: { Authorization: `Bearer ${token.data.access_token}` },
-    });
+    const api = await workerApi(double.emulator, { ...double.worker, environmentId: double.environmentId, role: "full" });
+    const response = await api.request({ method, url: path, data });
+    expect(response.status).toBeLessThan(300);
+    return response;
   };
 
   it("applies the stacks' PingOne objects from empty, then plans no changes", async () => {

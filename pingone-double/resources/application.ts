@@ -6,6 +6,7 @@
 import type { Resource, State, Value } from "../../provider/framework";
 import { Behaviours, resourceSchema } from "../schema";
 import { DoubleData, Json, checkNested, eachOneOf, importParts, notEmpty, oneOf, optional, text, uuid } from "./common";
+import { restOperations } from "./rest";
 
 /** The provider's static defaults of oidc_options (terraform plans them when the configuration is silent). */
 const OIDC_DEFAULTS: { readonly [attribute: string]: Value } = {
@@ -79,22 +80,7 @@ export const application: Resource<DoubleData> = {
     for (const kind of ["oidc_options", ...OTHER_KINDS]) if ((prior[kind] === null) !== (config[kind] === null)) replace(kind);
   },
 
-  async create({ config, planned, providerData }) {
-    return toState(planned, await providerData.api.post(text(planned, "environment_id"), "/applications", body(config)));
-  },
-
-  async read({ state, providerData }) {
-    const found = await providerData.api.get(text(state, "environment_id"), `/applications/${text(state, "id")}`);
-    return found && toState(state, found);
-  },
-
-  async update({ config, planned, prior, providerData }) {
-    return toState(planned, await providerData.api.put(text(planned, "environment_id"), `/applications/${text(prior, "id")}`, body(config)));
-  },
-
-  async delete({ state, providerData }) {
-    await providerData.api.delete(text(state, "environment_id"), `/applications/${text(state, "id")}`);
-  },
+  ...restOperations({ collection: () => "/applications", path: (state) => `/applications/${text(state, "id")}`, body, toState }),
 
   async importState({ id }) {
     const [environment_id, applicationId] = importParts(id, ["environment_id", "application_id"]);

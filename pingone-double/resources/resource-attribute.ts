@@ -5,7 +5,7 @@
 import type { Resource, State } from "../../provider/framework";
 import type { ManagementApi } from "../client";
 import { resourceSchema } from "../schema";
-import { DoubleData, Json, checkNested, importParts, notEmpty, oneOf, optional, text, uuid } from "./common";
+import { DoubleData, Json, importParts, notEmpty, oneOf, optional, text, uuid } from "./common";
 
 const RESOURCE_TYPES = ["CUSTOM", "OPENID_CONNECT"];
 
@@ -24,10 +24,10 @@ export const resourceAttribute: Resource<DoubleData> = {
 
   validate({ config, diagnostics }) {
     if (config.resource_type === "CUSTOM" && config.custom_resource_id === null) {
-      checkNested(diagnostics, "custom_resource_id", "", () => ["is required when resource_type is CUSTOM"]);
+      diagnostics.error("Invalid custom_resource_id", "is required when resource_type is CUSTOM", "custom_resource_id");
     }
     if (config.resource_type === "OPENID_CONNECT" && config.custom_resource_id !== null) {
-      checkNested(diagnostics, "custom_resource_id", "", () => ["must not be set when resource_type is OPENID_CONNECT"]);
+      diagnostics.error("Invalid custom_resource_id", "must not be set when resource_type is OPENID_CONNECT", "custom_resource_id");
     }
   },
 

@@ -2,6 +2,7 @@
 import type { Resource, State } from "../../provider/framework";
 import { resourceSchema } from "../schema";
 import { DoubleData, Json, importParts, notEmpty, optional, text, uuid } from "./common";
+import { restOperations } from "./rest";
 
 /** PingOne scope names: no spaces (they are joined by spaces in a token request). */
 const scopeName = (value: unknown): string[] => [...notEmpty(value as string), ...(/\s/.test(String(value)) ? ["must not contain whitespace"] : [])];
@@ -15,22 +16,7 @@ export const resourceScope: Resource<DoubleData> = {
     name: { validate: scopeName },
   }),
 
-  async create({ planned, providerData }) {
-    return toState(planned, await providerData.api.post(text(planned, "environment_id"), `/resources/${text(planned, "resource_id")}/scopes`, body(planned)));
-  },
-
-  async read({ state, providerData }) {
-    const found = await providerData.api.get(text(state, "environment_id"), path(state));
-    return found && toState(state, found);
-  },
-
-  async update({ planned, prior, providerData }) {
-    return toState(planned, await providerData.api.put(text(planned, "environment_id"), path(prior), body(planned)));
-  },
-
-  async delete({ state, providerData }) {
-    await providerData.api.delete(text(state, "environment_id"), path(state));
-  },
+  ...restOperations({ collection: (planned) => `/resources/${text(planned, "resource_id")}/scopes`, path, body, toState }),
 
   async importState({ id }) {
     const [environment_id, resource_id, scopeId] = importParts(id, ["environment_id", "resource_id", "resource_scope_id"]);
@@ -42,8 +28,8 @@ function path(state: State): string {
   return `/resources/${text(state, "resource_id")}/scopes/${text(state, "id")}`;
 }
 
-function body(planned: State): Json {
-  return { name: planned.name, ...optional("description", planned.description) };
+function body(config: State): Json {
+  return { name: config.name, ...optional("description", config.description) };
 }
 
 function toState(known: State, api: Json): State {

@@ -2,6 +2,7 @@
 import type { Resource, State } from "../../provider/framework";
 import { resourceSchema } from "../schema";
 import { DoubleData, Json, between, importParts, notEmpty, oneOf, optional, text, uuid } from "./common";
+import { restOperations } from "./rest";
 
 const INTROSPECT_METHODS = ["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "NONE"];
 
@@ -17,22 +18,7 @@ export const resource: Resource<DoubleData> = {
     application_permissions_settings: { default: { claim_enabled: false } },
   }),
 
-  async create({ config, planned, providerData }) {
-    return toState(planned, await providerData.api.post(text(planned, "environment_id"), "/resources", body(config)));
-  },
-
-  async read({ state, providerData }) {
-    const found = await providerData.api.get(text(state, "environment_id"), `/resources/${text(state, "id")}`);
-    return found && toState(state, found);
-  },
-
-  async update({ config, planned, prior, providerData }) {
-    return toState(planned, await providerData.api.put(text(planned, "environment_id"), `/resources/${text(prior, "id")}`, body(config)));
-  },
-
-  async delete({ state, providerData }) {
-    await providerData.api.delete(text(state, "environment_id"), `/resources/${text(state, "id")}`);
-  },
+  ...restOperations({ collection: () => "/resources", path: (state) => `/resources/${text(state, "id")}`, body, toState }),
 
   async importState({ id }) {
     const [environment_id, resourceId] = importParts(id, ["environment_id", "resource_id"]);

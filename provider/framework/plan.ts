@@ -5,9 +5,9 @@
  * a write-only value is never planned. Nested attributes follow the same rules inside each object; the
  * objects of a set are paired with prior ones by their configured values, since sets have no index.
  */
-import { Value, isUnknown, unknown, valuesEqual } from "../protocol/values";
+import { CtyType, Value, isUnknown, unknown, valuesEqual } from "../protocol/values";
 import type { State } from "./definitions";
-import type { Attribute, Schema } from "./schema";
+import { Attribute, Schema, attributeType } from "./schema";
 
 type Attributes = Schema["attributes"];
 type PlainObject = { readonly [attribute: string]: Value };
@@ -32,9 +32,9 @@ export function planFromSchema(schema: Schema, prior: State | null, config: Stat
   if (prior === null) {
     return { planned: markUnconfiguredComputedUnknown(schema.attributes, config, planned, () => true), requiresReplace: [] };
   }
-  const changed = attributes.filter(([name]) => !valuesEqual(planned[name], prior[name]));
+  const changed = attributes.filter(([name, attribute]) => !equalAs(attributeType(attribute), planned[name], prior[name]));
   const requiresReplace = [
-    ...replacePaths(schema.attributes).filter((path) => !valuesEqual(valueAt(planned, path), valueAt(prior, path))),
+    ...replacePaths(schema.attributes).filter((path) => !equalAs(typeAt(schema.attributes, path), valueAt(planned, path), valueAt(prior, path))),
     ...changed.filter(([, attribute]) => !canUpdate && isConfigurable(attribute) && !attribute.requiresReplace).map(([name]) => name),
   ];
   if (changed.length === 0) return { planned, requiresReplace };
@@ -132,6 +132,39 @@ function replacePaths(attributes: Attributes, prefix = ""): string[] {
     ...(attribute.requiresReplace ? [`${prefix}${name}`] : []),
     ...(attribute.nested?.nesting === "single" ? replacePaths(attribute.nested.attributes, `${prefix}${name}.`) : []),
   ]);
+}
+
+/** Equality as terraform sees it: a set's order is no difference (terraform orders sets its own way). */
+function equalAs(type: CtyType, a: Value, b: Value): boolean {
+  if (typeof type === "string" || a === null || b === null || isUnknown(a) || isUnknown(b)) return valuesEqual(a, b);
+  const [kind, element] = type;
+  if (kind === "object") {
+    const left = a as PlainObject;
+    const right = b as PlainObject;
+    return Object.entries(element).every(([name, attribute]) => equalAs(attribute, left[name] ?? null, right[name] ?? null));
+  }
+  if (kind === "map") {
+    const left = a as PlainObject;
+    const right = b as PlainObject;
+    const keys = Object.keys(left);
+    return keys.length === Object.keys(right).length && keys.every((key) => key in right && equalAs(element, left[key], right[key]));
+  }
+  const left = a as readonly Value[];
+  const right = b as readonly Value[];
+  if (left.length !== right.length) return false;
+  if (kind === "list") return left.every((item, index) => equalAs(element, item, right[index]));
+  const unmatched = [...right];
+  return left.every((item) => {
+    const index = unmatched.findIndex((candidate) => equalAs(element, item, candidate));
+    return index >= 0 && unmatched.splice(index, 1).length === 1;
+  });
+}
+
+/** The type of the attribute at a dotted path through single nested objects. */
+function typeAt(attributes: Attributes, path: string): CtyType {
+  const [name, ...rest] = path.split(".");
+  const attribute = attributes[name];
+  return rest.length === 0 ? attributeType(attribute) : typeAt(attribute.nested!.attributes, rest.join("."));
 }
 
 function valueAt(object: PlainObject, path: string): Value {
