@@ -10,13 +10,15 @@ import { TokenClient } from "../client/token-client";
 import { NO_ALLOWED_HOSTS } from "../p1as/destinations";
 import type { RunningEmulator } from "../emulator/start";
 import { startTestEmulator } from "./support/emulator";
-import { createClient, createEnvironmentClients, testWorker, TestWorker } from "./support/pingone-tenant";
+import { workerSeed } from "./support/pingone";
+import type { WorkerSeed } from "../emulator/pingone/workers";
+import { createClient, createEnvironmentClients } from "./support/pingone-tenant";
 
 jest.setTimeout(60_000);
 
 const ENV_ID = "0ff1ce00-de30-4000-8000-0000000000a1";
-const full = testWorker(ENV_ID, "full");
-const readOnly = testWorker(ENV_ID, "read-only");
+const full = workerSeed("full", ENV_ID);
+const readOnly = workerSeed("read-only", ENV_ID);
 let now = Date.now();
 let emulator: RunningEmulator;
 const lines: string[] = [];
@@ -31,7 +33,7 @@ beforeEach(() => {
   now = Date.now();
 });
 
-function applications(worker: TestWorker, apiUrl = emulator.managementApiUrl): PingOneApplications {
+function applications(worker: WorkerSeed, apiUrl = emulator.managementApiUrl): PingOneApplications {
   return new PingOneApplications({
     apiUrl,
     environmentId: ENV_ID,
@@ -61,7 +63,7 @@ describe("PingOneApplications", () => {
     const secret = await lookup.secret(found);
 
     // THEN the id is the application's and the secret gets a token carrying the resource's groups
-    expect(found).toEqual({ id: created.write.applicationId, name: "p1as-dev-orchestration" });
+    expect(found).toEqual({ id: created.write.clientId, name: "p1as-dev-orchestration" });
     const token = await tokenWith(found.id, secret);
     expect(claims(token)).toMatchObject({ client_id: found.id, groups: ["dev-tls-admin"], aud: emulator.apiUrl("dev") });
     // AND nothing the client logged holds the secret
@@ -81,8 +83,8 @@ describe("PingOneApplications", () => {
     const second = await createClient(emulator, full, { applicationName: "twin", resourceName: "r2", audience: emulator.apiUrl("dev"), groups: ["dev-tls-audit"] });
     const error = await applications(full).find("twin").catch((caught: unknown) => caught);
     expect(error).toMatchObject({ problem: "application-ambiguous" });
-    expect((error as Error).message).toContain(first.applicationId);
-    expect((error as Error).message).toContain(second.applicationId);
+    expect((error as Error).message).toContain(first.clientId);
+    expect((error as Error).message).toContain(second.clientId);
   });
 
   test("a read-only worker finds the application but may not read its secret (secret-forbidden, HTTP 403)", async () => {

@@ -13,7 +13,8 @@ import { main as rotateMain } from "../tools/rotate-secret";
 import { runTerraform } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator } from "./support/emulator";
-import { createEnvironmentClients, managementApi, testWorker, workerEnv } from "./support/pingone-tenant";
+import { managementApi, workerSeed } from "./support/pingone";
+import { createEnvironmentClients, workerEnv } from "./support/pingone-tenant";
 import { synthesize } from "./support/terraform-apply";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,8 +22,8 @@ import * as path from "node:path";
 jest.setTimeout(300_000);
 
 const ENV_ID = "0ff1ce00-de30-4000-8000-0000000000b2";
-const full = testWorker(ENV_ID, "full");
-const planWorker = testWorker(ENV_ID, "read-only");
+const full = workerSeed("full", ENV_ID);
+const planWorker = workerSeed("read-only", ENV_ID);
 let emulator: RunningEmulator;
 const certDir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-lookup-e2e-"));
 const pair = makeCertificate({ commonName: "*.dev.acme.example" });
@@ -158,7 +159,7 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     expect((await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full))).exitCode).toBe(0);
     // WHEN the read client's application is deleted outside the configuration
     const api = await managementApi(emulator, full);
-    expect((await api.delete(`/applications/${created.read.applicationId}`)).status).toBe(204);
+    expect((await api.delete(`/applications/${created.read.clientId}`)).status).toBe(204);
     // THEN the plan fails, naming the application, instead of planning the certificate and hostname again
     const planned = await terraform(stackDir, ["plan"], workerEnv(full));
     expect(planned.exitCode).toBe(1);

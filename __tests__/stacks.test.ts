@@ -167,6 +167,23 @@ describe("stacks", () => {
     }
   });
 
+  test("a retiring PingOne-mode environment keeps its whole PingOne side declared, so its -destroy plan removes it; its roles are archived", () => {
+    // GIVEN prod retiring in PingOne mode
+    const stacks = stacksFor({ environments: [{ name: "dev" }, { name: "prod", retire: true }] });
+    const prod = stacks.environments[1];
+    expect(prod.environment.retiring).toBe(true);
+    // THEN its stack still declares both resources with scopes and attributes, both applications and grants
+    // (a plan with -destroy removes exactly what is declared and in state), and the provider finds its clients by name
+    const json = JSON.parse(Testing.synth(prod));
+    const count = (type: string) => Object.keys(json.resource[type] ?? {}).length;
+    expect([count("pingone_resource"), count("pingone_resource_scope"), count("pingone_resource_attribute"), count("pingone_application"), count("pingone_application_resource_grant")]).toEqual([2, 2, 4, 2, 2]);
+    expect(json.provider.p1as[0]).toMatchObject({ pingone_application: "p1as-prod-orchestration", pingone_read_application: "p1as-prod-audit" });
+    // AND the directory stack keeps prod's roles, archived
+    const attributes = Object.values(JSON.parse(Testing.synth(stacks.directory!)).resource.pingone_schema_attribute) as { name: string; enumerated_values: { value: string; archived: boolean }[] }[];
+    const attribute = attributes.find((item) => item.name === "p1asSelfServiceRoles")!;
+    expect(attribute.enumerated_values).toContainEqual({ value: "prod-tls-admin", archived: true });
+  });
+
   test("exposes credentials and the self-service API URL for later constructs", () => {
     const [dev] = exampleStacks().environments;
     expect(dev.selfServiceApiUrl).toBe("https://self-service-api.dev-acme.us1.ping.cloud/api/v1");

@@ -20,7 +20,7 @@ import { allowedHostsFrom } from "../p1as/destinations";
 import { clientSecretEnv } from "../p1as/secret-names";
 import { lookupClient } from "../provider/resources/pingone-lookup";
 import { parseCommandLine, PROCESS_OUTPUT, CommandLineOutput, reportFailure, runMain } from "./cli";
-import { CliError, EXIT_OK } from "./errors";
+import { CliError, EXIT_OK, EXIT_USAGE } from "./errors";
 
 /** PingOne keeps a previous secret from 1 minute to 30 days ahead. */
 export const KEEP_PREVIOUS_LIMITS_MS = { min: 60_000, max: 30 * 24 * 3_600_000 } as const;
@@ -106,12 +106,14 @@ export async function main(argv: readonly string[], output: CommandLineOutput = 
         "Uses the PingOne worker of PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_REGION_CODE (role with applications:read:secret). " +
         "Never prints a secret. Exit 0 rotated, 1 failed, 64 bad arguments.",
     )
-    .addOption(new Option("--env <environment>", "the P1AS environment").choices([...P1AS_ENVIRONMENTS]).makeOptionMandatory())
+    .addOption(new Option("--env <environment>", "the P1AS environment").choices([...P1AS_ENVIRONMENTS]))
     .addOption(new Option("--client <client>", "write (p1as-<env>-orchestration) or audit (p1as-<env>-audit)").choices(["write", "audit"]).default("write"))
     .option("--keep-previous <duration>", "how long the old secret keeps working: 0, or 1m to 30d", keepPreviousOption, keepPreviousOption(KEEP_PREVIOUS_DEFAULT));
   const stop = parseCommandLine(program, argv, output);
   if (stop !== undefined) return stop;
-  const options = program.opts<{ env: string; client: "write" | "audit"; keepPrevious: number }>();
+  const options = program.opts<{ env?: string; client: "write" | "audit"; keepPrevious: number }>();
+  // Checked here, not by commander: it would report a missing --env before an unknown option.
+  if (!options.env) return reportFailure("rotate-secret", new CliError("required option '--env <environment>' not specified. See --help.", EXIT_USAGE), output);
   try {
     const rotated = await rotateSecret({ environment: options.env, client: options.client, keepPreviousMs: options.keepPrevious, env });
     output.stdout(

@@ -1,7 +1,7 @@
 /**
  * What the `p1as` provider hands its resources: an API client for the configured environment, the contract
- * it discovered, and the wait settings. Absent values mean the configuration is not known yet (it depends
- * on objects that a plan has not created, such as the orchestration client's secret).
+ * it discovered, and the wait settings. Absent values mean the configuration is not known yet (a hand-written block
+ * that refers to objects a plan has not created) or is invalid.
  */
 import type { ApiContract } from "../../client/contract";
 import type { SelfServiceClient } from "../../client/self-service-client";
@@ -28,7 +28,8 @@ export function requireClient(data: P1asProviderData | undefined): SelfServiceCl
   if (data?.client) return data.client;
   throw new Error(
     `The p1as provider cannot call the self-service API: ${data?.unconfiguredReason ?? "it was not configured"}. ` +
-      "Set api_url, token_url, client_id and client_secret in the provider block (or P1AS_API_URL, P1AS_TOKEN_URL, P1AS_CLIENT_ID, P1AS_CLIENT_SECRET).",
+      "Set api_url, token_url and a client in the provider block: client_id (its secret in client_secret_env's variable), or pingone_environment_id and " +
+      "pingone_application to find it in PingOne (or P1AS_API_URL, P1AS_TOKEN_URL, P1AS_CLIENT_ID, P1AS_PINGONE_ENVIRONMENT_ID, P1AS_PINGONE_APPLICATION).",
   );
 }
 

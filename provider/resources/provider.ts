@@ -322,13 +322,11 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
   return diagnostics.hasErrors ? undefined : allowed.hosts;
 }
 
-/** Lookups need the environment to look in; an id without an application to look up would silently do nothing. */
+/** Lookups need the environment to look in. */
 function pingOneEnvironmentProblems(settings: Settings): string[] {
   const lookup = settings.pingone_application || settings.pingone_read_application;
-  if (settings.pingone_environment_id) {
-    const problems = uuidProblems(settings.pingone_environment_id);
-    return lookup ? problems : [...problems, "is set, but neither pingone_application nor pingone_read_application names an application to look up"];
-  }
+  // Without an application to look up it is unused (the p1as CLI reads P1AS_PINGONE_ENVIRONMENT_ID for its token URL too).
+  if (settings.pingone_environment_id) return uuidProblems(settings.pingone_environment_id);
   return lookup ? ["is required with pingone_application or pingone_read_application: the PingOne environment that holds them"] : [];
 }
 
