@@ -20,7 +20,9 @@ import { startEmulator } from "../../emulator/start";
 import { installTestDouble, TestDoubleInstallation } from "../../pingone-double/install";
 import type { P1asEnvironment } from "../../p1as/facts";
 import { makeCertificate } from "./certs";
-import { managementApi, testWorker, TestWorker, workerEnv } from "./pingone-tenant";
+import type { WorkerSeed } from "../../emulator/pingone/workers";
+import { managementApi, workerSeed } from "./pingone";
+import { workerEnv } from "./pingone-tenant";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -42,9 +44,9 @@ export interface PingOneProject {
   /** The PingOne environment of the config and of both workers. */
   readonly environmentId: string;
   /** May manage applications, resources and the user schema, and read application secrets. */
-  readonly deployWorker: TestWorker;
+  readonly deployWorker: WorkerSeed;
   /** Read-only, without `applications:read:secret`. */
-  readonly planWorker: TestWorker;
+  readonly planWorker: WorkerSeed;
   /** The project copy: commands run here, cdktf.out/ and the config live here. */
   readonly dir: string;
   readonly configFile: string;
@@ -55,7 +57,7 @@ export interface PingOneProject {
   /** Writes the config (PingOne mode, local state under state/) of these environments, with their overrides. */
   writeConfig(overrides?: Partial<Record<P1asEnvironment, object>>, environments?: readonly P1asEnvironment[]): void;
   /** The deploy worker's variables, the emulator's hosts and the double's CLI configuration. */
-  env(worker?: TestWorker): NodeJS.ProcessEnv;
+  env(worker?: WorkerSeed): NodeJS.ProcessEnv;
   run(command: string, env?: NodeJS.ProcessEnv): Promise<CommandResult>;
   /** Saves both emulated services and every state file; `restore` puts them back. */
   snapshot(): void;
@@ -74,8 +76,8 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
 
   beforeAll(async () => {
     project.environmentId = randomUUID();
-    project.deployWorker = testWorker(project.environmentId, "full");
-    project.planWorker = testWorker(project.environmentId, "read-only");
+    project.deployWorker = workerSeed("full", project.environmentId);
+    project.planWorker = workerSeed("read-only", project.environmentId);
     project.emulator = await startEmulator({
       seedDemoClients: false,
       contract,
