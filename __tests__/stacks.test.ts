@@ -156,6 +156,10 @@ describe("stacks", () => {
         expect.stringMatching(/^pingone_application_resource_grant\.orchestration-client_scope-grant_\w+$/),
         expect.stringMatching(/^pingone_application\.audit-client_application_\w+$/),
         expect.stringMatching(/^pingone_application_resource_grant\.audit-client_scope-grant_\w+$/),
+        expect.stringMatching(/^pingone_resource_attribute\.admin-api-resource_name-attribute_\w+$/),
+        expect.stringMatching(/^pingone_resource_attribute\.admin-api-resource_groups-attribute_\w+$/),
+        expect.stringMatching(/^pingone_resource_attribute\.audit-api-resource_name-attribute_\w+$/),
+        expect.stringMatching(/^pingone_resource_attribute\.audit-api-resource_groups-attribute_\w+$/),
       ]);
     }
     // A data source that depends on a resource with changes is read only at apply: the plan could not list the API.

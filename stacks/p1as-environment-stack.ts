@@ -104,8 +104,14 @@ export class P1asEnvironmentStack extends TerraformStack {
       readCredentials: this.readCredentials,
       apiUrl: this.selfServiceApiUrl,
       baseDir: config.baseDir,
-      // Both clients' applications: a p1as resource may read (refresh) as well as write.
-      dependsOn: [...(this.orchestrationClient?.dependables ?? []), ...(this.auditClient?.dependables ?? [])],
+      // Both clients' applications, and the attributes their tokens' claims come from: a p1as resource may read
+      // (refresh) as well as write, and a retiring stack's destroy must delete it before them.
+      dependsOn: [
+        ...(this.orchestrationClient?.dependables ?? []),
+        ...(this.auditClient?.dependables ?? []),
+        ...(this.adminApiResource?.claimAttributes ?? []),
+        ...(this.auditApiResource?.claimAttributes ?? []),
+      ],
       pingOneApiUrl: environment.credentials ? undefined : config.pingone.apiUrl,
     });
   }

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Resource } from "../../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../../.gen/providers/pingone/resource-attribute";
@@ -98,6 +98,11 @@ const pingOneExpression = (body: string) => templateLiteral(`\${${body}}`);
  * attributes the API reads from client-credentials tokens, and one scope.
  */
 export class AdminApiResource extends Construct implements IAdminApiResource {
+  /**
+   * The `name` and `groups` attributes. Whatever calls the API with this resource's tokens must depend on them:
+   * otherwise a destroy may delete them first, and the tokens of the same run carry no `groups` (403).
+   */
+  public readonly claimAttributes: readonly ITerraformDependable[];
   public readonly environmentId: string;
   public readonly resourceId: string;
   public readonly scopeId: string;
@@ -157,8 +162,10 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
         name: attributeName,
         value: pingOneExpression(expression),
       });
-    attribute("name-attribute", "name", literal(orchestrationName));
-    attribute("groups-attribute", "groups", `{${groups.map(literal).join(",")}}`);
+    this.claimAttributes = Object.freeze([
+      attribute("name-attribute", "name", literal(orchestrationName)),
+      attribute("groups-attribute", "groups", `{${groups.map(literal).join(",")}}`),
+    ]);
     const resourceScope = new ResourceScope(this, "scope", {
       environmentId: props.environmentId,
       resourceId: resource.id,

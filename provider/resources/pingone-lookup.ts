@@ -11,6 +11,7 @@ import type { ClientCredentials } from "../../client/connect";
 import { PingOneApplication, PingOneApplications, PingOneLookupError } from "../../client/pingone-applications";
 import type { AllowedHosts } from "../../p1as/destinations";
 import { PINGONE_REGION_CODES, PingOneRegionCode, pingOneApiBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
+import { uuidProblems } from "../../p1as/rules";
 
 /** The PingOne provider's variables: the worker that may read applications (and, where applies run, their secrets). */
 export const PINGONE_WORKER_ENV = {
@@ -42,6 +43,8 @@ export function lookupClient(settings: LookupSettings, env: NodeJS.ProcessEnv): 
   for (const key of ["clientId", "clientSecret", "environmentId"] as const) {
     if (!worker[key]) problems.push(`${PINGONE_WORKER_ENV[key]} is not set: the provider finds its clients in PingOne with the PingOne worker of the PingOne provider (${Object.values(PINGONE_WORKER_ENV).join(", ")})`);
   }
+  // It becomes part of the token URL the worker's secret is sent to: checked before anything is sent.
+  if (worker.environmentId) problems.push(...uuidProblems(worker.environmentId).map((problem) => `${PINGONE_WORKER_ENV.environmentId} ${problem}`));
   const regionCode = worker.regionCode ? (worker.regionCode.toUpperCase() as PingOneRegionCode) : undefined;
   if (regionCode && !PINGONE_REGION_CODES.includes(regionCode)) problems.push(`${PINGONE_WORKER_ENV.regionCode} must be one of ${PINGONE_REGION_CODES.join(", ")}`);
   const apiUrl = settings.apiUrl ?? (regionCode && PINGONE_REGION_CODES.includes(regionCode) ? pingOneApiBaseUrl(regionCode) : undefined);
