@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { cdktfCliEnv } from "./support/cdktf-node";
 
 const ROOT = path.resolve(__dirname, "..");
 jest.setTimeout(180_000);
@@ -25,7 +26,8 @@ describe("cdktf-app.js on a copy of the project", () => {
     const result = spawnSync(process.execPath, ["cdktf-app.js"], {
       cwd: copy,
       encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir(), P1AS_CONFIG: path.join(copy, "config/example.json") },
+      // A stale build may run `cdktf get` (the cdktf CLI), which needs a Node it has a terminal library for.
+      env: cdktfCliEnv({ ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir(), P1AS_CONFIG: path.join(copy, "config/example.json") }),
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr, synthesized: existsSync(path.join(outdir(), "manifest.json")) };
   };
@@ -81,7 +83,7 @@ describe("an npm script's preloaded staleness check, on a copy of the project", 
     const result = spawnSync(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/validate.js", ...args], {
       cwd: copy,
       encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", npm_lifecycle_event: "validate", P1AS_CONFIG: path.join(copy, "config/example.json") },
+      env: cdktfCliEnv({ ...process.env, CHECKPOINT_DISABLE: "1", npm_lifecycle_event: "validate", P1AS_CONFIG: path.join(copy, "config/example.json") }),
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };

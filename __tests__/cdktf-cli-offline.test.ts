@@ -13,6 +13,7 @@ import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { testClientId } from "./support/emulator";
+import { cdktfCliEnv } from "./support/cdktf-node";
 
 jest.setTimeout(5 * 60_000);
 
@@ -67,7 +68,7 @@ describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s con
   /** The CLI as a user runs it, from the project root, with a HOME of its own: no ~/.terraformrc, no plugin cache. */
   function cdktf(args: string[]): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
-      execFile(path.join(ROOT, "node_modules", ".bin", "cdktf"), args, { cwd: ROOT, env: environment(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      execFile(path.join(ROOT, "node_modules", ".bin", "cdktf"), args, { cwd: ROOT, env: cdktfCliEnv(environment()), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
       );
     });

@@ -17,6 +17,7 @@ import { clientConfig } from "../tools/pg-bootstrap";
 import { planStacks } from "../tools/plan-summary/plan-stacks";
 import { synthesizedStacks } from "../tools/synth-output";
 import { AppSpec, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
+import { cdktfCliEnv } from "./support/cdktf-node";
 
 jest.setTimeout(180_000);
 
@@ -180,7 +181,7 @@ describe("switching configs between two local states", () => {
       execFile(
         path.join(ROOT, "node_modules", ".bin", "cdktf"),
         ["diff", "p1as-dev", "--output", shared.app.outdir],
-        { cwd: ROOT, env: { ...process.env, ...shared.app.env, P1AS_CONFIG: config, CHECKPOINT_DISABLE: "1" }, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: ROOT, env: cdktfCliEnv({ ...process.env, ...shared.app.env, P1AS_CONFIG: config, CHECKPOINT_DISABLE: "1" }), maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
       ),
     );

@@ -23,6 +23,7 @@ import { makeCertificate } from "./certs";
 import type { WorkerSeed } from "../../emulator/pingone/workers";
 import { managementApi, workerSeed } from "./pingone";
 import { workerEnv } from "./pingone-tenant";
+import { cdktfCliEnv } from "./cdktf-node";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -150,7 +151,7 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
 
   project.run = (command, env = project.env()) =>
     new Promise((resolve) => {
-      execFile("bash", ["-c", command], { cwd: project.dir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile("bash", ["-c", command], { cwd: project.dir, env: /\bcdktf\b/.test(command) ? cdktfCliEnv(env) : env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         project.transcript.push(`$ ${command}\n${stdout}\n${stderr}`);
         // eslint-disable-next-line no-control-regex
