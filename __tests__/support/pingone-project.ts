@@ -250,8 +250,8 @@ export function gettingStartedCommands(heading: string): string[] {
 }
 
 /**
- * `npm run <script> -- <args>` as the script's last command with those args (the build before it is skipped: the
- * project is built once for the whole run); anything else unchanged.
+ * `npm run <script> -- <args>` as the script's last command with those args, without the staleness check it
+ * preloads (the project is built once for the whole run, and the copy holds no sources); anything else unchanged.
  */
 export function withoutBuild(command: string): string {
   const match = /^npm run ([\w:-]+)(?: -- (.*))?$/.exec(command);
@@ -259,6 +259,6 @@ export function withoutBuild(command: string): string {
   const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
   const script = scripts[match[1]];
   if (!script) throw new Error(`package.json has no script ${match[1]}`);
-  const last = script.split("&&").pop()!.trim();
+  const last = script.split("&&").pop()!.replace(" -r ./scripts/build-if-stale.js", "").trim();
   return match[2] ? `${last} ${match[2]}` : last;
 }
