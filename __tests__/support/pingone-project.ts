@@ -27,7 +27,7 @@ import { cdktfCliEnv } from "./cdktf-node";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The files of the project a command needs at its root; dist/, node_modules/ and provider-schema/ are linked, not copied. */
+/** The files of the project a command needs at its root; dist/, node_modules/, provider-schema/ and scripts/ are linked, not copied. */
 const PROJECT_FILES = ["package.json", "tsconfig.json", "cdktf.json", "cdktf-app.js"];
 
 export interface CommandResult {
@@ -87,7 +87,7 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     project.double = installTestDouble();
     project.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
     for (const file of PROJECT_FILES) fs.cpSync(path.join(ROOT, file), path.join(project.dir, file), { preserveTimestamps: true });
-    for (const linked of ["dist", "node_modules", "provider-schema"]) fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
+    for (const linked of ["dist", "node_modules", "provider-schema", "scripts"]) fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
     fs.mkdirSync(path.join(project.dir, "config"));
     fs.mkdirSync(path.join(project.dir, "certs"));
     for (const environment of ["dev", "prod"]) {
