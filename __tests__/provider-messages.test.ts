@@ -6,8 +6,8 @@
  */
 import * as net from "node:net";
 import { Diagnostics, State } from "../provider/framework";
-import { hostname as hostnameResource } from "../provider/resources/hostname";
-import { READY_TIMEOUT_SETTING, notReady, withAdvice } from "../provider/resources/messages";
+import { hostname as hostnameResource } from "../provider/resources/hostname-resource";
+import { READY_TIMEOUT_SETTING, notReady, withAdvice } from "../provider/resources/error-catalogue";
 import { p1asProvider } from "../provider/resources/provider";
 import { RunningEmulator } from "../emulator/start";
 import { startTestEmulator, testClientId } from "./support/emulator";

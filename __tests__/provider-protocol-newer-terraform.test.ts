@@ -9,9 +9,9 @@
 import * as grpc from "@grpc/grpc-js";
 import { objectType } from "../provider/framework/schema";
 import { PROVIDER_BUNDLE } from "../provider/install";
-import { PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../provider/protocol/definitions";
+import { PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../provider/protocol/tfplugin6-proto";
 import { Value, decodeMsgpack, encodeMsgpack, unknown } from "../provider/protocol";
-import { hostname as hostnameResource } from "../provider/resources/hostname";
+import { hostname as hostnameResource } from "../provider/resources/hostname-resource";
 import { certificates as certificatesDataSource } from "../provider/resources/data-sources";
 import { p1asProvider } from "../provider/resources/provider";
 import { RunningEmulator } from "../emulator/start";

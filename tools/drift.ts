@@ -19,8 +19,8 @@ import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
-import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
-import { HOSTNAME_TYPE } from "../provider/resources/hostname";
+import { CERTIFICATE_TYPE } from "../provider/resources/certificate-resource";
+import { HOSTNAME_TYPE } from "../provider/resources/hostname-resource";
 import { importBlock } from "../provider/naming";
 
 export const EXIT_DRIFT = EXIT_CHANGES;

@@ -2,7 +2,7 @@
  * Diagnostics: how a provider tells terraform about errors and warnings. Resources add them through a
  * `Diagnostics` collector; any error a resource throws becomes one error diagnostic instead of a crash.
  */
-import type { Diagnostic } from "../protocol/messages";
+import type { Diagnostic } from "../protocol/tfplugin6-messages";
 
 export class Diagnostics {
   private readonly items: Diagnostic[] = [];

@@ -1,4 +1,4 @@
-export * from "./definitions";
+export * from "./provider-interfaces";
 export { Diagnostics } from "./diagnostics";
 export { providerServer } from "./provider-server";
 export { providerSchemaDocument } from "./schema-document";

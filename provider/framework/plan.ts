@@ -6,7 +6,7 @@
  * objects of a set are paired with prior ones by their configured values, since sets have no index.
  */
 import { CtyType, Value, isUnknown, unknown, valuesEqual } from "../protocol/values";
-import type { State } from "./definitions";
+import type { State } from "./provider-interfaces";
 import { Attribute, Schema, attributeType } from "./schema";
 
 type Attributes = Schema["attributes"];

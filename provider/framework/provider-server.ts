@@ -3,9 +3,9 @@
  * each request against the schema, calls the resource, and enforces terraform's invariants on the way back
  * (every attribute present, write-only values null, no unknowns after apply, errors as diagnostics).
  */
-import type * as protocol from "../protocol/messages";
+import type * as protocol from "../protocol/tfplugin6-messages";
 import { Value, decodeJson, decodeMsgpack, encodeMsgpack, isUnknown, isWhollyKnown } from "../protocol/values";
-import type { ProviderDefinition, Resource, State } from "./definitions";
+import type { ProviderDefinition, Resource, State } from "./provider-interfaces";
 import { Diagnostics, thrownDiagnostic } from "./diagnostics";
 import { planForReplacement, planFromSchema } from "./plan";
 import { Schema, objectType, schemaProblems, toProtocolSchema } from "./schema";

@@ -2,7 +2,7 @@
  * The provider's schema as `terraform providers schema -json` prints it, built from the declarations alone
  * (no terraform run): cdktf generates bindings from this document, and docs can be generated from it.
  */
-import type { ProviderDefinition } from "./definitions";
+import type { ProviderDefinition } from "./provider-interfaces";
 import { toJsonSchema } from "./schema";
 
 /**

@@ -3,7 +3,7 @@
  * schema (GetProviderSchema), the `terraform providers schema -json` document, the value types the codecs
  * need, and the plan rules (requiresReplace, useStateForUnknown, defaults, write-only).
  */
-import type { Schema as ProtocolSchema, SchemaAttribute, SchemaBlock } from "../protocol/messages";
+import type { Schema as ProtocolSchema, SchemaAttribute, SchemaBlock } from "../protocol/tfplugin6-messages";
 import type { CtyType, Value } from "../protocol/values";
 
 export interface Attribute {

@@ -16,10 +16,10 @@ import {
 import { scopeNameProblems, serviceUrlProblems, clientIdProblems, pingOneNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
-import { certificate } from "./certificate";
+import { certificate } from "./certificate-resource";
 import { certificates, hostnames } from "./data-sources";
-import { hostname } from "./hostname";
-import { dataSourceWithAdvice, withAdvice } from "./messages";
+import { hostname } from "./hostname-resource";
+import { dataSourceWithAdvice, withAdvice } from "./error-catalogue";
 import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "./pingone-lookup";
 import { P1asProviderData, Timings } from "./provider-data";
 import { checkReadingClient } from "./credential-check";

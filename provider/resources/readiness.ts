@@ -4,7 +4,7 @@
  * a slow rollout costs few requests. Progress goes to terraform's log.
  */
 import type { ObjectKind, ReadyCheck, SelfServiceClient } from "../../client/self-service-client";
-import { interrupted, notReady } from "./messages";
+import { interrupted, notReady } from "./error-catalogue";
 import type { Timings } from "./provider-data";
 
 const FIRST_INTERVAL_MS = 100;

@@ -5,9 +5,9 @@
  *   serve(providerServer(definition));
  */
 import * as grpc from "@grpc/grpc-js";
-import { CONTROLLER_SERVICE, PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../protocol/definitions";
-import type { ProtocolProvider } from "../protocol/messages";
-import { generateSelfSignedCertificate } from "./certificate";
+import { CONTROLLER_SERVICE, PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../protocol/tfplugin6-proto";
+import type { ProtocolProvider } from "../protocol/tfplugin6-messages";
+import { generateSelfSignedCertificate } from "./tls-certificate";
 import { HandshakeError, handshakeLine, readHandshakeEnv } from "./handshake";
 
 export interface ServeOptions {

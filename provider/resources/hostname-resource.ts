@@ -6,7 +6,7 @@ import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
 import type { HostnameView } from "../../client/self-service-client";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
-import { alreadyExists, withNextStep } from "./messages";
+import { alreadyExists, withNextStep } from "./error-catalogue";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";

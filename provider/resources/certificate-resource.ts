@@ -7,7 +7,7 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
 import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
-import { alreadyExists, blockedBy, noUpdateRoute, stillInUse, withNextStep } from "./messages";
+import { alreadyExists, blockedBy, noUpdateRoute, stillInUse, withNextStep } from "./error-catalogue";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
