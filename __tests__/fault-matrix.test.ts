@@ -20,7 +20,7 @@ import * as path from "node:path";
 import type { Fault } from "../emulator/faults";
 import type { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { resourceNameFor } from "../provider/naming";
+import { resourceNameFor } from "../p1as/terraform-names";
 import { runTerraform } from "../tools/terraform";
 import { StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
 import { apply, plan, synthesize } from "./support/terraform-apply";

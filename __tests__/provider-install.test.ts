@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { TESTED_NODE_LINES } from "../provider/node-lines";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
 import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";

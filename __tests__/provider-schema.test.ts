@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { TerraformStack } from "cdktf";
 import { SelfServiceCredentials } from "../constructs/credentials";
 import { VirtualHosts } from "../constructs/virtual-hosts";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
 import { runTerraform } from "../tools/terraform";
 import { testClientId } from "./support/emulator";
 import { Json, differences } from "./support/json-differences";

@@ -13,7 +13,7 @@ import { DataP1AsCertificates } from "../.gen/providers/p1as/data-p1as-certifica
 import { DataP1AsHostnames } from "../.gen/providers/p1as/data-p1as-hostnames";
 import { P1AsProvider } from "../.gen/providers/p1as/provider";
 import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from "../config/load";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
 import { AppStacks, addStacks } from "../stacks/app-stacks";
 
 describe("stacks", () => {

@@ -16,7 +16,7 @@ import { P1AsProvider } from "../.gen/providers/p1as/provider";
 import { ISelfServiceCredentials, SelfServiceCredentials } from "../constructs/credentials";
 import { ValidationError } from "../constructs/errors";
 import { Certificate, CertificateProps, Hostname, VirtualHosts, VirtualHostsProps } from "../constructs/virtual-hosts";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/source";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
 import { makeCertificate } from "./support/certs";
 
 // (before the describe blocks: the case tables use them while jest collects the tests)

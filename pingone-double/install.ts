@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROVIDER_BUNDLE, installPackage, installProvider, lockPackage } from "../provider/install";
-import { PROVIDER_SOURCE } from "../provider/source";
+import { PROVIDER_SOURCE } from "../provider/public-face";
 import { DOUBLE_SCHEMA_VERSION, DOUBLE_SOURCE, DOUBLE_TYPE, DOUBLE_VERSION, TEST_DOUBLE_NOTICE } from "./source";
 
 /** The esbuild bundle of pingone-double/main.ts that `npm run build` makes (see provider/install.ts). */

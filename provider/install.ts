@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROVIDER_NODE_ENV, untestedNodeLine } from "./node-lines";
-import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./source";
+import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./public-face";
 
 /**
  * The esbuild bundle of provider/main.ts that `npm run build` makes (package.json's postbuild), in

@@ -9,7 +9,7 @@ import { providerSchemaDocument, providerServer } from "./framework";
 import { untestedNodeLine } from "./node-lines";
 import { p1asProvider } from "./resources/provider";
 import { serve } from "./server";
-import { PROVIDER_SOURCE } from "./source";
+import { PROVIDER_SOURCE } from "./public-face";
 
 if (process.argv[2] === "schema") {
   // `npm run provider:schema -- --help` answers like every other tool; terraform never passes arguments.

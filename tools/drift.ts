@@ -21,7 +21,7 @@ import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
 import { CERTIFICATE_TYPE } from "../provider/resources/certificate-resource";
 import { HOSTNAME_TYPE } from "../provider/resources/hostname-resource";
-import { importBlock } from "../provider/naming";
+import { importBlock } from "../p1as/terraform-names";
 
 export const EXIT_DRIFT = EXIT_CHANGES;
 

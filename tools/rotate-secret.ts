@@ -18,7 +18,7 @@ import { ValidationError } from "../constructs/errors";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { allowedHostsFrom } from "../p1as/destinations";
 import { clientSecretEnv } from "../p1as/secret-names";
-import { lookupClient } from "../provider/resources/pingone-lookup";
+import { lookupClient } from "../client/pingone-lookup";
 import { parseCommandLine, PROCESS_OUTPUT, CommandLineOutput, reportFailure, runMain } from "./cli";
 import { CliError, EXIT_OK, EXIT_USAGE } from "./errors";
 

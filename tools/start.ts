@@ -23,7 +23,7 @@ import { startEmulator } from "../emulator/start";
 import { WorkerSeed, workerFromEnvironment } from "../emulator/pingone/workers";
 import { installTestDouble } from "../pingone-double/install";
 import { DOUBLE_VERSION } from "../pingone-double/source";
-import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../provider/resources/pingone-lookup";
+import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../client/pingone-lookup";
 import { allowedHostsFrom } from "../p1as/destinations";
 import { clientSecretEnv } from "../p1as/secret-names";
 import type { P1asEnvironment } from "../p1as/facts";

@@ -11,7 +11,7 @@ import { Certificate as CertificateResource } from "../../.gen/providers/p1as/ce
 import { certnameProblems } from "../../p1as/hostname";
 import { checkCertificatePair, parseFullchain, PemField } from "../../p1as/pem";
 import { readPemFile } from "../../p1as/pem-file";
-import { resourceNameFor } from "../../provider/naming";
+import { resourceNameFor } from "../../p1as/terraform-names";
 import { conflictingFields, invalidField } from "../errors";
 import { expressionLiteral, templateLiteral } from "../terraform-literal";
 import { PROJECT_ROOT, VirtualHosts } from "./virtual-hosts";

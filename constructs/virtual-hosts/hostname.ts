@@ -3,7 +3,7 @@
  */
 import { Construct } from "constructs";
 import { Hostname as HostnameResource } from "../../.gen/providers/p1as/hostname";
-import { resourceNameFor } from "../../provider/naming";
+import { resourceNameFor } from "../../p1as/terraform-names";
 import { templateLiteral } from "../terraform-literal";
 import { Product, PRODUCTS } from "../../p1as/facts";
 import { hostnameProblems } from "../../p1as/hostname";

@@ -3,7 +3,7 @@
  * detail; tests pin the wording.
  */
 import type { DataSource, Resource, State } from "../framework";
-import { importBlock } from "../naming";
+import { importBlock } from "../../p1as/terraform-names";
 
 /** A create found the key taken by an object that differs (or whose content the API does not show). */
 export function alreadyExists(type: string, kind: string, key: string, difference: string): Error {

@@ -20,7 +20,7 @@ import { certificate } from "./certificate-resource";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname-resource";
 import { dataSourceWithAdvice, withAdvice } from "./error-catalogue";
-import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "./pingone-lookup";
+import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
 import { P1asProviderData, Timings } from "./provider-data";
 import { checkReadingClient } from "./credential-check";
 import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";

@@ -5,7 +5,7 @@
  * whether stdout is a TTY).
  */
 import pc from "picocolors";
-import { keyFromResourceName } from "../../provider/naming";
+import { keyFromResourceName } from "../../p1as/terraform-names";
 import { Colour, RowStatus, STATUS_COLOURS } from "../status/model";
 
 interface UiMessage {

@@ -12,7 +12,7 @@ import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
 import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
 import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/resources/provider";
-import { lookedUpCredentials, lookupClient } from "../../provider/resources/pingone-lookup";
+import { lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
 import type { ClientCredentials } from "../../client/connect";
 import { CliError, EXIT_USAGE } from "../errors";
 import { synthesizedStacks } from "../synth-output";

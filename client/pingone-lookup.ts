@@ -7,11 +7,11 @@
  * A secret in the client's own variable (`P1AS_<ENV>_AUDIT_CLIENT_SECRET`, ...) wins over reading it from PingOne:
  * a plan job's worker is not allowed to read secrets.
  */
-import type { ClientCredentials } from "../../client/connect";
-import { PingOneApplication, PingOneApplications, PingOneLookupError } from "../../client/pingone-applications";
-import type { AllowedHosts } from "../../p1as/destinations";
-import { PINGONE_REGION_CODES, PingOneRegionCode, pingOneApiBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
-import { uuidProblems } from "../../p1as/rules";
+import type { ClientCredentials } from "./connect";
+import { PingOneApplication, PingOneApplications, PingOneLookupError } from "./pingone-applications";
+import type { AllowedHosts } from "../p1as/destinations";
+import { PINGONE_REGION_CODES, PingOneRegionCode, pingOneApiBaseUrl, pingOneTokenUrl } from "../p1as/facts";
+import { uuidProblems } from "../p1as/rules";
 
 /** The PingOne provider's variables: the worker that may read applications (and, where applies run, their secrets). */
 export const PINGONE_WORKER_ENV = {
