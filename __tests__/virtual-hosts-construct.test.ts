@@ -444,6 +444,40 @@ function declare(
   return { app, stack, vh };
 }
 
+describe("the provider's public face", () => {
+  const ROOT = path.join(__dirname, "..");
+  const importsOf = (file: string) => [...fs.readFileSync(file, "utf8").matchAll(/^(import|export)\b([^;]*?)\bfrom\s+"([^"]+)"/gms)].map((match) => ({ statement: `${match[1]}${match[2]}`, specifier: match[3] }));
+
+  test("runs no code at import: every import and re-export in it is a type", () => {
+    // GIVEN the face's source
+    const imports = importsOf(path.join(ROOT, "provider", "public-face.ts"));
+
+    // THEN each one vanishes when compiled
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter(({ statement }) => !/^(import|export) type\b/.test(statement))).toEqual([]);
+  });
+
+  test("is all that constructs, stacks, config and tools import of the provider, besides its installer", () => {
+    // GIVEN every source file above the provider
+    const sources = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(path.join(dir, entry.name)) : entry.name.endsWith(".ts") ? [path.join(dir, entry.name)] : []));
+    const files = [...["constructs", "stacks", "config", "tools"].flatMap((dir) => sources(path.join(ROOT, dir))), path.join(ROOT, "main.ts")];
+
+    // WHEN their imports are resolved
+    const intoProvider = files.flatMap((file) =>
+      importsOf(file)
+        .filter(({ specifier }) => specifier.startsWith("."))
+        .map(({ specifier }) => path.relative(ROOT, path.resolve(path.dirname(file), specifier)))
+        .filter((target) => target.startsWith(`provider${path.sep}`))
+        .map((target) => `${path.relative(ROOT, file)} -> ${target}`),
+    );
+
+    // THEN each one into provider/ is the face or the installer
+    expect(intoProvider.length).toBeGreaterThan(0);
+    expect(intoProvider.filter((line) => !/-> provider[\\/](public-face|install)$/.test(line))).toEqual([]);
+  });
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function synthesized(stack: TerraformStack): any {
   return JSON.parse(Testing.synth(stack));

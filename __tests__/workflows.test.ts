@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { READY_TIMEOUT_MS_DEFAULT } from "../provider/resources/provider";
+import { READY_TIMEOUT_MS_DEFAULT } from "../provider/public-face";
 import { clientSecretEnv } from "../p1as/secret-names";
 
 const ROOT = path.resolve(__dirname, "..");

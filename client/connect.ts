@@ -12,6 +12,11 @@ import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
 export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
 export type ApiContractSetting = (typeof API_CONTRACTS)[number];
 
+/** Why a text is no contract setting; nothing when it is one. */
+export function apiContractProblems(value: string): string[] {
+  return (API_CONTRACTS as readonly string[]).includes(value) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`];
+}
+
 /** One OAuth client: its id and secret (or functions that look them up when the first token is needed). */
 export interface ClientCredentials {
   readonly clientId: string | (() => Promise<string>);
@@ -31,8 +36,8 @@ export interface ConnectionSettings {
   readonly writeCredentialsHint?: string;
   /** @default - every scope granted to the client */
   readonly scope?: string;
-  /** @default "discover" */
-  readonly apiContract?: ApiContractSetting;
+  /** Every caller says it (the provider's default is API_CONTRACT_DEFAULT of provider/public-face.ts). */
+  readonly apiContract: ApiContractSetting;
   /** Budget of one request, retries included. @default - each client's own default */
   readonly timeoutMs?: number;
   /** Retries of one request after its first attempt (within `timeoutMs`). @default - DEFAULT_RETRY_POLICY's */
@@ -75,7 +80,7 @@ export async function connect(settings: ConnectionSettings): Promise<Connection>
   const read = tokens(settings.read);
   // Before the discovery request: that one carries no credential, but it still goes nowhere it may not.
   requireApiDestination(apiUrl, allowedHosts);
-  const contract = await contractFor(settings.apiContract ?? "discover", apiUrl, { timeoutMs, retry, log });
+  const contract = await contractFor(settings.apiContract, apiUrl, { timeoutMs, retry, log });
   const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, retry, log, contract, allowedHosts });
   return { client, contract, readTokens: (read ?? write)! };
 }

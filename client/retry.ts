@@ -24,11 +24,11 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-/** Attempts in all, the first included, when nothing else is set: 8 ride out every third request failing. */
-export const MAX_ATTEMPTS_DEFAULT = 8;
+/** Retries after the first attempt when nothing else is set: 8 attempts in all ride out every third request failing. */
+export const RETRIES_DEFAULT = 7;
 
 export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
-  retries: MAX_ATTEMPTS_DEFAULT - 1,
+  retries: RETRIES_DEFAULT,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   jitterRatio: 0.2,

@@ -19,8 +19,7 @@ import { checkUndeclaredStates } from "./retired-stacks";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initStack } from "./stack-init";
 import { initError, runTerraform, terraformErrors } from "./terraform";
-import { CERTIFICATE_TYPE } from "../provider/resources/certificate-resource";
-import { HOSTNAME_TYPE } from "../provider/resources/hostname-resource";
+import { CERTIFICATES_DATA_SOURCE, CERTIFICATE_TYPE, HOSTNAMES_DATA_SOURCE, HOSTNAME_TYPE } from "../provider/public-face";
 import { importBlock } from "../p1as/terraform-names";
 
 export const EXIT_DRIFT = EXIT_CHANGES;
@@ -61,7 +60,7 @@ const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly str
   [CERTIFICATE_TYPE]: { kind: "certificate", key: "name", fields: ["sha256_fingerprint", "not_after", "status"] },
   [HOSTNAME_TYPE]: { kind: "hostname", key: "hostname", fields: ["product", "certname", "status"] },
 };
-const HELD = { p1as_certificates: { list: "certificates", key: "name", kind: "certificate" }, p1as_hostnames: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
+const HELD = { [CERTIFICATES_DATA_SOURCE]: { list: "certificates", key: "name", kind: "certificate" }, [HOSTNAMES_DATA_SOURCE]: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
   maskKnownSecrets({ ...process.env, ...options.env });

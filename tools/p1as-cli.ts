@@ -7,7 +7,7 @@
  * 64 bad command line.
  */
 import { Command } from "commander";
-import { PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/resources/provider";
+import { PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/public-face";
 import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../p1as/facts";
 import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../client/errors";
 import { redactText } from "../client/redact";

@@ -16,9 +16,14 @@ import { Construct, IConstruct } from "constructs";
 import { DataP1AsCertificates } from "../../.gen/providers/p1as/data-p1as-certificates";
 import { DataP1AsHostnames } from "../../.gen/providers/p1as/data-p1as-hostnames";
 import { P1AsProvider } from "../../.gen/providers/p1as/provider";
-import type { ApiContractSetting } from "../../provider/resources/provider";
-import { API_CONTRACTS, POLL_INTERVAL_MS_DEFAULT, READY_TIMEOUT_MS_DEFAULT } from "../../provider/resources/provider";
-import { MAX_RETRIES_DEFAULT } from "../../provider/resources/request-settings";
+import { apiContractProblems } from "../../client/connect";
+import {
+  ApiContractSetting,
+  MAX_RETRIES_DEFAULT,
+  POLL_INTERVAL_MS_DEFAULT,
+  READY_TIMEOUT_MS_DEFAULT,
+  REQUEST_TIMEOUT_MS_DEFAULT,
+} from "../../provider/public-face";
 import { clientIdProblems, pingOneNameProblems, scopeNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { ISelfServiceCredentials, apiUrlProblems, pingOneApiUrlProblems, tokenUrlProblems } from "../credentials";
@@ -28,9 +33,12 @@ import { requireTerraform, TERRAFORM_RELEASES } from "../terraform-version";
 import type { Certificate, ICertificate } from "./certificate";
 import type { Hostname } from "./hostname";
 
-export { POLL_INTERVAL_MS_DEFAULT as DEFAULT_POLL_INTERVAL_MS, READY_TIMEOUT_MS_DEFAULT as DEFAULT_READY_TIMEOUT_MS, MAX_RETRIES_DEFAULT as DEFAULT_MAX_RETRIES };
-/** Budget of one API request including its retries (the client's REQUEST_TIMEOUT_MS_DEFAULT). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export {
+  POLL_INTERVAL_MS_DEFAULT as DEFAULT_POLL_INTERVAL_MS,
+  READY_TIMEOUT_MS_DEFAULT as DEFAULT_READY_TIMEOUT_MS,
+  MAX_RETRIES_DEFAULT as DEFAULT_MAX_RETRIES,
+  REQUEST_TIMEOUT_MS_DEFAULT as DEFAULT_REQUEST_TIMEOUT_MS,
+};
 
 /** The directory holding package.json: certificate paths in the plan are relative to it. */
 export const PROJECT_ROOT = findProjectRoot(__dirname);
@@ -109,7 +117,7 @@ export class VirtualHosts extends Construct {
     this.apiUrl = props.apiUrl;
     this.pollIntervalMs = props.pollIntervalMs ?? POLL_INTERVAL_MS_DEFAULT;
     this.readyTimeoutMs = props.readyTimeoutMs ?? READY_TIMEOUT_MS_DEFAULT;
-    this.requestTimeoutMs = props.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.requestTimeoutMs = props.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
     this.maxRetries = props.maxRetries ?? MAX_RETRIES_DEFAULT;
     if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) throw invalidField(where, "maxRetries", this.maxRetries, ["must be a whole number >= 0"]);
     validateProps(where, props, { pollIntervalMs: this.pollIntervalMs, readyTimeoutMs: this.readyTimeoutMs, requestTimeoutMs: this.requestTimeoutMs });
@@ -217,7 +225,7 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
     {
       field: "apiContract",
       value: props.apiContract,
-      reasons: props.apiContract === undefined || (API_CONTRACTS as readonly string[]).includes(props.apiContract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`],
+      reasons: props.apiContract === undefined ? [] : apiContractProblems(props.apiContract),
     },
   ]);
   if (read) {

@@ -7,12 +7,12 @@ import { sameFingerprint, parseFullchain, checkCertificatePair } from "../../p1a
 import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
 import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
+import { CERTIFICATE_TYPE } from "../public-face";
 import { alreadyExists, blockedBy, noUpdateRoute, stillInUse, withNextStep } from "./error-catalogue";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
 
-export const CERTIFICATE_TYPE = "p1as_certificate";
 
 /**
  * Certificates this provider process created or took over. Certificates are create-before-destroy, so when

@@ -4,6 +4,7 @@
  */
 import { PingOneLookupError } from "../../client/pingone-applications";
 import { DataSource, Diagnostics, types } from "../framework";
+import { CERTIFICATES_DATA_SOURCE, HOSTNAMES_DATA_SOURCE } from "../public-face";
 import { P1asProviderData, requireClient } from "./provider-data";
 
 /**
@@ -30,7 +31,7 @@ const CERTIFICATE_ITEM = types.object({ name: types.string, status: types.string
 const HOSTNAME_ITEM = types.object({ hostname: types.string, product: types.string, certname: types.string, status: types.string });
 
 export const certificates: DataSource<P1asProviderData> = {
-  typeName: "p1as_certificates",
+  typeName: CERTIFICATES_DATA_SOURCE,
   schema: {
     description: "Every certificate of the environment, as the API lists it (fingerprint and expiry only where the API returns them).",
     attributes: { certificates: { type: types.list(CERTIFICATE_ITEM), computed: true } },
@@ -44,7 +45,7 @@ export const certificates: DataSource<P1asProviderData> = {
 };
 
 export const hostnames: DataSource<P1asProviderData> = {
-  typeName: "p1as_hostnames",
+  typeName: HOSTNAMES_DATA_SOURCE,
   schema: {
     description: "Every hostname of the environment, as the API lists it.",
     attributes: { hostnames: { type: types.list(HOSTNAME_ITEM), computed: true } },

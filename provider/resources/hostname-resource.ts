@@ -6,12 +6,12 @@ import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
 import type { HostnameView } from "../../client/self-service-client";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
+import { HOSTNAME_TYPE } from "../public-face";
 import { alreadyExists, withNextStep } from "./error-catalogue";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
 
-export const HOSTNAME_TYPE = "p1as_hostname";
 
 const ROUTING = ["product", "certname"] as const;
 

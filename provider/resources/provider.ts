@@ -4,7 +4,7 @@
  * reads `PINGONE_*`. At configure time the provider reads the tenant's own OpenAPI document to learn which
  * routes exist (discovery), unless `api_contract` says which contract to assume.
  */
-import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
+import { ClientCredentials, apiContractProblems, connect } from "../../client/connect";
 import {
   ALLOWED_HOSTS_VARIABLE,
   AllowedHosts,
@@ -15,52 +15,30 @@ import {
 } from "../../p1as/destinations";
 import { scopeNameProblems, serviceUrlProblems, clientIdProblems, pingOneNameProblems, uuidProblems } from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
-import { Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
+import { Attribute, Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
 import { certificate } from "./certificate-resource";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname-resource";
 import { dataSourceWithAdvice, withAdvice } from "./error-catalogue";
 import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
+import {
+  API_CONTRACT_DEFAULT,
+  ApiContractSetting,
+  POLL_INTERVAL_MS_DEFAULT,
+  PROVIDER_ENV,
+  PROVIDER_TYPE,
+  ProviderSetting,
+  READY_TIMEOUT_MS_DEFAULT,
+  SECRET_ENV_DEFAULTS,
+} from "../public-face";
 import { P1asProviderData, Timings } from "./provider-data";
 import { checkReadingClient } from "./credential-check";
 import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
-/** How often a waiting resource looks again, at most. */
-export const POLL_INTERVAL_MS_DEFAULT = 2_000;
-/** How long one object may take to become ready. */
-export const READY_TIMEOUT_MS_DEFAULT = 10 * 60_000;
-
-export { API_CONTRACTS };
-export type { ApiContractSetting };
-
-/** Provider attribute -> the environment variable that supplies it when the block leaves it unset. */
-export const PROVIDER_ENV = {
-  api_url: "P1AS_API_URL",
-  token_url: "P1AS_TOKEN_URL",
-  client_id: "P1AS_CLIENT_ID",
-  read_client_id: "P1AS_READ_CLIENT_ID",
-  scope: "P1AS_SCOPE",
-  api_contract: "P1AS_API_CONTRACT",
-  pingone_environment_id: "P1AS_PINGONE_ENVIRONMENT_ID",
-  pingone_application: "P1AS_PINGONE_APPLICATION",
-  pingone_read_application: "P1AS_PINGONE_READ_APPLICATION",
-  pingone_api_url: "P1AS_PINGONE_API_URL",
-} as const;
-
-/**
- * Where a client secret comes from when the block does not hold it: the environment variable that
- * `client_secret_env` / `read_client_secret_env` name, by default these. Read by the provider process itself, at
- * plan and at apply alike, so a saved plan made with the read-only client can be applied with the write client.
- */
-export const SECRET_ENV_DEFAULTS = {
-  client_secret: "P1AS_CLIENT_SECRET",
-  read_client_secret: "P1AS_READ_CLIENT_SECRET",
-} as const;
-
 const positiveWhole = (value: Value) => (Number.isInteger(value) && Number(value) > 0 ? [] : ["must be a positive whole number of milliseconds"]);
 
 export const p1asProvider: ProviderDefinition<P1asProviderData> = {
-  typeName: "p1as",
+  typeName: PROVIDER_TYPE,
   schema: {
     description: "P1AS self-service API of one environment. Each attribute falls back to its `P1AS_*` environment variable.",
     attributes: {
@@ -143,12 +121,12 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
         optional: true,
         description:
           "`discover` (default) reads the tenant's `/api/v1/openapi.json`; `confirmed` assumes only the publicly confirmed routes (no update: changes replace); `assumed` uses the project's guesses (env `P1AS_API_CONTRACT`).",
-        validate: (value) => ((API_CONTRACTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]),
+        validate: (value) => apiContractProblems(String(value)),
       },
       ...requestSettingAttributes,
       poll_interval_ms: { type: types.number, optional: true, description: `Longest wait between two looks at an object. Default ${POLL_INTERVAL_MS_DEFAULT}.`, validate: positiveWhole },
       ready_timeout_ms: { type: types.number, optional: true, description: `How long an object may take to become ready. Default ${READY_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
-    },
+    } satisfies Record<ProviderSetting, Attribute>,
   },
 
   async configure({ config, diagnostics }) {
@@ -258,7 +236,7 @@ function resolveSettings(config: State, env: NodeJS.ProcessEnv): Settings | { un
     pingone_read_application: value("pingone_read_application") || undefined,
     pingone_api_url: value("pingone_api_url") || undefined,
     scope: value("scope") || undefined,
-    api_contract: value("api_contract") || "discover",
+    api_contract: value("api_contract") || API_CONTRACT_DEFAULT,
     write_secret_env,
     read_secret_env,
     write_secret: secret("client_secret", write_secret_env),
@@ -303,7 +281,7 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
       PROVIDER_ENV.pingone_api_url,
       settings.pingone_api_url ? url(settings.pingone_api_url, (value) => pingOneApiUrlDestinationProblems(value, {}, allowed.hosts)) : [],
     ],
-    ["api_contract", PROVIDER_ENV.api_contract, (API_CONTRACTS as readonly string[]).includes(settings.api_contract) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`]],
+    ["api_contract", PROVIDER_ENV.api_contract, apiContractProblems(settings.api_contract)],
   ];
   for (const [name, variable, reasons] of problems) {
     if (reasons.length > 0) diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${variable}) ${reasons.join("; ")}`, name);

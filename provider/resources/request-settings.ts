@@ -3,17 +3,8 @@
  * retried. Each comes from the block, else from its `P1AS_*` variable, else the default; a variable's value is
  * checked like the block's and a problem names both.
  */
-import { MAX_ATTEMPTS_DEFAULT } from "../../client/retry";
-import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
+import { MAX_RETRIES_DEFAULT, REQUEST_SETTINGS_ENV, REQUEST_TIMEOUT_MS_DEFAULT } from "../public-face";
 import { Attribute, Diagnostics, State, Value, types } from "../framework";
-
-export const MAX_RETRIES_DEFAULT = MAX_ATTEMPTS_DEFAULT - 1;
-
-/** Attribute -> the environment variable that supplies it when the block leaves it unset. */
-export const REQUEST_SETTINGS_ENV = {
-  request_timeout_ms: "P1AS_REQUEST_TIMEOUT_MS",
-  max_retries: "P1AS_MAX_RETRIES",
-} as const;
 
 export interface RequestSettings {
   readonly timeoutMs: number;

@@ -4,8 +4,7 @@
  * Only fields that terraform did not mark sensitive ever leave this module.
  */
 import { z } from "zod";
-import { CERTIFICATE_TYPE } from "../../provider/resources/certificate-resource";
-import { HOSTNAME_TYPE } from "../../provider/resources/hostname-resource";
+import { CERTIFICATE_TYPE, HOSTNAME_TYPE } from "../../provider/public-face";
 
 /** The part of terraform's JSON plan format (format_version 1.x) this module reads; the rest is ignored. */
 const changeSchema = z.object({

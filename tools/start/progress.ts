@@ -6,6 +6,7 @@
  */
 import pc from "picocolors";
 import { keyFromResourceName } from "../../p1as/terraform-names";
+import { CERTIFICATE_TYPE, HOSTNAME_TYPE } from "../../provider/public-face";
 import { Colour, RowStatus, STATUS_COLOURS } from "../status/model";
 
 interface UiMessage {
@@ -17,7 +18,7 @@ interface UiMessage {
   readonly changes?: { readonly add: number; readonly change: number; readonly remove: number; readonly operation: string };
 }
 
-const KINDS: Record<string, string> = { p1as_certificate: "certificate", p1as_hostname: "hostname" };
+const KINDS: Record<string, string> = { [CERTIFICATE_TYPE]: "certificate", [HOSTNAME_TYPE]: "hostname" };
 
 /** The PingOne objects our stacks declare; their resource names are cdktf's construct paths. */
 const PINGONE_KINDS: Record<string, string> = {

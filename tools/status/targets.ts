@@ -11,9 +11,9 @@ import { readTemplateLiteral } from "../../constructs/terraform-literal";
 import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
 import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
-import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/resources/provider";
+import { API_CONTRACT_DEFAULT, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/public-face";
 import { lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
-import type { ClientCredentials } from "../../client/connect";
+import { apiContractProblems, type ClientCredentials } from "../../client/connect";
 import { CliError, EXIT_USAGE } from "../errors";
 import { synthesizedStacks } from "../synth-output";
 
@@ -140,7 +140,7 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
   const readApplication = literal(block.pingone_read_application) || env[PROVIDER_ENV.pingone_read_application] || "";
   const readOnly = Boolean(readApplication) || block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
   const clientId = readApplication ? `PingOne application ${readApplication}` : readOnly ? setting("read_client_id") : setting("client_id");
-  const apiContract = setting("api_contract") || "discover";
+  const apiContract = setting("api_contract") || API_CONTRACT_DEFAULT;
   const before = problems.length;
   if (allowed.problems.length > 0) problems.push(`invalid ${ALLOWED_HOSTS_VARIABLE} (environment variable): ${allowed.problems.join("; ")}`);
   const url = (destination: (value: string) => string[]) => (value: string) => {
@@ -155,7 +155,8 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     const reasons = value ? check(value) : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
     if (reasons.length > 0) problems.push(`invalid ${field(name)} ${JSON.stringify(value)}: ${reasons.join("; ")}`);
   }
-  if (!(API_CONTRACTS as readonly string[]).includes(apiContract)) problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: must be one of ${API_CONTRACTS.join(", ")}`);
+  const contractReasons = apiContractProblems(apiContract);
+  if (contractReasons.length > 0) problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: ${contractReasons.join("; ")}`);
   // The variable the provider would read the secret from, by the same rule as the provider.
   const secretSource = readOnly
     ? literal(block.read_client_secret_env) || SECRET_ENV_DEFAULTS.read_client_secret
