@@ -42,7 +42,7 @@ test("lists certificates and gets a hostname", async () => {
 });
 
 test("reads the provider's own variable names", () => {
-  expect(P1AS_CLI_ENV).toMatchObject({ clientId: "P1AS_CLIENT_ID", clientSecret: "P1AS_CLIENT_SECRET", tokenUrl: "P1AS_TOKEN_URL", apiUrl: "P1AS_API_URL", scope: "P1AS_SCOPE" });
+  expect(P1AS_CLI_ENV).toMatchObject({ clientId: "P1AS_CLIENT_ID", clientSecret: "P1AS_CLIENT_SECRET", tokenUrl: "P1AS_TOKEN_URL", apiUrl: "P1AS_API_URL", scope: "P1AS_SCOPE", apiContract: "P1AS_API_CONTRACT" });
 });
 
 test("exits 3 (not found, distinct from an error and from a usage error) if the object does not exist", async () => {
@@ -150,6 +150,26 @@ test("lists and gets against the confirmed contract, where certificates show no 
   } finally {
     emulator.state.settings.contract = "assumed";
   }
+});
+
+describe("the contract comes from P1AS_API_CONTRACT, as for the provider", () => {
+  test("unset, the CLI reads the tenant's OpenAPI document once, and says nothing about it", async () => {
+    const result = await cli(["hostnames", "list"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(emulator.requestLog.list(/openapi\.json/).map((entry) => entry.path)).toEqual([`${new URL(emulator.apiUrl("dev")).pathname}/openapi.json`]);
+  });
+
+  test("confirmed: no document is read", async () => {
+    const result = await cli(["hostnames", "list"], { ...env(), [P1AS_CLI_ENV.apiContract]: "confirmed" });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(emulator.requestLog.list(/openapi\.json/)).toEqual([]);
+  });
+
+  test("a value that is no contract is refused, naming the variable, and nothing is sent", async () => {
+    const result = await cli(["hostnames", "list"], { ...env(), [P1AS_CLI_ENV.apiContract]: "guess" });
+    expect(result).toEqual({ code: EXIT_ERROR, stdout: "", stderr: 'p1as: cannot reach the API: P1AS_API_CONTRACT must be one of discover, confirmed, assumed (got "guess")\n' });
+    expect(emulator.requestLog.list()).toEqual([]);
+  });
 });
 
 test("an API error is reported without the secret or the token", async () => {

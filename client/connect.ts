@@ -44,6 +44,8 @@ export interface ConnectionSettings {
   readonly maxRetries?: number;
   /** @default - stderr */
   readonly log?: (line: string) => void;
+  /** Log which contract discovery found (terraform's log wants it; a command's output for people does not). @default true */
+  readonly logContract?: boolean;
   /** @default - P1AS_ALLOWED_HOSTS of this process */
   readonly allowedHosts?: AllowedHosts;
 }
@@ -59,12 +61,12 @@ export interface Connection {
 export async function contractFor(
   setting: ApiContractSetting,
   apiUrl: string,
-  options: { timeoutMs?: number; retry?: Partial<RetryPolicy>; log?: (line: string) => void } = {},
+  options: { timeoutMs?: number; retry?: Partial<RetryPolicy>; log?: (line: string) => void; logContract?: boolean } = {},
 ): Promise<ApiContract> {
   if (setting === "confirmed") return CONFIRMED_CONTRACT;
   if (setting === "assumed") return ASSUMED_CONTRACT;
   const contract = await discoverContract(apiUrl, options);
-  options.log?.(
+  if (options.logContract !== false) options.log?.(
     `API contract: ${contract.origin} (${contract.reason}); update routes: certificates ${contract.certificates.update ? "yes" : "no"}, hostnames ${contract.hostnames.update ? "yes" : "no"}`,
   );
   return contract;
@@ -80,7 +82,7 @@ export async function connect(settings: ConnectionSettings): Promise<Connection>
   const read = tokens(settings.read);
   // Before the discovery request: that one carries no credential, but it still goes nowhere it may not.
   requireApiDestination(apiUrl, allowedHosts);
-  const contract = await contractFor(settings.apiContract, apiUrl, { timeoutMs, retry, log });
+  const contract = await contractFor(settings.apiContract, apiUrl, { timeoutMs, retry, log, logContract: settings.logContract });
   const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, retry, log, contract, allowedHosts });
   return { client, contract, readTokens: (read ?? write)! };
 }

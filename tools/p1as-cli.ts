@@ -7,12 +7,13 @@
  * 64 bad command line.
  */
 import { Command } from "commander";
-import { PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/public-face";
+import { API_CONTRACT_DEFAULT, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/public-face";
 import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../p1as/facts";
 import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../client/errors";
 import { redactText } from "../client/redact";
-import { SelfServiceClient } from "../client/self-service-client";
-import { TokenClient, TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
+import { ApiContractSetting, apiContractProblems, connect } from "../client/connect";
+import type { SelfServiceClient } from "../client/self-service-client";
+import { TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
 import { uuidProblems } from "../p1as/rules";
 import { parseCommandLine } from "./cli";
 import { EXIT_ERROR, EXIT_OK } from "./errors";
@@ -45,6 +46,8 @@ export const P1AS_CLI_ENV = {
   authMethod: "P1AS_AUTH_METHOD",
   /** Optional: scopes to request. */
   scope: PROVIDER_ENV.scope,
+  /** Optional: which routes the API has, as for the provider (default: read the tenant's OpenAPI document). */
+  apiContract: PROVIDER_ENV.api_contract,
 } as const;
 
 /** Thrown for missing or bad environment variables; the message names each one. */
@@ -72,8 +75,8 @@ export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): str
   return undefined;
 }
 
-/** Builds the clients from environment variables, naming every missing one at once. */
-export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): SelfServiceClient {
+/** Connects with settings from environment variables, naming every missing one at once before anything is sent. */
+export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<SelfServiceClient> {
   const names = P1AS_CLI_ENV;
   const problems: string[] = [];
   const need = (name: string) => {
@@ -97,16 +100,20 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
   if (authMethod && authMethod !== "CLIENT_SECRET_BASIC" && authMethod !== "CLIENT_SECRET_POST") {
     problems.push(`${names.authMethod} must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST`);
   }
+  const apiContract = env[names.apiContract] || API_CONTRACT_DEFAULT;
+  const contractReasons = apiContractProblems(apiContract);
+  if (contractReasons.length > 0) problems.push(`${names.apiContract} ${contractReasons.join("; ")} (got ${JSON.stringify(apiContract)})`);
   if (problems.length > 0 || !tokenUrl || !apiUrl) throw new CliConfigError(`cannot reach the API: ${problems.join("; ")}`);
-  const tokens = new TokenClient({
+  const { client } = await connect({
+    apiUrl,
     tokenUrl,
-    clientId,
-    clientSecret,
-    authMethod: authMethod as TokenEndpointAuthMethod | undefined,
+    read: { clientId, clientSecret, authMethod: authMethod as TokenEndpointAuthMethod | undefined },
     scope: env[names.scope] || undefined,
+    apiContract: apiContract as ApiContractSetting,
     log,
+    logContract: false,
   });
-  return new SelfServiceClient({ baseUrl: apiUrl, readTokens: tokens, log });
+  return client;
 }
 
 /** Aligned columns for people; --json for scripts. */
@@ -155,14 +162,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .command("list")
       .option("--json", "print JSON")
       .action((options: { json?: boolean }) => {
-        work = async () => show(await calls.list(client()), columns, !!options.json);
+        work = async () => show(await calls.list(await client()), columns, !!options.json);
       });
     command
       .command(`get <${key}>`)
       .option("--json", "print JSON")
       .action((value: string, options: { json?: boolean }) => {
         work = async () => {
-          const view = await calls.get(client(), value);
+          const view = await calls.get(await client(), value);
           return view ? show([view], columns, !!options.json) : notFound(`${name} ${value}`);
         };
       });
