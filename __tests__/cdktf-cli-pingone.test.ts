@@ -8,30 +8,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONTRACT_MODES } from "./support/p1as-app";
-import { CommandResult, gettingStartedCommands, pingOneNames, pingOneProject } from "./support/pingone-project";
+import { commandTimings, gettingStartedCommands, pingOneNames, pingOneProject } from "./support/pingone-project";
 
 jest.setTimeout(15 * 60_000);
 
 const DIFFS = gettingStartedCommands("5. The first plan").filter((command) => command.startsWith("npx cdktf diff"));
 const DEPLOY = gettingStartedCommands("6. Deploy").find((command) => command.startsWith("npx cdktf deploy"))!;
 
-let timings: Record<string, number> = {};
-async function timed(label: string, action: () => Promise<CommandResult>): Promise<CommandResult> {
-  const started = Date.now();
-  const result = await action();
-  timings[label] = Date.now() - started;
-  return result;
-}
-
 /** The page's offline form: terraform gets the PingOne provider from a mirror, which `terraform providers lock` cannot read. */
 const offline = (command: string) => `${command} --skip-provider-lock`;
 
 describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the cdktf CLI (%s contract)", (contract) => {
   const project = pingOneProject(`cdktf-cli-pingone-${contract}`, contract);
-  beforeAll(() => {
-    timings = {};
-  });
-  afterAll(() => console.log(`cdktf-cli-pingone (${contract}) timings, ms: ${JSON.stringify(timings)}`));
+  const timed = commandTimings(`cdktf-cli-pingone (${contract})`);
 
   /** Only dev: the page's cdktf commands name its stacks. */
   const writeDevConfig = (overrides: object = {}) => project.writeConfig({ dev: overrides }, ["dev"]);

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
 import { CONTRACT_MODES } from "./support/p1as-app";
-import { applicationClient, clientToken, CommandResult, gettingStartedCommands, pingOneNames, pingOneProject, withoutBuild } from "./support/pingone-project";
+import { applicationClient, clientToken, CommandResult, commandTimings, gettingStartedCommands, pingOneNames, pingOneProject, withoutBuild } from "./support/pingone-project";
 import { workerEnv } from "./support/pingone-tenant";
 
 jest.setTimeout(15 * 60_000);
@@ -30,22 +30,10 @@ function ok(result: CommandResult): CommandResult {
   return result;
 }
 
-/** Timings of this run (docs/reliability-and-security.md), printed once per mode. */
-let timings: Record<string, number> = {};
-async function timed(label: string, action: () => Promise<CommandResult>): Promise<CommandResult> {
-  const started = Date.now();
-  const result = await action();
-  timings[label] = Date.now() - started;
-  return result;
-}
-
 describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools (%s contract)", (contract) => {
   const project = pingOneProject(`pingone-bootstrap-${contract}`, contract);
   const hostnames = (environment: "dev" | "prod") => project.emulator.service.listHostnames(environment).map((item) => (item as { hostname: string }).hostname);
-  beforeAll(() => {
-    timings = {};
-  });
-  afterAll(() => console.log(`pingone-bootstrap (${contract}) timings, ms: ${JSON.stringify(timings)}`));
+  const timed = commandTimings(`pingone-bootstrap (${contract})`);
 
   test("the commands come from docs/getting-started.md", () => {
     expect(SYNTH).toBe("CHECKPOINT_DISABLE=1 node dist/main.js --clean");

@@ -262,3 +262,21 @@ export function withoutBuild(command: string): string {
   const last = script.split("&&").pop()!.replace(" -r ./scripts/build-if-stale.js", "").trim();
   return match[2] ? `${last} ${match[2]}` : last;
 }
+
+/**
+ * Timings of a suite's commands (docs/reliability-and-security.md quotes them). Call it inside a describe block:
+ * the timings start empty before the block and are printed once after it, under `title`.
+ */
+export function commandTimings(title: string): <T>(label: string, action: () => Promise<T>) => Promise<T> {
+  let timings: Record<string, number> = {};
+  beforeAll(() => {
+    timings = {};
+  });
+  afterAll(() => console.log(`${title} timings, ms: ${JSON.stringify(timings)}`));
+  return async (label, action) => {
+    const started = Date.now();
+    const result = await action();
+    timings[label] = Date.now() - started;
+    return result;
+  };
+}
