@@ -50,7 +50,7 @@ export interface Inventory {
 /** Every name a stack of this tool can have: each becomes a folder under the synth output. */
 const STACK_NAMES = [PINGONE_DIRECTORY_STACK, ...P1AS_ENVIRONMENTS.map(environmentStackName)] as [string, ...string[]];
 
-/** The per-stack defaults synth fills in (config/schema.ts resolveBackend): an entry always has them. */
+/** The per-stack defaults synth fills in (config/schema/defaults.ts resolveBackend): an entry always has them. */
 const RESOLVED_FIELDS: Record<string, readonly string[]> = { local: ["path"], pg: ["schemaName"], s3: ["key", "encrypt"], remote: ["workspace"], cloud: ["workspace"] };
 
 const entrySchema = z

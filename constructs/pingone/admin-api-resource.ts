@@ -76,7 +76,7 @@ export interface AdminApiResourceProps {
   readonly allowAllEnvironmentRoles?: boolean;
 }
 
-/** The documented defaults of AdminApiResourceProps; config/schema.ts applies the same ones. */
+/** The documented defaults of AdminApiResourceProps; config/schema/defaults.ts applies the same ones. */
 export const ADMIN_API_RESOURCE_DEFAULTS = {
   access: "admin" as SelfServiceLevel,
   name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") => `p1as-${environment}-self-service-api${access === "audit" ? "-audit" : ""}`,

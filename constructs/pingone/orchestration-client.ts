@@ -10,7 +10,7 @@ import { clientSecretEnv } from "../../p1as/secret-names";
 import { templateLiteral } from "../terraform-literal";
 import { IAdminApiResource } from "./admin-api-resource";
 
-/** The documented defaults of OrchestrationClientProps; config/schema.ts applies the same ones. */
+/** The documented defaults of OrchestrationClientProps; config/schema/defaults.ts applies the same ones. */
 export const ORCHESTRATION_CLIENT_DEFAULTS = {
   access: "admin" as SelfServiceLevel,
   name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") => `p1as-${environment}-${access === "audit" ? "audit" : "orchestration"}`,
