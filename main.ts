@@ -12,12 +12,12 @@ import { configPath, loadConfig } from "./config/load";
 import { installBesideStack } from "./provider/install";
 import { ValidationError } from "./constructs/errors";
 import { AppStacks, addStacks } from "./stacks/app-stacks";
-import { parseCommandLine } from "./tools/cli";
+import { parseCommandLine } from "./cli-kit/command-line";
 import { writeStackIndex } from "./stacks/stack-index";
 import { sha256 } from "./stacks/synth-freshness";
-import { dropStaleBackendCache } from "./tools/backend-cache";
-import { CliError } from "./tools/errors";
-import { checkUndeclaredStates, RETIRE_PROCEDURE } from "./tools/retired-stacks";
+import { dropStaleBackendCache } from "./stacks/backend-cache";
+import { CliError } from "./cli-kit/errors";
+import { checkUndeclaredStates, RETIRE_PROCEDURE } from "./tools/terraform/retired-stacks";
 
 /**
  * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the

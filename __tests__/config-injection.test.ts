@@ -20,7 +20,7 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { synthesize } from "../main";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { locate, setAt, stringFields, StringField } from "./support/config-fields";
 import { testClientId } from "./support/emulator";
@@ -107,7 +107,7 @@ describe("hostile configuration: every config string is refused or kept a litera
         expect((await run(["plan", "-input=false", "-no-color", "-out=tfplan.bin"])).exitCode).toBe(0);
         const shown = await run(["show", "-json", "tfplan.bin"]);
         const summaryFile = path.join(workDir, `${slug(`${contract} ${field.name}`)}.md`);
-        const summary = await node(["dist/tools/plan-summary.js", "--outdir", outdir, "--stacks", "p1as-test", "--out", summaryFile]);
+        const summary = await node(["dist/tools/plan-summary/main.js", "--outdir", outdir, "--stacks", "p1as-test", "--out", summaryFile]);
         captured.push({ where: `${field.name}: plan summary`, text: summary + fs.readFileSync(summaryFile, "utf8") });
         const applied = await run(["apply", "-auto-approve", "-input=false", "-no-color"]);
         expect({ field: field.name, exitCode: applied.exitCode, output: applied.exitCode === 0 ? "" : applied.stdout + applied.stderr }).toEqual({ field: field.name, exitCode: 0, output: "" });

@@ -10,7 +10,7 @@ import { FROZEN_INVENTORY_ENV_VAR, InventoryEntry, inventoryDigest, inventoryPat
 import { parseConfig } from "../config/load";
 import { synthesize } from "../main";
 import { STACK_INDEX_FILE } from "../stacks/stack-index";
-import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/synth-output";
+import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/terraform/synth-output";
 
 const EXAMPLE = JSON.parse(fs.readFileSync("config/example.json", "utf8"));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

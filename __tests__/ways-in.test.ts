@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { checkWaysIn, synthesize } from "../main";
-import { selectStacks } from "../tools/synth-output";
+import { selectStacks } from "../tools/terraform/synth-output";
 
 jest.setTimeout(180_000);
 

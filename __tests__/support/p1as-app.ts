@@ -16,8 +16,8 @@ import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { synthesize } from "../../main";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, Product } from "../../p1as/facts";
 import { clientSecretEnv } from "../../p1as/secret-names";
-import { deploy, DeployOptions } from "../../tools/deploy";
-import { runTerraform, TerraformResult } from "../../tools/terraform";
+import { deploy, DeployOptions } from "../../tools/deploy/main";
+import { runTerraform, TerraformResult } from "../../tools/terraform/run";
 import { makeCertificate } from "./certs";
 import { testClientId } from "./emulator";
 

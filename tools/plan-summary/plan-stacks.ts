@@ -4,10 +4,10 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { retiredLine, stateAddresses } from "../retired-stacks";
-import { initStack } from "../stack-init";
-import { planModeArgs, SynthesizedStack } from "../synth-output";
-import { runTerraform, terraformErrors } from "../terraform";
+import { retiredLine, stateAddresses } from "../terraform/retired-stacks";
+import { initStack } from "../terraform/init";
+import { planModeArgs, SynthesizedStack } from "../terraform/synth-output";
+import { runTerraform, terraformErrors } from "../terraform/run";
 import { parsePlanJson, summarizePlan } from "./plan-json";
 import { configSha256, forgetSavedPlan, saveNothingToApply, savePlan } from "./saved-plans";
 import { StackOutcome } from "./render";

@@ -3,8 +3,8 @@
  * layout rule (banner first, counts outside the fold, size limit, masking) is tested without terraform.
  */
 import { ChangeAction, PlanCounts, ResourceChangeSummary, StackPlanSummary } from "./plan-json";
-import { htmlText, markdownBlock, markdownCode, markdownText } from "../escape";
-import { redactTerraformText as redactText } from "../redact";
+import { htmlText, markdownBlock, markdownCode, markdownText } from "../../cli-kit/escape";
+import { redactTerraformText as redactText } from "../terraform/redact";
 
 /** Hidden tag the workflow uses to find and update its one comment instead of adding a new one per push. */
 export const SUMMARY_MARKER = "<!-- p1as-plan-summary -->";

@@ -14,8 +14,8 @@ import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, t
 import { API_CONTRACTS, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/resources/provider";
 import { lookedUpCredentials, lookupClient } from "../../provider/resources/pingone-lookup";
 import type { ClientCredentials } from "../../client/connect";
-import { CliError, EXIT_USAGE } from "../errors";
-import { synthesizedStacks } from "../synth-output";
+import { CliError, EXIT_USAGE } from "../../cli-kit/errors";
+import { synthesizedStacks } from "../terraform/synth-output";
 
 export interface DeclaredCertificate {
   readonly name: string;

@@ -11,17 +11,17 @@
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
-import { terminalText } from "./escape";
-import { maskKnownSecrets, redactTerraformText } from "./redact";
-import { checkUndeclaredStates } from "./retired-stacks";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
-import { initStack } from "./stack-init";
-import { initError, runTerraform, terraformErrors } from "./terraform";
-import { CERTIFICATE_TYPE } from "../provider/resources/certificate";
-import { HOSTNAME_TYPE } from "../provider/resources/hostname";
-import { importBlock } from "../provider/naming";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
+import { CliError, EXIT_CHANGES, EXIT_ERROR } from "../../cli-kit/errors";
+import { terminalText } from "../../cli-kit/escape";
+import { maskKnownSecrets, redactTerraformText } from "../terraform/redact";
+import { checkUndeclaredStates } from "../terraform/retired-stacks";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
+import { initStack } from "../terraform/init";
+import { initError, runTerraform, terraformErrors } from "../terraform/run";
+import { CERTIFICATE_TYPE } from "../../provider/resources/certificate";
+import { HOSTNAME_TYPE } from "../../provider/resources/hostname";
+import { importBlock } from "../../provider/naming";
 
 export const EXIT_DRIFT = EXIT_CHANGES;
 

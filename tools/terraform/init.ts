@@ -7,12 +7,12 @@
  *   that terraform's driver could not read and be done with (a device, a named pipe, a huge file) stops the
  *   stack before terraform starts.
  */
-import { backendSwitch, backendSwitchLine, configuredBackend } from "./backend-cache";
-import { CliError } from "./errors";
+import { backendSwitch, backendSwitchLine, configuredBackend } from "../../stacks/backend-cache";
+import { CliError } from "../../cli-kit/errors";
 import { preparePgState } from "./pg-bootstrap";
 import { redactTerraformText } from "./redact";
 import { SynthesizedStack } from "./synth-output";
-import { TerraformResult, terraformEnv } from "./terraform";
+import { TerraformResult, terraformEnv } from "./run";
 
 export interface InitStackOptions {
   /** Extra environment for terraform, as given to `run` (PG_CONN_STR, PGPASSWORD). @default - the process environment only */
