@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { toolName } from "../cli-kit/command-line";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli-kit/errors";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -100,4 +101,12 @@ it("npm start --help leaves the demo directory alone", async () => {
   const before = existsSync(demo) ? statSync(demo).mtimeMs : undefined;
   expect((await run("dist/tools/start/main.js", ["--help"])).code).toBe(EXIT_OK);
   expect(existsSync(demo) ? statSync(demo).mtimeMs : undefined).toBe(before);
+});
+
+it("a failure that escapes a tool's main is named by the tool's folder, not by main.js", () => {
+  for (const { entry, name } of TOOLS.filter((tool) => tool.entry.startsWith("dist/tools/") && !tool.script.includes(":"))) {
+    expect({ entry, name: toolName(path.join(ROOT, entry)) }).toEqual({ entry, name });
+  }
+  expect(toolName("/x/dist/bench/main.js")).toBe("bench");
+  expect(toolName("/x/dist/emulator/bin.js")).toBe("bin");
 });

@@ -19,7 +19,7 @@ import { configSchema } from "../config/schema";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { runTerraform } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { locate, setAt, stringFields, StringField } from "./support/config-fields";

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { ValidationError } from "../constructs/errors";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { detectDrift } from "../tools/drift/main";
 import { runPlanSummary } from "../tools/plan-summary/main";
 import { StatusCollector } from "../tools/status/model";

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FROZEN_INVENTORY_ENV_VAR, InventoryEntry, inventoryDigest, inventoryPath, RESEAL_INVENTORY_ENV_VAR } from "../config/inventory";
 import { parseConfig } from "../config/load";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { STACK_INDEX_FILE } from "../stacks/stack-index";
 import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/terraform/synth-output";
 

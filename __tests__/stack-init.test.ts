@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { inventoryPath } from "../config/inventory";
 import { localStatePath } from "../config/state-location";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { backendCacheFile, backendSwitch, backendSwitchLine } from "../stacks/backend-cache";
 import { detectDrift } from "../tools/drift/main";
 import { clientConfig } from "../tools/terraform/pg-bootstrap";

@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { clientSecretEnv } from "../p1as/secret-names";
 import { deploy } from "../tools/deploy/main";
