@@ -9,7 +9,7 @@
  * second signal (after a second) kills terraform hard.
  *
  * A retiring stack is applied with -destroy. Before anything, every state the config no longer declares is
- * checked (tools/retired-stacks.ts). An explicit --stacks selection is exactly that: one naming no stack of
+ * checked (tools/terraform/retired-stacks.ts). An explicit --stacks selection is exactly that: one naming no stack of
  * this config deploys nothing (exit 0 only with --if-present).
  *
  * Exit codes: 0 deployed (or nothing to do), 1 failed (every line names the stack; a state lock held by another run and a stale

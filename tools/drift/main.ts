@@ -5,7 +5,7 @@
  * `p1as_hostnames` data sources add the objects the API holds that no one declared. Read-only: GET requests
  * and a token request to the API, no state lock. Safe to schedule.
  * A retiring stack is not checked (the next deploy destroys it); a state the config no longer declares but that
- * still holds objects is refused before anything else (tools/retired-stacks.ts).
+ * still holds objects is refused before anything else (tools/terraform/retired-stacks.ts).
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
  */
 import { readFileSync, rmSync } from "node:fs";

@@ -36,7 +36,7 @@ const SAVED_PLAN_LOCK_TIMEOUT = "5m";
 /**
  * Terraform's plan file holds the prior state and the variable values, secrets included. It is written into a
  * folder of its own that only this user can enter (mkdtemp: 0700) inside the stack directory, terraform creates
- * it 0600 (tools/terraform.ts runs terraform with umask 077), and the folder is removed when the stack is done,
+ * it 0600 (tools/terraform/run.ts runs terraform with umask 077), and the folder is removed when the stack is done,
  * whatever happened: a speculative plan leaves no plan file, a saved one leaves only its copy in the plans folder.
  */
 export const PLAN_FOLDER_PREFIX = ".p1as-plan-";

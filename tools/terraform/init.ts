@@ -3,7 +3,7 @@
  * - a directory initialised against another backend (P1AS_CONFIG switched) is re-initialised with
  *   `-reconfigure` and one line naming the stack, the old and the new state location;
  * - a pg backend gets its schema, table and workspace row created first, one creator at a time
- *   (tools/pg-bootstrap.ts), so first deploys neither race nor block other stacks; a file its connection names
+ *   (tools/terraform/pg-bootstrap.ts), so first deploys neither race nor block other stacks; a file its connection names
  *   that terraform's driver could not read and be done with (a device, a named pipe, a huge file) stops the
  *   stack before terraform starts.
  */
