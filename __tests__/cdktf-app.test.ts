@@ -53,8 +53,8 @@ describe("cdktf-app.js on a copy of the project", () => {
 
   it("builds, then synthesizes with the edited code, after a source changes; and not again once built", () => {
     // WHEN a source is edited after the build
-    const main = path.join(copy, "main.ts");
-    writeFileSync(main, readFileSync(main, "utf8").replace("app.synth();", 'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");'));
+    const synth = path.join(copy, "stacks/synthesize.ts");
+    writeFileSync(synth, readFileSync(synth, "utf8").replace("app.synth();", 'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");'));
     const edited = app();
     // THEN it says it builds, and the output comes from the edited code
     expect(edited).toMatchObject({ code: 0, synthesized: true });
