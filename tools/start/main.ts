@@ -63,7 +63,7 @@ function ensureDemoCertificates(config: ReturnType<typeof loadConfig>): void {
  * Runs terraform through the tools' one runner. Verbose: its own output, line by line as it prints it. Otherwise
  * `-json` output rendered as one short line per object (see ./progress.ts), and the rest only if it fails.
  */
-async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
+export async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
   const json = !verbose && args[0] === "apply";
   let captured = "";
   const onOutput = (line: string, stream: TerraformStream): void => {
