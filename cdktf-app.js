@@ -6,5 +6,5 @@
  * does). Plain JavaScript because it must run before anything is compiled.
  */
 require("./scripts/build-if-stale.js").buildIfStale("cdktf-app");
-// cdktf runs terraform on what this writes, so the app makes the checks our tools make (main.ts checkWaysIn).
+// cdktf runs terraform on what this writes, so the app makes the checks our tools make (tools/terraform/ways-in.ts).
 require("./dist/main.js").runApp(process.argv.slice(2), { via: "cdktf" });

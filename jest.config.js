@@ -23,6 +23,7 @@ const UNIT_SUITES = [
   "escape", "pem-chain", "destinations", "token-client-redirect", "secret-values", "output-hygiene",
   "state-identity", "status-server",
   "demo-certs", "pingone-tokens", "self-service-roles", "pingone-applications", "provider-messages",
+  "layers",
 ];
 const SERIAL_SUITES = ["fault-matrix", "interruption"];
 

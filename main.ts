@@ -1,67 +1,17 @@
 /**
  * cdktf app entry (`node dist/main.js`, see cdktf.json). The config file is P1AS_CONFIG
  * (default config/example.json); it is checked completely before any stack exists, so a bad
- * config synthesizes nothing.
+ * config synthesizes nothing. A thin entry: the synth is stacks/synthesize.ts, the checks before terraform
+ * tools/terraform/ways-in.ts.
  */
-import { readFileSync, rmSync } from "node:fs";
-import * as path from "node:path";
-import { App } from "cdktf";
+import { rmSync } from "node:fs";
 import { Command } from "commander";
-import { declaredEntries, prepareInventory, undeclaredEntries } from "./config/inventory";
-import { configPath, loadConfig } from "./config/load";
-import { installBesideStack } from "./provider/install";
+import { configPath } from "./config/load";
 import { ValidationError } from "./constructs/errors";
-import { AppStacks, addStacks } from "./stacks/app-stacks";
-import { parseCommandLine } from "./tools/cli";
-import { writeStackIndex } from "./stacks/stack-index";
-import { sha256 } from "./stacks/synth-freshness";
-import { dropStaleBackendCache } from "./tools/backend-cache";
-import { CliError } from "./tools/errors";
-import { checkUndeclaredStates, RETIRE_PROCEDURE } from "./tools/retired-stacks";
-
-/**
- * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the
- * state inventory next to the config and writes the stack index the tools read (stacks/stack-index.ts).
- */
-export function synthesize(file: string = configPath(), outdir?: string, env: NodeJS.ProcessEnv = process.env): AppStacks {
-  // Recorded for the tools, which refuse an output of another config, or older than its config or the sources.
-  const synthesis = { config: path.resolve(file), configSha256: sha256(readFileSync(file)), at: Date.now() };
-  const config = loadConfig(file);
-  const { file: inventoryFile, inventory, write: writeInventory } = prepareInventory(file, config, env);
-  const app = new App(outdir ? { outdir } : {});
-  const stacks = addStacks(app, config);
-  app.synth();
-  // Every stack folder gets the p1as provider in its implied local mirror, locked: `cdktf deploy`, `cdktf diff`
-  // and a plain `terraform init` there find it with no network and no CLI configuration.
-  for (const stack of stacks.environments) installBesideStack(path.join(app.outdir, "stacks", stack.node.id));
-  // A switched P1AS_CONFIG leaves terraform's record of the old backend in a stack folder, which `cdktf diff`
-  // and `cdktf deploy` would refuse with "Backend configuration changed".
-  for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
-    const dir = path.join(app.outdir, "stacks", stack.node.id);
-    dropStaleBackendCache(stack.node.id, dir, path.join(dir, "cdk.tf.json"), (line) => process.stderr.write(`${line}\n`));
-  }
-  writeInventory();
-  const declared = declaredEntries(config);
-  writeStackIndex(app.outdir, config, inventoryFile, declared, undeclaredEntries(inventory, declared), synthesis);
-  return stacks;
-}
-
-/**
- * The checks the tools make before planning, for the ways in that run no tool of ours: `npx cdktf synth/diff/deploy`
- * (cdktf runs this app, then terraform on what it wrote) and `npm start`. A state the config no longer declares that
- * still holds objects is refused (tools/retired-stacks.ts), and so is a retiring environment: cdktf would plan its
- * stack like any other, re-creating what the retirement is to destroy, where our deploy plans it with -destroy.
- */
-export async function checkWaysIn(outdir: string, stacks: AppStacks, tool: string, log: (line: string) => void = () => {}): Promise<void> {
-  await checkUndeclaredStates(outdir, { log });
-  const retiring = stacks.environments.filter((stack) => stack.environment.retiring).map((stack) => stack.node.id);
-  if (retiring.length > 0) {
-    throw new CliError(
-      `refused: ${retiring.join(", ")} ${retiring.length === 1 ? "is" : "are"} retiring ("retire": true): ${tool} would plan ${retiring.length === 1 ? "it" : "them"} ` +
-        `like any other stack and re-create what the retirement destroys. Deploy with npm run deploy, which plans a retiring stack with -destroy (${RETIRE_PROCEDURE}). Nothing was planned or applied.`,
-    );
-  }
-}
+import { synthesize } from "./stacks/synthesize";
+import { parseCommandLine } from "./cli-kit/command-line";
+import { CliError } from "./cli-kit/errors";
+import { checkWaysIn } from "./tools/terraform/ways-in";
 
 /** The app's command line: `npx cdktf synth` passes nothing; `npm run synth` passes --clean. */
 function synthCommandLine(): Command {

@@ -5,8 +5,8 @@
  */
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
-import { CliError } from "../tools/errors";
-import { detectDrift } from "../tools/drift";
+import { CliError } from "../cli-kit/errors";
+import { detectDrift } from "../tools/drift/main";
 import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, preparedOnce, routingOf, sharedP1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 
 jest.setTimeout(300_000);

@@ -4,7 +4,7 @@
  * GitHub's size limit, never a secret. `github` is the in-memory fake with Octokit's shape.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { applyResultMarker, notAppliedBody, postApplyResult } from "../tools/apply-result";
+import { applyResultMarker, notAppliedBody, postApplyResult } from "../tools/github/apply-result";
 import { CONTEXT, FakeGitHub, GITHUB_MAX_BODY } from "./support/fake-github";
 import { findForms, forms } from "./support/needles";
 

@@ -6,7 +6,7 @@ import { SelfServiceCredentials } from "../constructs/credentials";
 import { ValidationError } from "../constructs/errors";
 import { VirtualHosts } from "../constructs/virtual-hosts";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import {
   BAD_CONFIGS,
   BAD_PROPS,

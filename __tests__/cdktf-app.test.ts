@@ -53,8 +53,8 @@ describe("cdktf-app.js on a copy of the project", () => {
 
   it("builds, then synthesizes with the edited code, after a source changes; and not again once built", () => {
     // WHEN a source is edited after the build
-    const main = path.join(copy, "main.ts");
-    writeFileSync(main, readFileSync(main, "utf8").replace("app.synth();", 'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");'));
+    const synth = path.join(copy, "stacks/synthesize.ts");
+    writeFileSync(synth, readFileSync(synth, "utf8").replace("app.synth();", 'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");'));
     const edited = app();
     // THEN it says it builds, and the output comes from the edited code
     expect(edited).toMatchObject({ code: 0, synthesized: true });
@@ -78,9 +78,9 @@ describe("cdktf-app.js on a copy of the project", () => {
 
 describe("an npm script's preloaded staleness check, on a copy of the project", () => {
   let copy: string;
-  // As package.json runs a tool: `node -r ./scripts/build-if-stale.js dist/tools/<tool>.js`, named by npm.
+  // As package.json runs a tool: `node -r ./scripts/build-if-stale.js dist/tools/<tool>/main.js`, named by npm.
   const tool = (args: readonly string[]) => {
-    const result = spawnSync(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/validate.js", ...args], {
+    const result = spawnSync(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/validate/main.js", ...args], {
       cwd: copy,
       encoding: "utf8",
       env: cdktfCliEnv({ ...process.env, CHECKPOINT_DISABLE: "1", npm_lifecycle_event: "validate", P1AS_CONFIG: path.join(copy, "config/example.json") }),
@@ -107,7 +107,7 @@ describe("an npm script's preloaded staleness check, on a copy of the project", 
   });
 
   it("builds after a source changes, then runs the edited code with its arguments", () => {
-    const file = path.join(copy, "tools/validate.ts");
+    const file = path.join(copy, "tools/validate/main.ts");
     writeFileSync(file, readFileSync(file, "utf8").replace('.name("validate")', '.name("validate-edited")'));
     const edited = tool(["--help"]);
     expect(edited.stderr).toBe("validate: TypeScript sources changed since the last build: npm run build\n");
@@ -128,7 +128,7 @@ describe("an npm script's preloaded staleness check, on a copy of the project", 
   });
 
   it("runs nothing when the build fails, and says so", () => {
-    const file = path.join(copy, "tools/validate.ts");
+    const file = path.join(copy, "tools/validate/main.ts");
     writeFileSync(file, `${readFileSync(file, "utf8")}\nexport const broken: number = "not a number";\n`);
     const result = tool(["--help"]);
     expect(result).toMatchObject({ code: 1, stdout: "" });

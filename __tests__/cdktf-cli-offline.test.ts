@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { testClientId } from "./support/emulator";
 import { cdktfCliEnv } from "./support/cdktf-node";

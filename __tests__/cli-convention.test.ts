@@ -8,26 +8,27 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../tools/errors";
+import { toolName } from "../cli-kit/command-line";
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli-kit/errors";
 
 const ROOT = path.resolve(__dirname, "..");
 
 /** npm script → compiled entry point and the name it prints in its messages. */
 const TOOLS: readonly { script: string; entry: string; name: string; command?: string }[] = [
   { script: "synth", entry: "dist/main.js", name: "synth" },
-  { script: "validate", entry: "dist/tools/validate.js", name: "validate" },
-  { script: "deploy", entry: "dist/tools/deploy.js", name: "deploy" },
-  { script: "drift", entry: "dist/tools/drift.js", name: "drift" },
-  { script: "plan:summary", entry: "dist/tools/plan-summary.js", name: "plan-summary" },
-  { script: "status", entry: "dist/tools/status.js", name: "status" },
-  { script: "provider:install", entry: "dist/tools/provider-install.js", name: "provider:install" },
-  { script: "p1as", entry: "dist/tools/p1as-cli.js", name: "p1as" },
+  { script: "validate", entry: "dist/tools/validate/main.js", name: "validate" },
+  { script: "deploy", entry: "dist/tools/deploy/main.js", name: "deploy" },
+  { script: "drift", entry: "dist/tools/drift/main.js", name: "drift" },
+  { script: "plan:summary", entry: "dist/tools/plan-summary/main.js", name: "plan-summary" },
+  { script: "status", entry: "dist/tools/status/main.js", name: "status" },
+  { script: "provider:install", entry: "dist/tools/provider-install/main.js", name: "provider:install" },
+  { script: "p1as", entry: "dist/tools/p1as/main.js", name: "p1as" },
   { script: "emulator", entry: "dist/emulator/bin.js", name: "p1as-emulator" },
-  { script: "start", entry: "dist/tools/start.js", name: "start" },
+  { script: "start", entry: "dist/tools/start/main.js", name: "start" },
   { script: "bench", entry: "dist/bench/main.js", name: "bench" },
   { script: "provider:schema", entry: "dist/provider/main.js", name: "provider:schema", command: "schema" },
-  { script: "workflows:check", entry: "dist/tools/workflows-check.js", name: "workflows-check" },
-  { script: "rotate-secret", entry: "dist/tools/rotate-secret.js", name: "rotate-secret" },
+  { script: "workflows:check", entry: "dist/tools/workflows-check/main.js", name: "workflows-check" },
+  { script: "rotate-secret", entry: "dist/tools/rotate-secret/main.js", name: "rotate-secret" },
 ];
 
 interface Run {
@@ -76,12 +77,12 @@ describe.each(TOOLS)("npm run $script", ({ script, entry, name, command }) => {
 
 describe("values and arguments", () => {
   it.each([
-    ["dist/tools/status.js", ["--port", "x"], "status: option '--port <port>' argument 'x' is invalid. must be a whole number from 0 to 65535. See --help.\n"],
+    ["dist/tools/status/main.js", ["--port", "x"], "status: option '--port <port>' argument 'x' is invalid. must be a whole number from 0 to 65535. See --help.\n"],
     ["dist/emulator/bin.js", ["--contract", "guess"], "p1as-emulator: option '--contract <mode>' argument 'guess' is invalid. must be one of assumed, confirmed. See --help.\n"],
     ["dist/bench/main.js", ["--only", "nothing"], "bench: option '--only <bench>' argument 'nothing' is invalid. Allowed choices are synth, virtual-hosts, test-certificates, plan-scale, startup. See --help.\n"],
-    ["dist/tools/deploy.js", ["p1as-dev"], "deploy: too many arguments. Expected 0 arguments but got 1. See --help.\n"],
-    ["dist/tools/deploy.js", ["--stack", "p1as-dev"], "deploy: unknown option '--stack' (Did you mean --stacks?). See --help.\n"],
-    ["dist/tools/start.js", ["--completion-delay-ms", "soon"], "start: option '--completion-delay-ms <ms>' argument 'soon' is invalid. must be a whole number from 0 to 3600000. See --help.\n"],
+    ["dist/tools/deploy/main.js", ["p1as-dev"], "deploy: too many arguments. Expected 0 arguments but got 1. See --help.\n"],
+    ["dist/tools/deploy/main.js", ["--stack", "p1as-dev"], "deploy: unknown option '--stack' (Did you mean --stacks?). See --help.\n"],
+    ["dist/tools/start/main.js", ["--completion-delay-ms", "soon"], "start: option '--completion-delay-ms <ms>' argument 'soon' is invalid. must be a whole number from 0 to 3600000. See --help.\n"],
   ])("%s %j exits 64 naming the option or argument", async (entry, args, message) => {
     expect(await run(entry, args)).toEqual({ code: EXIT_USAGE, stdout: "", stderr: message, left: [] });
   });
@@ -98,6 +99,14 @@ describe("values and arguments", () => {
 it("npm start --help leaves the demo directory alone", async () => {
   const demo = path.join(ROOT, ".demo");
   const before = existsSync(demo) ? statSync(demo).mtimeMs : undefined;
-  expect((await run("dist/tools/start.js", ["--help"])).code).toBe(EXIT_OK);
+  expect((await run("dist/tools/start/main.js", ["--help"])).code).toBe(EXIT_OK);
   expect(existsSync(demo) ? statSync(demo).mtimeMs : undefined).toBe(before);
+});
+
+it("a failure that escapes a tool's main is named by the tool's folder, not by main.js", () => {
+  for (const { entry, name } of TOOLS.filter((tool) => tool.entry.startsWith("dist/tools/") && !tool.script.includes(":"))) {
+    expect({ entry, name: toolName(path.join(ROOT, entry)) }).toEqual({ entry, name });
+  }
+  expect(toolName("/x/dist/bench/main.js")).toBe("bench");
+  expect(toolName("/x/dist/emulator/bin.js")).toBe("bin");
 });

@@ -4,7 +4,7 @@ import * as path from "path";
 import { CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, configPath, loadConfig, parseConfig } from "../config/load";
 import { checkConfig } from "../config/schema";
 import { ValidationError } from "../constructs/errors";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 
 describe("config", () => {
   test("loads the shipped example with every documented default applied", () => {

@@ -1,7 +1,7 @@
 /**
  * Issue 16's reproduction, end to end: the API answers a certificate create with a 422 whose detail echoes the
  * private key's base64 body (no PEM header, so no pattern knows it), terminal control sequences and a mention.
- * `npm run deploy` (dist/tools/deploy.js as its own process, real terraform and the p1as provider) must show
+ * `npm run deploy` (dist/tools/deploy/main.js as its own process, real terraform and the p1as provider) must show
  * none of it raw: not in its live stream, not in its result lines, not in deploy-result.md or the job summary.
  * Needs `npm run build` first.
  */
@@ -53,9 +53,9 @@ test("a 422 echoing the key's body, escape sequences and a mention reaches no ou
   expect(references(prose(render(result)))).toEqual([]);
 });
 
-/** dist/tools/deploy.js as its own process, with the fixture's TF_VAR_* secrets, as the apply job runs it. */
+/** dist/tools/deploy/main.js as its own process, with the fixture's TF_VAR_* secrets, as the apply job runs it. */
 function deploy(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, "dist", "tools", "deploy.js"), ...args], {
+  const child = spawn(process.execPath, [path.join(ROOT, "dist", "tools", "deploy", "main.js"), ...args], {
     cwd: ROOT,
     env: { ...process.env, P1AS_PLAN_KEY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,15 +3,15 @@
  * streamed live with each line's stack, no secret in it, Ctrl-C forwarded to terraform with a summary of
  * what was and was not applied, and saved plans (plan:summary --save-plans, deploy --plans) applied exactly,
  * refused when stale, from another synth, tampered with or without their key. The CLI runs as a real
- * process (dist/tools/*.js: `npm run build` first), as in a terminal or a CI job.
+ * process (dist/tools/<tool>/main.js: `npm run build` first), as in a terminal or a CI job.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
 import { P1asEnvironment } from "../p1as/facts";
-import { EXIT_USAGE } from "../tools/errors";
-import { markdownText } from "../tools/escape";
+import { EXIT_USAGE } from "../cli-kit/errors";
+import { markdownText } from "../cli-kit/escape";
 import { findForms, forms } from "./support/needles";
 import { CONTRACT_MODES } from "./support/p1as-app";
 import { createFixture, Fixture } from "./support/plan-fixture";
@@ -375,7 +375,7 @@ interface Finished {
 
 /** A tool from dist/ as its own process, as `npm run <tool>` starts it, with lines observable as they arrive. */
 function startCli(tool: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist", "tools", `${tool}.js`), ...args], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist", "tools", tool, "main.js"), ...args], {
     cwd: ROOT,
     env: { ...process.env, P1AS_PLAN_KEY: "", GITHUB_STEP_SUMMARY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

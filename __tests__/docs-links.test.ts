@@ -73,7 +73,7 @@ describe("documentation links", () => {
 
 test("the stale-lock message names a page and a section that exist", () => {
   // GIVEN the message a locked state gives
-  const { stateLocked } = require("../tools/errors") as typeof import("../tools/errors");
+  const { stateLocked } = require("../cli-kit/errors") as typeof import("../cli-kit/errors");
   const message = stateLocked("p1as-dev", "Error acquiring the state lock").message;
   // THEN the page it names exists and has the section it names
   const [, section, page] = /see "([^"]+)" in (\S+) before/.exec(message) ?? [];

@@ -3,8 +3,8 @@
  * as findings change, closed with a comment when the stack is back in sync. A failing check is an issue too,
  * never a silent green. `github` is the in-memory fake with Octokit's shape.
  */
-import type { DriftFinding, StackDrift } from "../tools/drift";
-import { DRIFT_LABEL, driftMarker, DriftReport, parseDriftReport, syncDriftIssues, WHOLE_CHECK } from "../tools/drift-issues";
+import type { DriftFinding, StackDrift } from "../tools/drift/main";
+import { DRIFT_LABEL, driftMarker, DriftReport, parseDriftReport, syncDriftIssues, WHOLE_CHECK } from "../tools/github/drift-issues";
 import { CONTEXT, FakeGitHub } from "./support/fake-github";
 import { findForms, forms } from "./support/needles";
 
@@ -127,7 +127,7 @@ describe("syncDriftIssues", () => {
 describe("parseDriftReport", () => {
   it("reads the JSON report after anything npm printed first", () => {
     const json = JSON.stringify({ exitCode: 2, stacks: [drifting("p1as-dev", [MISSING])] }, null, 2);
-    expect(parseDriftReport(`\n> p1as-cdktf@0.1.0 drift\n> node dist/tools/drift.js --json\n\n${json}\n`, 2)).toEqual({ exitCode: 2, stacks: [drifting("p1as-dev", [MISSING])] });
+    expect(parseDriftReport(`\n> p1as-cdktf@0.1.0 drift\n> node dist/tools/drift/main.js --json\n\n${json}\n`, 2)).toEqual({ exitCode: 2, stacks: [drifting("p1as-dev", [MISSING])] });
   });
 
   it.each([

@@ -4,7 +4,7 @@
  * hand-added one is reported as extra and left alone; drift only ever reads. Runs `dist/` (npm run build).
  */
 import { RunningEmulator } from "../emulator/start";
-import { detectDrift, main, renderDrift } from "../tools/drift";
+import { detectDrift, main, renderDrift } from "../tools/drift/main";
 import { captured, withEnv } from "./support/capture";
 import { CONTRACT_MODES, deployedOnce, P1asApp, routingOf, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 

@@ -3,7 +3,7 @@
  * renderer (markdown-it, as GitHub renders comments), terminal text by the bytes a terminal would act on.
  * Every hostile line of the corpus must show exactly its characters and do nothing else.
  */
-import { htmlText, markdownBlock, markdownCode, markdownText, terminalLine, terminalText } from "../tools/escape";
+import { htmlText, markdownBlock, markdownCode, markdownText, terminalLine, terminalText } from "../cli-kit/escape";
 import { HOSTILE, references, render, tags, text } from "./support/markdown";
 
 const ZWSP = /\u200b/g;

@@ -21,7 +21,7 @@ import type { Fault } from "../emulator/faults";
 import type { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { resourceNameFor } from "../p1as/terraform-names";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
 import { apply, plan, synthesize } from "./support/terraform-apply";
 import { testClientId } from "./support/emulator";

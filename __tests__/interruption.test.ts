@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PgBackend } from "cdktf";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { runTerraform, terraformEnv } from "../tools/terraform";
+import { runTerraform, terraformEnv } from "../tools/terraform/run";
 import { Postgres, startPostgres } from "./support/postgres";
 import { plan, synthesize } from "./support/terraform-apply";
 import { StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
@@ -313,7 +313,7 @@ let fixture: StackFixture;
 let pg: Postgres;
 const runs: ({ seed: number; stateRecovery: string } & KillPoint & ReturnType<typeof leftovers>)[] = [];
 
-/** The recovery tools/errors.ts stateUnreadable() prescribes: the backup terraform keeps, or no state at all. */
+/** The recovery cli-kit/errors.ts stateUnreadable() prescribes: the backup terraform keeps, or no state at all. */
 function restorePreviousState(stackDir: string): string {
   const file = path.join(stackDir, "terraform.tfstate");
   if (fs.existsSync(`${file}.backup`)) {

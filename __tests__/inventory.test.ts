@@ -8,9 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FROZEN_INVENTORY_ENV_VAR, InventoryEntry, inventoryDigest, inventoryPath, RESEAL_INVENTORY_ENV_VAR } from "../config/inventory";
 import { parseConfig } from "../config/load";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { STACK_INDEX_FILE } from "../stacks/stack-index";
-import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/synth-output";
+import { planModeArgs, selectStacks, synthesizedStacks } from "../tools/terraform/synth-output";
 
 const EXAMPLE = JSON.parse(fs.readFileSync("config/example.json", "utf8"));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

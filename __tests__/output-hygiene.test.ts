@@ -5,12 +5,12 @@
  * --once, drift, deploy's result lines, any tool's failure line) must hold no control character but newline,
  * except the tools' own colour codes.
  */
-import { applyResultMarker, postApplyResult } from "../tools/apply-result";
-import { reportFailure } from "../tools/cli";
-import { DeployReport, resultLines, resultMarkdown } from "../tools/deploy";
-import { renderDrift, StackDrift } from "../tools/drift";
-import { syncDriftIssues } from "../tools/drift-issues";
-import { CliError } from "../tools/errors";
+import { applyResultMarker, postApplyResult } from "../tools/github/apply-result";
+import { reportFailure } from "../cli-kit/command-line";
+import { DeployReport, resultLines, resultMarkdown } from "../tools/deploy/main";
+import { renderDrift, StackDrift } from "../tools/drift/main";
+import { syncDriftIssues } from "../tools/github/drift-issues";
+import { CliError } from "../cli-kit/errors";
 import { StatusReport } from "../tools/status/model";
 import { renderTerminal } from "../tools/status/render-terminal";
 import { CONTEXT, FakeGitHub } from "./support/fake-github";

@@ -3,8 +3,8 @@
  * provider falls back to (P1AS_CLIENT_ID, P1AS_CLIENT_SECRET, P1AS_TOKEN_URL, P1AS_API_URL), so one shell
  * setup serves both.
  */
-import { EXIT_NOT_FOUND, P1AS_CLI_ENV, runCli, tokenUrlFromEnv } from "../tools/p1as-cli";
-import { EXIT_ERROR, EXIT_USAGE } from "../tools/errors";
+import { EXIT_NOT_FOUND, P1AS_CLI_ENV, runCli, tokenUrlFromEnv } from "../tools/p1as/main";
+import { EXIT_ERROR, EXIT_USAGE } from "../cli-kit/errors";
 import { RunningEmulator } from "../emulator/start";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientSeed } from "./support/emulator";

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { connStrProblems, FILE_PARAMETERS, parsePgConnection } from "../config/pg-connection";
-import { clientConfig } from "../tools/pg-bootstrap";
+import { clientConfig } from "../tools/terraform/pg-bootstrap";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Far above what the fixed code needs (a synth is about 3 s here), far below "hung". */
@@ -114,7 +114,7 @@ describe("PG_CONN_STR and the PG* variables are read under the certificate files
 /** initStack from dist/, with a stand-in for terraform that records each call; prints `{ result, calls }`. */
 const INIT_STACK = `
 const path = require("node:path");
-const { initStack } = require(${JSON.stringify(path.join(ROOT, "dist", "tools", "stack-init.js"))});
+const { initStack } = require(${JSON.stringify(path.join(ROOT, "dist", "tools", "terraform", "init.js"))});
 const workingDirectory = process.argv[1];
 const calls = [];
 initStack(

@@ -37,9 +37,9 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
 
   test("the commands come from docs/getting-started.md", () => {
     expect(SYNTH).toBe("CHECKPOINT_DISABLE=1 node dist/main.js --clean");
-    expect(VALIDATE).toBe("node dist/tools/validate.js");
-    expect(PLAN).toMatch(/^node dist\/tools\/plan-summary\.js/);
-    expect(DEPLOY).toMatch(/^node dist\/tools\/deploy\.js/);
+    expect(VALIDATE).toBe("node dist/tools/validate/main.js");
+    expect(PLAN).toMatch(/^node dist\/tools\/plan-summary\/main\.js/);
+    expect(DEPLOY).toMatch(/^node dist\/tools\/deploy\/main\.js/);
   });
 
   test("bad input: an unknown field of a PingOne-mode environment, a worker of no PingOne environment; nothing is sent", async () => {
@@ -150,7 +150,7 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
   test("rotate-secret, then deploy: no virtual host changes, the old secret gets a token until previous expires", async () => {
     project.restore();
     const old = await applicationClient(project, "p1as-dev-orchestration");
-    const rotated = await project.run("node dist/tools/rotate-secret.js --env dev --keep-previous 10m");
+    const rotated = await project.run("node dist/tools/rotate-secret/main.js --env dev --keep-previous 10m");
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/p1as-dev-orchestration: secret regenerated in PingOne \(not shown\)/);
     expect((await applicationClient(project, "p1as-dev-orchestration")).clientSecret).not.toBe(old.clientSecret);

@@ -10,7 +10,7 @@ import { OrchestrationClient } from "../constructs/pingone/orchestration-client"
 import { RoleAttributes } from "../constructs/pingone/role-attributes";
 import { addPingOneProvider } from "../stacks/pingone-provider";
 import { apply, plan } from "./support/terraform-apply";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { HclWorkspace, sharedDouble } from "./support/pingone-double";
 import { managementApi as workerApi } from "./support/pingone";
 import { TEST_DOUBLE_NOTICE } from "../pingone-double/source";

@@ -13,7 +13,7 @@ import { resourceSchema } from "../pingone-double/schema";
 import { DOUBLE_SOURCE, DOUBLE_VERSION } from "../pingone-double/source";
 import { terraformPlatform } from "../provider/install";
 import { providerSchemaDocument } from "../provider/framework";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { Json, differences } from "./support/json-differences";
 import { REQUIRED_PROVIDERS } from "./support/pingone-double";
 

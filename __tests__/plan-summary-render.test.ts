@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
-import { REDACTED, redactTerraformText as redactText } from "../tools/redact";
+import { REDACTED, redactTerraformText as redactText } from "../tools/terraform/redact";
 import { cleanPlanText, cutText, renderRefusal, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
 import { HOSTILE, prose, references, render, tags } from "./support/markdown";
 

@@ -2,7 +2,7 @@
  * One plan comment per pull request: found by its marker on any page, edited in place, created only once.
  * `github` is the in-memory fake with Octokit's shape (github-script hands the module a real one).
  */
-import { upsertPlanComment } from "../tools/pr-comment";
+import { upsertPlanComment } from "../tools/github/pr-comment";
 import { SUMMARY_MARKER } from "../tools/plan-summary/render";
 import { FakeComment, FakeGitHub } from "./support/fake-github";
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TerraformResult, runTerraform } from "../tools/terraform";
+import { TerraformResult, runTerraform } from "../tools/terraform/run";
 import { providerSchemaDocument } from "../provider/framework";
 import { TOY_STORE_ENV, ToyStore, readStore, toyProvider, writeStore } from "./support/toy-provider";
 import { TOY_SOURCE, TOY_VERSION, bundleToyProvider, installToyProvider } from "./support/toy-provider-harness";

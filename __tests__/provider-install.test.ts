@@ -1,5 +1,5 @@
 /**
- * The provider for plain Terraform users: `npm run provider:install` (dist/tools/provider-install.js) puts
+ * The provider for plain Terraform users: `npm run provider:install` (dist/tools/provider-install/main.js) puts
  * it in the implied local mirror under HOME, and the examples/hcl configuration goes through init (offline,
  * no CLI configuration), plan, apply, an in-place change, an empty re-plan and destroy against the emulator,
  * in both contract modes. Also: the lock file's h1 hash does not depend on where the provider was installed,
@@ -16,7 +16,7 @@ import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { TESTED_NODE_LINES } from "../provider/node-lines";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
-import { runTerraform, TerraformResult } from "../tools/terraform";
+import { runTerraform, TerraformResult } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
 import { installNodeLine } from "./support/node-line";
@@ -62,7 +62,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("examples/hcl with the ins
     // GIVEN a HOME with no terraform configuration at all
     // WHEN the install tool runs
     const started = Date.now();
-    const installed = await node(["dist/tools/provider-install.js"], { HOME: home });
+    const installed = await node(["dist/tools/provider-install/main.js"], { HOME: home });
     console.log(JSON.stringify({ measure: "provider install", contract, ms: Date.now() - started }));
 
     // THEN it says where it installed and what to declare, and the executable is there
@@ -140,7 +140,7 @@ describe("the installed provider's lock file hash", () => {
       const workDir = copyExample();
       const home = fs.mkdtempSync(path.join(os.tmpdir(), `p1as-lock-home-${name}-`));
       dirs.push(workDir, home);
-      const installed = await node(["dist/tools/provider-install.js", "--dir", path.join(workDir, "terraform.d", "plugins")], { HOME: home });
+      const installed = await node(["dist/tools/provider-install/main.js", "--dir", path.join(workDir, "terraform.d", "plugins")], { HOME: home });
       expect(installed.exitCode).toBe(0);
 
       // WHEN each is initialized (nothing under HOME: each finds only its own copy)
@@ -164,7 +164,7 @@ describe("the installed provider's lock file hash", () => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-lock-home-"));
       dirs.push(workDir, home);
       const plugins = path.join(workDir, "terraform.d", "plugins");
-      expect((await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: home })).exitCode).toBe(0);
+      expect((await node(["dist/tools/provider-install/main.js", "--dir", plugins], { HOME: home })).exitCode).toBe(0);
       if (alter) {
         const packageDir = path.join(plugins, PROVIDER_SOURCE, PROVIDER_VERSION);
         const platform = fs.readdirSync(packageDir)[0];
@@ -201,7 +201,7 @@ describe("the Node the provider runs on", () => {
     const plugins = path.join(tempDir("p1as-node-default-"), "plugins");
 
     // WHEN it installs
-    const installed = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: "" });
+    const installed = await node(["dist/tools/provider-install/main.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: "" });
 
     // THEN the wrapper execs that Node's absolute path, not a `node` looked up on terraform's PATH, and names its version
     expect(installed.exitCode).toBe(0);
@@ -229,7 +229,7 @@ describe("the Node the provider runs on", () => {
       const plugins = path.join(tempDir("p1as-node-refused-"), "plugins");
 
       // WHEN the tool installs with it
-      const refused = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: chosen });
+      const refused = await node(["dist/tools/provider-install/main.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: chosen });
 
       // THEN it fails naming the binary and why, and installs nothing
       expect({ chosen, exitCode: refused.exitCode, said: refused.stderr.includes(message) ? message : refused.stderr }).toEqual({ chosen, exitCode: 1, said: message });
@@ -238,7 +238,7 @@ describe("the Node the provider runs on", () => {
 
     // AND a real Node of a tested line given the same way is recorded
     const plugins = path.join(tempDir("p1as-node-chosen-"), "plugins");
-    const chosen = await node(["dist/tools/provider-install.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: process.execPath });
+    const chosen = await node(["dist/tools/provider-install/main.js", "--dir", plugins], { HOME: tempDir("p1as-node-home-"), P1AS_PROVIDER_NODE: process.execPath });
     expect(chosen.exitCode).toBe(0);
     expect(wrapperOf(plugins)).toContain(`exec '${process.execPath}' `);
   });
@@ -250,7 +250,7 @@ describe("the Node the provider runs on", () => {
     const home = tempDir("p1as-node-home-");
     const systemNode = path.join(tempDir("p1as-node-system-"), "node");
     fs.symlinkSync(process.execPath, systemNode);
-    expect((await node(["dist/tools/provider-install.js", "--dir", path.join(work, "terraform.d", "plugins")], { HOME: home, P1AS_PROVIDER_NODE: systemNode })).exitCode).toBe(0);
+    expect((await node(["dist/tools/provider-install/main.js", "--dir", path.join(work, "terraform.d", "plugins")], { HOME: home, P1AS_PROVIDER_NODE: systemNode })).exitCode).toBe(0);
     expectExit(await runTerraform(["init", "-input=false", "-no-color"], { cwd: work, env: offline(home) }), 0);
     const newer = await installNodeLine(UNTESTED_LINE, tempDir("p1as-node-26-"));
     fs.rmSync(systemNode);

@@ -18,7 +18,7 @@ import { TerraformStack } from "cdktf";
 import { SelfServiceCredentials } from "../constructs/credentials";
 import { VirtualHosts } from "../constructs/virtual-hosts";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../provider/public-face";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 import { testClientId } from "./support/emulator";
 import { Json, differences } from "./support/json-differences";
 import { synthesize } from "./support/terraform-apply";

@@ -3,12 +3,12 @@
  * drift), real terraform and the p1as provider against the emulator: dev and prod with explicit credentials
  * (no PingOne objects, so every stack plans offline). Runs dist/ (npm run build).
  */
-import { EXIT_USAGE } from "../tools/errors";
+import { EXIT_USAGE } from "../cli-kit/errors";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { main as deployMain } from "../tools/deploy";
-import { main as driftMain } from "../tools/drift";
-import { main as planSummaryMain, runPlanSummary } from "../tools/plan-summary";
+import { main as deployMain } from "../tools/deploy/main";
+import { main as driftMain } from "../tools/drift/main";
+import { main as planSummaryMain, runPlanSummary } from "../tools/plan-summary/main";
 import { captured, withEnv } from "./support/capture";
 import { AppSpec, P1asApp, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 import { RunningEmulator } from "../emulator/start";

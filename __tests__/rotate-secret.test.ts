@@ -5,8 +5,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../tools/rotate-secret";
-import { EXIT_ERROR, EXIT_USAGE } from "../tools/errors";
+import { main } from "../tools/rotate-secret/main";
+import { EXIT_ERROR, EXIT_USAGE } from "../cli-kit/errors";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -10,12 +10,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { deployStacks, DeployOptions, main as deployMain } from "../tools/deploy";
-import { EXIT_USAGE } from "../tools/errors";
+import { deployStacks, DeployOptions, main as deployMain } from "../tools/deploy/main";
+import { EXIT_USAGE } from "../cli-kit/errors";
 import { PLAN_FOLDER_PREFIX, planStacks } from "../tools/plan-summary/plan-stacks";
 import { PLAN_KEY_VARIABLE } from "../tools/plan-summary/saved-plans";
-import { synthesizedStacks } from "../tools/synth-output";
-import { runTerraform } from "../tools/terraform";
+import { synthesizedStacks } from "../tools/terraform/synth-output";
+import { runTerraform } from "../tools/terraform/run";
 import { captured } from "./support/capture";
 
 jest.setTimeout(120_000);

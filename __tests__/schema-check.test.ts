@@ -4,8 +4,8 @@ import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "../config/load";
 import { addStacks } from "../stacks/app-stacks";
-import { ProviderSchemaDocument, checkStack, formatProblem } from "../tools/schema-check";
-import { DEFAULT_SCHEMA, validateOutdir } from "../tools/validate";
+import { ProviderSchemaDocument, checkStack, formatProblem } from "../tools/validate/schema-check";
+import { DEFAULT_SCHEMA, validateOutdir } from "../tools/validate/main";
 
 describe("offline schema check", () => {
   test("passes on every stack synthesized from the example config", () => {

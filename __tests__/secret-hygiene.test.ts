@@ -17,7 +17,7 @@ import axios from "axios";
 import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { runTerraform, TerraformResult } from "../tools/terraform";
+import { runTerraform, TerraformResult } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { findForms, forms, Needle } from "./support/needles";
 import { testClientId } from "./support/emulator";
@@ -39,7 +39,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])("secret hygiene: the whole
     const planJson = await terraform(["show", "-json", "tfplan.bin"]);
     capture("plan JSON", planJson);
     const summaryFile = path.join(workDir, "plan-summary.md");
-    capture("plan:summary", await node(["dist/tools/plan-summary.js", "--outdir", outdir, "--out", summaryFile], {}));
+    capture("plan:summary", await node(["dist/tools/plan-summary/main.js", "--outdir", outdir, "--out", summaryFile], {}));
     captured.push({ where: "plan:summary file", text: fs.readFileSync(summaryFile, "utf8") });
     const applied = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
     capture("apply", applied);

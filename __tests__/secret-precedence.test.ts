@@ -7,8 +7,8 @@
  * process environment as in CI), real terraform, the emulator. Needs `npm run build` (the provider runs from dist/).
  */
 import { RunningEmulator } from "../emulator/start";
-import { main as deployMain } from "../tools/deploy";
-import { main as driftMain } from "../tools/drift";
+import { main as deployMain } from "../tools/deploy/main";
+import { main as driftMain } from "../tools/drift/main";
 import { resolveTargets } from "../tools/status/targets";
 import { captured, withEnv } from "./support/capture";
 import { APP_CLIENT_SECRET_ENV, appClient, createP1asApp, heldKeys, P1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { MIN_MASKED_CHARS, maskValues, REDACTED, redactText } from "../client/redact";
-import { safeBody } from "../tools/github";
+import { safeBody } from "../tools/github/api";
 import { renderSummary } from "../tools/plan-summary/render";
-import { knownSecretValues, lineRedactor, maskKnownSecrets, pgPasswords } from "../tools/redact";
+import { knownSecretValues, lineRedactor, maskKnownSecrets, pgPasswords } from "../tools/terraform/redact";
 import { makeCertificate } from "./support/certs";
 import { findForms, forms, Needle } from "./support/needles";
 

@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { inventoryPath } from "../config/inventory";
 import { localStatePath } from "../config/state-location";
-import { synthesize } from "../main";
-import { backendCacheFile, backendSwitch, backendSwitchLine } from "../tools/backend-cache";
-import { detectDrift } from "../tools/drift";
-import { clientConfig } from "../tools/pg-bootstrap";
+import { synthesize } from "../stacks/synthesize";
+import { backendCacheFile, backendSwitch, backendSwitchLine } from "../stacks/backend-cache";
+import { detectDrift } from "../tools/drift/main";
+import { clientConfig } from "../tools/terraform/pg-bootstrap";
 import { planStacks } from "../tools/plan-summary/plan-stacks";
-import { synthesizedStacks } from "../tools/synth-output";
+import { synthesizedStacks } from "../tools/terraform/synth-output";
 import { AppSpec, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 import { cdktfCliEnv } from "./support/cdktf-node";
 

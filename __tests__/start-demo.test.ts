@@ -2,7 +2,7 @@
  * `npm start` twice from an empty `.demo`, in a copy of the built project (so the worktree's own `.demo` is left
  * alone): the first run creates the role attributes, both environments' PingOne resources, applications and
  * grants through the PingOne provider test double against the emulated PingOne, then the virtual hosts, one line
- * per object; the second prints no change. No secret reaches the output. Runs `node dist/tools/start.js`, what
+ * per object; the second prints no change. No secret reaches the output. Runs `node dist/tools/start/main.js`, what
  * `npm start` runs after its build. Port 4010, as the demo documents: run this suite alone.
  */
 import execa from "execa";
@@ -36,7 +36,7 @@ afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 async function start() {
   const env = { ...process.env, NO_COLOR: "1", CHECKPOINT_DISABLE: "1", P1AS_EMULATOR_WORKER_CLIENT_ID: worker.clientId, P1AS_EMULATOR_WORKER_CLIENT_SECRET: worker.clientSecret };
-  const result = await execa("node", ["dist/tools/start.js", "--completion-delay-ms", "200"], { cwd: copy, env, reject: false, all: true });
+  const result = await execa("node", ["dist/tools/start/main.js", "--completion-delay-ms", "200"], { cwd: copy, env, reject: false, all: true });
   return { exitCode: result.exitCode, output: result.all ?? "" };
 }
 

@@ -1,9 +1,13 @@
 /**
  * `npm start`'s progress lines: terraform's machine-readable UI (lines in the format terraform 1.11 prints
  * for `apply -json`) becomes one short line per object and step; data-source reads and plan chatter vanish;
- * errors stay whole.
+ * errors stay whole. And how npm start runs terraform for them (a stand-in terraform that prints and exits).
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import pc from "picocolors";
+import { terraform as startTerraform } from "../tools/start/main";
 import { renderUiLine as render } from "../tools/start/progress";
 
 /** Plain text, whatever the environment says about colour (CI sets CI=true, which turns colour on). */
@@ -79,5 +83,57 @@ describe("npm start progress lines", () => {
   test("a line that is not JSON (terraform's own stderr noise) is passed on, dimmed", () => {
     expect(renderUiLine("something terraform printed")).toBe("something terraform printed");
     expect(renderUiLine("   ")).toBeUndefined();
+  });
+});
+
+describe("npm start's terraform, through the tools' one runner", () => {
+  // A terraform that prints what it is asked to and exits with FAKE_EXIT: the runner's whole contract here.
+  const bin = mkdtempSync(path.join(tmpdir(), "start-terraform-"));
+  writeFileSync(
+    path.join(bin, "terraform"),
+    [
+      "#!/bin/sh",
+      'echo "plain line on stdout"',
+      'echo "init trouble on stderr" >&2',
+      `echo '${JSON.stringify({ type: "apply_start", "@level": "info", hook: { resource: { addr: "p1as_certificate.wildcard-dev", resource_type: "p1as_certificate", resource_name: "wildcard-dev" }, action: "create" } })}'`,
+      'exit "${FAKE_EXIT:-0}"',
+    ].join("\n"),
+    { mode: 0o755 },
+  );
+  const written: { stdout: string; stderr: string } = { stdout: "", stderr: "" };
+  const streams = ["stdout", "stderr"] as const;
+  beforeEach(() => {
+    written.stdout = written.stderr = "";
+    for (const stream of streams) {
+      jest.spyOn(process[stream], "write").mockImplementation((text: string | Uint8Array) => ((written[stream] += String(text)), true));
+    }
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+  const env = (exit: number) => ({ PATH: `${bin}:${process.env.PATH}`, FAKE_EXIT: String(exit) });
+  const plainText = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+  test("an apply's -json output is rendered one line per object, and its stderr is kept back while it succeeds", async () => {
+    await startTerraform(["apply", "-auto-approve"], bin, env(0), false);
+    expect(plainText(written.stdout)).toMatch(/^\s*creating\s+certificate wildcard-dev$/m);
+    expect(written.stdout).not.toContain('"apply_start"');
+    expect(written.stderr).toBe("");
+  });
+
+  test("a failing init prints what terraform said, then names the command, the folder and the code", async () => {
+    await expect(startTerraform(["init", "-input=false"], bin, env(3), false)).rejects.toThrow(/^terraform init in .* exited with 3$/);
+    expect(written.stderr).toContain("plain line on stdout\n");
+    expect(written.stderr).toContain("init trouble on stderr\n");
+    expect(written.stdout).toBe("");
+  });
+
+  test("--verbose passes terraform's own lines through, each to its stream", async () => {
+    await startTerraform(["apply", "-auto-approve"], bin, env(0), true);
+    expect(written.stdout).toContain("plain line on stdout\n");
+    expect(written.stderr).toBe("init trouble on stderr\n");
+  });
+
+  test("a terraform that cannot start is named as such", async () => {
+    await expect(startTerraform(["init"], path.join(bin, "missing-dir"), env(0), false)).rejects.toThrow(/^cannot run terraform \(/);
   });
 });

@@ -14,8 +14,8 @@ import { InventoryEntry, mergeInventory, undeclaredEntries } from "../config/inv
 import { parseConfig } from "../config/load";
 import type { ResolvedBackend } from "../config/schema";
 import { localStatePath, stateLocation } from "../config/state-location";
-import { backendSwitch, backendSwitchLine } from "../tools/backend-cache";
-import { checkUndeclaredStates } from "../tools/retired-stacks";
+import { backendSwitch, backendSwitchLine } from "../stacks/backend-cache";
+import { checkUndeclaredStates } from "../tools/terraform/retired-stacks";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), "p1as-state-identity-"))));

@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RunningEmulator } from "../emulator/start";
-import { main } from "../tools/deploy";
-import { CliError } from "../tools/errors";
+import { main } from "../tools/deploy/main";
+import { CliError } from "../cli-kit/errors";
 import { captured } from "./support/capture";
 import { appClient, createP1asApp, heldKeys, P1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
 

@@ -10,12 +10,12 @@ import * as path from "node:path";
 import { inspect } from "node:util";
 import { makeCertificate } from "./support/certs";
 import { startStatusFixture, StatusFixture, writesSeen } from "./support/status-fixture";
-import { CliError } from "../tools/errors";
-import { parseArguments } from "../tools/status";
+import { CliError } from "../cli-kit/errors";
+import { parseArguments } from "../tools/status/main";
 import { EXIT_ATTENTION, expiryOf, StatusCollector, StatusReport, StatusRow } from "../tools/status/model";
 import { renderTerminal } from "../tools/status/render-terminal";
 import { resolveTargets } from "../tools/status/targets";
-import { EXIT_USAGE } from "../tools/errors";
+import { EXIT_USAGE } from "../cli-kit/errors";
 
 const rowsOf = (report: StatusReport) => report.environments.flatMap((environment) => environment.rows);
 const find = (report: StatusReport, key: string) => rowsOf(report).find((row) => row.key === key) as StatusRow;

@@ -16,7 +16,7 @@ import { startStatusServer, StatusServer } from "../tools/status/server";
 
 const CHROMIUM = "/usr/bin/chromium";
 const INSTALL = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium";
-const STATUS_JS = path.resolve(__dirname, "..", "dist", "tools", "status.js");
+const STATUS_JS = path.resolve(__dirname, "..", "dist", "tools", "status", "main.js");
 /** Long enough for a few refreshes (every 3 s) on a busy machine; a condition is awaited, not a time. */
 const UPDATE_WAIT_MS = 30_000;
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { ValidationError } from "../constructs/errors";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, PINGONE_REGION_CODES, PRODUCTS } from "../p1as/facts";
 import { allowedGroups } from "../p1as/rules";
 import { CERTIFICATE_FILES, PINGONE_ENVIRONMENT_ID, writeCertificateFiles } from "./corpus/bad-inputs";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Fn, TerraformLocal, TerraformStack, Testing, Token } from "cdktf";
 import * as fc from "fast-check";
 import { expressionLiteral, readTemplateLiteral, templateLiteral, templateLiterals } from "../constructs/terraform-literal";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 
 jest.setTimeout(120_000);
 

@@ -1,5 +1,5 @@
 /**
- * The terraform runner (tools/terraform.ts) and the line redaction of live output (tools/redact.ts), against a
+ * The terraform runner (tools/terraform/run.ts) and the line redaction of live output (tools/terraform/redact.ts), against a
  * stand-in `terraform` on PATH whose timing the test controls: lines arrive while it runs, chunks cut inside a
  * line or a character are joined, an abort sends exactly one SIGINT, a kill ends it, a missing binary rejects.
  * Real terraform runs are in deploy-live.test.ts.
@@ -9,8 +9,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { REDACTED } from "../client/redact";
-import { lineRedactor } from "../tools/redact";
-import { runTerraform, TerraformStream } from "../tools/terraform";
+import { lineRedactor } from "../tools/terraform/redact";
+import { runTerraform, TerraformStream } from "../tools/terraform/run";
 
 let dir: string;
 

@@ -1,15 +1,16 @@
 /**
  * One check for every way in: `npx cdktf synth/diff/deploy` (cdktf runs cdktf-app.js, then terraform), our tools
- * (deploy, plan summary, drift select stacks through tools/synth-output.ts) and `npm start` (main.ts checkWaysIn)
- * refuse a retiring environment they would plan like any other, a removed environment whose state still holds
+ * (deploy, plan summary, drift select stacks through tools/terraform/synth-output.ts) and `npm start`
+ * (checkWaysIn, tools/terraform/ways-in.ts) refuse a retiring environment they would plan like any other, a removed environment whose state still holds
  * objects, and a synth output of another config or older than its config. Runs dist/ (npm run build first).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { checkWaysIn, synthesize } from "../main";
-import { selectStacks } from "../tools/synth-output";
+import { synthesize } from "../stacks/synthesize";
+import { checkWaysIn } from "../tools/terraform/ways-in";
+import { selectStacks } from "../tools/terraform/synth-output";
 
 jest.setTimeout(180_000);
 

@@ -12,11 +12,11 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { main } from "../tools/workflows-check";
+import { main } from "../tools/workflows-check/main";
 import { checkWorkflows } from "../tools/workflows-check/check";
 import { scanExpressions } from "../tools/workflows-check/expressions";
 import { formatFinding } from "../tools/workflows-check/findings";
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../tools/errors";
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli-kit/errors";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");

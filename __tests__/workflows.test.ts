@@ -95,10 +95,10 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("load github-script helpers only from compiled modules of tools/*.ts", () => {
-    const required = allSteps.flatMap(({ step }) => [...String(step.with?.script ?? "").matchAll(/require\("\.\/dist\/tools\/([\w-]+)\.js"\)/g)].map(([, module]) => module));
+  it("load github-script helpers only from compiled modules of tools/github/*.ts", () => {
+    const required = allSteps.flatMap(({ step }) => [...String(step.with?.script ?? "").matchAll(/require\("\.\/dist\/tools\/github\/([\w-]+)\.js"\)/g)].map(([, module]) => module));
     expect(new Set(required)).toEqual(new Set(["pr-comment", "apply-result", "drift-issues"]));
-    for (const module of required) expect({ module, exists: existsSync(path.join(ROOT, "tools", `${module}.ts`)) }).toEqual({ module, exists: true });
+    for (const module of required) expect({ module, exists: existsSync(path.join(ROOT, "tools", "github", `${module}.ts`)) }).toEqual({ module, exists: true });
   });
 
   it.each(workflows)("$file pins every action to a full commit SHA", ({ workflow }) => {
@@ -166,7 +166,7 @@ describe("GitHub workflows", () => {
       for (const { file, name, job } of jobs.filter(({ job }) => !job.uses)) {
         expect({ file, job: name, declared: job.permissions !== undefined }).toEqual({ file, job: name, declared: true });
         const helpers = (job.steps ?? []).map((step) => String(step.with?.script ?? ""));
-        const uses = (module: string) => helpers.some((script) => script.includes(`dist/tools/${module}.js`));
+        const uses = (module: string) => helpers.some((script) => script.includes(`dist/tools/github/${module}.js`));
         for (const [scope, level] of Object.entries(job.permissions ?? {})) {
           if (level === "read") continue;
           const needed =
@@ -304,7 +304,7 @@ describe("GitHub workflows", () => {
 
     it("post the plan comment with the job's own token only", () => {
       const comment = pullRequest.jobs.plan.steps!.find((step) => step.uses?.startsWith("actions/github-script@"))!;
-      expect(comment.with?.script).toContain('require("./dist/tools/pr-comment.js")');
+      expect(comment.with?.script).toContain('require("./dist/tools/github/pr-comment.js")');
       expect(comment.with?.["github-token"]).toBeUndefined();
       expect(mentionsSecrets(comment)).toBe(false);
     });
@@ -353,8 +353,8 @@ describe("GitHub workflows", () => {
       // plan-summary appends to $GITHUB_STEP_SUMMARY itself; nothing may point it elsewhere.
       const step = stepOf(plan, /npm run plan:summary/);
       expect(Object.keys({ ...stack.env, ...plan.env, ...step.env })).not.toContain("GITHUB_STEP_SUMMARY");
-      expect(scripts["plan:summary"]).toMatch(/^node -r \.\/scripts\/build-if-stale\.js dist\/tools\/plan-summary\.js$/);
-      expect(readFileSync(path.join(ROOT, "tools", "plan-summary.ts"), "utf8")).toMatch(/appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/);
+      expect(scripts["plan:summary"]).toMatch(/^node -r \.\/scripts\/build-if-stale\.js dist\/tools\/plan-summary\/main\.js$/);
+      expect(readFileSync(path.join(ROOT, "tools", "plan-summary", "main.ts"), "utf8")).toMatch(/appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/);
     });
 
     it("upload only the sealed plan, briefly kept, and apply only when there is one", () => {
@@ -387,7 +387,7 @@ describe("GitHub workflows", () => {
       expect(report.if).toContain("!cancelled()");
       expect(report.if).toContain("needs.plan.result == 'failure'");
       const post = report.steps!.find((step) => step.uses?.startsWith("actions/github-script@"))!;
-      expect(post.with?.script).toContain('require("./dist/tools/apply-result.js")');
+      expect(post.with?.script).toContain('require("./dist/tools/github/apply-result.js")');
       expect(post.with?.script).toContain("postApplyResult(");
       const upload = apply.steps!.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
       expect({ if: upload.if, path: upload.with?.path }).toEqual({ if: "${{ !cancelled() }}", path: "deploy-result.md" });

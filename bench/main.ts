@@ -5,8 +5,8 @@
  * point so `--help` answers for all and starts none.
  */
 import { Command, Option } from "commander";
-import { parseCommandLine, reportFailure, runMain } from "../tools/cli";
-import { EXIT_OK } from "../tools/errors";
+import { parseCommandLine, reportFailure, runMain } from "../cli-kit/command-line";
+import { EXIT_OK } from "../cli-kit/errors";
 import { benchPlanScale } from "./plan-scale";
 import { benchStartup } from "./startup";
 import { benchSynth } from "./synth";

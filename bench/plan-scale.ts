@@ -22,7 +22,7 @@ import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
 import { PRODUCTS } from "../p1as/facts";
 import { installBesideStack } from "../provider/install";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 
 export const PLAN_SCALE_SIZES = [40, 300, 1000] as const;
 const CERTIFICATES = 4;

@@ -6,7 +6,7 @@
  *
  * Cases, each a whole process, timed from spawn to exit:
  * - node: `node -e 0`, the floor of any node process.
- * - help-direct: `node dist/tools/deploy.js --help`, the compiled tool alone.
+ * - help-direct: `node dist/tools/deploy/main.js --help`, the compiled tool alone.
  * - help-checked: the same with the staleness check preloaded (`node -r ./scripts/build-if-stale.js ...`).
  * - help-npm: `npm run deploy -- --help`, as a user types it.
  * - terraform: the terraform commands drift runs for each stack of the demo config (init, plan -refresh-only,
@@ -23,12 +23,12 @@ import * as path from "node:path";
 import { DEMO_AUDIT_CLIENT_SECRET, DEMO_CLIENT_SECRET } from "../emulator/clients";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { clientSecretEnv } from "../p1as/secret-names";
-import { deploy } from "../tools/deploy";
-import { synthesizedStacks } from "../tools/synth-output";
-import { runTerraform } from "../tools/terraform";
+import { deploy } from "../tools/deploy/main";
+import { synthesizedStacks } from "../tools/terraform/synth-output";
+import { runTerraform } from "../tools/terraform/run";
 import { median } from "./median";
 
 const ROUNDS = 5;
@@ -100,8 +100,8 @@ export async function benchStartup(): Promise<void> {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const cases: Case[] = [
       { name: "node", run: () => timed(process.execPath, ["-e", "0"], env, () => true) },
-      { name: "help-direct", run: () => timed(process.execPath, ["dist/tools/deploy.js", "--help"], env, help) },
-      { name: "help-checked", run: () => timed(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/deploy.js", "--help"], env, help) },
+      { name: "help-direct", run: () => timed(process.execPath, ["dist/tools/deploy/main.js", "--help"], env, help) },
+      { name: "help-checked", run: () => timed(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/deploy/main.js", "--help"], env, help) },
       { name: "help-npm", run: () => timed(npm, ["run", "--silent", "deploy", "--", "--help"], env, help) },
       {
         name: "terraform",

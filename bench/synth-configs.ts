@@ -4,7 +4,7 @@
  * Usage: node dist/bench/synth-configs.js <outdir> <config.json>...
  */
 import * as path from "node:path";
-import { synthesize } from "../main";
+import { synthesize } from "../stacks/synthesize";
 
 const [outdir, ...files] = process.argv.slice(2);
 files.forEach((file, index) => synthesize(file, path.join(outdir, String(index))));

@@ -23,7 +23,7 @@ import { installBesideStack } from "../provider/install";
 import { makeCertificate } from "../emulator/demo-certs";
 import { startEmulator } from "../emulator/start";
 import { PRODUCTS } from "../p1as/facts";
-import { runTerraform } from "../tools/terraform";
+import { runTerraform } from "../tools/terraform/run";
 
 const CERTIFICATES = 4;
 const HOSTNAMES = 40;

@@ -9,7 +9,7 @@ import { ClientSeed, DEMO_CLIENTS, DEMO_PINGONE_ENVIRONMENT_ID, EmulatorConfig, 
 import { WORKER_ENV, workerFromEnvironment } from "./pingone/workers";
 import { CONTRACT_MODES, ContractMode, DEFAULT_CONTRACT_MODE, isContractMode } from "./contract";
 import { startEmulator } from "./start";
-import { parseCommandLine, reportFailure, wholeNumber } from "../tools/cli";
+import { parseCommandLine, reportFailure, wholeNumber } from "../cli-kit/command-line";
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = "127.0.0.1";

@@ -4,7 +4,7 @@
  * -json` would, which is what cdktf's bindings are generated from.
  */
 import { Command } from "commander";
-import { parseCommandLine } from "../tools/cli";
+import { parseCommandLine } from "../cli-kit/command-line";
 import { providerSchemaDocument, providerServer } from "./framework";
 import { untestedNodeLine } from "./node-lines";
 import { p1asProvider } from "./resources/provider";

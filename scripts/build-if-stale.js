@@ -1,5 +1,5 @@
 /**
- * Runs before every tool (`node -r ./scripts/build-if-stale.js dist/tools/<tool>.js`, see package.json), before
+ * Runs before every tool (`node -r ./scripts/build-if-stale.js dist/tools/<tool>/main.js`, see package.json), before
  * `npm test`, and from cdktf-app.js: the tools are TypeScript compiled to dist/, and running dist/ after an edit
  * would run whatever was compiled last, silently. So this rebuilds when a source is newer than the last build
  * and otherwise costs a directory walk (tens of milliseconds), not a tsc run (about 10 s on two cores).

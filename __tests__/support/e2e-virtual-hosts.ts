@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { Certificate, Hostname, VirtualHosts } from "../../constructs/virtual-hosts";
 import { RunningEmulator } from "../../emulator/start";
-import { runTerraform, terraformEnv } from "../../tools/terraform";
+import { runTerraform, terraformEnv } from "../../tools/terraform/run";
 import { Applied, Planned, apply, plan, synthesize } from "./terraform-apply";
 import { StackFixture, StackSpec } from "./virtual-hosts-stack";
 

@@ -5,7 +5,7 @@
  * Like GitHub it rejects a body over 65,536 characters, and it records every body sent, so suites can search
  * them for secrets. `paginate` serves list methods page by page (per_page as asked), recording the pages read.
  */
-import type { AssociatedPullRequest, GitHubClient, WorkflowContext } from "../../tools/github";
+import type { AssociatedPullRequest, GitHubClient, WorkflowContext } from "../../tools/github/api";
 
 export const GITHUB_MAX_BODY = 65_536;
 

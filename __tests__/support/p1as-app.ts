@@ -13,11 +13,11 @@ import { DEMO_PINGONE_ENVIRONMENT_ID } from "../../emulator/clients";
 import type { ContractMode } from "../../emulator/contract";
 import type { PersistedState } from "../../emulator/service";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
-import { synthesize } from "../../main";
+import { synthesize } from "../../stacks/synthesize";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, Product } from "../../p1as/facts";
 import { clientSecretEnv } from "../../p1as/secret-names";
-import { deploy, DeployOptions } from "../../tools/deploy";
-import { runTerraform, TerraformResult } from "../../tools/terraform";
+import { deploy, DeployOptions } from "../../tools/deploy/main";
+import { runTerraform, TerraformResult } from "../../tools/terraform/run";
 import { makeCertificate } from "./certs";
 import { testClientId } from "./emulator";
 

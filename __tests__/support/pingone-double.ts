@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { TestDoubleInstallation, installTestDouble } from "../../pingone-double/install";
-import { TerraformResult, runTerraform } from "../../tools/terraform";
+import { TerraformResult, runTerraform } from "../../tools/terraform/run";
 import { testClientId } from "./emulator";
 
 export interface DoubleFixture {

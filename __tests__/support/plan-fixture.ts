@@ -15,7 +15,7 @@ import { ContractMode } from "../../emulator/contract";
 import { RunningEmulator, startEmulator } from "../../emulator/start";
 import { P1asEnvironment } from "../../p1as/facts";
 import { installProvider } from "../../provider/install";
-import { runTerraform, TerraformResult } from "../../tools/terraform";
+import { runTerraform, TerraformResult } from "../../tools/terraform/run";
 import { testClientId } from "./emulator";
 import { StackFixture, stackFixture, StackSpec } from "./virtual-hosts-stack";
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformBackend, TerraformStack } from "cdktf";
 import { installBesideStack } from "../../provider/install";
-import { TerraformResult, runTerraform } from "../../tools/terraform";
+import { TerraformResult, runTerraform } from "../../tools/terraform/run";
 
 export interface ApplyOptions {
   /**

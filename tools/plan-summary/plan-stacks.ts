@@ -4,10 +4,10 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { retiredLine, stateAddresses } from "../retired-stacks";
-import { initStack } from "../stack-init";
-import { planModeArgs, SynthesizedStack } from "../synth-output";
-import { runTerraform, terraformErrors } from "../terraform";
+import { retiredLine, stateAddresses } from "../terraform/retired-stacks";
+import { initStack } from "../terraform/init";
+import { planModeArgs, SynthesizedStack } from "../terraform/synth-output";
+import { runTerraform, terraformErrors } from "../terraform/run";
 import { parsePlanJson, summarizePlan } from "./plan-json";
 import { configSha256, forgetSavedPlan, saveNothingToApply, savePlan } from "./saved-plans";
 import { StackOutcome } from "./render";
@@ -36,7 +36,7 @@ const SAVED_PLAN_LOCK_TIMEOUT = "5m";
 /**
  * Terraform's plan file holds the prior state and the variable values, secrets included. It is written into a
  * folder of its own that only this user can enter (mkdtemp: 0700) inside the stack directory, terraform creates
- * it 0600 (tools/terraform.ts runs terraform with umask 077), and the folder is removed when the stack is done,
+ * it 0600 (tools/terraform/run.ts runs terraform with umask 077), and the folder is removed when the stack is done,
  * whatever happened: a speculative plan leaves no plan file, a saved one leaves only its copy in the plans folder.
  */
 export const PLAN_FOLDER_PREFIX = ".p1as-plan-";

@@ -3,8 +3,8 @@
  * layout rule (banner first, counts outside the fold, size limit, masking) is tested without terraform.
  */
 import { ChangeAction, PlanCounts, ResourceChangeSummary, StackPlanSummary } from "./plan-json";
-import { htmlText, markdownBlock, markdownCode, markdownText } from "../escape";
-import { redactTerraformText as redactText } from "../redact";
+import { htmlText, markdownBlock, markdownCode, markdownText } from "../../cli-kit/escape";
+import { redactTerraformText as redactText } from "../terraform/redact";
 
 /** Hidden tag the workflow uses to find and update its one comment instead of adding a new one per push. */
 export const SUMMARY_MARKER = "<!-- p1as-plan-summary -->";
@@ -324,12 +324,12 @@ function fold(summary: string, body: string): string {
   return `<details><summary>${htmlText(redactText(summary))}</summary>\n\n${body}\n\n</details>`;
 }
 
-/** A value as a code span (tools/escape.ts has the rule), masked first. */
+/** A value as a code span (cli-kit/escape.ts has the rule), masked first. */
 function code(value: string): string {
   return markdownCode(redactText(value));
 }
 
-/** Text from terraform, the API or the config as Markdown text (tools/escape.ts has the rule), masked first. */
+/** Text from terraform, the API or the config as Markdown text (cli-kit/escape.ts has the rule), masked first. */
 function escapeText(value: string): string {
   return markdownText(redactText(value));
 }

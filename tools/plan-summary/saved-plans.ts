@@ -37,8 +37,8 @@ import {
   savedPlanUnreadable,
   sealedPlanRejected,
   unsealedPlanRefused,
-} from "../errors";
-import { SynthesizedStack } from "../synth-output";
+} from "../../cli-kit/errors";
+import { SynthesizedStack } from "../terraform/synth-output";
 
 /** The environment variable holding the passphrase plans are sealed with. */
 export const PLAN_KEY_VARIABLE = "P1AS_PLAN_KEY";

@@ -8,7 +8,7 @@ import { CertificateView, HostnameView, SelfServiceClient } from "../../client/s
 import { redactText } from "../../client/redact";
 import { ObjectStatus } from "../../p1as/assumptions";
 import { sameFingerprint } from "../../p1as/pem";
-import { EXIT_CHANGES, EXIT_ERROR } from "../errors";
+import { EXIT_CHANGES, EXIT_ERROR } from "../../cli-kit/errors";
 import { Connection, DeclaredCertificate, DeclaredHostname, Target } from "./targets";
 
 export type Kind = "certificate" | "hostname";

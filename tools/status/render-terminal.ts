@@ -2,7 +2,7 @@
  * `npm run status -- --once`: the report as a table. Colour only on a terminal (and never with NO_COLOR),
  * so a pipe or a CI log gets plain text a script can grep.
  */
-import { terminalText } from "../escape";
+import { terminalText } from "../../cli-kit/escape";
 import { Colour, EXIT_ATTENTION, StatusReport, StatusRow, Sync } from "./model";
 
 const ANSI: Record<Colour, string> = { blue: "34", green: "32", yellow: "33", red: "31", grey: "90" };

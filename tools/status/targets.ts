@@ -14,8 +14,8 @@ import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, t
 import { API_CONTRACT_DEFAULT, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/public-face";
 import { lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
 import { apiContractProblems, type ClientCredentials } from "../../client/connect";
-import { CliError, EXIT_USAGE } from "../errors";
-import { synthesizedStacks } from "../synth-output";
+import { CliError, EXIT_USAGE } from "../../cli-kit/errors";
+import { synthesizedStacks } from "../terraform/synth-output";
 
 export interface DeclaredCertificate {
   readonly name: string;

@@ -6,7 +6,7 @@
 import * as os from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import execa = require("execa");
-import { CliError, initFailed, stateUnreadable } from "./errors";
+import { CliError, initFailed, stateUnreadable } from "../../cli-kit/errors";
 
 /** What one terraform command left behind. A non-zero exit code is an outcome here, not an exception. */
 export interface TerraformResult {

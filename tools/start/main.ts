@@ -9,32 +9,31 @@
  * read with the read-only client found the same way. Run it again and terraform reports no changes. Progress
  * is one short line per object; `--verbose` shows terraform's own output, plan body included.
  */
-import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { loadConfig } from "../config/load";
-import { connect } from "../client/connect";
-import { makeCertificate } from "../emulator/demo-certs";
-import { startEmulator } from "../emulator/start";
-import { WorkerSeed, workerFromEnvironment } from "../emulator/pingone/workers";
-import { installTestDouble } from "../pingone-double/install";
-import { DOUBLE_VERSION } from "../pingone-double/source";
-import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../client/pingone-lookup";
-import { allowedHostsFrom } from "../p1as/destinations";
-import { clientSecretEnv } from "../p1as/secret-names";
-import type { P1asEnvironment } from "../p1as/facts";
-import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../emulator/bin";
-import { checkWaysIn, synthesize } from "../main";
-import { PROJECT_ROOT } from "../constructs/virtual-hosts";
-import { DEFAULT_STATUS_PORT } from "./status/server";
-import { terraformEnv } from "./terraform";
-import { CliError, demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "./errors";
-import { renderUiLine, statusColour } from "./start/progress";
-import { parseCommandLine, reportFailure, wholeNumber } from "./cli";
+import { loadConfig } from "../../config/load";
+import { connect } from "../../client/connect";
+import { makeCertificate } from "../../emulator/demo-certs";
+import { startEmulator } from "../../emulator/start";
+import { WorkerSeed, workerFromEnvironment } from "../../emulator/pingone/workers";
+import { installTestDouble } from "../../pingone-double/install";
+import { DOUBLE_VERSION } from "../../pingone-double/source";
+import { lookedUpCredentials, lookupClient, PINGONE_WORKER_ENV } from "../../client/pingone-lookup";
+import { allowedHostsFrom } from "../../p1as/destinations";
+import { clientSecretEnv } from "../../p1as/secret-names";
+import type { P1asEnvironment } from "../../p1as/facts";
+import { DEFAULT_COMPLETION_DELAY_MS, DEFAULT_PORT } from "../../emulator/bin";
+import { synthesize } from "../../stacks/synthesize";
+import { checkWaysIn } from "../terraform/ways-in";
+import { PROJECT_ROOT } from "../../constructs/virtual-hosts";
+import { DEFAULT_STATUS_PORT } from "../status/server";
+import { runTerraform, TerraformStream } from "../terraform/run";
+import { CliError, demoPortInUse, EXIT_OK, terraformExited, terraformNotRunnable } from "../../cli-kit/errors";
+import { renderUiLine, statusColour } from "./progress";
+import { parseCommandLine, reportFailure, wholeNumber } from "../../cli-kit/command-line";
 
 const DEMO_DIR = path.join(PROJECT_ROOT, ".demo");
 const DEMO_CONFIG = path.join(PROJECT_ROOT, "config", "demo.json");
@@ -61,33 +60,25 @@ function ensureDemoCertificates(config: ReturnType<typeof loadConfig>): void {
 }
 
 /**
- * Runs terraform. Verbose: its own output, as a user running it would see it. Otherwise `-json` output
- * rendered as one short line per object (see ./start/progress.ts), and init's output only if it fails.
+ * Runs terraform through the tools' one runner. Verbose: its own output, line by line as it prints it. Otherwise
+ * `-json` output rendered as one short line per object (see ./progress.ts), and the rest only if it fails.
  */
-function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
-  const quiet = !verbose;
-  const json = quiet && args[0] === "apply";
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", json ? [...args, "-json"] : args, { cwd, env: terraformEnv(env), stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
-    let captured = "";
-    if (quiet) {
-      child.stderr!.on("data", (chunk) => (captured += chunk));
-      if (json) {
-        createInterface({ input: child.stdout! }).on("line", (line) => {
-          const rendered = renderUiLine(line);
-          if (rendered) say(rendered);
-        });
-      } else {
-        child.stdout!.on("data", (chunk) => (captured += chunk));
-      }
-    }
-    child.on("error", (error) => reject(terraformNotRunnable(error.message)));
-    child.on("exit", (code) => {
-      if (code === 0) return resolve();
-      if (quiet && captured.trim()) process.stderr.write(captured);
-      reject(terraformExited(args[0], path.relative(PROJECT_ROOT, cwd), code));
-    });
+export async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean): Promise<void> {
+  const json = !verbose && args[0] === "apply";
+  let captured = "";
+  const onOutput = (line: string, stream: TerraformStream): void => {
+    if (verbose) process[stream].write(`${line}\n`);
+    else if (json && stream === "stdout") {
+      const rendered = renderUiLine(line);
+      if (rendered) say(rendered);
+    } else captured += `${line}\n`;
+  };
+  const result = await runTerraform(json ? [...args, "-json"] : args, { cwd, env, onOutput }).catch((error: Error) => {
+    throw terraformNotRunnable(error.message);
   });
+  if (result.exitCode === 0) return;
+  if (captured.trim()) process.stderr.write(captured);
+  throw terraformExited(args[0], path.relative(PROJECT_ROOT, cwd), result.exitCode);
 }
 
 /**

@@ -9,7 +9,7 @@
  * second signal (after a second) kills terraform hard.
  *
  * A retiring stack is applied with -destroy. Before anything, every state the config no longer declares is
- * checked (tools/retired-stacks.ts). An explicit --stacks selection is exactly that: one naming no stack of
+ * checked (tools/terraform/retired-stacks.ts). An explicit --stacks selection is exactly that: one naming no stack of
  * this config deploys nothing (exit 0 only with --if-present).
  *
  * Exit codes: 0 deployed (or nothing to do), 1 failed (every line names the stack; a state lock held by another run and a stale
@@ -19,15 +19,15 @@ import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createColors } from "picocolors";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { applyFailed, CliError, deployInterrupted, EMPTY_PLANS_REASON, emptyPlansOption, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "./errors";
-import { markdownCode, markdownText, terminalLine, terminalText } from "./escape";
-import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
-import { lineRedactor, maskKnownSecrets, redactTerraformText } from "./redact";
-import { checkUndeclaredStates, retiredLine, stateAddresses } from "./retired-stacks";
-import { initStack } from "./stack-init";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
-import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "./terraform";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
+import { applyFailed, CliError, deployInterrupted, EMPTY_PLANS_REASON, emptyPlansOption, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "../../cli-kit/errors";
+import { markdownCode, markdownText, terminalLine, terminalText } from "../../cli-kit/escape";
+import { OpenedPlan, openSavedPlans } from "../plan-summary/saved-plans";
+import { lineRedactor, maskKnownSecrets, redactTerraformText } from "../terraform/redact";
+import { checkUndeclaredStates, retiredLine, stateAddresses } from "../terraform/retired-stacks";
+import { initStack } from "../terraform/init";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
+import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "../terraform/run";
 
 export interface DeployOptions {
   readonly outdir: string;

@@ -4,8 +4,8 @@
  * through actions/github-script, which hands over an authenticated Octokit, so the logic lives here, compiled
  * and unit-tested with an in-memory fake, not inline in YAML.
  */
-import { cutText, DEFAULT_MAX_CHARS } from "./plan-summary/render";
-import { REDACTED, redactTerraformText } from "./redact";
+import { cutText, DEFAULT_MAX_CHARS } from "../plan-summary/render";
+import { REDACTED, redactTerraformText } from "../terraform/redact";
 
 /** A comment or issue as the REST API returns it; only the fields the helpers read. */
 export interface GitHubItem {

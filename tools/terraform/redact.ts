@@ -6,12 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { maskValues, REDACTED, redactText as redactCredentials } from "../client/redact";
-import { configPath } from "../config/load";
-import { isPostgresUrl, parseKeywords } from "../config/pg-connection";
-import { readPemFile } from "../p1as/pem-file";
-import { stripAnsi } from "./terraform";
-import { SECRET_ENV_NAME } from "../p1as/secret-names";
+import { maskValues, REDACTED, redactText as redactCredentials } from "../../client/redact";
+import { configPath } from "../../config/load";
+import { isPostgresUrl, parseKeywords } from "../../config/pg-connection";
+import { readPemFile } from "../../p1as/pem-file";
+import { stripAnsi } from "./run";
+import { SECRET_ENV_NAME } from "../../p1as/secret-names";
 
 export { REDACTED };
 

@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { ProviderSchemaDocument, SchemaProblem, checkStack, formatProblem } from "./schema-check";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { EXIT_ERROR, EXIT_OK, nothingToValidate } from "./errors";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
+import { EXIT_ERROR, EXIT_OK, nothingToValidate } from "../../cli-kit/errors";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
 export const DEFAULT_SCHEMA = "provider-schema/pingone@1.21.0.json";

@@ -19,9 +19,9 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { Client, ClientConfig, escapeIdentifier } from "pg";
-import { PgFields, pgConnectionFields } from "../config/pg-connection";
-import { readPemFile } from "../p1as/pem-file";
-import { pgFileRefused } from "./errors";
+import { PgFields, pgConnectionFields } from "../../config/pg-connection";
+import { readPemFile } from "../../p1as/pem-file";
+import { pgFileRefused } from "../../cli-kit/errors";
 
 /**
  * Our lock's key, in PostgreSQL's two-int4 key space, which never overlaps the bigint keys terraform locks

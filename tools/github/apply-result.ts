@@ -4,9 +4,9 @@
  * the commit itself. One comment per environment and commit, found again by a hidden marker, so a re-run
  * edits it instead of adding another. Called through actions/github-script (see deploy-stack.yml).
  */
-import { commentMarkerMissing } from "./errors";
-import { markdownCode } from "./escape";
-import { AssociatedPullRequest, botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./github";
+import { commentMarkerMissing } from "../../cli-kit/errors";
+import { markdownCode } from "../../cli-kit/escape";
+import { AssociatedPullRequest, botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./api";
 import { upsertIssueComment } from "./pr-comment";
 
 export function applyResultMarker(environment: string, sha: string): string {

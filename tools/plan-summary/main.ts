@@ -7,14 +7,14 @@
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { EXIT_ERROR } from "./errors";
-import { maskKnownSecrets } from "./redact";
-import { planStacks } from "./plan-summary/plan-stacks";
-import { planKey } from "./plan-summary/saved-plans";
-import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./plan-summary/render";
-import { checkUndeclaredStates } from "./retired-stacks";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "./synth-output";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
+import { EXIT_ERROR } from "../../cli-kit/errors";
+import { maskKnownSecrets } from "../terraform/redact";
+import { planStacks } from "./plan-stacks";
+import { planKey } from "./saved-plans";
+import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./render";
+import { checkUndeclaredStates } from "../terraform/retired-stacks";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "../terraform/synth-output";
 
 export interface PlanSummaryOptions {
   readonly outdir: string;

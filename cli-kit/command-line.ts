@@ -85,6 +85,12 @@ export function runMain(main: (argv: readonly string[]) => Promise<number>): voi
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     // main reports its own failures; one that escapes is still printed, never a silent non-zero exit.
-    (error) => (process.exitCode = reportFailure(path.basename(process.argv[1] ?? "tool", ".js"), error)),
+    (error) => (process.exitCode = reportFailure(toolName(process.argv[1] ?? "tool"), error)),
   );
+}
+
+/** A tool's name from its script: each tool is `<tool>/main.js`, so a script named main is named by its folder. */
+export function toolName(script: string): string {
+  const name = path.basename(script, ".js");
+  return name === "main" ? path.basename(path.dirname(script)) : name;
 }

@@ -6,9 +6,9 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
-import { installProvider } from "../provider/install";
-import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "../provider/public-face";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
+import { installProvider } from "../../provider/install";
+import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "../../provider/public-face";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
 
 /** Terraform's per-user implied mirror; HOME is read at call time so a test can point it elsewhere. */
 export function defaultPluginsDir(): string {

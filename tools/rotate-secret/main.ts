@@ -13,14 +13,14 @@
  * command line.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { configPath, loadConfig } from "../config/load";
-import { ValidationError } from "../constructs/errors";
-import { P1AS_ENVIRONMENTS } from "../p1as/facts";
-import { allowedHostsFrom } from "../p1as/destinations";
-import { clientSecretEnv } from "../p1as/secret-names";
-import { lookupClient } from "../client/pingone-lookup";
-import { parseCommandLine, PROCESS_OUTPUT, CommandLineOutput, reportFailure, runMain } from "./cli";
-import { CliError, EXIT_OK, EXIT_USAGE } from "./errors";
+import { configPath, loadConfig } from "../../config/load";
+import { ValidationError } from "../../constructs/errors";
+import { P1AS_ENVIRONMENTS } from "../../p1as/facts";
+import { allowedHostsFrom } from "../../p1as/destinations";
+import { clientSecretEnv } from "../../p1as/secret-names";
+import { lookupClient } from "../../client/pingone-lookup";
+import { parseCommandLine, PROCESS_OUTPUT, CommandLineOutput, reportFailure, runMain } from "../../cli-kit/command-line";
+import { CliError, EXIT_OK, EXIT_USAGE } from "../../cli-kit/errors";
 
 /** PingOne keeps a previous secret from 1 minute to 30 days ahead. */
 export const KEEP_PREVIOUS_LIMITS_MS = { min: 60_000, max: 30 * 24 * 3_600_000 } as const;

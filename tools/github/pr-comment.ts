@@ -3,11 +3,11 @@
  * comment per push. Called from the workflow through actions/github-script (which supplies an authenticated
  * Octokit and the event context), so this logic lives here, compiled and tested, not inline in YAML.
  */
-import { SUMMARY_MARKER } from "./plan-summary/render";
-import { commentMarkerMissing } from "./errors";
-import { botItemsWithMarker, GitHubClient, GitHubItem, safeBody } from "./github";
+import { SUMMARY_MARKER } from "../plan-summary/render";
+import { commentMarkerMissing } from "../../cli-kit/errors";
+import { botItemsWithMarker, GitHubClient, GitHubItem, safeBody } from "./api";
 
-export type { GitHubClient } from "./github";
+export type { GitHubClient } from "./api";
 
 /** The slice of github-script's `context` this module uses. */
 export interface PullRequestContext {

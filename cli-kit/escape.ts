@@ -3,7 +3,7 @@
  * way to a person: into a Markdown body that GitHub renders (pull-request comments, issues, job summaries,
  * deploy-result.md), or onto a terminal. Each rule is one function per place the text can stand, and every
  * tool uses these, so the rule is the same everywhere. Masking secrets is not done here: mask first
- * (./redact), then escape.
+ * (tools/terraform/redact.ts), then escape.
  */
 
 // ---- terminals ---------------------------------------------------------------------------------------

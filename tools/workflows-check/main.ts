@@ -8,10 +8,10 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { CommandLineOutput, parseCommandLine, PROCESS_OUTPUT, runMain } from "./cli";
-import { EXIT_ERROR, EXIT_OK } from "./errors";
-import { checkWorkflows } from "./workflows-check/check";
-import { formatFinding } from "./workflows-check/findings";
+import { CommandLineOutput, parseCommandLine, PROCESS_OUTPUT, runMain } from "../../cli-kit/command-line";
+import { EXIT_ERROR, EXIT_OK } from "../../cli-kit/errors";
+import { checkWorkflows } from "./check";
+import { formatFinding } from "./findings";
 
 export const DEFAULT_WORKFLOWS = ".github/workflows";
 

@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";
-import { STACK_INDEX_FILE, StackIndex, stackIndexSchema } from "../stacks/stack-index";
-import { CONFIG_ENV, synthOutputProblems } from "../stacks/synth-freshness";
-import { PROJECT_ROOT } from "../constructs/virtual-hosts";
-import { CliError, noSynthOutput, unknownStacks } from "./errors";
+import { STACK_INDEX_FILE, StackIndex, stackIndexSchema } from "../../stacks/stack-index";
+import { CONFIG_ENV, synthOutputProblems } from "../../stacks/synth-freshness";
+import { PROJECT_ROOT } from "../../constructs/virtual-hosts";
+import { CliError, noSynthOutput, unknownStacks } from "../../cli-kit/errors";
 
 const manifestSchema = z.object({
   stacks: z.record(z.object({ name: z.string(), workingDirectory: z.string(), synthesizedStackPath: z.string() })),

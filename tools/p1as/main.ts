@@ -7,16 +7,16 @@
  * 64 bad command line.
  */
 import { Command } from "commander";
-import { API_CONTRACT_DEFAULT, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../provider/public-face";
-import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../p1as/facts";
-import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../client/errors";
-import { redactText } from "../client/redact";
-import { ApiContractSetting, apiContractProblems, connect } from "../client/connect";
-import type { SelfServiceClient } from "../client/self-service-client";
-import { TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
-import { uuidProblems } from "../p1as/rules";
-import { parseCommandLine } from "./cli";
-import { EXIT_ERROR, EXIT_OK } from "./errors";
+import { API_CONTRACT_DEFAULT, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/public-face";
+import { P1AS_ENVIRONMENTS, PINGONE_REGION_CODES, PingOneRegionCode, selfServiceApiUrl } from "../../p1as/facts";
+import { ClientValidationError, ReadinessError, SelfServiceApiError } from "../../client/errors";
+import { redactText } from "../../client/redact";
+import { ApiContractSetting, apiContractProblems, connect } from "../../client/connect";
+import type { SelfServiceClient } from "../../client/self-service-client";
+import { TokenEndpointAuthMethod, tokenUrlFor } from "../../client/token-client";
+import { uuidProblems } from "../../p1as/rules";
+import { parseCommandLine } from "../../cli-kit/command-line";
+import { EXIT_ERROR, EXIT_OK } from "../../cli-kit/errors";
 
 /** `get` of an object the API does not hold: not a failure of the tool, and not a usage error either. */
 export const EXIT_NOT_FOUND = 3;

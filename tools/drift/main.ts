@@ -5,22 +5,22 @@
  * `p1as_hostnames` data sources add the objects the API holds that no one declared. Read-only: GET requests
  * and a token request to the API, no state lock. Safe to schedule.
  * A retiring stack is not checked (the next deploy destroys it); a state the config no longer declares but that
- * still holds objects is refused before anything else (tools/retired-stacks.ts).
+ * still holds objects is refused before anything else (tools/terraform/retired-stacks.ts).
  * Exit codes: 0 in sync, 2 drift, 1 error (an error in one stack does not hide the others' results).
  */
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { parseCommandLine, reportFailure, runMain } from "./cli";
-import { CliError, EXIT_CHANGES, EXIT_ERROR } from "./errors";
-import { terminalText } from "./escape";
-import { maskKnownSecrets, redactTerraformText } from "./redact";
-import { checkUndeclaredStates } from "./retired-stacks";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
-import { initStack } from "./stack-init";
-import { initError, runTerraform, terraformErrors } from "./terraform";
-import { CERTIFICATES_DATA_SOURCE, CERTIFICATE_TYPE, HOSTNAMES_DATA_SOURCE, HOSTNAME_TYPE } from "../provider/public-face";
-import { importBlock } from "../p1as/terraform-names";
+import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
+import { CliError, EXIT_CHANGES, EXIT_ERROR } from "../../cli-kit/errors";
+import { terminalText } from "../../cli-kit/escape";
+import { maskKnownSecrets, redactTerraformText } from "../terraform/redact";
+import { checkUndeclaredStates } from "../terraform/retired-stacks";
+import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
+import { initStack } from "../terraform/init";
+import { initError, runTerraform, terraformErrors } from "../terraform/run";
+import { CERTIFICATES_DATA_SOURCE, CERTIFICATE_TYPE, HOSTNAMES_DATA_SOURCE, HOSTNAME_TYPE } from "../../provider/public-face";
+import { importBlock } from "../../p1as/terraform-names";
 
 export const EXIT_DRIFT = EXIT_CHANGES;
 

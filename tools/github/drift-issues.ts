@@ -5,9 +5,9 @@
  * a fixed one does not stay open. Called through actions/github-script (see drift.yml) with the parsed output
  * of `npm run drift -- --json`.
  */
-import type { DriftFinding, StackDrift } from "./drift";
-import { markdownBlock, markdownCode, markdownText } from "./escape";
-import { botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./github";
+import type { DriftFinding, StackDrift } from "../drift/main";
+import { markdownBlock, markdownCode, markdownText } from "../../cli-kit/escape";
+import { botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./api";
 
 export const DRIFT_LABEL = "p1as-drift";
 

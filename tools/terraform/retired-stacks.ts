@@ -9,11 +9,11 @@
  *   former one.
  */
 import * as path from "node:path";
-import { backendLocation, configuredBackend } from "./backend-cache";
-import { CliError, outsideOutdir, sharedDeclaredState } from "./errors";
+import { backendLocation, configuredBackend } from "../../stacks/backend-cache";
+import { CliError, outsideOutdir, sharedDeclaredState } from "../../cli-kit/errors";
 import { SynthesizedStack, selectStacks, stackIndex } from "./synth-output";
-import { initStack } from "./stack-init";
-import { initError, runTerraform, terraformErrors } from "./terraform";
+import { initStack } from "./init";
+import { initError, runTerraform, terraformErrors } from "./run";
 
 export const RETIRE_PROCEDURE = "docs/tasks/retire-an-environment.md";
 

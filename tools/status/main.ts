@@ -9,15 +9,15 @@
  * not be read, 64 bad input (flags, config, outdir, credentials), refused before anything was sent.
  */
 import { Command, Option } from "commander";
-import { configPath } from "../config/load";
-import { readCommandLine, reportFailure, runMain, wholeNumber } from "./cli";
-import { CliError, EXIT_USAGE } from "./errors";
-import { maskKnownSecrets } from "./redact";
-import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./status/model";
-import { renderTerminal } from "./status/render-terminal";
-import { DEFAULT_STATUS_PORT, startStatusServer } from "./status/server";
-import { resolveTargets } from "./status/targets";
-import { stackListOption } from "./synth-output";
+import { configPath } from "../../config/load";
+import { readCommandLine, reportFailure, runMain, wholeNumber } from "../../cli-kit/command-line";
+import { CliError, EXIT_USAGE } from "../../cli-kit/errors";
+import { maskKnownSecrets } from "../terraform/redact";
+import { EXIT_ATTENTION, EXPIRY_WARNING_DAYS, StatusCollector } from "./model";
+import { renderTerminal } from "./render-terminal";
+import { DEFAULT_STATUS_PORT, startStatusServer } from "./server";
+import { resolveTargets } from "./targets";
+import { stackListOption } from "../terraform/synth-output";
 
 export interface StatusArguments {
   readonly once: boolean;

@@ -3,16 +3,16 @@
  * - a directory initialised against another backend (P1AS_CONFIG switched) is re-initialised with
  *   `-reconfigure` and one line naming the stack, the old and the new state location;
  * - a pg backend gets its schema, table and workspace row created first, one creator at a time
- *   (tools/pg-bootstrap.ts), so first deploys neither race nor block other stacks; a file its connection names
+ *   (tools/terraform/pg-bootstrap.ts), so first deploys neither race nor block other stacks; a file its connection names
  *   that terraform's driver could not read and be done with (a device, a named pipe, a huge file) stops the
  *   stack before terraform starts.
  */
-import { backendSwitch, backendSwitchLine, configuredBackend } from "./backend-cache";
-import { CliError } from "./errors";
+import { backendSwitch, backendSwitchLine, configuredBackend } from "../../stacks/backend-cache";
+import { CliError } from "../../cli-kit/errors";
 import { preparePgState } from "./pg-bootstrap";
 import { redactTerraformText } from "./redact";
 import { SynthesizedStack } from "./synth-output";
-import { TerraformResult, terraformEnv } from "./terraform";
+import { TerraformResult, terraformEnv } from "./run";
 
 export interface InitStackOptions {
   /** Extra environment for terraform, as given to `run` (PG_CONN_STR, PGPASSWORD). @default - the process environment only */
