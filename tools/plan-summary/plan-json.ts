@@ -65,6 +65,8 @@ export interface ResourceChangeSummary {
   readonly reason?: string;
   /** Whether the API object is deleted (or deleted and created again), not just a terraform record. */
   readonly destructive: boolean;
+  /** A hostname update the API can only make by deleting and creating it again (no update route): it goes offline. */
+  readonly offline?: boolean;
 }
 
 export interface PlanCounts {
@@ -128,6 +130,20 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
     changes,
     driftCount: plan.resource_drift?.length ?? 0,
   };
+}
+
+/**
+ * Marks the hostname updates the provider warned about (tools/offline-hostnames.ts): terraform plans them as
+ * updates, but the API deletes and creates them, so they are destructive and say how long they are offline.
+ */
+export function withOffline(summary: StackPlanSummary, hostnames: readonly string[], window: string): StackPlanSummary {
+  const offline = (change: ResourceChangeSummary) =>
+    change.kind === "hostname" && change.action === "update" && hostnames.includes(change.fields.find((field) => field.field === "hostname")?.value ?? "");
+  const changes = summary.changes.map((change) =>
+    offline(change) ? { ...change, destructive: true, offline: true, reason: `no update route: deleted and created again, offline for ${window}` } : change,
+  );
+  changes.sort((a, b) => Number(b.destructive) - Number(a.destructive));
+  return { ...summary, changes };
 }
 
 /** Table order after the destructive rows, which always come first so a table cut for size never hides them. */
