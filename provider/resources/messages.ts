@@ -82,7 +82,7 @@ export function offlineWarning(hostname: string, fields: readonly string[]): { s
 const OFFLINE_SUMMARY_START = "hostname";
 const OFFLINE_SUMMARY_END = "goes offline: deleted and created again";
 /** What the window is, in the words every message about it uses. */
-export const EXPECTED_OFFLINE_WINDOW = "about one hostname rollout; measured against the emulator with 5 s rollouts: absent 0.1 s, served again after 5.1 s";
+export const EXPECTED_OFFLINE_WINDOW = "about one hostname rollout; measured against the emulator with 5 s rollouts: absent under 0.01 s, served again after 5.0 s";
 /** Finds the hostnames of offlineWarning's summaries in terraform's output. */
 export const OFFLINE_WARNING_PATTERN = new RegExp(`Warning: ${OFFLINE_SUMMARY_START} (\\S+) ${OFFLINE_SUMMARY_END}`, "g");
 
