@@ -111,12 +111,7 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
     if (!action) continue;
     changes.push(summarizeResource(resource, action));
   }
-  changes.sort(
-    (a, b) =>
-      Number(b.destructive) - Number(a.destructive) ||
-      ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
-      (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
-  );
+  changes.sort(byReviewOrder);
   const count = (action: ChangeAction) => changes.filter((change) => change.action === action).length;
   return {
     counts: {
@@ -142,8 +137,13 @@ export function withOffline(summary: StackPlanSummary, hostnames: readonly strin
   const changes = summary.changes.map((change) =>
     offline(change) ? { ...change, destructive: true, offline: true, reason: `no update route: deleted and created again, offline for ${window}` } : change,
   );
-  changes.sort((a, b) => Number(b.destructive) - Number(a.destructive));
-  return { ...summary, changes };
+  return { ...summary, changes: changes.sort(byReviewOrder) };
+}
+
+/** Destructive first; an offline update ranks as the replacement it is in the API. */
+function byReviewOrder(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
+  const rank = (change: ResourceChangeSummary) => ACTION_ORDER.indexOf(change.offline ? "replace" : change.action);
+  return Number(b.destructive) - Number(a.destructive) || rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 }
 
 /** Table order after the destructive rows, which always come first so a table cut for size never hides them. */
