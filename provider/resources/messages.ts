@@ -73,7 +73,7 @@ export function offlineWarning(hostname: string, fields: readonly string[]): { s
     summary: `${OFFLINE_SUMMARY_START} ${hostname} ${OFFLINE_SUMMARY_END}`,
     detail:
       `This self-service API has no update route, so changing the ${fields.join(" and ")} of hostname ${hostname} deletes it and creates it again. ` +
-      "The apply does so only once the certificate it moves to is complete, and creates it again straight after the delete: " +
+      (fields.includes("certname") ? "The apply does so only once the certificate it moves to is complete, and creates it again straight after the delete: " : "The apply creates it again straight after the delete: ") +
       `it is absent from the API for well under a second, and not served until the new hostname's rollout completes (${EXPECTED_OFFLINE_WINDOW}). ` +
       "Plan the change for a quiet moment.",
   };
@@ -101,10 +101,11 @@ export const REPLACED_WARNING_PATTERN = /Warning: hostname (\S+) was replaced: (
 
 /** A hostname deleted to be created again whose create then failed: it is offline until the next apply. */
 export function recreateFailed(hostname: string, error: unknown): Error {
-  const reason = error instanceof Error ? error.message : String(error);
+  const advised = withNextStep(error);
+  const reason = advised instanceof Error ? advised.message : String(advised);
   return new Error(
     `hostname ${hostname} was deleted to be created again with its new routing (this self-service API has no update route), but the create failed: ${reason}${/[.!?]$/.test(reason) ? "" : "."} ` +
-      "It is offline until it exists again: apply again, which creates it.",
+      "Until it exists again it is offline: apply again, which creates it if it is missing.",
   );
 }
 
