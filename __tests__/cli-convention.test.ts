@@ -79,7 +79,7 @@ describe("values and arguments", () => {
   it.each([
     ["dist/tools/status/main.js", ["--port", "x"], "status: option '--port <port>' argument 'x' is invalid. must be a whole number from 0 to 65535. See --help.\n"],
     ["dist/emulator/bin.js", ["--contract", "guess"], "p1as-emulator: option '--contract <mode>' argument 'guess' is invalid. must be one of assumed, confirmed. See --help.\n"],
-    ["dist/bench/main.js", ["--only", "nothing"], "bench: option '--only <bench>' argument 'nothing' is invalid. Allowed choices are synth, virtual-hosts, test-certificates, plan-scale, startup. See --help.\n"],
+    ["dist/bench/main.js", ["--only", "nothing"], "bench: option '--only <bench>' argument 'nothing' is invalid. Allowed choices are synth, virtual-hosts, test-certificates, plan-scale, rotation-window, startup. See --help.\n"],
     ["dist/tools/deploy/main.js", ["p1as-dev"], "deploy: too many arguments. Expected 0 arguments but got 1. See --help.\n"],
     ["dist/tools/deploy/main.js", ["--stack", "p1as-dev"], "deploy: unknown option '--stack' (Did you mean --stacks?). See --help.\n"],
     ["dist/tools/start/main.js", ["--completion-delay-ms", "soon"], "start: option '--completion-delay-ms <ms>' argument 'soon' is invalid. must be a whole number from 0 to 3600000. See --help.\n"],

@@ -3,8 +3,9 @@
  * with plans far larger than a fixture app can produce quickly.
  */
 import fc from "fast-check";
-import { StackPlanSummary, summarizePlan, parsePlanJson } from "../tools/plan-summary/plan-json";
+import { StackPlanSummary, summarizePlan, parsePlanJson, withOffline } from "../tools/plan-summary/plan-json";
 import { REDACTED, redactTerraformText as redactText } from "../tools/terraform/redact";
+import { EXPECTED_OFFLINE_WINDOW, offlineHostnames, offlineLines } from "../tools/plan-summary/offline-hostnames";
 import { cleanPlanText, cutText, renderRefusal, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
 import { HOSTILE, prose, references, render, tags } from "./support/markdown";
 
@@ -168,6 +169,50 @@ describe("plan JSON", () => {
       "> - 🛑 **replace** hostname `api.dev.acme.example` in `p1as-dev` (product `pingaccess-engines` · certificate `wildcard-dev` · status `complete`; " +
         "product: `pingfederate-engines` → `pingaccess-engines`; cannot be updated in place: deleted and created again)",
     );
+  });
+
+  it("shows a hostname update the provider warned goes offline as a destructive replacement with its window; other updates stay updates", () => {
+    // GIVEN two certname updates, where terraform's plan output warns about one of them (no update route), the
+    // warning drawn in terraform's box and wrapped as terraform wraps it
+    const update = (hostname: string) => ({
+      address: `p1as_hostname.${hostname.replace(/\./g, "_")}`,
+      type: "p1as_hostname",
+      name: hostname.replace(/\./g, "_"),
+      change: {
+        actions: ["update"],
+        before: { id: hostname, hostname, product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "complete" },
+        after: { id: hostname, hostname, product: "pingfederate-engines", certname: "wildcard-dev-2027", adopt: false },
+        after_unknown: { status: true },
+      },
+    });
+    const plan = parsePlanJson(JSON.stringify({ format_version: "1.2", resource_changes: [update("b.dev.acme.example"), update("a.dev.acme.example")] }));
+    const planText = "╷\n│ Warning: hostname a.dev.acme.example goes\n│ offline: deleted and created again\n│ \n│   with p1as_hostname.a_dev_acme_example,\n╵\n";
+    // WHEN
+    const summary = withOffline(summarizePlan(plan), offlineHostnames(planText).planned, "W");
+    const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText }]);
+    // THEN the warned one is destructive, first, and named in the banner with the window; the other is a plain update
+    expect(summary.counts).toEqual({ ...counts(0), change: 2 });
+    expect(summary.changes.map((change) => [change.address, change.destructive])).toEqual([
+      ["p1as_hostname.a_dev_acme_example", true],
+      ["p1as_hostname.b_dev_acme_example", false],
+    ]);
+    expect(markdown).toContain(
+      "> - 🛑 **replace (offline)** hostname `a.dev.acme.example` in `p1as-dev` (product `pingfederate-engines` · certificate `wildcard-dev-2027` · status `complete`; " +
+        "certificate: `wildcard-dev` → `wildcard-dev-2027`; no update route: deleted and created again, offline for W)",
+    );
+    expect(markdown).not.toContain("hostname `b.dev.acme.example` in `p1as-dev`");
+  });
+
+  it("reads the apply's measured windows over the plan's expected ones, one line per hostname", () => {
+    const output =
+      "Warning: hostname a.dev.acme.example goes offline: deleted and created again\n" +
+      "Warning: hostname b.dev.acme.example goes offline: deleted and created again\n" +
+      "│ Warning: hostname a.dev.acme.example was replaced: absent 0.0 s, served again after 5.0 s\n";
+    expect(offlineLines(offlineHostnames(output))).toEqual([
+      "hostname a.dev.acme.example was offline (no update route: deleted and created again): absent 0.0 s, served again after 5.0 s",
+      `hostname b.dev.acme.example goes offline (no update route: deleted and created again): expected ${EXPECTED_OFFLINE_WINDOW}`,
+    ]);
+    expect(offlineHostnames("Warning: something else\n")).toEqual({ planned: [], replaced: new Map() });
   });
 
   it("shows the status the API reports now, so a repair of an object in error says why, and never a status 'change'", () => {

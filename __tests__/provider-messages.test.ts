@@ -7,9 +7,10 @@
 import * as net from "node:net";
 import { Diagnostics, State } from "../provider/framework";
 import { hostname as hostnameResource } from "../provider/resources/hostname-resource";
-import { READY_TIMEOUT_SETTING, notReady, withAdvice } from "../provider/resources/error-catalogue";
+import { READY_TIMEOUT_SETTING, notReady, withAdvice, EXPECTED_OFFLINE_WINDOW } from "../provider/resources/error-catalogue";
 import { p1asProvider } from "../provider/resources/provider";
 import { RunningEmulator } from "../emulator/start";
+import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
 
 const CLIENT_ID = testClientId("provider-messages-admin");
@@ -105,6 +106,39 @@ describe("a read that cannot reach the API", () => {
     expect((error as Error).message).toMatch(/^hostname auth\.dev\.acme\.example: list hostnames failed after 1 retry: no response \(ECONNREFUSED/);
     expect((error as Error).message).toContain("The self-service API did not answer a read; nothing was changed. Check apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)");
     expect((error as Error).message).not.toMatch(/apply again/);
+  });
+});
+
+describe("a hostname update without an update route whose create fails after the delete", () => {
+  test("names the hostname, says it is offline and what to do; the plan warned with the window", async () => {
+    // GIVEN a hostname on a certificate, and a provider that assumes the confirmed contract (no update route)
+    const pem = makeCertificate({ commonName: "*.dev.acme.example" });
+    emulator.service.createCertificate("dev", { name: "wildcard-dev", ...pem });
+    emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    const { data } = await configure({ ...block(), api_contract: "confirmed" }, { P1AS_CLIENT_SECRET: SECRET });
+    const prior = { id: "auth.dev.acme.example", hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "complete" } as State;
+    const planned = { ...prior, product: "pingaccess-engines" } as State;
+    const resource = withAdvice(hostnameResource, (state) => `hostname ${String(state.hostname)}`);
+
+    // WHEN the product change is planned THEN it is an update (no replacement), with a warning naming the hostname
+    const planning = new Diagnostics();
+    const requiresReplace: string[] = [];
+    resource.modifyPlan!({ prior, config: planned, planned: { ...planned }, requiresReplace, setPlanned: () => undefined, replace: (a: string) => requiresReplace.push(a), providerData: data, diagnostics: planning } as never);
+    expect(requiresReplace).toEqual([]);
+    expect(planning.toProtocol()).toEqual([
+      expect.objectContaining({ severity: "WARNING", summary: "hostname auth.dev.acme.example goes offline: deleted and created again", detail: expect.stringContaining(EXPECTED_OFFLINE_WINDOW) }),
+    ]);
+
+    // WHEN the update's POST is refused after its DELETE
+    emulator.faults.add({ route: "POST /hostnames", status: 422, detail: "refused for the test" });
+    const error = await resource.update!({ prior, planned, config: planned, providerData: data, diagnostics: new Diagnostics(), signal: new AbortController().signal } as never).catch((e: Error) => e);
+    emulator.faults.clear();
+
+    // THEN the error names the hostname, says it was deleted and is offline, and to apply again
+    expect((error as Error).message).toMatch(
+      /^hostname auth\.dev\.acme\.example was deleted to be created again with its new routing \(this self-service API has no update route\), but the create failed: .*refused for the test.* Until it exists again it is offline: apply again, which creates it if it is missing\.$/s,
+    );
+    expect(emulator.service.listHostnames("dev")).toEqual([]);
   });
 });
 

@@ -121,7 +121,9 @@ export const certificate: Resource<P1asProviderData> = {
     // A replacement under the same name cannot work: the constructs create the new certificate before
     // destroying the old one (create_before_destroy), and the name is taken until then; the other order
     // fails while hostnames use it. Say so at plan, before anything is written.
-    diagnostics.error(`certificate ${String(planned.name)} cannot be ${repair ? "sent again" : "given new content"}`, noUpdateRoute(String(planned.name), repair), repair ? "status" : "fullchain");
+    // Attached to `name`: terraform quotes the attribute's line of the configuration, and the chain's is the whole PEM.
+    const fingerprints = { old: typeof prior.sha256_fingerprint === "string" ? prior.sha256_fingerprint : undefined, new: facts?.sha256_fingerprint };
+    diagnostics.error(`certificate ${String(planned.name)} cannot be ${repair ? "sent again" : "given new content"}`, noUpdateRoute(String(planned.name), fingerprints, repair), "name");
   },
 
   async create({ planned, config, providerData, signal, diagnostics }) {

@@ -47,12 +47,65 @@ export function interrupted(kind: string, key: string): Error {
   return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
 }
 
-/** A certificate whose content would have to change where the API has no update route. */
-export function noUpdateRoute(name: string, repair: boolean): string {
+/**
+ * A certificate whose content would have to change where the API has no update route. It names the certificate
+ * and its leaf fingerprints, never the chain: the diagnostic is attached to `name`, so terraform's snippet of the
+ * configuration shows the name's line, not the chain's.
+ */
+export function noUpdateRoute(name: string, fingerprints: { readonly old?: string; readonly new?: string }, repair: boolean): string {
+  const leaf = repair
+    ? `certificate ${name} (leaf SHA-256 ${fingerprints.old ?? "unknown"}) is in status error, and`
+    : `The content of certificate ${name} changed (leaf SHA-256 ${fingerprints.old ?? "unknown"} -> ${fingerprints.new ?? "unknown"}), but`;
   return (
-    `${repair ? `certificate ${name} is in status error, and` : `The content of certificate ${name} changed, but`} this self-service API has no update route, ` +
+    `${leaf} this self-service API has no update route, ` +
     "and the name stays taken until the old certificate is deleted, which the API refuses while hostnames use it. " +
     "Declare the new content under a new certificate name, point the hostnames at it and remove this certificate: one apply does all three."
+  );
+}
+
+/**
+ * The plan-time warning for a hostname whose routing changes where the API has no update route. Its summary names
+ * the hostname (terraform folds warnings with equal summaries into one) and is what tools/plan-summary/offline-hostnames.ts
+ * finds in terraform's output for the plan summary and the deploy result.
+ */
+export function offlineWarning(hostname: string, fields: readonly string[]): { summary: string; detail: string } {
+  return {
+    summary: `${OFFLINE_SUMMARY_START} ${hostname} ${OFFLINE_SUMMARY_END}`,
+    detail:
+      `This self-service API has no update route, so changing the ${fields.join(" and ")} of hostname ${hostname} deletes it and creates it again. ` +
+      (fields.includes("certname") ? "The apply does so only once the certificate it moves to is complete, and creates it again straight after the delete: " : "The apply creates it again straight after the delete: ") +
+      `it is absent from the API for well under a second, and not served until the new hostname's rollout completes (${EXPECTED_OFFLINE_WINDOW}). ` +
+      "Plan the change for a quiet moment.",
+  };
+}
+
+const OFFLINE_SUMMARY_START = "hostname";
+const OFFLINE_SUMMARY_END = "goes offline: deleted and created again";
+/** What the window is, in the words every message about it uses. */
+export const EXPECTED_OFFLINE_WINDOW = "about one hostname rollout; measured against the emulator with 5 s rollouts: absent under 0.01 s, served again after 5.0 s";
+/** Finds the hostnames of offlineWarning's summaries in terraform's output. */
+export const OFFLINE_WARNING_PATTERN = new RegExp(`Warning: ${OFFLINE_SUMMARY_START} (\\S+) ${OFFLINE_SUMMARY_END}`, "g");
+
+/** The apply-time warning with what the replacement cost, as the provider saw it. */
+export function replacedWarning(hostname: string, absentMs: number, unservedMs: number): { summary: string; detail: string } {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return {
+    summary: `hostname ${hostname} was replaced: absent ${seconds(absentMs)}, served again after ${seconds(unservedMs)}`,
+    detail:
+      `This self-service API has no update route, so hostname ${hostname} was deleted and created again with its new routing. ` +
+      `Between the DELETE and the POST's answer it was absent for ${seconds(absentMs)}; the new hostname's rollout completed ${seconds(unservedMs)} after the DELETE.`,
+  };
+}
+/** Finds replacedWarning's summaries (hostname, then the figures) in terraform's output. */
+export const REPLACED_WARNING_PATTERN = /Warning: hostname (\S+) was replaced: (absent [\d.]+ s, served again after [\d.]+ s)/g;
+
+/** A hostname deleted to be created again whose create then failed: it is offline until the next apply. */
+export function recreateFailed(hostname: string, error: unknown): Error {
+  const advised = withNextStep(error);
+  const reason = advised instanceof Error ? advised.message : String(advised);
+  return new Error(
+    `hostname ${hostname} was deleted to be created again with its new routing (this self-service API has no update route), but the create failed: ${reason}${/[.!?]$/.test(reason) ? "" : "."} ` +
+      "Until it exists again it is offline: apply again, which creates it if it is missing.",
   );
 }
 

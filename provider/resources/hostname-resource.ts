@@ -4,10 +4,10 @@
  */
 import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
-import type { HostnameView } from "../../client/self-service-client";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
 import { HOSTNAME_TYPE } from "../public-face";
-import { alreadyExists, withNextStep } from "./error-catalogue";
+import { alreadyExists, withNextStep, offlineWarning, recreateFailed, replacedWarning } from "./error-catalogue";
+import type { HostnameView, SelfServiceClient } from "../../client/self-service-client";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { lastStatus, needsRepair, WaitContext } from "./status";
@@ -55,12 +55,18 @@ export const hostname: Resource<P1asProviderData> = {
     },
   },
 
-  modifyPlan({ prior, planned, setPlanned, replace, providerData }) {
+  modifyPlan({ prior, planned, setPlanned, providerData, diagnostics }) {
     if (prior === null) return;
     const repair = needsRepair(prior);
     if (repair) setPlanned("status", unknown);
     const changed = ROUTING.filter((field) => !valuesEqual(prior[field], planned[field]));
-    if ((changed.length > 0 || repair) && !canUpdate(providerData, "hostnames")) replace(changed[0] ?? "status");
+    // Without an update route the change is still planned as an update, not a replacement: terraform orders an
+    // update after the create of the certificate it moves to (complete by then), and the update deletes and
+    // creates at once. A replacement's delete would not wait for that certificate (docs/tasks/rotate-a-certificate.md).
+    if (changed.length > 0 && !canUpdate(providerData, "hostnames")) {
+      const warning = offlineWarning(String(planned.hostname), changed);
+      diagnostics.warning(warning.summary, warning.detail, changed[0]);
+    }
   },
 
   async create({ planned, providerData, signal, diagnostics }) {
@@ -71,11 +77,8 @@ export const hostname: Resource<P1asProviderData> = {
       const differences = ROUTING.filter((field) => existing[field] !== input[field]).map((field) => `${field} ${existing[field]}`);
       if (differences.length > 0 && planned.adopt !== true) throw alreadyExists(HOSTNAME_TYPE, "hostname", input.hostname, `it routes to ${differences.join(" and ")}`);
       if (differences.length > 0 && canUpdate(providerData, "hostnames")) await client.updateHostname(input);
-      else if (differences.length > 0) {
-        // No update route: the only way to the declared routing is to delete and create again.
-        await client.deleteHostname(input.hostname);
-        await client.createHostname(input);
-      } else providerData.log(`hostname ${input.hostname}: an identical hostname exists; adopted`);
+      else if (differences.length > 0) await recreate(client, input);
+      else providerData.log(`hostname ${input.hostname}: an identical hostname exists; adopted`);
     } else {
       await client.createHostname(input);
     }
@@ -94,8 +97,20 @@ export const hostname: Resource<P1asProviderData> = {
   async update({ planned, prior, providerData, signal, diagnostics }) {
     // A change of adopt alone is the provider's own business: nothing to send (and no update route may exist).
     if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) return toState(planned, { status: prior.status as HostnameView["status"] });
-    await requireClient(providerData).updateHostname(inputOf(planned));
-    return finish(planned, providerData, { signal, diagnostics });
+    const client = requireClient(providerData);
+    const input = inputOf(planned);
+    if (canUpdate(providerData, "hostnames")) {
+      await client.updateHostname(input);
+      return finish(planned, providerData, { signal, diagnostics });
+    }
+    const started = Date.now();
+    const absentMs = await recreate(client, input);
+    const state = await finish(planned, providerData, { signal, diagnostics });
+    if (!diagnostics.hasErrors) {
+      const warning = replacedWarning(input.hostname, absentMs, Date.now() - started);
+      diagnostics.warning(warning.summary, warning.detail);
+    }
+    return state;
   },
 
   async delete({ state, providerData }) {
@@ -111,6 +126,21 @@ export const hostname: Resource<P1asProviderData> = {
 
 function inputOf(planned: State): { hostname: string; product: string; certname: string } {
   return { hostname: String(planned.hostname), product: String(planned.product), certname: String(planned.certname) };
+}
+
+/**
+ * Without an update route the only way to new routing: delete, then create straight away. Returns how long the
+ * hostname was absent, as far as this side can tell (from the DELETE's start to the POST's answer).
+ */
+async function recreate(client: SelfServiceClient, input: ReturnType<typeof inputOf>): Promise<number> {
+  const started = Date.now();
+  await client.deleteHostname(input.hostname);
+  try {
+    await client.createHostname(input);
+  } catch (error) {
+    throw recreateFailed(input.hostname, error);
+  }
+  return Date.now() - started;
 }
 
 /** As for certificates: a write that went through but did not become ready returns its state with the error. */

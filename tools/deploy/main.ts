@@ -28,6 +28,7 @@ import { checkUndeclaredStates, retiredLine, stateAddresses } from "../terraform
 import { initStack } from "../terraform/init";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
 import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "../terraform/run";
+import { offlineHostnames, offlineLines } from "../plan-summary/offline-hostnames";
 
 export interface DeployOptions {
   readonly outdir: string;
@@ -75,6 +76,8 @@ export interface StackResult {
   readonly resources?: string;
   /** The catalogue error of a failed stack. */
   readonly error?: CliError;
+  /** Hostnames the apply deleted and created again (no update route), each with its window (tools/plan-summary/offline-hostnames.ts). */
+  readonly offline?: readonly string[];
 }
 
 export interface DeployReport {
@@ -182,7 +185,13 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
     if (planFile) rmSync(planFile, { force: true });
   }
   const text = plainResult(apply);
-  if (apply.exitCode === 0) {
+  const result = applyResult(stack, apply.exitCode, text, interrupted);
+  const offline = offlineLines(offlineHostnames(text.stdout + text.stderr));
+  return offline.length > 0 ? { ...result, offline } : result;
+}
+
+function applyResult(stack: SynthesizedStack, exitCode: number, text: TerraformResult, interrupted: (during: string) => false | StackResult | undefined): StackResult {
+  if (exitCode === 0) {
     const resources = APPLY_COMPLETE.exec(text.stdout)?.[1];
     return { stack: stack.name, status: "applied", resources, ...(stack.retiring ? { reason: "retiring: every object in its state was destroyed" } : {}) };
   }
@@ -217,7 +226,10 @@ export function resultLines(report: DeployReport): string[] {
   return report.stacks.flatMap((result) => {
     const head = `${result.stack}: ${result.status}${result.resources ? ` (${result.resources.replace(/\.$/, "")})` : ""}`;
     const reason = result.reason?.split("\n").filter((line) => line.trim() !== "") ?? [];
-    const lines = reason.length === 0 ? [head] : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)];
+    const lines = [
+      ...(reason.length === 0 ? [head] : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)]),
+      ...(result.offline ?? []).map((line) => `${result.stack}: ${line}`),
+    ];
     return lines.map((line) => terminalText(line, { singleLine: true }));
   });
 }
@@ -226,7 +238,7 @@ export function resultLines(report: DeployReport): string[] {
 export function resultMarkdown(report: DeployReport, title = "Deploy result"): string {
   const cell = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => markdownText(redactTerraformText(line))).join("<br>");
   const rows = report.stacks.map(
-    (result) => `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell(result.reason ?? "")} |`,
+    (result) => `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell([result.reason ?? "", ...(result.offline ?? [])].join("\n"))} |`,
   );
   const interrupted = report.interruptedBy ? [`Interrupted by ${report.interruptedBy}.`, ""] : [];
   return [`## ${title}`, "", ...interrupted, "| stack | result | resources | details |", "|---|---|---|---|", ...rows, ""].join("\n");

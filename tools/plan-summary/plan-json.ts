@@ -64,6 +64,8 @@ export interface ResourceChangeSummary {
   readonly reason?: string;
   /** Whether the API object is deleted (or deleted and created again), not just a terraform record. */
   readonly destructive: boolean;
+  /** A hostname update the API can only make by deleting and creating it again (no update route): it goes offline. */
+  readonly offline?: boolean;
 }
 
 export interface PlanCounts {
@@ -108,12 +110,7 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
     if (!action) continue;
     changes.push(summarizeResource(resource, action));
   }
-  changes.sort(
-    (a, b) =>
-      Number(b.destructive) - Number(a.destructive) ||
-      ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
-      (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
-  );
+  changes.sort(byReviewOrder);
   const count = (action: ChangeAction) => changes.filter((change) => change.action === action).length;
   return {
     counts: {
@@ -127,6 +124,25 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
     changes,
     driftCount: plan.resource_drift?.length ?? 0,
   };
+}
+
+/**
+ * Marks the hostname updates the provider warned about (tools/plan-summary/offline-hostnames.ts): terraform plans them as
+ * updates, but the API deletes and creates them, so they are destructive and say how long they are offline.
+ */
+export function withOffline(summary: StackPlanSummary, hostnames: readonly string[], window: string): StackPlanSummary {
+  const offline = (change: ResourceChangeSummary) =>
+    change.kind === "hostname" && change.action === "update" && hostnames.includes(change.fields.find((field) => field.field === "hostname")?.value ?? "");
+  const changes = summary.changes.map((change) =>
+    offline(change) ? { ...change, destructive: true, offline: true, reason: `no update route: deleted and created again, offline for ${window}` } : change,
+  );
+  return { ...summary, changes: changes.sort(byReviewOrder) };
+}
+
+/** Destructive first; an offline update ranks as the replacement it is in the API. */
+function byReviewOrder(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
+  const rank = (change: ResourceChangeSummary) => ACTION_ORDER.indexOf(change.offline ? "replace" : change.action);
+  return Number(b.destructive) - Number(a.destructive) || rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 }
 
 /** Table order after the destructive rows, which always come first so a table cut for size never hides them. */

@@ -8,7 +8,8 @@ import { retiredLine, stateAddresses } from "../terraform/retired-stacks";
 import { initStack } from "../terraform/init";
 import { planModeArgs, SynthesizedStack } from "../terraform/synth-output";
 import { runTerraform, terraformErrors } from "../terraform/run";
-import { parsePlanJson, summarizePlan } from "./plan-json";
+import { parsePlanJson, summarizePlan, withOffline } from "./plan-json";
+import { EXPECTED_OFFLINE_WINDOW, offlineHostnames } from "./offline-hostnames";
 import { configSha256, forgetSavedPlan, saveNothingToApply, savePlan } from "./saved-plans";
 import { StackOutcome } from "./render";
 
@@ -99,7 +100,7 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     if (show.exitCode !== 0) {
       return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
     }
-    const planned: StackOutcome = { stack: stack.name, status: "planned", summary: summarizePlan(parsePlanJson(show.stdout)), planText: plan.stdout, retiring: stack.retiring };
+    const planned: StackOutcome = { stack: stack.name, status: "planned", summary: withOffline(summarizePlan(parsePlanJson(show.stdout)), offlineHostnames(plan.stdout).planned, EXPECTED_OFFLINE_WINDOW), planText: plan.stdout, retiring: stack.retiring };
     if (options.savePlans) {
       const subject = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
       // terraform's own verdict: a plan with no change to resources or outputs is not applyable. Saving none means

@@ -127,7 +127,7 @@ function renderBanners(outcomes: readonly StackOutcome[]): string[] {
 }
 
 function describeDestructive(stack: string, change: ResourceChangeSummary): string {
-  const verb = change.action === "replace" ? "replace" : "destroy";
+  const verb = change.offline ? "replace (offline)" : change.action === "replace" ? "replace" : "destroy";
   const where = `in ${code(stack)}`;
   const what =
     change.kind === "hostname"
