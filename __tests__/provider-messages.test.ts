@@ -7,7 +7,8 @@
 import * as net from "node:net";
 import { Diagnostics, State } from "../provider/framework";
 import { hostname as hostnameResource } from "../provider/resources/hostname-resource";
-import { READY_TIMEOUT_SETTING, notReady, withAdvice, EXPECTED_OFFLINE_WINDOW } from "../provider/resources/error-catalogue";
+import { READY_TIMEOUT_SETTING, notReady, withAdvice } from "../provider/resources/error-catalogue";
+import { EXPECTED_OFFLINE_WINDOW } from "../provider/public-face";
 import { p1asProvider } from "../provider/resources/provider";
 import { RunningEmulator } from "../emulator/start";
 import { makeCertificate } from "./support/certs";

@@ -2,6 +2,7 @@
  * The provider's error catalogue: what happened, why, and what to do. Terraform shows the summary and the
  * detail; tests pin the wording.
  */
+import { EXPECTED_OFFLINE_WINDOW, OFFLINE_SUMMARY_END, OFFLINE_SUMMARY_START } from "../public-face";
 import type { DataSource, Resource, State } from "../framework";
 import { importBlock } from "../../p1as/terraform-names";
 
@@ -79,12 +80,6 @@ export function offlineWarning(hostname: string, fields: readonly string[]): { s
   };
 }
 
-const OFFLINE_SUMMARY_START = "hostname";
-const OFFLINE_SUMMARY_END = "goes offline: deleted and created again";
-/** What the window is, in the words every message about it uses. */
-export const EXPECTED_OFFLINE_WINDOW = "about one hostname rollout; measured against the emulator with 5 s rollouts: absent under 0.01 s, served again after 5.0 s";
-/** Finds the hostnames of offlineWarning's summaries in terraform's output. */
-export const OFFLINE_WARNING_PATTERN = new RegExp(`Warning: ${OFFLINE_SUMMARY_START} (\\S+) ${OFFLINE_SUMMARY_END}`, "g");
 
 /** The apply-time warning with what the replacement cost, as the provider saw it. */
 export function replacedWarning(hostname: string, absentMs: number, unservedMs: number): { summary: string; detail: string } {
@@ -96,8 +91,6 @@ export function replacedWarning(hostname: string, absentMs: number, unservedMs: 
       `Between the DELETE and the POST's answer it was absent for ${seconds(absentMs)}; the new hostname's rollout completed ${seconds(unservedMs)} after the DELETE.`,
   };
 }
-/** Finds replacedWarning's summaries (hostname, then the figures) in terraform's output. */
-export const REPLACED_WARNING_PATTERN = /Warning: hostname (\S+) was replaced: (absent [\d.]+ s, served again after [\d.]+ s)/g;
 
 /** A hostname deleted to be created again whose create then failed: it is offline until the next apply. */
 export function recreateFailed(hostname: string, error: unknown): Error {

@@ -4,7 +4,7 @@
  * are the one place terraform's output says it (the plan itself shows an update). The plan summary and the
  * deploy result name them.
  */
-import { EXPECTED_OFFLINE_WINDOW, OFFLINE_WARNING_PATTERN, REPLACED_WARNING_PATTERN } from "../../provider/resources/error-catalogue";
+import { EXPECTED_OFFLINE_WINDOW, OFFLINE_WARNING_PATTERN, REPLACED_WARNING_PATTERN } from "../../provider/public-face";
 import { stripAnsi } from "../terraform/run";
 
 export { EXPECTED_OFFLINE_WINDOW };
