@@ -4,7 +4,7 @@
  *
  * Why not Node's default agent: it also keeps sockets alive (since Node 19), but drops an idle one only after 5 s
  * unless the server announces its own idle timeout (`Keep-Alive: timeout=N`). Servers that announce nothing and
- * close idle connections after 5 s (uvicorn, Apache httpd), or load balancers with their own idle timeout, then
+ * close idle connections after 5 s (uvicorn does, by default), or load balancers with their own idle timeout, then
  * race us: a request sent on a socket the server has just closed fails with ECONNRESET before any answer
  * (docs/reliability-and-security.md, "Node 22 and 24", measured). Closing ours first keeps most requests out of that
  * race; installRetry (./retry.ts) re-sends the ones that still lose it when that is safe.
