@@ -22,7 +22,7 @@ const UNIT_SUITES = [
   "inventory", "apply-result", "drift-issues",
   "escape", "pem-chain", "destinations", "token-client-redirect", "secret-values", "output-hygiene",
   "state-identity", "status-server",
-  "demo-certs", "pingone-tokens", "self-service-roles", "pingone-applications", "provider-messages",
+  "demo-certs", "pingone-tokens", "self-service-roles", "pingone-applications", "provider-messages", "keep-alive",
   "layers",
 ];
 const SERIAL_SUITES = ["fault-matrix", "interruption"];

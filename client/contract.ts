@@ -25,6 +25,7 @@ import { CERTIFICATE_CONFIRMED_FIELDS, HOSTNAME_CONFIRMED_FIELDS, OPENAPI_DOCUME
 import { FieldProblem, discoveryFailed, httpFailure, invalidInput } from "./errors";
 import { redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
+import { keepAliveAgents } from "./http-agents";
 import { requireSecureUrl } from "./validation";
 
 export const UPDATE_METHODS = ["PUT", "PATCH"] as const;
@@ -196,7 +197,7 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
   const unusable = (why: string): never => {
     throw discoveryFailed(url, why);
   };
-  const http = axios.create({ timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT, maxRedirects: 0, responseType: "text" });
+  const http = axios.create({ ...keepAliveAgents(), timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT, maxRedirects: 0, responseType: "text" });
   const policy = resolveRetryPolicy(options.retry);
   installRetry(http, policy, (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`));
   let text: string;

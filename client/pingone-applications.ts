@@ -13,6 +13,7 @@ import { z } from "zod";
 import { AllowedHosts, allowedHostsFrom, pingOneApiUrlDestinationProblems } from "../p1as/destinations";
 import { credentialDestinationRefused, httpFailure, SelfServiceApiError, unexpectedResponse } from "./errors";
 import { installRetry, resolveRetryPolicy } from "./retry";
+import { keepAliveAgents } from "./http-agents";
 import { TokenClient } from "./token-client";
 import { requireSecureUrl } from "./validation";
 
@@ -80,7 +81,7 @@ export class PingOneApplications {
       timeoutMs: options.timeoutMs,
       log,
     });
-    this.http = axios.create({ baseURL: `${base}/environments/${encodeURIComponent(options.environmentId)}`, timeout: options.timeoutMs ?? 30_000, maxRedirects: 0, headers: { Accept: "application/json" } });
+    this.http = axios.create({ ...keepAliveAgents(), baseURL: `${base}/environments/${encodeURIComponent(options.environmentId)}`, timeout: options.timeoutMs ?? 30_000, maxRedirects: 0, headers: { Accept: "application/json" } });
     installRetry(this.http, resolveRetryPolicy(), (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`));
   }
 

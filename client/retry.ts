@@ -1,6 +1,6 @@
 /**
  * Retry policy as data, applied with axios-retry. Retries only what is safe to repeat blindly:
- * idempotent methods on connection errors, 429 (honouring Retry-After) and 5xx other than 501/505 (a load
+ * idempotent methods (and requests marked `idempotent`, whatever their method) on connection errors, 429 (honouring Retry-After) and 5xx other than 501/505 (a load
  * balancer's or a restarting pod's answer, which says nothing about the request itself). Creates (POST)
  * are never retried here; the self-service client checks with a list instead (see createWithRecovery).
  * Every attempt and every wait comes out of one deadline (the request timeout): retries never make a call
@@ -99,6 +99,11 @@ declare module "axios" {
     deadlineAt?: number;
     /** The wait before the next attempt, chosen when deciding to retry. */
     nextDelayMs?: number;
+    /**
+     * Sending this request twice has the effect of sending it once, whatever its method (an update that sends every
+     * field it sets, by PATCH as by PUT), so it is retried like a PUT. RFC 9110 9.2.2 allows that for such requests.
+     */
+    idempotent?: boolean;
   }
 }
 
@@ -123,7 +128,7 @@ export function installRetry(
     shouldResetTimeout: false,
     retryCondition: (error) => {
       const config = error.config;
-      if (!config || !methods.has((config.method ?? "").toLowerCase()) || !isTransient(policy, error)) return false;
+      if (!config || !(methods.has((config.method ?? "").toLowerCase()) || config.idempotent) || !isTransient(policy, error)) return false;
       const retryNumber = ((config["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0) + 1;
       config.nextDelayMs = retryDelayMs(policy, retryNumber, error.response?.headers?.["retry-after"]);
       // A wait that would end past the deadline is not started: the call fails now with the real reason.

@@ -8,7 +8,8 @@
  * - a certificate fingerprint is read only when the contract documents it.
  *
  * Failure handling:
- * - idempotent calls (GET, PUT, DELETE) are retried by axios-retry under the RetryPolicy;
+ * - idempotent calls (GET, PUT, DELETE, and updates by PATCH, which send every field) are retried by axios-retry
+ *   under the RetryPolicy;
  * - a create (POST) is never retried blindly: after a lost response or a 5xx it lists, returns the object
  *   if the create was committed, and otherwise posts again (up to the policy's retries);
  * - a 401 gets one fresh token and one more attempt;
@@ -52,6 +53,7 @@ import {
 } from "./errors";
 import { redactRequest, redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy, retryAfterMs, retryDelayMs } from "./retry";
+import { keepAliveAgents } from "./http-agents";
 import { SharedLists } from "./shared-lists";
 import { TokenClient } from "./token-client";
 import { AllowedHosts, allowedHostsFrom, apiUrlDestinationProblems } from "../p1as/destinations";
@@ -208,6 +210,7 @@ export class SelfServiceClient {
     this.contract = options.contract ?? ASSUMED_CONTRACT;
     this.toCertificateView = certificateViewer(this.contract.certificates);
     this.http = axios.create({
+      ...keepAliveAgents(),
       baseURL: baseUrl,
       timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
       headers: { Accept: "application/json" },
@@ -428,7 +431,9 @@ export class SelfServiceClient {
     view: (item: z.infer<S>) => V,
   ): Promise<V> {
     const data = Object.fromEntries(route.bodyFields.map((field) => [field, (input as Record<string, unknown>)[field]]));
-    const response = await this.send(operation, { method: route.method, url: fillKey(route.path, key), data });
+    // Every field the route takes is sent, so a PATCH sets the same values however often it arrives: retried like a
+    // PUT (a lost answer, or a kept-alive socket the server had closed, would otherwise fail the update).
+    const response = await this.send(operation, { method: route.method, url: fillKey(route.path, key), data, idempotent: true });
     return view(this.parse(operation, item, response));
   }
 

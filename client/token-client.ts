@@ -14,6 +14,7 @@ import { AllowedHosts, allowedHostsFrom, tokenUrlDestinationProblems } from "../
 import { FieldProblem, credentialDestinationRefused, httpFailure, invalidInput, redirectRefused, unexpectedResponse } from "./errors";
 import { redactRequest } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
+import { keepAliveAgents } from "./http-agents";
 import { requireSecureUrl } from "./validation";
 
 export type TokenEndpointAuthMethod = "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST";
@@ -91,7 +92,7 @@ export class TokenClient {
     this.refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT;
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     // maxRedirects 0: a 3xx is an error axios hands back, never a request it sends on (see the module comment).
-    this.#http = axios.create({ timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT, maxRedirects: 0 });
+    this.#http = axios.create({ ...keepAliveAgents(), timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT, maxRedirects: 0 });
     // Minting a token changes nothing, so the token POST is as safe to repeat as a GET.
     installRetry(
       this.#http,
