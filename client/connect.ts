@@ -4,13 +4,12 @@
  */
 import type { AllowedHosts } from "../p1as/destinations";
 import type { RetryPolicy } from "./retry";
+import { API_CONTRACTS, ApiContractSetting } from "./defaults";
 import { ASSUMED_CONTRACT, ApiContract, CONFIRMED_CONTRACT, discoverContract } from "./contract";
 import { SelfServiceClient, requireApiDestination } from "./self-service-client";
 import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
 
-/** Which routes the client relies on: read from the tenant's OpenAPI document, or one of the two fixed contracts. */
-export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
-export type ApiContractSetting = (typeof API_CONTRACTS)[number];
+export { API_CONTRACTS, type ApiContractSetting };
 
 /** One OAuth client: its id and secret (or functions that look them up when the first token is needed). */
 export interface ClientCredentials {

@@ -6,6 +6,7 @@
  * Every attempt and every wait comes out of one deadline (the request timeout): retries never make a call
  * take longer than its budget.
  */
+import { MAX_ATTEMPTS_DEFAULT } from "./defaults";
 import axiosRetry, { isNetworkError } from "axios-retry";
 import type { AxiosError, AxiosInstance } from "axios";
 
@@ -24,8 +25,7 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-/** Attempts in all, the first included, when nothing else is set: 8 ride out every third request failing. */
-export const MAX_ATTEMPTS_DEFAULT = 8;
+export { MAX_ATTEMPTS_DEFAULT };
 
 export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
   retries: MAX_ATTEMPTS_DEFAULT - 1,

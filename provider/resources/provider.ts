@@ -4,7 +4,8 @@
  * reads `PINGONE_*`. At configure time the provider reads the tenant's own OpenAPI document to learn which
  * routes exist (discovery), unless `api_contract` says which contract to assume.
  */
-import { API_CONTRACTS, ApiContractSetting, ClientCredentials, connect } from "../../client/connect";
+import type { ClientCredentials } from "../../client/connect";
+import { API_CONTRACTS, ApiContractSetting } from "../../client/defaults";
 import {
   ALLOWED_HOSTS_VARIABLE,
   AllowedHosts,
@@ -20,9 +21,7 @@ import { certificate } from "./certificate";
 import { certificates, hostnames } from "./data-sources";
 import { hostname } from "./hostname";
 import { dataSourceWithAdvice, withAdvice } from "./messages";
-import { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient } from "./pingone-lookup";
 import { P1asProviderData, Timings } from "./provider-data";
-import { checkReadingClient } from "./credential-check";
 import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
 /** How often a waiting resource looks again, at most. */
@@ -162,6 +161,13 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     const allowedHosts = checkSettings(settings, process.env, diagnostics);
     const requests = resolveRequestSettings(config, process.env, diagnostics);
     if (!allowedHosts || !requests) return { timings, log, unconfiguredReason: "its configuration is invalid" };
+    // The clients and their HTTP library load here, not with the provider: terraform starts a process for the
+    // schema and one for validation that never configure, and loading them took a third of each start.
+    const [{ connect }, { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient }, { checkReadingClient }] = await Promise.all([
+      import("../../client/connect"),
+      import("./pingone-lookup"),
+      import("./credential-check"),
+    ]);
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;

@@ -3,8 +3,7 @@
  * retried. Each comes from the block, else from its `P1AS_*` variable, else the default; a variable's value is
  * checked like the block's and a problem names both.
  */
-import { MAX_ATTEMPTS_DEFAULT } from "../../client/retry";
-import { REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/self-service-client";
+import { MAX_ATTEMPTS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT } from "../../client/defaults";
 import { Attribute, Diagnostics, State, Value, types } from "../framework";
 
 export const MAX_RETRIES_DEFAULT = MAX_ATTEMPTS_DEFAULT - 1;
