@@ -24,6 +24,8 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
   if (problems.length > 0) throw new Error(`Invalid provider schema:\n${problems.join("\n")}`);
 
   let providerData: P | undefined;
+  // Converted once: terraform asks in every process it starts, and the schemas never change.
+  let providerSchema: protocol.GetProviderSchemaResponse | undefined;
   const stop = new AbortController();
   const context = (diagnostics: Diagnostics) => ({ providerData: providerData as P, diagnostics, signal: stop.signal });
 
@@ -38,15 +40,7 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
     },
 
     async getProviderSchema() {
-      const schemas = <T extends { schema: Schema }>(items: Map<string, T>) =>
-        Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
-      return {
-        provider: toProtocolSchema(definition.schema),
-        resource_schemas: schemas(resources),
-        data_source_schemas: schemas(dataSources),
-        server_capabilities: SERVER_CAPABILITIES,
-        diagnostics: [],
-      };
+      return (providerSchema ??= protocolSchemas(definition, resources, dataSources));
     },
 
     async validateProviderConfig(request) {
@@ -197,6 +191,17 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
     async stopProvider() {
       stop.abort();
     },
+  };
+}
+
+function protocolSchemas<P>(definition: ProviderDefinition<P>, resources: Map<string, { schema: Schema }>, dataSources: Map<string, { schema: Schema }>): protocol.GetProviderSchemaResponse {
+  const schemas = (items: Map<string, { schema: Schema }>) => Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
+  return {
+    provider: toProtocolSchema(definition.schema),
+    resource_schemas: schemas(resources),
+    data_source_schemas: schemas(dataSources),
+    server_capabilities: SERVER_CAPABILITIES,
+    diagnostics: [],
   };
 }
 
