@@ -313,7 +313,7 @@ const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, 
 /**
  * The gRPC package definition of both services, for a server or (in tests) a client. Built from protobufjs
  * directly rather than by @grpc/proto-loader, which also derives a descriptor of every message for reflection:
- * terraform starts the provider three times per plan, and that derivation was a third of each start.
+ * terraform starts the provider three times per plan, and that derivation was a fifth of each start.
  */
 export function loadPackageDefinition(): Parameters<typeof grpcPackage>[0] {
   const root = new protobuf.Root();
