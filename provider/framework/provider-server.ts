@@ -10,8 +10,12 @@ import { Diagnostics, thrownDiagnostic } from "./diagnostics";
 import { planForReplacement, planFromSchema } from "./plan";
 import { Schema, objectType, schemaProblems, toProtocolSchema } from "./schema";
 
-/** plan_destroy: terraform sends destroy plans too, which we answer with a null plan. */
-const SERVER_CAPABILITIES: protocol.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: false };
+/**
+ * plan_destroy: terraform sends destroy plans too, which we answer with a null plan. get_provider_schema_optional:
+ * nothing here depends on GetProviderSchema having been called, so terraform (1.6 and later) may answer it from
+ * the schema its first process read instead of asking each of the processes it starts per plan again.
+ */
+const SERVER_CAPABILITIES: protocol.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
 
 /** Builds the protocol-level provider that `serve` runs. Throws at once on a schema declaration mistake. */
 export function providerServer<P>(definition: ProviderDefinition<P>): protocol.ProtocolProvider {
