@@ -4,18 +4,12 @@
  */
 import type { AllowedHosts } from "../p1as/destinations";
 import type { RetryPolicy } from "./retry";
+import { API_CONTRACTS, ApiContractSetting, apiContractProblems } from "./defaults";
 import { ASSUMED_CONTRACT, ApiContract, CONFIRMED_CONTRACT, discoverContract } from "./contract";
 import { SelfServiceClient, requireApiDestination } from "./self-service-client";
 import { TokenClient, TokenEndpointAuthMethod } from "./token-client";
 
-/** Which routes the client relies on: read from the tenant's OpenAPI document, or one of the two fixed contracts. */
-export const API_CONTRACTS = ["discover", "confirmed", "assumed"] as const;
-export type ApiContractSetting = (typeof API_CONTRACTS)[number];
-
-/** Why a text is no contract setting; nothing when it is one. */
-export function apiContractProblems(value: string): string[] {
-  return (API_CONTRACTS as readonly string[]).includes(value) ? [] : [`must be one of ${API_CONTRACTS.join(", ")}`];
-}
+export { API_CONTRACTS, type ApiContractSetting, apiContractProblems };
 
 /** One OAuth client: its id and secret (or functions that look them up when the first token is needed). */
 export interface ClientCredentials {

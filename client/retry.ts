@@ -6,6 +6,7 @@
  * Every attempt and every wait comes out of one deadline (the request timeout): retries never make a call
  * take longer than its budget.
  */
+import { RETRIES_DEFAULT } from "./defaults";
 import axiosRetry, { isNetworkError } from "axios-retry";
 import type { AxiosError, AxiosInstance } from "axios";
 
@@ -24,8 +25,7 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-/** Retries after the first attempt when nothing else is set: 8 attempts in all ride out every third request failing. */
-export const RETRIES_DEFAULT = 7;
+export { RETRIES_DEFAULT };
 
 export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
   retries: RETRIES_DEFAULT,

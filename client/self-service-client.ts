@@ -54,6 +54,7 @@ import {
 import { redactRequest, redactText } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy, retryAfterMs, retryDelayMs } from "./retry";
 import { keepAliveAgents } from "./http-agents";
+import { REQUEST_TIMEOUT_MS_DEFAULT } from "./defaults";
 import { SharedLists } from "./shared-lists";
 import { TokenClient } from "./token-client";
 import { AllowedHosts, allowedHostsFrom, apiUrlDestinationProblems } from "../p1as/destinations";
@@ -128,7 +129,7 @@ export interface WaitOptions {
 /** One look at an object: ready, or not yet (with what was seen). `error` status throws instead. */
 export type ReadyCheck<V> = { readonly ready: true; readonly view: V } | { readonly ready: false; readonly status: ObjectStatus | "absent" };
 
-export const REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
+export { REQUEST_TIMEOUT_MS_DEFAULT };
 export const READY_TIMEOUT_MS_DEFAULT = 300_000;
 export const READY_POLL_INTERVAL_MS_DEFAULT = 2_000;
 
@@ -231,7 +232,8 @@ export class SelfServiceClient {
 
   /** undefined when the certificate does not exist (GET by key goes through the list: an assumption). */
   async getCertificate(name: string, options: ReadOptions = {}): Promise<CertificateView | undefined> {
-    return (await this.listCertificates(options)).find((certificate) => certificate.name === name);
+    if (options.shared) return this.lists.find("certificates", name, (certificate: CertificateView) => certificate.name, () => this.listCertificates());
+    return (await this.listCertificates()).find((certificate) => certificate.name === name);
   }
 
   async createCertificate(input: CertificateInput): Promise<CertificateView> {
@@ -276,7 +278,8 @@ export class SelfServiceClient {
   }
 
   async getHostname(hostname: string, options: ReadOptions = {}): Promise<HostnameView | undefined> {
-    return (await this.listHostnames(options)).find((view) => view.hostname === hostname);
+    if (options.shared) return this.lists.find("hostnames", hostname, (view: HostnameView) => view.hostname, () => this.listHostnames());
+    return (await this.listHostnames()).find((view) => view.hostname === hostname);
   }
 
   async createHostname(input: HostnameInput): Promise<HostnameView> {

@@ -5,20 +5,38 @@
  * kept either, so the next read asks again.
  */
 export class SharedLists<K extends string> {
-  private readonly lists = new Map<K, { readonly generation: number; readonly items: Promise<readonly unknown[]> }>();
+  private readonly lists = new Map<K, SharedList>();
   private readonly generations = new Map<K, number>();
 
   /** The shared list of `kind`, fetched with `fetch` when there is none. */
   get<V>(kind: K, fetch: () => Promise<readonly V[]>): Promise<readonly V[]> {
+    return this.entry(kind, fetch).items as Promise<readonly V[]>;
+  }
+
+  /**
+   * The first item of the shared list of `kind` whose `keyOf` is `key`. The list is indexed once: a refresh of
+   * N objects looks each up in constant time, where a search of the list per read made the refresh cost N².
+   */
+  async find<V>(kind: K, key: string, keyOf: (item: V) => string, fetch: () => Promise<readonly V[]>): Promise<V | undefined> {
+    const entry = this.entry(kind, fetch);
+    entry.index ??= entry.items.then((items) => {
+      const index = new Map<string, unknown>();
+      for (const item of items as readonly V[]) if (!index.has(keyOf(item))) index.set(keyOf(item), item);
+      return index;
+    });
+    return (await entry.index).get(key) as V | undefined;
+  }
+
+  private entry(kind: K, fetch: () => Promise<readonly unknown[]>): SharedList {
     const generation = this.generations.get(kind) ?? 0;
     const kept = this.lists.get(kind);
-    if (kept && kept.generation === generation) return kept.items as Promise<readonly V[]>;
-    const items = fetch();
-    this.lists.set(kind, { generation, items });
-    items.catch(() => {
-      if (this.lists.get(kind)?.items === items) this.lists.delete(kind);
+    if (kept && kept.generation === generation) return kept;
+    const entry: SharedList = { generation, items: fetch() };
+    this.lists.set(kind, entry);
+    entry.items.catch(() => {
+      if (this.lists.get(kind) === entry) this.lists.delete(kind);
     });
-    return items;
+    return entry;
   }
 
   /** Forgets the list of `kind`: called when a write to it begins and when it ends. */
@@ -36,4 +54,11 @@ export class SharedLists<K extends string> {
       this.invalidate(kind);
     }
   }
+}
+
+interface SharedList {
+  readonly generation: number;
+  readonly items: Promise<readonly unknown[]>;
+  /** Items by key, built by the first `find`. */
+  index?: Promise<ReadonlyMap<string, unknown>>;
 }

@@ -3,8 +3,6 @@
  * over gRPC; `node provider/main.js schema` prints the provider's schema as `terraform providers schema
  * -json` would, which is what cdktf's bindings are generated from.
  */
-import { Command } from "commander";
-import { parseCommandLine } from "../cli-kit/command-line";
 import { providerSchemaDocument, providerServer } from "./framework";
 import { untestedNodeLine } from "./node-lines";
 import { p1asProvider } from "./resources/provider";
@@ -12,14 +10,20 @@ import { serve } from "./server";
 import { PROVIDER_SOURCE } from "./public-face";
 
 if (process.argv[2] === "schema") {
-  // `npm run provider:schema -- --help` answers like every other tool; terraform never passes arguments.
-  const usageExit = parseCommandLine(new Command("provider:schema").description("Print the p1as provider's schema as `terraform providers schema -json` would."), process.argv.slice(3));
-  if (usageExit !== undefined) process.exitCode = usageExit;
-  else process.stdout.write(`${JSON.stringify(providerSchemaDocument(p1asProvider, PROVIDER_SOURCE), null, 2)}\n`);
+  void printSchema();
 } else {
   const refusal = untestedNodeLine(process.version, process.execPath);
   if (refusal === undefined) serve(providerServer(p1asProvider));
   else refuseToStart(refusal);
+}
+
+/** The command-line parser loads only here: terraform starts the provider three times per plan, never with arguments. */
+async function printSchema(): Promise<void> {
+  const [{ Command }, { parseCommandLine }] = await Promise.all([import("commander"), import("../cli-kit/command-line")]);
+  // `npm run provider:schema -- --help` answers like every other tool; terraform never passes arguments.
+  const usageExit = parseCommandLine(new Command("provider:schema").description("Print the p1as provider's schema as `terraform providers schema -json` would."), process.argv.slice(3));
+  if (usageExit !== undefined) process.exitCode = usageExit;
+  else process.stdout.write(`${JSON.stringify(providerSchemaDocument(p1asProvider, PROVIDER_SOURCE), null, 2)}\n`);
 }
 
 /**

@@ -5,9 +5,8 @@
  * compiled), so a synth or a tool pays nothing for it. The provider's own schema reads these too, and its
  * attributes are typed by ProviderSetting, so a new setting starts here and the compiler names what must follow.
  */
-import type { ApiContractSetting } from "../client/connect";
-import type * as retry from "../client/retry";
-import type * as selfService from "../client/self-service-client";
+import type * as clientDefaults from "../client/defaults";
+import type { ApiContractSetting } from "../client/defaults";
 
 export type { ApiContractSetting };
 
@@ -78,8 +77,8 @@ export const POLL_INTERVAL_MS_DEFAULT = 2_000;
 /** How long one object may take to become ready. */
 export const READY_TIMEOUT_MS_DEFAULT = 10 * 60_000;
 /** The client's own defaults, restated so that reading them loads no client; their types keep the two equal. */
-export const REQUEST_TIMEOUT_MS_DEFAULT: typeof selfService.REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
-export const MAX_RETRIES_DEFAULT: typeof retry.RETRIES_DEFAULT = 7;
+export const REQUEST_TIMEOUT_MS_DEFAULT: typeof clientDefaults.REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
+export const MAX_RETRIES_DEFAULT: typeof clientDefaults.RETRIES_DEFAULT = 7;
 
 /**
  * The offline-hostname warnings (provider/resources/error-catalogue.ts) as the plan summary and the deploy find them in

@@ -10,8 +10,12 @@ import { Diagnostics, thrownDiagnostic } from "./diagnostics";
 import { planForReplacement, planFromSchema } from "./plan";
 import { Schema, objectType, schemaProblems, toProtocolSchema } from "./schema";
 
-/** plan_destroy: terraform sends destroy plans too, which we answer with a null plan. */
-const SERVER_CAPABILITIES: protocol.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: false };
+/**
+ * plan_destroy: terraform sends destroy plans too, which we answer with a null plan. get_provider_schema_optional:
+ * nothing here depends on GetProviderSchema having been called, so terraform (1.6 and later) may answer it from
+ * the schema its first process read instead of asking each of the processes it starts per plan again.
+ */
+const SERVER_CAPABILITIES: protocol.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
 
 /** Builds the protocol-level provider that `serve` runs. Throws at once on a schema declaration mistake. */
 export function providerServer<P>(definition: ProviderDefinition<P>): protocol.ProtocolProvider {
@@ -24,6 +28,8 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
   if (problems.length > 0) throw new Error(`Invalid provider schema:\n${problems.join("\n")}`);
 
   let providerData: P | undefined;
+  // Converted once: terraform asks in every process it starts, and the schemas never change.
+  let providerSchema: protocol.GetProviderSchemaResponse | undefined;
   const stop = new AbortController();
   const context = (diagnostics: Diagnostics) => ({ providerData: providerData as P, diagnostics, signal: stop.signal });
 
@@ -38,15 +44,7 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
     },
 
     async getProviderSchema() {
-      const schemas = <T extends { schema: Schema }>(items: Map<string, T>) =>
-        Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
-      return {
-        provider: toProtocolSchema(definition.schema),
-        resource_schemas: schemas(resources),
-        data_source_schemas: schemas(dataSources),
-        server_capabilities: SERVER_CAPABILITIES,
-        diagnostics: [],
-      };
+      return (providerSchema ??= protocolSchemas(definition, resources, dataSources));
     },
 
     async validateProviderConfig(request) {
@@ -197,6 +195,17 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
     async stopProvider() {
       stop.abort();
     },
+  };
+}
+
+function protocolSchemas<P>(definition: ProviderDefinition<P>, resources: Map<string, { schema: Schema }>, dataSources: Map<string, { schema: Schema }>): protocol.GetProviderSchemaResponse {
+  const schemas = (items: Map<string, { schema: Schema }>) => Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
+  return {
+    provider: toProtocolSchema(definition.schema),
+    resource_schemas: schemas(resources),
+    data_source_schemas: schemas(dataSources),
+    server_capabilities: SERVER_CAPABILITIES,
+    diagnostics: [],
   };
 }
 

@@ -78,9 +78,16 @@ export interface Schema {
   readonly blocks?: { readonly [name: string]: Block };
 }
 
-/** The cty object type of the whole schema: what configs, plans and states are encoded with. */
+const objectTypes = new WeakMap<Schema, CtyType>();
+
+/**
+ * The cty object type of the whole schema: what configs, plans and states are encoded with. Derived once per
+ * schema: every RPC of a plan decodes and encodes with it, and a plan of N objects makes several RPCs each.
+ */
 export function objectType(schema: Schema): CtyType {
-  return blockType(schema.attributes, schema.blocks);
+  let type = objectTypes.get(schema);
+  if (type === undefined) objectTypes.set(schema, (type = blockType(schema.attributes, schema.blocks)));
+  return type;
 }
 
 /** An attribute's cty type; a nested one's is its objects' type, wrapped in its nesting's collection. */

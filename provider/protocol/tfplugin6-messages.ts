@@ -1,5 +1,5 @@
 /**
- * TypeScript shapes of the tfplugin6 messages in tfplugin6-proto.ts, as @grpc/proto-loader hands them over
+ * TypeScript shapes of the tfplugin6 messages in tfplugin6-proto.ts, as tfplugin6-proto.ts decodes them
  * (snake_case fields, enums as names, bytes as Buffers). Only the fields this provider reads or writes.
  */
 

@@ -2,7 +2,6 @@
  * `p1as_certificates` and `p1as_hostnames`: what an environment's API holds, for reports and for
  * configurations that refer to objects managed elsewhere.
  */
-import { PingOneLookupError } from "../../client/pingone-applications";
 import { DataSource, Diagnostics, types } from "../framework";
 import { CERTIFICATES_DATA_SOURCE, HOSTNAMES_DATA_SOURCE } from "../public-face";
 import { P1asProviderData, requireClient } from "./provider-data";
@@ -16,6 +15,8 @@ async function listedOrNothingYet<T>(list: () => Promise<T[]>, diagnostics: Diag
   try {
     return await list();
   } catch (error) {
+    // Loaded here, not with the provider (see configure): a read comes after configure has loaded the clients.
+    const { PingOneLookupError } = await import("../../client/pingone-applications");
     if (!(error instanceof PingOneLookupError) || error.problem !== "application-missing") throw error;
     diagnostics.warning(
       `p1as: no ${what} read: the PingOne application does not exist yet`,
