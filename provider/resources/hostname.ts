@@ -6,10 +6,10 @@ import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
 import type { HostnameView } from "../../client/self-service-client";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
-import { alreadyExists, withNextStep } from "./messages";
+import { alreadyExists } from "./messages";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
-import { lastStatus, needsRepair, WaitContext } from "./status";
+import { isPending, lastStatus, needsRepair, reportUnfinishedWait, WaitContext } from "./status";
 
 export const HOSTNAME_TYPE = "p1as_hostname";
 
@@ -58,7 +58,7 @@ export const hostname: Resource<P1asProviderData> = {
   modifyPlan({ prior, planned, setPlanned, replace, providerData }) {
     if (prior === null) return;
     const repair = needsRepair(prior);
-    if (repair) setPlanned("status", unknown);
+    if (repair || isPending(prior)) setPlanned("status", unknown);
     const changed = ROUTING.filter((field) => !valuesEqual(prior[field], planned[field]));
     if ((changed.length > 0 || repair) && !canUpdate(providerData, "hostnames")) replace(changed[0] ?? "status");
   },
@@ -93,7 +93,9 @@ export const hostname: Resource<P1asProviderData> = {
 
   async update({ planned, prior, providerData, signal, diagnostics }) {
     // A change of adopt alone is the provider's own business: nothing to send (and no update route may exist).
-    if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) return toState(planned, { status: prior.status as HostnameView["status"] });
+    if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) {
+      return isPending(prior) ? finish(planned, providerData, { signal, diagnostics }) : toState(planned, { status: prior.status as HostnameView["status"] });
+    }
     await requireClient(providerData).updateHostname(inputOf(planned));
     return finish(planned, providerData, { signal, diagnostics });
   },
@@ -120,7 +122,8 @@ async function finish(planned: State, providerData: P1asProviderData, context: W
   try {
     return toState(planned, await waitUntilComplete<HostnameView>(client, "hostname", key, { timings: providerData.timings, log: providerData.log, signal: context.signal }));
   } catch (error) {
-    context.diagnostics.error(`hostname ${key} did not become ready`, (withNextStep(error) as Error).message, "status");
-    return toState(planned, { status: await lastStatus(() => client.getHostname(key)) });
+    const status = await lastStatus(() => client.getHostname(key));
+    reportUnfinishedWait("hostname", key, error, status, context);
+    return toState(planned, { status });
   }
 }

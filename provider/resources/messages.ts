@@ -47,6 +47,14 @@ export function interrupted(kind: string, key: string): Error {
   return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
 }
 
+/** Said as a warning with the state of an object whose wait terraform's stop cut short. */
+export function stoppedWhileWaiting(kind: string, key: string): string {
+  return (
+    `${interrupted(kind, key).message.replace(/ Apply again to finish\.$/, "")} It was written and is recorded in the state, not tainted: ` +
+    "the next apply keeps it (sends nothing again) and waits for it to complete."
+  );
+}
+
 /** A certificate whose content would have to change where the API has no update route. */
 export function noUpdateRoute(name: string, repair: boolean): string {
   return (
