@@ -2,7 +2,8 @@
 /**
  * `npm run p1as -- certificates list`: a small CLI for people, on the same client as everything else.
  * Credentials and endpoints come from environment variables (names below), never from flags, so they
- * stay out of shell history and process lists.
+ * stay out of shell history and process lists. It reads with the read-only client when one is given;
+ * `delete` (what the deploy suggests for an object no configuration declares) needs the write client.
  * Exit codes: 0 ok, 1 error (missing or bad variable, API error), 3 the object asked for does not exist,
  * 64 bad command line.
  */
@@ -14,8 +15,10 @@ import { redactText } from "../client/redact";
 import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient, TokenEndpointAuthMethod, tokenUrlFor } from "../client/token-client";
 import { uuidProblems } from "../p1as/rules";
+import { certnameProblems, hostnameProblems } from "../p1as/hostname";
+import { allowedHostsFrom } from "../p1as/destinations";
 import { parseCommandLine } from "./cli";
-import { EXIT_ERROR, EXIT_OK } from "./errors";
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./errors";
 
 /** `get` of an object the API does not hold: not a failure of the tool, and not a usage error either. */
 export const EXIT_NOT_FOUND = 3;
@@ -72,8 +75,13 @@ export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): str
   return undefined;
 }
 
-/** Builds the clients from environment variables, naming every missing one at once. */
-export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): SelfServiceClient {
+/**
+ * Builds the client from environment variables, naming every missing one at once. Reads use the read-only client
+ * if one is given, else the one client there is; `writing` takes the write client (P1AS_CLIENT_ID and
+ * P1AS_CLIENT_SECRET) only. The client and token client hold the API and token URLs to the provider's destination
+ * rules (P1AS_ALLOWED_HOSTS of `env`).
+ */
+export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void, writing = false): SelfServiceClient {
   const names = P1AS_CLI_ENV;
   const problems: string[] = [];
   const need = (name: string) => {
@@ -81,8 +89,7 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     if (!value) problems.push(`${name} is not set`);
     return value ?? "";
   };
-  // The CLI never writes: the read-only client if one is given, else the one client there is.
-  const reader = env[names.readClientId] !== undefined || env[names.readClientSecret] !== undefined;
+  const reader = !writing && (env[names.readClientId] !== undefined || env[names.readClientSecret] !== undefined);
   const clientId = need(reader ? names.readClientId : names.clientId);
   const clientSecret = need(reader ? names.readClientSecret : names.clientSecret);
   const tokenUrl = tokenUrlFromEnv(env, problems);
@@ -98,7 +105,9 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     problems.push(`${names.authMethod} must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST`);
   }
   if (problems.length > 0 || !tokenUrl || !apiUrl) throw new CliConfigError(`cannot reach the API: ${problems.join("; ")}`);
+  const allowedHosts = allowedHostsFrom(env);
   const tokens = new TokenClient({
+    allowedHosts,
     tokenUrl,
     clientId,
     clientSecret,
@@ -106,7 +115,7 @@ export function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     scope: env[names.scope] || undefined,
     log,
   });
-  return new SelfServiceClient({ baseUrl: apiUrl, readTokens: tokens, log });
+  return writing ? new SelfServiceClient({ baseUrl: apiUrl, tokens, allowedHosts, log }) : new SelfServiceClient({ baseUrl: apiUrl, readTokens: tokens, allowedHosts, log });
 }
 
 /** Aligned columns for people; --json for scripts. */
@@ -131,7 +140,7 @@ const HOSTNAME_COLUMNS = ["hostname", "product", "certname", "status"];
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // The command line is parsed (and --help answered) before anything is read: the chosen action is kept here.
   let work: (() => Promise<number>) | undefined;
-  const client = () => clientFromEnv(io.env, (line) => io.stderr(`${line}\n`));
+  const client = (writing = false) => clientFromEnv(io.env, (line) => io.stderr(`${line}\n`), writing);
   const show = (rows: readonly object[], columns: readonly string[], json: boolean) => {
     io.stdout(`${render(rows, columns, json)}\n`);
     return EXIT_OK;
@@ -141,14 +150,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_NOT_FOUND;
   };
   const program = new Command("p1as").description(
-    `Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.readClientId} and ${P1AS_CLI_ENV.readClientSecret} (the read-only client), ` +
-      `or ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see docs/reference/cli.md. ` +
+    `Read P1AS virtual hosts, and delete one no configuration declares. Credentials from ${P1AS_CLI_ENV.readClientId} and ${P1AS_CLI_ENV.readClientSecret} (the read-only client), ` +
+      `or ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret} (the write client, which delete needs); see docs/reference/cli.md. ` +
       `Exit 0 ok, 1 error, ${EXIT_NOT_FOUND} not found, 64 bad command line.`,
   );
-  // Both resources offer the same two read commands.
+  // Both resources offer the same commands.
   const resource = <V extends object>(name: string, key: string, description: string, columns: readonly string[], calls: {
     list: (api: SelfServiceClient) => Promise<V[]>;
     get: (api: SelfServiceClient, key: string) => Promise<V | undefined>;
+    delete: (api: SelfServiceClient, key: string) => Promise<"deleted" | "absent">;
   }) => {
     const command = program.command(`${name}s`).description(description);
     command
@@ -166,9 +176,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return view ? show([view], columns, !!options.json) : notFound(`${name} ${value}`);
         };
       });
+    command
+      .command(`delete <${key}>`)
+      .description(`delete a ${name} with the write client (${P1AS_CLI_ENV.clientId}, ${P1AS_CLI_ENV.clientSecret}); exit ${EXIT_NOT_FOUND} if the API does not hold it`)
+      .action((value: string) => {
+        work = async () => {
+          // Checked before the client is built, so a bad key sends nothing.
+          const problems = (name === "hostname" ? hostnameProblems : certnameProblems)(value);
+          if (problems.length > 0) {
+            io.stderr(`p1as: invalid <${key}> ${JSON.stringify(value)}: it ${problems.join("; ")}. Nothing was sent.\n`);
+            return EXIT_USAGE;
+          }
+          if ((await calls.delete(client(true), value)) === "absent") return notFound(`${name} ${value}`);
+          io.stdout(`${name} ${value} deleted\n`);
+          return EXIT_OK;
+        };
+      });
   };
-  resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, { list: (api) => api.listCertificates(), get: (api, key) => api.getCertificate(key) });
-  resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, { list: (api) => api.listHostnames(), get: (api, key) => api.getHostname(key) });
+  resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, {
+    list: (api) => api.listCertificates(),
+    get: (api, key) => api.getCertificate(key),
+    delete: (api, key) => api.deleteCertificate(key),
+  });
+  resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, {
+    list: (api) => api.listHostnames(),
+    get: (api, key) => api.getHostname(key),
+    delete: (api, key) => api.deleteHostname(key),
+  });
   const usageExit = parseCommandLine(program, argv, io);
   if (usageExit !== undefined || !work) return usageExit ?? EXIT_OK;
   try {
