@@ -167,13 +167,13 @@ describe.each(["assumed", "confirmed"] as const)("delete, %s contract: the comma
   });
   afterEach(() => {
     emulator.state.settings.contract = "assumed";
-    if (emulator.service.listHostnames("dev").some((h) => h.hostname === "left-over.dev.acme.example")) emulator.service.deleteHostname("dev", "left-over.dev.acme.example");
+    if (emulator.service.listHostnames("dev").some((h) => (h as { hostname: string }).hostname === "left-over.dev.acme.example")) emulator.service.deleteHostname("dev", "left-over.dev.acme.example");
   });
   const writeEnv = () => ({ ...env(), P1AS_CLIENT_ID: writer.clientId, P1AS_CLIENT_SECRET: writer.clientSecret });
 
   test("with the write client it deletes the hostname: one DELETE, then exit 3 for a second delete", async () => {
     expect(await cli(["hostnames", "delete", "left-over.dev.acme.example"], writeEnv())).toEqual({ code: 0, stdout: "hostname left-over.dev.acme.example deleted\n", stderr: "" });
-    expect(emulator.service.listHostnames("dev").map((h) => h.hostname)).toEqual(["auth.dev.acme.example"]);
+    expect(emulator.service.listHostnames("dev").map((h) => (h as { hostname: string }).hostname)).toEqual(["auth.dev.acme.example"]);
     expect(emulator.requestLog.list(/^DELETE /).map((entry) => `${entry.method} ${entry.path}`)).toEqual(["DELETE /dev/api/v1/hostnames/left-over.dev.acme.example"]);
     expect(await cli(["hostnames", "delete", "left-over.dev.acme.example"], writeEnv())).toEqual({ code: EXIT_NOT_FOUND, stdout: "", stderr: "hostname left-over.dev.acme.example not found\n" });
   });
@@ -191,7 +191,7 @@ describe.each(["assumed", "confirmed"] as const)("delete, %s contract: the comma
     const result = await cli(["certificates", "delete", "wildcard-dev"], writeEnv());
     expect(result.code).toBe(EXIT_ERROR);
     expect(result.stderr).toMatch(/^p1as: .*wildcard-dev/);
-    expect(emulator.service.listCertificates("dev").map((c) => c.name)).toEqual(["wildcard-dev"]);
+    expect(emulator.service.listCertificates("dev").map((c) => (c as { name: string }).name)).toEqual(["wildcard-dev"]);
   });
 
   test.each([

@@ -26,6 +26,7 @@ import { OpenedPlan, openSavedPlans } from "./plan-summary/saved-plans";
 import { lineRedactor, maskKnownSecrets, redactTerraformText } from "./redact";
 import { checkUndeclaredStates, retiredLine, stateAddresses } from "./retired-stacks";
 import { initStack } from "./stack-init";
+import { undeclaredObjects } from "./undeclared-objects";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "./synth-output";
 import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "./terraform";
 
@@ -118,10 +119,20 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
     if (options.signal?.aborted) break;
     const result = await deployStack(stack, options, output, note, plans?.[index]);
     results.push(result);
+    if ((result.status === "applied" || result.status === "unchanged") && !stack.retiring) await reportUndeclared(stack, options.env, note);
     if (!CARRY_ON.includes(result.status)) break;
   }
   for (const stack of stacks.slice(results.length)) results.push({ stack: stack.name, status: "not started" });
   return { stacks: results, interruptedBy: options.signal?.aborted ? (options.signal.reason as DeployReport["interruptedBy"]) : undefined };
+}
+
+/** Objects the stack's API holds and its configuration does not declare, with the command that deletes each; a failed look is a note, never a failed deploy. */
+async function reportUndeclared(stack: SynthesizedStack, env: NodeJS.ProcessEnv | undefined, note: (line: string) => void): Promise<void> {
+  try {
+    for (const line of await undeclaredObjects(stack, { ...process.env, ...env })) note(line);
+  } catch (error) {
+    note(`${stack.name}: not checked for objects this configuration does not declare: ${redactTerraformText(error instanceof Error ? error.message : String(error))}`);
+  }
 }
 
 /** The deploy as a library call: the deployed stacks, or the first failure (or the interruption) thrown. */
