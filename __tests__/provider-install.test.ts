@@ -10,6 +10,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
@@ -163,6 +164,13 @@ describe.each<ContractMode>(["assumed", "confirmed"])("examples/hcl with the ins
     expect(imported.stdout).toMatch(/Apply complete! Resources: 1 imported/);
     expect(held().hostnames).toContain("auth.dev.acme.example pingfederate-engines wildcard-example");
     expectExit(await terraform(["plan", "-detailed-exitcode"]), 0);
+
+    // WHEN planned against an API URL where nothing listens THEN the refresh's error says to check apiUrl, not to apply again
+    const unreachable = await run(["plan"], { TF_VAR_private_key: certificate.privkey, P1AS_API_URL: `http://127.0.0.1:${await closedPort()}/dev/api/v1`, P1AS_API_CONTRACT: "assumed", P1AS_MAX_RETRIES: "0" });
+    expect(unreachable.exitCode).toBe(1);
+    const unreachableSaid = flat(unreachable.stdout + unreachable.stderr);
+    expect(unreachableSaid).toContain("The self-service API did not answer a read; nothing was changed. Check apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)");
+    expect(unreachableSaid).not.toMatch(/apply again/);
     expectExit(await terraform(["destroy", "-auto-approve"]), 0);
   });
 
@@ -326,6 +334,15 @@ function offline(home: string): NodeJS.ProcessEnv {
 
 function lockHashes(lock: string): string[] {
   return [...lock.matchAll(/"(h1:[^"]+)"/g)].map((match) => match[1]);
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Terraform's output with its box drawing and line wrapping undone. */

@@ -233,6 +233,10 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
       const failed = await run.deploy(WITH_ORPHAN, { allowFailure: true, tweak: shortDeadline });
       expect(failed.exitCode).not.toBe(0);
       expect(flat(failed.output)).toMatch(new RegExp(`hostname ${ORPHAN.hostname.replace(/\./g, "\\.")} was not ready after \\d+ s \\(last status "creating"\\)`));
+      // AND it names the settings that allow longer, each of which exists (stacks.test.ts checks the config field reaches the provider)
+      expect(flat(failed.output)).toContain(
+        "allow longer: environments[].selfService.readyTimeoutMs in the JSON config (readyTimeoutMs of VirtualHosts, ready_timeout_ms of the p1as provider block)",
+      );
       expect(hostnameHeld(ORPHAN.hostname)?.status).toBe("creating");
 
       // AND once it is removed from the code, the API no longer holds it
