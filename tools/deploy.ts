@@ -119,7 +119,8 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
     if (options.signal?.aborted) break;
     const result = await deployStack(stack, options, output, note, plans?.[index]);
     results.push(result);
-    if ((result.status === "applied" || result.status === "unchanged") && !stack.retiring) await reportUndeclared(stack, options.env, note);
+    // Not after "unchanged": a reviewed plan with no changes runs no terraform and sends nothing, and neither does this.
+    if (result.status === "applied" && !stack.retiring) await reportUndeclared(stack, options.env, note);
     if (!CARRY_ON.includes(result.status)) break;
   }
   for (const stack of stacks.slice(results.length)) results.push({ stack: stack.name, status: "not started" });
