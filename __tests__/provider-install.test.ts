@@ -10,7 +10,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ContractMode } from "../emulator/contract";
@@ -21,6 +20,7 @@ import { runTerraform, TerraformResult } from "../tools/terraform";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
 import { installNodeLine } from "./support/node-line";
+import { closedPort } from "./support/ports";
 
 jest.setTimeout(300_000);
 
@@ -334,15 +334,6 @@ function offline(home: string): NodeJS.ProcessEnv {
 
 function lockHashes(lock: string): string[] {
   return [...lock.matchAll(/"(h1:[^"]+)"/g)].map((match) => match[1]);
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Terraform's output with its box drawing and line wrapping undone. */
