@@ -15,8 +15,10 @@ jest.setTimeout(300_000);
 const refusal = (kind: string, key: string, address: string, difference: string) =>
   oneLine(
     `${kind} ${key} already exists in the self-service API (${difference}), and this configuration does not manage it yet. ` +
-      "To take it over, import it, then plan again to see what would change:\n\n" +
+      'To take it over, import it at this resource\'s address (terraform prints it below, after "with"), then plan again to see what would change. ' +
+      "In this project's cdktf stacks:\n\n" +
       `import {\n  to = ${address}\n  id = "${key}"\n}\n\n` +
+      `In a resource with for_each over the ${kind === "hostname" ? "hostnames" : "names"} (as in examples/hcl): to = ${address.split(".")[0]}.<name>["${key}"]. ` +
       "Or set adopt = true to overwrite it with the declared values.",
   );
 const oneLine = (text: string) => text.replace(/\s+/g, " ");

@@ -245,6 +245,13 @@ describe("deploy output and Ctrl-C", () => {
     expect(report.filter((line) => !line.startsWith("deploy: p1as-dev: "))).toEqual([]);
     expect(report[0]).toBe("deploy: p1as-dev: failed: terraform apply failed:");
     expect(failed.stderr).toMatch(/invalid_client|client credentials/i);
+    // AND the refusal is said once by terraform and once in the report, naming the variable the secret came from
+    const secretVariable = Object.keys(fixture.env()).find((name) => fixture.env()[name] === fixture.clientSecret)!;
+    const refusals = failed.stderr.split("\n").filter((line) => line.includes("The token endpoint refused the p1as client's secret"));
+    expect(refusals.map((line) => line.replace(/^(p1as-dev │|deploy: p1as-dev:) .*$/, "$1"))).toEqual(["p1as-dev │", "deploy: p1as-dev:"]);
+    const terraformSaid = failed.stderr.split("\n").filter((line) => line.startsWith("p1as-dev │")).map((line) => line.slice("p1as-dev │".length)).join(" ").replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+    expect(terraformSaid.split(`The secret came from the environment variable ${secretVariable}: set it`).length - 1).toBe(1);
+    expect((failed.stderr.match(/HTTP 401/g) ?? []).length).toBeLessThanOrEqual(2);
     // AND terraform's own lines on stderr carry the stack too
     expect(failed.stderr.split("\n").filter((line) => line && !/^(p1as-dev │ |deploy: p1as-dev: )/.test(line))).toEqual([]);
     const needles = [

@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PgBackend } from "cdktf";
+import type { ContractMode } from "../emulator/contract";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { runTerraform, terraformEnv } from "../tools/terraform/run";
 import { Postgres, startPostgres } from "./support/postgres";
@@ -83,6 +84,61 @@ describe("interruption: terraform killed with SIGKILL during a 20-hostname apply
 
     runs.push({ seed, ...point, ...left, stateRecovery });
     fs.rmSync(run.outdir, { recursive: true, force: true });
+  });
+});
+
+describe.each<ContractMode>(["assumed", "confirmed"])("interruption: Ctrl-C (one SIGINT to terraform) during a 20-hostname apply, %s contract", (mode) => {
+  test("what was written is recorded untainted with a warning, and the re-deploy keeps it (waits for it), deleting and re-posting nothing", async () => {
+    // GIVEN an empty API whose objects take 8 s to complete, and an apply under way
+    const run = await freshStack();
+    emulator.state.settings.contract = mode;
+    emulator.service.completionDelayMs = 8_000;
+    emulator.requestLog.clear();
+    try {
+      const started = startApply(run.stackDir, localEnv());
+      const hostnamePosts = () => emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
+      await until(async () => hostnamePosts() >= 3 || started.child.exitCode !== null, 120_000);
+
+      // WHEN terraform gets one SIGINT, as the deploy tool forwards Ctrl-C
+      started.child.kill("SIGINT");
+      const stopped = await started.exited;
+      const text = stopped.output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+
+      // THEN terraform stopped short; each hostname it was waiting for came back with a warning, not an error,
+      // and the state records it untainted
+      expect(text).toContain("Interrupt received");
+      expect(text).toMatch(/Warning: hostname app\d\d\.dev\.acme\.example was still creating when terraform stopped/);
+      expect(text).toContain("It was written and is recorded in the state, not tainted");
+      expect(text).not.toMatch(/Error: .*hostname app\d\d/);
+      const state = JSON.parse(fs.readFileSync(path.join(run.stackDir, "terraform.tfstate"), "utf8")) as {
+        resources: { type: string; instances: { status?: string; attributes: { hostname?: string; status?: string } }[] }[];
+      };
+      const recorded = state.resources.filter((r) => r.type === "p1as_hostname").flatMap((r) => r.instances);
+      expect(recorded.filter((instance) => instance.status === "tainted")).toEqual([]);
+      const interrupted = recorded.filter((instance) => instance.attributes.status === "creating").map((instance) => instance.attributes.hostname);
+      expect(interrupted.length).toBeGreaterThan(0);
+      const held = fixture.held().hostnames.map((h) => h.hostname);
+      expect(held.length).toBeLessThan(HOSTNAMES);
+
+      // WHEN deployed again at once, while those are still creating
+      emulator.requestLog.clear();
+      emulator.service.completionDelayMs = 50;
+      const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: localEnv() });
+
+      // THEN it converges without deleting anything or posting any hostname again: it posts only the missing ones
+      expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
+      expect(fixture.held()).toEqual(fixture.expected(SPEC));
+      const posted = emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
+      expect({ deletes: emulator.requestLog.list(/^DELETE /).length, hostnamePosts: posted }).toEqual({ deletes: 0, hostnamePosts: HOSTNAMES - held.length });
+      // AND an interrupted hostname still creating at the re-deploy's refresh was planned as an in-place wait, not a replacement
+      expect(redeploy.stdout).not.toContain("must be replaced");
+      expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
+      sigintRuns.push({ mode, postedBeforeStop: held.length, recordedCreating: interrupted.length, waitedInPlace: (redeploy.stdout.match(/will be updated in-place/g) ?? []).length });
+    } finally {
+      emulator.state.settings.contract = "assumed";
+      emulator.service.completionDelayMs = 50;
+      fs.rmSync(run.outdir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -323,6 +379,7 @@ function restorePreviousState(stackDir: string): string {
   fs.renameSync(file, `${file}.unreadable`);
   return "cut short: moved aside";
 }
+const sigintRuns: { mode: ContractMode; postedBeforeStop: number; recordedCreating: number; waitedInPlace: number }[] = [];
 const pgObserved: { locksWhileApplying?: number; locksAfterKill?: number; forceUnlock?: string; holderSessions?: number } = {};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -376,6 +433,12 @@ afterAll(async () => {
     "",
     `pg backend: advisory locks while applying ${pgObserved.locksWhileApplying ?? "?"}, after SIGKILL ${pgObserved.locksAfterKill ?? "?"}; ` +
       `force-unlock against a live holder: ${pgObserved.forceUnlock ?? "?"}; holder sessions found: ${pgObserved.holderSessions ?? "?"}.`,
+    "",
+    ...sigintRuns.map(
+      (r) =>
+        `Ctrl-C (${r.mode}): ${r.postedBeforeStop} hostnames posted before the stop, ${r.recordedCreating} recorded as creating (untainted), ` +
+        `${r.waitedInPlace} waited for in place by the re-deploy; no delete, no second post.`,
+    ),
     "",
   ].join("\n");
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });

@@ -11,9 +11,10 @@ import { startTestEmulator, testClientSeed } from "./support/emulator";
 
 let emulator: RunningEmulator;
 const reader = testClientSeed("cli-reader", ["dev-tls-audit"]);
+const writer = testClientSeed("cli-writer", ["dev-tls-admin"]);
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ clients: [reader] });
+  emulator = await startTestEmulator({ clients: [reader, writer] });
   const cert = makeCertificate({ commonName: "*.dev.acme.example" });
   emulator.service.createCertificate("dev", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
   emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
@@ -176,6 +177,60 @@ test("an API error is reported without the secret or the token", async () => {
   const result = await cli(["hostnames", "list"], { ...env(), [P1AS_CLI_ENV.apiUrl]: emulator.apiUrl("prod") });
   expect(result).toEqual({ code: EXIT_ERROR, stdout: "", stderr: "p1as: list hostnames failed: HTTP 403: Access token is missing required scopes.\n" });
   expect(result.stderr).not.toContain(reader.clientSecret);
+});
+
+describe.each(["assumed", "confirmed"] as const)("delete, %s contract: the command the deploy prints for an object no configuration declares", (contract) => {
+  beforeEach(() => {
+    emulator.state.settings.contract = contract;
+    emulator.service.createHostname("dev", { hostname: "left-over.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
+    emulator.requestLog.clear();
+  });
+  afterEach(() => {
+    emulator.state.settings.contract = "assumed";
+    if (emulator.service.listHostnames("dev").some((h) => (h as { hostname: string }).hostname === "left-over.dev.acme.example")) emulator.service.deleteHostname("dev", "left-over.dev.acme.example");
+  });
+  const writeEnv = () => ({ ...env(), P1AS_CLIENT_ID: writer.clientId, P1AS_CLIENT_SECRET: writer.clientSecret });
+
+  test("with the write client it deletes the hostname: one DELETE, then exit 3 for a second delete", async () => {
+    expect(await cli(["hostnames", "delete", "left-over.dev.acme.example"], writeEnv())).toEqual({ code: 0, stdout: "hostname left-over.dev.acme.example deleted\n", stderr: "" });
+    expect(emulator.service.listHostnames("dev").map((h) => (h as { hostname: string }).hostname)).toEqual(["auth.dev.acme.example"]);
+    expect(emulator.requestLog.list(/^DELETE /).map((entry) => `${entry.method} ${entry.path}`)).toEqual(["DELETE /dev/api/v1/hostnames/left-over.dev.acme.example"]);
+    expect(await cli(["hostnames", "delete", "left-over.dev.acme.example"], writeEnv())).toEqual({ code: EXIT_NOT_FOUND, stdout: "", stderr: "hostname left-over.dev.acme.example not found\n" });
+  });
+
+  test("it never deletes with the read-only client, even when the read-only variables are set too", async () => {
+    const result = await cli(["hostnames", "delete", "left-over.dev.acme.example"], { ...writeEnv(), P1AS_READ_CLIENT_ID: reader.clientId, P1AS_READ_CLIENT_SECRET: reader.clientSecret });
+    expect(result.code).toBe(0);
+    expect(emulator.requestLog.list(/as\/token/)).toHaveLength(1);
+    // AND with only the read-only client's pair it is refused naming the write client's variables, and sends nothing
+    const refused = await cli(["hostnames", "delete", "left-over.dev.acme.example"], { P1AS_READ_CLIENT_ID: reader.clientId, P1AS_READ_CLIENT_SECRET: reader.clientSecret, P1AS_TOKEN_URL: emulator.tokenUrl(), P1AS_API_URL: emulator.apiUrl("dev") });
+    expect(refused).toEqual({ code: EXIT_ERROR, stdout: "", stderr: "p1as: cannot reach the API: P1AS_CLIENT_ID is not set; P1AS_CLIENT_SECRET is not set\n" });
+  });
+
+  test("a certificate a hostname uses is refused by the API, named, and kept", async () => {
+    const result = await cli(["certificates", "delete", "wildcard-dev"], writeEnv());
+    expect(result.code).toBe(EXIT_ERROR);
+    expect(result.stderr).toMatch(/^p1as: .*wildcard-dev/);
+    expect(emulator.service.listCertificates("dev").map((c) => (c as { name: string }).name)).toEqual(["wildcard-dev"]);
+  });
+
+  test.each([
+    [["hostnames", "delete", "Bad_Name"], /^p1as: invalid <hostname> "Bad_Name": it .+\. Nothing was sent\.\n$/],
+    [["hostnames", "delete", "*.dev.acme.example"], /^p1as: invalid <hostname> "\*\.dev\.acme\.example": it .*wildcard.*\. Nothing was sent\.\n$/i],
+    [["certificates", "delete", "../x"], /^p1as: invalid <name> "\.\.\/x": it .+\. Nothing was sent\.\n$/],
+    [["hostnames", "delete"], /^p1as: missing required argument 'hostname'\. See --help\.\n$/],
+  ])("bad input %j exits 64 naming the argument and reason, and sends nothing", async (argv, message) => {
+    const result = await cli(argv, writeEnv());
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: EXIT_USAGE, stderr: expect.stringMatching(message) });
+    expect(emulator.requestLog.list()).toEqual([]);
+  });
+
+  test("an API URL on a foreign host is refused by the destination rules before any secret is sent", async () => {
+    const result = await cli(["hostnames", "delete", "left-over.dev.acme.example"], { ...writeEnv(), P1AS_API_URL: "https://self-service-api.example.net/api/v1" });
+    expect(result.code).toBe(EXIT_ERROR);
+    expect(result.stderr).toMatch(/self-service API .*loopback emulator/);
+    expect(emulator.requestLog.list()).toEqual([]);
+  });
 });
 
 // ---- shared setup -------------------------------------------------------------------------------

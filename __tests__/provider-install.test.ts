@@ -20,6 +20,7 @@ import { runTerraform, TerraformResult } from "../tools/terraform/run";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
 import { installNodeLine } from "./support/node-line";
+import { closedPort } from "./support/ports";
 
 jest.setTimeout(300_000);
 
@@ -119,6 +120,58 @@ describe.each<ContractMode>(["assumed", "confirmed"])("examples/hcl with the ins
     expect(held()).toEqual({ certificates: [], hostnames: [] });
     const everything = [init, planned, applied, changedApply, replanned, destroyed].map((r) => r.stdout + r.stderr).join("\n") + fs.readFileSync(path.join(workDir, "terraform.tfstate"), "utf8");
     for (const secret of [CLIENT_SECRET, certificate.privkey.split("\n")[2]]) expect(everything.includes(secret)).toBe(false);
+  });
+
+  test("the README's claims hold: file() in a .tfvars is refused, -var passes the key, and a hand-made hostname is taken over at its for_each address", async () => {
+    // GIVEN the example initialized (above), the key in a file, and a .tfvars that reads it with file()
+    fs.writeFileSync(path.join(workDir, "privkey.pem"), certificate.privkey);
+    fs.writeFileSync(path.join(workDir, "key.tfvars"), 'private_key = file("privkey.pem")\n');
+    const withoutKey = env();
+    delete withoutKey.TF_VAR_private_key;
+    const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runTerraform([...args, "-input=false", "-no-color"], { cwd: workDir, env: { ...withoutKey, ...extra } });
+    emulator.requestLog.clear();
+
+    // WHEN planned with that .tfvars THEN terraform refuses the function call, as the README says, and sends nothing
+    const refused = await run(["plan", "-var-file=key.tfvars"]);
+    fs.rmSync(path.join(workDir, "key.tfvars"));
+    expect(refused.exitCode).toBe(1);
+    expect(flat(refused.stderr)).toContain("Functions may not be called here");
+    expect(emulator.requestLog.list(/^(POST|PUT|DELETE) /)).toEqual([]);
+
+    // WHEN the key's text is passed with -var, as the README says THEN the plan works
+    expectExit(await run(["plan", "-detailed-exitcode", `-var=private_key=${certificate.privkey}`]), 2);
+
+    // GIVEN the certificate applied, and auth.dev.acme.example made by hand, routed to another product
+    expectExit(await run(["apply", "-auto-approve"], { TF_VAR_private_key: certificate.privkey, TF_VAR_hostnames: "{}" }), 0);
+    emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-example" });
+
+    // WHEN the example is applied THEN the create is refused, and the error's for_each address is the one terraform names
+    const failed = await terraform(["apply", "-auto-approve"]);
+    expect(failed.exitCode).toBe(1);
+    const said = flat(failed.stdout + failed.stderr);
+    expect(said).toContain('with p1as_hostname.this["auth.dev.acme.example"]');
+    expect(said).toContain('In a resource with for_each over the hostnames (as in examples/hcl): to = p1as_hostname.<name>["auth.dev.acme.example"].');
+
+    // WHEN the README's import block is added and the example applied
+    const readme = fs.readFileSync(path.join(EXAMPLE, "README.md"), "utf8");
+    const block = /```hcl\n(import \{[\s\S]*?\})\n```/.exec(readme)?.[1] ?? "no import block in the README";
+    fs.writeFileSync(path.join(workDir, "import.tf"), `${block}\n`);
+    const imported = await terraform(["apply", "-auto-approve"]);
+    fs.rmSync(path.join(workDir, "import.tf"));
+
+    // THEN it imports the hostname (no second create) and routes it as declared; the next plan is empty
+    expectExit(imported, 0);
+    expect(imported.stdout).toMatch(/Apply complete! Resources: 1 imported/);
+    expect(held().hostnames).toContain("auth.dev.acme.example pingfederate-engines wildcard-example");
+    expectExit(await terraform(["plan", "-detailed-exitcode"]), 0);
+
+    // WHEN planned against an API URL where nothing listens THEN the refresh's error says to check apiUrl, not to apply again
+    const unreachable = await run(["plan"], { TF_VAR_private_key: certificate.privkey, P1AS_API_URL: `http://127.0.0.1:${await closedPort()}/dev/api/v1`, P1AS_API_CONTRACT: "assumed", P1AS_MAX_RETRIES: "0" });
+    expect(unreachable.exitCode).toBe(1);
+    const unreachableSaid = flat(unreachable.stdout + unreachable.stderr);
+    expect(unreachableSaid).toContain("The self-service API did not answer a read; nothing was changed. Check apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)");
+    expect(unreachableSaid).not.toMatch(/apply again/);
+    expectExit(await terraform(["destroy", "-auto-approve"]), 0);
   });
 
   function held() {
@@ -281,6 +334,11 @@ function offline(home: string): NodeJS.ProcessEnv {
 
 function lockHashes(lock: string): string[] {
   return [...lock.matchAll(/"(h1:[^"]+)"/g)].map((match) => match[1]);
+}
+
+/** Terraform's output with its box drawing and line wrapping undone. */
+function flat(text: string): string {
+  return text.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
 }
 
 /** An HCL map literal for a TF_VAR_ of type map(string). */

@@ -4,7 +4,6 @@
  * check apiUrl (not "apply again"); a bad request setting names its attribute and variable; the readiness advice
  * names the JSON config field. Terraform's part (one diagnostic per configure) is the framework's, tested elsewhere.
  */
-import * as net from "node:net";
 import { Diagnostics, State } from "../provider/framework";
 import { hostname as hostnameResource } from "../provider/resources/hostname-resource";
 import { READY_TIMEOUT_SETTING, notReady, withAdvice } from "../provider/resources/error-catalogue";
@@ -13,6 +12,7 @@ import { p1asProvider } from "../provider/resources/provider";
 import { RunningEmulator } from "../emulator/start";
 import { makeCertificate } from "./support/certs";
 import { startTestEmulator, testClientId } from "./support/emulator";
+import { closedPort } from "./support/ports";
 
 const CLIENT_ID = testClientId("provider-messages-admin");
 const SECRET = `provider-messages-${Math.random().toString(36).slice(2)}`;
@@ -150,11 +150,3 @@ test("the readiness advice names the JSON config field, VirtualHosts' prop and t
   expect(READY_TIMEOUT_SETTING).toContain("environments[].selfService.readyTimeoutMs");
 });
 
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -234,13 +234,26 @@ describe("the config's request settings and file paths", () => {
     });
   });
 
+  test("bad input: two local states at one place are refused, stating the rule a local state path follows", () => {
+    const build = () =>
+      stacksFor({
+        environments: [
+          { name: "dev", backend: { type: "local", path: "shared.tfstate" } },
+          { name: "test", backend: { type: "local", path: "./shared.tfstate" } },
+        ],
+      });
+    expect(build).toThrow(
+      `environments[1].backend: stores state at the same place as environments[0].backend (local:${path.resolve("shared.tfstate")}); give each stack its own state (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)`,
+    );
+  });
+
   test("bad input: a certificate file that does not exist names the config field and the config file's folder, relative to which it was read", () => {
     const build = () =>
       stacksFor({
         environments: [{ name: "dev", virtualHosts: { certificates: [{ name: "c", fullchainFile: "certs/missing.pem", privateKeyFile: "certs/missing.key" }], hostnames: [] } }],
       });
     expect(build).toThrow(
-      `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Paths in the JSON config are relative to the config file's folder (${path.resolve(".")})`,
+      `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(".")}); a local state path (backend.path), to the folder the commands run in`,
     );
   });
 

@@ -193,8 +193,9 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
     const WITH_ORPHAN = withHostnames(ONE, [ORPHAN]);
 
     /** After the failed create: terraform keeps the object (tainted); removing it from the code deletes it. */
-    async function expectRemovalDeletes(run: E2eScenario): Promise<void> {
-      expect(run.stateResources()).toContainEqual({ address: resourceOf(ORPHAN.hostname), tainted: true });
+    /** `tainted`: a failed wait leaves the object tainted; one that Ctrl-C stopped leaves it recorded as it is. */
+    async function expectRemovalDeletes(run: E2eScenario, tainted = true): Promise<void> {
+      expect(run.stateResources()).toContainEqual({ address: resourceOf(ORPHAN.hostname), tainted });
       emulator.requestLog.clear();
       await run.deploy(ONE);
       expect(hostnameHeld(ORPHAN.hostname)).toBeUndefined();
@@ -232,6 +233,10 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
       const failed = await run.deploy(WITH_ORPHAN, { allowFailure: true, tweak: shortDeadline });
       expect(failed.exitCode).not.toBe(0);
       expect(flat(failed.output)).toMatch(new RegExp(`hostname ${ORPHAN.hostname.replace(/\./g, "\\.")} was not ready after \\d+ s \\(last status "creating"\\)`));
+      // AND it names the settings that allow longer, each of which exists (stacks.test.ts checks the config field reaches the provider)
+      expect(flat(failed.output)).toContain(
+        "allow longer: environments[].selfService.readyTimeoutMs in the JSON config (readyTimeoutMs of VirtualHosts, ready_timeout_ms of the p1as provider block)",
+      );
       expect(hostnameHeld(ORPHAN.hostname)?.status).toBe("creating");
 
       // AND once it is removed from the code, the API no longer holds it
@@ -248,15 +253,16 @@ describe.each<ContractMode>(["assumed", "confirmed"])("virtual hosts through ter
       const posted = () => emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).some((entry) => entry.status !== 0);
       const interrupted = await run.applyInterrupted(WITH_ORPHAN, posted);
 
-      // THEN terraform stops with an error, and the API holds the hostname
+      // THEN terraform stops, the hostname comes back with a warning (not an error, which would taint it), and the API holds it
       expect(interrupted.exitCode).not.toBe(0);
       expect(interrupted.output).toMatch(/Interrupt received/);
+      expect(flat(interrupted.output)).toContain(`Warning: hostname ${ORPHAN.hostname} was still creating when terraform stopped`);
       expect(flat(interrupted.output)).toContain(`hostname ${ORPHAN.hostname}: terraform asked the provider to stop while it waited`);
       expect(hostnameHeld(ORPHAN.hostname)).toBeDefined();
 
-      // AND once it is removed from the code, the API no longer holds it
+      // AND it is recorded untainted, and once it is removed from the code, the API no longer holds it
       emulator.service.completionDelayMs = 50;
-      await expectRemovalDeletes(run);
+      await expectRemovalDeletes(run, false);
     });
   });
 

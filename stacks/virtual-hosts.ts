@@ -78,7 +78,7 @@ function configFile(where: string, field: string, name: string, baseDir: string)
   const file = path.resolve(baseDir, name);
   const read = readPemFile(file);
   if (!read.ok) {
-    throw invalidField(where, field, name, [`must be a readable regular file: ${read.reason}. Paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)})`]);
+    throw invalidField(where, field, name, [`must be a readable regular file: ${read.reason}. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)}); a local state path (backend.path), to the folder the commands run in`]);
   }
   return file;
 }

@@ -252,7 +252,8 @@ export function backendIssues(config: P1asConfig): Issue[] {
       path,
       message:
         location === stateLocation(first)
-          ? `stores state at the same place as ${formatPath(firstPath)} (${location}); give each stack its own state`
+          ? `stores state at the same place as ${formatPath(firstPath)} (${location}); give each stack its own state` +
+            (backend.type === "local" ? " (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)" : "")
           : `may store state at the same place as ${formatPath(firstPath)}: one of them reads its database from PG_CONN_STR, which may name the other's, and both use schemaName ${JSON.stringify(backend.type === "pg" ? backend.schemaName : "")}; give each stack its own schemaName`,
     });
   }

@@ -8,10 +8,10 @@ import { certnameProblems } from "../../p1as/hostname";
 import type { CertificateView, SelfServiceClient } from "../../client/self-service-client";
 import { Diagnostics, Resource, State, types, isUnknown, unknown, valuesEqual } from "../framework";
 import { CERTIFICATE_TYPE } from "../public-face";
-import { alreadyExists, blockedBy, noUpdateRoute, stillInUse, withNextStep } from "./error-catalogue";
+import { alreadyExists, blockedBy, noUpdateRoute, stillInUse } from "./error-catalogue";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
-import { lastStatus, needsRepair, WaitContext } from "./status";
+import { isPending, lastStatus, needsRepair, reportUnfinishedWait, WaitContext } from "./status";
 
 
 /**
@@ -108,7 +108,7 @@ export const certificate: Resource<P1asProviderData> = {
     if (prior === null) return;
     // A certificate left in `error` by a rollout is sent again: the plan shows it, apply repairs it.
     const repair = needsRepair(prior);
-    if (repair) setPlanned("status", unknown);
+    if (repair || isPending(prior)) setPlanned("status", unknown);
     const drifted = facts !== undefined && typeof prior.sha256_fingerprint === "string" && !sameFingerprint(prior.sha256_fingerprint, facts.sha256_fingerprint);
     const contentChanges =
       !valuesEqual(prior.fullchain, planned.fullchain) || !valuesEqual(prior.private_key_wo_version, planned.private_key_wo_version) || drifted;
@@ -170,6 +170,7 @@ export const certificate: Resource<P1asProviderData> = {
     // A change of adopt alone (or of a recorded chain the API already holds) is terraform's record only.
     const sameContent = (["fullchain", "private_key_wo_version", "sha256_fingerprint"] as const).every((field) => valuesEqual(prior[field], planned[field]));
     const recorded = () => toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+    if (sameContent && isPending(prior)) return finish(planned, name, providerData, { signal, diagnostics });
     if (sameContent && !needsRepair(prior)) return recorded();
     if (!canUpdate(providerData, "certificates")) {
       providerData.log(`certificate ${name}: content recorded as declared; the API has no update route and never returns content`);
@@ -251,7 +252,8 @@ async function overwriteWithoutUpdateRoute(
 
 /**
  * Waits until the API reports the certificate complete. When the write went through but the wait did not,
- * the state is returned with the error: terraform then keeps the object (tainted) and can delete it later.
+ * the state is returned with the error: terraform then keeps the object (tainted) and can delete it later. A
+ * wait that terraform stopped (Ctrl-C) returns it with a warning only (see reportUnfinishedWait).
  */
 async function finish(planned: State, name: string, providerData: P1asProviderData, context: WaitContext): Promise<State> {
   const client = requireClient(providerData);
@@ -259,8 +261,9 @@ async function finish(planned: State, name: string, providerData: P1asProviderDa
     const view = await waitUntilComplete<CertificateView>(client, "certificate", name, { timings: providerData.timings, log: providerData.log, signal: context.signal });
     return toState(planned, view);
   } catch (error) {
-    context.diagnostics.error(`certificate ${name} did not become ready`, (withNextStep(error) as Error).message, "status");
-    return toState(planned, { status: await lastStatus(() => client.getCertificate(name)) });
+    const status = await lastStatus(() => client.getCertificate(name));
+    reportUnfinishedWait("certificate", name, error, status, context);
+    return toState(planned, { status });
   }
 }
 

@@ -8,9 +8,13 @@ import { importBlock } from "../../p1as/terraform-names";
 
 /** A create found the key taken by an object that differs (or whose content the API does not show). */
 export function alreadyExists(type: string, kind: string, key: string, difference: string): Error {
+  // Terraform tells a provider no resource address, so the block names the one each way of writing a stack gives
+  // (terraform prints the actual one with the error: "with <address>").
   return new Error(
     `${kind} ${key} already exists in the self-service API (${difference}), and this configuration does not manage it yet. ` +
-      `To take it over, import it, then plan again to see what would change:\n\n${importBlock(type, key)}\n\n` +
+      "To take it over, import it at this resource's address (terraform prints it below, after \"with\"), then plan again to see what would change. " +
+      `In this project's cdktf stacks:\n\n${importBlock(type, key)}\n\n` +
+      `In a resource with for_each over the ${kind === "hostname" ? "hostnames" : "names"} (as in examples/hcl): to = ${type}.<name>[${JSON.stringify(key)}]. ` +
       "Or set adopt = true to overwrite it with the declared values.",
   );
 }
@@ -46,6 +50,14 @@ export function blockedBy(name: string, hostnames: readonly string[]): Error {
 
 export function interrupted(kind: string, key: string): Error {
   return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
+}
+
+/** Said as a warning with the state of an object whose wait terraform's stop cut short. */
+export function stoppedWhileWaiting(kind: string, key: string): string {
+  return (
+    `${interrupted(kind, key).message.replace(/ Apply again to finish\.$/, "")} It was written and is recorded in the state, not tainted: ` +
+    "the next apply keeps it (sends nothing again) and waits for it to complete."
+  );
 }
 
 /**

@@ -6,11 +6,11 @@ import { PRODUCTS } from "../../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
 import { Resource, State, types, unknown, valuesEqual } from "../framework";
 import { HOSTNAME_TYPE } from "../public-face";
-import { alreadyExists, withNextStep, offlineWarning, recreateFailed, replacedWarning } from "./error-catalogue";
+import { alreadyExists, offlineWarning, recreateFailed, replacedWarning } from "./error-catalogue";
 import type { HostnameView, SelfServiceClient } from "../../client/self-service-client";
 import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
-import { lastStatus, needsRepair, WaitContext } from "./status";
+import { isPending, lastStatus, needsRepair, reportUnfinishedWait, WaitContext } from "./status";
 
 
 const ROUTING = ["product", "certname"] as const;
@@ -58,7 +58,7 @@ export const hostname: Resource<P1asProviderData> = {
   modifyPlan({ prior, planned, setPlanned, providerData, diagnostics }) {
     if (prior === null) return;
     const repair = needsRepair(prior);
-    if (repair) setPlanned("status", unknown);
+    if (repair || isPending(prior)) setPlanned("status", unknown);
     const changed = ROUTING.filter((field) => !valuesEqual(prior[field], planned[field]));
     // Without an update route the change is still planned as an update, not a replacement: terraform orders an
     // update after the create of the certificate it moves to (complete by then), and the update deletes and
@@ -96,7 +96,9 @@ export const hostname: Resource<P1asProviderData> = {
 
   async update({ planned, prior, providerData, signal, diagnostics }) {
     // A change of adopt alone is the provider's own business: nothing to send (and no update route may exist).
-    if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) return toState(planned, { status: prior.status as HostnameView["status"] });
+    if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) {
+      return isPending(prior) ? finish(planned, providerData, { signal, diagnostics }) : toState(planned, { status: prior.status as HostnameView["status"] });
+    }
     const client = requireClient(providerData);
     const input = inputOf(planned);
     if (canUpdate(providerData, "hostnames")) {
@@ -150,7 +152,8 @@ async function finish(planned: State, providerData: P1asProviderData, context: W
   try {
     return toState(planned, await waitUntilComplete<HostnameView>(client, "hostname", key, { timings: providerData.timings, log: providerData.log, signal: context.signal }));
   } catch (error) {
-    context.diagnostics.error(`hostname ${key} did not become ready`, (withNextStep(error) as Error).message, "status");
-    return toState(planned, { status: await lastStatus(() => client.getHostname(key)) });
+    const status = await lastStatus(() => client.getHostname(key));
+    reportUnfinishedWait("hostname", key, error, status, context);
+    return toState(planned, { status });
   }
 }

@@ -29,6 +29,7 @@ import { initStack } from "../terraform/init";
 import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
 import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "../terraform/run";
 import { offlineHostnames, offlineLines } from "../plan-summary/offline-hostnames";
+import { undeclaredObjects } from "./undeclared-objects";
 
 export interface DeployOptions {
   readonly outdir: string;
@@ -121,10 +122,21 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
     if (options.signal?.aborted) break;
     const result = await deployStack(stack, options, output, note, plans?.[index]);
     results.push(result);
+    // Not after "unchanged": a reviewed plan with no changes runs no terraform and sends nothing, and neither does this.
+    if (result.status === "applied" && !stack.retiring) await reportUndeclared(stack, options.env, note);
     if (!CARRY_ON.includes(result.status)) break;
   }
   for (const stack of stacks.slice(results.length)) results.push({ stack: stack.name, status: "not started" });
   return { stacks: results, interruptedBy: options.signal?.aborted ? (options.signal.reason as DeployReport["interruptedBy"]) : undefined };
+}
+
+/** Objects the stack's API holds and its configuration does not declare, with the command that deletes each; a failed look is a note, never a failed deploy. */
+async function reportUndeclared(stack: SynthesizedStack, env: NodeJS.ProcessEnv | undefined, note: (line: string) => void): Promise<void> {
+  try {
+    for (const line of await undeclaredObjects(stack, { ...process.env, ...env })) note(line);
+  } catch (error) {
+    note(`${stack.name}: not checked for objects this configuration does not declare: ${redactTerraformText(error instanceof Error ? error.message : String(error))}`);
+  }
 }
 
 /** The deploy as a library call: the deployed stacks, or the first failure (or the interruption) thrown. */

@@ -2,7 +2,8 @@
 /**
  * `npm run p1as -- certificates list`: a small CLI for people, on the same client as everything else.
  * Credentials and endpoints come from environment variables (names below), never from flags, so they
- * stay out of shell history and process lists.
+ * stay out of shell history and process lists. It reads with the read-only client when one is given;
+ * `delete` (what the deploy suggests for an object no configuration declares) needs the write client.
  * Exit codes: 0 ok, 1 error (missing or bad variable, API error), 3 the object asked for does not exist,
  * 64 bad command line.
  */
@@ -15,8 +16,10 @@ import { ApiContractSetting, apiContractProblems, connect } from "../../client/c
 import type { SelfServiceClient } from "../../client/self-service-client";
 import { TokenEndpointAuthMethod, tokenUrlFor } from "../../client/token-client";
 import { uuidProblems } from "../../p1as/rules";
+import { certnameProblems, hostnameProblems } from "../../p1as/hostname";
+import { allowedHostsFrom } from "../../p1as/destinations";
 import { parseCommandLine } from "../../cli-kit/command-line";
-import { EXIT_ERROR, EXIT_OK } from "../../cli-kit/errors";
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../../cli-kit/errors";
 
 /** `get` of an object the API does not hold: not a failure of the tool, and not a usage error either. */
 export const EXIT_NOT_FOUND = 3;
@@ -75,8 +78,13 @@ export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): str
   return undefined;
 }
 
-/** Connects with settings from environment variables, naming every missing one at once before anything is sent. */
-export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<SelfServiceClient> {
+/**
+ * Connects with settings from environment variables, naming every missing one at once before anything is sent. Reads use the read-only client
+ * if one is given, else the one client there is; `writing` takes the write client (P1AS_CLIENT_ID and
+ * P1AS_CLIENT_SECRET) only. The client and token client hold the API and token URLs to the provider's destination
+ * rules (P1AS_ALLOWED_HOSTS of `env`).
+ */
+export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void, writing = false): Promise<SelfServiceClient> {
   const names = P1AS_CLI_ENV;
   const problems: string[] = [];
   const need = (name: string) => {
@@ -84,8 +92,7 @@ export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) 
     if (!value) problems.push(`${name} is not set`);
     return value ?? "";
   };
-  // The CLI never writes: the read-only client if one is given, else the one client there is.
-  const reader = env[names.readClientId] !== undefined || env[names.readClientSecret] !== undefined;
+  const reader = !writing && (env[names.readClientId] !== undefined || env[names.readClientSecret] !== undefined);
   const clientId = need(reader ? names.readClientId : names.clientId);
   const clientSecret = need(reader ? names.readClientSecret : names.clientSecret);
   const tokenUrl = tokenUrlFromEnv(env, problems);
@@ -104,14 +111,16 @@ export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) 
   const contractReasons = apiContractProblems(apiContract);
   if (contractReasons.length > 0) problems.push(`${names.apiContract} ${contractReasons.join("; ")} (got ${JSON.stringify(apiContract)})`);
   if (problems.length > 0 || !tokenUrl || !apiUrl) throw new CliConfigError(`cannot reach the API: ${problems.join("; ")}`);
+  const credentials = { clientId, clientSecret, authMethod: authMethod as TokenEndpointAuthMethod | undefined };
   const { client } = await connect({
     apiUrl,
     tokenUrl,
-    read: { clientId, clientSecret, authMethod: authMethod as TokenEndpointAuthMethod | undefined },
+    ...(writing ? { write: credentials } : { read: credentials }),
     scope: env[names.scope] || undefined,
     apiContract: apiContract as ApiContractSetting,
     log,
     logContract: false,
+    allowedHosts: allowedHostsFrom(env),
   });
   return client;
 }
@@ -138,7 +147,7 @@ const HOSTNAME_COLUMNS = ["hostname", "product", "certname", "status"];
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // The command line is parsed (and --help answered) before anything is read: the chosen action is kept here.
   let work: (() => Promise<number>) | undefined;
-  const client = () => clientFromEnv(io.env, (line) => io.stderr(`${line}\n`));
+  const client = (writing = false) => clientFromEnv(io.env, (line) => io.stderr(`${line}\n`), writing);
   const show = (rows: readonly object[], columns: readonly string[], json: boolean) => {
     io.stdout(`${render(rows, columns, json)}\n`);
     return EXIT_OK;
@@ -148,14 +157,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_NOT_FOUND;
   };
   const program = new Command("p1as").description(
-    `Read P1AS virtual hosts. Credentials from ${P1AS_CLI_ENV.readClientId} and ${P1AS_CLI_ENV.readClientSecret} (the read-only client), ` +
-      `or ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret}; see docs/reference/cli.md. ` +
+    `Read P1AS virtual hosts, and delete one no configuration declares. Credentials from ${P1AS_CLI_ENV.readClientId} and ${P1AS_CLI_ENV.readClientSecret} (the read-only client), ` +
+      `or ${P1AS_CLI_ENV.clientId} and ${P1AS_CLI_ENV.clientSecret} (the write client, which delete needs); see docs/reference/cli.md. ` +
       `Exit 0 ok, 1 error, ${EXIT_NOT_FOUND} not found, 64 bad command line.`,
   );
-  // Both resources offer the same two read commands.
+  // Both resources offer the same commands.
   const resource = <V extends object>(name: string, key: string, description: string, columns: readonly string[], calls: {
     list: (api: SelfServiceClient) => Promise<V[]>;
     get: (api: SelfServiceClient, key: string) => Promise<V | undefined>;
+    delete: (api: SelfServiceClient, key: string) => Promise<"deleted" | "absent">;
   }) => {
     const command = program.command(`${name}s`).description(description);
     command
@@ -173,9 +183,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return view ? show([view], columns, !!options.json) : notFound(`${name} ${value}`);
         };
       });
+    command
+      .command(`delete <${key}>`)
+      .description(`delete a ${name} with the write client (${P1AS_CLI_ENV.clientId}, ${P1AS_CLI_ENV.clientSecret}); exit ${EXIT_NOT_FOUND} if the API does not hold it`)
+      .action((value: string) => {
+        work = async () => {
+          // Checked before the client is built, so a bad key sends nothing.
+          const problems = (name === "hostname" ? hostnameProblems : certnameProblems)(value);
+          if (problems.length > 0) {
+            io.stderr(`p1as: invalid <${key}> ${JSON.stringify(value)}: it ${problems.join("; ")}. Nothing was sent.\n`);
+            return EXIT_USAGE;
+          }
+          if ((await calls.delete(await client(true), value)) === "absent") return notFound(`${name} ${value}`);
+          io.stdout(`${name} ${value} deleted\n`);
+          return EXIT_OK;
+        };
+      });
   };
-  resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, { list: (api) => api.listCertificates(), get: (api, key) => api.getCertificate(key) });
-  resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, { list: (api) => api.listHostnames(), get: (api, key) => api.getHostname(key) });
+  resource("certificate", "name", "TLS certificates", CERTIFICATE_COLUMNS, {
+    list: (api) => api.listCertificates(),
+    get: (api, key) => api.getCertificate(key),
+    delete: (api, key) => api.deleteCertificate(key),
+  });
+  resource("hostname", "hostname", "hostnames (virtual hosts)", HOSTNAME_COLUMNS, {
+    list: (api) => api.listHostnames(),
+    get: (api, key) => api.getHostname(key),
+    delete: (api, key) => api.deleteHostname(key),
+  });
   const usageExit = parseCommandLine(program, argv, io);
   if (usageExit !== undefined || !work) return usageExit ?? EXIT_OK;
   try {

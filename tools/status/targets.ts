@@ -100,7 +100,8 @@ export function resolveTargets(options: TargetOptions): Target[] {
   return targets;
 }
 
-function targetOf(environment: string, stack: string, synthesized: Json, env: NodeJS.ProcessEnv, problems: string[]): Target {
+/** One synthesized stack's target (its cdk.tf.json, parsed); each problem of its provider block goes to `problems`. */
+export function targetOf(environment: string, stack: string, synthesized: Json, env: NodeJS.ProcessEnv, problems: string[]): Target {
   const block = synthesized.provider?.p1as?.[0];
   if (!block) return { environment, stack, certificates: [], hostnames: [] };
   const certificateResources: Record<string, Json> = synthesized.resource?.p1as_certificate ?? {};
@@ -124,7 +125,7 @@ function declaredCertificate(resource: Json): DeclaredCertificate {
   return leaf ? { name, sha256Fingerprint: leaf.fingerprint256, notAfter: new Date(leaf.validTo).toISOString() } : { name };
 }
 
-const literal = (value: unknown) => (typeof value === "string" ? readTemplateLiteral(value) : undefined);
+export const literal = (value: unknown) => (typeof value === "string" ? readTemplateLiteral(value) : undefined);
 
 /**
  * The provider block's values, as the provider reads them: block first, then its P1AS_* variable. The status view
