@@ -13,16 +13,44 @@ const path = require("node:path");
 
 const UNIT_SUITES = [
   "node-version",
-  "config-schema", "bad-input-corpus", "synth-property",
-  "virtual-hosts-construct", "pingone-constructs", "stacks",
-  "schema-check", "provider-protocol", "plan-summary-render",
-  "status-model", "pr-comment", "workflows", "workflows-check", "start-progress",
-  "self-service-client", "client-retry-redact", "contract-discovery",
-  "emulator", "emulator-contract", "p1as-cli", "docs-links",
-  "inventory", "apply-result", "drift-issues",
-  "escape", "pem-chain", "destinations", "token-client-redirect", "secret-values", "output-hygiene",
-  "state-identity", "status-server",
-  "demo-certs", "pingone-tokens", "self-service-roles", "pingone-applications", "provider-messages", "keep-alive",
+  "config-schema",
+  "bad-input-corpus",
+  "synth-property",
+  "virtual-hosts-construct",
+  "pingone-constructs",
+  "stacks",
+  "schema-check",
+  "provider-protocol",
+  "plan-summary-render",
+  "status-model",
+  "pr-comment",
+  "workflows",
+  "workflows-check",
+  "start-progress",
+  "self-service-client",
+  "client-retry-redact",
+  "contract-discovery",
+  "emulator",
+  "emulator-contract",
+  "p1as-cli",
+  "docs-links",
+  "inventory",
+  "apply-result",
+  "drift-issues",
+  "escape",
+  "pem-chain",
+  "destinations",
+  "token-client-redirect",
+  "secret-values",
+  "output-hygiene",
+  "state-identity",
+  "status-server",
+  "demo-certs",
+  "pingone-tokens",
+  "self-service-roles",
+  "pingone-applications",
+  "provider-messages",
+  "keep-alive",
   "layers",
 ];
 const SERIAL_SUITES = ["fault-matrix", "interruption"];
@@ -30,7 +58,8 @@ const SERIAL_SUITES = ["fault-matrix", "interruption"];
 const TESTS = path.join(__dirname, "__tests__");
 const file = (name) => {
   const suite = path.join(TESTS, `${name}.test.ts`);
-  if (!fs.existsSync(suite)) throw new Error(`jest.config.js lists ${name} as a test suite, but ${suite} does not exist`);
+  if (!fs.existsSync(suite))
+    throw new Error(`jest.config.js lists ${name} as a test suite, but ${suite} does not exist`);
   return `<rootDir>/__tests__/${name}.test.ts`;
 };
 const exact = (name) => `/__tests__/${name}\\.test\\.ts$`;
@@ -45,7 +74,12 @@ const shared = {
 module.exports = {
   projects: [
     { ...shared, displayName: "unit", testMatch: UNIT_SUITES.map(file) },
-    { ...shared, displayName: "e2e", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [...UNIT_SUITES, ...SERIAL_SUITES].map(exact) },
+    {
+      ...shared,
+      displayName: "e2e",
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: [...UNIT_SUITES, ...SERIAL_SUITES].map(exact),
+    },
     { ...shared, displayName: "serial", testMatch: SERIAL_SUITES.map(file) },
   ],
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",

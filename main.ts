@@ -20,7 +20,11 @@ function synthCommandLine(): Command {
       `Synthesize every stack of P1AS_CONFIG (now ${configPath()}) into CDKTF_OUTDIR or cdktf.out/stacks/<stack>/cdk.tf.json. ` +
         "Exit 0 written, 1 the config is invalid, 64 bad arguments.",
     )
-    .option("--clean", "remove the output directory first, so a stack no longer in the config leaves no folder behind", false);
+    .option(
+      "--clean",
+      "remove the output directory first, so a stack no longer in the config leaves no folder behind",
+      false,
+    );
 }
 
 /**
@@ -32,10 +36,14 @@ export async function runApp(argv: readonly string[], options: { via?: "cdktf" }
   const usageExit = parseCommandLine(command, argv);
   if (usageExit !== undefined) process.exit(usageExit);
   // Here, not in the npm script, so `npm run synth -- --help` leaves the output directory alone.
-  if (command.opts<{ clean: boolean }>().clean) rmSync(process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true, force: true });
+  if (command.opts<{ clean: boolean }>().clean)
+    rmSync(process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true, force: true });
   try {
     const stacks = synthesize();
-    if (options.via === "cdktf") await checkWaysIn(process.env.CDKTF_OUTDIR ?? "cdktf.out", stacks, "cdktf", (line) => process.stderr.write(`${line}\n`));
+    if (options.via === "cdktf")
+      await checkWaysIn(process.env.CDKTF_OUTDIR ?? "cdktf.out", stacks, "cdktf", (line) =>
+        process.stderr.write(`${line}\n`),
+      );
   } catch (error) {
     if (!(error instanceof ValidationError) && !(error instanceof CliError)) throw error;
     // A config or prop error is the user's to fix: show the message, not a stack trace.

@@ -7,7 +7,19 @@ import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { CliError } from "../cli-kit/errors";
 import { detectDrift } from "../tools/drift/main";
-import { appClient, AppSpec, CONTRACT_MODES, createP1asApp, heldKeys, P1asApp, preparedOnce, routingOf, sharedP1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import {
+  appClient,
+  AppSpec,
+  CONTRACT_MODES,
+  createP1asApp,
+  heldKeys,
+  P1asApp,
+  preparedOnce,
+  routingOf,
+  sharedP1asApp,
+  startEmulatorFor,
+  TWO_HOSTNAMES,
+} from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -27,7 +39,10 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
   let emulator: RunningEmulator;
   let app: P1asApp;
   // Where the API shows no certificate content, only adopt: true takes a certificate over (as it is).
-  const declared: AppSpec = contract === "confirmed" ? { ...TWO_HOSTNAMES, certificates: [{ name: "wildcard-dev", adopt: true }] } : TWO_HOSTNAMES;
+  const declared: AppSpec =
+    contract === "confirmed"
+      ? { ...TWO_HOSTNAMES, certificates: [{ name: "wildcard-dev", adopt: true }] }
+      : TWO_HOSTNAMES;
 
   const shared = sharedP1asApp(`adopt-e2e-${contract}`, contract);
   // Prepared once per contract mode; the emulator and terraform's state are put back, and the declaration
@@ -39,9 +54,21 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
     app.synth(TWO_HOSTNAMES);
     const pem = app.certificatePems.get("wildcard-dev")!;
     emulator.service.createCertificate("dev", { name: "wildcard-dev", ...pem });
-    emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
-    emulator.service.createHostname("dev", { hostname: "api.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
-    emulator.service.createHostname("dev", { hostname: "legacy.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
+    emulator.service.createHostname("dev", {
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
+    emulator.service.createHostname("dev", {
+      hostname: "api.dev.acme.example",
+      product: "pingaccess-engines",
+      certname: "wildcard-dev",
+    });
+    emulator.service.createHostname("dev", {
+      hostname: "legacy.dev.acme.example",
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
     emulator.requestLog.clear();
 
     if (contract === "confirmed") {
@@ -50,7 +77,12 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
       // THEN the certificate cannot be compared, so it is refused too; it needs adopt: true (adopted as it is)
       expect(refused).toBeInstanceOf(CliError);
       expect(oneLine((refused as CliError).message)).toContain(
-        refusal("certificate", "wildcard-dev", "p1as_certificate.wildcard-dev", "the API does not show its content, so it cannot be compared"),
+        refusal(
+          "certificate",
+          "wildcard-dev",
+          "p1as_certificate.wildcard-dev",
+          "the API does not show its content, so it cannot be compared",
+        ),
       );
       app.synth(declared);
     }
@@ -61,9 +93,17 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
     // THEN the identical objects are adopted, the differing hostname is refused with the import block, untouched
     expect(refused).toBeInstanceOf(CliError);
     expect(oneLine((refused as CliError).message)).toContain(
-      refusal("hostname", "api.dev.acme.example", "p1as_hostname.api_dev_acme_example", "it routes to product pingaccess-engines"),
+      refusal(
+        "hostname",
+        "api.dev.acme.example",
+        "p1as_hostname.api_dev_acme_example",
+        "it routes to product pingaccess-engines",
+      ),
     );
-    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingaccess-engines", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({
+      product: "pingaccess-engines",
+      certname: "wildcard-dev",
+    });
     expect((await app.terraform(["state", "list"])).stdout.split("\n").filter(Boolean).sort()).toEqual([
       "data.p1as_certificates.held",
       "data.p1as_hostnames.held",
@@ -92,7 +132,13 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
 
   it("takes the differing hostname over by an import, then applies the declared routing", async () => {
     // WHEN the operator imports it as the refusal says, and deploys
-    const imported = await app.terraform(["import", "-input=false", "-no-color", "p1as_hostname.api_dev_acme_example", "api.dev.acme.example"]);
+    const imported = await app.terraform([
+      "import",
+      "-input=false",
+      "-no-color",
+      "p1as_hostname.api_dev_acme_example",
+      "api.dev.acme.example",
+    ]);
     expect(imported.exitCode).toBe(0);
     expect(writes()).toEqual([]);
     await app.deploy();
@@ -103,7 +149,10 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
 
   /** The differing hostname routed as declared: updated in place, or deleted and created once where the API has no update route. */
   async function expectRoutedAsDeclared(): Promise<void> {
-    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({
+      product: "pingfederate-admin-api",
+      certname: "wildcard-dev",
+    });
     expect(writes()).toEqual(
       contract === "assumed"
         ? ["PUT /dev/api/v1/hostnames/api.dev.acme.example"]
@@ -122,7 +171,11 @@ describe.each(CONTRACT_MODES)("takeover of a hand-configured tenant (%s contract
     expect((await app.plan()).exitCode).toBe(0);
     const drift = await detectDrift({ outdir: app.outdir, env: app.env });
     expect(drift.stacks).toEqual([
-      { stack: "p1as-dev", status: "drift", findings: [expect.objectContaining({ kind: "hostname", key: "legacy.dev.acme.example", finding: "extra" })] },
+      {
+        stack: "p1as-dev",
+        status: "drift",
+        findings: [expect.objectContaining({ kind: "hostname", key: "legacy.dev.acme.example", finding: "extra" })],
+      },
     ]);
   }
 
@@ -138,7 +191,11 @@ it("refuses a bad adopt value in the config, naming the field, and sends nothing
   const app = createP1asApp({ emulatorUrl: emulator.url, ...client });
   try {
     // WHEN synthesized
-    const synth = () => app.synth({ ...TWO_HOSTNAMES, hostnames: [{ ...TWO_HOSTNAMES.hostnames[0], adopt: "yes" as unknown as boolean }] });
+    const synth = () =>
+      app.synth({
+        ...TWO_HOSTNAMES,
+        hostnames: [{ ...TWO_HOSTNAMES.hostnames[0], adopt: "yes" as unknown as boolean }],
+      });
     // THEN
     expect(synth).toThrow(/virtualHosts\.hostnames\[0\]\.adopt.*boolean/);
     expect(emulator.requestLog.list()).toEqual([]);

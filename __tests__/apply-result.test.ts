@@ -13,11 +13,24 @@ const SHA = CONTEXT.sha;
 describe("postApplyResult", () => {
   it("comments on the merged pull request that produced the commit, naming the environment, the commit and the run", async () => {
     // GIVEN pull request 12 merged as this commit, and an open one (13) that also contains it
-    const github = withPullRequests([{ number: 13, merged_at: null }, { number: 12, merge_commit_sha: SHA, merged_at: "2026-12-01T10:00:00Z" }]);
+    const github = withPullRequests([
+      { number: 13, merged_at: null },
+      { number: 12, merge_commit_sha: SHA, merged_at: "2026-12-01T10:00:00Z" },
+    ]);
     // WHEN
-    const result = await postApplyResult({ github, context: CONTEXT, environment: "prod", body: "**p1as-prod**: applied. 1 added, 0 changed, 0 destroyed." });
+    const result = await postApplyResult({
+      github,
+      context: CONTEXT,
+      environment: "prod",
+      body: "**p1as-prod**: applied. 1 added, 0 changed, 0 destroyed.",
+    });
     // THEN
-    expect(result).toEqual({ target: "pull-request", pullRequest: 12, action: "created", commentId: expect.any(Number) });
+    expect(result).toEqual({
+      target: "pull-request",
+      pullRequest: 12,
+      action: "created",
+      commentId: expect.any(Number),
+    });
     const [comment] = github.issue(12).comments;
     expect(comment.body.split("\n\n")).toEqual([
       applyResultMarker("prod", SHA),
@@ -44,7 +57,9 @@ describe("postApplyResult", () => {
   });
 
   it("falls back to any merged pull request holding the commit (a rebase merge)", async () => {
-    const github = withPullRequests([{ number: 21, merge_commit_sha: "f".repeat(40), merged_at: "2026-12-01T10:00:00Z" }]);
+    const github = withPullRequests([
+      { number: 21, merge_commit_sha: "f".repeat(40), merged_at: "2026-12-01T10:00:00Z" },
+    ]);
     const result = await postApplyResult({ github, context: CONTEXT, environment: "stage", body: "applied" });
     expect(result).toMatchObject({ target: "pull-request", pullRequest: 21 });
   });
@@ -67,14 +82,25 @@ describe("postApplyResult", () => {
     const quote = `${applyResultMarker("prod", SHA)} why did prod change?`;
     github.commitComments.set(SHA, [{ id: 5, body: quote, user: { type: "User" } }]);
     await postApplyResult({ github, context: CONTEXT, environment: "prod", body: "applied" });
-    expect(github.commitComments.get(SHA)!.map((comment) => comment.body)).toEqual([quote, expect.stringContaining("applied")]);
+    expect(github.commitComments.get(SHA)!.map((comment) => comment.body)).toEqual([
+      quote,
+      expect.stringContaining("applied"),
+    ]);
   });
 
   it("cuts a result too long for GitHub, keeping the marker and the end of the result", async () => {
     const github = withPullRequests([{ number: 12, merge_commit_sha: SHA, merged_at: "2026-12-01T10:00:00Z" }]);
-    const lines = Array.from({ length: 4000 }, (_, index) => `p1as-prod: p1as_hostname.host_${index}: Creation complete after 1s`);
+    const lines = Array.from(
+      { length: 4000 },
+      (_, index) => `p1as-prod: p1as_hostname.host_${index}: Creation complete after 1s`,
+    );
     // WHEN the result is ~260,000 characters (GitHub rejects more than 65,536)
-    await postApplyResult({ github, context: CONTEXT, environment: "prod", body: [...lines, "Apply complete! Resources: 4000 added"].join("\n") });
+    await postApplyResult({
+      github,
+      context: CONTEXT,
+      environment: "prod",
+      body: [...lines, "Apply complete! Resources: 4000 added"].join("\n"),
+    });
     // THEN
     const [comment] = github.issue(12).comments;
     expect(comment.body.length).toBeLessThanOrEqual(65_000);
@@ -94,15 +120,26 @@ describe("postApplyResult", () => {
     ].join("\n");
     await postApplyResult({ github, context: CONTEXT, environment: "prod", body });
     expect(github.sent).toHaveLength(1);
-    expect(findForms(github.sent.join("\n"), Object.entries(SECRETS).map(([name, value]) => ({ name, needles: forms(value) })))).toEqual([]);
+    expect(
+      findForms(
+        github.sent.join("\n"),
+        Object.entries(SECRETS).map(([name, value]) => ({ name, needles: forms(value) })),
+      ),
+    ).toEqual([]);
     expect(github.sent[0]).toContain("postgres://terraform:[REDACTED]@db.internal:5432/state");
   });
 });
 
 describe("notAppliedBody", () => {
   it.each([
-    [{ plan: "failure", apply: "skipped" }, "the plan job ended with `failure`, so there was no plan to approve or apply"],
-    [{ plan: "success", apply: "failure" }, "the apply job ended with `failure` before writing a result: the deployment was rejected, or the job failed before applying"],
+    [
+      { plan: "failure", apply: "skipped" },
+      "the plan job ended with `failure`, so there was no plan to approve or apply",
+    ],
+    [
+      { plan: "success", apply: "failure" },
+      "the apply job ended with `failure` before writing a result: the deployment was rejected, or the job failed before applying",
+    ],
     [{}, "the plan job ended with `unknown`"],
   ])("says why nothing was applied (%j)", (outcomes, why) => {
     expect(notAppliedBody(outcomes)).toContain(`**Not applied**: ${why}`);
@@ -112,7 +149,9 @@ describe("notAppliedBody", () => {
 // ---- shared setup ----
 
 /** Made at run time: no key material is ever committed. */
-const PRIVATE_KEY_PEM = String(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }));
+const PRIVATE_KEY_PEM = String(
+  generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }),
+);
 
 const SECRETS = {
   clientSecret: "cs-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
@@ -121,7 +160,9 @@ const SECRETS = {
   key: PRIVATE_KEY_PEM.split("\n")[1],
 };
 
-function withPullRequests(associated: { number: number; merge_commit_sha?: string; merged_at: string | null }[]): FakeGitHub {
+function withPullRequests(
+  associated: { number: number; merge_commit_sha?: string; merged_at: string | null }[],
+): FakeGitHub {
   const github = new FakeGitHub();
   for (const pullRequest of associated) github.seedIssue({ number: pullRequest.number, pull_request: {} });
   github.associated.set(SHA, associated);

@@ -86,7 +86,12 @@ afterAll(async () => {
 });
 
 /** Writes the config (and its state inventory, when the entry has one) next to the certificate files and runs the app entry's synth on it. */
-function synthesizeConfig(config: RawConfig, name: string, editText: (text: string) => string = (text) => text, inventory?: object): { error?: unknown; outdir: string } {
+function synthesizeConfig(
+  config: RawConfig,
+  name: string,
+  editText: (text: string) => string = (text) => text,
+  inventory?: object,
+): { error?: unknown; outdir: string } {
   const slug = name.replace(/[^a-z0-9]+/gi, "-");
   const file = path.join(dir, `${slug}.json`);
   const outdir = path.join(dir, `${slug}.out`);
@@ -110,7 +115,10 @@ function expectRejection(error: unknown, expected: { path: string; field?: strin
   if (expected.field === undefined) {
     // A config problem: one `<path>: <reason>; ...` line per bad field.
     const line = rejection.reasons.find((reason) => reason.startsWith(`${expected.path}: `));
-    expect({ lines: rejection.reasons, line }).toEqual({ lines: rejection.reasons, line: expect.stringContaining(expected.reason) });
+    expect({ lines: rejection.reasons, line }).toEqual({
+      lines: rejection.reasons,
+      line: expect.stringContaining(expected.reason),
+    });
   } else {
     expect({ path: rejection.path, field: rejection.field }).toEqual({ path: expected.path, field: expected.field });
     expect(rejection.message).toContain(expected.reason);
@@ -122,7 +130,11 @@ function expectRejection(error: unknown, expected: { path: string; field?: strin
 function propsScope(): PropsScope {
   const stack = new TerraformStack(Testing.app(), "stack");
   const tokenUrl = emulator.tokenUrl(PINGONE_ENVIRONMENT_ID);
-  const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl });
+  const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+    clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+    clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+    tokenUrl,
+  });
   const virtualHosts = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev") });
   return { stack, virtualHosts, tokenUrl, file: (name) => path.join(dir, CERTIFICATE_FILES[name]) };
 }

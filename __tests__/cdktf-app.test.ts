@@ -6,7 +6,17 @@
  * by editing a source there. Needs `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cdktfCliEnv } from "./support/cdktf-node";
@@ -27,15 +37,35 @@ describe("cdktf-app.js on a copy of the project", () => {
       cwd: copy,
       encoding: "utf8",
       // A stale build may run `cdktf get` (the cdktf CLI), which needs a Node it has a terminal library for.
-      env: cdktfCliEnv({ ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir(), P1AS_CONFIG: path.join(copy, "config/example.json") }),
+      env: cdktfCliEnv({
+        ...process.env,
+        CHECKPOINT_DISABLE: "1",
+        CDKTF_OUTDIR: outdir(),
+        P1AS_CONFIG: path.join(copy, "config/example.json"),
+      }),
     });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, synthesized: existsSync(path.join(outdir(), "manifest.json")) };
+    return {
+      code: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      synthesized: existsSync(path.join(outdir(), "manifest.json")),
+    };
   };
 
   beforeAll(() => {
     copy = mkdtempSync(path.join(tmpdir(), "cdktf-app-"));
     const { include } = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { include: string[] };
-    for (const entry of [...include, "dist", "tsconfig.json", "package.json", "cdktf.json", "cdktf-app.js", "scripts", "config", "provider-schema"]) {
+    for (const entry of [
+      ...include,
+      "dist",
+      "tsconfig.json",
+      "package.json",
+      "cdktf.json",
+      "cdktf-app.js",
+      "scripts",
+      "config",
+      "provider-schema",
+    ]) {
       cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
@@ -54,7 +84,13 @@ describe("cdktf-app.js on a copy of the project", () => {
   it("builds, then synthesizes with the edited code, after a source changes; and not again once built", () => {
     // WHEN a source is edited after the build
     const synth = path.join(copy, "stacks/synthesize.ts");
-    writeFileSync(synth, readFileSync(synth, "utf8").replace("app.synth();", 'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");'));
+    writeFileSync(
+      synth,
+      readFileSync(synth, "utf8").replace(
+        "app.synth();",
+        'app.synth();\n  process.stdout.write("synthesized by the edited code\\n");',
+      ),
+    );
     const edited = app();
     // THEN it says it builds, and the output comes from the edited code
     expect(edited).toMatchObject({ code: 0, synthesized: true });
@@ -80,18 +116,36 @@ describe("an npm script's preloaded staleness check, on a copy of the project", 
   let copy: string;
   // As package.json runs a tool: `node -r ./scripts/build-if-stale.js dist/tools/<tool>/main.js`, named by npm.
   const tool = (args: readonly string[]) => {
-    const result = spawnSync(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/validate/main.js", ...args], {
-      cwd: copy,
-      encoding: "utf8",
-      env: cdktfCliEnv({ ...process.env, CHECKPOINT_DISABLE: "1", npm_lifecycle_event: "validate", P1AS_CONFIG: path.join(copy, "config/example.json") }),
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/build-if-stale.js", "dist/tools/validate/main.js", ...args],
+      {
+        cwd: copy,
+        encoding: "utf8",
+        env: cdktfCliEnv({
+          ...process.env,
+          CHECKPOINT_DISABLE: "1",
+          npm_lifecycle_event: "validate",
+          P1AS_CONFIG: path.join(copy, "config/example.json"),
+        }),
+      },
+    );
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
   beforeAll(() => {
     copy = mkdtempSync(path.join(tmpdir(), "build-if-stale-"));
     const { include } = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { include: string[] };
-    for (const entry of [...include, "dist", "tsconfig.json", "package.json", "cdktf.json", "scripts", "config", "provider-schema"]) {
+    for (const entry of [
+      ...include,
+      "dist",
+      "tsconfig.json",
+      "package.json",
+      "cdktf.json",
+      "scripts",
+      "config",
+      "provider-schema",
+    ]) {
       cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
@@ -120,7 +174,9 @@ describe("an npm script's preloaded staleness check, on a copy of the project", 
     const later = new Date(Date.now() + 1000);
     utimesSync(schema, later, later);
     const result = tool(["--help"]);
-    expect(result.stderr).toContain("validate: provider schemas changed since the bindings were generated: npm run get\n");
+    expect(result.stderr).toContain(
+      "validate: provider schemas changed since the bindings were generated: npm run get\n",
+    );
     expect(result.stderr).toContain("validate: TypeScript sources changed since the last build: npm run build\n");
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: validate/) });
     expect(statSync(path.join(copy, ".gen/versions.json")).mtimeMs).toBeGreaterThanOrEqual(later.getTime());

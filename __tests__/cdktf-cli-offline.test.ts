@@ -28,7 +28,11 @@ describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s con
   let dir: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ seedDemoClients: false, contract, completionDelayMs: 50, clients: [
+    emulator = await startEmulator({
+      seedDemoClients: false,
+      contract,
+      completionDelayMs: 50,
+      clients: [
         { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] },
         { clientId: AUDIT_CLIENT_ID, clientSecret: AUDIT_CLIENT_SECRET, groups: ["dev-tls-audit"] },
       ],
@@ -57,19 +61,32 @@ describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s con
     expect({ diff: diff.code, output: diff.code === 0 ? "" : diff.output }).toEqual({ diff: 0, output: "" });
     expect(diff.output).toContain("p1as_hostname.auth_dev_acme_example");
     expect({ deploy: deploy.code, output: deploy.code === 0 ? "" : deploy.output }).toEqual({ deploy: 0, output: "" });
-    expect(emulator.service.listHostnames("dev").map((item) => (item as { hostname: string }).hostname)).toEqual(["auth.dev.acme.example"]);
+    expect(emulator.service.listHostnames("dev").map((item) => (item as { hostname: string }).hostname)).toEqual([
+      "auth.dev.acme.example",
+    ]);
     const stackDir = path.join(outdir, "stacks", "p1as-dev");
-    const planned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: stackDir, env: environment() });
-    expect({ exitCode: planned.exitCode, output: planned.exitCode === 0 ? "" : planned.stdout + planned.stderr }).toEqual({ exitCode: 0, output: "" });
+    const planned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+      cwd: stackDir,
+      env: environment(),
+    });
+    expect({
+      exitCode: planned.exitCode,
+      output: planned.exitCode === 0 ? "" : planned.stdout + planned.stderr,
+    }).toEqual({ exitCode: 0, output: "" });
     // AND the provider was locked by synth, with the hash terraform itself records
-    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toMatch(/provider "terraform\.local\/p1as-cdktf\/p1as" \{[\s\S]*"h1:[A-Za-z0-9+/=]+"/);
+    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toMatch(
+      /provider "terraform\.local\/p1as-cdktf\/p1as" \{[\s\S]*"h1:[A-Za-z0-9+/=]+"/,
+    );
   });
 
   /** The CLI as a user runs it, from the project root, with a HOME of its own: no ~/.terraformrc, no plugin cache. */
   function cdktf(args: string[]): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
-      execFile(path.join(ROOT, "node_modules", ".bin", "cdktf"), args, { cwd: ROOT, env: cdktfCliEnv(environment()), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      execFile(
+        path.join(ROOT, "node_modules", ".bin", "cdktf"),
+        args,
+        { cwd: ROOT, env: cdktfCliEnv(environment()), maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
       );
     });
   }
@@ -78,7 +95,15 @@ describe.each(["assumed", "confirmed"] as const)("the cdktf CLI, offline (%s con
     const home = path.join(dir, "home");
     fs.mkdirSync(home, { recursive: true });
     const { TF_CLI_CONFIG_FILE: _cliConfig, TF_PLUGIN_CACHE_DIR: _cache, ...rest } = process.env;
-    return { ...rest, HOME: home, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1", P1AS_CONFIG: path.join(dir, "config.json"), P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET, P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET };
+    return {
+      ...rest,
+      HOME: home,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
+      P1AS_CONFIG: path.join(dir, "config.json"),
+      P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET,
+      P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET,
+    };
   }
 });
 
@@ -90,7 +115,10 @@ function config(emulatorUrl: string, dir: string): object {
     environments: [
       {
         name: "dev",
-        selfService: { apiUrl: `${emulatorUrl}/dev/api/v1`, tokenUrl: `${emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
+        selfService: {
+          apiUrl: `${emulatorUrl}/dev/api/v1`,
+          tokenUrl: `${emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token`,
+        },
         credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } },
         backend: { type: "local", path: path.join(dir, "p1as-dev.tfstate") },
         virtualHosts: {

@@ -45,10 +45,21 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the cdktf 
     const directory = await timed("diff pingone-directory from zero", () => project.run(offline(DIFFS[0])));
     const dev = await timed("diff p1as-dev from zero", () => project.run(offline(DIFFS[1])));
     // THEN they show every object to create, with the warning that the applications do not exist yet
-    expect({ code: directory.code, output: directory.code === 0 ? "" : directory.text }).toEqual({ code: 0, output: "" });
+    expect({ code: directory.code, output: directory.code === 0 ? "" : directory.text }).toEqual({
+      code: 0,
+      output: "",
+    });
     expect(directory.text).toContain("pingone_schema_attribute");
     expect({ code: dev.code, output: dev.code === 0 ? "" : dev.text }).toEqual({ code: 0, output: "" });
-    for (const address of ["pingone_resource", "pingone_resource_scope", "pingone_resource_attribute", "pingone_application", "pingone_application_resource_grant", "p1as_certificate", "p1as_hostname"]) {
+    for (const address of [
+      "pingone_resource",
+      "pingone_resource_scope",
+      "pingone_resource_attribute",
+      "pingone_application",
+      "pingone_application_resource_grant",
+      "p1as_certificate",
+      "p1as_hostname",
+    ]) {
       expect(dev.text).toContain(address);
     }
     expect(dev.text).toMatch(/PingOne application "p1as-dev-audit" does not exist in PingOne environment .* yet/);
@@ -64,7 +75,9 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the cdktf 
     expect(held.resources).toEqual(["p1as-dev-self-service-api", "p1as-dev-self-service-api-audit"]);
     expect(held.grants).toBe(2);
     expect(held.roles.map((role) => role.value)).toEqual(expect.arrayContaining(["dev-tls-admin", "dev-tls-audit"]));
-    expect(project.emulator.service.listHostnames("dev").map((item) => (item as { hostname: string }).hostname)).toEqual(["auth.dev.acme.example"]);
+    expect(
+      project.emulator.service.listHostnames("dev").map((item) => (item as { hostname: string }).hostname),
+    ).toEqual(["auth.dev.acme.example"]);
 
     // AND a second diff of each stack shows no changes
     const again = await timed("second diff p1as-dev", () => project.run(offline(DIFFS[1])));
@@ -75,7 +88,12 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the cdktf 
     expect(directoryAgain.text).toMatch(/No changes/);
 
     // AND nothing printed holds a secret
-    const printed = project.transcript.join("\n") + project.stateFiles().map((file) => fs.readFileSync(file, "utf8")).join("\n");
+    const printed =
+      project.transcript.join("\n") +
+      project
+        .stateFiles()
+        .map((file) => fs.readFileSync(file, "utf8"))
+        .join("\n");
     for (const secret of await project.secrets()) expect(printed).not.toContain(secret);
     expect(fs.existsSync(path.join(project.dir, "cdktf.out", "stacks", "p1as-dev", "cdk.tf.json"))).toBe(true);
   });

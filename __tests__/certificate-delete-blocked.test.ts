@@ -31,12 +31,20 @@ const MOVED: StackSpec = {
 describe.each<ContractMode>(["assumed", "confirmed"])("emulator in the %s contract", (mode) => {
   test("a hand-made hostname on a removed certificate fails the delete at once, naming the hostname; the managed one moved", async () => {
     // GIVEN a deployed stack, and a hostname made by hand that uses certificate "old"
-    const emulator = await startEmulator({ seedDemoClients: false, contract: mode, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+    const emulator = await startEmulator({
+      seedDemoClients: false,
+      contract: mode,
+      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }],
+    });
     const fixture = stackFixture({ emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timings: TIMINGS });
     let outdir: string | undefined;
     try {
       outdir = (await apply(fixture.build(BOTH), { env: fixture.env() })).outdir;
-      emulator.service.createHostname("dev", { hostname: "by-hand.dev.acme.example", product: "pingaccess-engines", certname: "old" });
+      emulator.service.createHostname("dev", {
+        hostname: "by-hand.dev.acme.example",
+        product: "pingaccess-engines",
+        certname: "old",
+      });
 
       // WHEN the configuration drops "old"
       const failed = await apply(fixture.build(MOVED), { outdir, env: fixture.env(), allowFailure: true });
@@ -66,7 +74,10 @@ describe.each<ContractMode>(["assumed", "confirmed"])("emulator in the %s contra
     const emulator = await startEmulator({ seedDemoClients: false, contract: mode, clients: [] });
     const fixture = stackFixture({ emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timings: TIMINGS });
     try {
-      const bad: StackSpec = { certificates: [], hostnames: [{ hostname: "x.dev.acme.example", product: "pingfederate-engines", certname: "Not A Name" }] };
+      const bad: StackSpec = {
+        certificates: [],
+        hostnames: [{ hostname: "x.dev.acme.example", product: "pingfederate-engines", certname: "Not A Name" }],
+      };
       await expect(apply(fixture.build(bad), { env: fixture.env() })).rejects.toThrow(/certname|name/);
       expect(emulator.requestLog.list()).toEqual([]);
     } finally {

@@ -45,13 +45,26 @@ function run(entry: string, args: readonly string[]): Promise<Run> {
   const dirs = ["cwd", "home", "tmp"].map((name) => path.join(base, name));
   dirs.forEach((dir) => mkdirSync(dir));
   const [cwd, home, tmp] = dirs;
-  const env = { PATH: process.env.PATH, HOME: home, TMPDIR: tmp, CHECKPOINT_DISABLE: "1", P1AS_CONFIG: path.join(ROOT, "config/example.json") };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    TMPDIR: tmp,
+    CHECKPOINT_DISABLE: "1",
+    P1AS_CONFIG: path.join(ROOT, "config/example.json"),
+  };
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, entry), ...args], { cwd, env, timeout: 20_000, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      const left = dirs.flatMap((dir) => readdirSync(dir, { recursive: true }).map((file) => path.join(path.basename(dir), String(file))));
-      resolve({ code, stdout, stderr, left });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, entry), ...args],
+      { cwd, env, timeout: 20_000, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        const left = dirs.flatMap((dir) =>
+          readdirSync(dir, { recursive: true }).map((file) => path.join(path.basename(dir), String(file))),
+        );
+        resolve({ code, stdout, stderr, left });
+      },
+    );
   });
 }
 
@@ -65,24 +78,57 @@ describe.each(TOOLS)("npm run $script", ({ script, entry, name, command }) => {
 
   it("an unknown option exits 64 naming it, and does nothing else", async () => {
     const result = await run(entry, [...before, "--no-such-flag"]);
-    expect(result).toEqual({ code: EXIT_USAGE, stdout: "", stderr: `${name}: unknown option '--no-such-flag'. See --help.\n`, left: [] });
+    expect(result).toEqual({
+      code: EXIT_USAGE,
+      stdout: "",
+      stderr: `${name}: unknown option '--no-such-flag'. See --help.\n`,
+      left: [],
+    });
   });
 
   it("npm passes its arguments straight to that entry point", () => {
     const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
     // What runs before the entry point (the staleness check, preloaded) must not be able to eat or act on `-- --help`.
-    expect(scripts[script]).toMatch(new RegExp(`^(CHECKPOINT_DISABLE=1 )?node -r \\./scripts/build-if-stale\\.js ${entry.replace(/[.]/g, "\\.")}${command ? ` ${command}` : "( --clean)?"}$`));
+    expect(scripts[script]).toMatch(
+      new RegExp(
+        `^(CHECKPOINT_DISABLE=1 )?node -r \\./scripts/build-if-stale\\.js ${entry.replace(/[.]/g, "\\.")}${command ? ` ${command}` : "( --clean)?"}$`,
+      ),
+    );
   });
 });
 
 describe("values and arguments", () => {
   it.each([
-    ["dist/tools/status/main.js", ["--port", "x"], "status: option '--port <port>' argument 'x' is invalid. must be a whole number from 0 to 65535. See --help.\n"],
-    ["dist/emulator/bin.js", ["--contract", "guess"], "p1as-emulator: option '--contract <mode>' argument 'guess' is invalid. must be one of assumed, confirmed. See --help.\n"],
-    ["dist/bench/main.js", ["--only", "nothing"], "bench: option '--only <bench>' argument 'nothing' is invalid. Allowed choices are synth, virtual-hosts, test-certificates, plan-scale, rotation-window, startup. See --help.\n"],
-    ["dist/tools/deploy/main.js", ["p1as-dev"], "deploy: too many arguments. Expected 0 arguments but got 1. See --help.\n"],
-    ["dist/tools/deploy/main.js", ["--stack", "p1as-dev"], "deploy: unknown option '--stack' (Did you mean --stacks?). See --help.\n"],
-    ["dist/tools/start/main.js", ["--completion-delay-ms", "soon"], "start: option '--completion-delay-ms <ms>' argument 'soon' is invalid. must be a whole number from 0 to 3600000. See --help.\n"],
+    [
+      "dist/tools/status/main.js",
+      ["--port", "x"],
+      "status: option '--port <port>' argument 'x' is invalid. must be a whole number from 0 to 65535. See --help.\n",
+    ],
+    [
+      "dist/emulator/bin.js",
+      ["--contract", "guess"],
+      "p1as-emulator: option '--contract <mode>' argument 'guess' is invalid. must be one of assumed, confirmed. See --help.\n",
+    ],
+    [
+      "dist/bench/main.js",
+      ["--only", "nothing"],
+      "bench: option '--only <bench>' argument 'nothing' is invalid. Allowed choices are synth, virtual-hosts, test-certificates, plan-scale, rotation-window, startup. See --help.\n",
+    ],
+    [
+      "dist/tools/deploy/main.js",
+      ["p1as-dev"],
+      "deploy: too many arguments. Expected 0 arguments but got 1. See --help.\n",
+    ],
+    [
+      "dist/tools/deploy/main.js",
+      ["--stack", "p1as-dev"],
+      "deploy: unknown option '--stack' (Did you mean --stacks?). See --help.\n",
+    ],
+    [
+      "dist/tools/start/main.js",
+      ["--completion-delay-ms", "soon"],
+      "start: option '--completion-delay-ms <ms>' argument 'soon' is invalid. must be a whole number from 0 to 3600000. See --help.\n",
+    ],
   ])("%s %j exits 64 naming the option or argument", async (entry, args, message) => {
     expect(await run(entry, args)).toEqual({ code: EXIT_USAGE, stdout: "", stderr: message, left: [] });
   });
@@ -104,7 +150,9 @@ it("npm start --help leaves the demo directory alone", async () => {
 });
 
 it("a failure that escapes a tool's main is named by the tool's folder, not by main.js", () => {
-  for (const { entry, name } of TOOLS.filter((tool) => tool.entry.startsWith("dist/tools/") && !tool.script.includes(":"))) {
+  for (const { entry, name } of TOOLS.filter(
+    (tool) => tool.entry.startsWith("dist/tools/") && !tool.script.includes(":"),
+  )) {
     expect({ entry, name: toolName(path.join(ROOT, entry)) }).toEqual({ entry, name });
   }
   expect(toolName("/x/dist/bench/main.js")).toBe("bench");

@@ -17,7 +17,12 @@ describe("retry policy", () => {
 
   test("backs off exponentially with bounded jitter and never waits less than Retry-After", () => {
     const policy = resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1000, jitterRatio: 0.2 });
-    for (const [retry, base] of [[1, 100], [2, 200], [3, 400], [5, 1000]]) {
+    for (const [retry, base] of [
+      [1, 100],
+      [2, 200],
+      [3, 400],
+      [5, 1000],
+    ]) {
       const delay = retryDelayMs(policy, retry);
       expect(delay).toBeGreaterThanOrEqual(base);
       expect(delay).toBeLessThanOrEqual(base * 1.2);
@@ -40,8 +45,16 @@ describe("redaction", () => {
     ["a Bearer header value", "Authorization: Bearer abc.def", `Authorization: Bearer ${REDACTED}`],
     ["a Basic header value", "Basic ZGVtbzpzZWNyZXQ=", `Basic ${REDACTED}`],
     ["a bare JWT", `token ${jwt} here`, `token ${REDACTED} here`],
-    ["a form client_secret", "grant_type=client_credentials&client_secret=s3cr3t&x=1", `grant_type=client_credentials&client_secret=${REDACTED}&x=1`],
-    ["a JSON access_token", '{"access_token":"abc","token_type":"Bearer"}', `{"access_token":"${REDACTED}","token_type":"Bearer"}`],
+    [
+      "a form client_secret",
+      "grant_type=client_credentials&client_secret=s3cr3t&x=1",
+      `grant_type=client_credentials&client_secret=${REDACTED}&x=1`,
+    ],
+    [
+      "a JSON access_token",
+      '{"access_token":"abc","token_type":"Bearer"}',
+      `{"access_token":"${REDACTED}","token_type":"Bearer"}`,
+    ],
   ])("removes %s from text", (_label, input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
@@ -89,7 +102,9 @@ describe("hostname and certname rules", () => {
       "must not start or end with '.' or contain '..'",
       "each label must start and end with a letter or digit",
     ]);
-    expect(hostnameProblems(`${"a".repeat(64)}.example.com`)).toEqual(["each label (part between dots) must be at most 63 characters"]);
+    expect(hostnameProblems(`${"a".repeat(64)}.example.com`)).toEqual([
+      "each label (part between dots) must be at most 63 characters",
+    ]);
     expect(hostnameProblems(`${"abcdefghi.".repeat(26)}com`)[0]).toBe("must be at most 253 characters (got 263)");
     expect(hostnameProblems("")).toEqual(["must not be empty"]);
     expect(hostnameProblems("auth.dev.acme.example")).toEqual([]);
@@ -97,7 +112,10 @@ describe("hostname and certname rules", () => {
 
   test("certificate names need not be fully qualified", () => {
     expect(certnameProblems("wildcard-dev")).toEqual([]);
-    expect(certnameProblems("Wildcard Dev")).toEqual(["must be lowercase", "may contain only letters a-z, digits, '-' and '.'"]);
+    expect(certnameProblems("Wildcard Dev")).toEqual([
+      "must be lowercase",
+      "may contain only letters a-z, digits, '-' and '.'",
+    ]);
   });
 });
 

@@ -39,7 +39,12 @@ describe("hostile configuration: every config string is refused or kept a litera
     // THEN every field has a sample (a new field without one fails here until a sample names it)
     expect(missing).toEqual([]);
     expect(FIELDS.map((field) => field.name)).toEqual(
-      expect.arrayContaining(["customer", "environments[].credentials.clientId", "environments[].virtualHosts.certificates[].fullchainFile", "environments[].backend<pg>.connStr"]),
+      expect.arrayContaining([
+        "customer",
+        "environments[].credentials.clientId",
+        "environments[].virtualHosts.certificates[].fullchainFile",
+        "environments[].backend<pg>.connStr",
+      ]),
     );
   });
 
@@ -50,41 +55,51 @@ describe("hostile configuration: every config string is refused or kept a litera
     ['$${file("/etc/hostname")} %%{ if true }/etc/hostname%%{ endif }', false],
     ['${file("x\\" $${file(\\"/etc/hostname\\")} %%{ if true }d%%{ endif } \\"z.pem")}', false],
     ['x" /etc/hostname "z', false],
-  ])("the judge: %s evaluates file(\"/etc/hostname\"): %s", (template, evaluated) => {
+  ])('the judge: %s evaluates file("/etc/hostname"): %s', (template, evaluated) => {
     // GIVEN a template WHEN judged THEN only expression code (nested templates included) counts, escapes never do
     expect(evaluatesCall(template, 'file("/etc/hostname")')).toBe(evaluated);
   });
 
-  test.each(FIELDS.map((field) => [field.name, field] as const))("%s: refused with its path, or kept as a literal", (_name, field) => {
-    // GIVEN a sample config with this one field set to template sequences and quotes
-    const { config, at } = sampleFor(field)!;
-    const value = hostile(field, 'file("/etc/hostname")');
-    setAt(config, at, value);
+  test.each(FIELDS.map((field) => [field.name, field] as const))(
+    "%s: refused with its path, or kept as a literal",
+    (_name, field) => {
+      // GIVEN a sample config with this one field set to template sequences and quotes
+      const { config, at } = sampleFor(field)!;
+      const value = hostile(field, 'file("/etc/hostname")');
+      setAt(config, at, value);
 
-    // WHEN it is synthesized
-    const { error, outdir } = synth(config, field.name);
+      // WHEN it is synthesized
+      const { error, outdir } = synth(config, field.name);
 
-    // THEN it is refused naming the field, with nothing written and nothing sent...
-    expect(emulator.requestLog.list()).toEqual([]);
-    if (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      expect(namesField(error as ValidationError, at)).toBe(true);
-      expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
-      return;
-    }
-    // ...or every occurrence in the synthesized JSON is text: outside the backend block (which terraform never
-    // evaluates), no interpolation or directive holds any of it
-    const evaluated = synthesizedStrings(outdir).filter(({ where, text }) => !where.startsWith("terraform.backend") && evaluatesCall(text, 'file("/etc/hostname")'));
-    expect(evaluated).toEqual([]);
-    accepted.push(field.name);
-  });
+      // THEN it is refused naming the field, with nothing written and nothing sent...
+      expect(emulator.requestLog.list()).toEqual([]);
+      if (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(namesField(error as ValidationError, at)).toBe(true);
+        expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+        return;
+      }
+      // ...or every occurrence in the synthesized JSON is text: outside the backend block (which terraform never
+      // evaluates), no interpolation or directive holds any of it
+      const evaluated = synthesizedStrings(outdir).filter(
+        ({ where, text }) => !where.startsWith("terraform.backend") && evaluatesCall(text, 'file("/etc/hostname")'),
+      );
+      expect(evaluated).toEqual([]);
+      accepted.push(field.name);
+    },
+  );
 
   test.each<ContractMode>(["assumed", "confirmed"])(
     "the fields that keep such text put no canary into any plan, state, output folder or summary, and reach the API as written (real terraform, contract %s)",
     async (contract) => {
       // GIVEN the accepted fields that live in the stack terraform can plan here (explicit credentials, local state)
       emulator.state.settings.contract = contract;
-      const plannable = FIELDS.filter((field) => accepted.includes(field.name) && sampleFor(field)!.at[0] === "environments" && sampleFor(field)!.at[1] === TEST_ENV_INDEX);
+      const plannable = FIELDS.filter(
+        (field) =>
+          accepted.includes(field.name) &&
+          sampleFor(field)!.at[0] === "environments" &&
+          sampleFor(field)!.at[1] === TEST_ENV_INDEX,
+      );
       expect(plannable.map((field) => field.name).sort()).toEqual([
         "environments[].backend<local>.path",
         "environments[].virtualHosts.certificates[].fullchainFile",
@@ -107,11 +122,27 @@ describe("hostile configuration: every config string is refused or kept a litera
         expect((await run(["plan", "-input=false", "-no-color", "-out=tfplan.bin"])).exitCode).toBe(0);
         const shown = await run(["show", "-json", "tfplan.bin"]);
         const summaryFile = path.join(workDir, `${slug(`${contract} ${field.name}`)}.md`);
-        const summary = await node(["dist/tools/plan-summary/main.js", "--outdir", outdir, "--stacks", "p1as-test", "--out", summaryFile]);
+        const summary = await node([
+          "dist/tools/plan-summary/main.js",
+          "--outdir",
+          outdir,
+          "--stacks",
+          "p1as-test",
+          "--out",
+          summaryFile,
+        ]);
         captured.push({ where: `${field.name}: plan summary`, text: summary + fs.readFileSync(summaryFile, "utf8") });
         const applied = await run(["apply", "-auto-approve", "-input=false", "-no-color"]);
-        expect({ field: field.name, exitCode: applied.exitCode, output: applied.exitCode === 0 ? "" : applied.stdout + applied.stderr }).toEqual({ field: field.name, exitCode: 0, output: "" });
-        for (const file of filesUnder(outdir)) captured.push({ where: `${field.name}: ${path.relative(workDir, file)}`, text: fs.readFileSync(file, "latin1") });
+        expect({
+          field: field.name,
+          exitCode: applied.exitCode,
+          output: applied.exitCode === 0 ? "" : applied.stdout + applied.stderr,
+        }).toEqual({ field: field.name, exitCode: 0, output: "" });
+        for (const file of filesUnder(outdir))
+          captured.push({
+            where: `${field.name}: ${path.relative(workDir, file)}`,
+            text: fs.readFileSync(file, "latin1"),
+          });
         const stateFile = statePath(config);
         captured.push({ where: `${field.name}: state`, text: fs.readFileSync(stateFile, "utf8") });
 
@@ -130,9 +161,18 @@ describe("hostile configuration: every config string is refused or kept a litera
       }
 
       // AND the canary, in any encoding, is nowhere
-      expect(captured.flatMap(({ where, text }) => findForms(text, [{ name: "canary", needles: forms(CANARY) }]).map((hit) => `${hit} in ${where}`))).toEqual([]);
+      expect(
+        captured.flatMap(({ where, text }) =>
+          findForms(text, [{ name: "canary", needles: forms(CANARY) }]).map((hit) => `${hit} in ${where}`),
+        ),
+      ).toEqual([]);
       // (while the same search finds the canary inside a base64 dump of an environment, at any alignment)
-      for (const prefix of ["", "x", "xy"]) expect(findForms(Buffer.from(`${prefix}P1AS_CANARY=${CANARY}\0`).toString("base64"), [{ name: "canary", needles: forms(CANARY) }])).not.toEqual([]);
+      for (const prefix of ["", "x", "xy"])
+        expect(
+          findForms(Buffer.from(`${prefix}P1AS_CANARY=${CANARY}\0`).toString("base64"), [
+            { name: "canary", needles: forms(CANARY) },
+          ]),
+        ).not.toEqual([]);
     },
   );
 });
@@ -211,16 +251,21 @@ function synthesizedStrings(outdir: string): { where: string; text: string }[] {
   const strings: { where: string; text: string }[] = [];
   const walk = (node: unknown, where: string) => {
     if (typeof node === "string") strings.push({ where, text: node });
-    else if (node && typeof node === "object") for (const [key, value] of Object.entries(node)) walk(value, where ? `${where}.${key}` : key);
+    else if (node && typeof node === "object")
+      for (const [key, value] of Object.entries(node)) walk(value, where ? `${where}.${key}` : key);
   };
   const stacks = path.join(outdir, "stacks");
-  for (const stack of fs.readdirSync(stacks)) walk(JSON.parse(fs.readFileSync(path.join(stacks, stack, "cdk.tf.json"), "utf8")), "");
+  for (const stack of fs.readdirSync(stacks))
+    walk(JSON.parse(fs.readFileSync(path.join(stacks, stack, "cdk.tf.json"), "utf8")), "");
   return strings;
 }
 
 /** A refusal names the field: its config path in a config error, or the field itself in a construct's. */
 function namesField(error: ValidationError, at: readonly (string | number)[]): boolean {
-  const configPath = at.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+  const configPath = at.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key),
+    "",
+  );
   return error.reasons.some((reason) => reason.startsWith(`${configPath}: `)) || error.field === at[at.length - 1];
 }
 
@@ -230,8 +275,18 @@ function namesField(error: ValidationError, at: readonly (string | number)[]): b
 const TEST_ENV_INDEX = 1;
 const BACKENDS = {
   local: (name: string) => ({ type: "local", path: `${name}.tfstate` }),
-  pg: (name: string) => ({ type: "pg", connStr: "postgres://db.example:5432/terraform?sslmode=require", schemaName: name.replace(/-/g, "_") }),
-  s3: (name: string) => ({ type: "s3", bucket: "acme-terraform", key: `p1as/${name}.tfstate`, region: "eu-west-1", dynamodbTable: "terraform-locks" }),
+  pg: (name: string) => ({
+    type: "pg",
+    connStr: "postgres://db.example:5432/terraform?sslmode=require",
+    schemaName: name.replace(/-/g, "_"),
+  }),
+  s3: (name: string) => ({
+    type: "s3",
+    bucket: "acme-terraform",
+    key: `p1as/${name}.tfstate`,
+    region: "eu-west-1",
+    dynamodbTable: "terraform-locks",
+  }),
   remote: (name: string) => ({ type: "remote", organization: "acme", workspace: name, hostname: "tfe.acme.example" }),
   cloud: (name: string) => ({ type: "cloud", organization: "acme", workspace: name, hostname: "app.terraform.io" }),
 };
@@ -255,7 +310,14 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
       {
         name: "dev",
         groups: ["dev-tls-admin"],
-        resource: { name: "p1as dev api", audience: "https://api.dev.acme.example", accessTokenValiditySeconds: 3600, scope: "p1as:dev", orchestrationName: "OrchestrationTool", auditName: "p1as dev api audit" },
+        resource: {
+          name: "p1as dev api",
+          audience: "https://api.dev.acme.example",
+          accessTokenValiditySeconds: 3600,
+          scope: "p1as:dev",
+          orchestrationName: "OrchestrationTool",
+          auditName: "p1as dev api audit",
+        },
         application: { name: "p1as dev orchestration", auditName: "p1as dev audit" },
         selfService: { apiUrl: apiUrl("dev"), tokenUrl, apiContract: "assumed" },
         backend: BACKENDS.s3("dev"),
@@ -263,24 +325,45 @@ function sampleConfig(directory: BackendType, stage: BackendType): Record<string
       {
         name: "test",
         selfService: { apiUrl: apiUrl("test"), tokenUrl },
-        credentials: { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, audit: { clientId: AUDIT_CLIENT_ID, clientSecretEnv: AUDIT_SECRET_ENV } },
+        credentials: {
+          clientId: CLIENT_ID,
+          clientSecretEnv: SECRET_ENV,
+          audit: { clientId: AUDIT_CLIENT_ID, clientSecretEnv: AUDIT_SECRET_ENV },
+        },
         backend: { type: "local", path: path.join(workDir, "state", "test.tfstate") },
         virtualHosts: {
           certificates: [
             { name: "wildcard-test", fullchainFile: "valid.pem", privateKeyFile: "valid.key", adopt: false },
             { name: "api-test", fullchainFile: "valid.pem", privateKeyVariable: KEY_VARIABLE },
           ],
-          hostnames: [{ hostname: "auth.test.acme.example", product: "pingfederate-engines", certname: "wildcard-test", adopt: false }],
+          hostnames: [
+            {
+              hostname: "auth.test.acme.example",
+              product: "pingfederate-engines",
+              certname: "wildcard-test",
+              adopt: false,
+            },
+          ],
         },
       },
-      { name: "stage", credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } }, backend: BACKENDS[stage]("stage") },
+      {
+        name: "stage",
+        credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } },
+        backend: BACKENDS[stage]("stage"),
+      },
     ],
   };
 }
 
 /** The first sample that has the field, as a fresh copy, and where the field is in it. */
 function sampleFor(field: StringField): { config: Record<string, unknown>; at: (string | number)[] } | undefined {
-  const variants: [BackendType, BackendType][] = [["local", "pg"], ["pg", "remote"], ["s3", "cloud"], ["remote", "pg"], ["cloud", "pg"]];
+  const variants: [BackendType, BackendType][] = [
+    ["local", "pg"],
+    ["pg", "remote"],
+    ["s3", "cloud"],
+    ["remote", "pg"],
+    ["cloud", "pg"],
+  ];
   for (const [directory, stage] of variants) {
     const config = sampleConfig(directory, stage);
     const at = locate(config, field.steps);
@@ -317,7 +400,12 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "config-injection-"));
   fs.writeFileSync(path.join(workDir, "valid.pem"), pair.fullchain);
   fs.writeFileSync(path.join(workDir, "valid.key"), pair.privkey, { mode: 0o600 });
-  terraformEnv = { P1AS_CANARY: CANARY, [SECRET_ENV]: CLIENT_SECRET, [AUDIT_SECRET_ENV]: AUDIT_CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: pair.privkey };
+  terraformEnv = {
+    P1AS_CANARY: CANARY,
+    [SECRET_ENV]: CLIENT_SECRET,
+    [AUDIT_SECRET_ENV]: AUDIT_CLIENT_SECRET,
+    [`TF_VAR_${KEY_VARIABLE}`]: pair.privkey,
+  };
 });
 
 beforeEach(() => emulator.requestLog.clear());
@@ -331,8 +419,13 @@ afterAll(async () => {
 function synth(config: Record<string, unknown>, name: string): { error?: unknown; outdir: string } {
   const file = path.join(workDir, `${slug(name)}.json`);
   const outdir = path.join(workDir, `${slug(name)}.out`);
-  for (const certificate of ((config.environments as { virtualHosts?: { certificates: Record<string, string>[] } }[])[TEST_ENV_INDEX].virtualHosts?.certificates ?? [])) {
-    for (const [field, source] of [["fullchainFile", "valid.pem"], ["privateKeyFile", "valid.key"]]) {
+  for (const certificate of (config.environments as { virtualHosts?: { certificates: Record<string, string>[] } }[])[
+    TEST_ENV_INDEX
+  ].virtualHosts?.certificates ?? []) {
+    for (const [field, source] of [
+      ["fullchainFile", "valid.pem"],
+      ["privateKeyFile", "valid.key"],
+    ]) {
       const target = certificate[field] && path.join(workDir, certificate[field]);
       if (target && !fs.existsSync(target)) {
         fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -379,6 +472,11 @@ function filesUnder(dir: string): string[] {
 
 function node(args: string[]): Promise<string> {
   return new Promise((resolve) => {
-    execFile("node", args, { cwd: path.resolve(__dirname, ".."), env: { ...process.env, ...terraformEnv, CHECKPOINT_DISABLE: "1" } }, (_error, stdout, stderr) => resolve(stdout + stderr));
+    execFile(
+      "node",
+      args,
+      { cwd: path.resolve(__dirname, ".."), env: { ...process.env, ...terraformEnv, CHECKPOINT_DISABLE: "1" } },
+      (_error, stdout, stderr) => resolve(stdout + stderr),
+    );
   });
 }

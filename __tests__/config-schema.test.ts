@@ -61,7 +61,13 @@ describe("config", () => {
     const eu = parseConfig({ ...minimalConfig(), pingone: { ...minimalConfig().pingone, regionCode: "EU" } }, "eu");
     expect(eu.environments[0].selfService.tokenUrl).toBe(`https://auth.pingone.eu/${ENV_ID}/as/token`);
     const emulated = parseConfig(
-      withEnvironment({ name: "dev", selfService: { apiUrl: "http://127.0.0.1:4010/dev/api/v1", tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token` } }),
+      withEnvironment({
+        name: "dev",
+        selfService: {
+          apiUrl: "http://127.0.0.1:4010/dev/api/v1",
+          tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token`,
+        },
+      }),
       "emulated",
     );
     expect(emulated.environments[0].selfService.apiUrl).toBe("http://127.0.0.1:4010/dev/api/v1");
@@ -71,39 +77,199 @@ describe("config", () => {
   // Each malformed config names the bad field's path and the reason.
   test.each<[string, (config: RawConfig) => void, string, RegExp]>([
     ["empty customer", (c) => (c.customer = ""), "customer", /must not be empty/],
-    ["customer with upper case and a trailing dash", (c) => (c.customer = "Acme-"), "customer", /lowercase.*; must not start or end with '-'/],
-    ["customer too long for <env>-<customer>", (c) => (c.customer = "a".repeat(60)), "customer", /at most 57 characters/],
+    [
+      "customer with upper case and a trailing dash",
+      (c) => (c.customer = "Acme-"),
+      "customer",
+      /lowercase.*; must not start or end with '-'/,
+    ],
+    [
+      "customer too long for <env>-<customer>",
+      (c) => (c.customer = "a".repeat(60)),
+      "customer",
+      /at most 57 characters/,
+    ],
     ["p1asRegion not a DNS label", (c) => (c.p1asRegion = "us_1"), "p1asRegion", /lowercase letters, digits and '-'/],
-    ["bad PingOne environment id", (c) => (c.pingone.environmentId = "not-a-uuid"), "pingone.environmentId", /must be a UUID/],
+    [
+      "bad PingOne environment id",
+      (c) => (c.pingone.environmentId = "not-a-uuid"),
+      "pingone.environmentId",
+      /must be a UUID/,
+    ],
     ["unknown region", (c) => (c.pingone.regionCode = "US"), "pingone.regionCode", /Expected 'NA' \| 'EU'/],
-    ["bad environment name", (c) => (c.environments[0].name = "qa"), "environments[0].name", /Expected 'dev' \| 'test' \| 'stage' \| 'prod', received 'qa'/],
-    ["duplicate environment", (c) => c.environments.push({ name: "test" }), "environments[1].name", /duplicate environment "test" \(already at index 0\)/],
+    [
+      "bad environment name",
+      (c) => (c.environments[0].name = "qa"),
+      "environments[0].name",
+      /Expected 'dev' \| 'test' \| 'stage' \| 'prod', received 'qa'/,
+    ],
+    [
+      "duplicate environment",
+      (c) => c.environments.push({ name: "test" }),
+      "environments[1].name",
+      /duplicate environment "test" \(already at index 0\)/,
+    ],
     ["no environments", (c) => (c.environments = []), "environments", /at least one P1AS environment/],
-    ["unknown role in groups", (c) => (c.environments[0].groups = ["test-tls-root"]), "environments[0].groups[0]", /not a self-service role of environment test; allowed: test-tls-admin, test-tls-audit$/],
-    ["all-tls-admin without the opt-in", (c) => (c.environments[0].groups = ["all-tls-admin"]), "environments[0].groups[0]", /is a role of every environment: .* set allowAllEnvironmentRoles: true on this environment/],
-    ["the opt-in with explicit credentials", (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, allowAllEnvironmentRoles: true }), "environments[0].allowAllEnvironmentRoles", /conflicts with credentials/],
-    ["another environment's role in groups", (c) => (c.environments[0].groups = ["prod-tls-admin"]), "environments[0].groups[0]", /not a self-service role of environment test/],
-    ["empty groups", (c) => (c.environments[0].groups = []), "environments[0].groups", /at least one self-service role/],
-    ["token lifetime below 300 s", (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 60 }), "environments[0].resource.accessTokenValiditySeconds", /between 300 and 2592000/],
-    ["token lifetime not whole", (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 3600.5 }), "environments[0].resource.accessTokenValiditySeconds", /whole number/],
-    ["audience with a fragment and 'pingone'", (c) => (c.environments[0].resource = { audience: "https://api.pingone.com/x#frag" }), "environments[0].resource.audience", /must not have a fragment.*; must not contain 'pingone' or 'pingidentity'/],
-    ["audience not a URL", (c) => (c.environments[0].resource = { audience: "self-service" }), "environments[0].resource.audience", /absolute URL/],
-    ["orchestrationName that breaks the expression literal", (c) => (c.environments[0].resource = { orchestrationName: "O'Brien" }), "environments[0].resource.orchestrationName", /PingOne expression literal/],
-    ["scope with a space", (c) => (c.environments[0].resource = { scope: "self service" }), "environments[0].resource.scope", /no spaces/],
-    ["empty credentials clientId", (c) => (c.environments[0].credentials = { clientId: " ", clientSecretVariable: "s" }), "environments[0].credentials.clientId", /must be a UUID/],
-    ["clientSecretEnv not ours", (c) => (c.environments[0].credentials = { ...CREDENTIALS, clientSecretEnv: "1secret" }), "environments[0].credentials.clientSecretEnv", /must be an environment variable name .* starts with P1AS_; must start with P1AS_TEST_/],
-    ["credentials together with resource", (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, resource: { scope: "x" } }), "environments[0].resource", /conflicts with credentials/],
-    ["misspelt field", (c) => Object.assign(c.environments[0], { grups: ["test-tls-admin"] }), "environments[0].grups", /unknown field/],
-    ["unknown backend type", (c) => (c.environments[0].backend = { type: "gcs" }), "environments[0].backend.type", /Invalid discriminator value/],
-    ["pg connStr with a password", (c) => (c.environments[0].backend = { type: "pg", connStr: "postgres://tf:hunter2@db/tf" }), "environments[0].backend.connStr", /must not hold a password/],
-    ["s3 backend without bucket", (c) => (c.environments[0].backend = { type: "s3", region: "eu-west-1" }), "environments[0].backend.bucket", /Required/],
-    ["two stacks sharing one state", (c) => { c.environments.push({ name: "prod", backend: { type: "local", path: "terraform.p1as-test.tfstate" } }); }, "environments[1].backend", /same place as environments\[0\].backend/],
-    ["retired environment still configured", (c) => (c.pingone.roleAttributes = { retiredEnvironments: ["test"] }), "pingone.roleAttributes.retiredEnvironments[0]", /still listed in environments; retire it with "retire": true there first/],
-    ["unknown archived role", (c) => (c.pingone.roleAttributes = { archivedRoles: ["dev-xx-admin"] }), "pingone.roleAttributes.archivedRoles[0]", /not a role of any P1AS attribute/],
-    ["hostname with an unknown product", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [{ hostname: "a.acme.example", product: "pingfoo", certname: "c" }] }), "environments[0].virtualHosts.hostnames[0].product", /Expected 'pingaccess-engines'/],
-    ["certname that refers to no certificate", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [{ hostname: "a.acme.example", product: "pingdelegator", certname: "other" }] }), "environments[0].virtualHosts.hostnames[0].certname", /not declared in virtualHosts.certificates/],
-    ["certificate with both key sources", (c) => (c.environments[0].virtualHosts = { certificates: [cert({ privateKeyVariable: "key" })] }), "environments[0].virtualHosts.certificates[0]", /exactly one of privateKeyFile or privateKeyVariable \(got both\)/],
-    ["duplicate hostnames", (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [host(), host()] }), "environments[0].virtualHosts.hostnames[1].hostname", /duplicate hostname/],
+    [
+      "unknown role in groups",
+      (c) => (c.environments[0].groups = ["test-tls-root"]),
+      "environments[0].groups[0]",
+      /not a self-service role of environment test; allowed: test-tls-admin, test-tls-audit$/,
+    ],
+    [
+      "all-tls-admin without the opt-in",
+      (c) => (c.environments[0].groups = ["all-tls-admin"]),
+      "environments[0].groups[0]",
+      /is a role of every environment: .* set allowAllEnvironmentRoles: true on this environment/,
+    ],
+    [
+      "the opt-in with explicit credentials",
+      (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, allowAllEnvironmentRoles: true }),
+      "environments[0].allowAllEnvironmentRoles",
+      /conflicts with credentials/,
+    ],
+    [
+      "another environment's role in groups",
+      (c) => (c.environments[0].groups = ["prod-tls-admin"]),
+      "environments[0].groups[0]",
+      /not a self-service role of environment test/,
+    ],
+    [
+      "empty groups",
+      (c) => (c.environments[0].groups = []),
+      "environments[0].groups",
+      /at least one self-service role/,
+    ],
+    [
+      "token lifetime below 300 s",
+      (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 60 }),
+      "environments[0].resource.accessTokenValiditySeconds",
+      /between 300 and 2592000/,
+    ],
+    [
+      "token lifetime not whole",
+      (c) => (c.environments[0].resource = { accessTokenValiditySeconds: 3600.5 }),
+      "environments[0].resource.accessTokenValiditySeconds",
+      /whole number/,
+    ],
+    [
+      "audience with a fragment and 'pingone'",
+      (c) => (c.environments[0].resource = { audience: "https://api.pingone.com/x#frag" }),
+      "environments[0].resource.audience",
+      /must not have a fragment.*; must not contain 'pingone' or 'pingidentity'/,
+    ],
+    [
+      "audience not a URL",
+      (c) => (c.environments[0].resource = { audience: "self-service" }),
+      "environments[0].resource.audience",
+      /absolute URL/,
+    ],
+    [
+      "orchestrationName that breaks the expression literal",
+      (c) => (c.environments[0].resource = { orchestrationName: "O'Brien" }),
+      "environments[0].resource.orchestrationName",
+      /PingOne expression literal/,
+    ],
+    [
+      "scope with a space",
+      (c) => (c.environments[0].resource = { scope: "self service" }),
+      "environments[0].resource.scope",
+      /no spaces/,
+    ],
+    [
+      "empty credentials clientId",
+      (c) => (c.environments[0].credentials = { clientId: " ", clientSecretVariable: "s" }),
+      "environments[0].credentials.clientId",
+      /must be a UUID/,
+    ],
+    [
+      "clientSecretEnv not ours",
+      (c) => (c.environments[0].credentials = { ...CREDENTIALS, clientSecretEnv: "1secret" }),
+      "environments[0].credentials.clientSecretEnv",
+      /must be an environment variable name .* starts with P1AS_; must start with P1AS_TEST_/,
+    ],
+    [
+      "credentials together with resource",
+      (c) => Object.assign(c.environments[0], { credentials: CREDENTIALS, resource: { scope: "x" } }),
+      "environments[0].resource",
+      /conflicts with credentials/,
+    ],
+    [
+      "misspelt field",
+      (c) => Object.assign(c.environments[0], { grups: ["test-tls-admin"] }),
+      "environments[0].grups",
+      /unknown field/,
+    ],
+    [
+      "unknown backend type",
+      (c) => (c.environments[0].backend = { type: "gcs" }),
+      "environments[0].backend.type",
+      /Invalid discriminator value/,
+    ],
+    [
+      "pg connStr with a password",
+      (c) => (c.environments[0].backend = { type: "pg", connStr: "postgres://tf:hunter2@db/tf" }),
+      "environments[0].backend.connStr",
+      /must not hold a password/,
+    ],
+    [
+      "s3 backend without bucket",
+      (c) => (c.environments[0].backend = { type: "s3", region: "eu-west-1" }),
+      "environments[0].backend.bucket",
+      /Required/,
+    ],
+    [
+      "two stacks sharing one state",
+      (c) => {
+        c.environments.push({ name: "prod", backend: { type: "local", path: "terraform.p1as-test.tfstate" } });
+      },
+      "environments[1].backend",
+      /same place as environments\[0\].backend/,
+    ],
+    [
+      "retired environment still configured",
+      (c) => (c.pingone.roleAttributes = { retiredEnvironments: ["test"] }),
+      "pingone.roleAttributes.retiredEnvironments[0]",
+      /still listed in environments; retire it with "retire": true there first/,
+    ],
+    [
+      "unknown archived role",
+      (c) => (c.pingone.roleAttributes = { archivedRoles: ["dev-xx-admin"] }),
+      "pingone.roleAttributes.archivedRoles[0]",
+      /not a role of any P1AS attribute/,
+    ],
+    [
+      "hostname with an unknown product",
+      (c) =>
+        (c.environments[0].virtualHosts = {
+          certificates: [cert()],
+          hostnames: [{ hostname: "a.acme.example", product: "pingfoo", certname: "c" }],
+        }),
+      "environments[0].virtualHosts.hostnames[0].product",
+      /Expected 'pingaccess-engines'/,
+    ],
+    [
+      "certname that refers to no certificate",
+      (c) =>
+        (c.environments[0].virtualHosts = {
+          certificates: [cert()],
+          hostnames: [{ hostname: "a.acme.example", product: "pingdelegator", certname: "other" }],
+        }),
+      "environments[0].virtualHosts.hostnames[0].certname",
+      /not declared in virtualHosts.certificates/,
+    ],
+    [
+      "certificate with both key sources",
+      (c) => (c.environments[0].virtualHosts = { certificates: [cert({ privateKeyVariable: "key" })] }),
+      "environments[0].virtualHosts.certificates[0]",
+      /exactly one of privateKeyFile or privateKeyVariable \(got both\)/,
+    ],
+    [
+      "duplicate hostnames",
+      (c) => (c.environments[0].virtualHosts = { certificates: [cert()], hostnames: [host(), host()] }),
+      "environments[0].virtualHosts.hostnames[1].hostname",
+      /duplicate hostname/,
+    ],
   ])("fails if %s", (_name, breakIt, expectedPath, reason) => {
     // GIVEN a valid config with one field broken
     const config = minimalConfig();
@@ -131,7 +297,12 @@ describe("config", () => {
 
     // THEN all of them are reported with their paths
     expect(error.reasons.map((line) => line.split(": ")[0])).toEqual(
-      expect.arrayContaining(["customer", "pingone.environmentId", "environments[1].groups[0]", "environments[2].name"]),
+      expect.arrayContaining([
+        "customer",
+        "pingone.environmentId",
+        "environments[1].groups[0]",
+        "environments[2].name",
+      ]),
     );
     expect(error.message).toMatch(/^test-config: invalid config, 4 problems \(nothing was synthesized\):/);
   });
@@ -140,7 +311,9 @@ describe("config", () => {
     const config = minimalConfig();
     config.customer = "-Bad_";
     const lines = rejection(config).reasons.filter((line) => line.startsWith("customer: "));
-    expect(lines).toEqual(["customer: may contain only lowercase letters, digits and '-'; must not start or end with '-'"]);
+    expect(lines).toEqual([
+      "customer: may contain only lowercase letters, digits and '-'; must not start or end with '-'",
+    ]);
   });
 
   test("fails with the file name if the config file is missing or not JSON", () => {
@@ -172,14 +345,25 @@ describe("where a config may send credentials", () => {
   const DEV_API = "https://self-service-api.dev-acme.us1.ping.cloud/api/v1";
   const TOKEN = `https://auth.pingone.com/${ENV_ID}/as/token`;
   const issuesOf = (selfService: object, env: NodeJS.ProcessEnv = {}, name = "dev") =>
-    checkConfig(withEnvironment({ name, selfService }), [], env).issues.map((issue) => `${issue.path}: ${issue.reasons.join("; ")}`);
+    checkConfig(withEnvironment({ name, selfService }), [], env).issues.map(
+      (issue) => `${issue.path}: ${issue.reasons.join("; ")}`,
+    );
 
   test.each([
     ["the documented hosts of the environment", { apiUrl: DEV_API, tokenUrl: TOKEN }],
     ["the documented hosts with a trailing slash", { apiUrl: `${DEV_API}/`, tokenUrl: TOKEN }],
-    ["an emulator on 127.0.0.1", { apiUrl: "http://127.0.0.1:4010/dev/api/v1", tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token` }],
-    ["an emulator on localhost", { apiUrl: "http://localhost:4010/dev/api/v1", tokenUrl: `http://localhost:4010/${ENV_ID}/as/token` }],
-    ["an emulator on [::1]", { apiUrl: "http://[::1]:4010/dev/api/v1", tokenUrl: `http://[::1]:4010/${ENV_ID}/as/token` }],
+    [
+      "an emulator on 127.0.0.1",
+      { apiUrl: "http://127.0.0.1:4010/dev/api/v1", tokenUrl: `http://127.0.0.1:4010/${ENV_ID}/as/token` },
+    ],
+    [
+      "an emulator on localhost",
+      { apiUrl: "http://localhost:4010/dev/api/v1", tokenUrl: `http://localhost:4010/${ENV_ID}/as/token` },
+    ],
+    [
+      "an emulator on [::1]",
+      { apiUrl: "http://[::1]:4010/dev/api/v1", tokenUrl: `http://[::1]:4010/${ENV_ID}/as/token` },
+    ],
   ])("accepts %s", (_what, selfService) => {
     expect(issuesOf(selfService)).toEqual([]);
   });
@@ -193,23 +377,40 @@ describe("where a config may send credentials", () => {
   test("a host on another zone is accepted only for the environment P1AS_ALLOWED_HOSTS lists it under", () => {
     const env = { P1AS_ALLOWED_HOSTS: "dev=api.dev.acme.example, pingone=login.acme.example" };
     // GIVEN dev's API and a PingOne custom domain on the operator's allow-list THEN dev may use them
-    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1", tokenUrl: "https://login.acme.example/as/token" }, env)).toEqual([]);
+    expect(
+      issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1", tokenUrl: "https://login.acme.example/as/token" }, env),
+    ).toEqual([]);
     // AND prod may not use dev's host
     expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" }, env, "prod")).toEqual([
-      expect.stringMatching(/^environments\[0\]\.selfService\.apiUrl: must be environment prod's self-service API https:\/\/self-service-api\.prod-acme\.us1\.ping\.cloud\/api\/v1/),
+      expect.stringMatching(
+        /^environments\[0\]\.selfService\.apiUrl: must be environment prod's self-service API https:\/\/self-service-api\.prod-acme\.us1\.ping\.cloud\/api\/v1/,
+      ),
     ]);
     // AND without the variable dev may not either
     expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" })).toHaveLength(1);
   });
 
   test("refuses a token endpoint of another PingOne environment or region, and a foreign host", () => {
-    for (const tokenUrl of [`https://auth.pingone.eu/${ENV_ID}/as/token`, "https://auth.pingone.com/00000000-0000-4000-8000-000000000000/as/token", `https://auth.pingone.com.evil.example/${ENV_ID}/as/token`]) {
-      expect(issuesOf({ tokenUrl })).toEqual([expect.stringContaining(`environments[0].selfService.tokenUrl: must be PingOne's token endpoint ${TOKEN} or a loopback emulator`)]);
+    for (const tokenUrl of [
+      `https://auth.pingone.eu/${ENV_ID}/as/token`,
+      "https://auth.pingone.com/00000000-0000-4000-8000-000000000000/as/token",
+      `https://auth.pingone.com.evil.example/${ENV_ID}/as/token`,
+    ]) {
+      expect(issuesOf({ tokenUrl })).toEqual([
+        expect.stringContaining(
+          `environments[0].selfService.tokenUrl: must be PingOne's token endpoint ${TOKEN} or a loopback emulator`,
+        ),
+      ]);
     }
   });
 
   test("a malformed P1AS_ALLOWED_HOSTS is an error of its own, and lets nothing through", () => {
-    expect(issuesOf({ apiUrl: "https://api.dev.acme.example/api/v1" }, { P1AS_ALLOWED_HOSTS: "dev=https://api.dev.acme.example, qa=x.example" })).toEqual([
+    expect(
+      issuesOf(
+        { apiUrl: "https://api.dev.acme.example/api/v1" },
+        { P1AS_ALLOWED_HOSTS: "dev=https://api.dev.acme.example, qa=x.example" },
+      ),
+    ).toEqual([
       '$P1AS_ALLOWED_HOSTS: (environment variable) "dev=https://api.dev.acme.example": host must be a lowercase DNS name, optionally with :port (no scheme, path or wildcard); (environment variable) "qa=x.example": scope must be one of dev, test, stage, prod, pingone',
       expect.stringMatching(/^environments\[0\]\.selfService\.apiUrl: must be environment dev's self-service API/),
     ]);
@@ -219,7 +420,10 @@ describe("where a config may send credentials", () => {
 // --- shared setup ---
 
 const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
-const CREDENTIALS = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" } };
+const CREDENTIALS = {
+  clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+  audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" },
+};
 
 // Malformed configs are built by mutating plain JSON, so the type is deliberately loose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,7 +9,9 @@ import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto"
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { makeCertificate } from "./support/certs";
 
-const blocks = (fullchain: string): string[] => [...(fullchain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g) ?? [])];
+const blocks = (fullchain: string): string[] => [
+  ...(fullchain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g) ?? []),
+];
 
 describe("makeCertificate", () => {
   test("an RSA leaf is issued by the demo CA, for the names asked, as a TLS server certificate", () => {
@@ -76,7 +78,14 @@ describe("makeCertificate", () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     histogram.disable();
-    console.log(JSON.stringify({ measure: "test certificate blocks the event loop (jest)", node: process.version, ms, eventLoopMaxDelayMs: Math.round(histogram.max / 1e6) }));
+    console.log(
+      JSON.stringify({
+        measure: "test certificate blocks the event loop (jest)",
+        node: process.version,
+        ms,
+        eventLoopMaxDelayMs: Math.round(histogram.max / 1e6),
+      }),
+    );
     expect(ms).toHaveLength(5);
   });
 });

@@ -22,8 +22,13 @@ afterAll(() => fixture?.remove());
 
 test("a 422 echoing the key's body, escape sequences and a mention reaches no output raw", async () => {
   // GIVEN dev with a certificate whose key comes from TF_VAR_wildcard_dev_key, and an API that echoes it in a 422
-  fixture.synth([{ environment: "dev", spec: { certificates: [{ name: "wildcard-dev", keyFromVariable: true }], hostnames: [] } }]);
-  const body = fixture.pem("dev", "wildcard-dev").privkey.split("\n").filter((line) => line && !line.startsWith("-----"));
+  fixture.synth([
+    { environment: "dev", spec: { certificates: [{ name: "wildcard-dev", keyFromVariable: true }], hostnames: [] } },
+  ]);
+  const body = fixture
+    .pem("dev", "wildcard-dev")
+    .privkey.split("\n")
+    .filter((line) => line && !line.startsWith("-----"));
   const detail = `privkey: not a valid RSA key: ${body.join("")} \u001b]0;pwned\u0007\u001b[2J\r@octocat see #1`;
   fixture.emulator.faults.add({ route: "POST /certificates", status: 422, detail, times: 5 });
   const resultFile = path.join(fixture.dir, "deploy-result.md");
@@ -31,19 +36,37 @@ test("a 422 echoing the key's body, escape sequences and a mention reaches no ou
   writeFileSync(stepSummary, "");
 
   // WHEN deployed as the workflow's apply job does
-  const done = await deploy(["--outdir", fixture.outdir, "--result-out", resultFile], { ...fixture.env(), GITHUB_STEP_SUMMARY: stepSummary });
+  const done = await deploy(["--outdir", fixture.outdir, "--result-out", resultFile], {
+    ...fixture.env(),
+    GITHUB_STEP_SUMMARY: stepSummary,
+  });
 
   // THEN the deploy failed with the API's answer, its place masked
   expect(done.code).toBe(1);
   expect(done.stderr).toContain("deploy: p1as-dev: failed: terraform apply failed:");
   // (terraform wraps the provider's error at 80 columns; the key's body is one long word, on its own line)
-  expect(done.stderr).toContain("deploy: p1as-dev: create certificate wildcard-dev failed: HTTP 422: privkey: not a valid RSA");
+  expect(done.stderr).toContain(
+    "deploy: p1as-dev: create certificate wildcard-dev failed: HTTP 422: privkey: not a valid RSA",
+  );
   expect(done.stderr).toContain("deploy: p1as-dev: [REDACTED]\n");
   const result = readFileSync(resultFile, "utf8");
   expect(result).toContain("<br>\\[REDACTED\\]<br>");
   // AND no line of the key's body, joined or alone, is in any output, the result file or the job summary
-  const key = [{ name: "key", needles: [...forms(body.join("")), ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line }))] }];
-  for (const [where, text] of Object.entries({ stdout: done.stdout, stderr: done.stderr, result, stepSummary: readFileSync(stepSummary, "utf8") })) {
+  const key = [
+    {
+      name: "key",
+      needles: [
+        ...forms(body.join("")),
+        ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line })),
+      ],
+    },
+  ];
+  for (const [where, text] of Object.entries({
+    stdout: done.stdout,
+    stderr: done.stderr,
+    result,
+    stepSummary: readFileSync(stepSummary, "utf8"),
+  })) {
     expect({ where, hits: findForms(text, key) }).toEqual({ where, hits: [] });
   }
   // AND no control sequence reached the terminal raw (stdout is not a terminal: no colour at all)
@@ -54,7 +77,10 @@ test("a 422 echoing the key's body, escape sequences and a mention reaches no ou
 });
 
 /** dist/tools/deploy/main.js as its own process, with the fixture's TF_VAR_* secrets, as the apply job runs it. */
-function deploy(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function deploy(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, "dist", "tools", "deploy", "main.js"), ...args], {
     cwd: ROOT,
     env: { ...process.env, P1AS_PLAN_KEY: "", ...env },

@@ -30,22 +30,37 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     // GIVEN dev and stage synthesized, planned and saved sealed
     fixture.synth([stack("dev", 2), stack("stage", 1)]);
     const plans = path.join(fixture.dir, "plans-sealed");
-    const planned = await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "summary.md"), "--save-plans", plans], withKey());
+    const planned = await cli(
+      "plan-summary",
+      ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "summary.md"), "--save-plans", plans],
+      withKey(),
+    );
     expect(planned.code).toBe(0);
 
     // THEN only sealed files are kept, and terraform's clear plan file is gone from the stack directories too
     expect(readdirSync(plans).sort()).toEqual(["p1as-dev.tfplan.sealed", "p1as-stage.tfplan.sealed"]);
-    for (const name of ["p1as-dev", "p1as-stage"]) expect(readdirSync(stackDir(name)).filter((file) => file.includes("tfplan"))).toEqual([]);
-    expect(findForms(readFileSync(path.join(plans, "p1as-dev.tfplan.sealed")).toString("latin1"), [{ name: "client secret", needles: forms(fixture.clientSecret) }])).toEqual([]);
+    for (const name of ["p1as-dev", "p1as-stage"])
+      expect(readdirSync(stackDir(name)).filter((file) => file.includes("tfplan"))).toEqual([]);
+    expect(
+      findForms(readFileSync(path.join(plans, "p1as-dev.tfplan.sealed")).toString("latin1"), [
+        { name: "client secret", needles: forms(fixture.clientSecret) },
+      ]),
+    ).toEqual([]);
 
     // WHEN deployed from the saved plans
     const resultFile = path.join(fixture.dir, "result.md");
     const stepSummary = path.join(fixture.dir, "step-summary.md");
     writeFileSync(stepSummary, "earlier step\n");
-    const deployed = await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans, "--result-out", resultFile], { ...withKey(), GITHUB_STEP_SUMMARY: stepSummary });
+    const deployed = await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans, "--result-out", resultFile], {
+      ...withKey(),
+      GITHUB_STEP_SUMMARY: stepSummary,
+    });
 
     // THEN both stacks are applied as planned, the result names each with terraform's counts, in both files
-    expect({ code: deployed.code, errors: deployed.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({ code: 0, errors: [] });
+    expect({ code: deployed.code, errors: deployed.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({
+      code: 0,
+      errors: [],
+    });
     expect(deployed.stdout).toContain("deploy: p1as-dev: applied (Resources: 3 added, 0 changed, 0 destroyed)\n");
     expect(deployed.stdout).toContain("deploy: p1as-stage: applied (Resources: 2 added, 0 changed, 0 destroyed)\n");
     expect(fixture.emulator.service.listHostnames("dev")).toHaveLength(2);
@@ -54,13 +69,26 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     expect(result).toContain("| `p1as-dev` | applied | Resources: 3 added, 0 changed, 0 destroyed. |  |");
     expect(readFileSync(stepSummary, "utf8")).toBe(`earlier step\n${result}`);
     // AND terraform got the plan file, which deploy removed after the apply
-    expect(deployed.stdout).toMatch(/^p1as-dev │ terraform apply -input=false -no-color -lock-timeout=0s \S+\/deploy-\d+\.tfplan$/m);
-    for (const name of ["p1as-dev", "p1as-stage"]) expect(readdirSync(stackDir(name)).filter((file) => file.includes("tfplan"))).toEqual([]);
-    expect((await fixture.terraform("p1as-dev", ["plan", "-detailed-exitcode", "-input=false", "-no-color"])).exitCode).toBe(0);
+    expect(deployed.stdout).toMatch(
+      /^p1as-dev │ terraform apply -input=false -no-color -lock-timeout=0s \S+\/deploy-\d+\.tfplan$/m,
+    );
+    for (const name of ["p1as-dev", "p1as-stage"])
+      expect(readdirSync(stackDir(name)).filter((file) => file.includes("tfplan"))).toEqual([]);
+    expect(
+      (await fixture.terraform("p1as-dev", ["plan", "-detailed-exitcode", "-input=false", "-no-color"])).exitCode,
+    ).toBe(0);
 
     // WHEN the next merge changes nothing: planned and saved again
     const again = path.join(fixture.dir, "plans-unchanged");
-    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "again.md"), "--save-plans", again], withKey())).code).toBe(0);
+    expect(
+      (
+        await cli(
+          "plan-summary",
+          ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "again.md"), "--save-plans", again],
+          withKey(),
+        )
+      ).code,
+    ).toBe(0);
     // THEN there is no plan to upload (the workflow's apply job, and its approval, only run for a *.tfplan.sealed),
     // and the markers are sealed too: with the key set, deploy trusts no clear file
     expect(readdirSync(again).sort()).toEqual(["p1as-dev.unchanged.sealed", "p1as-stage.unchanged.sealed"]);
@@ -69,7 +97,8 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     const unchanged = await cli("deploy", ["--outdir", fixture.outdir, "--plans", again], withKey());
     expect({ code: unchanged.code, stdout: unchanged.stdout }).toEqual({
       code: 0,
-      stdout: "deploy: p1as-dev: unchanged: the reviewed plan has no changes: nothing to apply\ndeploy: p1as-stage: unchanged: the reviewed plan has no changes: nothing to apply\n",
+      stdout:
+        "deploy: p1as-dev: unchanged: the reviewed plan has no changes: nothing to apply\ndeploy: p1as-stage: unchanged: the reviewed plan has no changes: nothing to apply\n",
     });
     expect(fixture.emulator.requestLog.list()).toEqual([]);
   });
@@ -78,7 +107,20 @@ describe.each(CONTRACT_MODES)("deploy of saved plans (%s contract)", (contract: 
     // GIVEN a saved (clear) plan for dev that adds a hostname
     fixture.synth([stack("dev", 3)]);
     const plans = path.join(fixture.dir, "plans-stale");
-    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--stacks", "p1as-dev", "--out", path.join(fixture.dir, "s.md"), "--save-plans", plans])).code).toBe(0);
+    expect(
+      (
+        await cli("plan-summary", [
+          "--outdir",
+          fixture.outdir,
+          "--stacks",
+          "p1as-dev",
+          "--out",
+          path.join(fixture.dir, "s.md"),
+          "--save-plans",
+          plans,
+        ])
+      ).code,
+    ).toBe(0);
     expect(readdirSync(plans).sort()).toEqual(["p1as-dev.tfplan", "p1as-dev.tfplan.json"]);
     // AND the state changed since: another deploy of the same synth applied it
     expect((await cli("deploy", ["--outdir", fixture.outdir, "--stacks", "p1as-dev"])).code).toBe(0);
@@ -102,7 +144,15 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
     fixture = await createFixture();
     fixture.synth([stack("dev", 1), stack("stage", 1)]);
     plans = path.join(fixture.dir, "plans");
-    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "s.md"), "--save-plans", plans], withKey())).code).toBe(0);
+    expect(
+      (
+        await cli(
+          "plan-summary",
+          ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "s.md"), "--save-plans", plans],
+          withKey(),
+        )
+      ).code,
+    ).toBe(0);
   });
   afterAll(() => fixture?.remove());
   beforeEach(() => fixture.emulator.requestLog.clear());
@@ -118,7 +168,10 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
     tampered[tampered.length - 10] ^= 0x01;
     writeFileSync(file, tampered);
     try {
-      expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], withKey())).toMatchObject({ code: 1, stderr: sealedRejected("p1as-stage", file) });
+      expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], withKey())).toMatchObject({
+        code: 1,
+        stderr: sealedRejected("p1as-stage", file),
+      });
     } finally {
       writeFileSync(file, original);
     }
@@ -126,33 +179,72 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
 
   test("a sealed plan opened with another key is refused the same way", async () => {
     const file = path.join(plans, "p1as-dev.tfplan.sealed");
-    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], { P1AS_PLAN_KEY: `${PLAN_KEY}!` })).toMatchObject({ code: 1, stderr: sealedRejected("p1as-dev", file) });
+    expect(
+      await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], { P1AS_PLAN_KEY: `${PLAN_KEY}!` }),
+    ).toMatchObject({ code: 1, stderr: sealedRejected("p1as-dev", file) });
   });
 
   test.each([
-    ["P1AS_PLAN_KEY unset", {}, "deploy: p1as-dev: the saved plan is sealed and P1AS_PLAN_KEY is not set: set P1AS_PLAN_KEY to the key the plan was sealed with. Nothing was applied.\n"],
+    [
+      "P1AS_PLAN_KEY unset",
+      {},
+      "deploy: p1as-dev: the saved plan is sealed and P1AS_PLAN_KEY is not set: set P1AS_PLAN_KEY to the key the plan was sealed with. Nothing was applied.\n",
+    ],
     [
       "P1AS_PLAN_KEY too short",
       { P1AS_PLAN_KEY: "short" },
       "deploy: P1AS_PLAN_KEY is too short to seal plans with: use a random value of at least 16 characters (for example `openssl rand -base64 32`).\n",
     ],
   ])("%s: refused, naming the variable", async (_name, env, expected) => {
-    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], env)).toMatchObject({ code: 1, stderr: expected });
+    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], env)).toMatchObject({
+      code: 1,
+      stderr: expected,
+    });
   });
 
   test("a selected stack without a saved plan is refused, naming it; the other stack is not applied either", async () => {
     const only = path.join(fixture.dir, "plans-dev-only");
-    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--stacks", "p1as-dev", "--out", path.join(fixture.dir, "s.md"), "--save-plans", only])).code).toBe(0);
+    expect(
+      (
+        await cli("plan-summary", [
+          "--outdir",
+          fixture.outdir,
+          "--stacks",
+          "p1as-dev",
+          "--out",
+          path.join(fixture.dir, "s.md"),
+          "--save-plans",
+          only,
+        ])
+      ).code,
+    ).toBe(0);
     const resultFile = path.join(fixture.dir, "refused.md");
     const message = `p1as-stage: no saved plan for this stack in ${only} (expected p1as-stage.tfplan or p1as-stage.tfplan.sealed). Nothing was applied. Plan again (npm run plan:summary -- --stacks p1as-stage --save-plans <dir>) and have the new plan reviewed before applying it.`;
-    expect(await cli("deploy", ["--outdir", fixture.outdir, "--plans", only, "--result-out", resultFile])).toMatchObject({ code: 1, stderr: `deploy: ${message}\n` });
+    expect(
+      await cli("deploy", ["--outdir", fixture.outdir, "--plans", only, "--result-out", resultFile]),
+    ).toMatchObject({ code: 1, stderr: `deploy: ${message}\n` });
     // AND the result markdown says so too (CI shows it in the job summary), as Markdown text (`<dir>` is no HTML tag)
-    expect(readFileSync(resultFile, "utf8")).toBe(`## Deploy result\n\nNothing was applied: ${markdownText(message)}\n`);
+    expect(readFileSync(resultFile, "utf8")).toBe(
+      `## Deploy result\n\nNothing was applied: ${markdownText(message)}\n`,
+    );
   });
 
   test("a plan made from another synth is refused (terraform would apply the planned configuration)", async () => {
     const other = path.join(fixture.dir, "plans-other");
-    expect((await cli("plan-summary", ["--outdir", fixture.outdir, "--stacks", "p1as-dev", "--out", path.join(fixture.dir, "s.md"), "--save-plans", other])).code).toBe(0);
+    expect(
+      (
+        await cli("plan-summary", [
+          "--outdir",
+          fixture.outdir,
+          "--stacks",
+          "p1as-dev",
+          "--out",
+          path.join(fixture.dir, "s.md"),
+          "--save-plans",
+          other,
+        ])
+      ).code,
+    ).toBe(0);
     fixture.synth([stack("dev", 2), stack("stage", 1)]);
     try {
       const refused = await cli("deploy", ["--outdir", fixture.outdir, "--stacks", "p1as-dev", "--plans", other]);
@@ -167,11 +259,16 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
 
   test("with the key set, an unsealed plan or marker in the folder is refused, naming the file", async () => {
     const forged = path.join(plans, "p1as-dev.unchanged.json");
-    writeFileSync(forged, JSON.stringify({ stack: "p1as-dev", configSha256: "0".repeat(64), destroy: false, applyable: false }));
+    writeFileSync(
+      forged,
+      JSON.stringify({ stack: "p1as-dev", configSha256: "0".repeat(64), destroy: false, applyable: false }),
+    );
     try {
       const refused = await cli("deploy", ["--outdir", fixture.outdir, "--plans", plans], withKey());
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`deploy: p1as-dev: refused the unsealed ${forged}: with P1AS_PLAN_KEY set only sealed plans are applied`);
+      expect(refused.stderr).toContain(
+        `deploy: p1as-dev: refused the unsealed ${forged}: with P1AS_PLAN_KEY set only sealed plans are applied`,
+      );
     } finally {
       rmSync(forged);
     }
@@ -184,7 +281,11 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
       ["--plans", ""],
       "deploy: option '--plans <dir>' argument '' is invalid. must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan. See --help.\n",
     ],
-    ["--result-out without a file", ["--result-out"], "deploy: option '--result-out <file>' argument missing. See --help.\n"],
+    [
+      "--result-out without a file",
+      ["--result-out"],
+      "deploy: option '--result-out <file>' argument missing. See --help.\n",
+    ],
   ])("%s is a usage error", async (_name, args, expected) => {
     const result = await cli("deploy", ["--outdir", fixture.outdir, ...args]);
     expect(result.code).toBe(EXIT_USAGE);
@@ -193,8 +294,15 @@ describe("deploy of saved plans: refusals before anything is applied", () => {
 
   test("plan:summary refuses a P1AS_PLAN_KEY too short before planning", async () => {
     const dir = path.join(fixture.dir, "plans-short");
-    const result = await cli("plan-summary", ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "s.md"), "--save-plans", dir], { P1AS_PLAN_KEY: "short" });
-    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining("plan-summary: P1AS_PLAN_KEY is too short") });
+    const result = await cli(
+      "plan-summary",
+      ["--outdir", fixture.outdir, "--out", path.join(fixture.dir, "s.md"), "--save-plans", dir],
+      { P1AS_PLAN_KEY: "short" },
+    );
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("plan-summary: P1AS_PLAN_KEY is too short"),
+    });
     expect(existsSync(dir)).toBe(false);
   });
 });
@@ -226,14 +334,18 @@ describe("deploy output and Ctrl-C", () => {
     expect(lines.filter((line) => !/^(p1as-dev │ |deploy: p1as-dev: )/.test(line))).toEqual([]);
     expect(done.stdout).toContain("p1as-dev │ Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     expect(done.stdout + done.stderr).not.toContain("\u001b[");
-    expect(findForms(done.stdout + done.stderr, [{ name: "client secret", needles: forms(fixture.clientSecret) }])).toEqual([]);
+    expect(
+      findForms(done.stdout + done.stderr, [{ name: "client secret", needles: forms(fixture.clientSecret) }]),
+    ).toEqual([]);
   });
 
   test("a wrong client secret fails with every error line naming the stack, and no secret printed", async () => {
     // GIVEN a synthesized dev stack and a wrong secret in its TF_VAR
     fixture.synth([stack("dev", 2)]);
     const wrong = `wrong-${fixture.clientSecret}`;
-    const env = Object.fromEntries(Object.entries(fixture.env()).map(([name, value]) => [name, value === fixture.clientSecret ? wrong : value]));
+    const env = Object.fromEntries(
+      Object.entries(fixture.env()).map(([name, value]) => [name, value === fixture.clientSecret ? wrong : value]),
+    );
 
     // WHEN deployed
     const failed = await cli("deploy", ["--outdir", fixture.outdir], env, false);
@@ -247,13 +359,28 @@ describe("deploy output and Ctrl-C", () => {
     expect(failed.stderr).toMatch(/invalid_client|client credentials/i);
     // AND the refusal is said once by terraform and once in the report, naming the variable the secret came from
     const secretVariable = Object.keys(fixture.env()).find((name) => fixture.env()[name] === fixture.clientSecret)!;
-    const refusals = failed.stderr.split("\n").filter((line) => line.includes("The token endpoint refused the p1as client's secret"));
-    expect(refusals.map((line) => line.replace(/^(p1as-dev │|deploy: p1as-dev:) .*$/, "$1"))).toEqual(["p1as-dev │", "deploy: p1as-dev:"]);
-    const terraformSaid = failed.stderr.split("\n").filter((line) => line.startsWith("p1as-dev │")).map((line) => line.slice("p1as-dev │".length)).join(" ").replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
-    expect(terraformSaid.split(`The secret came from the environment variable ${secretVariable}: set it`).length - 1).toBe(1);
+    const refusals = failed.stderr
+      .split("\n")
+      .filter((line) => line.includes("The token endpoint refused the p1as client's secret"));
+    expect(refusals.map((line) => line.replace(/^(p1as-dev │|deploy: p1as-dev:) .*$/, "$1"))).toEqual([
+      "p1as-dev │",
+      "deploy: p1as-dev:",
+    ]);
+    const terraformSaid = failed.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("p1as-dev │"))
+      .map((line) => line.slice("p1as-dev │".length))
+      .join(" ")
+      .replace(/[│╷╵]/g, " ")
+      .replace(/\s+/g, " ");
+    expect(
+      terraformSaid.split(`The secret came from the environment variable ${secretVariable}: set it`).length - 1,
+    ).toBe(1);
     expect((failed.stderr.match(/HTTP 401/g) ?? []).length).toBeLessThanOrEqual(2);
     // AND terraform's own lines on stderr carry the stack too
-    expect(failed.stderr.split("\n").filter((line) => line && !/^(p1as-dev │ |deploy: p1as-dev: )/.test(line))).toEqual([]);
+    expect(failed.stderr.split("\n").filter((line) => line && !/^(p1as-dev │ |deploy: p1as-dev: )/.test(line))).toEqual(
+      [],
+    );
     const needles = [
       { name: "right secret", needles: forms(fixture.clientSecret) },
       { name: "wrong secret", needles: forms(wrong) },
@@ -269,14 +396,21 @@ describe("deploy output and Ctrl-C", () => {
 
     // WHEN the deploy gets SIGINT once test's first hostname create reached the API
     const run = start("deploy", ["--outdir", fixture.outdir]);
-    await until(() => fixture.emulator.requestLog.list(/^POST \/stage\/api\/v1\/hostnames$/).length > 0 || run.child.exitCode !== null, 120_000);
+    await until(
+      () =>
+        fixture.emulator.requestLog.list(/^POST \/stage\/api\/v1\/hostnames$/).length > 0 ||
+        run.child.exitCode !== null,
+      120_000,
+    );
     run.child.kill("SIGINT");
     const done = await run.done;
 
     // THEN it exits 130 and says, per stack, what happened
     expect(done.code).toBe(130);
     const report = done.stderr.split("\n").filter((line) => line.startsWith("deploy: "));
-    expect(report.map((line) => line.replace(/Resources: \d+ added, \d+ changed, \d+ destroyed/, "Resources: …"))).toEqual([
+    expect(
+      report.map((line) => line.replace(/Resources: \d+ added, \d+ changed, \d+ destroyed/, "Resources: …")),
+    ).toEqual([
       "deploy: SIGINT: stopping terraform gracefully (it starts nothing new, records what completed and releases its lock); no further stack starts. Press Ctrl-C again to kill it.",
       "deploy: interrupted by SIGINT:",
       "deploy: p1as-dev: applied (Resources: …)",
@@ -295,11 +429,19 @@ describe("deploy output and Ctrl-C", () => {
     const again = await cli("deploy", ["--outdir", fixture.outdir, "--lock-timeout", "0s"]);
 
     // THEN the lock was released: it succeeds, and every stack converges to an empty plan
-    expect({ code: again.code, errors: again.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({ code: 0, errors: [] });
+    expect({ code: again.code, errors: again.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({
+      code: 0,
+      errors: [],
+    });
     expect(again.stdout).toContain("deploy: p1as-test: applied (Resources: 2 added, 0 changed, 0 destroyed)\n");
     expect(fixture.emulator.service.listHostnames("stage")).toHaveLength(14);
     for (const name of ["p1as-dev", "p1as-test", "p1as-stage"]) {
-      expect({ name, exitCode: (await fixture.terraform(name, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"])).exitCode }).toEqual({ name, exitCode: 0 });
+      expect({
+        name,
+        exitCode: (
+          await fixture.terraform(name, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"])
+        ).exitCode,
+      }).toEqual({ name, exitCode: 0 });
     }
   });
 
@@ -309,13 +451,21 @@ describe("deploy output and Ctrl-C", () => {
     fixture.synth([stack("dev", 2), stack("stage", 16), stack("test", 1)]);
     fixture.emulator.service.completionDelayMs = 1_000;
     const command = `npm run --silent deploy -- --outdir ${fixture.outdir}`;
-    const terminal = spawn("script", ["-qfec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, ...fixture.env(), TERM: "xterm" }, stdio: ["pipe", "pipe", "pipe"] });
+    const terminal = spawn("script", ["-qfec", command, "/dev/null"], {
+      cwd: ROOT,
+      env: { ...process.env, ...fixture.env(), TERM: "xterm" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let output = "";
     terminal.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => terminal.on("close", resolve));
 
     // WHEN Ctrl-C is typed once stage's hostnames are being created
-    await until(() => fixture.emulator.requestLog.list(/^POST \/stage\/api\/v1\/hostnames$/).length > 0 || terminal.exitCode !== null, 180_000);
+    await until(
+      () =>
+        fixture.emulator.requestLog.list(/^POST \/stage\/api\/v1\/hostnames$/).length > 0 || terminal.exitCode !== null,
+      180_000,
+    );
     terminal.stdin!.write("\u0003");
     const code = await exited;
     terminal.stdin!.end();
@@ -329,7 +479,9 @@ describe("deploy output and Ctrl-C", () => {
     expect(plain).toContain("deploy: p1as-test: not started");
     // AND on the terminal the stack prefix and terraform's own output are in colour
     expect(output).toMatch(/\u001b\[36mp1as-dev\u001b\[39m \u001b\[2m│\u001b\[22m /);
-    expect(output).toContain("\u001b[36mp1as-dev\u001b[39m \u001b[2m│\u001b[22m \u001b[0m\u001b[1mInitializing the backend...\u001b[0m");
+    expect(output).toContain(
+      "\u001b[36mp1as-dev\u001b[39m \u001b[2m│\u001b[22m \u001b[0m\u001b[1mInitializing the backend...\u001b[0m",
+    );
 
     // AND the next deploy converges without waiting for a lock
     fixture.emulator.service.completionDelayMs = 0;
@@ -345,7 +497,9 @@ let fixture: Fixture;
 
 /** The API write requests the emulator received since its log was last cleared. */
 function writes(): string[] {
-  return fixture.emulator.requestLog.list(/^(POST|PUT|PATCH|DELETE) \/\w+\/api\//).map((entry) => `${entry.method} ${entry.path}`);
+  return fixture.emulator.requestLog
+    .list(/^(POST|PUT|PATCH|DELETE) \/\w+\/api\//)
+    .map((entry) => `${entry.method} ${entry.path}`);
 }
 
 function start(tool: string, args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -367,7 +521,11 @@ function stack(environment: P1asEnvironment, hostnames: number): { environment: 
     environment,
     spec: {
       certificates: [{ name: certname }],
-      hostnames: Array.from({ length: hostnames }, (_, i) => ({ hostname: `app${i + 1}.${environment}.acme.example`, product: "pingfederate-engines" as const, certname })),
+      hostnames: Array.from({ length: hostnames }, (_, i) => ({
+        hostname: `app${i + 1}.${environment}.acme.example`,
+        product: "pingfederate-engines" as const,
+        certname,
+      })),
     },
   };
 }

@@ -11,8 +11,22 @@ const ROOT = path.resolve(__dirname, "..");
 /** The pages people read: the README, docs/, and the READMEs of examples and the provider. */
 function pages(): string[] {
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : entry.name.endsWith(".md") ? [path.join(dir, entry.name)] : []));
-  return [path.join(ROOT, "README.md"), ...walk(path.join(ROOT, "docs")), ...["examples/hcl/README.md", "provider/README.md"].map((file) => path.join(ROOT, file)).filter((file) => fs.existsSync(file))];
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((entry) =>
+        entry.isDirectory()
+          ? walk(path.join(dir, entry.name))
+          : entry.name.endsWith(".md")
+            ? [path.join(dir, entry.name)]
+            : [],
+      );
+  return [
+    path.join(ROOT, "README.md"),
+    ...walk(path.join(ROOT, "docs")),
+    ...["examples/hcl/README.md", "provider/README.md"]
+      .map((file) => path.join(ROOT, file))
+      .filter((file) => fs.existsSync(file)),
+  ];
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -39,14 +53,24 @@ function anchorsOf(file: string): Set<string> {
 
 /** Relative links outside code: `[text](target)`. */
 function linksOf(file: string): string[] {
-  const text = fs.readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+  const text = fs
+    .readFileSync(file, "utf8")
+    .replace(/```[\s\S]*?```/g, "")
+    .replace(/`[^`\n]*`/g, "");
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]).filter((target) => !/^[a-z]+:/i.test(target));
 }
 
 describe("documentation links", () => {
   test("finds the pages, and the README links into docs/", () => {
     const files = pages().map((file) => path.relative(ROOT, file));
-    expect(files).toEqual(expect.arrayContaining(["README.md", "docs/getting-started.md", "docs/troubleshooting.md", "docs/reference/configuration.md"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "README.md",
+        "docs/getting-started.md",
+        "docs/troubleshooting.md",
+        "docs/reference/configuration.md",
+      ]),
+    );
     expect(linksOf(path.join(ROOT, "README.md")).filter((link) => link.startsWith("docs/")).length).toBeGreaterThan(10);
   });
 
@@ -58,7 +82,8 @@ describe("documentation links", () => {
         const file = target ? path.resolve(path.dirname(page), target) : page;
         const where = `${path.relative(ROOT, page)} -> ${link}`;
         if (!fs.existsSync(file)) broken.push(`${where}: no such file`);
-        else if (anchor && fs.statSync(file).isFile() && file.endsWith(".md") && !anchorsOf(file).has(anchor)) broken.push(`${where}: no heading #${anchor}`);
+        else if (anchor && fs.statSync(file).isFile() && file.endsWith(".md") && !anchorsOf(file).has(anchor))
+          broken.push(`${where}: no heading #${anchor}`);
       }
     }
     expect(broken).toEqual([]);

@@ -25,7 +25,10 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
 
   it("reports a hostname changed outside terraform (exit 2), and a deploy puts the declared routing back (exit 0)", async () => {
     // WHEN someone routes it elsewhere in the console
-    emulator.service.updateHostname("dev", "api.dev.acme.example", { product: "pingaccess-engines", certname: "wildcard-dev" });
+    emulator.service.updateHostname("dev", "api.dev.acme.example", {
+      product: "pingaccess-engines",
+      certname: "wildcard-dev",
+    });
     const found = await drift();
 
     // THEN the table names the field, both values and what a deploy does
@@ -42,8 +45,13 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
 
     // THEN the API routes it as declared again (in place where the API can update, by a replacement where it
     // cannot), and drift and plan are clear
-    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({ product: "pingfederate-admin-api", certname: "wildcard-dev" });
-    expect(emulator.requestLog.list(/^DELETE /).map((entry) => entry.path)).toEqual(contract === "assumed" ? [] : ["/dev/api/v1/hostnames/api.dev.acme.example"]);
+    expect(routingOf(emulator, "api.dev.acme.example")).toEqual({
+      product: "pingfederate-admin-api",
+      certname: "wildcard-dev",
+    });
+    expect(emulator.requestLog.list(/^DELETE /).map((entry) => entry.path)).toEqual(
+      contract === "assumed" ? [] : ["/dev/api/v1/hostnames/api.dev.acme.example"],
+    );
     await expectInSync();
   });
 
@@ -65,7 +73,10 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
     await app.deploy();
 
     // THEN
-    expect(routingOf(emulator, "auth.dev.acme.example")).toEqual({ product: "pingfederate-engines", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "auth.dev.acme.example")).toEqual({
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
     await expectInSync();
   });
@@ -89,14 +100,22 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
 
     // THEN the hostname is complete again with its declared routing
     expect(emulator.service.listHostnames("dev")).toContainEqual(
-      expect.objectContaining({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", status: "complete" }),
+      expect.objectContaining({
+        hostname: "auth.dev.acme.example",
+        product: "pingfederate-engines",
+        status: "complete",
+      }),
     );
     await expectInSync();
   });
 
   it("reports a hostname added by hand as extra with the import block to manage it, and a deploy leaves it alone", async () => {
     // WHEN someone adds a hostname in the console
-    emulator.service.createHostname("dev", { hostname: "legacy.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
+    emulator.service.createHostname("dev", {
+      hostname: "legacy.dev.acme.example",
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
 
     // THEN drift --json names it (the CLI reads the secret from its environment, as in CI) ...
     const json = await withEnv(app.env, () => captured("stdout", () => main(["--outdir", app.outdir, "--json"])));
@@ -124,18 +143,30 @@ describe.each(CONTRACT_MODES)("drift against the %s contract", (contract) => {
 
     // ... and a deploy neither deletes nor changes it
     await app.deploy();
-    expect(routingOf(emulator, "legacy.dev.acme.example")).toEqual({ product: "pingdirectory", certname: "wildcard-dev" });
+    expect(routingOf(emulator, "legacy.dev.acme.example")).toEqual({
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
     expect(emulator.requestLog.list(/^(POST|PUT|PATCH|DELETE) \/dev\//)).toEqual([]);
   });
 
   it("exits 1 naming the stack when the API refuses the credentials, without the secret, sending nothing", async () => {
     // WHEN the read-only client's secret in the environment is wrong (drift reads with nothing else)
     const wrong = `wrong-${app.audit.clientSecret}`;
-    const found = await detectDrift({ outdir: app.outdir, env: { ...app.readOnlyEnv, P1AS_DEV_AUDIT_CLIENT_SECRET: wrong } });
+    const found = await detectDrift({
+      outdir: app.outdir,
+      env: { ...app.readOnlyEnv, P1AS_DEV_AUDIT_CLIENT_SECRET: wrong },
+    });
 
     // THEN
     expect(found.exitCode).toBe(1);
-    expect(found.stacks).toEqual([{ stack: "p1as-dev", status: "error", error: expect.stringMatching(/^p1as-dev: terraform plan -refresh-only failed:\n[\s\S]*invalid_client/) }]);
+    expect(found.stacks).toEqual([
+      {
+        stack: "p1as-dev",
+        status: "error",
+        error: expect.stringMatching(/^p1as-dev: terraform plan -refresh-only failed:\n[\s\S]*invalid_client/),
+      },
+    ]);
     expect(JSON.stringify(found)).not.toContain(wrong);
     expectOnlyReads(emulator, { anyReads: false });
   });
@@ -153,8 +184,18 @@ describe("drift's usage errors", () => {
   beforeAll(() => shared.app.synth(TWO_HOSTNAMES));
 
   it.each([
-    ["an unknown --stacks name", ["--stacks", "p1as-qa"], 1, 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
-    ["an unknown name beside a known one", ["--stacks", "p1as-dev,p1as-qa"], 1, 'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+    [
+      "an unknown --stacks name",
+      ["--stacks", "p1as-qa"],
+      1,
+      'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n',
+    ],
+    [
+      "an unknown name beside a known one",
+      ["--stacks", "p1as-dev,p1as-qa"],
+      1,
+      'drift: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n',
+    ],
     [
       "a --stacks list without a name",
       ["--stacks", ","],
@@ -177,7 +218,9 @@ describe("drift's usage errors", () => {
 
 /** Drift is safe to schedule: the API saw reads and token requests only. */
 function expectOnlyReads(emulator: RunningEmulator, options: { anyReads: boolean } = { anyReads: true }): void {
-  const writes = emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
+  const writes = emulator.requestLog
+    .list()
+    .filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
   expect(writes).toEqual([]);
   if (options.anyReads) expect(emulator.requestLog.list(/^GET \/dev\/api\/v1\/hostnames/).length).toBeGreaterThan(0);
 }

@@ -76,15 +76,34 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
     const certificates = await api("GET", "/certificates");
     const hostnames = await api("GET", "/hostnames");
     expect(Object.keys(certificates.data[0]).sort()).toEqual(expected.certificateListItem);
-    expect(hostnames.data).toEqual([{ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", status: "complete" }]);
+    expect(hostnames.data).toEqual([
+      {
+        hostname: "auth.dev.acme.example",
+        product: "pingfederate-engines",
+        certname: "wildcard-dev",
+        status: "complete",
+      },
+    ]);
   });
 
   test("answers a create with 201 and the mode's fields", async () => {
-    const certificate = await api("POST", "/certificates", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
-    const hostname = await api("POST", "/hostnames", { hostname: "auth.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
+    const certificate = await api("POST", "/certificates", {
+      name: "wildcard-dev",
+      fullchain: cert.fullchain,
+      privkey: cert.privkey,
+    });
+    const hostname = await api("POST", "/hostnames", {
+      hostname: "auth.dev.acme.example",
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
     expect([certificate.status, Object.keys(certificate.data).sort()]).toEqual([201, expected.certificateCreated]);
     expect([hostname.status, Object.keys(hostname.data).sort()]).toEqual([201, expected.hostnameCreated]);
-    expect(hostname.data).toMatchObject({ hostname: "auth.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" });
+    expect(hostname.data).toMatchObject({
+      hostname: "auth.dev.acme.example",
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
   });
 
   test(`refuses deleting a certificate in use with ${expected.inUseStatus}; force_delete=true deletes it`, async () => {
@@ -102,8 +121,12 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
   test("answers a body that fails validation with 422 and FastAPI's detail list naming each field", async () => {
     const response = await api("POST", "/hostnames", { hostname: "auth.dev.acme.example", product: "pingone" });
     expect(response.status).toBe(422);
-    expect(response.data.detail.map((item: { loc: string[] }) => item.loc.join("."))).toEqual(["body.product", "body.certname"]);
-    for (const item of response.data.detail) expect(item).toEqual({ loc: expect.any(Array), msg: expect.any(String), type: expect.any(String) });
+    expect(response.data.detail.map((item: { loc: string[] }) => item.loc.join("."))).toEqual([
+      "body.product",
+      "body.certname",
+    ]);
+    for (const item of response.data.detail)
+      expect(item).toEqual({ loc: expect.any(Array), msg: expect.any(String), type: expect.any(String) });
   });
 
   test(`answers a path with a trailing slash with ${expected.trailingSlashStatus}`, async () => {
@@ -115,8 +138,13 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
   test(`answers a request without a token ${expected.missingTokenStatus}, and one with an expired token 401`, async () => {
     const missing = await http.get(`${emulator.apiUrl("dev")}/certificates`);
     expect([missing.status, missing.data]).toEqual([expected.missingTokenStatus, { detail: NOT_AUTHENTICATED_DETAIL }]);
-    const expired = (await emulator.state.issuer.issue(clientOf(), { issuer: "test", scope: [], expiresInSeconds: -60 })).token;
-    expect((await http.get(`${emulator.apiUrl("dev")}/certificates`, { headers: { Authorization: `Bearer ${expired}` } })).status).toBe(401);
+    const expired = (
+      await emulator.state.issuer.issue(clientOf(), { issuer: "test", scope: [], expiresInSeconds: -60 })
+    ).token;
+    expect(
+      (await http.get(`${emulator.apiUrl("dev")}/certificates`, { headers: { Authorization: `Bearer ${expired}` } }))
+        .status,
+    ).toBe(401);
   });
 
   test("documents in openapi.json exactly the operations that real requests find served", async () => {
@@ -124,7 +152,10 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
     const served: string[] = [];
     for (const path of ["/certificates", "/certificates/{name}", "/hostnames", "/hostnames/{hostname}"]) {
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
-        const response = await http.request({ method, url: `${emulator.apiUrl("dev")}${path.replace(/\{\w+\}/, "probe")}` });
+        const response = await http.request({
+          method,
+          url: `${emulator.apiUrl("dev")}${path.replace(/\{\w+\}/, "probe")}`,
+        });
         // A served operation checks the token; an unserved one answers 405 before that.
         if (response.data?.detail === NOT_AUTHENTICATED_DETAIL) served.push(`${method} ${path}`);
         else expect([method, path, response.status]).toEqual([method, path, 405]);
@@ -133,7 +164,9 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
     // WHEN reading the mode's document
     const document = (await http.get(`${emulator.apiUrl("dev")}/openapi.json`)).data;
     // THEN its operations are exactly the served ones
-    const documented = Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(served.sort());
     expect(document.info["x-p1as-contract"]).toBe(mode);
   });
@@ -141,16 +174,28 @@ describe.each(CONTRACT_MODES)("the %s mode", (mode) => {
   test("documents in openapi.json exactly the response fields that real responses carry", async () => {
     // GIVEN real answers to the list and create routes
     const created = {
-      "/certificates": await api("POST", "/certificates", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey }),
-      "/hostnames": await api("POST", "/hostnames", { hostname: "auth.dev.acme.example", product: "pingdirectory", certname: "wildcard-dev" }),
+      "/certificates": await api("POST", "/certificates", {
+        name: "wildcard-dev",
+        fullchain: cert.fullchain,
+        privkey: cert.privkey,
+      }),
+      "/hostnames": await api("POST", "/hostnames", {
+        hostname: "auth.dev.acme.example",
+        product: "pingdirectory",
+        certname: "wildcard-dev",
+      }),
     };
     const document = (await http.get(`${emulator.apiUrl("dev")}/openapi.json`)).data;
     for (const [path, createdResponse] of Object.entries(created)) {
       const listed = (await api("GET", path)).data[0];
       // WHEN comparing with the documented schemas THEN the fields match one for one
       const fields = (schema: { properties: object }) => Object.keys(schema.properties).sort();
-      expect(fields(document.paths[path].get.responses["200"].content["application/json"].schema.items)).toEqual(Object.keys(listed).sort());
-      expect(fields(document.paths[path].post.responses["201"].content["application/json"].schema)).toEqual(Object.keys(createdResponse.data).sort());
+      expect(fields(document.paths[path].get.responses["200"].content["application/json"].schema.items)).toEqual(
+        Object.keys(listed).sort(),
+      );
+      expect(fields(document.paths[path].post.responses["201"].content["application/json"].schema)).toEqual(
+        Object.keys(createdResponse.data).sort(),
+      );
     }
   });
 
@@ -182,21 +227,28 @@ describe("choosing the mode", () => {
     expect((await http.get(`${emulator.apiUrl("dev")}/certificates`)).status).toBe(401);
   });
 
-  test.each([["strict"], [true], [""]])("refuses the setting contract=%j, naming the field and the allowed values, and changes nothing", async (contract) => {
-    const response = await http.patch(`${emulator.url}/_emulator/settings`, { contract });
-    expect([response.status, response.data]).toEqual([400, { detail: "contract must be one of assumed, confirmed" }]);
-    expect(emulator.state.settings.contract).toBe("assumed");
-    expect(emulator.requestLog.list()).toEqual([]);
-  });
+  test.each([["strict"], [true], [""]])(
+    "refuses the setting contract=%j, naming the field and the allowed values, and changes nothing",
+    async (contract) => {
+      const response = await http.patch(`${emulator.url}/_emulator/settings`, { contract });
+      expect([response.status, response.data]).toEqual([400, { detail: "contract must be one of assumed, confirmed" }]);
+      expect(emulator.state.settings.contract).toBe("assumed");
+      expect(emulator.requestLog.list()).toEqual([]);
+    },
+  );
 
   test("--contract parses a mode, shows its default in help, and refuses other values with InvalidArgumentError", () => {
     expect(program().parse(["--contract", "confirmed"], { from: "user" }).opts().contract).toBe("confirmed");
     expect(program().parse([], { from: "user" }).opts().contract).toBe("assumed");
     expect(program().helpInformation()).toMatch(/--contract <mode>[\s\S]*\(default: "assumed"\)/);
     const errors: string[] = [];
-    const command = program().exitOverride().configureOutput({ writeErr: (text) => errors.push(text) });
+    const command = program()
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => errors.push(text) });
     expect(() => command.parse(["--contract", "strict"], { from: "user" })).toThrow();
-    expect(errors.join("").trim()).toBe("error: option '--contract <mode>' argument 'strict' is invalid. must be one of assumed, confirmed.");
+    expect(errors.join("").trim()).toBe(
+      "error: option '--contract <mode>' argument 'strict' is invalid. must be one of assumed, confirmed.",
+    );
     const parser = program().options.find((option) => option.long === "--contract")?.parseArg;
     expect(() => parser?.("strict", undefined)).toThrow(InvalidArgumentError);
   });
@@ -212,11 +264,20 @@ function clientOf() {
 
 async function api(method: string, route: string, data?: object): Promise<AxiosResponse> {
   const token = await seededClientToken(emulator, admin.clientId);
-  return http.request({ method, url: emulator.apiUrl("dev") + route, data, headers: { Authorization: `Bearer ${token}` } });
+  return http.request({
+    method,
+    url: emulator.apiUrl("dev") + route,
+    data,
+    headers: { Authorization: `Bearer ${token}` },
+  });
 }
 
 /** A certificate and a hostname that uses it, straight into the service. */
 async function seed(): Promise<void> {
   emulator.service.createCertificate("dev", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
-  emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+  emulator.service.createHostname("dev", {
+    hostname: "auth.dev.acme.example",
+    product: "pingfederate-engines",
+    certname: "wildcard-dev",
+  });
 }

@@ -93,20 +93,48 @@ const FAULTS: readonly FaultCase[] = [
   { id: "429", label: "429 with Retry-After: 1", fault: () => ({ status: 429, retryAfter: 1 }), expected: ALL_SUCCEED },
   // A 500 is retried like 502-504; a create only after a list shows it was not committed.
   { id: "500", label: "500", fault: () => ({ status: 500 }), expected: ALL_SUCCEED },
-  { id: "gateway", label: "502 on create, 503 on update, 504 on delete", fault: (operation) => ({ status: GATEWAY[operation] }), expected: ALL_SUCCEED },
-  { id: "drop-before", label: "connection dropped before the response", fault: () => ({ drop: "before-commit" }), expected: ALL_SUCCEED },
-  { id: "drop-after", label: "connection dropped after commit (lost response)", fault: () => ({ drop: "after-commit" }), expected: ALL_SUCCEED },
+  {
+    id: "gateway",
+    label: "502 on create, 503 on update, 504 on delete",
+    fault: (operation) => ({ status: GATEWAY[operation] }),
+    expected: ALL_SUCCEED,
+  },
+  {
+    id: "drop-before",
+    label: "connection dropped before the response",
+    fault: () => ({ drop: "before-commit" }),
+    expected: ALL_SUCCEED,
+  },
+  {
+    id: "drop-after",
+    label: "connection dropped after commit (lost response)",
+    fault: () => ({ drop: "after-commit" }),
+    expected: ALL_SUCCEED,
+  },
   {
     id: "slow",
     label: `slow response (${SLOW_MS} ms, request budget ${REQUEST_TIMEOUT_MS} ms)`,
     fault: () => ({ delayMs: SLOW_MS }),
-    failure: new RegExp(`failed: no response \\(ECONNABORTED: timeout of ${REQUEST_TIMEOUT_MS}ms exceeded\\)\\. Whether the API applied the change is unknown`),
+    failure: new RegExp(
+      `failed: no response \\(ECONNABORTED: timeout of ${REQUEST_TIMEOUT_MS}ms exceeded\\)\\. Whether the API applied the change is unknown`,
+    ),
     // A create checks with a list and posts again; an update or delete has used up its budget.
     expected: { post: "succeeded", put: "failed", delete: "failed" },
     settleMs: SLOW_MS,
   },
-  { id: "token-expired", label: "access token rejected mid-apply (401)", fault: () => ({ tokenExpired: true }), expected: ALL_SUCCEED },
-  { id: "token-endpoint", label: "token endpoint 500 when the apply starts", fault: () => ({ status: 500 }), tokenEndpoint: true, expected: ALL_SUCCEED },
+  {
+    id: "token-expired",
+    label: "access token rejected mid-apply (401)",
+    fault: () => ({ tokenExpired: true }),
+    expected: ALL_SUCCEED,
+  },
+  {
+    id: "token-endpoint",
+    label: "token endpoint 500 when the apply starts",
+    fault: () => ({ status: 500 }),
+    tokenEndpoint: true,
+    expected: ALL_SUCCEED,
+  },
   {
     id: "stuck",
     label: `object stuck in creating/updating past the deadline (${TIMINGS.readyTimeoutMs} ms)`,
@@ -120,7 +148,8 @@ const FAULTS: readonly FaultCase[] = [
     label: "object ends in status error",
     fault: () => ({ objectStatus: "error" }),
     objectStatus: "error",
-    failure: /ended in status "error" after .*; P1AS could not apply it\. Check why in the self-service console, then deploy again/,
+    failure:
+      /ended in status "error" after .*; P1AS could not apply it\. Check why in the self-service console, then deploy again/,
     expected: ROLLOUT_FAILS,
   },
 ];
@@ -150,8 +179,14 @@ const STAGES: Record<Kind, [StackSpec, StackSpec, StackSpec]> = {
   ],
   hostname: [
     BASE,
-    { ...BASE, hostnames: [...BASE.hostnames, { hostname: KEYS.hostname, product: "pingaccess-engines", certname: "base" }] },
-    { ...BASE, hostnames: [...BASE.hostnames, { hostname: KEYS.hostname, product: "pingdelegator", certname: "base" }] },
+    {
+      ...BASE,
+      hostnames: [...BASE.hostnames, { hostname: KEYS.hostname, product: "pingaccess-engines", certname: "base" }],
+    },
+    {
+      ...BASE,
+      hostnames: [...BASE.hostnames, { hostname: KEYS.hostname, product: "pingdelegator", certname: "base" }],
+    },
   ],
 };
 /** Operation -> [before, after] stage; the lane walks them in this order, each ending where the next begins. */
@@ -162,13 +197,18 @@ describe.each(MODES)("fault matrix, emulator in the %s contract", (mode) => {
     // GIVEN a lane's emulator and a spec whose hostname has an underscore and upper case
     const lane = await openLane(mode);
     try {
-      const bad: StackSpec = { ...BASE, hostnames: [{ hostname: "Bad_Host.dev.acme.example", product: "pingfederate-engines", certname: "base" }] };
+      const bad: StackSpec = {
+        ...BASE,
+        hostnames: [{ hostname: "Bad_Host.dev.acme.example", product: "pingfederate-engines", certname: "base" }],
+      };
 
       // WHEN it is synthesized
       const synth = () => synthesize(lane.fixture.build(bad));
 
       // THEN synth throws with the construct path, the field and the reason, and the emulator saw no request
-      expect(synth).toThrow(/p1as-dev\/virtual-hosts\/Bad_Host\.dev\.acme\.example: invalid hostname "Bad_Host\.dev\.acme\.example": .*lowercase/);
+      expect(synth).toThrow(
+        /p1as-dev\/virtual-hosts\/Bad_Host\.dev\.acme\.example: invalid hostname "Bad_Host\.dev\.acme\.example": .*lowercase/,
+      );
       expect(lane.emulator.requestLog.list()).toEqual([]);
     } finally {
       await lane.close();
@@ -178,15 +218,30 @@ describe.each(MODES)("fault matrix, emulator in the %s contract", (mode) => {
   test("one fault during create, update or delete: each deploy succeeds or fails clearly, and a plain re-deploy converges with an empty plan", async () => {
     // GIVEN lanes that each start from the base stack in an emulator of their own and walk a share of the faults
     const kinds = KINDS_BY_MODE[mode];
-    const lanes = kinds.flatMap((kind) => Array.from({ length: LANES_PER_KIND }, (_, lane) => ({ kind, faults: FAULTS.filter((_, i) => i % LANES_PER_KIND === lane) })));
-    const results = await inPool(lanes, LANES_PER_KIND * kinds.length, ({ kind, faults }) => runLane(mode, kind, faults));
+    const lanes = kinds.flatMap((kind) =>
+      Array.from({ length: LANES_PER_KIND }, (_, lane) => ({
+        kind,
+        faults: FAULTS.filter((_, i) => i % LANES_PER_KIND === lane),
+      })),
+    );
+    const results = await inPool(lanes, LANES_PER_KIND * kinds.length, ({ kind, faults }) =>
+      runLane(mode, kind, faults),
+    );
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failures.length > 0) throw failures[0].reason;
 
     // THEN every cell has the outcome its fault is expected to have (retried away, or failed clearly)
     const mine = cells.filter((cell) => cell.mode === mode);
     expect(mine.map((cell) => `${cell.fault.id} ${cell.kind} ${cell.operation}: ${cell.outcome}`).sort()).toEqual(
-      kinds.flatMap((kind) => FAULTS.flatMap((fault) => OPERATIONS.map((operation) => `${fault.id} ${kind} ${operation}: ${fault.expected[requestOf(mode, operation)]}`))).sort(),
+      kinds
+        .flatMap((kind) =>
+          FAULTS.flatMap((fault) =>
+            OPERATIONS.map(
+              (operation) => `${fault.id} ${kind} ${operation}: ${fault.expected[requestOf(mode, operation)]}`,
+            ),
+          ),
+        )
+        .sort(),
     );
   });
 });
@@ -234,7 +289,14 @@ async function runLane(mode: ContractMode, kind: Kind, faults: readonly FaultCas
   }
 }
 
-async function runScenario(lane: Lane, outdir: string, mode: ContractMode, fault: FaultCase, kind: Kind, operation: Operation): Promise<Cell> {
+async function runScenario(
+  lane: Lane,
+  outdir: string,
+  mode: ContractMode,
+  fault: FaultCase,
+  kind: Kind,
+  operation: Operation,
+): Promise<Cell> {
   const { emulator, fixture } = lane;
   const [before, after] = STEPS[operation].map((stage) => STAGES[kind][stage]);
   const key = KEYS[kind];
@@ -247,7 +309,13 @@ async function runScenario(lane: Lane, outdir: string, mode: ContractMode, fault
   emulator.requestLog.clear();
 
   // WHEN the operation's request meets the fault
-  const first = await deployWithFault(lane, outdir, after, () => arm(lane, fault, kind, operation, route, key), fault.tokenEndpoint === true);
+  const first = await deployWithFault(
+    lane,
+    outdir,
+    after,
+    () => arm(lane, fault, kind, operation, route, key),
+    fault.tokenEndpoint === true,
+  );
   emulator.faults.clear();
   // A slow request is still being handled by the emulator; let it finish before anything else happens.
   if (fault.settleMs) await sleep(fault.settleMs);
@@ -267,27 +335,49 @@ async function runScenario(lane: Lane, outdir: string, mode: ContractMode, fault
       detail: expect.stringMatching(fault.failure ?? /^expected no failure$/),
       output: "",
     });
-    expect({ scenario, namesObject: objectNamed.test(error!.detail), nextStep: NEXT_STEP.test(error!.detail) }).toEqual({
-      scenario,
-      namesObject: true,
-      nextStep: true,
-    });
+    expect({ scenario, namesObject: objectNamed.test(error!.detail), nextStep: NEXT_STEP.test(error!.detail) }).toEqual(
+      {
+        scenario,
+        namesObject: true,
+        nextStep: true,
+      },
+    );
     // The rollout that outlived the deadline finishes late; a re-deploy then finds it complete.
     if (fault.id === "stuck") emulator.service.setStatus("dev", kind, key, "complete");
     // AND a plain re-deploy without the fault succeeds
     const second = await apply(fixture.build(after), { outdir, env: fixture.env(), allowFailure: true });
-    expect({ scenario, redeployExit: second.exitCode, output: second.exitCode === 0 ? "" : second.output }).toEqual({ scenario, redeployExit: 0, output: "" });
+    expect({ scenario, redeployExit: second.exitCode, output: second.exitCode === 0 ? "" : second.output }).toEqual({
+      scenario,
+      redeployExit: 0,
+      output: "",
+    });
   }
 
   // THEN the emulator holds exactly the declared objects, all complete
   expect({ scenario, held: fixture.held() }).toEqual({ scenario, held: fixture.expected(after) });
   // AND no create was committed while the object existed: committed creates and deletes alternate
-  expect({ scenario, commits: commitsAlternate(emulator, kind, key, before !== STAGES[kind][0]) }).toEqual({ scenario, commits: true });
+  expect({ scenario, commits: commitsAlternate(emulator, kind, key, before !== STAGES[kind][0]) }).toEqual({
+    scenario,
+    commits: true,
+  });
   // AND the next plan is empty
   const again = await plan(path.join(outdir, "stacks", fixture.stackId), { env: fixture.env() });
-  expect({ scenario, planExit: again.exitCode, output: again.exitCode === 0 ? "" : again.output }).toEqual({ scenario, planExit: 0, output: "" });
+  expect({ scenario, planExit: again.exitCode, output: again.exitCode === 0 ? "" : again.output }).toEqual({
+    scenario,
+    planExit: 0,
+    output: "",
+  });
 
-  return { mode, fault, kind, operation, outcome: first.exitCode === 0 ? "succeeded" : "failed", attempts, message, seconds: (Date.now() - started) / 1000 };
+  return {
+    mode,
+    fault,
+    kind,
+    operation,
+    outcome: first.exitCode === 0 ? "succeeded" : "failed",
+    attempts,
+    message,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /**
@@ -321,7 +411,11 @@ function arm(lane: Lane, fault: FaultCase, kind: Kind, operation: Operation, rou
     lane.emulator.service.setStatus("dev", kind, key, fault.objectStatus === "stuck" ? "creating" : "error");
     return;
   }
-  lane.emulator.faults.add({ ...fault.fault(operation), route, ...(fault.tokenEndpoint ? {} : { environment: "dev" as const }) });
+  lane.emulator.faults.add({
+    ...fault.fault(operation),
+    route,
+    ...(fault.tokenEndpoint ? {} : { environment: "dev" as const }),
+  });
 }
 
 /** "METHOD path" of the emulator's request log for a fault route key. */
@@ -367,8 +461,15 @@ function providerError(output: string): ProviderError | undefined {
     .map((paragraph) => paragraph.trim())
     .filter(Boolean);
   const context = paragraphs.find((paragraph) => /^with \S+,/.test(paragraph));
-  const detail = paragraphs.filter((paragraph) => paragraph !== context).join(" ").replace(/\s+/g, " ");
-  return { summary: lines[start].slice("Error: ".length).trim(), address: context ? /^with (\S+),/.exec(context)?.[1] : undefined, detail };
+  const detail = paragraphs
+    .filter((paragraph) => paragraph !== context)
+    .join(" ")
+    .replace(/\s+/g, " ");
+  return {
+    summary: lines[start].slice("Error: ".length).trim(),
+    address: context ? /^with (\S+),/.exec(context)?.[1] : undefined,
+    detail,
+  };
 }
 
 // ---- shared setup ------------------------------------------------------------------------------
@@ -380,7 +481,11 @@ const cells: Cell[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` on every item, at most `limit` at a time; settles like Promise.allSettled. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
   const results: PromiseSettledResult<void>[] = [];
   let next = 0;
   const worker = async () => {
@@ -413,20 +518,31 @@ function renderMatrix(all: readonly Cell[]): string {
   };
   const sections = MODES.filter((mode) => all.some((cell) => cell.mode === mode)).flatMap((mode) => {
     const columns = KINDS_BY_MODE[mode].flatMap((kind) => OPERATIONS.map((operation) => ({ kind, operation })));
-    const header = columns.map((c) => `${c.kind} ${c.operation === "update" && mode === "confirmed" ? "update (replacement)" : c.operation}`);
+    const header = columns.map(
+      (c) => `${c.kind} ${c.operation === "update" && mode === "confirmed" ? "update (replacement)" : c.operation}`,
+    );
     return [
       `### ${mode} contract`,
       "",
       `| fault | ${header.join(" | ")} |`,
       `|---|${columns.map(() => "---").join("|")}|`,
       ...FAULTS.map((fault) => {
-        const row = columns.map((c) => text(all.find((cell) => cell.mode === mode && cell.fault === fault && cell.kind === c.kind && cell.operation === c.operation)));
+        const row = columns.map((c) =>
+          text(
+            all.find(
+              (cell) =>
+                cell.mode === mode && cell.fault === fault && cell.kind === c.kind && cell.operation === c.operation,
+            ),
+          ),
+        );
         return `| ${fault.label} | ${row.join(" | ")} |`;
       }),
       "",
       "Failure messages (the provider's error: summary, then detail):",
       "",
-      ...all.filter((cell) => cell.mode === mode && cell.message).map((cell) => `- ${cell.fault.label}, ${cell.kind} ${cell.operation}: \`${cell.message}\``),
+      ...all
+        .filter((cell) => cell.mode === mode && cell.message)
+        .map((cell) => `- ${cell.fault.label}, ${cell.kind} ${cell.operation}: \`${cell.message}\``),
       "",
     ];
   });

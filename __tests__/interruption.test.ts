@@ -35,13 +35,20 @@ describe("interruption: bad input", () => {
   test("a readyTimeoutMs shorter than one poll is refused at synth, naming path, fields and reason; nothing is sent", () => {
     // GIVEN a fixture whose deadline is shorter than its poll interval
     emulator.requestLog.clear();
-    const bad = stackFixture({ emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timings: { pollIntervalMs: 500, readyTimeoutMs: 100, requestTimeoutMs: 1_000 } });
+    const bad = stackFixture({
+      emulator,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      timings: { pollIntervalMs: 500, readyTimeoutMs: 100, requestTimeoutMs: 1_000 },
+    });
     try {
       // WHEN the stack is synthesized
       const synth = () => synthesize(bad.build(SPEC));
 
       // THEN synth throws with the construct path, both fields and the reason, and the emulator saw no request
-      expect(synth).toThrow("p1as-dev/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (100 ms) is shorter than one poll (500 ms)");
+      expect(synth).toThrow(
+        "p1as-dev/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (100 ms) is shorter than one poll (500 ms)",
+      );
       expect(emulator.requestLog.list()).toEqual([]);
     } finally {
       bad.remove();
@@ -50,97 +57,133 @@ describe("interruption: bad input", () => {
 });
 
 describe("interruption: terraform killed with SIGKILL during a 20-hostname apply", () => {
-  test.each(SEEDS)("seed %i: the killed apply leaves no lock that blocks, and a plain re-deploy converges", async (seed) => {
-    // GIVEN an empty API, empty state, and a seeded kill point (the k-th create reaching the API, plus a few ms)
-    const point = killPoint(seed);
-    const run = await freshStack();
+  test.each(SEEDS)(
+    "seed %i: the killed apply leaves no lock that blocks, and a plain re-deploy converges",
+    async (seed) => {
+      // GIVEN an empty API, empty state, and a seeded kill point (the k-th create reaching the API, plus a few ms)
+      const point = killPoint(seed);
+      const run = await freshStack();
 
-    // WHEN terraform is killed there
-    const killed = await applyAndKill(run.stackDir, point, localEnv());
-    const left = leftovers(run.stackDir, killed);
-    emulator.requestLog.clear();
-
-    // THEN the kill really interrupted the apply
-    expect(killed.interrupted).toBe(true);
-
-    // WHEN the state file was cut short (killed while terraform rewrote it), it is put back as the deploy
-    // tool's refusal says (see state-recovery.test.ts), and the same apply is run again, as a user would,
-    // with no lock timeout
-    const stateRecovery = left.stateReadable ? "none" : restorePreviousState(run.stackDir);
-    const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: localEnv() });
-
-    // THEN it succeeds, the API holds exactly the declared objects, all complete, and the plan is empty
-    expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
-    expect(fixture.held()).toEqual(fixture.expected(SPEC));
-    // AND what the killed run created without recording it was adopted: the re-deploy posted only what was
-    // missing from the API, and deleted nothing
-    const writes = (method: string, kind: string) => emulator.requestLog.list(new RegExp(`^${method} /dev/api/v1/${kind}s`)).length;
-    expect({ certificatePosts: writes("POST", "certificate"), hostnamePosts: writes("POST", "hostname"), deletes: writes("DELETE", "(certificate|hostname)") }).toEqual({
-      certificatePosts: left.missing.certificates,
-      hostnamePosts: left.missing.hostnames,
-      deletes: 0,
-    });
-    expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
-
-    runs.push({ seed, ...point, ...left, stateRecovery });
-    fs.rmSync(run.outdir, { recursive: true, force: true });
-  });
-});
-
-describe.each<ContractMode>(["assumed", "confirmed"])("interruption: Ctrl-C (one SIGINT to terraform) during a 20-hostname apply, %s contract", (mode) => {
-  test("what was written is recorded untainted with a warning, and the re-deploy keeps it (waits for it), deleting and re-posting nothing", async () => {
-    // GIVEN an empty API whose objects take 8 s to complete, and an apply under way
-    const run = await freshStack();
-    emulator.state.settings.contract = mode;
-    emulator.service.completionDelayMs = 8_000;
-    emulator.requestLog.clear();
-    try {
-      const started = startApply(run.stackDir, localEnv());
-      const hostnamePosts = () => emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
-      await until(async () => hostnamePosts() >= 3 || started.child.exitCode !== null, 120_000);
-
-      // WHEN terraform gets one SIGINT, as the deploy tool forwards Ctrl-C
-      started.child.kill("SIGINT");
-      const stopped = await started.exited;
-      const text = stopped.output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
-
-      // THEN terraform stopped short; each hostname it was waiting for came back with a warning, not an error,
-      // and the state records it untainted
-      expect(text).toContain("Interrupt received");
-      expect(text).toMatch(/Warning: hostname app\d\d\.dev\.acme\.example was still creating when terraform stopped/);
-      expect(text).toContain("It was written and is recorded in the state, not tainted");
-      expect(text).not.toMatch(/Error: .*hostname app\d\d/);
-      const state = JSON.parse(fs.readFileSync(path.join(run.stackDir, "terraform.tfstate"), "utf8")) as {
-        resources: { type: string; instances: { status?: string; attributes: { hostname?: string; status?: string } }[] }[];
-      };
-      const recorded = state.resources.filter((r) => r.type === "p1as_hostname").flatMap((r) => r.instances);
-      expect(recorded.filter((instance) => instance.status === "tainted")).toEqual([]);
-      const interrupted = recorded.filter((instance) => instance.attributes.status === "creating").map((instance) => instance.attributes.hostname);
-      expect(interrupted.length).toBeGreaterThan(0);
-      const held = fixture.held().hostnames.map((h) => h.hostname);
-      expect(held.length).toBeLessThan(HOSTNAMES);
-
-      // WHEN deployed again at once, while those are still creating
+      // WHEN terraform is killed there
+      const killed = await applyAndKill(run.stackDir, point, localEnv());
+      const left = leftovers(run.stackDir, killed);
       emulator.requestLog.clear();
-      emulator.service.completionDelayMs = 50;
-      const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: localEnv() });
 
-      // THEN it converges without deleting anything or posting any hostname again: it posts only the missing ones
-      expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
+      // THEN the kill really interrupted the apply
+      expect(killed.interrupted).toBe(true);
+
+      // WHEN the state file was cut short (killed while terraform rewrote it), it is put back as the deploy
+      // tool's refusal says (see state-recovery.test.ts), and the same apply is run again, as a user would,
+      // with no lock timeout
+      const stateRecovery = left.stateReadable ? "none" : restorePreviousState(run.stackDir);
+      const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], {
+        cwd: run.stackDir,
+        env: localEnv(),
+      });
+
+      // THEN it succeeds, the API holds exactly the declared objects, all complete, and the plan is empty
+      expect({
+        exitCode: redeploy.exitCode,
+        output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr,
+      }).toEqual({ exitCode: 0, output: "" });
       expect(fixture.held()).toEqual(fixture.expected(SPEC));
-      const posted = emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
-      expect({ deletes: emulator.requestLog.list(/^DELETE /).length, hostnamePosts: posted }).toEqual({ deletes: 0, hostnamePosts: HOSTNAMES - held.length });
-      // AND an interrupted hostname still creating at the re-deploy's refresh was planned as an in-place wait, not a replacement
-      expect(redeploy.stdout).not.toContain("must be replaced");
+      // AND what the killed run created without recording it was adopted: the re-deploy posted only what was
+      // missing from the API, and deleted nothing
+      const writes = (method: string, kind: string) =>
+        emulator.requestLog.list(new RegExp(`^${method} /dev/api/v1/${kind}s`)).length;
+      expect({
+        certificatePosts: writes("POST", "certificate"),
+        hostnamePosts: writes("POST", "hostname"),
+        deletes: writes("DELETE", "(certificate|hostname)"),
+      }).toEqual({
+        certificatePosts: left.missing.certificates,
+        hostnamePosts: left.missing.hostnames,
+        deletes: 0,
+      });
       expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
-      sigintRuns.push({ mode, postedBeforeStop: held.length, recordedCreating: interrupted.length, waitedInPlace: (redeploy.stdout.match(/will be updated in-place/g) ?? []).length });
-    } finally {
-      emulator.state.settings.contract = "assumed";
-      emulator.service.completionDelayMs = 50;
+
+      runs.push({ seed, ...point, ...left, stateRecovery });
       fs.rmSync(run.outdir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
+
+describe.each<ContractMode>(["assumed", "confirmed"])(
+  "interruption: Ctrl-C (one SIGINT to terraform) during a 20-hostname apply, %s contract",
+  (mode) => {
+    test("what was written is recorded untainted with a warning, and the re-deploy keeps it (waits for it), deleting and re-posting nothing", async () => {
+      // GIVEN an empty API whose objects take 8 s to complete, and an apply under way
+      const run = await freshStack();
+      emulator.state.settings.contract = mode;
+      emulator.service.completionDelayMs = 8_000;
+      emulator.requestLog.clear();
+      try {
+        const started = startApply(run.stackDir, localEnv());
+        const hostnamePosts = () => emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
+        await until(async () => hostnamePosts() >= 3 || started.child.exitCode !== null, 120_000);
+
+        // WHEN terraform gets one SIGINT, as the deploy tool forwards Ctrl-C
+        started.child.kill("SIGINT");
+        const stopped = await started.exited;
+        const text = stopped.output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+
+        // THEN terraform stopped short; each hostname it was waiting for came back with a warning, not an error,
+        // and the state records it untainted
+        expect(text).toContain("Interrupt received");
+        expect(text).toMatch(/Warning: hostname app\d\d\.dev\.acme\.example was still creating when terraform stopped/);
+        expect(text).toContain("It was written and is recorded in the state, not tainted");
+        expect(text).not.toMatch(/Error: .*hostname app\d\d/);
+        const state = JSON.parse(fs.readFileSync(path.join(run.stackDir, "terraform.tfstate"), "utf8")) as {
+          resources: {
+            type: string;
+            instances: { status?: string; attributes: { hostname?: string; status?: string } }[];
+          }[];
+        };
+        const recorded = state.resources.filter((r) => r.type === "p1as_hostname").flatMap((r) => r.instances);
+        expect(recorded.filter((instance) => instance.status === "tainted")).toEqual([]);
+        const interrupted = recorded
+          .filter((instance) => instance.attributes.status === "creating")
+          .map((instance) => instance.attributes.hostname);
+        expect(interrupted.length).toBeGreaterThan(0);
+        const held = fixture.held().hostnames.map((h) => h.hostname);
+        expect(held.length).toBeLessThan(HOSTNAMES);
+
+        // WHEN deployed again at once, while those are still creating
+        emulator.requestLog.clear();
+        emulator.service.completionDelayMs = 50;
+        const redeploy = await runTerraform(
+          ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"],
+          { cwd: run.stackDir, env: localEnv() },
+        );
+
+        // THEN it converges without deleting anything or posting any hostname again: it posts only the missing ones
+        expect({
+          exitCode: redeploy.exitCode,
+          output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr,
+        }).toEqual({ exitCode: 0, output: "" });
+        expect(fixture.held()).toEqual(fixture.expected(SPEC));
+        const posted = emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).length;
+        expect({ deletes: emulator.requestLog.list(/^DELETE /).length, hostnamePosts: posted }).toEqual({
+          deletes: 0,
+          hostnamePosts: HOSTNAMES - held.length,
+        });
+        // AND an interrupted hostname still creating at the re-deploy's refresh was planned as an in-place wait, not a replacement
+        expect(redeploy.stdout).not.toContain("must be replaced");
+        expect((await plan(run.stackDir, { env: localEnv() })).exitCode).toBe(0);
+        sigintRuns.push({
+          mode,
+          postedBeforeStop: held.length,
+          recordedCreating: interrupted.length,
+          waitedInPlace: (redeploy.stdout.match(/will be updated in-place/g) ?? []).length,
+        });
+      } finally {
+        emulator.state.settings.contract = "assumed";
+        emulator.service.completionDelayMs = 50;
+        fs.rmSync(run.outdir, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe("interruption with state in the pg backend", () => {
   test("a killed deploy's advisory lock dies with its connection, so the re-deploy is not refused", async () => {
@@ -159,8 +202,14 @@ describe("interruption with state in the pg backend", () => {
     pgObserved.locksAfterKill = 0;
 
     // AND a re-deploy that refuses to wait for any lock succeeds and converges
-    const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: pgEnv() });
-    expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
+    const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], {
+      cwd: run.stackDir,
+      env: pgEnv(),
+    });
+    expect({
+      exitCode: redeploy.exitCode,
+      output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr,
+    }).toEqual({ exitCode: 0, output: "" });
     expect(fixture.held()).toEqual(fixture.expected(SPEC));
     expect((await plan(run.stackDir, { env: pgEnv() })).exitCode).toBe(0);
     expect(pgObserved.locksWhileApplying).toBeGreaterThan(0);
@@ -176,7 +225,10 @@ describe("interruption with state in the pg backend", () => {
 
     try {
       // WHEN another deploy starts
-      const refused = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: pgEnv() });
+      const refused = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], {
+        cwd: run.stackDir,
+        env: pgEnv(),
+      });
 
       // THEN it is refused on the lock and changes nothing
       expect(refused.exitCode).toBe(1);
@@ -200,8 +252,14 @@ describe("interruption with state in the pg backend", () => {
       await until(async () => Number(await pg.sql(ADVISORY_LOCKS)) === 0, 10_000);
 
       // THEN the next deploy proceeds and converges
-      const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { cwd: run.stackDir, env: pgEnv() });
-      expect({ exitCode: redeploy.exitCode, output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr }).toEqual({ exitCode: 0, output: "" });
+      const redeploy = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], {
+        cwd: run.stackDir,
+        env: pgEnv(),
+      });
+      expect({
+        exitCode: redeploy.exitCode,
+        output: redeploy.exitCode === 0 ? "" : redeploy.stdout + redeploy.stderr,
+      }).toEqual({ exitCode: 0, output: "" });
       expect(fixture.held()).toEqual(fixture.expected(SPEC));
       expect((await plan(run.stackDir, { env: pgEnv() })).exitCode).toBe(0);
     } finally {
@@ -234,7 +292,11 @@ function killPoint(seed: number): KillPoint {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { mode: seed % 2 === 0 ? "group" : "terraform", afterCreates: 1 + Math.floor(next() * CREATES), extraMs: Math.floor(next() * 50) };
+  return {
+    mode: seed % 2 === 0 ? "group" : "terraform",
+    afterCreates: 1 + Math.floor(next() * CREATES),
+    extraMs: Math.floor(next() * 50),
+  };
 }
 
 interface Started {
@@ -267,7 +329,12 @@ interface Killed {
   readonly heldAfterKill: number;
 }
 
-async function applyAndKill(stackDir: string, point: KillPoint, env: NodeJS.ProcessEnv, whileApplying?: () => Promise<void>): Promise<Killed> {
+async function applyAndKill(
+  stackDir: string,
+  point: KillPoint,
+  env: NodeJS.ProcessEnv,
+  whileApplying?: () => Promise<void>,
+): Promise<Killed> {
   emulator.requestLog.clear();
   const started = startApply(stackDir, env);
   const creates = () => emulator.requestLog.list(/^POST \/dev\/api\/v1\/(hostnames|certificates)$/).length;
@@ -311,7 +378,14 @@ function groupAlive(pgid: number): boolean {
 function leftovers(
   stackDir: string,
   killed: Killed,
-): { heldAfterKill: number; lockInfoLeft: boolean; stateBytes: number; stateReadable: boolean; unrecorded: number; missing: { certificates: number; hostnames: number } } {
+): {
+  heldAfterKill: number;
+  lockInfoLeft: boolean;
+  stateBytes: number;
+  stateReadable: boolean;
+  unrecorded: number;
+  missing: { certificates: number; hostnames: number };
+} {
   const file = path.join(stackDir, "terraform.tfstate");
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   type State = { resources: { mode: string; type: string; instances: { attributes: Record<string, unknown> }[] }[] };
@@ -323,7 +397,9 @@ function leftovers(
     stateReadable = false;
   }
   const recorded = (type: string, key: string) =>
-    state.resources.filter((r) => r.mode === "managed" && r.type === type).flatMap((r) => r.instances.map((i) => String(i.attributes[key])));
+    state.resources
+      .filter((r) => r.mode === "managed" && r.type === type)
+      .flatMap((r) => r.instances.map((i) => String(i.attributes[key])));
   const held = fixture.held();
   const certificates = held.certificates.map((c) => c.name);
   const hostnames = held.hostnames.map((h) => h.hostname);
@@ -379,8 +455,14 @@ function restorePreviousState(stackDir: string): string {
   fs.renameSync(file, `${file}.unreadable`);
   return "cut short: moved aside";
 }
-const sigintRuns: { mode: ContractMode; postedBeforeStop: number; recordedCreating: number; waitedInPlace: number }[] = [];
-const pgObserved: { locksWhileApplying?: number; locksAfterKill?: number; forceUnlock?: string; holderSessions?: number } = {};
+const sigintRuns: { mode: ContractMode; postedBeforeStop: number; recordedCreating: number; waitedInPlace: number }[] =
+  [];
+const pgObserved: {
+  locksWhileApplying?: number;
+  locksAfterKill?: number;
+  forceUnlock?: string;
+  holderSessions?: number;
+} = {};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const firstLine = (text: string) =>
@@ -391,7 +473,8 @@ const firstLine = (text: string) =>
     .find((line) => line.startsWith("Error") || line.includes("unlock")) ?? "";
 const localEnv = () => fixture.env();
 const pgEnv = () => ({ ...fixture.env(), PG_CONN_STR: pg.connStr });
-const pgBackend = (stack: import("cdktf").TerraformStack) => new PgBackend(stack, { schemaName: SCHEMA } as import("cdktf").PgBackendConfig);
+const pgBackend = (stack: import("cdktf").TerraformStack) =>
+  new PgBackend(stack, { schemaName: SCHEMA } as import("cdktf").PgBackendConfig);
 
 /** Polls `condition` (an event in another process: there is nothing to await) until it holds or time runs out. */
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -407,7 +490,10 @@ async function freshStack(addBackend?: typeof pgBackend): Promise<{ outdir: stri
   emulator.service.reset();
   if (addBackend) await pg.sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   const synthesized = synthesize(fixture.build(SPEC, addBackend));
-  const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: synthesized.stackDir, env: addBackend ? pgEnv() : localEnv() });
+  const init = await runTerraform(["init", "-input=false", "-no-color"], {
+    cwd: synthesized.stackDir,
+    env: addBackend ? pgEnv() : localEnv(),
+  });
   if (init.exitCode !== 0) throw new Error(`terraform init failed:\n${init.stdout}${init.stderr}`);
   return synthesized;
 }
@@ -418,7 +504,12 @@ beforeAll(async () => {
     completionDelayMs: 50,
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }],
   });
-  fixture = stackFixture({ emulator, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timings: { pollIntervalMs: 50, readyTimeoutMs: 30_000, requestTimeoutMs: 10_000 } });
+  fixture = stackFixture({
+    emulator,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    timings: { pollIntervalMs: 50, readyTimeoutMs: 30_000, requestTimeoutMs: 10_000 },
+  });
   pg = await startPostgres();
 });
 

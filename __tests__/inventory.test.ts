@@ -6,7 +6,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FROZEN_INVENTORY_ENV_VAR, InventoryEntry, inventoryDigest, inventoryPath, RESEAL_INVENTORY_ENV_VAR } from "../config/inventory";
+import {
+  FROZEN_INVENTORY_ENV_VAR,
+  InventoryEntry,
+  inventoryDigest,
+  inventoryPath,
+  RESEAL_INVENTORY_ENV_VAR,
+} from "../config/inventory";
 import { parseConfig } from "../config/load";
 import { synthesize } from "../stacks/synthesize";
 import { STACK_INDEX_FILE } from "../stacks/stack-index";
@@ -24,7 +30,8 @@ function localConfig(dir: string, edit: (config: RawConfig) => void = () => {}):
   edit(config);
   return config;
 }
-const withoutProd = (config: RawConfig) => (config.environments = config.environments.filter((env: { name: string }) => env.name !== "prod"));
+const withoutProd = (config: RawConfig) =>
+  (config.environments = config.environments.filter((env: { name: string }) => env.name !== "prod"));
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-inventory-"))));
@@ -38,13 +45,20 @@ function synth(config: RawConfig, env: NodeJS.ProcessEnv = {}, outdir = path.joi
   return outdir;
 }
 const inventoryText = () => fs.readFileSync(path.join(dir, "p1as.inventory.json"), "utf8");
-const inventoryStacks = () => JSON.parse(inventoryText()).stacks as { stack: string; environment?: string; backend: { type: string; path?: string } }[];
+const inventoryStacks = () =>
+  JSON.parse(inventoryText()).stacks as {
+    stack: string;
+    environment?: string;
+    backend: { type: string; path?: string };
+  }[];
 
 describe('the "retire" flag', () => {
   const check = (edit: (config: RawConfig) => void) => () => parseConfig(localConfig(dir, edit), "p1as.json");
 
   it("must be a boolean", () => {
-    expect(check((config) => (config.environments[1].retire = "yes"))).toThrow("environments[1].retire: Expected boolean, received string");
+    expect(check((config) => (config.environments[1].retire = "yes"))).toThrow(
+      "environments[1].retire: Expected boolean, received string",
+    );
   });
 
   it("clashes with retiredEnvironments: an environment is listed there only once its stack is destroyed and it left environments", () => {
@@ -53,14 +67,17 @@ describe('the "retire" flag', () => {
         config.environments[1].retire = true;
         config.pingone.roleAttributes.retiredEnvironments = ["prod"];
       }),
-    ).toThrow('pingone.roleAttributes.retiredEnvironments[0]: "prod" is still in environments with "retire": true; list it here only after a deploy has destroyed its stack');
+    ).toThrow(
+      'pingone.roleAttributes.retiredEnvironments[0]: "prod" is still in environments with "retire": true; list it here only after a deploy has destroyed its stack',
+    );
     expect(check((config) => (config.pingone.roleAttributes.retiredEnvironments = ["prod"]))).toThrow(
       '"prod" is still listed in environments; retire it with "retire": true there first (docs/tasks/retire-an-environment.md)',
     );
   });
 
   it("cannot retire every environment while the role attributes are managed (they need one active environment)", () => {
-    const allRetiring = (config: RawConfig) => config.environments.forEach((env: { retire?: boolean }) => (env.retire = true));
+    const allRetiring = (config: RawConfig) =>
+      config.environments.forEach((env: { retire?: boolean }) => (env.retire = true));
     expect(check(allRetiring)).toThrow('environments: every environment has "retire": true');
     expect(check((config) => (allRetiring(config), (config.pingone.roleAttributes = { manage: false })))).not.toThrow();
   });
@@ -77,8 +94,12 @@ describe('the "retire" flag', () => {
     const prod = JSON.parse(fs.readFileSync(stacks[1].configFile, "utf8"));
     expect(Object.keys(prod.resource)).toEqual(expect.arrayContaining(["pingone_application", "pingone_resource"]));
     const directory = fs.readFileSync(stacks[2].configFile, "utf8");
-    expect(directory).toMatch(/"archived":\s*true,\s*"value":\s*"prod-tls-admin"|"value":\s*"prod-tls-admin",\s*"archived":\s*true/);
-    expect(directory).toMatch(/"archived":\s*false,\s*"value":\s*"dev-tls-admin"|"value":\s*"dev-tls-admin",\s*"archived":\s*false/);
+    expect(directory).toMatch(
+      /"archived":\s*true,\s*"value":\s*"prod-tls-admin"|"value":\s*"prod-tls-admin",\s*"archived":\s*true/,
+    );
+    expect(directory).toMatch(
+      /"archived":\s*false,\s*"value":\s*"dev-tls-admin"|"value":\s*"dev-tls-admin",\s*"archived":\s*false/,
+    );
   });
 });
 
@@ -104,11 +125,13 @@ describe("the state inventory", () => {
     ]);
 
     // WHEN dev's state moves and prod is retired
-    synth(localConfig(dir, (config) => {
-      config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
-      withoutProd(config);
-      config.pingone.roleAttributes.retiredEnvironments = ["prod"];
-    }));
+    synth(
+      localConfig(dir, (config) => {
+        config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
+        withoutProd(config);
+        config.pingone.roleAttributes.retiredEnvironments = ["prod"];
+      }),
+    );
     // THEN both old locations stay known
     expect(inventoryStacks().map((entry) => `${entry.stack} ${entry.backend.path}`)).toEqual([
       `pingone-directory ${path.join(dir, "directory.tfstate")}`,
@@ -120,22 +143,40 @@ describe("the state inventory", () => {
 
   it("gives the tools a backend-only terraform directory for every location no declared stack uses", () => {
     synth(localConfig(dir));
-    const outdir = synth(localConfig(dir, (config) => {
-      config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
-      withoutProd(config);
-      config.pingone.roleAttributes.retiredEnvironments = ["prod"];
-    }));
+    const outdir = synth(
+      localConfig(dir, (config) => {
+        config.environments[0].backend.path = path.join(dir, "dev-2.tfstate");
+        withoutProd(config);
+        config.pingone.roleAttributes.retiredEnvironments = ["prod"];
+      }),
+    );
     const index = JSON.parse(fs.readFileSync(path.join(outdir, STACK_INDEX_FILE), "utf8"));
     expect(index.undeclared).toEqual([
-      { stack: "p1as-dev", environment: "dev", location: `local:${path.join(dir, "dev.tfstate")}`, workingDirectory: "undeclared/stacks/p1as-dev", currentLocation: `local:${path.join(dir, "dev-2.tfstate")}` },
-      { stack: "p1as-prod", environment: "prod", location: `local:${path.join(dir, "prod.tfstate")}`, workingDirectory: "undeclared/stacks/p1as-prod" },
+      {
+        stack: "p1as-dev",
+        environment: "dev",
+        location: `local:${path.join(dir, "dev.tfstate")}`,
+        workingDirectory: "undeclared/stacks/p1as-dev",
+        currentLocation: `local:${path.join(dir, "dev-2.tfstate")}`,
+      },
+      {
+        stack: "p1as-prod",
+        environment: "prod",
+        location: `local:${path.join(dir, "prod.tfstate")}`,
+        workingDirectory: "undeclared/stacks/p1as-prod",
+      },
     ]);
-    const backendOnly = JSON.parse(fs.readFileSync(path.join(outdir, "undeclared/stacks/p1as-prod/cdk.tf.json"), "utf8"));
+    const backendOnly = JSON.parse(
+      fs.readFileSync(path.join(outdir, "undeclared/stacks/p1as-prod/cdk.tf.json"), "utf8"),
+    );
     expect(backendOnly.terraform.backend).toEqual({ local: { path: path.join(dir, "prod.tfstate") } });
     expect(backendOnly.resource).toBeUndefined();
     expect(backendOnly.provider).toBeUndefined();
     // The tools never select it as a stack of the config
-    expect(selectStacks(outdir, undefined).stacks.map((stack) => stack.name)).toEqual(["p1as-dev", "pingone-directory"]);
+    expect(selectStacks(outdir, undefined).stacks.map((stack) => stack.name)).toEqual([
+      "p1as-dev",
+      "pingone-directory",
+    ]);
   });
 
   it("refuses a config that drops a known environment without listing it under retiredEnvironments (its roles would go)", () => {
@@ -146,7 +187,9 @@ describe("the state inventory", () => {
     );
     expect(fs.existsSync(outdir)).toBe(false);
     // With unmanaged role attributes there are no roles to lose
-    expect(() => synth(localConfig(dir, (config) => (withoutProd(config), (config.pingone.roleAttributes = { manage: false }))))).not.toThrow();
+    expect(() =>
+      synth(localConfig(dir, (config) => (withoutProd(config), (config.pingone.roleAttributes = { manage: false })))),
+    ).not.toThrow();
   });
 
   it(`with ${FROZEN_INVENTORY_ENV_VAR}=1 (CI) refuses a synth that would change the inventory and writes nothing, as npm ci refuses a stale lock file`, () => {
@@ -163,7 +206,10 @@ describe("the state inventory", () => {
   });
 
   it("refuses an unreadable inventory, naming it", () => {
-    fs.writeFileSync(path.join(dir, "p1as.inventory.json"), JSON.stringify({ stacks: [{ stack: "p1as-dev", environment: "dev", backend: { type: "ftp" } }] }));
+    fs.writeFileSync(
+      path.join(dir, "p1as.inventory.json"),
+      JSON.stringify({ stacks: [{ stack: "p1as-dev", environment: "dev", backend: { type: "ftp" } }] }),
+    );
     expect(() => synth(localConfig(dir))).toThrow(
       `${path.join(dir, "p1as.inventory.json")}: invalid state inventory, 1 problem (nothing was synthesized):\n  - stacks[0].backend.type: Invalid discriminator value. Expected 'local' | 'pg' | 's3' | 'remote' | 'cloud'\n` +
         `Restore it from git (git checkout -- ${path.join(dir, "p1as.inventory.json")}): synth writes it, and only ever adds entries.`,
@@ -174,7 +220,10 @@ describe("the state inventory", () => {
 describe("the state inventory is checked like a config before synth writes anything", () => {
   const file = () => path.join(dir, "p1as.inventory.json");
   /** An inventory holding `entries`, with the sha256 synth would write unless `sha256` says otherwise. */
-  function writeInventory(entries: object[], sha256: string | null = inventoryDigest(entries as InventoryEntry[])): void {
+  function writeInventory(
+    entries: object[],
+    sha256: string | null = inventoryDigest(entries as InventoryEntry[]),
+  ): void {
     fs.writeFileSync(file(), JSON.stringify({ ...(sha256 === null ? {} : { sha256 }), stacks: entries }, null, 2));
   }
   const local = (name: string) => ({ type: "local", path: path.join(dir, name) });
@@ -183,39 +232,76 @@ describe("the state inventory is checked like a config before synth writes anyth
     const before = fs.readFileSync(file(), "utf8");
     const outdir = path.join(dir, "cdktf.out");
     expect(() => synth(config, env, outdir)).toThrow(expected);
-    expect({ outdir: fs.existsSync(outdir), inventory: fs.readFileSync(file(), "utf8"), escaped: fs.existsSync(path.join(dir, "escaped")) }).toEqual({ outdir: false, inventory: before, escaped: false });
+    expect({
+      outdir: fs.existsSync(outdir),
+      inventory: fs.readFileSync(file(), "utf8"),
+      escaped: fs.existsSync(path.join(dir, "escaped")),
+    }).toEqual({ outdir: false, inventory: before, escaped: false });
   }
 
   it.each([
-    ["a path", "../../escaped", "stacks[0].stack: Invalid enum value. Expected 'pingone-directory' | 'p1as-dev' | 'p1as-test' | 'p1as-stage' | 'p1as-prod', received '../../escaped'"],
+    [
+      "a path",
+      "../../escaped",
+      "stacks[0].stack: Invalid enum value. Expected 'pingone-directory' | 'p1as-dev' | 'p1as-test' | 'p1as-stage' | 'p1as-prod', received '../../escaped'",
+    ],
     ["a space", "p1as dev", "stacks[0].stack: Invalid enum value."],
     ["another tool's name", "p1as-qa", "received 'p1as-qa'"],
-  ])("refuses a stack name with %s (a name becomes a folder under the synth output), naming the entry", (_name, stack, expected) => {
-    writeInventory([{ stack, backend: local("escaped.tfstate") }]);
-    expectRefused(localConfig(dir), expected);
-  });
+  ])(
+    "refuses a stack name with %s (a name becomes a folder under the synth output), naming the entry",
+    (_name, stack, expected) => {
+      writeInventory([{ stack, backend: local("escaped.tfstate") }]);
+      expectRefused(localConfig(dir), expected);
+    },
+  );
 
   it("refuses an environment that is not the stack's own, and one on the directory stack", () => {
     writeInventory([
       { stack: "p1as-dev", environment: "prod", backend: local("dev.tfstate") },
       { stack: "pingone-directory", environment: "dev", backend: local("directory.tfstate") },
     ]);
-    expectRefused(localConfig(dir), /stacks\[0\]\.environment: must be "dev", the environment of p1as-dev\n {2}- stacks\[1\]\.environment: must be absent: pingone-directory belongs to no P1AS environment/);
+    expectRefused(
+      localConfig(dir),
+      /stacks\[0\]\.environment: must be "dev", the environment of p1as-dev\n {2}- stacks\[1\]\.environment: must be absent: pingone-directory belongs to no P1AS environment/,
+    );
   });
 
   it.each([
-    ["a pg connStr naming a key file", { type: "pg", connStr: "postgres://tf@db.example/tf?sslkey=/dev/zero", schemaName: "p1as_prod" }, "stacks[0].backend.connStr: must not name a file (found: sslkey)"],
-    ["a pg connStr with a password", { type: "pg", connStr: "postgres://tf:hunter2@db.example/tf", schemaName: "p1as_prod" }, "stacks[0].backend.connStr: must not hold a password (found: password)"],
-    ["an S3 key with '..'", { type: "s3", bucket: "acme-tf", key: "a/../b", region: "eu-west-1", encrypt: true }, "stacks[0].backend.key: must not contain '.' or '..' segments"],
-    ["a backend without its resolved defaults", { type: "pg" }, "stacks[0].backend.schemaName: Required (synth writes every backend with its defaults filled in)"],
-    ["a string with a control character", { type: "local", path: "a\nb.tfstate" }, "stacks[0].backend.path: must not contain control characters"],
+    [
+      "a pg connStr naming a key file",
+      { type: "pg", connStr: "postgres://tf@db.example/tf?sslkey=/dev/zero", schemaName: "p1as_prod" },
+      "stacks[0].backend.connStr: must not name a file (found: sslkey)",
+    ],
+    [
+      "a pg connStr with a password",
+      { type: "pg", connStr: "postgres://tf:hunter2@db.example/tf", schemaName: "p1as_prod" },
+      "stacks[0].backend.connStr: must not hold a password (found: password)",
+    ],
+    [
+      "an S3 key with '..'",
+      { type: "s3", bucket: "acme-tf", key: "a/../b", region: "eu-west-1", encrypt: true },
+      "stacks[0].backend.key: must not contain '.' or '..' segments",
+    ],
+    [
+      "a backend without its resolved defaults",
+      { type: "pg" },
+      "stacks[0].backend.schemaName: Required (synth writes every backend with its defaults filled in)",
+    ],
+    [
+      "a string with a control character",
+      { type: "local", path: "a\nb.tfstate" },
+      "stacks[0].backend.path: must not contain control characters",
+    ],
   ])("refuses %s, by the config's own rules", (_name, backend, expected) => {
     writeInventory([{ stack: "p1as-prod", environment: "prod", backend }]);
     expectRefused(localConfig(dir), expected);
   });
 
   it("refuses a key given twice in an entry (JSON keeps the last one, a reviewer reads the first)", () => {
-    fs.writeFileSync(file(), `{"stacks":[{"stack":"p1as-dev","stack":"p1as-prod","environment":"prod","backend":${JSON.stringify(local("prod.tfstate"))}}]}`);
+    fs.writeFileSync(
+      file(),
+      `{"stacks":[{"stack":"p1as-dev","stack":"p1as-prod","environment":"prod","backend":${JSON.stringify(local("prod.tfstate"))}}]}`,
+    );
     expectRefused(localConfig(dir), /stacks\[0\]\.stack: duplicate key "stack" \(line 1, column 32\)/);
   });
 
@@ -226,12 +312,28 @@ describe("the state inventory is checked like a config before synth writes anyth
     expect(inventoryStacks()).toHaveLength(4);
     // WHEN the old location's entry is deleted by hand
     const written = JSON.parse(inventoryText());
-    fs.writeFileSync(file(), JSON.stringify({ ...written, stacks: written.stacks.filter((entry: { backend: { path: string } }) => !entry.backend.path.endsWith("prod-old.tfstate")) }, null, 2));
+    fs.writeFileSync(
+      file(),
+      JSON.stringify(
+        {
+          ...written,
+          stacks: written.stacks.filter(
+            (entry: { backend: { path: string } }) => !entry.backend.path.endsWith("prod-old.tfstate"),
+          ),
+        },
+        null,
+        2,
+      ),
+    );
     // THEN synth refuses it, frozen or not, saying how to restore it and how to remove an entry on purpose
     const edited = `the state inventory ${file()} was edited: its entries do not match its sha256: an entry was removed or changed by hand since synth wrote it, so the tools could no longer find a state it listed. Nothing was synthesized.`;
     expectRefused(localConfig(dir), edited);
     expectRefused(localConfig(dir), edited, { [FROZEN_INVENTORY_ENV_VAR]: "1" });
-    expectRefused(localConfig(dir), `(${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256) and ${FROZEN_INVENTORY_ENV_VAR}=1 forbids changing it here`, { [FROZEN_INVENTORY_ENV_VAR]: "1", [RESEAL_INVENTORY_ENV_VAR]: "1" });
+    expectRefused(
+      localConfig(dir),
+      `(${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256) and ${FROZEN_INVENTORY_ENV_VAR}=1 forbids changing it here`,
+      { [FROZEN_INVENTORY_ENV_VAR]: "1", [RESEAL_INVENTORY_ENV_VAR]: "1" },
+    );
     // AND a deliberate removal is accepted once, with P1AS_RESEAL_INVENTORY=1, and hashed again
     synth(localConfig(dir), { [RESEAL_INVENTORY_ENV_VAR]: "1" });
     expect(inventoryStacks()).toHaveLength(3);
@@ -240,7 +342,10 @@ describe("the state inventory is checked like a config before synth writes anyth
 
   it("refuses an inventory without the entries of an environment the config lists as retired, even with its sha256 recomputed", () => {
     writeInventory([{ stack: "p1as-dev", environment: "dev", backend: local("dev.tfstate") }]);
-    const retiredProd = (config: RawConfig) => (withoutProd(config), (config.pingone.roleAttributes.retiredEnvironments = ["prod"]));
+    const retiredProd = (config: RawConfig) => (
+      withoutProd(config),
+      (config.pingone.roleAttributes.retiredEnvironments = ["prod"])
+    );
     expectRefused(
       localConfig(dir, retiredProd),
       `${path.join(dir, "p1as.json")}: pingone.roleAttributes.retiredEnvironments lists prod, but the state inventory ${file()} has no entry for p1as-prod: it was removed, so the tools could no longer check that the retired state is empty. Nothing was synthesized.`,
@@ -254,7 +359,11 @@ describe("the state inventory is checked like a config before synth writes anyth
       { stack: "p1as-prod", environment: "prod", backend: local("prod.tfstate") },
     ];
     writeInventory(declared, null);
-    expectRefused(localConfig(dir), "is out of date (it has no sha256: written by an older synth) and P1AS_FROZEN_INVENTORY=1 forbids changing it here", { [FROZEN_INVENTORY_ENV_VAR]: "1" });
+    expectRefused(
+      localConfig(dir),
+      "is out of date (it has no sha256: written by an older synth) and P1AS_FROZEN_INVENTORY=1 forbids changing it here",
+      { [FROZEN_INVENTORY_ENV_VAR]: "1" },
+    );
     synth(localConfig(dir));
     expect(JSON.parse(inventoryText()).sha256).toBe(inventoryDigest(inventoryStacks() as InventoryEntry[]));
   });

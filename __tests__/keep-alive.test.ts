@@ -30,7 +30,8 @@ beforeAll(async () => {
       // Our own Connection header: Node's server then sends no `Keep-Alive: timeout=N` hint.
       res.setHeader("Connection", "keep-alive");
       res.setHeader("Content-Type", "application/json");
-      if (req.url!.endsWith("/as/token")) res.end(JSON.stringify({ access_token: "kept-token", token_type: "Bearer", expires_in: 3600 }));
+      if (req.url!.endsWith("/as/token"))
+        res.end(JSON.stringify({ access_token: "kept-token", token_type: "Bearer", expires_in: 3600 }));
       else if (req.method === "GET") res.end(JSON.stringify(created ? [ITEM] : []));
       else if (req.method === "DELETE") res.writeHead(204).end();
       else {
@@ -49,10 +50,24 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 function clientWith(updateMethod: "PUT" | "PATCH", log: string[]) {
   const contract: ApiContract = {
     ...ASSUMED_CONTRACT,
-    hostnames: { ...ASSUMED_CONTRACT.hostnames, update: { ...ASSUMED_CONTRACT.hostnames.update!, method: updateMethod } },
+    hostnames: {
+      ...ASSUMED_CONTRACT.hostnames,
+      update: { ...ASSUMED_CONTRACT.hostnames.update!, method: updateMethod },
+    },
   };
-  const tokens = new TokenClient({ tokenUrl: `${baseUrl}/env/as/token`, clientId: "kept", clientSecret: "kept-secret", log: (line) => log.push(line) });
-  const client = new SelfServiceClient({ baseUrl: `${baseUrl}/dev/api/v1`, tokens, contract, retry: { baseDelayMs: 10 }, log: (line) => log.push(line) });
+  const tokens = new TokenClient({
+    tokenUrl: `${baseUrl}/env/as/token`,
+    clientId: "kept",
+    clientSecret: "kept-secret",
+    log: (line) => log.push(line),
+  });
+  const client = new SelfServiceClient({
+    baseUrl: `${baseUrl}/dev/api/v1`,
+    tokens,
+    contract,
+    retry: { baseDelayMs: 10 },
+    log: (line) => log.push(line),
+  });
   return { client, tokens };
 }
 
@@ -61,9 +76,19 @@ const route = { hostname: HOSTNAME, product: "pingfederate-engines", certname: "
 describe.each([
   ["a list (GET)", "PUT", (client: SelfServiceClient) => client.listHostnames(), "GET"],
   ["an update by PUT", "PUT", (client: SelfServiceClient) => client.updateHostname(route), "PUT"],
-  ["an update by PATCH (failed before updates were marked idempotent)", "PATCH", (client: SelfServiceClient) => client.updateHostname(route), "PATCH"],
+  [
+    "an update by PATCH (failed before updates were marked idempotent)",
+    "PATCH",
+    (client: SelfServiceClient) => client.updateHostname(route),
+    "PATCH",
+  ],
   ["a delete", "PUT", (client: SelfServiceClient) => client.deleteHostname(HOSTNAME), "DELETE"],
-  ["a create (POST, checked by a list first)", "PUT", (client: SelfServiceClient) => client.createHostname(route), "POST"],
+  [
+    "a create (POST, checked by a list first)",
+    "PUT",
+    (client: SelfServiceClient) => client.createHostname(route),
+    "POST",
+  ],
 ] as const)("%s on a socket the server has closed", (_label, updateMethod, call, method) => {
   test("is sent again on a new connection and succeeds, handled once", async () => {
     created = method !== "POST";
@@ -75,7 +100,9 @@ describe.each([
     server.closeIdleConnections();
     await expect(call(client)).resolves.toBeDefined();
     // The stale socket was really used: the failure is in the log, and a new connection carried the request.
-    expect(log.join("\n")).toMatch(method === "POST" ? /no response; listing to check whether the create was committed/ : /ECONNRESET; retry 1 of/);
+    expect(log.join("\n")).toMatch(
+      method === "POST" ? /no response; listing to check whether the create was committed/ : /ECONNRESET; retry 1 of/,
+    );
     expect(connections).toBeGreaterThan(before);
     expect(handled.filter((line) => line.startsWith(`${method} `))).toHaveLength(method === "GET" ? handled.length : 1);
   });

@@ -16,7 +16,9 @@ const TOOLS = ["tools", "main", "bench"];
 
 /** Every relative module a source names: static and dynamic imports, re-exports, require. */
 export function importedModules(source: string): string[] {
-  const specifiers = source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/g);
+  const specifiers = source.matchAll(
+    /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/g,
+  );
   return [...specifiers].map(([, specifier]) => specifier);
 }
 
@@ -55,7 +57,9 @@ describe("imports run only down the layers", () => {
 
   it("the command-line kit imports nothing of the project outside cli-kit/", () => {
     const files = sourcesUnder("cli-kit");
-    const reached = files.flatMap((file) => importedModules(readFileSync(path.join(ROOT, file), "utf8")).map((specifier) => topOf(file, specifier)));
+    const reached = files.flatMap((file) =>
+      importedModules(readFileSync(path.join(ROOT, file), "utf8")).map((specifier) => topOf(file, specifier)),
+    );
     expect(new Set(reached)).toEqual(new Set(["cli-kit"]));
   });
 
@@ -67,11 +71,21 @@ describe("imports run only down the layers", () => {
       'const { runApp } = require("../../main");',
       'import "../../bench/main";',
     ];
-    for (const line of back) expect({ line, violations: layerViolations("provider/resources/x.ts", line) }).toEqual({ line, violations: [expect.any(String)] });
-    expect(layerViolations("cli-kit/errors.ts", 'import { CERTIFICATE_TYPE } from "../provider/resources/certificate";')).toHaveLength(1);
+    for (const line of back)
+      expect({ line, violations: layerViolations("provider/resources/x.ts", line) }).toEqual({
+        line,
+        violations: [expect.any(String)],
+      });
+    expect(
+      layerViolations("cli-kit/errors.ts", 'import { CERTIFICATE_TYPE } from "../provider/resources/certificate";'),
+    ).toHaveLength(1);
     // Down the layers, and within the tools, is allowed.
-    expect(layerViolations("stacks/synthesize.ts", 'import { installBesideStack } from "../provider/install";')).toEqual([]);
-    expect(layerViolations("provider/main.ts", 'import { parseCommandLine } from "../cli-kit/command-line";')).toEqual([]);
+    expect(
+      layerViolations("stacks/synthesize.ts", 'import { installBesideStack } from "../provider/install";'),
+    ).toEqual([]);
+    expect(layerViolations("provider/main.ts", 'import { parseCommandLine } from "../cli-kit/command-line";')).toEqual(
+      [],
+    );
     expect(layerViolations("tools/start/main.ts", 'import { synthesize } from "../../stacks/synthesize";')).toEqual([]);
     expect(layerViolations("cli-kit/command-line.ts", 'import { terminalText } from "./escape";')).toEqual([]);
   });

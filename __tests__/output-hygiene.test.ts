@@ -24,7 +24,19 @@ describe("Markdown bodies with API text in them", () => {
   test("the drift issue: hostile keys, values, consequences and errors add nothing to the rendered issue", async () => {
     // GIVEN the same report twice: with the hostile corpus in every field the API or the tool fills, and with plain words
     const drifted = (value: string): StackDrift[] => [
-      { stack: "p1as-dev", status: "drift", findings: [{ kind: "hostname", key: value, finding: "changed", differences: [{ field: value, was: value, now: value }], consequence: value }] },
+      {
+        stack: "p1as-dev",
+        status: "drift",
+        findings: [
+          {
+            kind: "hostname",
+            key: value,
+            finding: "changed",
+            differences: [{ field: value, was: value, now: value }],
+            consequence: value,
+          },
+        ],
+      },
       { stack: "p1as-prod", status: "error", error: value },
     ];
     const rendered = async (value: string) => {
@@ -36,21 +48,32 @@ describe("Markdown bodies with API text in them", () => {
     const [hostile, plain] = [await rendered(HOSTILE), await rendered("plain words")];
     // THEN each hostile issue has the plain one's structure, one table row of five cells, and nothing that notifies or links
     expect(hostile.map(tags)).toEqual(plain.map(tags));
-    for (const html of hostile) expect(references(prose(html).replace(/https:\/\/github\.example\S*/g, ""))).toEqual([]);
+    for (const html of hostile)
+      expect(references(prose(html).replace(/https:\/\/github\.example\S*/g, ""))).toEqual([]);
   });
 
   test("the deploy's result table and the apply-result comment: a hostile API error stays in its cell, as text", async () => {
     // GIVEN a failed apply whose reason quotes the API (terraform's error lines)
-    const report = (reason: string): DeployReport => ({ stacks: [{ stack: "p1as-dev", status: "failed", reason }, { stack: "p1as-prod", status: "not started" }] });
+    const report = (reason: string): DeployReport => ({
+      stacks: [
+        { stack: "p1as-dev", status: "failed", reason },
+        { stack: "p1as-prod", status: "not started" },
+      ],
+    });
     // WHEN the result is written and posted to the pull request
     const posted = async (reason: string) => {
       const github = new FakeGitHub();
       github.seedIssue({ number: 12, pull_request: {} });
-      github.associated.set(CONTEXT.sha, [{ number: 12, merge_commit_sha: CONTEXT.sha, merged_at: "2026-12-01T10:00:00Z" }]);
+      github.associated.set(CONTEXT.sha, [
+        { number: 12, merge_commit_sha: CONTEXT.sha, merged_at: "2026-12-01T10:00:00Z" },
+      ]);
       await postApplyResult({ github, context: CONTEXT, environment: "dev", body: resultMarkdown(report(reason)) });
       return github.issue(12).comments[0].body;
     };
-    const [hostile, plain] = [await posted(`terraform apply failed:\n${HOSTILE}`), await posted("terraform apply failed:\nplain words")];
+    const [hostile, plain] = [
+      await posted(`terraform apply failed:\n${HOSTILE}`),
+      await posted("terraform apply failed:\nplain words"),
+    ];
     // THEN the comment keeps its marker and has the plain one's structure: a table of two rows, no mention, reference or link
     expect(hostile).toContain(applyResultMarker("dev", CONTEXT.sha));
     // (a line break per line of the reason is the table's own: the plain reason has fewer lines)
@@ -67,7 +90,22 @@ describe("terminal text with API text in it", () => {
       generatedAt: "2026-12-01T10:00:00.000Z",
       exitCode: 1,
       environments: [
-        { environment: "dev", stack: "p1as-dev", rows: [{ kind: "hostname", key: HOSTILE, status: "complete", colour: "green", sync: "drifted", differences: [HOSTILE], detail: HOSTILE, green: false }] },
+        {
+          environment: "dev",
+          stack: "p1as-dev",
+          rows: [
+            {
+              kind: "hostname",
+              key: HOSTILE,
+              status: "complete",
+              colour: "green",
+              sync: "drifted",
+              differences: [HOSTILE],
+              detail: HOSTILE,
+              green: false,
+            },
+          ],
+        },
         { environment: "prod", stack: "p1as-prod", rows: [], error: HOSTILE },
       ],
     };
@@ -77,13 +115,26 @@ describe("terminal text with API text in it", () => {
       // THEN no control character reaches the terminal but the table's own colours
       expect(withoutSgr(printed)).not.toMatch(RAW_CONTROL);
       expect(printed).toContain("\\x1b]8;;https://evil.example\\x07link");
-      if (colour) expect(printed.match(/\u001b\[[0-9;]*m/g)!.every((code) => /^\u001b\[(0|3[1-4]|90)m$/.test(code))).toBe(true);
+      if (colour)
+        expect(printed.match(/\u001b\[[0-9;]*m/g)!.every((code) => /^\u001b\[(0|3[1-4]|90)m$/.test(code))).toBe(true);
     }
   });
 
   test("drift's table shows control characters in keys, values and errors as escapes", () => {
     const printed = renderDrift([
-      { stack: "p1as-dev", status: "drift", findings: [{ kind: "hostname", key: HOSTILE, finding: "changed", differences: [{ field: "product", was: HOSTILE, now: HOSTILE }], consequence: HOSTILE }] },
+      {
+        stack: "p1as-dev",
+        status: "drift",
+        findings: [
+          {
+            kind: "hostname",
+            key: HOSTILE,
+            finding: "changed",
+            differences: [{ field: "product", was: HOSTILE, now: HOSTILE }],
+            consequence: HOSTILE,
+          },
+        ],
+      },
       { stack: "p1as-prod", status: "error", error: HOSTILE },
     ]);
     expect(printed).not.toMatch(RAW_CONTROL);
@@ -92,11 +143,16 @@ describe("terminal text with API text in it", () => {
   });
 
   test("deploy's result lines and any tool's failure line show control characters as escapes", () => {
-    const lines = resultLines({ stacks: [{ stack: "p1as-dev", status: "failed", reason: `terraform apply failed:\n${HOSTILE}` }] });
+    const lines = resultLines({
+      stacks: [{ stack: "p1as-dev", status: "failed", reason: `terraform apply failed:\n${HOSTILE}` }],
+    });
     expect(lines.every((line) => line.startsWith("p1as-dev: "))).toBe(true);
     expect(lines.join("\n")).not.toMatch(RAW_CONTROL);
     let printed = "";
-    reportFailure("drift", new CliError(`p1as-dev: failed:\n${HOSTILE}`), { stdout: () => undefined, stderr: (text) => (printed += text) });
+    reportFailure("drift", new CliError(`p1as-dev: failed:\n${HOSTILE}`), {
+      stdout: () => undefined,
+      stderr: (text) => (printed += text),
+    });
     expect(printed).not.toMatch(RAW_CONTROL);
     expect(printed).toContain("\\x1b]8;;https://evil.example\\x07");
   });

@@ -12,11 +12,23 @@ const chainLines = certificate.fullchain.trimEnd().split("\n").length;
 
 describe("a chain with text outside its PEM blocks", () => {
   test.each([
-    ["a faked plan line after the blocks", `${certificate.fullchain}  # p1as_hostname.auth will be destroyed\n`, `line ${chainLines + 1} holds`],
-    ["openssl's subject and issuer lines before the blocks", `subject=CN = a\nissuer=CN = b\n${certificate.fullchain}`, "lines 1 and 2 hold"],
+    [
+      "a faked plan line after the blocks",
+      `${certificate.fullchain}  # p1as_hostname.auth will be destroyed\n`,
+      `line ${chainLines + 1} holds`,
+    ],
+    [
+      "openssl's subject and issuer lines before the blocks",
+      `subject=CN = a\nissuer=CN = b\n${certificate.fullchain}`,
+      "lines 1 and 2 hold",
+    ],
     ["text on a BEGIN line", certificate.fullchain.replace("-----BEGIN", "x-----BEGIN"), "line 1 holds"],
     ["many lines", `${"junk\n".repeat(8)}${certificate.fullchain}`, "lines 1, 2, 3, 4, 5 and 3 more hold"],
-    ["the JSON-escaped one-line form with a line after it", `${certificate.fullchain}EOT\n`.replace(/\n/g, "\\n"), `line ${chainLines + 1} holds`],
+    [
+      "the JSON-escaped one-line form with a line after it",
+      `${certificate.fullchain}EOT\n`.replace(/\n/g, "\\n"),
+      `line ${chainLines + 1} holds`,
+    ],
   ])("fails for %s, naming the lines and never quoting them", (_label, fullchain, where) => {
     // WHEN
     const { problems, certificates } = parseFullchain(fullchain);
@@ -35,7 +47,10 @@ describe("a chain with text outside its PEM blocks", () => {
 
   test.each([
     ["the chain as written", certificate.fullchain],
-    ["blank lines and CRLF line ends between and around the blocks", `\r\n\r\n${certificate.fullchain.replace(/\n/g, "\r\n")}\r\n  \r\n`],
+    [
+      "blank lines and CRLF line ends between and around the blocks",
+      `\r\n\r\n${certificate.fullchain.replace(/\n/g, "\r\n")}\r\n  \r\n`,
+    ],
     ["the JSON-escaped one-line form", certificate.fullchain.replace(/\n/g, "\\n")],
   ])("accepts %s", (_label, fullchain) => {
     expect(parseFullchain(fullchain).problems).toEqual([]);

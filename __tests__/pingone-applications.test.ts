@@ -47,7 +47,14 @@ function applications(worker: WorkerSeed, apiUrl = emulator.managementApiUrl): P
 
 /** A client-credentials token for the application with that secret, or the failure. */
 async function tokenWith(applicationId: string, secret: string): Promise<string> {
-  return new TokenClient({ tokenUrl: emulator.tokenUrl(ENV_ID), clientId: applicationId, clientSecret: secret, allowedHosts: NO_ALLOWED_HOSTS, retry: { retries: 0 }, log: () => {} }).getToken();
+  return new TokenClient({
+    tokenUrl: emulator.tokenUrl(ENV_ID),
+    clientId: applicationId,
+    clientSecret: secret,
+    allowedHosts: NO_ALLOWED_HOSTS,
+    retry: { retries: 0 },
+    log: () => {},
+  }).getToken();
 }
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
@@ -65,7 +72,11 @@ describe("PingOneApplications", () => {
     // THEN the id is the application's and the secret gets a token carrying the resource's groups
     expect(found).toEqual({ id: created.write.clientId, name: "p1as-dev-orchestration" });
     const token = await tokenWith(found.id, secret);
-    expect(claims(token)).toMatchObject({ client_id: found.id, groups: ["dev-tls-admin"], aud: emulator.apiUrl("dev") });
+    expect(claims(token)).toMatchObject({
+      client_id: found.id,
+      groups: ["dev-tls-admin"],
+      aud: emulator.apiUrl("dev"),
+    });
     // AND nothing the client logged holds the secret
     expect(lines.join("\n")).not.toContain(secret);
   });
@@ -75,13 +86,28 @@ describe("PingOneApplications", () => {
     await expect(lookup.find("p1as-dev-audit")).resolves.toBeUndefined();
     const error = await lookup.require("p1as-dev-audit").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PingOneLookupError);
-    expect(error).toMatchObject({ problem: "application-missing", target: { application: "p1as-dev-audit", environmentId: ENV_ID } });
+    expect(error).toMatchObject({
+      problem: "application-missing",
+      target: { application: "p1as-dev-audit", environmentId: ENV_ID },
+    });
   });
 
   test("two applications of one name are refused, naming both ids: PingOne does not make names unique", async () => {
-    const first = await createClient(emulator, full, { applicationName: "twin", resourceName: "r1", audience: emulator.apiUrl("dev"), groups: ["dev-tls-audit"] });
-    const second = await createClient(emulator, full, { applicationName: "twin", resourceName: "r2", audience: emulator.apiUrl("dev"), groups: ["dev-tls-audit"] });
-    const error = await applications(full).find("twin").catch((caught: unknown) => caught);
+    const first = await createClient(emulator, full, {
+      applicationName: "twin",
+      resourceName: "r1",
+      audience: emulator.apiUrl("dev"),
+      groups: ["dev-tls-audit"],
+    });
+    const second = await createClient(emulator, full, {
+      applicationName: "twin",
+      resourceName: "r2",
+      audience: emulator.apiUrl("dev"),
+      groups: ["dev-tls-audit"],
+    });
+    const error = await applications(full)
+      .find("twin")
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ problem: "application-ambiguous" });
     expect((error as Error).message).toContain(first.clientId);
     expect((error as Error).message).toContain(second.clientId);
@@ -120,7 +146,10 @@ describe("PingOneApplications", () => {
   test("a read-only worker may not regenerate a secret", async () => {
     await createEnvironmentClients(emulator, full, "dev");
     const found = await applications(full).require("p1as-dev-orchestration");
-    await expect(applications(readOnly).regenerateSecret(found)).rejects.toMatchObject({ problem: "secret-forbidden", status: 403 });
+    await expect(applications(readOnly).regenerateSecret(found)).rejects.toMatchObject({
+      problem: "secret-forbidden",
+      status: 403,
+    });
   });
 
   test("refuses a management API that is not PingOne's, loopback or allow-listed, before anything is sent", async () => {
@@ -133,7 +162,11 @@ describe("PingOneApplications", () => {
     await new Promise<void>((resolve) => capture.listen(0, "127.0.0.2", resolve));
     try {
       const port = (capture.address() as AddressInfo).port;
-      for (const apiUrl of [`http://127.0.0.2:${port}/v1`, "https://api.pingone.example.com/v1", "http://api.pingone.com/v1"]) {
+      for (const apiUrl of [
+        `http://127.0.0.2:${port}/v1`,
+        "https://api.pingone.example.com/v1",
+        "http://api.pingone.com/v1",
+      ]) {
         expect(() => applications(full, apiUrl)).toThrow(/pingone_api_url/);
       }
       expect(received).toEqual([]);

@@ -10,17 +10,35 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { decodeJwt } from "jose";
 import { CONTRACT_MODES } from "./support/p1as-app";
-import { applicationClient, clientToken, CommandResult, commandTimings, gettingStartedCommands, pingOneNames, pingOneProject, withoutBuild } from "./support/pingone-project";
+import {
+  applicationClient,
+  clientToken,
+  CommandResult,
+  commandTimings,
+  gettingStartedCommands,
+  pingOneNames,
+  pingOneProject,
+  withoutBuild,
+} from "./support/pingone-project";
 import { workerEnv } from "./support/pingone-tenant";
 
 jest.setTimeout(15 * 60_000);
 
-const [SYNTH, VALIDATE] = gettingStartedCommands("2. Synthesize").filter((command) => command.startsWith("npm run")).map(withoutBuild);
-const PLAN = withoutBuild(gettingStartedCommands("5. The first plan").find((command) => command.startsWith("npm run"))!);
+const [SYNTH, VALIDATE] = gettingStartedCommands("2. Synthesize")
+  .filter((command) => command.startsWith("npm run"))
+  .map(withoutBuild);
+const PLAN = withoutBuild(
+  gettingStartedCommands("5. The first plan").find((command) => command.startsWith("npm run"))!,
+);
 const DEPLOY = withoutBuild(gettingStartedCommands("6. Deploy").find((command) => command.startsWith("npm run"))!);
 
 const PINGONE_OBJECTS = {
-  resources: ["p1as-dev-self-service-api", "p1as-dev-self-service-api-audit", "p1as-prod-self-service-api", "p1as-prod-self-service-api-audit"],
+  resources: [
+    "p1as-dev-self-service-api",
+    "p1as-dev-self-service-api-audit",
+    "p1as-prod-self-service-api",
+    "p1as-prod-self-service-api-audit",
+  ],
   applications: ["p1as-dev-audit", "p1as-dev-orchestration", "p1as-prod-audit", "p1as-prod-orchestration"],
 };
 
@@ -32,7 +50,8 @@ function ok(result: CommandResult): CommandResult {
 
 describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools (%s contract)", (contract) => {
   const project = pingOneProject(`pingone-bootstrap-${contract}`, contract);
-  const hostnames = (environment: "dev" | "prod") => project.emulator.service.listHostnames(environment).map((item) => (item as { hostname: string }).hostname);
+  const hostnames = (environment: "dev" | "prod") =>
+    project.emulator.service.listHostnames(environment).map((item) => (item as { hostname: string }).hostname);
   const timed = commandTimings(`pingone-bootstrap (${contract})`);
 
   test("the commands come from docs/getting-started.md", () => {
@@ -71,7 +90,15 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
     const plan = await timed("plan from zero", () => project.run(PLAN));
     expect({ code: plan.code, output: plan.code === 0 ? "" : plan.text }).toEqual({ code: 0, output: "" });
     const summary = fs.readFileSync(path.join(project.dir, "plan-summary.md"), "utf8");
-    for (const name of [...PINGONE_OBJECTS.resources, ...PINGONE_OBJECTS.applications, "p1asSelfServiceRoles", "wildcard-dev", "auth.dev.acme.example", "wildcard-prod", "auth.prod.acme.example"]) {
+    for (const name of [
+      ...PINGONE_OBJECTS.resources,
+      ...PINGONE_OBJECTS.applications,
+      "p1asSelfServiceRoles",
+      "wildcard-dev",
+      "auth.dev.acme.example",
+      "wildcard-prod",
+      "auth.prod.acme.example",
+    ]) {
       expect(summary).toContain(name);
     }
     expect(summary).not.toMatch(/[1-9]\d* to (change|replace|destroy)/);
@@ -93,13 +120,21 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
     expect(held.applications).toEqual(PINGONE_OBJECTS.applications);
     expect(held.scopes).toEqual(Array(4).fill("p1as-self-service"));
     expect(held.grants).toBe(4);
-    expect(held.roles).toEqual(expect.arrayContaining([{ value: "dev-tls-admin", archived: false }, { value: "prod-tls-audit", archived: false }]));
+    expect(held.roles).toEqual(
+      expect.arrayContaining([
+        { value: "dev-tls-admin", archived: false },
+        { value: "prod-tls-audit", archived: false },
+      ]),
+    );
     expect(hostnames("dev")).toEqual(["auth.dev.acme.example"]);
     expect(hostnames("prod")).toEqual(["auth.prod.acme.example"]);
     // The PingOne objects were created before the first virtual host of the same apply.
     const log = project.emulator.requestLog.list(/^POST /).map((entry) => entry.path);
-    const grants = log.flatMap((item, index) => (/^\/v1\/environments\/[^/]+\/applications\/[^/]+\/grants$/.test(item) ? [index] : []));
-    const firstCertificate = (environment: string) => log.findIndex((item) => item.startsWith(`/${environment}/api/v1/certificates`));
+    const grants = log.flatMap((item, index) =>
+      /^\/v1\/environments\/[^/]+\/applications\/[^/]+\/grants$/.test(item) ? [index] : [],
+    );
+    const firstCertificate = (environment: string) =>
+      log.findIndex((item) => item.startsWith(`/${environment}/api/v1/certificates`));
     // p1as-dev deploys before p1as-prod: dev's two grants, dev's certificate, prod's two grants, prod's certificate.
     expect(grants).toHaveLength(4);
     expect(firstCertificate("dev")).toBeGreaterThan(grants[1]);
@@ -114,7 +149,10 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
   });
 
   test("a real token of each client carries the declared groups, scope and audience", async () => {
-    for (const [application, groups] of [["p1as-dev-orchestration", ["dev-tls-admin"]], ["p1as-prod-audit", ["prod-tls-audit"]]] as const) {
+    for (const [application, groups] of [
+      ["p1as-dev-orchestration", ["dev-tls-admin"]],
+      ["p1as-prod-audit", ["prod-tls-audit"]],
+    ] as const) {
       const token = await clientToken(project, await applicationClient(project, application));
       expect(token.status).toBe(200);
       const claims = decodeJwt(token.data.access_token);
@@ -126,13 +164,22 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
   });
 
   test("the read-only client the stack generated plans every stack with the plan worker, and gets 403 on any write", async () => {
-    const audit = { dev: await applicationClient(project, "p1as-dev-audit"), prod: await applicationClient(project, "p1as-prod-audit") };
+    const audit = {
+      dev: await applicationClient(project, "p1as-dev-audit"),
+      prod: await applicationClient(project, "p1as-prod-audit"),
+    };
     // A plan job: the read-only worker (no applications:read:secret) and the audit secrets in their variables.
-    const planJob = { ...project.env(project.planWorker), P1AS_DEV_AUDIT_CLIENT_SECRET: audit.dev.clientSecret, P1AS_PROD_AUDIT_CLIENT_SECRET: audit.prod.clientSecret };
+    const planJob = {
+      ...project.env(project.planWorker),
+      P1AS_DEV_AUDIT_CLIENT_SECRET: audit.dev.clientSecret,
+      P1AS_PROD_AUDIT_CLIENT_SECRET: audit.prod.clientSecret,
+    };
     project.emulator.requestLog.clear();
     const planned = await project.run(PLAN, planJob);
     expect({ code: planned.code, output: planned.code === 0 ? "" : planned.text }).toEqual({ code: 0, output: "" });
-    const writes = project.emulator.requestLog.list(/^(POST|PUT|PATCH|DELETE) /).filter((entry) => !entry.path.endsWith("/as/token"));
+    const writes = project.emulator.requestLog
+      .list(/^(POST|PUT|PATCH|DELETE) /)
+      .filter((entry) => !entry.path.endsWith("/as/token"));
     expect(writes).toEqual([]);
 
     for (const environment of ["dev", "prod"] as const) {
@@ -140,7 +187,11 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
       const write = await fetch(`${project.emulator.apiUrl(environment)}/hostnames`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ hostname: `x.${environment}.acme.example`, product: "pingfederate-engines", certname: `wildcard-${environment}` }),
+        body: JSON.stringify({
+          hostname: `x.${environment}.acme.example`,
+          product: "pingfederate-engines",
+          certname: `wildcard-${environment}`,
+        }),
       });
       expect(write.status).toBe(403);
       expect(await write.json()).toEqual({ detail: expect.any(String) });
@@ -198,10 +249,17 @@ describe.each(CONTRACT_MODES)("bootstrap from an empty tenant through the tools 
     const shown: string[] = [];
     for (const file of fs.readdirSync(plansDir).filter((name) => name.endsWith(".tfplan"))) {
       const stack = file.replace(/\.tfplan$/, "");
-      const show = ok(await project.run(`terraform -chdir=cdktf.out/stacks/${stack} show -json ../../../plans/${file}`));
+      const show = ok(
+        await project.run(`terraform -chdir=cdktf.out/stacks/${stack} show -json ../../../plans/${file}`),
+      );
       shown.push(show.stdout);
     }
-    const searched = [...project.transcript, ...shown, ...project.stateFiles().map((file) => fs.readFileSync(file, "utf8")), fs.readFileSync(path.join(project.dir, "plan-summary.md"), "utf8")].join("\n");
+    const searched = [
+      ...project.transcript,
+      ...shown,
+      ...project.stateFiles().map((file) => fs.readFileSync(file, "utf8")),
+      fs.readFileSync(path.join(project.dir, "plan-summary.md"), "utf8"),
+    ].join("\n");
     const secrets = await project.secrets();
     expect(secrets.length).toBeGreaterThanOrEqual(2 + 2 + 4);
     for (const secret of secrets) expect(searched).not.toContain(secret);

@@ -51,7 +51,10 @@ describe("AdminApiResource", () => {
   });
 
   test("grants least privilege by default: only the environment's own admin role", () => {
-    const resource = resourceIn({ environment: "prod", audience: "https://self-service-api.prod-acme.us1.ping.cloud/api/v1" });
+    const resource = resourceIn({
+      environment: "prod",
+      audience: "https://self-service-api.prod-acme.us1.ping.cloud/api/v1",
+    });
     expect(resource.groups).toEqual(["prod-tls-admin"]);
     const values = attributeValues(Testing.synth(TerraformStack.of(resource)));
     expect(values.groups).toBe("$${{'prod-tls-admin'}}");
@@ -67,12 +70,32 @@ describe("AdminApiResource", () => {
   });
 
   test.each<[string, Partial<AdminApiResourceProps>, string]>([
-    ["audience contains pingone", { audience: "https://api.pingone.com/p1as" }, `Default/resource: invalid audience "https://api.pingone.com/p1as": must not contain 'pingone' or 'pingidentity' (PingOne rejects it)`],
-    ["token lifetime too long", { accessTokenValiditySeconds: 2592001 }, "Default/resource: invalid accessTokenValiditySeconds 2592001: must be between 300 and 2592000 seconds"],
-    ["groups hold another environment's role", { groups: ["prod-tls-admin"] }, `Default/resource: invalid groups ["prod-tls-admin"]: "prod-tls-admin" is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit`],
-    ["groups hold an all-environment role without the opt-in", { groups: ["dev-tls-admin", "all-tls-admin"] }, `Default/resource: invalid groups ["dev-tls-admin","all-tls-admin"]: "all-tls-admin" is a role of every environment: a client holding it acts on all of them, past their own approvals; set allowAllEnvironmentRoles: true on this environment to grant it on purpose`],
+    [
+      "audience contains pingone",
+      { audience: "https://api.pingone.com/p1as" },
+      `Default/resource: invalid audience "https://api.pingone.com/p1as": must not contain 'pingone' or 'pingidentity' (PingOne rejects it)`,
+    ],
+    [
+      "token lifetime too long",
+      { accessTokenValiditySeconds: 2592001 },
+      "Default/resource: invalid accessTokenValiditySeconds 2592001: must be between 300 and 2592000 seconds",
+    ],
+    [
+      "groups hold another environment's role",
+      { groups: ["prod-tls-admin"] },
+      `Default/resource: invalid groups ["prod-tls-admin"]: "prod-tls-admin" is not a self-service role of environment dev; allowed: dev-tls-admin, dev-tls-audit`,
+    ],
+    [
+      "groups hold an all-environment role without the opt-in",
+      { groups: ["dev-tls-admin", "all-tls-admin"] },
+      `Default/resource: invalid groups ["dev-tls-admin","all-tls-admin"]: "all-tls-admin" is a role of every environment: a client holding it acts on all of them, past their own approvals; set allowAllEnvironmentRoles: true on this environment to grant it on purpose`,
+    ],
     ["groups empty", { groups: [] }, "Default/resource: invalid groups []: must hold at least one self-service role"],
-    ["environment id is not a UUID", { environmentId: "env" }, `Default/resource: invalid environmentId "env": must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b`],
+    [
+      "environment id is not a UUID",
+      { environmentId: "env" },
+      `Default/resource: invalid environmentId "env": must be a UUID such as 3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b`,
+    ],
   ])("fails if %s", (_name, props, message) => {
     expect(() => resourceIn(props)).toThrow(new ValidationError("", "", [], message));
   });
@@ -87,12 +110,17 @@ describe("AdminApiResource", () => {
 describe("AdminApiResource for read-only clients", () => {
   test("access audit: its own name, the environment's audit role only, same audience", () => {
     const synth = synthResource({ access: "audit" });
-    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api-audit", audience: AUDIENCE });
+    expect(synth).toHaveResourceWithProperties(Resource, {
+      name: "p1as-dev-self-service-api-audit",
+      audience: AUDIENCE,
+    });
     expect(attributeValues(synth).groups).toBe("$${{'dev-tls-audit'}}");
   });
 
   test("access audit refuses a role that writes", () => {
-    expect(() => resourceIn({ access: "audit", groups: ["dev-tls-admin"] })).toThrow(`"dev-tls-admin" is not an audit role, and access is "audit"`);
+    expect(() => resourceIn({ access: "audit", groups: ["dev-tls-admin"] })).toThrow(
+      `"dev-tls-admin" is not an audit role, and access is "audit"`,
+    );
   });
 });
 
@@ -102,7 +130,11 @@ describe("OrchestrationClient", () => {
     expect(synth).toHaveResourceWithProperties(Application, {
       name: "p1as-dev-orchestration",
       enabled: true,
-      oidc_options: { type: "WEB_APP", grant_types: ["CLIENT_CREDENTIALS"], token_endpoint_auth_method: "CLIENT_SECRET_BASIC" },
+      oidc_options: {
+        type: "WEB_APP",
+        grant_types: ["CLIENT_CREDENTIALS"],
+        token_endpoint_auth_method: "CLIENT_SECRET_BASIC",
+      },
     });
     const [application] = resourcesOf(synth, Application.tfResourceType);
     expect(application.oidc_options.grant_types).toEqual(["CLIENT_CREDENTIALS"]);
@@ -150,18 +182,33 @@ describe("OrchestrationClient", () => {
   test("fails if the application name or PingOne environment would be unknown at plan (a Terraform reference)", () => {
     const stack = new TerraformStack(Testing.app(), "refs");
     const variable = new TerraformVariable(stack, "name", { type: "string" });
-    const resource = new AdminApiResource(stack, "resource", { environmentId: ENV_ID, environment: "dev", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
-    expect(() => new OrchestrationClient(stack, "client", { environmentId: ENV_ID, regionCode: "NA", environment: "dev", resource, name: variable.stringValue })).toThrow(
-      /invalid name .*must be known at synth \(a literal\), not a Terraform reference/,
-    );
+    const resource = new AdminApiResource(stack, "resource", {
+      environmentId: ENV_ID,
+      environment: "dev",
+      audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+    });
+    expect(
+      () =>
+        new OrchestrationClient(stack, "client", {
+          environmentId: ENV_ID,
+          regionCode: "NA",
+          environment: "dev",
+          resource,
+          name: variable.stringValue,
+        }),
+    ).toThrow(/invalid name .*must be known at synth \(a literal\), not a Terraform reference/);
   });
 
   test("uses the token URL override (emulator)", () => {
-    expect(clientIn({ tokenUrl: "http://127.0.0.1:4010/x/as/token" }).client.tokenUrl).toBe("http://127.0.0.1:4010/x/as/token");
+    expect(clientIn({ tokenUrl: "http://127.0.0.1:4010/x/as/token" }).client.tokenUrl).toBe(
+      "http://127.0.0.1:4010/x/as/token",
+    );
   });
 
   test("fails if the token URL is not a URL", () => {
-    expect(() => clientIn({ tokenUrl: "auth.pingone.com" })).toThrow(`Default/client: invalid tokenUrl "auth.pingone.com": must be an absolute URL`);
+    expect(() => clientIn({ tokenUrl: "auth.pingone.com" })).toThrow(
+      `Default/client: invalid tokenUrl "auth.pingone.com": must be an absolute URL`,
+    );
   });
 });
 
@@ -174,30 +221,59 @@ describe("SelfServiceCredentials.fromEnvironment", () => {
       clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
       tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`,
     });
-    expect(credentials).toEqual({ clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`, scope: undefined });
+    expect(credentials).toEqual({
+      clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+      clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+      tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`,
+      scope: undefined,
+    });
     expect(JSON.parse(Testing.synth(stack)).variable).toBeUndefined();
   });
 
   test("fails if the variable is not one of ours", () => {
     const stack = new TerraformStack(Testing.app(), "explicit");
     expect(() =>
-      SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "PINGONE_CLIENT_SECRET", tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token` }),
-    ).toThrow(`explicit/PINGONE_CLIENT_SECRET: invalid clientSecretEnv "PINGONE_CLIENT_SECRET": must be an environment variable name of upper-case letters, digits and '_' that starts with P1AS_`);
+      SelfServiceCredentials.fromEnvironment(stack, {
+        clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+        clientSecretEnv: "PINGONE_CLIENT_SECRET",
+        tokenUrl: `https://auth.pingone.com/${ENV_ID}/as/token`,
+      }),
+    ).toThrow(
+      `explicit/PINGONE_CLIENT_SECRET: invalid clientSecretEnv "PINGONE_CLIENT_SECRET": must be an environment variable name of upper-case letters, digits and '_' that starts with P1AS_`,
+    );
   });
 
   test("fails if the token URL would send the secret to a host that is not PingOne's", () => {
     const stack = new TerraformStack(Testing.app(), "explicit");
     expect(() =>
-      SelfServiceCredentials.fromEnvironment(stack, { clientId: "b6c1e2d3-0000-4000-8000-000000000001", clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: `https://auth.pingone.evil.example/${ENV_ID}/as/token` }),
-    ).toThrow(`explicit/P1AS_DEV_CLIENT_SECRET: invalid tokenUrl "https://auth.pingone.evil.example/${ENV_ID}/as/token": must be PingOne's token endpoint https://auth.pingone.<tld>/<environmentId>/as/token`);
+      SelfServiceCredentials.fromEnvironment(stack, {
+        clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+        clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+        tokenUrl: `https://auth.pingone.evil.example/${ENV_ID}/as/token`,
+      }),
+    ).toThrow(
+      `explicit/P1AS_DEV_CLIENT_SECRET: invalid tokenUrl "https://auth.pingone.evil.example/${ENV_ID}/as/token": must be PingOne's token endpoint https://auth.pingone.<tld>/<environmentId>/as/token`,
+    );
   });
 });
 
 describe("RoleAttributes", () => {
   test("declares every catalogue attribute as a multi-valued STRING", () => {
     const synth = synthRoles({});
-    for (const name of ["p1asSelfServiceRoles", "p1asPingFederateRoles", "p1asPingAccessRoles", "p1asArgoCDRoles", "p1asOpensearchRoles", "p1asGrafanaRoles"]) {
-      expect(synth).toHaveResourceWithProperties(SchemaAttribute, { name, type: "STRING", multivalued: true, environment_id: ENV_ID });
+    for (const name of [
+      "p1asSelfServiceRoles",
+      "p1asPingFederateRoles",
+      "p1asPingAccessRoles",
+      "p1asArgoCDRoles",
+      "p1asOpensearchRoles",
+      "p1asGrafanaRoles",
+    ]) {
+      expect(synth).toHaveResourceWithProperties(SchemaAttribute, {
+        name,
+        type: "STRING",
+        multivalued: true,
+        environment_id: ENV_ID,
+      });
     }
     expect(resourcesOf(synth, SchemaAttribute.tfResourceType)).toHaveLength(6);
   });
@@ -216,7 +292,10 @@ describe("RoleAttributes", () => {
 
   test("keeps a retired environment's roles as archived values instead of removing them", () => {
     // GIVEN test was configured before and is now retired
-    const values = enumeratedValues(synthRoles({ environments: ["dev"], retiredEnvironments: ["test"] }), "p1asPingAccessRoles");
+    const values = enumeratedValues(
+      synthRoles({ environments: ["dev"], retiredEnvironments: ["test"] }),
+      "p1asPingAccessRoles",
+    );
     // THEN its roles are still there, archived; dev's stay active
     expect(values).toEqual(
       expect.arrayContaining([
@@ -230,14 +309,21 @@ describe("RoleAttributes", () => {
   });
 
   test("archives individual roles, also of active environments", () => {
-    const values = enumeratedValues(synthRoles({ environments: ["dev"], archivedRoles: ["dev-pf-crypto", "argo-configteam"] }), "p1asPingFederateRoles");
+    const values = enumeratedValues(
+      synthRoles({ environments: ["dev"], archivedRoles: ["dev-pf-crypto", "argo-configteam"] }),
+      "p1asPingFederateRoles",
+    );
     expect(values).toContainEqual({ value: "dev-pf-crypto", archived: true });
     expect(values).toContainEqual({ value: "dev-pf-audit", archived: false });
-    expect(enumeratedValues(synthRoles({ archivedRoles: ["argo-configteam"] }), "p1asArgoCDRoles")).toEqual([{ value: "argo-configteam", archived: true }]);
+    expect(enumeratedValues(synthRoles({ archivedRoles: ["argo-configteam"] }), "p1asArgoCDRoles")).toEqual([
+      { value: "argo-configteam", archived: true },
+    ]);
   });
 
   test("fails if an environment is both configured and retired, or an archived role is unknown", () => {
-    expect(() => synthRoles({ environments: ["dev"], retiredEnvironments: ["dev"], archivedRoles: ["nobody"] })).toThrow(
+    expect(() =>
+      synthRoles({ environments: ["dev"], retiredEnvironments: ["dev"], archivedRoles: ["nobody"] }),
+    ).toThrow(
       `Default/roles: invalid retiredEnvironments ["dev"]: dev is also in environments; an environment is either configured or retired\n` +
         `Default/roles: invalid archivedRoles ["nobody"]: "nobody" is not a role of any P1AS attribute`,
     );
@@ -251,19 +337,39 @@ const AUDIENCE = "https://self-service-api.dev-acme.us1.ping.cloud/api/v1";
 
 function resourceIn(props: Partial<AdminApiResourceProps>): AdminApiResource {
   const stack = new TerraformStack(Testing.app(), "Default");
-  return new AdminApiResource(stack, "resource", { environmentId: ENV_ID, environment: "dev", audience: AUDIENCE, ...props });
+  return new AdminApiResource(stack, "resource", {
+    environmentId: ENV_ID,
+    environment: "dev",
+    audience: AUDIENCE,
+    ...props,
+  });
 }
 
 function synthResource(props: Partial<AdminApiResourceProps>): string {
   return Testing.synthScope((scope) => {
-    new AdminApiResource(scope, "resource", { environmentId: ENV_ID, environment: "dev", audience: AUDIENCE, ...props });
+    new AdminApiResource(scope, "resource", {
+      environmentId: ENV_ID,
+      environment: "dev",
+      audience: AUDIENCE,
+      ...props,
+    });
   });
 }
 
 function clientIn(extra: { tokenUrl?: string; access?: "admin" | "audit" } = {}) {
   const stack = new TerraformStack(Testing.app(), "Default");
-  const resource = new AdminApiResource(stack, "resource", { environmentId: ENV_ID, environment: "dev", audience: AUDIENCE });
-  const client = new OrchestrationClient(stack, "client", { environmentId: ENV_ID, regionCode: "NA", environment: "dev", resource, ...extra });
+  const resource = new AdminApiResource(stack, "resource", {
+    environmentId: ENV_ID,
+    environment: "dev",
+    audience: AUDIENCE,
+  });
+  const client = new OrchestrationClient(stack, "client", {
+    environmentId: ENV_ID,
+    regionCode: "NA",
+    environment: "dev",
+    resource,
+    ...extra,
+  });
   return { stack, client };
 }
 
@@ -290,9 +396,12 @@ function resourcesOf(synth: string, type: string): any[] {
 }
 
 function attributeValues(synth: string): Record<string, string> {
-  return Object.fromEntries(resourcesOf(synth, ResourceAttribute.tfResourceType).map((attribute) => [attribute.name, attribute.value]));
+  return Object.fromEntries(
+    resourcesOf(synth, ResourceAttribute.tfResourceType).map((attribute) => [attribute.name, attribute.value]),
+  );
 }
 
 function enumeratedValues(synth: string, attributeName: string): { value: string; archived: boolean }[] {
-  return resourcesOf(synth, SchemaAttribute.tfResourceType).find((attribute) => attribute.name === attributeName).enumerated_values;
+  return resourcesOf(synth, SchemaAttribute.tfResourceType).find((attribute) => attribute.name === attributeName)
+    .enumerated_values;
 }

@@ -21,7 +21,10 @@ jest.setTimeout(600_000);
 const double = sharedDouble("pingone-double-e2e");
 
 /** What AdminApiResource, OrchestrationClient and RoleAttributes declare, written as HCL. */
-function stack(environmentId: string, overrides: { scopeName?: string; audience?: string; archivedRole?: boolean } = {}): string {
+function stack(
+  environmentId: string,
+  overrides: { scopeName?: string; audience?: string; archivedRole?: boolean } = {},
+): string {
   return `
 resource "pingone_resource" "api" {
   environment_id                = "${environmentId}"
@@ -92,16 +95,24 @@ describe("the PingOne provider test double, through terraform, against the emula
   });
   afterAll(() => workspace?.remove());
 
-  const pingone = (): PingOneEnvironmentData => double.emulator.pingone.store.snapshot().environments[double.environmentId];
+  const pingone = (): PingOneEnvironmentData =>
+    double.emulator.pingone.store.snapshot().environments[double.environmentId];
   /** `terraform show -json`: each resource's attribute values by address. */
   const state = async (): Promise<Record<string, Record<string, unknown>>> => {
     const shown = await workspace.expect([0], "show", "-json");
-    const resources = (JSON.parse(shown.stdout).values?.root_module?.resources ?? []) as { address: string; values: Record<string, unknown> }[];
+    const resources = (JSON.parse(shown.stdout).values?.root_module?.resources ?? []) as {
+      address: string;
+      values: Record<string, unknown>;
+    }[];
     return Object.fromEntries(resources.map((resource) => [resource.address, resource.values]));
   };
   /** A call to the emulated management API as the worker, standing for a change made outside terraform. */
   const managementApi = async (method: "PUT" | "DELETE", path: string, data?: object) => {
-    const api = await workerApi(double.emulator, { ...double.worker, environmentId: double.environmentId, role: "full" });
+    const api = await workerApi(double.emulator, {
+      ...double.worker,
+      environmentId: double.environmentId,
+      role: "full",
+    });
     const response = await api.request({ method, url: path, data });
     expect(response.status).toBeLessThan(300);
     return response;
@@ -120,7 +131,13 @@ describe("the PingOne provider test double, through terraform, against the emula
     expect(applied.stdout + applied.stderr).toContain(TEST_DOUBLE_NOTICE);
     expect(applied.stdout).toMatch(/Apply complete! Resources: 7 added, 0 changed, 0 destroyed/);
     const snapshot = JSON.stringify(pingone());
-    for (const name of ["p1as-dev-self-service-api", "p1as-dev-orchestration", "p1as-self-service", "p1asSelfServiceRoles", "OrchestrationTool"]) {
+    for (const name of [
+      "p1as-dev-self-service-api",
+      "p1as-dev-orchestration",
+      "p1as-self-service",
+      "p1asSelfServiceRoles",
+      "OrchestrationTool",
+    ]) {
       expect(snapshot).toContain(name);
     }
 
@@ -131,7 +148,10 @@ describe("the PingOne provider test double, through terraform, against the emula
   });
 
   it("logs each call as the test double's, and never the worker's secret, even in terraform's trace log", async () => {
-    const traced = await runTerraform(["plan", "-input=false", "-no-color", "-refresh=true"], { cwd: workspace.dir, env: { ...double.env, TF_LOG: "TRACE" } });
+    const traced = await runTerraform(["plan", "-input=false", "-no-color", "-refresh=true"], {
+      cwd: workspace.dir,
+      env: { ...double.env, TF_LOG: "TRACE" },
+    });
     expect(traced.exitCode).toBe(0);
     const output = traced.stdout + traced.stderr;
     expect(output).toMatch(/\[pingone test double\] GET \/resources\/[0-9a-f-]{36} -> 200/);
@@ -167,7 +187,12 @@ describe("the PingOne provider test double, through terraform, against the emula
   });
 
   it("plans a replacement when a nested ForceNew attribute (oidc_options.type) changes", async () => {
-    workspace.write(stack(double.environmentId).replace('type                       = "WEB_APP"', 'type                       = "WORKER"'));
+    workspace.write(
+      stack(double.environmentId).replace(
+        'type                       = "WEB_APP"',
+        'type                       = "WORKER"',
+      ),
+    );
     const planned = await workspace.expect([2], "plan", "-input=false", "-detailed-exitcode");
     expect(planned.stdout).toMatch(/pingone_application\.app must be replaced/);
     expect(planned.stdout).toMatch(/~ type\s+= "WEB_APP" -> "WORKER" # forces replacement/);
@@ -178,13 +203,19 @@ describe("the PingOne provider test double, through terraform, against the emula
     workspace.write(stack(double.environmentId));
     await workspace.expect([0], "apply", "-auto-approve", "-input=false");
     const resource = pingone().resources[0];
-    await managementApi("PUT", `/resources/${resource.id}`, { name: resource.name, audience: "https://drifted.example/api", accessTokenValiditySeconds: 3600 });
+    await managementApi("PUT", `/resources/${resource.id}`, {
+      name: resource.name,
+      audience: "https://drifted.example/api",
+      accessTokenValiditySeconds: 3600,
+    });
 
     // WHEN terraform plans
     const planned = await workspace.expect([2], "plan", "-input=false", "-detailed-exitcode");
 
     // THEN it reads the drift and plans to put the configured audience back
-    expect(planned.stdout).toMatch(/~ audience\s+= "https:\/\/drifted\.example\/api" -> "https:\/\/self-service-api\.dev-acme\.us1\.ping\.cloud\/api\/v1"/);
+    expect(planned.stdout).toMatch(
+      /~ audience\s+= "https:\/\/drifted\.example\/api" -> "https:\/\/self-service-api\.dev-acme\.us1\.ping\.cloud\/api\/v1"/,
+    );
     await workspace.expect([0], "apply", "-auto-approve", "-input=false");
     expect(pingone().resources[0].audience).toBe("https://self-service-api.dev-acme.us1.ping.cloud/api/v1");
   });
@@ -205,12 +236,24 @@ describe("the PingOne provider test double, through terraform, against the emula
     const id = (address: string, name = "id") => values[address][name] as string;
     const imports: [string, string][] = [
       ["pingone_resource.api", `${env}/${id("pingone_resource.api")}`],
-      ["pingone_resource_attribute.name", `${env}/${id("pingone_resource.api")}/${id("pingone_resource_attribute.name")}`],
-      ["pingone_resource_attribute.groups", `${env}/${id("pingone_resource.api")}/${id("pingone_resource_attribute.groups")}`],
+      [
+        "pingone_resource_attribute.name",
+        `${env}/${id("pingone_resource.api")}/${id("pingone_resource_attribute.name")}`,
+      ],
+      [
+        "pingone_resource_attribute.groups",
+        `${env}/${id("pingone_resource.api")}/${id("pingone_resource_attribute.groups")}`,
+      ],
       ["pingone_resource_scope.scope", `${env}/${id("pingone_resource.api")}/${id("pingone_resource_scope.scope")}`],
       ["pingone_application.app", `${env}/${id("pingone_application.app")}`],
-      ["pingone_application_resource_grant.grant", `${env}/${id("pingone_application.app")}/${id("pingone_application_resource_grant.grant")}`],
-      ["pingone_schema_attribute.roles", `${env}/${id("pingone_schema_attribute.roles", "schema_id")}/${id("pingone_schema_attribute.roles")}`],
+      [
+        "pingone_application_resource_grant.grant",
+        `${env}/${id("pingone_application.app")}/${id("pingone_application_resource_grant.grant")}`,
+      ],
+      [
+        "pingone_schema_attribute.roles",
+        `${env}/${id("pingone_schema_attribute.roles", "schema_id")}/${id("pingone_schema_attribute.roles")}`,
+      ],
     ];
     await workspace.expect([0], "state", "rm", ...imports.map(([address]) => address));
 
@@ -226,11 +269,24 @@ describe("the PingOne provider test double, through terraform, against the emula
 
   it("refuses an import id that is not in Ping's documented format, naming the format", async () => {
     await workspace.expect([0], "state", "rm", "pingone_resource_scope.scope");
-    const refused = await workspace.run("import", "-input=false", "pingone_resource_scope.scope", `${double.environmentId}/not-a-uuid`);
+    const refused = await workspace.run(
+      "import",
+      "-input=false",
+      "pingone_resource_scope.scope",
+      `${double.environmentId}/not-a-uuid`,
+    );
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr.replace(/\s+/g, " ")).toContain("expected <environment_id>/<resource_id>/<resource_scope_id>");
+    expect(refused.stderr.replace(/\s+/g, " ")).toContain(
+      "expected <environment_id>/<resource_id>/<resource_scope_id>",
+    );
     const scope = pingone().scopes[0];
-    await workspace.expect([0], "import", "-input=false", "pingone_resource_scope.scope", `${double.environmentId}/${scope.resourceId}/${scope.id}`);
+    await workspace.expect(
+      [0],
+      "import",
+      "-input=false",
+      "pingone_resource_scope.scope",
+      `${double.environmentId}/${scope.resourceId}/${scope.id}`,
+    );
   });
 
   it("regenerates an application secret on create, keeps it sensitive, and leaves it in PingOne on destroy", async () => {
@@ -353,7 +409,12 @@ describe("the stacks' PingOne constructs, synthesized, through terraform and the
           environment: "dev",
           audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
         });
-        new OrchestrationClient(stack, "orchestration", { environmentId: double.environmentId, regionCode: "NA", environment: "dev", resource });
+        new OrchestrationClient(stack, "orchestration", {
+          environmentId: double.environmentId,
+          regionCode: "NA",
+          environment: "dev",
+          resource,
+        });
         new RoleAttributes(stack, "roles", { environmentId: double.environmentId, environments: ["dev"] });
         return stack;
       },
@@ -370,7 +431,10 @@ describe("the stacks' PingOne constructs, synthesized, through terraform and the
 
       // AND a second plan has nothing to do
       const again = await plan(deployed.stackDir, { env: double.env });
-      expect({ exitCode: again.exitCode, output: again.exitCode === 0 ? "" : again.output }).toEqual({ exitCode: 0, output: "" });
+      expect({ exitCode: again.exitCode, output: again.exitCode === 0 ? "" : again.output }).toEqual({
+        exitCode: 0,
+        output: "",
+      });
     } finally {
       await deployed.destroy();
     }

@@ -41,7 +41,11 @@ const STACK_RESOURCE_TYPES = [
 function withoutProse(value: Json): Json {
   if (Array.isArray(value)) return value.map(withoutProse);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "description" && key !== "description_kind").map(([key, item]) => [key, withoutProse(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "description" && key !== "description_kind")
+      .map(([key, item]) => [key, withoutProse(item)]),
+  );
 }
 
 describe("the PingOne provider test double's schema", () => {
@@ -60,7 +64,10 @@ describe("the PingOne provider test double's schema", () => {
   test("is, as terraform reads it from the installed double, Ping's committed schema of exactly the stacks' resource types", async () => {
     // GIVEN the double installed in a throw-away mirror, and a configuration that requires Ping's provider
     const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: workDir, env: installation.env });
-    expect({ exitCode: init.exitCode, output: init.exitCode === 0 ? "" : init.stdout + init.stderr }).toEqual({ exitCode: 0, output: "" });
+    expect({ exitCode: init.exitCode, output: init.exitCode === 0 ? "" : init.stdout + init.stderr }).toEqual({
+      exitCode: 0,
+      output: "",
+    });
 
     // WHEN terraform prints the schema it got from the double over the plugin protocol
     const shown = await runTerraform(["providers", "schema", "-json"], { cwd: workDir, env: installation.env });
@@ -72,7 +79,13 @@ describe("the PingOne provider test double's schema", () => {
     expect(Object.keys(fromDouble.resource_schemas).sort()).toEqual(STACK_RESOURCE_TYPES);
     expect(fromDouble.data_source_schemas ?? {}).toEqual({});
     for (const type of STACK_RESOURCE_TYPES) {
-      expect({ type, differences: differences(withoutProse(expected.resource_schemas[type]), withoutProse(fromDouble.resource_schemas[type])) }).toEqual({ type, differences: [] });
+      expect({
+        type,
+        differences: differences(
+          withoutProse(expected.resource_schemas[type]),
+          withoutProse(fromDouble.resource_schemas[type]),
+        ),
+      }).toEqual({ type, differences: [] });
     }
     // AND the provider block (attributes and the service_endpoints and global_options blocks) is Ping's too
     expect(differences(withoutProse(expected.provider), withoutProse(fromDouble.provider))).toEqual([]);
@@ -88,9 +101,11 @@ describe("the PingOne provider test double's schema", () => {
     delete application.block.attributes.oidc_options.nested_type.attributes.grant_types;
     application.block.attributes.icon.nested_type.nesting_mode = "list";
     expect(differences(original, application)).toEqual([
-      "$.block.attributes.icon.nested_type.nesting_mode: \"single\" != \"list\"",
+      '$.block.attributes.icon.nested_type.nesting_mode: "single" != "list"',
       "$.block.attributes.oidc_options.nested_type.attributes.client_id.optional: undefined != true",
-      expect.stringMatching(/^\$\.block\.attributes\.oidc_options\.nested_type\.attributes\.grant_types: \{.*\} != undefined$/),
+      expect.stringMatching(
+        /^\$\.block\.attributes\.oidc_options\.nested_type\.attributes\.grant_types: \{.*\} != undefined$/,
+      ),
     ]);
   });
 
@@ -98,8 +113,12 @@ describe("the PingOne provider test double's schema", () => {
     expect(() => resourceSchema("pingone_resource", { audiences: { requiresReplace: true } })).toThrow(
       "pingone_resource: behaviour for attributes the committed PingOne schema does not have: audiences",
     );
-    expect(() => resourceSchema("pingone_resource", { "application_permissions_settings.claim": { requiresReplace: true } })).toThrow(/application_permissions_settings\.claim/);
-    expect(() => resourceSchema("pingone_group")).toThrow("the committed PingOne schema has no resource type pingone_group");
+    expect(() =>
+      resourceSchema("pingone_resource", { "application_permissions_settings.claim": { requiresReplace: true } }),
+    ).toThrow(/application_permissions_settings\.claim/);
+    expect(() => resourceSchema("pingone_group")).toThrow(
+      "the committed PingOne schema has no resource type pingone_group",
+    );
     expect(DOUBLE_RESOURCES.map((resource) => resource.typeName).sort()).toEqual(STACK_RESOURCE_TYPES);
   });
 });
@@ -113,7 +132,10 @@ describe("installing the PingOne provider test double", () => {
       expect(installation.env).toEqual({ TF_CLI_CONFIG_FILE: installation.cliConfigFile, TF_PLUGIN_CACHE_DIR: "" });
       // AND the package is Ping's address at the stacks' version, and its executable says what it is
       const packageDir = path.join(installation.mirrorDir, DOUBLE_SOURCE, "1.21.0", terraformPlatform());
-      expect(readdirSync(packageDir).sort()).toEqual(["pingone-provider.js", `terraform-provider-pingone_v${DOUBLE_VERSION}`]);
+      expect(readdirSync(packageDir).sort()).toEqual([
+        "pingone-provider.js",
+        `terraform-provider-pingone_v${DOUBLE_VERSION}`,
+      ]);
       expect(DOUBLE_VERSION).toBe("1.21.0-test-double");
       const config = readFileSync(installation.cliConfigFile, "utf8");
       expect(config).toContain("PingOne provider test double");
@@ -144,7 +166,10 @@ describe("installing the PingOne provider test double", () => {
       writeFileSync(path.join(workDir, "main.tf"), REQUIRED_PROVIDERS);
 
       // WHEN terraform init runs as a real deploy would, without TF_CLI_CONFIG_FILE
-      const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: workDir, env: { TF_CLI_CONFIG_FILE: undefined } });
+      const init = await runTerraform(["init", "-input=false", "-no-color"], {
+        cwd: workDir,
+        env: { TF_CLI_CONFIG_FILE: undefined },
+      });
 
       // THEN it looks for Ping's provider in Ping's registry (unreachable here) and installs nothing
       expect(init.exitCode).toBe(1);
@@ -153,7 +178,10 @@ describe("installing the PingOne provider test double", () => {
       expect(output).not.toContain("Installed pingidentity/pingone");
       expect(existsSync(path.join(workDir, ".terraform", "providers"))).toBe(false);
       // AND neither the user's implied mirror nor the project's has it
-      for (const implied of [path.join(os.homedir(), ".terraform.d", "plugins", DOUBLE_SOURCE), path.resolve(__dirname, "..", "terraform.d", "plugins", DOUBLE_SOURCE)]) {
+      for (const implied of [
+        path.join(os.homedir(), ".terraform.d", "plugins", DOUBLE_SOURCE),
+        path.resolve(__dirname, "..", "terraform.d", "plugins", DOUBLE_SOURCE),
+      ]) {
         expect({ implied, exists: existsSync(implied) }).toEqual({ implied, exists: false });
       }
     } finally {

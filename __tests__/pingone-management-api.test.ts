@@ -22,7 +22,10 @@ let api: AxiosInstance;
 const http = axios.create({ validateStatus: () => true });
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, pingone: { workers: [full, readOnly, otherEnvWorker], clock: () => now } });
+  emulator = await startEmulator({
+    seedDemoClients: false,
+    pingone: { workers: [full, readOnly, otherEnvWorker], clock: () => now },
+  });
   api = await managementApi(emulator, full);
 });
 afterAll(() => emulator.close());
@@ -47,7 +50,9 @@ describe("worker authentication", () => {
     ["no token", {}],
     ["a token that is not a JWT", { Authorization: "Bearer nope" }],
   ])("answers %s with 401 and PingOne's error body", async (_label, headers) => {
-    const response = await http.get(`${emulator.managementApiUrl}/environments/${TEST_PINGONE_ENV}/resources`, { headers });
+    const response = await http.get(`${emulator.managementApiUrl}/environments/${TEST_PINGONE_ENV}/resources`, {
+      headers,
+    });
     expect(response.status).toBe(401);
     expect(response.data).toEqual(anError("ACCESS_FAILED"));
     expect(response.headers["www-authenticate"]).toMatch(/^Bearer/);
@@ -60,7 +65,9 @@ describe("worker authentication", () => {
     await api.post(`/applications/${app.id}/grants`, { resource: { id: resource.id }, scopes: [{ id: scope.id }] });
     const secret = (await api.get(`/applications/${app.id}/secret`)).data.secret;
     const token = (await requestToken(emulator, TEST_PINGONE_ENV, app.id, secret)).data.access_token;
-    const response = await http.get(`${emulator.managementApiUrl}/environments/${TEST_PINGONE_ENV}/resources`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await http.get(`${emulator.managementApiUrl}/environments/${TEST_PINGONE_ENV}/resources`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(401);
   });
 
@@ -80,7 +87,12 @@ describe("worker authentication", () => {
     expect(secret.status).toBe(403);
     expect(secret.data.message).toMatch(/applications:read:secret/);
     expect(JSON.stringify(secret.data)).not.toContain((await api.get(`/applications/${app.id}/secret`)).data.secret);
-    for (const [method, url] of [["post", "/resources"], ["put", `/applications/${app.id}`], ["delete", `/applications/${app.id}`], ["post", `/applications/${app.id}/secret`]] as const) {
+    for (const [method, url] of [
+      ["post", "/resources"],
+      ["put", `/applications/${app.id}`],
+      ["delete", `/applications/${app.id}`],
+      ["post", `/applications/${app.id}/secret`],
+    ] as const) {
       const response = await reader.request({ method, url, data: method === "delete" ? undefined : { name: "x" } });
       expect([method, url, response.status]).toEqual([method, url, 403]);
     }
@@ -95,7 +107,9 @@ describe("worker authentication", () => {
     expect(claims).toMatchObject({ aud: ["https://api.pingone.com"], client_id: full.clientId, env: TEST_PINGONE_ENV });
     expect(claims.groups).toBeUndefined();
     expect((await requestToken(emulator, TEST_PINGONE_ENV, full.clientId, "wrong")).status).toBe(401);
-    expect((await requestToken(emulator, otherEnvWorker.environmentId, full.clientId, full.clientSecret)).status).toBe(401);
+    expect((await requestToken(emulator, otherEnvWorker.environmentId, full.clientId, full.clientSecret)).status).toBe(
+      401,
+    );
   });
 });
 
@@ -117,9 +131,16 @@ describe("resources, attributes, scopes", () => {
     const id = created.data.id;
     expect((await api.get(`/resources/${id}`)).data).toEqual(created.data);
     const list = await api.get("/resources");
-    expect(list.data).toEqual({ _links: { self: { href: expect.stringMatching(/\/v1\/environments\/.*\/resources$/) } }, _embedded: { resources: [created.data] }, count: 1, size: 1 });
+    expect(list.data).toEqual({
+      _links: { self: { href: expect.stringMatching(/\/v1\/environments\/.*\/resources$/) } },
+      _embedded: { resources: [created.data] },
+      count: 1,
+      size: 1,
+    });
     const attributes = (await api.get(`/resources/${id}/attributes`)).data._embedded.attributes;
-    expect(attributes).toEqual([expect.objectContaining({ name: "sub", value: "${user.id}", type: "CORE", resource: { id } })]);
+    expect(attributes).toEqual([
+      expect.objectContaining({ name: "sub", value: "${user.id}", type: "CORE", resource: { id } }),
+    ]);
     expect((await api.delete(`/resources/${id}/attributes/${attributes[0].id}`)).status).toBe(400);
     expect((await api.delete(`/resources/${id}`)).status).toBe(204);
     const gone = await api.get(`/resources/${id}`);
@@ -128,7 +149,14 @@ describe("resources, attributes, scopes", () => {
   });
 
   test("PUT replaces: omitted fields are dropped or fall back to their defaults", async () => {
-    const id = (await api.post("/resources", { name: "r1", description: "d", audience: "https://api.example/r1", accessTokenValiditySeconds: 600 })).data.id;
+    const id = (
+      await api.post("/resources", {
+        name: "r1",
+        description: "d",
+        audience: "https://api.example/r1",
+        accessTokenValiditySeconds: 600,
+      })
+    ).data.id;
     const replaced = await api.put(`/resources/${id}`, { name: "r1" });
     expect(replaced.status).toBe(200);
     expect(replaced.data).toMatchObject({ name: "r1", audience: "r1", accessTokenValiditySeconds: 3600 });
@@ -148,16 +176,32 @@ describe("resources, attributes, scopes", () => {
     ] as const) {
       const response = await api.request({ method, url, data: body });
       expect(response.status).toBe(400);
-      expect(response.data).toMatchObject({ code: "INVALID_DATA", details: [{ code: "UNIQUENESS_VIOLATION", target: "name" }] });
+      expect(response.data).toMatchObject({
+        code: "INVALID_DATA",
+        details: [{ code: "UNIQUENESS_VIOLATION", target: "name" }],
+      });
     }
-    expect(emulator.pingone.store.data(TEST_PINGONE_ENV).resources.map((resource) => resource.name).sort()).toEqual(["r1", "r2"]);
+    expect(
+      emulator.pingone.store
+        .data(TEST_PINGONE_ENV)
+        .resources.map((resource) => resource.name)
+        .sort(),
+    ).toEqual(["r1", "r2"]);
   });
 
   test("attributes and scopes: read, replace, delete", async () => {
     const id = (await api.post("/resources", { name: "r1" })).data.id;
-    const attribute = (await api.post(`/resources/${id}/attributes`, { name: "name", value: "${'OrchestrationTool'}" })).data;
-    expect(attribute).toMatchObject({ name: "name", value: "${'OrchestrationTool'}", type: "CUSTOM", resource: { id } });
-    expect((await api.put(`/resources/${id}/attributes/${attribute.id}`, { name: "name", value: "${'Other'}" })).data.value).toBe("${'Other'}");
+    const attribute = (await api.post(`/resources/${id}/attributes`, { name: "name", value: "${'OrchestrationTool'}" }))
+      .data;
+    expect(attribute).toMatchObject({
+      name: "name",
+      value: "${'OrchestrationTool'}",
+      type: "CUSTOM",
+      resource: { id },
+    });
+    expect(
+      (await api.put(`/resources/${id}/attributes/${attribute.id}`, { name: "name", value: "${'Other'}" })).data.value,
+    ).toBe("${'Other'}");
     const scope = (await api.post(`/resources/${id}/scopes`, { name: "p1as-self-service", description: "d" })).data;
     const replaced = (await api.put(`/resources/${id}/scopes/${scope.id}`, { name: "p1as-self-service" })).data;
     expect(replaced).not.toHaveProperty("description");
@@ -217,8 +261,14 @@ describe("applications, secrets, grants", () => {
     expect(foreign.data).toMatchObject({ code: "INVALID_DATA", details: [{ target: "scopes[0].id" }] });
     const twice = await api.post(`/applications/${app}/grants`, { resource: { id: r1 }, scopes: [{ id: s1 }] });
     expect(twice.data).toMatchObject({ details: [{ code: "UNIQUENESS_VIOLATION", target: "resource.id" }] });
-    expect((await api.get(`/applications/${app}/grants`)).data).toMatchObject({ _embedded: { grants: [{ id: grant.data.id }] }, count: 1 });
-    expect((await api.put(`/applications/${app}/grants/${grant.data.id}`, { resource: { id: r2 }, scopes: [{ id: s2 }] })).data.details[0].target).toBe("resource.id");
+    expect((await api.get(`/applications/${app}/grants`)).data).toMatchObject({
+      _embedded: { grants: [{ id: grant.data.id }] },
+      count: 1,
+    });
+    expect(
+      (await api.put(`/applications/${app}/grants/${grant.data.id}`, { resource: { id: r2 }, scopes: [{ id: s2 }] }))
+        .data.details[0].target,
+    ).toBe("resource.id");
     expect((await api.delete(`/applications/${app}/grants/${grant.data.id}`)).status).toBe(204);
   });
 
@@ -252,13 +302,29 @@ describe("the User schema", () => {
     expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ ...body, schema: { id: schemaId }, schemaType: "CUSTOM" });
     const { description: _d, ...withoutDescription } = body;
-    const replaced = await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, { ...withoutDescription, enumeratedValues: [...body.enumeratedValues, { value: "prod-tls-audit", archived: true }] });
+    const replaced = await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, {
+      ...withoutDescription,
+      enumeratedValues: [...body.enumeratedValues, { value: "prod-tls-audit", archived: true }],
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.data).not.toHaveProperty("description");
     expect(replaced.data.enumeratedValues).toHaveLength(3);
-    expect((await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, { ...body, name: "renamed" })).data.details[0].target).toBe("name");
-    expect((await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, { ...body, type: "JSON", enumeratedValues: undefined })).data.details[0].target).toBe("type");
-    const standard = (await api.get(`/schemas/${schemaId}/attributes`)).data._embedded.attributes.find((attribute: { name: string }) => attribute.name === "email");
+    expect(
+      (await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, { ...body, name: "renamed" })).data
+        .details[0].target,
+    ).toBe("name");
+    expect(
+      (
+        await api.put(`/schemas/${schemaId}/attributes/${created.data.id}`, {
+          ...body,
+          type: "JSON",
+          enumeratedValues: undefined,
+        })
+      ).data.details[0].target,
+    ).toBe("type");
+    const standard = (await api.get(`/schemas/${schemaId}/attributes`)).data._embedded.attributes.find(
+      (attribute: { name: string }) => attribute.name === "email",
+    );
     expect((await api.delete(`/schemas/${schemaId}/attributes/${standard.id}`)).status).toBe(400);
     expect((await api.delete(`/schemas/${schemaId}/attributes/${created.data.id}`)).status).toBe(204);
   });
@@ -266,48 +332,180 @@ describe("the User schema", () => {
 
 describe("bad input", () => {
   // Each row: a request whose body breaks one field, and the field the error must name.
-  const cases: [string, (ids: { schemaId: string; resourceId: string; appId: string }) => [string, string, unknown], string][] = [
+  const cases: [
+    string,
+    (ids: { schemaId: string; resourceId: string; appId: string }) => [string, string, unknown],
+    string,
+  ][] = [
     ["resource without name", () => ["post", "/resources", { description: "x" }], "name"],
     ["resource with an empty name", () => ["post", "/resources", { name: " " }], "name"],
-    ["resource with a pingone audience", () => ["post", "/resources", { name: "r", audience: "https://api.pingone.com/x" }], "audience"],
-    ["resource with an audience fragment", () => ["post", "/resources", { name: "r", audience: "https://a.example/#x" }], "audience"],
-    ["resource token lifetime below 300", () => ["post", "/resources", { name: "r", accessTokenValiditySeconds: 299 }], "accessTokenValiditySeconds"],
-    ["resource token lifetime as text", () => ["post", "/resources", { name: "r", accessTokenValiditySeconds: "3600" }], "accessTokenValiditySeconds"],
+    [
+      "resource with a pingone audience",
+      () => ["post", "/resources", { name: "r", audience: "https://api.pingone.com/x" }],
+      "audience",
+    ],
+    [
+      "resource with an audience fragment",
+      () => ["post", "/resources", { name: "r", audience: "https://a.example/#x" }],
+      "audience",
+    ],
+    [
+      "resource token lifetime below 300",
+      () => ["post", "/resources", { name: "r", accessTokenValiditySeconds: 299 }],
+      "accessTokenValiditySeconds",
+    ],
+    [
+      "resource token lifetime as text",
+      () => ["post", "/resources", { name: "r", accessTokenValiditySeconds: "3600" }],
+      "accessTokenValiditySeconds",
+    ],
     ["resource with an unknown field", () => ["post", "/resources", { name: "r", audiance: "x" }], "audiance"],
     ["resource body that is not an object", () => ["post", "/resources", ["r"]], "(body)"],
-    ["attribute without value", ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "groups" }], "value"],
-    ["attribute with a reserved name", ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "aud", value: "x" }], "name"],
-    ["attribute with a space in its name", ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "my groups", value: "x" }], "name"],
+    [
+      "attribute without value",
+      ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "groups" }],
+      "value",
+    ],
+    [
+      "attribute with a reserved name",
+      ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "aud", value: "x" }],
+      "name",
+    ],
+    [
+      "attribute with a space in its name",
+      ({ resourceId }) => ["post", `/resources/${resourceId}/attributes`, { name: "my groups", value: "x" }],
+      "name",
+    ],
     ["scope with whitespace", ({ resourceId }) => ["post", `/resources/${resourceId}/scopes`, { name: "a b" }], "name"],
     ["application without enabled", () => ["post", "/applications", { ...APPLICATION, enabled: undefined }], "enabled"],
-    ["application with a SAML protocol", () => ["post", "/applications", { ...APPLICATION, protocol: "SAML" }], "protocol"],
-    ["application with an unknown auth method", () => ["post", "/applications", { ...APPLICATION, tokenEndpointAuthMethod: "BASIC" }], "tokenEndpointAuthMethod"],
-    ["application with no grant types", () => ["post", "/applications", { ...APPLICATION, grantTypes: [] }], "grantTypes"],
-    ["application with an unknown grant type", () => ["post", "/applications", { ...APPLICATION, grantTypes: ["PASSWORD"] }], "grantTypes.0"],
-    ["application with another access control role", () => ["post", "/applications", { ...APPLICATION, accessControl: { role: { type: "ANY" } } }], "accessControl.role.type"],
-    ["secret previous expiring in 30 s", ({ appId }) => ["post", `/applications/${appId}/secret`, { previous: { expiresAt: new Date(Date.now() + 30_000).toISOString() } }], "previous.expiresAt"],
-    ["secret previous expiring in 31 days", ({ appId }) => ["post", `/applications/${appId}/secret`, { previous: { expiresAt: new Date(Date.now() + 31 * 86_400_000).toISOString() } }], "previous.expiresAt"],
-    ["secret previous that is not a date", ({ appId }) => ["post", `/applications/${appId}/secret`, { previous: { expiresAt: "tomorrow" } }], "previous.expiresAt"],
-    ["grant of an unknown resource", ({ appId }) => ["post", `/applications/${appId}/grants`, { resource: { id: "nope" }, scopes: [{ id: "nope" }] }], "resource.id"],
-    ["grant without scopes", ({ appId, resourceId }) => ["post", `/applications/${appId}/grants`, { resource: { id: resourceId }, scopes: [] }], "scopes"],
-    ["schema attribute with a dash in its name", ({ schemaId }) => ["post", `/schemas/${schemaId}/attributes`, { name: "p1as-roles", enabled: true, type: "STRING" }], "name"],
-    ["schema attribute with an unknown type", ({ schemaId }) => ["post", `/schemas/${schemaId}/attributes`, { name: "roles", enabled: true, type: "TEXT" }], "type"],
-    ["schema attribute with duplicate enumerated values", ({ schemaId }) => ["post", `/schemas/${schemaId}/attributes`, { name: "roles", enabled: true, type: "STRING", enumeratedValues: [{ value: "a" }, { value: "a" }] }], "enumeratedValues.value"],
-    ["schema attribute with an enumerated value without value", ({ schemaId }) => ["post", `/schemas/${schemaId}/attributes`, { name: "roles", enabled: true, type: "STRING", enumeratedValues: [{ description: "a" }] }], "enumeratedValues.0.value"],
+    [
+      "application with a SAML protocol",
+      () => ["post", "/applications", { ...APPLICATION, protocol: "SAML" }],
+      "protocol",
+    ],
+    [
+      "application with an unknown auth method",
+      () => ["post", "/applications", { ...APPLICATION, tokenEndpointAuthMethod: "BASIC" }],
+      "tokenEndpointAuthMethod",
+    ],
+    [
+      "application with no grant types",
+      () => ["post", "/applications", { ...APPLICATION, grantTypes: [] }],
+      "grantTypes",
+    ],
+    [
+      "application with an unknown grant type",
+      () => ["post", "/applications", { ...APPLICATION, grantTypes: ["PASSWORD"] }],
+      "grantTypes.0",
+    ],
+    [
+      "application with another access control role",
+      () => ["post", "/applications", { ...APPLICATION, accessControl: { role: { type: "ANY" } } }],
+      "accessControl.role.type",
+    ],
+    [
+      "secret previous expiring in 30 s",
+      ({ appId }) => [
+        "post",
+        `/applications/${appId}/secret`,
+        { previous: { expiresAt: new Date(Date.now() + 30_000).toISOString() } },
+      ],
+      "previous.expiresAt",
+    ],
+    [
+      "secret previous expiring in 31 days",
+      ({ appId }) => [
+        "post",
+        `/applications/${appId}/secret`,
+        { previous: { expiresAt: new Date(Date.now() + 31 * 86_400_000).toISOString() } },
+      ],
+      "previous.expiresAt",
+    ],
+    [
+      "secret previous that is not a date",
+      ({ appId }) => ["post", `/applications/${appId}/secret`, { previous: { expiresAt: "tomorrow" } }],
+      "previous.expiresAt",
+    ],
+    [
+      "grant of an unknown resource",
+      ({ appId }) => ["post", `/applications/${appId}/grants`, { resource: { id: "nope" }, scopes: [{ id: "nope" }] }],
+      "resource.id",
+    ],
+    [
+      "grant without scopes",
+      ({ appId, resourceId }) => [
+        "post",
+        `/applications/${appId}/grants`,
+        { resource: { id: resourceId }, scopes: [] },
+      ],
+      "scopes",
+    ],
+    [
+      "schema attribute with a dash in its name",
+      ({ schemaId }) => [
+        "post",
+        `/schemas/${schemaId}/attributes`,
+        { name: "p1as-roles", enabled: true, type: "STRING" },
+      ],
+      "name",
+    ],
+    [
+      "schema attribute with an unknown type",
+      ({ schemaId }) => ["post", `/schemas/${schemaId}/attributes`, { name: "roles", enabled: true, type: "TEXT" }],
+      "type",
+    ],
+    [
+      "schema attribute with duplicate enumerated values",
+      ({ schemaId }) => [
+        "post",
+        `/schemas/${schemaId}/attributes`,
+        { name: "roles", enabled: true, type: "STRING", enumeratedValues: [{ value: "a" }, { value: "a" }] },
+      ],
+      "enumeratedValues.value",
+    ],
+    [
+      "schema attribute with an enumerated value without value",
+      ({ schemaId }) => [
+        "post",
+        `/schemas/${schemaId}/attributes`,
+        { name: "roles", enabled: true, type: "STRING", enumeratedValues: [{ description: "a" }] },
+      ],
+      "enumeratedValues.0.value",
+    ],
   ];
 
-  test.each(cases)("refuses %s with 400 INVALID_DATA naming the field, and stores nothing", async (_label, build, target) => {
-    const resourceId = (await api.post("/resources", { name: "base" })).data.id;
-    const appId = (await api.post("/applications", APPLICATION)).data.id;
-    const schemaId = (await api.get("/schemas")).data._embedded.schemas[0].id;
-    const before = JSON.stringify(emulator.pingone.store.snapshot());
-    const [method, url, data] = build({ schemaId, resourceId, appId });
-    const response = await api.request({ method, url, data: JSON.stringify(data), headers: { "Content-Type": "application/json" } });
-    expect(response.status).toBe(400);
-    expect(response.data).toEqual({ id: expect.any(String), code: "INVALID_DATA", message: expect.any(String), details: expect.arrayContaining([expect.objectContaining({ target })]) });
-    expect(response.data.details.map((detail: { message: string }) => detail.message).join(" ")).toMatch(new RegExp(target.split(".").pop()!.replace(/[()[\]]/g, "\\$&") + "|body"));
-    expect(JSON.stringify(emulator.pingone.store.snapshot())).toBe(before);
-  });
+  test.each(cases)(
+    "refuses %s with 400 INVALID_DATA naming the field, and stores nothing",
+    async (_label, build, target) => {
+      const resourceId = (await api.post("/resources", { name: "base" })).data.id;
+      const appId = (await api.post("/applications", APPLICATION)).data.id;
+      const schemaId = (await api.get("/schemas")).data._embedded.schemas[0].id;
+      const before = JSON.stringify(emulator.pingone.store.snapshot());
+      const [method, url, data] = build({ schemaId, resourceId, appId });
+      const response = await api.request({
+        method,
+        url,
+        data: JSON.stringify(data),
+        headers: { "Content-Type": "application/json" },
+      });
+      expect(response.status).toBe(400);
+      expect(response.data).toEqual({
+        id: expect.any(String),
+        code: "INVALID_DATA",
+        message: expect.any(String),
+        details: expect.arrayContaining([expect.objectContaining({ target })]),
+      });
+      expect(response.data.details.map((detail: { message: string }) => detail.message).join(" ")).toMatch(
+        new RegExp(
+          target
+            .split(".")
+            .pop()!
+            .replace(/[()[\]]/g, "\\$&") + "|body",
+        ),
+      );
+      expect(JSON.stringify(emulator.pingone.store.snapshot())).toBe(before);
+    },
+  );
 
   test("answers JSON that does not parse with 400 INVALID_DATA on the body", async () => {
     const response = await api.post("/resources", "{not json", { headers: { "Content-Type": "application/json" } });
@@ -326,7 +524,9 @@ describe("faults", () => {
 
   test("a queued fault answers once in PingOne's error body (the role-propagation 403 the provider retries), then the route works", async () => {
     const detail = "The actor attempting to perform the request is not authorized.";
-    expect((await http.post(`${emulator.url}/_emulator/faults`, { route: "POST /resources", status: 403, detail })).status).toBe(201);
+    expect(
+      (await http.post(`${emulator.url}/_emulator/faults`, { route: "POST /resources", status: 403, detail })).status,
+    ).toBe(201);
     const refused = await api.post("/resources", { name: "r1" });
     expect(refused.status).toBe(403);
     expect(refused.data).toEqual({ id: expect.any(String), code: "ACCESS_FAILED", message: detail });
@@ -338,8 +538,14 @@ describe("faults", () => {
     const app = (await api.post("/applications", APPLICATION)).data.id;
     emulator.faults.add({ route: "GET /applications/{applicationId}/secret", status: 503, retryAfter: 1 });
     const unavailable = await api.get(`/applications/${app}/secret`);
-    expect([unavailable.status, unavailable.headers["retry-after"], unavailable.data.code]).toEqual([503, "1", "UNEXPECTED_SERVER_ERROR"]);
-    expect(() => emulator.faults.add({ route: "POST /populations", status: 500 })).toThrow(/is not served; known routes: .*POST \/resources/);
+    expect([unavailable.status, unavailable.headers["retry-after"], unavailable.data.code]).toEqual([
+      503,
+      "1",
+      "UNEXPECTED_SERVER_ERROR",
+    ]);
+    expect(() => emulator.faults.add({ route: "POST /populations", status: 500 })).toThrow(
+      /is not served; known routes: .*POST \/resources/,
+    );
   });
 });
 
@@ -348,7 +554,9 @@ describe("state", () => {
     const id = (await api.post("/applications", APPLICATION)).data.id;
     const secret = (await api.get(`/applications/${id}/secret`)).data.secret;
     const state = (await http.get(`${emulator.url}/_emulator/state`)).data;
-    expect(state.pingone[TEST_PINGONE_ENV].applications).toEqual([expect.objectContaining({ id, name: APPLICATION.name })]);
+    expect(state.pingone[TEST_PINGONE_ENV].applications).toEqual([
+      expect.objectContaining({ id, name: APPLICATION.name }),
+    ]);
     expect(state.pingone[TEST_PINGONE_ENV].secrets).toEqual({ [id]: { previousExpiresAt: null } });
     expect(JSON.stringify(state)).not.toContain(secret);
     expect((await http.delete(`${emulator.url}/_emulator/state`)).status).toBe(204);
@@ -364,7 +572,9 @@ describe("state", () => {
       const id = (await firstApi.post("/applications", APPLICATION)).data.id;
       const secret = (await firstApi.get(`/applications/${id}/secret`)).data.secret;
       await first.close();
-      expect(JSON.parse(readFileSync(stateFile, "utf8")).pingone.environments[TEST_PINGONE_ENV].applications).toHaveLength(1);
+      expect(
+        JSON.parse(readFileSync(stateFile, "utf8")).pingone.environments[TEST_PINGONE_ENV].applications,
+      ).toHaveLength(1);
       expect(readFileSync(stateFile, "utf8")).not.toContain(full.clientSecret);
       const second = await startEmulator({ seedDemoClients: false, stateFile, pingone: { workers: [full] } });
       try {
@@ -381,16 +591,32 @@ describe("state", () => {
 describe("seeding a worker", () => {
   test("from the environment, with errors that name the variable and never the secret", () => {
     expect(workerFromEnvironment({}, "env")).toBeUndefined();
-    expect(workerFromEnvironment({ [WORKER_ENV.clientId]: "w", [WORKER_ENV.clientSecret]: "s3cret" }, "env")).toEqual({ clientId: "w", clientSecret: "s3cret", environmentId: "env", role: "full" });
-    expect(() => workerFromEnvironment({ [WORKER_ENV.clientSecret]: "s3cret" }, "env")).toThrow(new RegExp(`^${WORKER_ENV.clientId} must be set`));
-    expect(() => workerFromEnvironment({ [WORKER_ENV.clientId]: "w" }, "env")).toThrow(new RegExp(`^${WORKER_ENV.clientSecret} must be set`));
-    const wrongRole = () => workerFromEnvironment({ [WORKER_ENV.clientId]: "w", [WORKER_ENV.clientSecret]: "s3cret", [WORKER_ENV.role]: "admin" }, "env");
+    expect(workerFromEnvironment({ [WORKER_ENV.clientId]: "w", [WORKER_ENV.clientSecret]: "s3cret" }, "env")).toEqual({
+      clientId: "w",
+      clientSecret: "s3cret",
+      environmentId: "env",
+      role: "full",
+    });
+    expect(() => workerFromEnvironment({ [WORKER_ENV.clientSecret]: "s3cret" }, "env")).toThrow(
+      new RegExp(`^${WORKER_ENV.clientId} must be set`),
+    );
+    expect(() => workerFromEnvironment({ [WORKER_ENV.clientId]: "w" }, "env")).toThrow(
+      new RegExp(`^${WORKER_ENV.clientSecret} must be set`),
+    );
+    const wrongRole = () =>
+      workerFromEnvironment(
+        { [WORKER_ENV.clientId]: "w", [WORKER_ENV.clientSecret]: "s3cret", [WORKER_ENV.role]: "admin" },
+        "env",
+      );
     expect(wrongRole).toThrow(/P1AS_EMULATOR_WORKER_ROLE must be one of full, read-only/);
     expect(() => wrongRole()).not.toThrow(/s3cret/);
   });
 
   test("the bin refuses half a worker with exit 2, naming the missing variable and not the secret", async () => {
-    const result = await execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], { env: { [WORKER_ENV.clientSecret]: "half-worker-secret" }, reject: false });
+    const result = await execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], {
+      env: { [WORKER_ENV.clientSecret]: "half-worker-secret" },
+      reject: false,
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`p1as-emulator: ${WORKER_ENV.clientId} must be set with ${WORKER_ENV.clientSecret}.`);
     expect(result.stdout + result.stderr).not.toContain("half-worker-secret");
@@ -399,7 +625,12 @@ describe("seeding a worker", () => {
   test("the bin seeds the worker from its environment, prints its id and role but not its secret", async () => {
     const worker = workerSeed("read-only");
     const child = execa("node", ["dist/emulator/bin.js", "--port", "0", "--no-demo-clients"], {
-      env: { [WORKER_ENV.clientId]: worker.clientId, [WORKER_ENV.clientSecret]: worker.clientSecret, [WORKER_ENV.environmentId]: worker.environmentId, [WORKER_ENV.role]: "read-only" },
+      env: {
+        [WORKER_ENV.clientId]: worker.clientId,
+        [WORKER_ENV.clientSecret]: worker.clientSecret,
+        [WORKER_ENV.environmentId]: worker.environmentId,
+        [WORKER_ENV.role]: "read-only",
+      },
       reject: false,
     });
     try {
@@ -414,9 +645,15 @@ describe("seeding a worker", () => {
       expect(banner).toContain(`${worker.clientId} (${worker.environmentId}, read-only)`);
       expect(banner).not.toContain(worker.clientSecret);
       const url = /listening on (\S+)/.exec(banner)![1];
-      const token = await axios.post(`${url}/${worker.environmentId}/as/token`, "grant_type=client_credentials", { auth: { username: worker.clientId, password: worker.clientSecret }, validateStatus: () => true });
+      const token = await axios.post(`${url}/${worker.environmentId}/as/token`, "grant_type=client_credentials", {
+        auth: { username: worker.clientId, password: worker.clientSecret },
+        validateStatus: () => true,
+      });
       expect(token.status).toBe(200);
-      const secretRead = await axios.get(`${url}/v1/environments/${worker.environmentId}/applications/x/secret`, { headers: { Authorization: `Bearer ${token.data.access_token}` }, validateStatus: () => true });
+      const secretRead = await axios.get(`${url}/v1/environments/${worker.environmentId}/applications/x/secret`, {
+        headers: { Authorization: `Bearer ${token.data.access_token}` },
+        validateStatus: () => true,
+      });
       expect(secretRead.status).toBe(403);
     } finally {
       child.kill("SIGTERM");

@@ -10,7 +10,15 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { AT_JWT_TYPE_FROM, accessTokenType } from "../p1as/facts";
 import { evaluateAttribute } from "../emulator/pingone/pel";
 import { RunningEmulator, startEmulator } from "../emulator/start";
-import { ClientApp, TEST_PINGONE_ENV, createClientApp, literalCollection, managementApi, requestToken, workerSeed } from "./support/pingone";
+import {
+  ClientApp,
+  TEST_PINGONE_ENV,
+  createClientApp,
+  literalCollection,
+  managementApi,
+  requestToken,
+  workerSeed,
+} from "./support/pingone";
 
 const worker = workerSeed();
 let now = Date.now();
@@ -29,22 +37,42 @@ beforeEach(() => {
 
 const AUDIENCE = "https://self-service-api.dev-acme.us1.ping.cloud/api/v1";
 const devApp = (overrides: Partial<Parameters<typeof createClientApp>[1]> = {}) =>
-  createClientApp(api, { resourceName: "p1as-dev-self-service-api", audience: AUDIENCE, groupsValue: literalCollection(["dev-tls-admin", "prod-tls-audit"]), nameValue: "${'OrchestrationTool'}", accessTokenValiditySeconds: 900, ...overrides });
-const token = (app: ClientApp, options?: Parameters<typeof requestToken>[4]) => requestToken(emulator, TEST_PINGONE_ENV, app.clientId, app.clientSecret, options);
+  createClientApp(api, {
+    resourceName: "p1as-dev-self-service-api",
+    audience: AUDIENCE,
+    groupsValue: literalCollection(["dev-tls-admin", "prod-tls-audit"]),
+    nameValue: "${'OrchestrationTool'}",
+    accessTokenValiditySeconds: 900,
+    ...overrides,
+  });
+const token = (app: ClientApp, options?: Parameters<typeof requestToken>[4]) =>
+  requestToken(emulator, TEST_PINGONE_ENV, app.clientId, app.clientSecret, options);
 
 describe("a token read back", () => {
   test("verifies against the JWKS and carries the declared claims, audience, lifetime, kid and typ", async () => {
     const app = await devApp();
     const response = await token(app);
     expect(response.status).toBe(200);
-    expect(response.data).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: 900, scope: "p1as-self-service" });
+    expect(response.data).toEqual({
+      access_token: expect.any(String),
+      token_type: "Bearer",
+      expires_in: 900,
+      scope: "p1as-self-service",
+    });
     const jwks = createRemoteJWKSet(new URL(`${emulator.url}/${TEST_PINGONE_ENV}/as/jwks`));
     const { payload, protectedHeader } = await jwtVerify(response.data.access_token, jwks, {
       issuer: `${emulator.url}/${TEST_PINGONE_ENV}/as`,
       audience: AUDIENCE,
       algorithms: ["RS256"],
     });
-    expect(payload).toMatchObject({ groups: ["dev-tls-admin", "prod-tls-audit"], name: "OrchestrationTool", scope: "p1as-self-service", client_id: app.clientId, sub: app.clientId, env: TEST_PINGONE_ENV });
+    expect(payload).toMatchObject({
+      groups: ["dev-tls-admin", "prod-tls-audit"],
+      name: "OrchestrationTool",
+      scope: "p1as-self-service",
+      client_id: app.clientId,
+      sub: app.clientId,
+      env: TEST_PINGONE_ENV,
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(protectedHeader).toEqual({ alg: "RS256", kid: emulator.state.issuer.kid, typ: accessTokenType(new Date()) });
     // sub is the core attribute's claim, not an evaluated `${user.id}`
@@ -69,7 +97,11 @@ describe("authentication", () => {
   test("follows the application's tokenEndpointAuthMethod", async () => {
     const basic = await devApp();
     expect((await token(basic, { via: "post" })).data.error).toBe("invalid_client");
-    const post = await devApp({ resourceName: "r-post", applicationName: "post-app", tokenEndpointAuthMethod: "CLIENT_SECRET_POST" });
+    const post = await devApp({
+      resourceName: "r-post",
+      applicationName: "post-app",
+      tokenEndpointAuthMethod: "CLIENT_SECRET_POST",
+    });
     expect((await token(post, { via: "post" })).status).toBe(200);
     const wrongWay = await token(post);
     expect([wrongWay.status, wrongWay.data.error]).toEqual([401, "invalid_client"]);
@@ -77,7 +109,11 @@ describe("authentication", () => {
 
   test("the previous secret works until previous.expiresAt; a rotation without previous ends the old secret at once", async () => {
     const app = await devApp();
-    const rotated = (await api.post(`/applications/${app.clientId}/secret`, { previous: { expiresAt: new Date(now + 5 * 60_000).toISOString() } })).data;
+    const rotated = (
+      await api.post(`/applications/${app.clientId}/secret`, {
+        previous: { expiresAt: new Date(now + 5 * 60_000).toISOString() },
+      })
+    ).data;
     expect((await token(app)).status).toBe(200);
     expect((await token({ ...app, clientSecret: rotated.secret })).status).toBe(200);
     expect((await api.get(`/applications/${app.clientId}/secret`)).data.previous.lastUsed).toEqual(expect.any(String));
@@ -89,7 +125,10 @@ describe("authentication", () => {
   });
 
   test.each([
-    ["an application id that does not exist", async (app: ClientApp) => ({ ...app, clientId: "00000000-0000-4000-8000-000000000000" })],
+    [
+      "an application id that does not exist",
+      async (app: ClientApp) => ({ ...app, clientId: "00000000-0000-4000-8000-000000000000" }),
+    ],
     ["a wrong secret", async (app: ClientApp) => ({ ...app, clientSecret: "wrong" })],
     ["a deleted application", async (app: ClientApp) => (await api.delete(`/applications/${app.clientId}`), app)],
     [
@@ -122,11 +161,23 @@ describe("scopes", () => {
     expect((await token(app, { scope: "p1as-self-service second-scope" })).data.error).toBe("invalid_scope");
     const chosen = await token(app, { scope: "second-scope" });
     expect(chosen.status).toBe(200);
-    expect(JSON.parse(Buffer.from(chosen.data.access_token.split(".")[1], "base64url").toString())).toMatchObject({ aud: "https://second.example/api", scope: "second-scope" });
+    expect(JSON.parse(Buffer.from(chosen.data.access_token.split(".")[1], "base64url").toString())).toMatchObject({
+      aud: "https://second.example/api",
+      scope: "second-scope",
+    });
   });
 
   test("an application without a grant gets no token", async () => {
-    const app = (await api.post("/applications", { name: "lonely", enabled: true, type: "WEB_APP", protocol: "OPENID_CONNECT", tokenEndpointAuthMethod: "CLIENT_SECRET_BASIC", grantTypes: ["CLIENT_CREDENTIALS"] })).data.id;
+    const app = (
+      await api.post("/applications", {
+        name: "lonely",
+        enabled: true,
+        type: "WEB_APP",
+        protocol: "OPENID_CONNECT",
+        tokenEndpointAuthMethod: "CLIENT_SECRET_BASIC",
+        grantTypes: ["CLIENT_CREDENTIALS"],
+      })
+    ).data.id;
     const secret = (await api.get(`/applications/${app}/secret`)).data.secret;
     const response = await requestToken(emulator, TEST_PINGONE_ENV, app, secret);
     expect([response.status, response.data.error]).toEqual([400, "invalid_scope"]);
@@ -145,7 +196,9 @@ describe("expressions the emulator can't evaluate", () => {
     const response = await token(app);
     expect(response.status).toBe(400);
     expect(response.data.error).toBe("invalid_request");
-    expect(response.data.error_description).toMatch(/^The emulator can't evaluate the expression of resource attribute 'groups' of resource 'p1as-dev-self-service-api'/);
+    expect(response.data.error_description).toMatch(
+      /^The emulator can't evaluate the expression of resource attribute 'groups' of resource 'p1as-dev-self-service-api'/,
+    );
     expect(response.data.access_token).toBeUndefined();
   });
 
@@ -160,9 +213,14 @@ describe("expressions the emulator can't evaluate", () => {
 });
 
 test("the seeded-client token path still answers (explicit-credentials configs)", async () => {
-  const seeded = await startEmulator({ seedDemoClients: false, clients: [{ clientId: "seeded", clientSecret: "seeded-secret", groups: ["dev-tls-admin"] }] });
+  const seeded = await startEmulator({
+    seedDemoClients: false,
+    clients: [{ clientId: "seeded", clientSecret: "seeded-secret", groups: ["dev-tls-admin"] }],
+  });
   try {
-    const response = await axios.post(seeded.tokenUrl(), "grant_type=client_credentials", { auth: { username: "seeded", password: "seeded-secret" } });
+    const response = await axios.post(seeded.tokenUrl(), "grant_type=client_credentials", {
+      auth: { username: "seeded", password: "seeded-secret" },
+    });
     expect(response.data.scope).toBe("p1as:self-service");
   } finally {
     await seeded.close();

@@ -14,7 +14,8 @@ afterAll(() => fixture?.close());
 
 test("a no-change plan makes one list per collection, the same at 3 and at 24 hostnames", async () => {
   const counted: Record<number, CountedPlan> = {};
-  for (const hostnames of [3, 24]) counted[hostnames] = await noChangePlan(fixture, await appliedHostnames(fixture, hostnames));
+  for (const hostnames of [3, 24])
+    counted[hostnames] = await noChangePlan(fixture, await appliedHostnames(fixture, hostnames));
   for (const plan of Object.values(counted)) {
     expect(plan).toMatchObject({ lists: 2, writes: 0, tokenRequests: 1 });
     // The lists and the OpenAPI document read by discovery: nothing else.

@@ -6,7 +6,16 @@ import fc from "fast-check";
 import { StackPlanSummary, summarizePlan, parsePlanJson, withOffline } from "../tools/plan-summary/plan-json";
 import { REDACTED, redactTerraformText as redactText } from "../tools/terraform/redact";
 import { EXPECTED_OFFLINE_WINDOW, offlineHostnames, offlineLines } from "../tools/plan-summary/offline-hostnames";
-import { cleanPlanText, cutText, renderRefusal, renderSummary, shareBudget, shortFingerprint, StackOutcome, SUMMARY_MARKER } from "../tools/plan-summary/render";
+import {
+  cleanPlanText,
+  cutText,
+  renderRefusal,
+  renderSummary,
+  shareBudget,
+  shortFingerprint,
+  StackOutcome,
+  SUMMARY_MARKER,
+} from "../tools/plan-summary/render";
 import { HOSTILE, prose, references, render, tags } from "./support/markdown";
 
 describe("renderSummary size limit", () => {
@@ -31,7 +40,9 @@ describe("renderSummary size limit", () => {
         fc.array(fc.tuple(fc.nat(400), fc.nat(60_000)), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 2_000, max: 65_000 }),
         (stacks, maxChars) => {
-          const outcomes = stacks.map(([changes, textLength], index) => planned(`p1as-${index}`, manyChanges(changes), hugePlanText(textLength)));
+          const outcomes = stacks.map(([changes, textLength], index) =>
+            planned(`p1as-${index}`, manyChanges(changes), hugePlanText(textLength)),
+          );
           const markdown = renderSummary(outcomes, { maxChars });
           return markdown.length <= maxChars && markdown.startsWith(SUMMARY_MARKER);
         },
@@ -57,26 +68,51 @@ describe("renderSummary size limit", () => {
     // WHEN
     const markdown = renderSummary([planned("p1as-dev", manyChanges(1), text)]);
     // THEN the fence is longer than any backtick run inside it
-    expect(markdown).toContain("````text\nresource \"x\"");
+    expect(markdown).toContain('````text\nresource "x"');
     expect(markdown).toContain("Plan: 1 to add, 0 to change, 0 to destroy.\n````");
   });
 
   it("escapes pipes and backticks in table cells", () => {
     const summary: StackPlanSummary = {
       counts: counts(1),
-      changes: [{ address: 'local_file.x["a|b`c"]', action: "create", kind: "other", fields: [], changes: [], destructive: false }],
+      changes: [
+        {
+          address: 'local_file.x["a|b`c"]',
+          action: "create",
+          kind: "other",
+          fields: [],
+          changes: [],
+          destructive: false,
+        },
+      ],
       driftCount: 0,
     };
     const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText: "" }]);
-    expect(markdown).toContain("| `+` create | ``local_file.x[\"a\\|b`c\"]`` |  |");
+    expect(markdown).toContain('| `+` create | ``local_file.x["a\\|b`c"]`` |  |');
   });
 
   it("shows API and config text as text: hostile errors, reasons, values and plan text add nothing to the rendered comment", () => {
     // GIVEN every text the summary shows set to the hostile corpus, and the same summary with plain text instead
     const outcomes = (value: string): StackOutcome[] => {
-      const change = { address: `p1as_hostname.x["${value}"]`, action: "delete" as const, kind: "hostname" as const, destructive: true, reason: value, changes: [{ field: "product", before: value, after: value }], fields: [{ field: "hostname", value }, { field: "product", value }] };
+      const change = {
+        address: `p1as_hostname.x["${value}"]`,
+        action: "delete" as const,
+        kind: "hostname" as const,
+        destructive: true,
+        reason: value,
+        changes: [{ field: "product", before: value, after: value }],
+        fields: [
+          { field: "hostname", value },
+          { field: "product", value },
+        ],
+      };
       return [
-        { stack: "p1as-dev", status: "planned", summary: { counts: { ...counts(0), destroy: 1 }, changes: [change], driftCount: 0 }, planText: `${value}\nPlan: 0 to add` },
+        {
+          stack: "p1as-dev",
+          status: "planned",
+          summary: { counts: { ...counts(0), destroy: 1 }, changes: [change], driftCount: 0 },
+          planText: `${value}\nPlan: 0 to add`,
+        },
         { stack: "p1as-test", status: "failed", error: value },
         { stack: "p1as-stage", status: "unplannable", reason: value, detail: value },
         { stack: "p1as-prod", status: "retired", note: value },
@@ -89,7 +125,9 @@ describe("renderSummary size limit", () => {
     expect(tags(hostile)).toEqual(tags(plain));
     expect(references(prose(hostile))).toEqual([]);
     // (the refusal too)
-    expect(tags(render(renderRefusal(HOSTILE, HOSTILE)))).toEqual(tags(render(renderRefusal("plain\nwords", "plain words"))));
+    expect(tags(render(renderRefusal(HOSTILE, HOSTILE)))).toEqual(
+      tags(render(renderRefusal("plain\nwords", "plain words"))),
+    );
   });
 });
 
@@ -155,8 +193,20 @@ describe("plan JSON", () => {
       action_reason: "replace_because_cannot_update",
       change: {
         actions: ["delete", "create"],
-        before: { id: "api.dev.acme.example", hostname: "api.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "complete" },
-        after: { hostname: "api.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev", adopt: false },
+        before: {
+          id: "api.dev.acme.example",
+          hostname: "api.dev.acme.example",
+          product: "pingfederate-engines",
+          certname: "wildcard-dev",
+          adopt: false,
+          status: "complete",
+        },
+        after: {
+          hostname: "api.dev.acme.example",
+          product: "pingaccess-engines",
+          certname: "wildcard-dev",
+          adopt: false,
+        },
         after_unknown: { id: true, status: true },
       },
     });
@@ -180,13 +230,26 @@ describe("plan JSON", () => {
       name: hostname.replace(/\./g, "_"),
       change: {
         actions: ["update"],
-        before: { id: hostname, hostname, product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "complete" },
+        before: {
+          id: hostname,
+          hostname,
+          product: "pingfederate-engines",
+          certname: "wildcard-dev",
+          adopt: false,
+          status: "complete",
+        },
         after: { id: hostname, hostname, product: "pingfederate-engines", certname: "wildcard-dev-2027", adopt: false },
         after_unknown: { status: true },
       },
     });
-    const plan = parsePlanJson(JSON.stringify({ format_version: "1.2", resource_changes: [update("b.dev.acme.example"), update("a.dev.acme.example")] }));
-    const planText = "╷\n│ Warning: hostname a.dev.acme.example goes\n│ offline: deleted and created again\n│ \n│   with p1as_hostname.a_dev_acme_example,\n╵\n";
+    const plan = parsePlanJson(
+      JSON.stringify({
+        format_version: "1.2",
+        resource_changes: [update("b.dev.acme.example"), update("a.dev.acme.example")],
+      }),
+    );
+    const planText =
+      "╷\n│ Warning: hostname a.dev.acme.example goes\n│ offline: deleted and created again\n│ \n│   with p1as_hostname.a_dev_acme_example,\n╵\n";
     // WHEN
     const summary = withOffline(summarizePlan(plan), offlineHostnames(planText).planned, "W");
     const markdown = renderSummary([{ stack: "p1as-dev", status: "planned", summary, planText }]);
@@ -223,8 +286,21 @@ describe("plan JSON", () => {
       name: "auth_dev_acme_example",
       change: {
         actions: ["update"],
-        before: { id: "auth.dev.acme.example", hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false, status: "error" },
-        after: { id: "auth.dev.acme.example", hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", adopt: false },
+        before: {
+          id: "auth.dev.acme.example",
+          hostname: "auth.dev.acme.example",
+          product: "pingfederate-engines",
+          certname: "wildcard-dev",
+          adopt: false,
+          status: "error",
+        },
+        after: {
+          id: "auth.dev.acme.example",
+          hostname: "auth.dev.acme.example",
+          product: "pingfederate-engines",
+          certname: "wildcard-dev",
+          adopt: false,
+        },
         after_unknown: { status: true },
       },
     });
@@ -243,7 +319,15 @@ describe("plan JSON", () => {
       name: "wildcard-dev",
       change: {
         actions: ["create"],
-        after: { name: "wildcard-dev", fullchain: pem("CERTIFICATE"), private_key_wo: null, private_key_wo_version: "AA:BB", sha256_fingerprint: "AA:BB", not_after: "2027-01-01T00:00:00.000Z", adopt: true },
+        after: {
+          name: "wildcard-dev",
+          fullchain: pem("CERTIFICATE"),
+          private_key_wo: null,
+          private_key_wo_version: "AA:BB",
+          sha256_fingerprint: "AA:BB",
+          not_after: "2027-01-01T00:00:00.000Z",
+          adopt: true,
+        },
         after_unknown: { id: true, status: true },
         after_sensitive: { private_key_wo: true },
       },
@@ -260,13 +344,17 @@ describe("plan JSON", () => {
   });
 
   it("folds certificate chains out of the text plan, whatever terraform appends to the heredoc", () => {
-    const chain = (prefix: string) => pem("CERTIFICATE").split("\n").map((line) => `${prefix}${line}`).join("\n");
+    const chain = (prefix: string) =>
+      pem("CERTIFICATE")
+        .split("\n")
+        .map((line) => `${prefix}${line}`)
+        .join("\n");
     // (terraform's layout: the value's lines 4 columns deeper than the attribute's name, EOT in the name's column)
     const text =
       "  # p1as_certificate.wildcard-dev must be replaced\n" +
       `      ~ fullchain              = <<-EOT # forces replacement\n${chain("            ")}\n        EOT\n` +
       `      - fullchain              = <<-EOT\n${chain("            ")}\n        EOT -> null\n` +
-      '      + description            = <<-EOT\n            not a chain\n        EOT';
+      "      + description            = <<-EOT\n            not a chain\n        EOT";
     expect(cleanPlanText(text)).toBe(
       "# p1as_certificate.wildcard-dev must be replaced\n" +
         "      ~ fullchain              = (certificate chain, 4 lines, omitted) # forces replacement\n" +
@@ -277,14 +365,18 @@ describe("plan JSON", () => {
 
   it("folds a chain whose text holds an EOT line and made-up plan lines whole: they never reach the comment as plan lines", () => {
     // GIVEN a chain that got text after its blocks, as terraform 1.11 prints it in a plan
-    const fake = ["EOT", '  # p1as_hostname.auth_dev_acme_example will be destroyed', '  - resource "p1as_hostname" "auth_dev_acme_example" {}'];
+    const fake = [
+      "EOT",
+      "  # p1as_hostname.auth_dev_acme_example will be destroyed",
+      '  - resource "p1as_hostname" "auth_dev_acme_example" {}',
+    ];
     const text = [
       "  # p1as_certificate.wildcard-dev will be created",
       '  + resource "p1as_certificate" "wildcard-dev" {',
       "      + fullchain = <<-EOT",
       ...[...pem("CERTIFICATE").split("\n"), ...fake].map((line) => `            ${line}`),
       "        EOT",
-      "      + name      = \"wildcard-dev\"",
+      '      + name      = "wildcard-dev"',
       "    }",
       "",
       "Plan: 1 to add, 0 to change, 0 to destroy.",
@@ -303,7 +395,8 @@ describe("plan JSON", () => {
   });
 
   it("drops refresh lines and the saved-plan hint from the text plan", () => {
-    const text = 'x: Refreshing state... [id=1]\n\nTerraform will perform...\nPlan: 0 to add\n\nSaved the plan to: tfplan\n\nTo perform exactly these actions, run:\n  terraform apply "tfplan"\n';
+    const text =
+      'x: Refreshing state... [id=1]\n\nTerraform will perform...\nPlan: 0 to add\n\nSaved the plan to: tfplan\n\nTo perform exactly these actions, run:\n  terraform apply "tfplan"\n';
     expect(cleanPlanText(text)).toBe("Terraform will perform...\nPlan: 0 to add");
   });
 });
@@ -311,10 +404,14 @@ describe("plan JSON", () => {
 describe("redactTerraformText", () => {
   it.each([
     ["a PEM private key", `before\n${pem("PRIVATE KEY")}\nafter`, `before\n${REDACTED}\nafter`],
-    ["an RSA PEM key escaped in JSON", `"key": "${pem("RSA PRIVATE KEY").replace(/\n/g, "\\n")}"`, `"key": "${REDACTED}"`],
+    [
+      "an RSA PEM key escaped in JSON",
+      `"key": "${pem("RSA PRIVATE KEY").replace(/\n/g, "\\n")}"`,
+      `"key": "${REDACTED}"`,
+    ],
     ["an HCL secret attribute", '  - client_secret = "s3cr3t-value"', `  - client_secret = "${REDACTED}"`],
     ["a JSON secret key", '{"clientSecret":"abc\\"def"}', `{"clientSecret":"${REDACTED}"}`],
-    ["an access token key", "access_token: \"xyz123\"", `access_token: "${REDACTED}"`],
+    ["an access token key", 'access_token: "xyz123"', `access_token: "${REDACTED}"`],
     ["a bearer header", "Authorization: Bearer abcdefgh.ijklmnop", `Authorization: Bearer ${REDACTED}`],
     ["a bare JWT", "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln end", `token ${REDACTED} end`],
   ])("masks %s", (_name, input, expected) => {
@@ -370,7 +467,8 @@ function manyChanges(n: number): StackPlanSummary {
 }
 
 function hugePlanText(length: number): string {
-  const line = '  + resource "p1as_hostname" "h_dev_acme_example" { hostname = "h.dev.acme.example", product = "pingdelegator" }';
+  const line =
+    '  + resource "p1as_hostname" "h_dev_acme_example" { hostname = "h.dev.acme.example", product = "pingdelegator" }';
   const lines = Array.from({ length: Math.ceil(length / (line.length + 1)) }, () => line);
   return `${lines.join("\n")}\n\nPlan: 3000 to add, 0 to change, 0 to destroy.`;
 }

@@ -39,7 +39,9 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
     // prod, leaves stage alone, adds p1as-test without its key in the environment and a PingOne stack
     fixture.synth(changed(contract));
     out = path.join(fixture.dir, "plan-summary.md");
-    const result = await withEnv(fixture.env(), () => runPlanSummary({ outdir: fixture.outdir, out, maxChars: 65_000, allowUnplannable: false }));
+    const result = await withEnv(fixture.env(), () =>
+      runPlanSummary({ outdir: fixture.outdir, out, maxChars: 65_000, allowUnplannable: false }),
+    );
     markdown = result.markdown;
     exitCode = result.exitCode;
   });
@@ -49,14 +51,17 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
   it("writes the summary it returns, starting with the marker, and only read the API", () => {
     expect(readFileSync(out, "utf8")).toBe(markdown);
     expect(markdown.startsWith(`${SUMMARY_MARKER}\n`)).toBe(true);
-    expect(fixture.emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path))).toEqual([]);
+    expect(
+      fixture.emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path)),
+    ).toEqual([]);
   });
 
   it("warns about every API object destroyed or replaced at the very top, hostnames first", () => {
     // THEN the caution banner comes before any stack section; where the API has no update route, a new
     // routing or new certificate content is a replacement, so it is in the banner too
     const banner = markdown.slice(0, markdown.indexOf("\n### "));
-    const login = "🛑 **destroy** hostname `login.dev.acme.example` in `p1as-dev` (product `pingfederate-engines` · certificate `wildcard-dev` · status `complete`)";
+    const login =
+      "🛑 **destroy** hostname `login.dev.acme.example` in `p1as-dev` (product `pingfederate-engines` · certificate `wildcard-dev` · status `complete`)";
     const oldProd = `⚠️ **destroy** certificate \`wildcard-prod-2024\` in \`p1as-prod\` (${certificateFields("prod", "wildcard-prod-2024")} · status \`complete\`)`;
     expect(banner).toContain("> [!CAUTION]");
     if (contract === "assumed") {
@@ -76,7 +81,10 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
   it("counts adds, changes, replaces and destroys per stack outside the fold", () => {
     const dev = section("p1as-dev");
     // Without an update route the hostnames are still terraform updates (the provider deletes and creates them): offline rows
-    const counts = contract === "assumed" ? "Plan: 2 to add, 3 to change, 0 to replace, 1 to destroy" : "Plan: 2 to add, 2 to change, 0 to replace, 1 to destroy";
+    const counts =
+      contract === "assumed"
+        ? "Plan: 2 to add, 3 to change, 0 to replace, 1 to destroy"
+        : "Plan: 2 to add, 2 to change, 0 to replace, 1 to destroy";
     expect(dev).toContain(`\`${counts}\``);
     expect(dev.indexOf(counts)).toBeLessThan(dev.indexOf("<details>"));
     expect(section("p1as-prod")).toContain("`Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy`");
@@ -92,12 +100,15 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
       `${verb} \`p1as_hostname.admin_dev_acme_example\` | hostname \`admin.dev.acme.example\` · product \`pingfederate-admin-api\` · certificate \`wildcard-dev-2025\` · status \`complete\`<br>certificate: \`wildcard-dev\` → \`wildcard-dev-2025\`${why} |`,
       `${verb} \`p1as_hostname.api_dev_acme_example\` | hostname \`api.dev.acme.example\` · product \`pingaccess-engines\` · certificate \`wildcard-dev\` · status \`complete\`<br>product: \`pingfederate-engines\` → \`pingaccess-engines\`${why} |`,
     ];
-    const destroy = "| `-` destroy | `p1as_hostname.login_dev_acme_example` | hostname `login.dev.acme.example` · product `pingfederate-engines` · certificate `wildcard-dev` · status `complete` |";
+    const destroy =
+      "| `-` destroy | `p1as_hostname.login_dev_acme_example` | hostname `login.dev.acme.example` · product `pingfederate-engines` · certificate `wildcard-dev` · status `complete` |";
     const creates = [
       `| \`+\` create | \`p1as_certificate.wildcard-dev-2025\` | certificate \`wildcard-dev-2025\` · ${certificateFields("dev", "wildcard-dev-2025")} |`,
       "| `+` create | `p1as_hostname.new_dev_acme_example` | hostname `new.dev.acme.example` · product `pingdelegator` · certificate `wildcard-dev-2025` |",
     ];
-    expect(rows("p1as-dev")).toEqual(contract === "assumed" ? [destroy, ...creates, ...updates] : [...updates, destroy, ...creates]);
+    expect(rows("p1as-dev")).toEqual(
+      contract === "assumed" ? [destroy, ...creates, ...updates] : [...updates, destroy, ...creates],
+    );
   });
 
   it("never shows a secret or a chain: not the client secret, not a private key, not a certificate's base64", () => {
@@ -123,7 +134,7 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
   it("names the stack whose plan failed and terraform's error, and still summarizes the others", () => {
     expect(exitCode).toBe(1);
     expect(markdown).toContain("### ❌ `p1as-test`: plan failed");
-    expect(section("p1as-test")).toContain('Error: No value for required variable\n\n  on cdk.tf.json line');
+    expect(section("p1as-test")).toContain("Error: No value for required variable\n\n  on cdk.tf.json line");
     expect(section("p1as-test")).toContain('The root module input variable "wildcard_test_key" is not set');
     expect(markdown).toContain("> - `p1as-test`: **plan failed**: Error: No value for required variable");
   });
@@ -138,7 +149,9 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
 
   it("fails with the available stack names when --stacks names an unknown stack, and plans nothing", async () => {
     fixture.emulator.requestLog.clear();
-    const result = await captured("stderr", () => main(["--outdir", fixture.outdir, "--stacks", "p1as-dev,p1as-qa", "--out", out]));
+    const result = await captured("stderr", () =>
+      main(["--outdir", fixture.outdir, "--stacks", "p1as-dev,p1as-qa", "--out", out]),
+    );
     expect(result).toEqual({
       code: 1,
       text: 'plan-summary: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev, p1as-prod, p1as-stage, p1as-test, pingone-directory.\n',
@@ -154,7 +167,9 @@ describe.each(CONTRACT_MODES)("plan:summary on real plans (%s contract)", (contr
 
   /** wildcard-dev's change from version 1 to 2. */
   function rotation(): string {
-    const [v1, v2] = [1, 2].map((version) => new X509Certificate(fixture.pem("dev", "wildcard-dev", version).fullchain));
+    const [v1, v2] = [1, 2].map(
+      (version) => new X509Certificate(fixture.pem("dev", "wildcard-dev", version).fullchain),
+    );
     const short = (leaf: X509Certificate) => shortFingerprint(leaf.fingerprint256);
     const expiry = (leaf: X509Certificate) => new Date(leaf.validTo).toISOString();
     return `SHA-256: \`${short(v1)}\` → \`${short(v2)}\`, not after: \`${expiry(v1)}\` → \`${expiry(v2)}\``;
@@ -189,7 +204,11 @@ describe("plan:summary bad input", () => {
   it.each([
     ["a --max-chars that cannot hold a summary", ["--max-chars", "12"], "must be an integer of at least 1000."],
     ["an empty --stacks", ["--stacks", ","], "must be stack names separated by commas, such as p1as-dev,p1as-prod."],
-    ["--stacks \"\" (an empty selection, never \"all\")", ["--stacks", ""], "must be stack names separated by commas, such as p1as-dev,p1as-prod."],
+    [
+      '--stacks "" (an empty selection, never "all")',
+      ["--stacks", ""],
+      "must be stack names separated by commas, such as p1as-dev,p1as-prod.",
+    ],
   ])("rejects %s with the usage exit code, naming the option", async (_name, args, reason) => {
     const result = await captured("stderr", () => main(["--outdir", dir, ...args]));
     expect(result.code).toBe(EXIT_USAGE);
@@ -212,7 +231,11 @@ const CERTIFICATES: readonly [P1asEnvironment, string, number][] = [
   ["test", "wildcard-test", 1],
 ];
 
-const hostname = (name: string, product: HostnameSpec["product"], certname: string): HostnameSpec => ({ hostname: name, product, certname });
+const hostname = (name: string, product: HostnameSpec["product"], certname: string): HostnameSpec => ({
+  hostname: name,
+  product,
+  certname,
+});
 
 function deployed(): FixtureStack[] {
   return [
@@ -234,7 +257,13 @@ function deployed(): FixtureStack[] {
         hostnames: [hostname("login.acme.example", "pingfederate-engines", "wildcard-prod-2025")],
       },
     },
-    { environment: "stage", spec: { certificates: [{ name: "wildcard-stage" }], hostnames: [hostname("login.stage.acme.example", "pingfederate-engines", "wildcard-stage")] } },
+    {
+      environment: "stage",
+      spec: {
+        certificates: [{ name: "wildcard-stage" }],
+        hostnames: [hostname("login.stage.acme.example", "pingfederate-engines", "wildcard-stage")],
+      },
+    },
   ];
 }
 
@@ -248,7 +277,10 @@ function changed(contract: ContractMode): FixtureStack[] {
     {
       ...dev,
       spec: {
-        certificates: [{ name: "wildcard-dev", version: contract === "assumed" ? 2 : 1 }, { name: "wildcard-dev-2025" }],
+        certificates: [
+          { name: "wildcard-dev", version: contract === "assumed" ? 2 : 1 },
+          { name: "wildcard-dev-2025" },
+        ],
         hostnames: [
           hostname("api.dev.acme.example", "pingaccess-engines", "wildcard-dev"),
           hostname("admin.dev.acme.example", "pingfederate-admin-api", "wildcard-dev-2025"),
@@ -261,7 +293,10 @@ function changed(contract: ContractMode): FixtureStack[] {
     stage,
     {
       environment: "test",
-      spec: { certificates: [{ name: "wildcard-test", keyFromVariable: true }], hostnames: [hostname("login.test.acme.example", "pingfederate-engines", "wildcard-test")] },
+      spec: {
+        certificates: [{ name: "wildcard-test", keyFromVariable: true }],
+        hostnames: [hostname("login.test.acme.example", "pingfederate-engines", "wildcard-test")],
+      },
       withholdKeys: true,
     },
     { pingone: "pingone-directory" },

@@ -19,7 +19,11 @@ describe("upsertPlanComment", () => {
 
   it("updates the earlier summary even when it is beyond the first page of comments", async () => {
     // GIVEN 150 comments, the bot's summary the 120th
-    const comments: FakeComment[] = Array.from({ length: 150 }, (_, index) => ({ id: index + 1, body: `comment ${index}`, user: { type: "User" } }));
+    const comments: FakeComment[] = Array.from({ length: 150 }, (_, index) => ({
+      id: index + 1,
+      body: `comment ${index}`,
+      user: { type: "User" },
+    }));
     comments[119] = { id: 120, body: summary("v1"), user: { type: "Bot" } };
     const github = pullRequestWith(comments);
     // WHEN

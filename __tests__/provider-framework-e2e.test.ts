@@ -28,7 +28,9 @@ test("initialises offline, creates, and then plans no changes", async () => {
   console.log(JSON.stringify({ measure: "no-op terraform plan, one toy_thing", ms: Date.now() - started }));
 
   // THEN the thing exists and the second plan finds no differences (exit 0, not 2)
-  expect(Object.values(ws.store().things)).toEqual([expect.objectContaining({ name: "alpha", value: "v1", revision: 1 })]);
+  expect(Object.values(ws.store().things)).toEqual([
+    expect.objectContaining({ name: "alpha", value: "v1", revision: 1 }),
+  ]);
   expect(plan.exitCode).toBe(0);
   expect(plan.stdout).toContain("No changes.");
 });
@@ -77,7 +79,9 @@ test("an import block adopts an existing object", async () => {
     'import {\n  to = toy_thing.a\n  id = "thing-existing"\n}\nresource "toy_thing" "a" {\n  name  = "alpha"\n  value = "v1"\n}',
   );
   writeStore(ws.storePath, {
-    things: { "thing-existing": { name: "alpha", value: "v1", labels: null, color: "blue", revision: 7, secret: null } },
+    things: {
+      "thing-existing": { name: "alpha", value: "v1", labels: null, color: "blue", revision: 7, secret: null },
+    },
     deleted: [],
   });
 
@@ -105,7 +109,10 @@ test("a create that returns state and an error leaves a tainted object, which is
   // THEN the failure was reported, the object was kept as tainted, and the provider deleted it later
   expect(failed.exitCode).toBe(1);
   expect(failed.stderr).toContain("Thing created but not usable");
-  expect(stateAfterFailure.resources[0].instances[0]).toMatchObject({ status: "tainted", attributes: { id: createdId } });
+  expect(stateAfterFailure.resources[0].instances[0]).toMatchObject({
+    status: "tainted",
+    attributes: { id: createdId },
+  });
   expect(ws.store()).toEqual({ things: {}, deleted: [createdId] });
 });
 
@@ -155,7 +162,8 @@ async function workspace(resources: string, env: NodeJS.ProcessEnv = {}): Promis
   const dir = fs.mkdtempSync(path.join(root, "ws-"));
   const storePath = path.join(dir, "store.json");
   installToyProvider(dir, bundle);
-  const tf = (...args: string[]) => runTerraform([...args, "-no-color"], { cwd: dir, env: { ...env, [TOY_STORE_ENV]: storePath } });
+  const tf = (...args: string[]) =>
+    runTerraform([...args, "-no-color"], { cwd: dir, env: { ...env, [TOY_STORE_ENV]: storePath } });
   const ws: Workspace = {
     dir,
     storePath,
@@ -168,7 +176,8 @@ async function workspace(resources: string, env: NodeJS.ProcessEnv = {}): Promis
     tf,
     ok: async (...args) => {
       const result = await tf(...args);
-      if (result.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} failed (${result.exitCode}):\n${result.stdout}${result.stderr}`);
+      if (result.exitCode !== 0)
+        throw new Error(`terraform ${args.join(" ")} failed (${result.exitCode}):\n${result.stdout}${result.stderr}`);
       return result;
     },
   };

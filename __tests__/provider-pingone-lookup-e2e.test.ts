@@ -42,14 +42,30 @@ function devStack(options: { writeApplication?: string; readApplication?: string
     const tokenUrl = emulator.tokenUrl(ENV_ID);
     const vh = new VirtualHosts(stack, "virtual-hosts", {
       apiUrl: emulator.apiUrl("dev"),
-      credentials: { pingOneApplication: { environmentId: ENV_ID, name: options.writeApplication ?? "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl },
-      readCredentials: { pingOneApplication: { environmentId: ENV_ID, name: options.readApplication ?? "p1as-dev-audit" }, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl },
+      credentials: {
+        pingOneApplication: { environmentId: ENV_ID, name: options.writeApplication ?? "p1as-dev-orchestration" },
+        clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+        tokenUrl,
+      },
+      readCredentials: {
+        pingOneApplication: { environmentId: ENV_ID, name: options.readApplication ?? "p1as-dev-audit" },
+        clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET",
+        tokenUrl,
+      },
       pingOneApiUrl: emulator.managementApiUrl,
       pollIntervalMs: 50,
       readyTimeoutMs: 30_000,
     });
-    const certificate = new Certificate(vh, "wildcard-dev", { name: "wildcard-dev", fullchainFile: path.join(certDir, "wildcard.pem"), privateKeyFile: path.join(certDir, "wildcard.key") });
-    new Hostname(vh, "auth.dev.acme.example", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate });
+    const certificate = new Certificate(vh, "wildcard-dev", {
+      name: "wildcard-dev",
+      fullchainFile: path.join(certDir, "wildcard.pem"),
+      privateKeyFile: path.join(certDir, "wildcard.key"),
+    });
+    new Hostname(vh, "auth.dev.acme.example", {
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certificate,
+    });
     return stack;
   });
 }
@@ -93,11 +109,16 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     await createEnvironmentClients(emulator, full, "dev");
     const applied = await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full));
     expect(applied.output).toContain("Apply complete! Resources: 2 added");
-    expect(emulator.service.snapshot().environments.dev.hostnames.map((hostname) => hostname.hostname)).toEqual(["auth.dev.acme.example"]);
+    expect(emulator.service.snapshot().environments.dev.hostnames.map((hostname) => hostname.hostname)).toEqual([
+      "auth.dev.acme.example",
+    ]);
 
     // THEN a plan job (a worker that may not read secrets, the audit secret in its own variable) plans no change
     const auditSecret = (await secretOf("p1as-dev-audit"))!;
-    const planJob = await terraform(stackDir, ["plan", "-detailed-exitcode"], { ...workerEnv(planWorker), P1AS_DEV_AUDIT_CLIENT_SECRET: auditSecret });
+    const planJob = await terraform(stackDir, ["plan", "-detailed-exitcode"], {
+      ...workerEnv(planWorker),
+      P1AS_DEV_AUDIT_CLIENT_SECRET: auditSecret,
+    });
     expect(planJob.exitCode).toBe(0);
 
     // AND without that variable the plan job's error names it and the missing permission
@@ -124,20 +145,34 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     // WHEN the tool rotates it, keeping the old one for ten minutes
     const printed: string[] = [];
     const output = { stdout: (text: string) => printed.push(text), stderr: (text: string) => printed.push(text) };
-    const code = await rotateMain(["--env", "dev", "--keep-previous", "10m"], output, { ...workerEnv(full), P1AS_CONFIG: configFile() });
+    const code = await rotateMain(["--env", "dev", "--keep-previous", "10m"], output, {
+      ...workerEnv(full),
+      P1AS_CONFIG: configFile(),
+    });
 
     // THEN it says what it did without the secret, and PingOne holds a new one
     expect(code).toBe(0);
-    expect(printed.join("")).toMatch(/^p1as-dev-orchestration: secret regenerated in PingOne \(not shown\)\. The previous secret is accepted until \d{4}-/);
+    expect(printed.join("")).toMatch(
+      /^p1as-dev-orchestration: secret regenerated in PingOne \(not shown\)\. The previous secret is accepted until \d{4}-/,
+    );
     const renewed = (await secretOf("p1as-dev-orchestration"))!;
     expect(renewed).not.toBe(old);
     for (const secret of [old, renewed, full.clientSecret]) expect(printed.join("")).not.toContain(secret);
     // AND the old secret still gets a token until it expires
     const applicationId = (await lookupId("p1as-dev-orchestration"))!;
-    await expect(new TokenClient({ tokenUrl: emulator.tokenUrl(ENV_ID), clientId: applicationId, clientSecret: old, log: () => {} }).getToken()).resolves.toMatch(/^ey/);
+    await expect(
+      new TokenClient({
+        tokenUrl: emulator.tokenUrl(ENV_ID),
+        clientId: applicationId,
+        clientSecret: old,
+        log: () => {},
+      }).getToken(),
+    ).resolves.toMatch(/^ey/);
     // AND a plan afterwards changes no virtual host, and an apply (which reads the new secret) has nothing to do
     expect((await terraform(stackDir, ["plan", "-detailed-exitcode"], workerEnv(full))).exitCode).toBe(0);
-    expect((await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full))).output).toContain("Resources: 0 added, 0 changed, 0 destroyed");
+    expect((await terraform(stackDir, ["apply", "-auto-approve"], workerEnv(full))).output).toContain(
+      "Resources: 0 added, 0 changed, 0 destroyed",
+    );
   });
 
   test("the read-only client may not write: an apply with it as the writer gets the API's 403", async () => {
@@ -163,7 +198,9 @@ describe.each(["assumed", "confirmed"] as const)("p1as provider with PingOne loo
     // THEN the plan fails, naming the application, instead of planning the certificate and hostname again
     const planned = await terraform(stackDir, ["plan"], workerEnv(full));
     expect(planned.exitCode).toBe(1);
-    expect(planned.output).toContain('PingOne application "p1as-dev-audit" (pingone_read_application, the read-only client) does not exist');
+    expect(planned.output).toContain(
+      'PingOne application "p1as-dev-audit" (pingone_read_application, the read-only client) does not exist',
+    );
     expect(planned.output).not.toMatch(/to add/);
   });
 });
@@ -176,8 +213,15 @@ function configFile(): string {
     JSON.stringify({
       customer: "acme",
       p1asRegion: "us1",
-      pingone: { environmentId: ENV_ID, regionCode: "NA", apiUrl: emulator.managementApiUrl, roleAttributes: { manage: false } },
-      environments: [{ name: "dev", selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl(ENV_ID) } }],
+      pingone: {
+        environmentId: ENV_ID,
+        regionCode: "NA",
+        apiUrl: emulator.managementApiUrl,
+        roleAttributes: { manage: false },
+      },
+      environments: [
+        { name: "dev", selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl(ENV_ID) } },
+      ],
     }),
   );
   return file;
@@ -185,11 +229,15 @@ function configFile(): string {
 
 async function lookupId(name: string): Promise<string | undefined> {
   const api = await managementApi(emulator, full);
-  return ((await api.get("/applications")).data._embedded?.applications ?? []).find((item: { name: string }) => item.name === name)?.id;
+  return ((await api.get("/applications")).data._embedded?.applications ?? []).find(
+    (item: { name: string }) => item.name === name,
+  )?.id;
 }
 
 async function secretOf(name: string): Promise<string | undefined> {
   const api = await managementApi(emulator, full);
-  const application = ((await api.get("/applications")).data._embedded?.applications ?? []).find((item: { name: string }) => item.name === name);
+  const application = ((await api.get("/applications")).data._embedded?.applications ?? []).find(
+    (item: { name: string }) => item.name === name,
+  );
   return application && (await api.get(`/applications/${application.id}/secret`)).data.secret;
 }

@@ -100,8 +100,19 @@ describe("schema", () => {
     const schema = await call<any>("GetProviderSchema");
 
     // THEN the resource's attributes carry their cty types and flags, and destroy plans are announced
-    const attributes = Object.fromEntries(schema.resource_schemas.toy_thing.block.attributes.map((a: any) => [a.name, a]));
-    expect(Object.keys(attributes).sort()).toEqual(["color", "fail_create", "id", "labels", "name", "revision", "secret_wo", "value"]);
+    const attributes = Object.fromEntries(
+      schema.resource_schemas.toy_thing.block.attributes.map((a: any) => [a.name, a]),
+    );
+    expect(Object.keys(attributes).sort()).toEqual([
+      "color",
+      "fail_create",
+      "id",
+      "labels",
+      "name",
+      "revision",
+      "secret_wo",
+      "value",
+    ]);
     expect(JSON.parse(Buffer.from(attributes.labels.type).toString())).toEqual(["map", "string"]);
     expect(attributes.secret_wo).toMatchObject({ write_only: true, sensitive: true, optional: true });
     expect(attributes.name).toMatchObject({ required: true, optional: false, computed: false });
@@ -113,8 +124,14 @@ describe("schema", () => {
 describe("validate", () => {
   test("skips unknown values and reports invalid known ones on their attribute", async () => {
     // GIVEN one configuration with an unknown name and one with an invalid name and a forbidden value
-    const pending = await call<any>("ValidateResourceConfig", { type_name: "toy_thing", config: dv({ name: unknown, value: unknown }, THING) });
-    const invalid = await call<any>("ValidateResourceConfig", { type_name: "toy_thing", config: dv({ name: "a b", value: "forbidden" }, THING) });
+    const pending = await call<any>("ValidateResourceConfig", {
+      type_name: "toy_thing",
+      config: dv({ name: unknown, value: unknown }, THING),
+    });
+    const invalid = await call<any>("ValidateResourceConfig", {
+      type_name: "toy_thing",
+      config: dv({ name: "a b", value: "forbidden" }, THING),
+    });
 
     // THEN only the known values are judged, each diagnostic pointing at its attribute
     expect(pending.diagnostics).toEqual([]);
@@ -146,7 +163,14 @@ describe("plan", () => {
     // THEN computed values are unknown, the default applies and the secret is absent from the plan
     expect(response.diagnostics).toEqual([]);
     expect(response.planned).toEqual({
-      id: unknown, name: "alpha", value: unknown, labels: null, color: "blue", secret_wo: null, revision: unknown, fail_create: null,
+      id: unknown,
+      name: "alpha",
+      value: unknown,
+      labels: null,
+      color: "blue",
+      secret_wo: null,
+      revision: unknown,
+      fail_create: null,
     });
   });
 
@@ -223,7 +247,14 @@ describe("apply, read, import, upgrade", () => {
     // THEN the new state is whole and known, and only the provider saw the secret
     expect(response.diagnostics).toEqual([]);
     expect(response.newState).toEqual({
-      id: expect.stringMatching(/^thing-/), name: "gamma", value: "v1", labels: null, color: "blue", secret_wo: null, revision: 1, fail_create: null,
+      id: expect.stringMatching(/^thing-/),
+      name: "gamma",
+      value: "v1",
+      labels: null,
+      color: "blue",
+      secret_wo: null,
+      revision: 1,
+      fail_create: null,
     });
     expect(readStore(storePath).things[String(response.newState!.id)].secret).toBe("s3cret");
   });
@@ -238,7 +269,9 @@ describe("apply, read, import, upgrade", () => {
 
     // THEN terraform gets the object (to keep it as tainted) and the error
     expect(response.newState).toMatchObject({ id: expect.stringMatching(/^thing-/), name: "delta" });
-    expect(response.diagnostics.map((d: any) => [d.severity, d.summary])).toEqual([["ERROR", "Thing created but not usable"]]);
+    expect(response.diagnostics.map((d: any) => [d.severity, d.summary])).toEqual([
+      ["ERROR", "Thing created but not usable"],
+    ]);
   });
 
   test("a null planned state deletes the object", async () => {
@@ -261,7 +294,11 @@ describe("apply, read, import, upgrade", () => {
     writeStore(storePath, store);
 
     // WHEN terraform refreshes it
-    const response = await call<any>("ReadResource", { type_name: "toy_thing", current_state: dv(created, THING), private: Buffer.from("p1") });
+    const response = await call<any>("ReadResource", {
+      type_name: "toy_thing",
+      current_state: dv(created, THING),
+      private: Buffer.from("p1"),
+    });
 
     // THEN the new state is null (terraform plans a new create) and private state passes through
     expect(decodeMsgpack(response.new_state.msgpack, THING)).toBeNull();
@@ -279,7 +316,9 @@ describe("apply, read, import, upgrade", () => {
     fs.writeFileSync(storePath, saved);
 
     // THEN it gets an error diagnostic, the stored state is kept, and the provider still answers
-    expect(response.diagnostics.map((d: any) => [d.severity, d.summary])).toEqual([["ERROR", "Reading toy_thing failed"]]);
+    expect(response.diagnostics.map((d: any) => [d.severity, d.summary])).toEqual([
+      ["ERROR", "Reading toy_thing failed"],
+    ]);
     expect(decodeMsgpack(response.new_state.msgpack, THING)).toEqual(created);
     await expect(call("GetProviderSchema")).resolves.toBeDefined();
   });
@@ -289,7 +328,11 @@ describe("apply, read, import, upgrade", () => {
     const raw = { id: "thing-9", name: "old", retired_attribute: "x" };
 
     // WHEN terraform asks for the upgrade
-    const response = await call<any>("UpgradeResourceState", { type_name: "toy_thing", version: 0, raw_state: { json: Buffer.from(JSON.stringify(raw)) } });
+    const response = await call<any>("UpgradeResourceState", {
+      type_name: "toy_thing",
+      version: 0,
+      raw_state: { json: Buffer.from(JSON.stringify(raw)) },
+    });
 
     // THEN the state matches the current schema
     expect(response.diagnostics).toEqual([]);
@@ -311,7 +354,10 @@ describe("apply, read, import, upgrade", () => {
     await createThing("theta");
 
     // WHEN terraform reads the data source
-    const response = await call<any>("ReadDataSource", { type_name: "toy_things", config: dv({ prefix: "the", names: null }, THINGS) });
+    const response = await call<any>("ReadDataSource", {
+      type_name: "toy_things",
+      config: dv({ prefix: "the", names: null }, THINGS),
+    });
 
     // THEN it lists them
     expect(decodeMsgpack(response.state.msgpack, THINGS)).toEqual({ prefix: "the", names: ["theta"] });
@@ -322,7 +368,11 @@ describe("apply, read, import, upgrade", () => {
     const response = await call<any>("ValidateResourceConfig", { type_name: "toy_nothing", config: dv({}, THING) });
 
     // THEN the diagnostic lists the types there are
-    expect(response.diagnostics[0]).toMatchObject({ severity: "ERROR", summary: "Unknown resource type toy_nothing", detail: "This provider has: toy_thing." });
+    expect(response.diagnostics[0]).toMatchObject({
+      severity: "ERROR",
+      summary: "Unknown resource type toy_nothing",
+      detail: "This provider has: toy_thing.",
+    });
   });
 });
 
@@ -351,7 +401,9 @@ function dv(value: Value, type: typeof THING) {
 /** PlanResourceChange as terraform calls it: proposed = config, with prior values for unconfigured computed attributes. */
 async function plan(prior: Record<string, Value> | null, configured: Record<string, Value>) {
   const config = state(configured);
-  const proposed = prior ? { ...config, id: prior.id, revision: prior.revision, color: config.color ?? prior.color } : config;
+  const proposed = prior
+    ? { ...config, id: prior.id, revision: prior.revision, color: config.color ?? prior.color }
+    : config;
   const response = await call<any>("PlanResourceChange", {
     type_name: "toy_thing",
     prior_state: dv(prior, THING),
@@ -361,7 +413,11 @@ async function plan(prior: Record<string, Value> | null, configured: Record<stri
   return { ...response, planned: decodeMsgpack(response.planned_state.msgpack, THING) as Record<string, Value> };
 }
 
-async function apply(prior: Record<string, Value> | null, planned: Record<string, Value> | null, configured: Record<string, Value> | null) {
+async function apply(
+  prior: Record<string, Value> | null,
+  planned: Record<string, Value> | null,
+  configured: Record<string, Value> | null,
+) {
   const response = await call<any>("ApplyResourceChange", {
     type_name: "toy_thing",
     prior_state: dv(prior, THING),

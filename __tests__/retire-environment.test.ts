@@ -42,7 +42,10 @@ const printed: string[] = [];
 /** What the tool itself printed: every line but terraform's own, which deploy streams prefixed with the stack. */
 const ownLines = (text: string) => text.split("\n").filter((line) => line !== "" && !/^p1as-\w+ │/.test(line));
 
-async function run(main: (argv: readonly string[]) => Promise<number>, args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  main: (argv: readonly string[]) => Promise<number>,
+  args: readonly string[],
+): Promise<{ code: number; out: string; err: string }> {
   const streams = { stdout: "", stderr: "" };
   const spies = (["stdout", "stderr"] as const).map((name) =>
     jest.spyOn(process[name], "write").mockImplementation((chunk) => ((streams[name] += String(chunk)), true)),
@@ -57,12 +60,19 @@ async function run(main: (argv: readonly string[]) => Promise<number>, args: rea
 }
 
 const held = (environment: "dev" | "prod") => ({
-  certificates: emulator.service.listCertificates(environment).map((item) => (item as { name: string }).name).sort(),
-  hostnames: emulator.service.listHostnames(environment).map((item) => (item as { hostname: string }).hostname).sort(),
+  certificates: emulator.service
+    .listCertificates(environment)
+    .map((item) => (item as { name: string }).name)
+    .sort(),
+  hostnames: emulator.service
+    .listHostnames(environment)
+    .map((item) => (item as { hostname: string }).hostname)
+    .sort(),
 });
 const DEV_HELD = { certificates: ["wildcard-dev"], hostnames: ["api.dev.acme.example", "auth.dev.acme.example"] };
 const PROD_HELD = { certificates: ["wildcard-prod"], hostnames: ["auth.acme.example", "www.acme.example"] };
-const apiWrites = () => emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
+const apiWrites = () =>
+  emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
 const stateFile = (stack: string) => path.join(app.dir, `${stack}.tfstate`);
 
 describe("stack selection: an explicit selection never means 'all'", () => {
@@ -77,7 +87,11 @@ describe("stack selection: an explicit selection never means 'all'", () => {
     const result = await run(deployMain, ["--stacks", "p1as-test", "--if-present"]);
 
     // THEN one line, exit 0, and terraform touched neither stack: no request, no state
-    expect(result).toEqual({ code: 0, out: "deploy: nothing to do: p1as-test is not a stack of this config (--if-present)\n", err: "" });
+    expect(result).toEqual({
+      code: 0,
+      out: "deploy: nothing to do: p1as-test is not a stack of this config (--if-present)\n",
+      err: "",
+    });
     expect(emulator.requestLog.list()).toEqual([]);
     expect(existsSync(stateFile("p1as-dev"))).toBe(false);
     expect(existsSync(stateFile("p1as-prod"))).toBe(false);
@@ -85,7 +99,11 @@ describe("stack selection: an explicit selection never means 'all'", () => {
 
   it("deploy --stacks p1as-test without --if-present is an error naming the stacks that exist, and applies nothing", async () => {
     const result = await run(deployMain, ["--stacks", "p1as-test"]);
-    expect(result).toEqual({ code: 1, out: "", err: 'deploy: invalid --stacks "p1as-test": no such stack p1as-test. Synthesized stacks: p1as-dev, p1as-prod.\n' });
+    expect(result).toEqual({
+      code: 1,
+      out: "",
+      err: 'deploy: invalid --stacks "p1as-test": no such stack p1as-test. Synthesized stacks: p1as-dev, p1as-prod.\n',
+    });
     expect(emulator.requestLog.list()).toEqual([]);
   });
 
@@ -104,11 +122,20 @@ describe("stack selection: an explicit selection never means 'all'", () => {
 
   it("drift no longer knows --stack: one option name, --stacks, in every tool", async () => {
     const result = await run(driftMain, ["--stack", "p1as-dev"]);
-    expect({ code: result.code, err: result.err }).toEqual({ code: EXIT_USAGE, err: "drift: unknown option '--stack' (Did you mean --stacks?). See --help.\n" });
+    expect({ code: result.code, err: result.err }).toEqual({
+      code: EXIT_USAGE,
+      err: "drift: unknown option '--stack' (Did you mean --stacks?). See --help.\n",
+    });
   });
 
   it("plan summary and drift select nothing for an absent stack under --if-present (exit 0), and an empty list selects nothing", async () => {
-    const summary = await run(planSummaryMain, ["--stacks", "p1as-test", "--if-present", "--out", path.join(app.dir, "summary.md")]);
+    const summary = await run(planSummaryMain, [
+      "--stacks",
+      "p1as-test",
+      "--if-present",
+      "--out",
+      path.join(app.dir, "summary.md"),
+    ]);
     expect(summary.code).toBe(0);
     expect(summary.err).toBe("plan-summary: nothing to do: p1as-test is not a stack of this config (--if-present)\n");
     expect(summary.out).toContain("**0 stacks**");
@@ -119,7 +146,15 @@ describe("stack selection: an explicit selection never means 'all'", () => {
       err: "drift: nothing to do: p1as-test is not a stack of this config (--if-present)\n",
     });
     // The library call: [] is a selection of nothing, not "no selection".
-    const none = await withEnv(app.env, () => runPlanSummary({ outdir: app.outdir, stacks: [], out: path.join(app.dir, "none.md"), maxChars: 65_000, allowUnplannable: false }));
+    const none = await withEnv(app.env, () =>
+      runPlanSummary({
+        outdir: app.outdir,
+        stacks: [],
+        out: path.join(app.dir, "none.md"),
+        maxChars: 65_000,
+        allowUnplannable: false,
+      }),
+    );
     expect(none.outcomes).toEqual([]);
     expect(emulator.requestLog.list()).toEqual([]);
   });
@@ -139,7 +174,9 @@ describe("retiring prod", () => {
     // GIVEN dev and prod deployed
     shared.emulator.service.reset();
     shared.app.synth(DEV_AND_PROD);
-    const result = await withEnv(shared.app.env, () => captured("stdout", () => deployMain(["--outdir", shared.app.outdir])));
+    const result = await withEnv(shared.app.env, () =>
+      captured("stdout", () => deployMain(["--outdir", shared.app.outdir])),
+    );
     expect(result.code).toBe(0);
   });
   beforeEach(() => emulator.requestLog.clear());
@@ -160,8 +197,15 @@ describe("retiring prod", () => {
 
     // THEN every tool refuses before touching anything, dev included
     const refusal = (text: string) => {
-      expect(text).toContain(`p1as-prod: the config no longer declares this stack, but its state at local:${stateFile("p1as-prod")} still holds 3 objects (`);
-      for (const address of ["p1as_certificate.wildcard-prod", "p1as_hostname.auth_acme_example", "p1as_hostname.www_acme_example"]) expect(text).toContain(address);
+      expect(text).toContain(
+        `p1as-prod: the config no longer declares this stack, but its state at local:${stateFile("p1as-prod")} still holds 3 objects (`,
+      );
+      for (const address of [
+        "p1as_certificate.wildcard-prod",
+        "p1as_hostname.auth_acme_example",
+        "p1as_hostname.www_acme_example",
+      ])
+        expect(text).toContain(address);
       expect(text).toContain('Put prod back in environments with "retire": true and deploy');
       expect(text).toContain(PROCEDURE);
       expect(text).toContain("Nothing was planned or applied.");
@@ -201,24 +245,40 @@ describe("retiring prod", () => {
     expect(summary.out).toContain("`p1as-prod` is **RETIRING**: the deploy destroys every object in its state.");
     expect(summary.out).toContain("### ⚠️ `p1as-prod`: RETIRING");
     expect(summary.out).toContain("`Plan: 0 to add, 0 to change, 0 to replace, 3 to destroy`");
-    for (const destroyed of ["🛑 **destroy** hostname `auth.acme.example` in `p1as-prod`", "🛑 **destroy** hostname `www.acme.example` in `p1as-prod`", "⚠️ **destroy** certificate `wildcard-prod` in `p1as-prod`"]) {
+    for (const destroyed of [
+      "🛑 **destroy** hostname `auth.acme.example` in `p1as-prod`",
+      "🛑 **destroy** hostname `www.acme.example` in `p1as-prod`",
+      "⚠️ **destroy** certificate `wildcard-prod` in `p1as-prod`",
+    ]) {
       expect(summary.out).toContain(destroyed);
     }
     expect(summary.out).toContain("### ✅ `p1as-dev`");
     const drift = await run(driftMain, []);
-    expect(drift).toEqual({ code: 0, out: "p1as-dev: in sync\np1as-prod: RETIRING: not checked; the next deploy destroys every object in its state\n", err: "" });
+    expect(drift).toEqual({
+      code: 0,
+      out: "p1as-dev: in sync\np1as-prod: RETIRING: not checked; the next deploy destroys every object in its state\n",
+      err: "",
+    });
     expect(apiWrites()).toEqual([]);
   });
 
   it("deploy destroys prod's hostnames and certificate in the API and leaves dev alone", async () => {
     const result = await run(deployMain, []);
     expect(result.code).toBe(0);
-    expect(result.out).toContain("p1as-prod │ terraform apply -input=false -no-color -lock-timeout=0s -auto-approve -destroy\n");
-    expect(result.out).toMatch(/^deploy: p1as-prod: applied \(Resources: (0 added, 0 changed, )?3 destroyed\): retiring: every object in its state was destroyed$/m);
+    expect(result.out).toContain(
+      "p1as-prod │ terraform apply -input=false -no-color -lock-timeout=0s -auto-approve -destroy\n",
+    );
+    expect(result.out).toMatch(
+      /^deploy: p1as-prod: applied \(Resources: (0 added, 0 changed, )?3 destroyed\): retiring: every object in its state was destroyed$/m,
+    );
     expect(held("prod")).toEqual({ certificates: [], hostnames: [] });
     expect(held("dev")).toEqual(DEV_HELD);
     expect(apiWrites().filter((entry) => !entry.path.startsWith("/prod/"))).toEqual([]);
-    expect(apiWrites().map((entry) => `${entry.method} ${entry.path}`).sort()).toEqual([
+    expect(
+      apiWrites()
+        .map((entry) => `${entry.method} ${entry.path}`)
+        .sort(),
+    ).toEqual([
       "DELETE /prod/api/v1/certificates/wildcard-prod",
       "DELETE /prod/api/v1/hostnames/auth.acme.example",
       "DELETE /prod/api/v1/hostnames/www.acme.example",
@@ -284,7 +344,9 @@ describe("retiring prod", () => {
   });
 
   it("never prints the client secret, nor writes it into the inventory or the stack index", () => {
-    const files = [path.join(app.outdir, "p1as-stacks.json"), path.join(app.dir, "p1as.inventory.json")].map((file) => readFileSync(file, "utf8"));
+    const files = [path.join(app.outdir, "p1as-stacks.json"), path.join(app.dir, "p1as.inventory.json")].map((file) =>
+      readFileSync(file, "utf8"),
+    );
     expect(printed.length).toBeGreaterThan(10);
     for (const text of [...printed, ...files]) expect(text).not.toContain(app.clientSecret);
   });

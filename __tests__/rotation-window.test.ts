@@ -14,13 +14,25 @@ import { deployStacks, resultLines } from "../tools/deploy/main";
 import { runPlanSummary } from "../tools/plan-summary/main";
 import { makeCertificate } from "./support/certs";
 import { withEnv } from "./support/capture";
-import { AppSpec, CONTRACT_MODES, deployedOnce, heldKeys, P1asApp, routingOf, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
+import {
+  AppSpec,
+  CONTRACT_MODES,
+  deployedOnce,
+  heldKeys,
+  P1asApp,
+  routingOf,
+  sharedP1asApp,
+  TWO_HOSTNAMES,
+} from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
 const ROLLOUT_MS = 2_000;
 const NEW_NAME = "wildcard-dev-2027";
-const ROTATED: AppSpec = { certificates: [{ name: NEW_NAME }], hostnames: TWO_HOSTNAMES.hostnames.map((hostname) => ({ ...hostname, certname: NEW_NAME })) };
+const ROTATED: AppSpec = {
+  certificates: [{ name: NEW_NAME }],
+  hostnames: TWO_HOSTNAMES.hostnames.map((hostname) => ({ ...hostname, certname: NEW_NAME })),
+};
 const HOSTNAMES = TWO_HOSTNAMES.hostnames.map((hostname) => hostname.hostname);
 const flat = (text: string) => text.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
 
@@ -38,7 +50,9 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
 
   const summarize = async () => {
     const out = path.join(app.dir, "plan-summary.md");
-    return withEnv(app.env, () => runPlanSummary({ outdir: app.outdir, out, maxChars: 65_000, allowUnplannable: false }));
+    return withEnv(app.env, () =>
+      runPlanSummary({ outdir: app.outdir, out, maxChars: 65_000, allowUnplannable: false }),
+    );
   };
 
   it("by name: the hostnames move only once the new certificate is complete; without an update route each is named with its window", async () => {
@@ -50,7 +64,10 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
     emulator.requestLog.clear();
     const watch = watchServing(emulator.service, "dev", HOSTNAMES);
     const output: string[] = [];
-    const report = await deployStacks({ outdir: app.outdir, lockTimeout: "0s", ifPresent: false, env: app.env }, (_stack, line) => output.push(line));
+    const report = await deployStacks(
+      { outdir: app.outdir, lockTimeout: "0s", ifPresent: false, env: app.env },
+      (_stack, line) => output.push(line),
+    );
     const windows = watch.stop();
 
     // THEN the API holds the new routing and only the new certificate, and a plan is empty
@@ -60,12 +77,19 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
     emulator.service.completionDelayMs = 0;
     expect((await app.plan()).exitCode).toBe(0);
 
-    const writes = emulator.requestLog.list().filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
-    const at = (pattern: RegExp) => writes.filter((entry) => pattern.test(`${entry.method} ${entry.path}`)).map((entry) => Date.parse(entry.timestamp));
+    const writes = emulator.requestLog
+      .list()
+      .filter((entry) => entry.method !== "GET" && !/\/as\/token$/.test(entry.path));
+    const at = (pattern: RegExp) =>
+      writes
+        .filter((entry) => pattern.test(`${entry.method} ${entry.path}`))
+        .map((entry) => Date.parse(entry.timestamp));
     if (contract === "assumed") {
       // AND with an update route each hostname is updated in place: never absent, served throughout, named nowhere
       expect(at(/^DELETE .*\/hostnames\//)).toEqual([]);
-      expect(windows.map((window) => [window.hostname, window.absentMs, window.unservedMs])).toEqual(HOSTNAMES.map((hostname) => [hostname, 0, 0]));
+      expect(windows.map((window) => [window.hostname, window.absentMs, window.unservedMs])).toEqual(
+        HOSTNAMES.map((hostname) => [hostname, 0, 0]),
+      );
       expect(summary.markdown).not.toContain("offline");
       expect(plan.stdout).not.toContain("goes offline");
       expect(report.stacks[0].offline).toBeUndefined();
@@ -75,7 +99,8 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
     // again at once: absent for far less than a rollout, served again about one rollout later (before: absent one
     // rollout, served again after two)
     const certificateCreated = at(/^POST .*\/certificates$/)[0];
-    for (const deleted of at(/^DELETE .*\/hostnames\//)) expect(deleted - certificateCreated).toBeGreaterThanOrEqual(ROLLOUT_MS);
+    for (const deleted of at(/^DELETE .*\/hostnames\//))
+      expect(deleted - certificateCreated).toBeGreaterThanOrEqual(ROLLOUT_MS);
     expect(at(/^DELETE .*\/hostnames\//)).toHaveLength(2);
     for (const window of windows) {
       expect(window.servedAtEnd).toBe(true);
@@ -85,18 +110,35 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
     }
     // AND the plan summary names each hostname as replaced and offline, with the expected window
     for (const hostname of HOSTNAMES) {
-      expect(summary.markdown).toMatch(new RegExp(`> - 🛑 \\*\\*replace \\(offline\\)\\*\\* hostname \`${hostname.replace(/\./g, "\\.")}\` in \`p1as-dev\` \\(.*no update route: deleted and created again, offline for about one hostname rollout`));
+      expect(summary.markdown).toMatch(
+        new RegExp(
+          `> - 🛑 \\*\\*replace \\(offline\\)\\*\\* hostname \`${hostname.replace(/\./g, "\\.")}\` in \`p1as-dev\` \\(.*no update route: deleted and created again, offline for about one hostname rollout`,
+        ),
+      );
       // AND terraform's plan warns about it, so plain terraform users see it too
       expect(flat(plan.stdout)).toContain(`Warning: hostname ${hostname} goes offline: deleted and created again`);
       // AND the deploy output and its result name it with what the apply measured
-      expect(flat(output.join("\n"))).toMatch(new RegExp(`Warning: hostname ${hostname.replace(/\./g, "\\.")} was replaced: absent \\d+\\.\\d s, served again after \\d+\\.\\d s`));
-      expect(resultLines(report)).toContainEqual(expect.stringMatching(new RegExp(`^p1as-dev: hostname ${hostname.replace(/\./g, "\\.")} was offline \\(no update route: deleted and created again\\): absent \\d+\\.\\d s, served again after \\d+\\.\\d s$`)));
+      expect(flat(output.join("\n"))).toMatch(
+        new RegExp(
+          `Warning: hostname ${hostname.replace(/\./g, "\\.")} was replaced: absent \\d+\\.\\d s, served again after \\d+\\.\\d s`,
+        ),
+      );
+      expect(resultLines(report)).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^p1as-dev: hostname ${hostname.replace(/\./g, "\\.")} was offline \\(no update route: deleted and created again\\): absent \\d+\\.\\d s, served again after \\d+\\.\\d s$`,
+          ),
+        ),
+      );
     }
   });
 
   it("under the same name: in place with an update route; without one the plan stops naming the certificate and its fingerprints, never its chain", async () => {
     // WHEN wildcard-dev's files get a new key pair (same name)
-    const files = { fullchain: path.join(app.dir, "certs", "wildcard-dev.pem"), privkey: path.join(app.dir, "certs", "wildcard-dev.key") };
+    const files = {
+      fullchain: path.join(app.dir, "certs", "wildcard-dev.pem"),
+      privkey: path.join(app.dir, "certs", "wildcard-dev.key"),
+    };
     const old = { fullchain: readFileSync(files.fullchain, "utf8"), privkey: readFileSync(files.privkey, "utf8") };
     const renewed = makeCertificate({ commonName: "*.wildcard-dev.acme.example" });
     try {
@@ -111,10 +153,13 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
       for (const text of contract === "assumed" ? [summary.markdown] : [summary.markdown, plan.stdout, plan.stderr]) {
         expect(text).not.toMatch(/-----BEGIN/);
         for (const pem of [old.fullchain, old.privkey, renewed.fullchain, renewed.privkey]) {
-          for (const line of pem.split("\n").filter((line) => /^[A-Za-z0-9+/=]{40,}$/.test(line))) expect(text).not.toContain(line);
+          for (const line of pem.split("\n").filter((line) => /^[A-Za-z0-9+/=]{40,}$/.test(line)))
+            expect(text).not.toContain(line);
         }
       }
-      const oldFingerprint = JSON.parse(readFileSync(path.join(app.dir, "p1as-dev.tfstate"), "utf8")).resources.find((resource: { type: string }) => resource.type === "p1as_certificate").instances[0].attributes.sha256_fingerprint;
+      const oldFingerprint = JSON.parse(readFileSync(path.join(app.dir, "p1as-dev.tfstate"), "utf8")).resources.find(
+        (resource: { type: string }) => resource.type === "p1as_certificate",
+      ).instances[0].attributes.sha256_fingerprint;
       const newFingerprint = new X509Certificate(renewed.fullchain).fingerprint256;
       if (contract === "assumed") {
         expect(plan.exitCode).toBe(2);
@@ -125,7 +170,9 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
       expect(plan.exitCode).toBe(1);
       const error = flat(plan.stderr);
       expect(error).toContain(`Error: certificate wildcard-dev cannot be given new content`);
-      expect(error).toContain(`The content of certificate wildcard-dev changed (leaf SHA-256 ${oldFingerprint} -> ${newFingerprint}), but this self-service API has no update route`);
+      expect(error).toContain(
+        `The content of certificate wildcard-dev changed (leaf SHA-256 ${oldFingerprint} -> ${newFingerprint}), but this self-service API has no update route`,
+      );
       expect(flat(summary.markdown)).toContain(`leaf SHA-256 ${oldFingerprint} -> ${newFingerprint}`);
       expect(summary.markdown).toContain("### ❌ `p1as-dev`: plan failed");
     } finally {
@@ -136,10 +183,15 @@ describe.each(CONTRACT_MODES)("certificate rotation against the %s contract", (c
 
   it("bad input is still refused before anything is sent: a hostname naming an undeclared certificate names the field and why", () => {
     // WHEN a hostname names a certificate the environment does not declare
-    const bad: AppSpec = { ...TWO_HOSTNAMES, hostnames: [{ ...TWO_HOSTNAMES.hostnames[0], certname: "wildcard-dev-2028" }] };
+    const bad: AppSpec = {
+      ...TWO_HOSTNAMES,
+      hostnames: [{ ...TWO_HOSTNAMES.hostnames[0], certname: "wildcard-dev-2028" }],
+    };
     emulator.requestLog.clear();
     // THEN synth refuses it, naming the field and the reason, and nothing is sent
-    expect(() => app.synth(bad)).toThrow(/hostnames\[0\]\.certname.*refers to certificate "wildcard-dev-2028", which is not declared in virtualHosts\.certificates/s);
+    expect(() => app.synth(bad)).toThrow(
+      /hostnames\[0\]\.certname.*refers to certificate "wildcard-dev-2028", which is not declared in virtualHosts\.certificates/s,
+    );
     expect(emulator.requestLog.list()).toEqual([]);
   });
 });

@@ -7,7 +7,17 @@
  * - every plan file terraform writes for us is created 0600, and a speculative plan leaves none behind.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { deployStacks, DeployOptions, main as deployMain } from "../tools/deploy/main";
@@ -64,8 +74,13 @@ describe("deploy --plans with P1AS_PLAN_KEY set applies sealed plans only", () =
     // GIVEN sealed plans, and a hand-written marker for dev in the form a keyless run writes
     await savePlans(withKey);
     rmSync(path.join(plans, "p1as-dev.tfplan.sealed"));
-    const configSha256 = createHash("sha256").update(readFileSync(path.join(outdir, "stacks/p1as-dev/cdk.tf.json"))).digest("hex");
-    writeFileSync(path.join(plans, "p1as-dev.unchanged.json"), JSON.stringify({ stack: "p1as-dev", configSha256, destroy: false, applyable: false }));
+    const configSha256 = createHash("sha256")
+      .update(readFileSync(path.join(outdir, "stacks/p1as-dev/cdk.tf.json")))
+      .digest("hex");
+    writeFileSync(
+      path.join(plans, "p1as-dev.unchanged.json"),
+      JSON.stringify({ stack: "p1as-dev", configSha256, destroy: false, applyable: false }),
+    );
 
     // WHEN deployed with the key THEN the marker is refused and nothing is applied
     await expect(deploy(withKey)).rejects.toThrow(unsealed("p1as-dev", path.join(plans, "p1as-dev.unchanged.json")));
@@ -90,19 +105,33 @@ describe("deploy --plans with P1AS_PLAN_KEY set applies sealed plans only", () =
   });
 
   it.each([
-    ["a sealed plan renamed to the marker", "p1as-dev.tfplan.sealed", "p1as-dev.unchanged.sealed", 'its own record says it is a plan with changes'],
-    ["a sealed marker renamed to a plan", "p1as-prod.unchanged.sealed", "p1as-prod.tfplan.sealed", 'its own record says it is a "nothing to apply" marker'],
+    [
+      "a sealed plan renamed to the marker",
+      "p1as-dev.tfplan.sealed",
+      "p1as-dev.unchanged.sealed",
+      "its own record says it is a plan with changes",
+    ],
+    [
+      "a sealed marker renamed to a plan",
+      "p1as-prod.unchanged.sealed",
+      "p1as-prod.tfplan.sealed",
+      'its own record says it is a "nothing to apply" marker',
+    ],
   ])("refuses %s (the name is not authenticated, the record inside is)", async (_name, from, to, says) => {
     await savePlans(withKey);
     renameSync(path.join(plans, from), path.join(plans, to));
-    await expect(deploy(withKey)).rejects.toThrow(`the saved plan ${path.join(plans, to)} was renamed: ${says}. Nothing was applied.`);
+    await expect(deploy(withKey)).rejects.toThrow(
+      `the saved plan ${path.join(plans, to)} was renamed: ${says}. Nothing was applied.`,
+    );
     expect(applied()).toEqual([]);
   });
 
   it("names the sealed files it looks for when a stack has none", async () => {
     await savePlans(withKey);
     rmSync(path.join(plans, "p1as-prod.unchanged.sealed"));
-    await expect(deploy(withKey)).rejects.toThrow(`p1as-prod: no saved plan for this stack in ${plans} (expected p1as-prod.tfplan.sealed or p1as-prod.unchanged.sealed). Nothing was applied.`);
+    await expect(deploy(withKey)).rejects.toThrow(
+      `p1as-prod: no saved plan for this stack in ${plans} (expected p1as-prod.tfplan.sealed or p1as-prod.unchanged.sealed). Nothing was applied.`,
+    );
   });
 
   it("without a key, the keyless local flow is unchanged: the clear plan is applied and the clear marker skips its stack", async () => {
@@ -130,7 +159,8 @@ describe("deploy --plans with P1AS_PLAN_KEY set applies sealed plans only", () =
   it("an empty plans folder is refused by the library call too", async () => {
     const refused = await deploy(withKey, "").catch((error) => error);
     expect({ message: refused.message, exitCode: refused.exitCode }).toEqual({
-      message: "--plans must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan. Nothing was applied.",
+      message:
+        "--plans must name the folder of the saved plans (plan:summary --save-plans <dir>); without one, deploy would plan and apply with no reviewed plan. Nothing was applied.",
       exitCode: EXIT_USAGE,
     });
     expect(applied()).toEqual([]);
@@ -147,11 +177,16 @@ describe("plan files", () => {
   it.each([
     ["without a key", withoutKey, ["p1as-dev.tfplan", "p1as-dev.tfplan.json", "p1as-prod.unchanged.json"]],
     ["with a key", withKey, ["p1as-dev.tfplan.sealed", "p1as-prod.unchanged.sealed"]],
-  ])("saved plans and markers are created 0600 %s, and nothing is left in the stack directories", async (_name, env, expected) => {
-    await savePlans(env);
-    expect(files(plans).map((file) => [file, mode(path.join(plans, file))])).toEqual(expected.map((file) => [file, 0o600]));
-    expect(planFilesIn(outdir)).toEqual([]);
-  });
+  ])(
+    "saved plans and markers are created 0600 %s, and nothing is left in the stack directories",
+    async (_name, env, expected) => {
+      await savePlans(env);
+      expect(files(plans).map((file) => [file, mode(path.join(plans, file))])).toEqual(
+        expected.map((file) => [file, 0o600]),
+      );
+      expect(planFilesIn(outdir)).toEqual([]);
+    },
+  );
 
   it("terraform creates its plan file 0600 whatever this process's umask, and a local state too", async () => {
     // GIVEN a process umask of 022 (set for the suite), under which terraform would write 0644
@@ -160,11 +195,17 @@ describe("plan files", () => {
     writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify({ output: { greeting: { value: "hello" } } }));
     // WHEN terraform plans to a file and applies it through the tools' runner
     expect((await runTerraform(["init", "-input=false", "-no-color"], { cwd: work })).exitCode).toBe(0);
-    expect((await runTerraform(["plan", "-input=false", "-no-color", "-out=out.tfplan"], { cwd: work })).exitCode).toBe(0);
+    expect((await runTerraform(["plan", "-input=false", "-no-color", "-out=out.tfplan"], { cwd: work })).exitCode).toBe(
+      0,
+    );
     const planMode = mode(path.join(work, "out.tfplan"));
     expect((await runTerraform(["apply", "-input=false", "-no-color", "out.tfplan"], { cwd: work })).exitCode).toBe(0);
     // THEN both files are readable by this user only, and this process's umask is what it was
-    expect({ plan: planMode, state: mode(path.join(work, "terraform.tfstate")), umask: process.umask() }).toEqual({ plan: 0o600, state: 0o600, umask: 0o022 });
+    expect({ plan: planMode, state: mode(path.join(work, "terraform.tfstate")), umask: process.umask() }).toEqual({
+      plan: 0o600,
+      state: 0o600,
+      umask: 0o022,
+    });
     // AND a file this process creates still gets its usual mode
     writeFileSync(path.join(work, "ours"), "x");
     expect(mode(path.join(work, "ours"))).toBe(0o644);
@@ -199,7 +240,9 @@ function deploy(env: NodeJS.ProcessEnv, plansDir = plans) {
 
 /** Stacks whose state terraform wrote: the only trace an apply leaves with no provider. */
 function applied(): string[] {
-  return ["p1as-dev", "p1as-prod"].filter((stack) => existsSync(path.join(outdir, "stacks", stack, "terraform.tfstate")));
+  return ["p1as-dev", "p1as-prod"].filter((stack) =>
+    existsSync(path.join(outdir, "stacks", stack, "terraform.tfstate")),
+  );
 }
 
 const files = (folder: string) => readdirSync(folder).sort();
@@ -207,7 +250,9 @@ const mode = (file: string) => statSync(file).mode & 0o777;
 
 /** Every plan file or private plan folder anywhere under `root`. */
 function planFilesIn(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: "utf8" }).filter((name) => /tfplan/.test(name) || path.basename(name).startsWith(PLAN_FOLDER_PREFIX));
+  return readdirSync(root, { recursive: true, encoding: "utf8" }).filter(
+    (name) => /tfplan/.test(name) || path.basename(name).startsWith(PLAN_FOLDER_PREFIX),
+  );
 }
 
 const unsealed = (stack: string, file: string) =>

@@ -18,9 +18,15 @@ describe("offline schema check", () => {
   });
 
   test("checks pingone objects at all: the example stacks hold the provider block and every resource type but the secret", () => {
-    const types = new Set(exampleStacks().flatMap(([, json]) => Object.keys(json.resource ?? {}).filter((type) => type.startsWith("pingone_"))));
+    const types = new Set(
+      exampleStacks().flatMap(([, json]) =>
+        Object.keys(json.resource ?? {}).filter((type) => type.startsWith("pingone_")),
+      ),
+    );
     // No pingone_application_secret: it would copy the secret into state (docs/reliability-and-security.md, PingOne mode).
-    const declared = Object.keys(schema.provider_schemas["registry.terraform.io/pingidentity/pingone"].resource_schemas!).filter((type) => type !== "pingone_application_secret");
+    const declared = Object.keys(
+      schema.provider_schemas["registry.terraform.io/pingidentity/pingone"].resource_schemas!,
+    ).filter((type) => type !== "pingone_application_secret");
     expect([...types].sort()).toEqual(declared.sort());
   });
 
@@ -31,8 +37,12 @@ describe("offline schema check", () => {
     delete application.oidc_options.token_endpoint_auth_method;
     const messages = checkStack("p1as-dev", json, schema).map(formatProblem);
     expect(messages).toEqual([
-      expect.stringMatching(/^p1as-dev: pingone_application\.[^:]+: oidc_options\.token_endpoint_auth_method: required attribute is missing$/),
-      expect.stringMatching(/^p1as-dev: pingone_application\.[^:]+: oidc_options\.token_endpoint_authn_method: unknown attribute; known: .*token_endpoint_auth_method/),
+      expect.stringMatching(
+        /^p1as-dev: pingone_application\.[^:]+: oidc_options\.token_endpoint_auth_method: required attribute is missing$/,
+      ),
+      expect.stringMatching(
+        /^p1as-dev: pingone_application\.[^:]+: oidc_options\.token_endpoint_authn_method: unknown attribute; known: .*token_endpoint_auth_method/,
+      ),
     ]);
   });
 
@@ -49,7 +59,9 @@ describe("offline schema check", () => {
     const application = firstOf(json, "pingone_application");
     application.oidc_options = [application.oidc_options];
     expect(checkStack("p1as-dev", json, schema).map(formatProblem)).toEqual([
-      expect.stringMatching(/oidc_options: is a nested attribute and must be written as an object \(attribute = \{ \.\.\. \}\), not as a block or list; got a list$/),
+      expect.stringMatching(
+        /oidc_options: is a nested attribute and must be written as an object \(attribute = \{ \.\.\. \}\), not as a block or list; got a list$/,
+      ),
     ]);
   });
 
@@ -80,10 +92,16 @@ describe("offline schema check", () => {
     firstOf(json, "pingone_schema_attribute").enumerated_values[0].archived = "no";
     json.provider.pingone[0].region = "NorthAmerica";
     json.provider.pingone[0].service_endpoints = { api_hostname: "api.example" };
-    expect(checkStack("pingone-directory", json, schema).map((problem) => `${problem.address}: ${problem.attribute}: ${problem.message}`)).toEqual([
+    expect(
+      checkStack("pingone-directory", json, schema).map(
+        (problem) => `${problem.address}: ${problem.attribute}: ${problem.message}`,
+      ),
+    ).toEqual([
       "provider.pingone[0]: region: unknown attribute; known: api_access_token, append_user_agent, client_id, client_secret, environment_id, global_options, http_proxy, region_code, service_endpoints",
       "provider.pingone[0]: service_endpoints: is a block (nesting list) and must be a list of objects, got an object",
-      expect.stringMatching(/^pingone_schema_attribute\.[^:]+: enumerated_values\[0\]\.archived: must be a bool, got a string "no"$/),
+      expect.stringMatching(
+        /^pingone_schema_attribute\.[^:]+: enumerated_values\[0\]\.archived: must be a bool, got a string "no"$/,
+      ),
     ]);
   });
 
@@ -107,12 +125,16 @@ describe("offline schema check", () => {
     // WHEN validated THEN only the broken one is reported
     const { stacks, problems } = validateOutdir(outdir, DEFAULT_SCHEMA);
     expect(stacks).toEqual(["p1as-dev", "pingone-directory"]);
-    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/^p1as-dev: pingone_resource\.[^:]+: name: required attribute is missing$/)]);
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^p1as-dev: pingone_resource\.[^:]+: name: required attribute is missing$/),
+    ]);
   });
 
   test("the CLI fails if there is nothing to validate", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-validate-"));
-    expect(() => validateOutdir(outdir, DEFAULT_SCHEMA)).toThrow(/no .*stacks\/<stack>\/cdk\.tf\.json found: run npm run synth first/);
+    expect(() => validateOutdir(outdir, DEFAULT_SCHEMA)).toThrow(
+      /no .*stacks\/<stack>\/cdk\.tf\.json found: run npm run synth first/,
+    );
   });
 });
 
@@ -126,7 +148,10 @@ type TfJson = any;
 
 function exampleStacks(): [string, TfJson][] {
   const { directory, environments } = addStacks(Testing.app(), loadConfig(DEFAULT_CONFIG_PATH));
-  return [directory!, ...environments].map((stack: TerraformStack) => [stack.node.id, JSON.parse(Testing.synth(stack))]);
+  return [directory!, ...environments].map((stack: TerraformStack) => [
+    stack.node.id,
+    JSON.parse(Testing.synth(stack)),
+  ]);
 }
 
 function devStack(): TfJson {

@@ -24,107 +24,140 @@ import { testClientId } from "./support/emulator";
 
 jest.setTimeout(10 * 60_000);
 
-describe.each<ContractMode>(["assumed", "confirmed"])("secret hygiene: the whole flow with known secrets (emulator contract %s)", (contract) => {
-  beforeAll(() => start(contract));
-  afterAll(stop);
+describe.each<ContractMode>(["assumed", "confirmed"])(
+  "secret hygiene: the whole flow with known secrets (emulator contract %s)",
+  (contract) => {
+    beforeAll(() => start(contract));
+    afterAll(stop);
 
-  test("no client secret, private key or access token appears in any output, plan JSON, state, log, summary or error", async () => {
-    // GIVEN a config with two client secrets and a private key in variables, and a key in a file
-    const configFile = writeConfig(HOSTNAMES);
+    test("no client secret, private key or access token appears in any output, plan JSON, state, log, summary or error", async () => {
+      // GIVEN a config with two client secrets and a private key in variables, and a key in a file
+      const configFile = writeConfig(HOSTNAMES);
 
-    // WHEN it is synthesized, planned, summarized, applied, re-planned and destroyed, and deploys fail
-    capture("synth", await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }));
-    capture("init", await terraform(["init", "-input=false", "-no-color"]));
-    capture("plan", await terraform(["plan", "-input=false", "-no-color", "-out=tfplan.bin"]));
-    const planJson = await terraform(["show", "-json", "tfplan.bin"]);
-    capture("plan JSON", planJson);
-    const summaryFile = path.join(workDir, "plan-summary.md");
-    capture("plan:summary", await node(["dist/tools/plan-summary/main.js", "--outdir", outdir, "--out", summaryFile], {}));
-    captured.push({ where: "plan:summary file", text: fs.readFileSync(summaryFile, "utf8") });
-    const applied = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
-    capture("apply", applied);
-    capture("re-plan", await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"]));
-    // (terraform's and the provider's debug log: the provider's stderr lines and every gRPC call terraform traces)
-    const traceFile = path.join(workDir, "trace.log");
-    const traced = await terraform(["plan", "-input=false", "-no-color"], { TF_LOG: "TRACE", TF_LOG_PATH: traceFile });
-    capture("plan with TF_LOG=TRACE", traced);
-    captured.push({ where: "TF_LOG=TRACE log", text: fs.readFileSync(traceFile, "utf8") });
+      // WHEN it is synthesized, planned, summarized, applied, re-planned and destroyed, and deploys fail
+      capture("synth", await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }));
+      capture("init", await terraform(["init", "-input=false", "-no-color"]));
+      capture("plan", await terraform(["plan", "-input=false", "-no-color", "-out=tfplan.bin"]));
+      const planJson = await terraform(["show", "-json", "tfplan.bin"]);
+      capture("plan JSON", planJson);
+      const summaryFile = path.join(workDir, "plan-summary.md");
+      capture(
+        "plan:summary",
+        await node(["dist/tools/plan-summary/main.js", "--outdir", outdir, "--out", summaryFile], {}),
+      );
+      captured.push({ where: "plan:summary file", text: fs.readFileSync(summaryFile, "utf8") });
+      const applied = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
+      capture("apply", applied);
+      capture("re-plan", await terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"]));
+      // (terraform's and the provider's debug log: the provider's stderr lines and every gRPC call terraform traces)
+      const traceFile = path.join(workDir, "trace.log");
+      const traced = await terraform(["plan", "-input=false", "-no-color"], {
+        TF_LOG: "TRACE",
+        TF_LOG_PATH: traceFile,
+      });
+      capture("plan with TF_LOG=TRACE", traced);
+      captured.push({ where: "TF_LOG=TRACE log", text: fs.readFileSync(traceFile, "utf8") });
 
-    // (a failing deploy: the API answers 500 to a create, more often than the provider retries one)
-    emulator.faults.add({ route: "POST /hostnames", status: 500, detail: "injected failure", times: 50 });
-    writeConfig([...HOSTNAMES, "extra.dev.acme.example"]);
-    capture("synth (added hostname)", await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }));
-    const failedCreate = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
-    capture("failing apply (HTTP 500)", failedCreate);
-    emulator.faults.clear();
-    // (a failing deploy: every token the client gets is refused as expired, so the renewal fails too)
-    emulator.faults.add({ route: "POST /hostnames", tokenExpired: true, times: 5 });
-    const failedToken = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
-    capture("failing apply (token refused)", failedToken);
-    emulator.faults.clear();
-    // (a failing synth: a bad hostname in the config)
-    const badConfig = writeConfig([...HOSTNAMES, "Bad Host.example"], "bad.json");
-    const badSynth = await node(["dist/main.js"], { P1AS_CONFIG: badConfig, CDKTF_OUTDIR: path.join(workDir, "bad.out") });
-    capture("failing synth", badSynth);
+      // (a failing deploy: the API answers 500 to a create, more often than the provider retries one)
+      emulator.faults.add({ route: "POST /hostnames", status: 500, detail: "injected failure", times: 50 });
+      writeConfig([...HOSTNAMES, "extra.dev.acme.example"]);
+      capture(
+        "synth (added hostname)",
+        await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }),
+      );
+      const failedCreate = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
+      capture("failing apply (HTTP 500)", failedCreate);
+      emulator.faults.clear();
+      // (a failing deploy: every token the client gets is refused as expired, so the renewal fails too)
+      emulator.faults.add({ route: "POST /hostnames", tokenExpired: true, times: 5 });
+      const failedToken = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
+      capture("failing apply (token refused)", failedToken);
+      emulator.faults.clear();
+      // (a failing synth: a bad hostname in the config)
+      const badConfig = writeConfig([...HOSTNAMES, "Bad Host.example"], "bad.json");
+      const badSynth = await node(["dist/main.js"], {
+        P1AS_CONFIG: badConfig,
+        CDKTF_OUTDIR: path.join(workDir, "bad.out"),
+      });
+      capture("failing synth", badSynth);
 
-    writeConfig(HOSTNAMES);
-    capture("synth (back)", await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }));
-    const destroyed = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    capture("destroy", destroyed);
-    captured.push({ where: "synthesized JSON", text: fs.readFileSync(path.join(stackDir(), "cdk.tf.json"), "utf8") });
-    captured.push({ where: "terraform state", text: fs.readFileSync(STATE_FILE(), "utf8") });
-    captured.push({ where: "terraform state backup", text: fs.existsSync(`${STATE_FILE()}.backup`) ? fs.readFileSync(`${STATE_FILE()}.backup`, "utf8") : "" });
-    captured.push({ where: "emulator request log", text: JSON.stringify(emulator.requestLog.list()) });
-    for (const admin of ["requests", "state", "faults"]) {
-      captured.push({ where: `GET /_emulator/${admin}`, text: JSON.stringify((await axios.get(`${emulator.url}/_emulator/${admin}`)).data) });
-    }
+      writeConfig(HOSTNAMES);
+      capture("synth (back)", await node(["dist/main.js"], { P1AS_CONFIG: configFile, CDKTF_OUTDIR: outdir }));
+      const destroyed = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"]);
+      capture("destroy", destroyed);
+      captured.push({ where: "synthesized JSON", text: fs.readFileSync(path.join(stackDir(), "cdk.tf.json"), "utf8") });
+      captured.push({ where: "terraform state", text: fs.readFileSync(STATE_FILE(), "utf8") });
+      captured.push({
+        where: "terraform state backup",
+        text: fs.existsSync(`${STATE_FILE()}.backup`) ? fs.readFileSync(`${STATE_FILE()}.backup`, "utf8") : "",
+      });
+      captured.push({ where: "emulator request log", text: JSON.stringify(emulator.requestLog.list()) });
+      for (const admin of ["requests", "state", "faults"]) {
+        captured.push({
+          where: `GET /_emulator/${admin}`,
+          text: JSON.stringify((await axios.get(`${emulator.url}/_emulator/${admin}`)).data),
+        });
+      }
 
-    // THEN the flow really ran: objects were created and deleted, the failures failed with the provider's error,
-    // the trace log holds the provider's own lines, and the emulator issued tokens to search for
-    expect(applied.exitCode).toBe(0);
-    expect(applied.stdout).toContain("p1as_hostname.auth_dev_acme_example: Creation complete");
-    expect(applied.stdout).toContain("p1as_certificate.api-dev: Creation complete");
-    expect(traced.exitCode).toBe(0);
-    expect(fs.readFileSync(traceFile, "utf8")).toMatch(/provider\.terraform-provider-p1as_v0\.1\.0: .*p1as: /);
-    expect(failedCreate.exitCode).toBe(1);
-    expect(failedCreate.stdout + failedCreate.stderr).toMatch(/create hostname extra\.dev\.acme\.example failed[^\n]*HTTP 500/);
-    expect(failedToken.exitCode).toBe(1);
-    expect(failedToken.stdout + failedToken.stderr).toMatch(/create hostname extra\.dev\.acme\.example failed: HTTP 401/);
-    expect(badSynth.exitCode).toBe(1);
-    expect(badSynth.stderr).toContain("environments[0].virtualHosts.hostnames[2].hostname: must be lowercase");
-    expect(destroyed.exitCode).toBe(0);
-    expect(emulator.service.listHostnames("dev")).toEqual([]);
-    expect(issuedTokens.length).toBeGreaterThan(3);
-    expect(fs.readFileSync(summaryFile, "utf8")).toContain("auth.dev.acme.example");
+      // THEN the flow really ran: objects were created and deleted, the failures failed with the provider's error,
+      // the trace log holds the provider's own lines, and the emulator issued tokens to search for
+      expect(applied.exitCode).toBe(0);
+      expect(applied.stdout).toContain("p1as_hostname.auth_dev_acme_example: Creation complete");
+      expect(applied.stdout).toContain("p1as_certificate.api-dev: Creation complete");
+      expect(traced.exitCode).toBe(0);
+      expect(fs.readFileSync(traceFile, "utf8")).toMatch(/provider\.terraform-provider-p1as_v0\.1\.0: .*p1as: /);
+      expect(failedCreate.exitCode).toBe(1);
+      expect(failedCreate.stdout + failedCreate.stderr).toMatch(
+        /create hostname extra\.dev\.acme\.example failed[^\n]*HTTP 500/,
+      );
+      expect(failedToken.exitCode).toBe(1);
+      expect(failedToken.stdout + failedToken.stderr).toMatch(
+        /create hostname extra\.dev\.acme\.example failed: HTTP 401/,
+      );
+      expect(badSynth.exitCode).toBe(1);
+      expect(badSynth.stderr).toContain("environments[0].virtualHosts.hostnames[2].hostname: must be lowercase");
+      expect(destroyed.exitCode).toBe(0);
+      expect(emulator.service.listHostnames("dev")).toEqual([]);
+      expect(issuedTokens.length).toBeGreaterThan(3);
+      expect(fs.readFileSync(summaryFile, "utf8")).toContain("auth.dev.acme.example");
 
-    // AND the plan JSON marks the key's variable sensitive and holds no value for it; the client secrets are no
-    // Terraform variables at all (the provider reads them from its environment)
-    const shown = JSON.parse(planJson.stdout) as { configuration: { root_module: { variables: Record<string, { sensitive?: boolean }> } }; variables?: Record<string, unknown> };
-    expect(Object.keys(shown.configuration.root_module.variables)).toEqual([KEY_VARIABLE]);
-    expect(shown.configuration.root_module.variables[KEY_VARIABLE]?.sensitive).toBe(true);
-    expect(shown.variables?.[KEY_VARIABLE]).toBeUndefined();
+      // AND the plan JSON marks the key's variable sensitive and holds no value for it; the client secrets are no
+      // Terraform variables at all (the provider reads them from its environment)
+      const shown = JSON.parse(planJson.stdout) as {
+        configuration: { root_module: { variables: Record<string, { sensitive?: boolean }> } };
+        variables?: Record<string, unknown>;
+      };
+      expect(Object.keys(shown.configuration.root_module.variables)).toEqual([KEY_VARIABLE]);
+      expect(shown.configuration.root_module.variables[KEY_VARIABLE]?.sensitive).toBe(true);
+      expect(shown.variables?.[KEY_VARIABLE]).toBeUndefined();
 
-    // AND no secret appears anywhere, in any encoding
-    const hits = captured.flatMap(({ where, text }) => hitsIn(text).map((hit) => `${hit} in ${where}`));
-    expect(hits).toEqual([]);
-    // (while the same search finds each secret planted inside base64 at any alignment, URL-encoded or as a PEM line)
-    for (const prefix of ["", "x", "xy"]) expect(hitsIn(Buffer.from(`${prefix}${CLIENT_SECRET}.`).toString("base64"))).not.toEqual([]);
-    expect(hitsIn(`?secret=${encodeURIComponent(certificates["api-dev"].privkey)}`)).not.toEqual([]);
-    expect(hitsIn(certificates["wildcard-dev"].privkey.split("\n")[3])).not.toEqual([]);
-    expect(hitsIn(`Bearer ${issuedTokens[0]}`)).not.toEqual([]);
-    process.stdout.write(
-      `\nsecret hygiene: ${secrets().length} secrets x ${secrets()[0].needles.length}+ forms searched in ${captured.length} captures ` +
-        `(${captured.map((c) => c.where).join(", ")}); ${issuedTokens.length} issued tokens; 0 hits\n`,
-    );
-  });
-});
+      // AND no secret appears anywhere, in any encoding
+      const hits = captured.flatMap(({ where, text }) => hitsIn(text).map((hit) => `${hit} in ${where}`));
+      expect(hits).toEqual([]);
+      // (while the same search finds each secret planted inside base64 at any alignment, URL-encoded or as a PEM line)
+      for (const prefix of ["", "x", "xy"])
+        expect(hitsIn(Buffer.from(`${prefix}${CLIENT_SECRET}.`).toString("base64"))).not.toEqual([]);
+      expect(hitsIn(`?secret=${encodeURIComponent(certificates["api-dev"].privkey)}`)).not.toEqual([]);
+      expect(hitsIn(certificates["wildcard-dev"].privkey.split("\n")[3])).not.toEqual([]);
+      expect(hitsIn(`Bearer ${issuedTokens[0]}`)).not.toEqual([]);
+      process.stdout.write(
+        `\nsecret hygiene: ${secrets().length} secrets x ${secrets()[0].needles.length}+ forms searched in ${captured.length} captures ` +
+          `(${captured.map((c) => c.where).join(", ")}); ${issuedTokens.length} issued tokens; 0 hits\n`,
+      );
+    });
+  },
+);
 
 // ---- the secrets and their forms ----------------------------------------------------------------
 
 /** A private key is also caught by any one line of its PEM body (a partial print). */
 function keyForms(pem: string): Needle[] {
   const body = pem.split("\n").filter((line) => line && !line.startsWith("-----"));
-  return [...forms(pem), { form: "PEM body, joined", value: body.join("") }, ...body.slice(1, -1).map((line, i) => ({ form: `PEM body line ${i + 2}`, value: line }))];
+  return [
+    ...forms(pem),
+    { form: "PEM body, joined", value: body.join("") },
+    ...body.slice(1, -1).map((line, i) => ({ form: `PEM body line ${i + 2}`, value: line })),
+  ];
 }
 
 /** "<secret> (<form>)" for every secret form found in `text`. */
@@ -134,8 +167,20 @@ function hitsIn(text: string): string[] {
 
 function secrets(): { name: string; needles: Needle[] }[] {
   return [
-    { name: "client secret", needles: [...forms(CLIENT_SECRET), { form: "HTTP Basic pair", value: Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64") }] },
-    { name: "read-only client secret", needles: [...forms(AUDIT_CLIENT_SECRET), { form: "HTTP Basic pair", value: Buffer.from(`${AUDIT_CLIENT_ID}:${AUDIT_CLIENT_SECRET}`).toString("base64") }] },
+    {
+      name: "client secret",
+      needles: [
+        ...forms(CLIENT_SECRET),
+        { form: "HTTP Basic pair", value: Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64") },
+      ],
+    },
+    {
+      name: "read-only client secret",
+      needles: [
+        ...forms(AUDIT_CLIENT_SECRET),
+        { form: "HTTP Basic pair", value: Buffer.from(`${AUDIT_CLIENT_ID}:${AUDIT_CLIENT_SECRET}`).toString("base64") },
+      ],
+    },
     { name: "private key (file)", needles: keyForms(certificates["wildcard-dev"].privkey) },
     { name: "private key (variable)", needles: keyForms(certificates["api-dev"].privkey) },
     ...issuedTokens.map((token, i) => ({
@@ -166,7 +211,11 @@ const stackDir = () => path.join(outdir, "stacks", "p1as-dev");
 const STATE_FILE = () => path.join(workDir, "p1as-dev.tfstate");
 
 function env(): NodeJS.ProcessEnv {
-  return { P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET, P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET, [`TF_VAR_${KEY_VARIABLE}`]: certificates["api-dev"].privkey };
+  return {
+    P1AS_DEV_CLIENT_SECRET: CLIENT_SECRET,
+    P1AS_DEV_AUDIT_CLIENT_SECRET: AUDIT_CLIENT_SECRET,
+    [`TF_VAR_${KEY_VARIABLE}`]: certificates["api-dev"].privkey,
+  };
 }
 
 function capture(where: string, result: TerraformResult): void {
@@ -180,8 +229,11 @@ function terraform(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Terra
 /** A compiled entry point as its own process, with the secrets in its environment as CI would have them. */
 function node(args: string[], extra: NodeJS.ProcessEnv): Promise<TerraformResult> {
   return new Promise((resolve) =>
-    execFile("node", args, { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env(), ...extra }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "node",
+      args,
+      { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env(), ...extra }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -203,7 +255,11 @@ function writeConfig(hostnames: readonly string[], name = "p1as.json"): string {
             { name: "wildcard-dev", fullchainFile: "certs/wildcard-dev.pem", privateKeyFile: "certs/wildcard-dev.key" },
             { name: "api-dev", fullchainFile: "certs/api-dev.pem", privateKeyVariable: KEY_VARIABLE },
           ],
-          hostnames: hostnames.map((hostname, i) => ({ hostname, product: i % 2 ? "pingaccess-engines" : "pingfederate-engines", certname: i % 2 ? "api-dev" : "wildcard-dev" })),
+          hostnames: hostnames.map((hostname, i) => ({
+            hostname,
+            product: i % 2 ? "pingaccess-engines" : "pingfederate-engines",
+            certname: i % 2 ? "api-dev" : "wildcard-dev",
+          })),
         },
       },
     ],
@@ -239,7 +295,9 @@ async function start(contract: ContractMode): Promise<void> {
     certificates[name] = makeCertificate({ commonName: `*.${name}.acme.example` });
     fs.writeFileSync(path.join(workDir, "certs", `${name}.pem`), certificates[name].fullchain);
   }
-  fs.writeFileSync(path.join(workDir, "certs", "wildcard-dev.key"), certificates["wildcard-dev"].privkey, { mode: 0o600 });
+  fs.writeFileSync(path.join(workDir, "certs", "wildcard-dev.key"), certificates["wildcard-dev"].privkey, {
+    mode: 0o600,
+  });
 }
 
 async function stop(): Promise<void> {

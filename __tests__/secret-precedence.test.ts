@@ -11,7 +11,15 @@ import { main as deployMain } from "../tools/deploy/main";
 import { main as driftMain } from "../tools/drift/main";
 import { resolveTargets } from "../tools/status/targets";
 import { captured, withEnv } from "./support/capture";
-import { APP_CLIENT_SECRET_ENV, appClient, createP1asApp, heldKeys, P1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import {
+  APP_CLIENT_SECRET_ENV,
+  appClient,
+  createP1asApp,
+  heldKeys,
+  P1asApp,
+  startEmulatorFor,
+  TWO_HOSTNAMES,
+} from "./support/p1as-app";
 
 jest.setTimeout(300_000);
 
@@ -49,8 +57,12 @@ describe("client secrets: the variables the config names win over P1AS_CLIENT_SE
     expect([drift.code, drift.text]).toEqual([0, "p1as-dev: in sync\n"]);
     // AND every write came from the write client, every read from the read-only one
     const requests = emulator.requestLog.list(/\/api\/v1\/(certificates|hostnames)/);
-    expect(new Set(requests.filter((r) => WRITES.test(r.method)).map((r) => r.clientId))).toEqual(new Set([client.clientId]));
-    expect(new Set(requests.filter((r) => r.method === "GET").map((r) => r.clientId))).toEqual(new Set([client.audit.clientId]));
+    expect(new Set(requests.filter((r) => WRITES.test(r.method)).map((r) => r.clientId))).toEqual(
+      new Set([client.clientId]),
+    );
+    expect(new Set(requests.filter((r) => r.method === "GET").map((r) => r.clientId))).toEqual(
+      new Set([client.audit.clientId]),
+    );
     // AND the status view reads with the read-only client's variable
     const [target] = resolveTargets({ configFile, outdir: app.outdir, env });
     expect(target.connection?.secretSource).toBe("P1AS_DEV_AUDIT_CLIENT_SECRET");
@@ -63,12 +75,24 @@ describe("client secrets: the variables the config names win over P1AS_CLIENT_SE
     const drift = await withEnv(env, () => captured("stdout", () => driftMain(["--outdir", app.outdir])));
     expect([drift.code, drift.text]).toEqual([0, "p1as-dev: in sync\n"]);
     // AND a deploy that would write fails naming the variable to set, and nothing was written
-    app.synth({ ...TWO_HOSTNAMES, hostnames: [...TWO_HOSTNAMES.hostnames, { hostname: "www.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" }] });
+    app.synth({
+      ...TWO_HOSTNAMES,
+      hostnames: [
+        ...TWO_HOSTNAMES.hostnames,
+        { hostname: "www.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" },
+      ],
+    });
     const deployed = await withEnv(env, () => captured("stderr", () => deployMain(["--outdir", app.outdir])));
     expect(deployed.code).toBe(1);
     // (terraform wraps the provider's message; the report's lines say it again with the stack's prefix)
-    const report = deployed.text.split("\n").filter((line) => line.startsWith("deploy: p1as-dev: ")).map((line) => line.slice("deploy: p1as-dev: ".length)).join(" ");
-    expect(report).toContain(`create hostname www.dev.acme.example: not sent: this run holds only the read-only client's credentials. Set ${NAMED} to the secret of write client ${client.clientId}`);
+    const report = deployed.text
+      .split("\n")
+      .filter((line) => line.startsWith("deploy: p1as-dev: "))
+      .map((line) => line.slice("deploy: p1as-dev: ".length))
+      .join(" ");
+    expect(report).toContain(
+      `create hostname www.dev.acme.example: not sent: this run holds only the read-only client's credentials. Set ${NAMED} to the secret of write client ${client.clientId}`,
+    );
     expect(emulator.requestLog.list().filter((r) => WRITES.test(r.method) && r.path.includes("/api/v1/"))).toEqual([]);
     app.synth(TWO_HOSTNAMES);
   });
@@ -80,7 +104,9 @@ describe("client secrets: the variables the config names win over P1AS_CLIENT_SE
     expect(deployed.code).toBe(1);
     expect(deployed.text).toContain("\ndeploy: p1as-dev: failed: terraform apply failed:\n");
     // Every line names the stack: terraform's own lines by their prefix, the report's by `deploy: <stack>:`
-    expect(deployed.text.split("\n").filter((line) => line !== "" && !/^(p1as-dev │|deploy: p1as-dev: )/.test(line))).toEqual([]);
+    expect(
+      deployed.text.split("\n").filter((line) => line !== "" && !/^(p1as-dev │|deploy: p1as-dev: )/.test(line)),
+    ).toEqual([]);
     expect(deployed.text).toContain("invalid_client");
     expect(drift.code).toBe(1);
     expect(drift.text).toMatch(/^p1as-dev: ERROR: .*invalid_client/ms);

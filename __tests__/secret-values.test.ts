@@ -36,8 +36,24 @@ describe("maskValues and redactText", () => {
     // GIVEN every form of each value (the tests' own list), a key's every body line and a JWT's signature
     const body = KEY.split("\n").filter((line) => line && !line.startsWith("-----"));
     const needles = [
-      { name: "client secret", needles: [...forms(value), { form: "HTTP Basic pair", value: Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(value)}`).toString("base64") }] },
-      { name: "private key", needles: [...forms(KEY), { form: "body joined", value: body.join("") }, ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line }))] },
+      {
+        name: "client secret",
+        needles: [
+          ...forms(value),
+          {
+            form: "HTTP Basic pair",
+            value: Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(value)}`).toString("base64"),
+          },
+        ],
+      },
+      {
+        name: "private key",
+        needles: [
+          ...forms(KEY),
+          { form: "body joined", value: body.join("") },
+          ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line })),
+        ],
+      },
       { name: "JWT", needles: [...forms(jwt), { form: "signature alone", value: jwt.split(".")[2] }] },
     ];
     for (const { name, needles: list } of needles) {
@@ -45,7 +61,11 @@ describe("maskValues and redactText", () => {
         // WHEN the form is printed and redacted
         const printed = redactText(embed(needle));
         // THEN no form of any secret survives, and the mask says where it was
-        expect({ name, form: needle.form, hits: findForms(printed, needles) }).toEqual({ name, form: needle.form, hits: [] });
+        expect({ name, form: needle.form, hits: findForms(printed, needles) }).toEqual({
+          name,
+          form: needle.form,
+          hits: [],
+        });
         expect(printed).toContain(REDACTED);
       }
     }
@@ -53,7 +73,9 @@ describe("maskValues and redactText", () => {
 
   test("masks the Basic pair and base64 at every alignment whatever surrounds the value", () => {
     for (const prefix of ["", "a", "ab", "abc"]) {
-      const printed = redactText(`Authorization header was ${Buffer.from(`${prefix}:${value}:tail`).toString("base64")} (base64)`);
+      const printed = redactText(
+        `Authorization header was ${Buffer.from(`${prefix}:${value}:tail`).toString("base64")} (base64)`,
+      );
       expect(findForms(printed, [{ name: "client secret", needles: forms(value) }])).toEqual([]);
     }
   });
@@ -74,7 +96,11 @@ describe("knownSecretValues: what the environment and the config hold", () => {
       configFile,
       JSON.stringify({
         environments: [
-          { name: "dev", backend: { type: "pg", connStr: "postgres://tf:config%2Fpa55word@db.example/state" }, virtualHosts: { certificates: [{ name: "c", fullchainFile: "dev.pem", privateKeyFile: "dev.key" }] } },
+          {
+            name: "dev",
+            backend: { type: "pg", connStr: "postgres://tf:config%2Fpa55word@db.example/state" },
+            virtualHosts: { certificates: [{ name: "c", fullchainFile: "dev.pem", privateKeyFile: "dev.key" }] },
+          },
           { name: "prod", backend: { type: "pg", connStr: "host=db.example user=tf password='kw pa55word'" } },
         ],
       }),
@@ -119,7 +145,9 @@ describe("knownSecretValues: what the environment and the config hold", () => {
   });
 
   test("reads a pg password in each spelling, without reading any file the connection string names", () => {
-    expect(pgPasswords("postgres://tf:s3cr%40t@db/x?sslpassword=ssl-pw&sslkey=/dev/zero")).toEqual(expect.arrayContaining(["s3cr@t", "ssl-pw"]));
+    expect(pgPasswords("postgres://tf:s3cr%40t@db/x?sslpassword=ssl-pw&sslkey=/dev/zero")).toEqual(
+      expect.arrayContaining(["s3cr@t", "ssl-pw"]),
+    );
     expect(pgPasswords("host=db password = 'a b\\'c' sslkey=/dev/zero")).toEqual(["a b'c"]);
     expect(pgPasswords("not a connection string at all '")).toEqual([]);
   });
@@ -127,9 +155,18 @@ describe("knownSecretValues: what the environment and the config hold", () => {
   test("a config that is not JSON, or names a FIFO or a missing key file, still gives the environment's values", () => {
     const broken = path.join(dir, "broken.json");
     writeFileSync(broken, "{ not json");
-    expect(knownSecretValues({ P1AS_CONFIG: broken, P1AS_PLAN_KEY: "plan-key-value-at-least-this-long" })).toEqual(["plan-key-value-at-least-this-long"]);
+    expect(knownSecretValues({ P1AS_CONFIG: broken, P1AS_PLAN_KEY: "plan-key-value-at-least-this-long" })).toEqual([
+      "plan-key-value-at-least-this-long",
+    ]);
     const missing = path.join(dir, "missing.json");
-    writeFileSync(missing, JSON.stringify({ environments: [{ virtualHosts: { certificates: [{ privateKeyFile: "/dev/zero" }, { privateKeyFile: "absent.key" }] } }] }));
+    writeFileSync(
+      missing,
+      JSON.stringify({
+        environments: [
+          { virtualHosts: { certificates: [{ privateKeyFile: "/dev/zero" }, { privateKeyFile: "absent.key" }] } },
+        ],
+      }),
+    );
     expect(knownSecretValues({ P1AS_CONFIG: missing })).toEqual([]);
   });
 });
@@ -137,11 +174,23 @@ describe("knownSecretValues: what the environment and the config hold", () => {
 describe("the tools' outputs mask known values", () => {
   const value = secret("tfvar");
   const body = KEY.split("\n").filter((line) => line && !line.startsWith("-----"));
-  beforeAll(() => maskKnownSecrets({ TF_VAR_p1as_dev_client_secret: value, TF_VAR_dev_key: KEY, P1AS_CONFIG: path.join(dir, "none.json") }));
+  beforeAll(() =>
+    maskKnownSecrets({
+      TF_VAR_p1as_dev_client_secret: value,
+      TF_VAR_dev_key: KEY,
+      P1AS_CONFIG: path.join(dir, "none.json"),
+    }),
+  );
   const leaks = (text: string) =>
     findForms(text, [
       { name: "secret", needles: forms(value) },
-      { name: "key", needles: [{ form: "body joined", value: body.join("") }, ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line }))] },
+      {
+        name: "key",
+        needles: [
+          { form: "body joined", value: body.join("") },
+          ...body.slice(0, -1).map((line, i) => ({ form: `body line ${i + 1}`, value: line })),
+        ],
+      },
     ]);
   const echo = `Error: create certificate wildcard-dev failed: HTTP 422: privkey: invalid: ${body.join("")} (client ${value})`;
 

@@ -13,7 +13,15 @@ import { ClientSeed } from "../emulator/clients";
 import { CONTRACT_MODES, ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { GeneratedCertificate, makeCertificate } from "./support/certs";
-import { TEST_RETRY, TestClient, caught, clientFor, renderings, startTestEmulator, testClientSeed } from "./support/emulator";
+import {
+  TEST_RETRY,
+  TestClient,
+  caught,
+  clientFor,
+  renderings,
+  startTestEmulator,
+  testClientSeed,
+} from "./support/emulator";
 
 let emulator: RunningEmulator;
 let certA: GeneratedCertificate;
@@ -49,26 +57,57 @@ describe("happy paths", () => {
     const { api } = client(admin);
     // WHEN it manages one certificate and one hostname
     const created = await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
-    const hostname = await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    const hostname = await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
     // THEN the views carry the API's fields (fingerprint per the assumption)
-    expect(created).toEqual({ name: "wildcard-dev", status: "complete", sha256Fingerprint: certA.fingerprint, notAfter: certA.notAfter.toISOString() });
-    expect(hostname).toEqual({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev", status: "complete" });
+    expect(created).toEqual({
+      name: "wildcard-dev",
+      status: "complete",
+      sha256Fingerprint: certA.fingerprint,
+      notAfter: certA.notAfter.toISOString(),
+    });
+    expect(hostname).toEqual({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+      status: "complete",
+    });
     expect(await api.listCertificates()).toEqual([created]);
     expect(await api.getHostname("auth.dev.acme.example")).toEqual(hostname);
     expect(await api.getCertificate("missing")).toBeUndefined();
     // AND updates go through the assumed PUT routes
-    expect((await api.updateCertificate({ name: "wildcard-dev", ...pair(certB) })).sha256Fingerprint).toBe(certB.fingerprint);
-    expect((await api.updateHostname({ hostname: "auth.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" })).product).toBe("pingaccess-engines");
+    expect((await api.updateCertificate({ name: "wildcard-dev", ...pair(certB) })).sha256Fingerprint).toBe(
+      certB.fingerprint,
+    );
+    expect(
+      (
+        await api.updateHostname({
+          hostname: "auth.dev.acme.example",
+          product: "pingaccess-engines",
+          certname: "wildcard-dev",
+        })
+      ).product,
+    ).toBe("pingaccess-engines");
     // AND deletes report what happened; deleting twice is not an error
     expect(await api.deleteHostname("auth.dev.acme.example")).toBe("deleted");
     expect(await api.deleteHostname("auth.dev.acme.example")).toBe("absent");
     expect(await api.deleteCertificate("wildcard-dev")).toBe("deleted");
     expect(await api.deleteCertificate("wildcard-dev")).toBe("absent");
     expect(apiCalls()).toEqual([
-      "POST /dev/api/v1/certificates 201", "POST /dev/api/v1/hostnames 201", "GET /dev/api/v1/certificates 200", "GET /dev/api/v1/hostnames 200",
-      "GET /dev/api/v1/certificates 200", "PUT /dev/api/v1/certificates/wildcard-dev 200", "PUT /dev/api/v1/hostnames/auth.dev.acme.example 200",
-      "DELETE /dev/api/v1/hostnames/auth.dev.acme.example 204", "DELETE /dev/api/v1/hostnames/auth.dev.acme.example 404",
-      "DELETE /dev/api/v1/certificates/wildcard-dev 204", "DELETE /dev/api/v1/certificates/wildcard-dev 404",
+      "POST /dev/api/v1/certificates 201",
+      "POST /dev/api/v1/hostnames 201",
+      "GET /dev/api/v1/certificates 200",
+      "GET /dev/api/v1/hostnames 200",
+      "GET /dev/api/v1/certificates 200",
+      "PUT /dev/api/v1/certificates/wildcard-dev 200",
+      "PUT /dev/api/v1/hostnames/auth.dev.acme.example 200",
+      "DELETE /dev/api/v1/hostnames/auth.dev.acme.example 204",
+      "DELETE /dev/api/v1/hostnames/auth.dev.acme.example 404",
+      "DELETE /dev/api/v1/certificates/wildcard-dev 204",
+      "DELETE /dev/api/v1/certificates/wildcard-dev 404",
     ]);
   });
 
@@ -81,7 +120,9 @@ describe("happy paths", () => {
     await api.listCertificates();
     // THEN one token request reached the token endpoint, with this client's id
     expect(tokens.requestCount).toBe(1);
-    expect(emulator.requestLog.list(/as\/token/).map((entry) => [entry.status, entry.clientId])).toEqual([[200, "dev-admin"]]);
+    expect(emulator.requestLog.list(/as\/token/).map((entry) => [entry.status, entry.clientId])).toEqual([
+      [200, "dev-admin"],
+    ]);
   });
 
   test("authenticates with client_secret_post when asked", async () => {
@@ -101,10 +142,19 @@ describe("happy paths", () => {
     // GIVEN a certificate in use
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
-    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
     // WHEN it is deleted without force THEN the API refuses and says why
     const error = await expectFailure(() => api.deleteCertificate("wildcard-dev"));
-    expect(error).toMatchObject({ name: "SelfServiceApiError", status: 409, operation: "delete certificate wildcard-dev", retries: 0 });
+    expect(error).toMatchObject({
+      name: "SelfServiceApiError",
+      status: 409,
+      operation: "delete certificate wildcard-dev",
+      retries: 0,
+    });
     expect(error.detail).toMatch(/in use by hostnames: auth.dev.acme.example/);
     // AND with force_delete it goes
     expect(await api.deleteCertificate("wildcard-dev", { forceDelete: true })).toBe("deleted");
@@ -120,7 +170,11 @@ inEachContract("waiting until ready", () => {
     expect(created.status).toBe("creating");
     // WHEN waiting
     const progress: string[] = [];
-    const view = await api.waitUntilReady("certificate", "wildcard-dev", { timeoutMs: 10_000, pollIntervalMs: 20, onProgress: (line) => progress.push(line) });
+    const view = await api.waitUntilReady("certificate", "wildcard-dev", {
+      timeoutMs: 10_000,
+      pollIntervalMs: 20,
+      onProgress: (line) => progress.push(line),
+    });
     // THEN it ends complete, and the progress says what it waited for
     expect(view.status).toBe("complete");
     expect(progress[0]).toBe("certificate wildcard-dev: creating, waiting (up to 10000 ms)");
@@ -130,7 +184,10 @@ inEachContract("waiting until ready", () => {
 
   test("checkReady reports 'not ready yet' as an outcome, not an error", async () => {
     const { api } = client(admin);
-    await expect(api.checkReady("hostname", "auth.dev.acme.example")).resolves.toEqual({ ready: false, status: "absent" });
+    await expect(api.checkReady("hostname", "auth.dev.acme.example")).resolves.toEqual({
+      ready: false,
+      status: "absent",
+    });
   });
 
   test("fails with a clear timeout when an object is stuck in creating", async () => {
@@ -139,7 +196,13 @@ inEachContract("waiting until ready", () => {
     emulator.faults.add({ route: "POST /certificates", objectStatus: "stuck" });
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     // WHEN waiting with a short deadline THEN the error names the object, the last status and the deadline
-    const error = await expectFailure(() => api.waitUntilReady("certificate", "wildcard-dev", { timeoutMs: 100, pollIntervalMs: 20, onProgress: () => undefined }));
+    const error = await expectFailure(() =>
+      api.waitUntilReady("certificate", "wildcard-dev", {
+        timeoutMs: 100,
+        pollIntervalMs: 20,
+        onProgress: () => undefined,
+      }),
+    );
     expect(error).toBeInstanceOf(ReadinessError);
     expect(error).toMatchObject({ reason: "timeout", lastStatus: "creating", key: "wildcard-dev" });
     expect(error.message).toMatch(/^certificate wildcard-dev was not ready after \d+ ms \(last status "creating"\)/);
@@ -149,8 +212,18 @@ inEachContract("waiting until ready", () => {
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "POST /hostnames", objectStatus: "error" });
-    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
-    const error = await expectFailure(() => api.waitUntilReady("hostname", "auth.dev.acme.example", { timeoutMs: 5_000, pollIntervalMs: 20, onProgress: () => undefined }));
+    await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
+    const error = await expectFailure(() =>
+      api.waitUntilReady("hostname", "auth.dev.acme.example", {
+        timeoutMs: 5_000,
+        pollIntervalMs: 20,
+        onProgress: () => undefined,
+      }),
+    );
     expect(error).toMatchObject({ name: "ReadinessError", reason: "error", lastStatus: "error" });
   });
 });
@@ -170,14 +243,24 @@ inEachContract("faults on idempotent calls", () => {
     const { api } = client(admin);
     emulator.faults.add({ route: "GET /hostnames", status, times: 2 });
     await expect(api.listHostnames()).resolves.toEqual([]);
-    expect(apiCalls()).toEqual([`GET /dev/api/v1/hostnames ${status}`, `GET /dev/api/v1/hostnames ${status}`, "GET /dev/api/v1/hostnames 200"]);
+    expect(apiCalls()).toEqual([
+      `GET /dev/api/v1/hostnames ${status}`,
+      `GET /dev/api/v1/hostnames ${status}`,
+      "GET /dev/api/v1/hostnames 200",
+    ]);
   });
 
   test("a persistent 503 ends after the policy's retries with the count on the error", async () => {
     const { api } = client(admin);
     emulator.faults.add({ route: "GET /hostnames", status: 503, times: 10, detail: "maintenance" });
     const error = await expectFailure(() => api.listHostnames());
-    expect(error).toMatchObject({ name: "SelfServiceApiError", status: 503, detail: "maintenance", retries: 3, operation: "list hostnames" });
+    expect(error).toMatchObject({
+      name: "SelfServiceApiError",
+      status: 503,
+      detail: "maintenance",
+      retries: 3,
+      operation: "list hostnames",
+    });
     expect(error.message).toBe("list hostnames failed after 3 retries: HTTP 503: maintenance");
     expect(apiCalls()).toHaveLength(4);
   });
@@ -186,7 +269,11 @@ inEachContract("faults on idempotent calls", () => {
     const { api } = client(admin);
     emulator.faults.add({ route: "GET /hostnames", status: 500, times: 2 });
     await expect(api.listHostnames()).resolves.toEqual([]);
-    expect(apiCalls()).toEqual(["GET /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 200"]);
+    expect(apiCalls()).toEqual([
+      "GET /dev/api/v1/hostnames 500",
+      "GET /dev/api/v1/hostnames 500",
+      "GET /dev/api/v1/hostnames 200",
+    ]);
   });
 
   test("a 501 is final: the route itself is missing, not the server busy", async () => {
@@ -219,7 +306,10 @@ inEachContract("faults on idempotent calls", () => {
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "DELETE /certificates/{name}", drop: "after-commit" });
     expect(await api.deleteCertificate("wildcard-dev")).toBe("absent");
-    expect(apiCalls().filter((call) => call.startsWith("DELETE"))).toEqual(["DELETE /dev/api/v1/certificates/wildcard-dev 0", "DELETE /dev/api/v1/certificates/wildcard-dev 404"]);
+    expect(apiCalls().filter((call) => call.startsWith("DELETE"))).toEqual([
+      "DELETE /dev/api/v1/certificates/wildcard-dev 0",
+      "DELETE /dev/api/v1/certificates/wildcard-dev 404",
+    ]);
   });
 
   test("a response slower than the timeout fails with status 0 and is not retried", async () => {
@@ -258,22 +348,38 @@ describe("creates are never retried blindly", () => {
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "POST /hostnames", drop: "before-commit" });
-    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
-    expect(apiCalls().slice(1)).toEqual(["POST /dev/api/v1/hostnames 0", "GET /dev/api/v1/hostnames 200", "POST /dev/api/v1/hostnames 201"]);
+    await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
+    expect(apiCalls().slice(1)).toEqual([
+      "POST /dev/api/v1/hostnames 0",
+      "GET /dev/api/v1/hostnames 200",
+      "POST /dev/api/v1/hostnames 201",
+    ]);
   });
 
   test("a create answered 503 or 500 is posted again only after a list shows nothing was committed", async () => {
     const { api, lines } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "POST /hostnames", status: 503 }, { route: "POST /hostnames", status: 500 });
-    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
     expect(apiCalls().slice(1)).toEqual([
-      "POST /dev/api/v1/hostnames 503", "GET /dev/api/v1/hostnames 200",
-      "POST /dev/api/v1/hostnames 500", "GET /dev/api/v1/hostnames 200",
+      "POST /dev/api/v1/hostnames 503",
+      "GET /dev/api/v1/hostnames 200",
+      "POST /dev/api/v1/hostnames 500",
+      "GET /dev/api/v1/hostnames 200",
       "POST /dev/api/v1/hostnames 201",
     ]);
     expect(lines.filter((line) => line.includes("posting again"))).toEqual([
-      expect.stringMatching(/^create hostname auth\.dev\.acme\.example: not committed; posting again in \d+ ms \(retry 1 of 3\)$/),
+      expect.stringMatching(
+        /^create hostname auth\.dev\.acme\.example: not committed; posting again in \d+ ms \(retry 1 of 3\)$/,
+      ),
       expect.stringMatching(/\(retry 2 of 3\)$/),
     ]);
   });
@@ -282,7 +388,11 @@ describe("creates are never retried blindly", () => {
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "POST /hostnames", status: 429, retryAfter: 0 });
-    await api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+    await api.createHostname({
+      hostname: "auth.dev.acme.example",
+      product: "pingfederate-engines",
+      certname: "wildcard-dev",
+    });
     expect(apiCalls().slice(1)).toEqual(["POST /dev/api/v1/hostnames 429", "POST /dev/api/v1/hostnames 201"]);
   });
 
@@ -290,21 +400,44 @@ describe("creates are never retried blindly", () => {
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
     emulator.faults.add({ route: "POST /hostnames", status: 503, times: 10 });
-    const error = await expectFailure(() => api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }));
+    const error = await expectFailure(() =>
+      api.createHostname({
+        hostname: "auth.dev.acme.example",
+        product: "pingfederate-engines",
+        certname: "wildcard-dev",
+      }),
+    );
     expect(error).toMatchObject({ status: 503, retries: 3, operation: "create hostname auth.dev.acme.example" });
     expect(error.message).toMatch(/^create hostname auth\.dev\.acme\.example failed after 3 retries: HTTP 503/);
-    expect(apiCalls().slice(1).filter((call) => call.startsWith("POST"))).toHaveLength(4);
+    expect(
+      apiCalls()
+        .slice(1)
+        .filter((call) => call.startsWith("POST")),
+    ).toHaveLength(4);
   });
 
   test("fails if the object found after a lost response is not the one sent", async () => {
     // GIVEN someone else already created the hostname with another product
     const { api } = client(admin);
     await api.createCertificate({ name: "wildcard-dev", ...pair(certA) });
-    emulator.service.createHostname("dev", { hostname: "auth.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
+    emulator.service.createHostname("dev", {
+      hostname: "auth.dev.acme.example",
+      product: "pingaccess-engines",
+      certname: "wildcard-dev",
+    });
     emulator.faults.add({ route: "POST /hostnames", drop: "before-commit" });
     // WHEN our create loses its response THEN the client refuses to claim the other object
-    const error = await expectFailure(() => api.createHostname({ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }));
-    expect(error).toMatchObject({ status: 409, detail: "it routes to product pingaccess-engines with certname wildcard-dev" });
+    const error = await expectFailure(() =>
+      api.createHostname({
+        hostname: "auth.dev.acme.example",
+        product: "pingfederate-engines",
+        certname: "wildcard-dev",
+      }),
+    );
+    expect(error).toMatchObject({
+      status: 409,
+      detail: "it routes to product pingaccess-engines with certname wildcard-dev",
+    });
   });
 
   test("a certificate found by name after a lost response must have the same fingerprint", async () => {
@@ -323,7 +456,10 @@ inEachContract("tokens", () => {
     await expect(api.listHostnames()).resolves.toEqual([]);
     expect(tokens.requestCount).toBe(2);
     expect(calls()).toEqual([
-      `POST /${DEMO_ENV}/as/token 200`, "GET /dev/api/v1/hostnames 401", `POST /${DEMO_ENV}/as/token 200`, "GET /dev/api/v1/hostnames 200",
+      `POST /${DEMO_ENV}/as/token 200`,
+      "GET /dev/api/v1/hostnames 401",
+      `POST /${DEMO_ENV}/as/token 200`,
+      "GET /dev/api/v1/hostnames 200",
     ]);
   });
 
@@ -347,7 +483,9 @@ inEachContract("tokens", () => {
     const error = await expectFailure(() => api.listHostnames());
     expect(error).toBeInstanceOf(TokenError);
     expect(error).toMatchObject({ status: 401, retries: 0, operation: "get access token for client dev-admin" });
-    expect(error.detail).toBe("invalid_client: Request denied: Unsupported authentication method or invalid client credentials.");
+    expect(error.detail).toBe(
+      "invalid_client: Request denied: Unsupported authentication method or invalid client credentials.",
+    );
     expect(apiCalls()).toEqual([]);
   });
 
@@ -368,12 +506,24 @@ inEachContract("tokens", () => {
 
 describe("local checks reject bad input before any request", () => {
   test.each([
-    ["an upper-case wildcard hostname", { hostname: "*.Dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }, "hostname",
-      "create hostname *.Dev.acme.example: invalid hostname \"*.Dev.acme.example\": must be lowercase; must not be a wildcard ('*'). Nothing was sent."],
-    ["a single-label hostname", { hostname: "localhost", product: "pingfederate-engines", certname: "wildcard-dev" }, "hostname",
-      "create hostname localhost: invalid hostname \"localhost\": must be a fully qualified name with at least two labels, such as auth.example.com. Nothing was sent."],
-    ["an unknown product", { hostname: "auth.dev.acme.example", product: "pingone", certname: "wildcard-dev" }, "product",
-      "create hostname auth.dev.acme.example: invalid product \"pingone\": must be one of pingaccess-engines, pingaccess-agents, pingaccess-admin-api, pingfederate-engines, pingfederate-admin-api, pingdirectory, pingdelegator. Nothing was sent."],
+    [
+      "an upper-case wildcard hostname",
+      { hostname: "*.Dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
+      "hostname",
+      "create hostname *.Dev.acme.example: invalid hostname \"*.Dev.acme.example\": must be lowercase; must not be a wildcard ('*'). Nothing was sent.",
+    ],
+    [
+      "a single-label hostname",
+      { hostname: "localhost", product: "pingfederate-engines", certname: "wildcard-dev" },
+      "hostname",
+      'create hostname localhost: invalid hostname "localhost": must be a fully qualified name with at least two labels, such as auth.example.com. Nothing was sent.',
+    ],
+    [
+      "an unknown product",
+      { hostname: "auth.dev.acme.example", product: "pingone", certname: "wildcard-dev" },
+      "product",
+      'create hostname auth.dev.acme.example: invalid product "pingone": must be one of pingaccess-engines, pingaccess-agents, pingaccess-admin-api, pingfederate-engines, pingfederate-admin-api, pingdirectory, pingdelegator. Nothing was sent.',
+    ],
   ])("rejects %s", async (_label, input, field, message) => {
     const { api } = client(admin);
     const error = await expectFailure(() => api.createHostname(input));
@@ -383,11 +533,36 @@ describe("local checks reject bad input before any request", () => {
   });
 
   test.each([
-    ["an EC key and certificate", () => pair(makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" })), "privkey", /is an EC key: P1AS self-service does not support EC certificates/],
-    ["a private key that is not PEM", () => ({ ...pair(certA), privkey: "not a key" }), "privkey", /must be a PEM private key block \(type PRIVATE KEY or RSA PRIVATE KEY\)/],
-    ["a key that does not match the certificate", () => ({ fullchain: certA.fullchain, privkey: certB.privkey }), "privkey", /does not match the leaf certificate/],
-    ["an expired certificate", () => pair(makeCertificate({ commonName: "old.dev.acme.example", expired: true })), "fullchain", /leaf certificate expired on/],
-    ["a fullchain that is not PEM", () => ({ ...pair(certA), fullchain: "hello" }), "fullchain", /must hold at least one PEM 'BEGIN CERTIFICATE' block/],
+    [
+      "an EC key and certificate",
+      () => pair(makeCertificate({ commonName: "ec.dev.acme.example", keyType: "ec" })),
+      "privkey",
+      /is an EC key: P1AS self-service does not support EC certificates/,
+    ],
+    [
+      "a private key that is not PEM",
+      () => ({ ...pair(certA), privkey: "not a key" }),
+      "privkey",
+      /must be a PEM private key block \(type PRIVATE KEY or RSA PRIVATE KEY\)/,
+    ],
+    [
+      "a key that does not match the certificate",
+      () => ({ fullchain: certA.fullchain, privkey: certB.privkey }),
+      "privkey",
+      /does not match the leaf certificate/,
+    ],
+    [
+      "an expired certificate",
+      () => pair(makeCertificate({ commonName: "old.dev.acme.example", expired: true })),
+      "fullchain",
+      /leaf certificate expired on/,
+    ],
+    [
+      "a fullchain that is not PEM",
+      () => ({ ...pair(certA), fullchain: "hello" }),
+      "fullchain",
+      /must hold at least one PEM 'BEGIN CERTIFICATE' block/,
+    ],
   ])("rejects %s", async (_label, makePair, field, reason) => {
     const { api } = client(admin);
     const error = await expectFailure(() => api.createCertificate({ name: "wildcard-dev", ...makePair() }));
@@ -414,20 +589,44 @@ describe("local checks reject bad input before any request", () => {
     })();
     captured.push(error);
     expect(error.problems.map((problem) => [problem.field, problem.reasons])).toEqual([
-      ["hostnames[1].certname", ["names no certificate of this request set (known: wildcard-dev); add the certificate or list it in existingCertnames"]],
+      [
+        "hostnames[1].certname",
+        [
+          "names no certificate of this request set (known: wildcard-dev); add the certificate or list it in existingCertnames",
+        ],
+      ],
       ["hostnames[2].hostname", ["appears more than once in hostnames"]],
     ]);
   });
 
   test("accepts a request set whose hostnames name existing certificates", () => {
     expect(() =>
-      validateRequestSet({ certificates: [], hostnames: [{ hostname: "auth.dev.acme.example", product: "pingdirectory", certname: "old" }], existingCertnames: ["old"] }),
+      validateRequestSet({
+        certificates: [],
+        hostnames: [{ hostname: "auth.dev.acme.example", product: "pingdirectory", certname: "old" }],
+        existingCertnames: ["old"],
+      }),
     ).not.toThrow();
   });
 
   test.each([
-    ["baseUrl", () => new SelfServiceClient({ baseUrl: "http://self-service-api.dev-acme.us1.ping.cloud/api/v1", tokens: client(admin).tokens })],
-    ["tokenUrl", () => new TokenClient({ tokenUrl: "http://auth.pingone.com/x/as/token", clientId: "a", clientSecret: admin.clientSecret })],
+    [
+      "baseUrl",
+      () =>
+        new SelfServiceClient({
+          baseUrl: "http://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+          tokens: client(admin).tokens,
+        }),
+    ],
+    [
+      "tokenUrl",
+      () =>
+        new TokenClient({
+          tokenUrl: "http://auth.pingone.com/x/as/token",
+          clientId: "a",
+          clientSecret: admin.clientSecret,
+        }),
+    ],
   ])("refuses plain http to a non-loopback %s", (field, make) => {
     let error: ClientValidationError | undefined;
     try {
@@ -451,7 +650,14 @@ test("no client secret, access token or private key appears in any log line or e
     ...[certA, certB].flatMap((cert) => cert.privkey.split("\n").filter((line) => line.length > 40)),
   ];
   // WHEN rendering everything captured every way it could be printed
-  const text = [...captured, ...clients.map((c) => c.lines), ...clients.map((c) => c.tokens), ...clients.map((c) => c.api)].flatMap(renderings).join("\n");
+  const text = [
+    ...captured,
+    ...clients.map((c) => c.lines),
+    ...clients.map((c) => c.tokens),
+    ...clients.map((c) => c.api),
+  ]
+    .flatMap(renderings)
+    .join("\n");
   // THEN none of the secrets, and nothing shaped like a JWT, is in it
   expect(captured.length).toBeGreaterThan(20);
   for (const secret of secrets) expect(text).not.toContain(secret);

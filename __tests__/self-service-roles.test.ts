@@ -13,7 +13,15 @@ import { SelfServiceClient } from "../client/self-service-client";
 import { TokenClient } from "../client/token-client";
 import { GeneratedCertificate, makeCertificate } from "./support/certs";
 import { TEST_RETRY, caught } from "./support/emulator";
-import { ClientApp, TEST_PINGONE_ENV, createClientApp, literalCollection, managementApi, requestToken, workerSeed } from "./support/pingone";
+import {
+  ClientApp,
+  TEST_PINGONE_ENV,
+  createClientApp,
+  literalCollection,
+  managementApi,
+  requestToken,
+  workerSeed,
+} from "./support/pingone";
 
 /** One audience for every environment's API, so a token of one environment reaches the role check of another. */
 const SHARED_AUDIENCE = "https://p1as-api.example/self-service";
@@ -26,11 +34,21 @@ const apps: Record<string, ClientApp> = {};
 let serial = 0;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedDemoClients: false, pingone: { workers: [worker] }, accept: { audiences: [SHARED_AUDIENCE] } });
+  emulator = await startEmulator({
+    seedDemoClients: false,
+    pingone: { workers: [worker] },
+    accept: { audiences: [SHARED_AUDIENCE] },
+  });
   api = await managementApi(emulator, worker);
   cert = makeCertificate({ commonName: "*.acme.example" });
   const make = async (key: string, groups: string[], overrides: { audience?: string; scope?: string } = {}) => {
-    apps[key] = await createClientApp(api, { resourceName: `resource-${key}`, applicationName: `app-${key}`, audience: overrides.audience ?? SHARED_AUDIENCE, scope: overrides.scope, groupsValue: literalCollection(groups) });
+    apps[key] = await createClientApp(api, {
+      resourceName: `resource-${key}`,
+      applicationName: `app-${key}`,
+      audience: overrides.audience ?? SHARED_AUDIENCE,
+      scope: overrides.scope,
+      groupsValue: literalCollection(groups),
+    });
   };
   await make("devAdmin", ["dev-tls-admin"]);
   await make("devAudit", ["dev-tls-audit"]);
@@ -50,8 +68,13 @@ async function tokenOf(key: string): Promise<string> {
 }
 
 const write = async (token: string, environment: P1asEnvironment) =>
-  http.post(`${emulator.apiUrl(environment)}/certificates`, { name: `cert-${++serial}`, fullchain: cert.fullchain, privkey: cert.privkey }, { headers: { Authorization: `Bearer ${token}` } });
-const read = async (token: string, environment: P1asEnvironment) => http.get(`${emulator.apiUrl(environment)}/certificates`, { headers: { Authorization: `Bearer ${token}` } });
+  http.post(
+    `${emulator.apiUrl(environment)}/certificates`,
+    { name: `cert-${++serial}`, fullchain: cert.fullchain, privkey: cert.privkey },
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+const read = async (token: string, environment: P1asEnvironment) =>
+  http.get(`${emulator.apiUrl(environment)}/certificates`, { headers: { Authorization: `Bearer ${token}` } });
 
 describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
   beforeEach(() => {
@@ -77,7 +100,13 @@ describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
     ["wrongAudience", "write", "dev", checksAudience ? 401 : 201, checksAudience ? INVALID_TOKEN_DETAIL : undefined],
     ["otherScope", "write", "dev", checksAudience ? 403 : 201, checksAudience ? MISSING_ROLE_DETAIL : undefined],
     ["ownApiUrl", "write", "dev", 201, undefined],
-    ["ownApiUrl", "write", "prod", checksAudience ? 401 : 403, checksAudience ? INVALID_TOKEN_DETAIL : MISSING_ROLE_DETAIL],
+    [
+      "ownApiUrl",
+      "write",
+      "prod",
+      checksAudience ? 401 : 403,
+      checksAudience ? INVALID_TOKEN_DETAIL : MISSING_ROLE_DETAIL,
+    ],
   ];
 
   test.each(matrix)("%s: %s %s answers %i", async (who, what, environment, status, detail) => {
@@ -87,7 +116,9 @@ describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
     if (detail) expect(response.data).toEqual({ detail });
     if (status === 401) expect(response.headers["www-authenticate"]).toBe("Bearer");
     // a refused write stores nothing
-    expect(emulator.service.listCertificates(environment).length).toBe(before + (what === "write" && status === 201 ? 1 : 0));
+    expect(emulator.service.listCertificates(environment).length).toBe(
+      before + (what === "write" && status === 201 ? 1 : 0),
+    );
   });
 
   test(`a PingOne worker's token is refused by the API (${checksAudience ? "401: not its audience" : "403: no role"})`, async () => {
@@ -99,7 +130,12 @@ describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
   test("a token from a PingOne environment the API does not trust is refused with 401", async () => {
     const forged = await emulator.state.issuer.sign(
       { client_id: "x", scope: "p1as-self-service", groups: ["all-tls-admin"] },
-      { issuer: `${emulator.url}/99999999-0000-4000-8000-000000000000/as`, audience: SHARED_AUDIENCE, expiresInSeconds: 300, type: "JWT" },
+      {
+        issuer: `${emulator.url}/99999999-0000-4000-8000-000000000000/as`,
+        audience: SHARED_AUDIENCE,
+        expiresInSeconds: 300,
+        type: "JWT",
+      },
     );
     const response = await write(forged, "dev");
     expect(response.status).toBe(401);
@@ -107,10 +143,23 @@ describe.each(CONTRACT_MODES)("%s contract", (mode: ContractMode) => {
   });
 
   test("the project's client, with a PingOne application's credentials, gets a 403 error naming the refusal and never the secret", async () => {
-    const tokens = new TokenClient({ tokenUrl: emulator.tokenUrl(TEST_PINGONE_ENV), clientId: apps.devAudit.clientId, clientSecret: apps.devAudit.clientSecret, retry: TEST_RETRY, log: () => undefined });
-    const client = new SelfServiceClient({ baseUrl: emulator.apiUrl("dev"), tokens, retry: TEST_RETRY, log: () => undefined });
+    const tokens = new TokenClient({
+      tokenUrl: emulator.tokenUrl(TEST_PINGONE_ENV),
+      clientId: apps.devAudit.clientId,
+      clientSecret: apps.devAudit.clientSecret,
+      retry: TEST_RETRY,
+      log: () => undefined,
+    });
+    const client = new SelfServiceClient({
+      baseUrl: emulator.apiUrl("dev"),
+      tokens,
+      retry: TEST_RETRY,
+      log: () => undefined,
+    });
     expect(Array.isArray(await client.listCertificates())).toBe(true);
-    const error = await caught(() => client.createCertificate({ name: `cert-${++serial}`, fullchain: cert.fullchain, privkey: cert.privkey }));
+    const error = await caught(() =>
+      client.createCertificate({ name: `cert-${++serial}`, fullchain: cert.fullchain, privkey: cert.privkey }),
+    );
     expect(error.message).toMatch(/403/);
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(apps.devAudit.clientSecret);
   });
@@ -127,11 +176,17 @@ describe("accepted audiences and scopes at run time", () => {
 
   test("PATCH /_emulator/settings adds an audience and a scope the assumed mode then accepts", async () => {
     expect((await write(await tokenOf("wrongAudience"), "dev")).status).toBe(401);
-    const patched = await http.patch(`${emulator.url}/_emulator/settings`, { acceptAudiences: [SHARED_AUDIENCE, "https://other-api.example/v1"], acceptScopes: ["other-scope"] });
+    const patched = await http.patch(`${emulator.url}/_emulator/settings`, {
+      acceptAudiences: [SHARED_AUDIENCE, "https://other-api.example/v1"],
+      acceptScopes: ["other-scope"],
+    });
     expect(patched.status).toBe(204);
     expect((await write(await tokenOf("wrongAudience"), "dev")).status).toBe(201);
     expect((await write(await tokenOf("otherScope"), "dev")).status).toBe(201);
-    expect((await http.get(`${emulator.url}/_emulator/state`)).data.accept).toEqual({ audiences: [SHARED_AUDIENCE, "https://other-api.example/v1"], scopes: ["other-scope"] });
+    expect((await http.get(`${emulator.url}/_emulator/state`)).data.accept).toEqual({
+      audiences: [SHARED_AUDIENCE, "https://other-api.example/v1"],
+      scopes: ["other-scope"],
+    });
   });
 
   test.each([

@@ -30,7 +30,8 @@ test("forty concurrent shared reads of hostnames make one list, and each finds i
   const { api } = clientFor(emulator, admin);
   emulator.service.createCertificate("dev", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
   const names = Array.from({ length: 40 }, (_, i) => `h${i}.dev.acme.example`);
-  for (const hostname of names) emulator.service.createHostname("dev", { hostname, product: "pingfederate-engines", certname: "wildcard-dev" });
+  for (const hostname of names)
+    emulator.service.createHostname("dev", { hostname, product: "pingfederate-engines", certname: "wildcard-dev" });
   emulator.requestLog.clear();
   // WHEN each is read at once, as terraform's refresh does
   const views = await Promise.all(names.map((hostname) => api.getHostname(hostname, { shared: true })));
@@ -49,7 +50,11 @@ test("a write to a collection makes the next shared read list again and see the 
   await api.listCertificates({ shared: true });
   emulator.requestLog.clear();
   // WHEN a hostname is created, then both collections are read shared
-  await api.createHostname({ hostname: "new.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" });
+  await api.createHostname({
+    hostname: "new.dev.acme.example",
+    product: "pingaccess-engines",
+    certname: "wildcard-dev",
+  });
   const before = lists("hostnames");
   const seen = await api.getHostname("new.dev.acme.example", { shared: true });
   await api.listCertificates({ shared: true });
@@ -66,7 +71,11 @@ test("reads without shared always list: a check before a write sees the API now"
   const { api } = clientFor(emulator, admin);
   await api.listHostnames({ shared: true });
   emulator.service.createCertificate("dev", { name: "wildcard-dev", fullchain: cert.fullchain, privkey: cert.privkey });
-  emulator.service.createHostname("dev", { hostname: "by-hand.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" });
+  emulator.service.createHostname("dev", {
+    hostname: "by-hand.dev.acme.example",
+    product: "pingfederate-engines",
+    certname: "wildcard-dev",
+  });
   // The shared list predates the hostname made by hand; an unshared read does not.
   expect(await api.getHostname("by-hand.dev.acme.example", { shared: true })).toBeUndefined();
   expect(await api.getHostname("by-hand.dev.acme.example")).toMatchObject({ hostname: "by-hand.dev.acme.example" });
@@ -84,6 +93,8 @@ test("bad input: a shared read of a hostname that is no DNS name finds nothing a
   const { api } = clientFor(emulator, admin);
   expect(await api.getHostname("Bad_Host", { shared: true })).toBeUndefined();
   emulator.requestLog.clear();
-  await expect(api.createHostname({ hostname: "Bad_Host", product: "pingfederate-engines", certname: "x" })).rejects.toBeInstanceOf(ClientValidationError);
+  await expect(
+    api.createHostname({ hostname: "Bad_Host", product: "pingfederate-engines", certname: "x" }),
+  ).rejects.toBeInstanceOf(ClientValidationError);
   expect(emulator.requestLog.list(/POST/)).toEqual([]);
 });

@@ -31,9 +31,11 @@ describe("backendSwitch", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const configure = (backend: Record<string, unknown>) => writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend } }));
+  const configure = (backend: Record<string, unknown>) =>
+    writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend } }));
   const initialised = (text: string) => writeFileSync(backendCacheFile(dir), text);
-  const record = (type: string, config: Record<string, unknown>) => JSON.stringify({ version: 3, backend: { type, config, hash: 1 } });
+  const record = (type: string, config: Record<string, unknown>) =>
+    JSON.stringify({ version: 3, backend: { type, config, hash: 1 } });
   const change = () => backendSwitch(dir, path.join(dir, "cdk.tf.json"));
 
   it("finds nothing to do in a directory terraform never initialised", () => {
@@ -50,21 +52,41 @@ describe("backendSwitch", () => {
 
   it("finds nothing to do when only the order of arguments and nested nulls differ (a remote workspace)", () => {
     configure({ remote: { workspaces: { name: "acme-p1as-dev" }, organization: "acme" } });
-    initialised(record("remote", { hostname: null, organization: "acme", token: null, workspaces: { name: "acme-p1as-dev", prefix: null } }));
+    initialised(
+      record("remote", {
+        hostname: null,
+        organization: "acme",
+        token: null,
+        workspaces: { name: "acme-p1as-dev", prefix: null },
+      }),
+    );
     expect(change()).toBeUndefined();
     initialised(record("remote", { organization: "acme", workspaces: { name: "acme-p1as-prod", prefix: null } }));
-    expect(change()).toEqual({ from: "remote:app.terraform.io/acme/acme-p1as-prod", to: "remote:app.terraform.io/acme/acme-p1as-dev", sameState: false });
+    expect(change()).toEqual({
+      from: "remote:app.terraform.io/acme/acme-p1as-prod",
+      to: "remote:app.terraform.io/acme/acme-p1as-dev",
+      sameState: false,
+    });
   });
 
   it("names both normalised locations when the local path changed", () => {
     configure({ local: { path: path.join(dir, "b.tfstate") } });
     initialised(record("local", { path: path.join(dir, "a.tfstate"), workspace_dir: null }));
-    expect(change()).toEqual({ from: `local:${localStatePath(path.join(dir, "a.tfstate"))}`, to: `local:${localStatePath(path.join(dir, "b.tfstate"))}`, sameState: false });
+    expect(change()).toEqual({
+      from: `local:${localStatePath(path.join(dir, "a.tfstate"))}`,
+      to: `local:${localStatePath(path.join(dir, "b.tfstate"))}`,
+      sameState: false,
+    });
   });
 
   it("names the database and schema of a pg record, never the password it holds", () => {
     configure({ local: { path: "/srv/b.tfstate" } });
-    initialised(record("pg", { conn_str: "postgres://terraform:hunter2-s3cret@DB.example:6543/state?sslmode=require", schema_name: "p1as_dev" }));
+    initialised(
+      record("pg", {
+        conn_str: "postgres://terraform:hunter2-s3cret@DB.example:6543/state?sslmode=require",
+        schema_name: "p1as_dev",
+      }),
+    );
     const line = backendSwitchLine("p1as-dev", change()!);
     expect(line).toBe(
       "p1as-dev: the state backend changed from pg:db.example:6543/state#p1as_dev to local:/srv/b.tfstate: re-initialising for the new one " +
@@ -75,7 +97,11 @@ describe("backendSwitch", () => {
   it("never echoes a conn_str it cannot parse, and calls an unreadable record stale", () => {
     configure({ pg: { schema_name: "p1as_dev", conn_str: "host=db password='hunter2 s3cret" } });
     initialised("{ half-written");
-    expect(change()).toEqual({ from: "an unreadable .terraform/terraform.tfstate", to: "a pg backend", sameState: false });
+    expect(change()).toEqual({
+      from: "an unreadable .terraform/terraform.tfstate",
+      to: "a pg backend",
+      sameState: false,
+    });
     initialised(record("s3", { bucket: "acme-state", key: "p1as-dev.tfstate", region: "eu-west-1" }));
     expect(change()).toEqual({ from: "s3:acme-state/p1as-dev.tfstate", to: "a pg backend", sameState: false });
   });
@@ -94,22 +120,38 @@ describe("the pg bootstrap's connection, as terraform's driver would open it", (
   });
 
   it("reads libpq keywords, takes what they leave out from PG* variables, and defaults to TLS without verification (lib/pq's require)", () => {
-    const config = clientConfig("host=db.example dbname='terraform state'", { PGUSER: "ci", PGPASSWORD: "pg-pass-5ecret", PGPORT: "5433" });
-    expect(config).toMatchObject({ host: "db.example", port: 5433, database: "terraform state", user: "ci", password: "pg-pass-5ecret" });
+    const config = clientConfig("host=db.example dbname='terraform state'", {
+      PGUSER: "ci",
+      PGPASSWORD: "pg-pass-5ecret",
+      PGPORT: "5433",
+    });
+    expect(config).toMatchObject({
+      host: "db.example",
+      port: 5433,
+      database: "terraform state",
+      user: "ci",
+      password: "pg-pass-5ecret",
+    });
     expect(config.ssl).toMatchObject({ rejectUnauthorized: false });
   });
 
   it("verifies the server for verify-full, and refuses a string that is neither form", () => {
-    expect(clientConfig("postgres://db.example/state?sslmode=verify-full", {}).ssl).toMatchObject({ rejectUnauthorized: true });
+    expect(clientConfig("postgres://db.example/state?sslmode=verify-full", {}).ssl).toMatchObject({
+      rejectUnauthorized: true,
+    });
     expect(() => clientConfig("host=db.example password='unterminated", {})).toThrow(/key=value/);
   });
 });
 
 describe("switching configs between two local states", () => {
   const shared = sharedP1asApp("backend-switch-admin");
-  const specAt = (file: string): AppSpec => ({ ...TWO_HOSTNAMES, backend: { type: "local", path: path.join(shared.app.dir, file) } });
+  const specAt = (file: string): AppSpec => ({
+    ...TWO_HOSTNAMES,
+    backend: { type: "local", path: path.join(shared.app.dir, file) },
+  });
   const stackDir = () => path.join(shared.app.outdir, "stacks", shared.app.stack);
-  const resourcesIn = (file: string) => JSON.parse(readFileSync(path.join(shared.app.dir, file), "utf8")).resources.length;
+  const resourcesIn = (file: string) =>
+    JSON.parse(readFileSync(path.join(shared.app.dir, file), "utf8")).resources.length;
 
   /** Deployed on state A, then synthesized for B with A's .terraform kept, as `cdktf synth` keeps it. */
   async function switchedFromAToB(): Promise<string> {
@@ -155,7 +197,10 @@ describe("switching configs between two local states", () => {
     // AND plan summary and drift get past init the same way from A's record
     restoreA();
     const progress: string[] = [];
-    const [planned] = await planStacks(synthesizedStacks(shared.app.outdir), { env: shared.app.env, onProgress: (line) => progress.push(line) });
+    const [planned] = await planStacks(synthesizedStacks(shared.app.outdir), {
+      env: shared.app.env,
+      onProgress: (line) => progress.push(line),
+    });
     expect(planned).toMatchObject({ stack: "p1as-dev", status: "planned" });
     expect(progress).toContain(expectedLine());
     restoreA();
@@ -181,7 +226,11 @@ describe("switching configs between two local states", () => {
       execFile(
         path.join(ROOT, "node_modules", ".bin", "cdktf"),
         ["diff", "p1as-dev", "--output", shared.app.outdir],
-        { cwd: ROOT, env: cdktfCliEnv({ ...process.env, ...shared.app.env, P1AS_CONFIG: config, CHECKPOINT_DISABLE: "1" }), maxBuffer: 64 * 1024 * 1024 },
+        {
+          cwd: ROOT,
+          env: cdktfCliEnv({ ...process.env, ...shared.app.env, P1AS_CONFIG: config, CHECKPOINT_DISABLE: "1" }),
+          maxBuffer: 64 * 1024 * 1024,
+        },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
       ),
     );
@@ -189,7 +238,9 @@ describe("switching configs between two local states", () => {
     // THEN it plans the stack on B, and the user saw the switch line (cdktf shows the app's stderr)
     expect({ code: diff.code, output: diff.code === 0 ? "" : diff.output }).toEqual({ code: 0, output: "" });
     expect(diff.output).toContain(expectedLine());
-    expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(path.join(shared.app.dir, "b.tfstate"));
+    expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(
+      path.join(shared.app.dir, "b.tfstate"),
+    );
   });
 
   it("synth drops the stale record with the same line, so the plain terraform init of cdktf diff/deploy works", async () => {
@@ -211,7 +262,9 @@ describe("switching configs between two local states", () => {
     // THEN terraform init works on B, and a second synth has nothing to say
     expect(existsSync(backendCacheFile(stackDir()))).toBe(false);
     expect((await shared.app.terraform(["init", "-input=false", "-no-color"])).exitCode).toBe(0);
-    expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(path.join(shared.app.dir, "b.tfstate"));
+    expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(
+      path.join(shared.app.dir, "b.tfstate"),
+    );
     expect(backendSwitch(stackDir(), path.join(stackDir(), "cdk.tf.json"))).toBeUndefined();
   });
 });

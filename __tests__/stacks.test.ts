@@ -42,7 +42,10 @@ describe("stacks", () => {
     // GIVEN provider credentials in this process's environment
     const secret = "s3cret-provider-value-0f9e8d";
     const saved = { ...process.env };
-    Object.assign(process.env, { PINGONE_CLIENT_ID: "a1b2c3d4-0000-4000-8000-00000000000a", PINGONE_CLIENT_SECRET: secret });
+    Object.assign(process.env, {
+      PINGONE_CLIENT_ID: "a1b2c3d4-0000-4000-8000-00000000000a",
+      PINGONE_CLIENT_SECRET: secret,
+    });
     try {
       // WHEN every stack is synthesized
       const { directory, environments } = exampleStacks();
@@ -60,7 +63,15 @@ describe("stacks", () => {
   test("an environment with explicit credentials declares no pingone provider or resource, and names both clients' variables", () => {
     // GIVEN dev uses two existing clients: the write client and the read-only one
     const stacks = stacksFor({
-      environments: [{ name: "dev", credentials: { clientId: "b6c1e2d3-0000-4000-8000-000000000001", audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" } } }],
+      environments: [
+        {
+          name: "dev",
+          credentials: {
+            clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+            audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" },
+          },
+        },
+      ],
     });
     const [dev] = stacks.environments;
     const synth = Testing.synth(dev);
@@ -68,7 +79,9 @@ describe("stacks", () => {
     // THEN the stack has no pingone_* at all: only the p1as provider, naming each client and its own variable
     expect(synth).not.toHaveProvider(PingoneProvider);
     expect(synth).not.toMatch(/pingone_/);
-    expect(JSON.parse(synth).terraform.required_providers).toEqual({ p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } });
+    expect(JSON.parse(synth).terraform.required_providers).toEqual({
+      p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION },
+    });
     expect(synth).toHaveProviderWithProperties(P1AsProvider, {
       client_id: "b6c1e2d3-0000-4000-8000-000000000001",
       client_secret_env: "P1AS_DEV_CLIENT_SECRET",
@@ -120,14 +133,26 @@ describe("stacks", () => {
   test("PingOne mode declares a write and a read resource, each with its own application and grant", () => {
     const [dev] = exampleStacks().environments;
     const synth = Testing.synth(dev);
-    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
-    expect(synth).toHaveResourceWithProperties(Resource, { name: "p1as-dev-self-service-api-audit", audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1" });
+    expect(synth).toHaveResourceWithProperties(Resource, {
+      name: "p1as-dev-self-service-api",
+      audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+    });
+    expect(synth).toHaveResourceWithProperties(Resource, {
+      name: "p1as-dev-self-service-api-audit",
+      audience: "https://self-service-api.dev-acme.us1.ping.cloud/api/v1",
+    });
     expect(synth).toHaveResourceWithProperties(ResourceAttribute, { name: "groups", value: "$${{'dev-tls-audit'}}" });
     expect(synth).toHaveResourceWithProperties(Application, { name: "p1as-dev-audit" });
-    const grants = Object.values(JSON.parse(synth).resource.pingone_application_resource_grant) as { application_id: string; custom_resource_id: string }[];
+    const grants = Object.values(JSON.parse(synth).resource.pingone_application_resource_grant) as {
+      application_id: string;
+      custom_resource_id: string;
+    }[];
     expect(grants).toHaveLength(2);
     // Each application is granted its own resource: the read-only client never gets the write resource's scope.
-    const pairs = grants.map((grant) => `${grant.application_id.split(".")[1].split("_")[0]} -> ${grant.custom_resource_id.split(".")[1].split("_")[0]}`);
+    const pairs = grants.map(
+      (grant) =>
+        `${grant.application_id.split(".")[1].split("_")[0]} -> ${grant.custom_resource_id.split(".")[1].split("_")[0]}`,
+    );
     expect(pairs.sort()).toEqual(["audit-client -> audit-api-resource", "orchestration-client -> admin-api-resource"]);
   });
 
@@ -140,14 +165,25 @@ describe("stacks", () => {
         {
           name: "dev",
           virtualHosts: {
-            certificates: [{ name: "wildcard-dev", fullchainFile: path.join(dir, "any.pem"), privateKeyVariable: "p1as_dev_wildcard_key" }],
-            hostnames: [{ hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" }],
+            certificates: [
+              {
+                name: "wildcard-dev",
+                fullchainFile: path.join(dir, "any.pem"),
+                privateKeyVariable: "p1as_dev_wildcard_key",
+              },
+            ],
+            hostnames: [
+              { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certname: "wildcard-dev" },
+            ],
           },
         },
       ],
     }).environments;
     const json = JSON.parse(Testing.synth(dev));
-    const p1asResources = [...Object.values(json.resource.p1as_certificate), ...Object.values(json.resource.p1as_hostname)] as { depends_on?: string[] }[];
+    const p1asResources = [
+      ...Object.values(json.resource.p1as_certificate),
+      ...Object.values(json.resource.p1as_hostname),
+    ] as { depends_on?: string[] }[];
     expect(p1asResources).toHaveLength(2);
     // Bare addresses: terraform refuses an interpolation ("${…}") in depends_on at init.
     for (const resource of p1asResources) {
@@ -163,7 +199,9 @@ describe("stacks", () => {
       ]);
     }
     // A data source that depends on a resource with changes is read only at apply: the plan could not list the API.
-    for (const data of [...Object.values(json.data.p1as_certificates), ...Object.values(json.data.p1as_hostnames)] as { depends_on?: string[] }[]) {
+    for (const data of [...Object.values(json.data.p1as_certificates), ...Object.values(json.data.p1as_hostnames)] as {
+      depends_on?: string[];
+    }[]) {
       expect(data.depends_on).toBeUndefined();
     }
   });
@@ -177,10 +215,21 @@ describe("stacks", () => {
     // (a plan with -destroy removes exactly what is declared and in state), and the provider finds its clients by name
     const json = JSON.parse(Testing.synth(prod));
     const count = (type: string) => Object.keys(json.resource[type] ?? {}).length;
-    expect([count("pingone_resource"), count("pingone_resource_scope"), count("pingone_resource_attribute"), count("pingone_application"), count("pingone_application_resource_grant")]).toEqual([2, 2, 4, 2, 2]);
-    expect(json.provider.p1as[0]).toMatchObject({ pingone_application: "p1as-prod-orchestration", pingone_read_application: "p1as-prod-audit" });
+    expect([
+      count("pingone_resource"),
+      count("pingone_resource_scope"),
+      count("pingone_resource_attribute"),
+      count("pingone_application"),
+      count("pingone_application_resource_grant"),
+    ]).toEqual([2, 2, 4, 2, 2]);
+    expect(json.provider.p1as[0]).toMatchObject({
+      pingone_application: "p1as-prod-orchestration",
+      pingone_read_application: "p1as-prod-audit",
+    });
     // AND the directory stack keeps prod's roles, archived
-    const attributes = Object.values(JSON.parse(Testing.synth(stacks.directory!)).resource.pingone_schema_attribute) as { name: string; enumerated_values: { value: string; archived: boolean }[] }[];
+    const attributes = Object.values(
+      JSON.parse(Testing.synth(stacks.directory!)).resource.pingone_schema_attribute,
+    ) as { name: string; enumerated_values: { value: string; archived: boolean }[] }[];
     const attribute = attributes.find((item) => item.name === "p1asSelfServiceRoles")!;
     expect(attribute.enumerated_values).toContainEqual({ value: "prod-tls-admin", archived: true });
   });
@@ -195,24 +244,59 @@ describe("stacks", () => {
   });
 
   test("no directory stack when role attributes are not managed here", () => {
-    const stacks = stacksFor({ pingone: { environmentId: ENV_ID, regionCode: "NA", roleAttributes: { manage: false } } });
+    const stacks = stacksFor({
+      pingone: { environmentId: ENV_ID, regionCode: "NA", roleAttributes: { manage: false } },
+    });
     expect(stacks.directory).toBeUndefined();
   });
 
   test.each([
     [{ type: "local", path: "state/dev.tfstate" }, { backend: { local: { path: path.resolve("state/dev.tfstate") } } }],
     [{ type: "pg" }, { backend: { pg: { schema_name: "p1as_dev" } } }],
-    [{ type: "s3", bucket: "acme-tf", region: "eu-west-1" }, { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } } }],
+    [
+      { type: "s3", bucket: "acme-tf", region: "eu-west-1" },
+      {
+        backend: {
+          s3: {
+            bucket: "acme-tf",
+            key: "acme/p1as-dev.tfstate",
+            region: "eu-west-1",
+            encrypt: true,
+            use_lockfile: true,
+          },
+        },
+      },
+    ],
     [
       { type: "s3", bucket: "acme-tf", region: "eu-west-1", dynamodbTable: "tf-locks" },
-      { backend: { s3: { bucket: "acme-tf", key: "acme/p1as-dev.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "tf-locks" } } },
+      {
+        backend: {
+          s3: {
+            bucket: "acme-tf",
+            key: "acme/p1as-dev.tfstate",
+            region: "eu-west-1",
+            encrypt: true,
+            dynamodb_table: "tf-locks",
+          },
+        },
+      },
     ],
-    [{ type: "remote", organization: "acme" }, { backend: { remote: { organization: "acme", workspaces: { name: "acme-p1as-dev" } } } }],
-    [{ type: "cloud", organization: "acme", workspace: "p1as-dev" }, { cloud: { organization: "acme", workspaces: { name: "p1as-dev" } } }],
+    [
+      { type: "remote", organization: "acme" },
+      { backend: { remote: { organization: "acme", workspaces: { name: "acme-p1as-dev" } } } },
+    ],
+    [
+      { type: "cloud", organization: "acme", workspace: "p1as-dev" },
+      { cloud: { organization: "acme", workspaces: { name: "p1as-dev" } } },
+    ],
   ])("configures the %o backend without secrets", (backend, expected) => {
     // GIVEN the backend in the config WHEN synthesized THEN the terraform block names it, and nothing else
     const [dev] = stacksFor({ environments: [{ name: "dev", backend }] }).environments;
-    const { required_providers: _providers, required_version: _version, ...terraform } = JSON.parse(Testing.synth(dev)).terraform;
+    const {
+      required_providers: _providers,
+      required_version: _version,
+      ...terraform
+    } = JSON.parse(Testing.synth(dev)).terraform;
     expect(terraform).toEqual(expected);
   });
 });
@@ -224,7 +308,12 @@ const ENV_ID = "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b";
 describe("the config's request settings and file paths", () => {
   test("selfService.requestTimeoutMs, maxRetries, readyTimeoutMs and apiContract reach the p1as provider block", () => {
     const { environments } = stacksFor({
-      environments: [{ name: "dev", selfService: { requestTimeoutMs: 45_000, maxRetries: 3, readyTimeoutMs: 900_000, apiContract: "confirmed" } }],
+      environments: [
+        {
+          name: "dev",
+          selfService: { requestTimeoutMs: 45_000, maxRetries: 3, readyTimeoutMs: 900_000, apiContract: "confirmed" },
+        },
+      ],
     });
     expect(Testing.synth(environments[0])).toHaveProviderWithProperties(P1AsProvider, {
       request_timeout_ms: 45_000,
@@ -250,7 +339,15 @@ describe("the config's request settings and file paths", () => {
   test("bad input: a certificate file that does not exist names the config field and the config file's folder, relative to which it was read", () => {
     const build = () =>
       stacksFor({
-        environments: [{ name: "dev", virtualHosts: { certificates: [{ name: "c", fullchainFile: "certs/missing.pem", privateKeyFile: "certs/missing.key" }], hostnames: [] } }],
+        environments: [
+          {
+            name: "dev",
+            virtualHosts: {
+              certificates: [{ name: "c", fullchainFile: "certs/missing.pem", privateKeyFile: "certs/missing.key" }],
+              hostnames: [],
+            },
+          },
+        ],
       });
     expect(build).toThrow(
       `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(".")}); a local state path (backend.path), to the folder the commands run in`,
@@ -258,7 +355,9 @@ describe("the config's request settings and file paths", () => {
   });
 
   test("bad input: a negative maxRetries is refused by the config check, naming the field", () => {
-    expect(() => stacksFor({ environments: [{ name: "dev", selfService: { maxRetries: -1 } }] })).toThrow(/environments\[0\]\.selfService\.maxRetries/);
+    expect(() => stacksFor({ environments: [{ name: "dev", selfService: { maxRetries: -1 } }] })).toThrow(
+      /environments\[0\]\.selfService\.maxRetries/,
+    );
   });
 });
 

@@ -16,7 +16,15 @@ const renderUiLine = (line: string) => render(line, plain);
 
 /** A UI message about the managed resource `address` (`type.name`). */
 const hook = (type: string, address: string, action: string, extra: object = {}) =>
-  JSON.stringify({ type, "@level": "info", hook: { resource: { addr: address, resource_type: address.split(".")[0], resource_name: address.split(".")[1] }, action, ...extra } });
+  JSON.stringify({
+    type,
+    "@level": "info",
+    hook: {
+      resource: { addr: address, resource_type: address.split(".")[0], resource_name: address.split(".")[1] },
+      action,
+      ...extra,
+    },
+  });
 
 describe("npm start progress lines", () => {
   test("one line per object and step, named by the API's key", () => {
@@ -47,7 +55,9 @@ describe("npm start progress lines", () => {
   test("names a PingOne object by its kind and construct path, without cdktf's hash", () => {
     const lines = [
       hook("apply_start", "pingone_application.orchestration-client_application_66C31D91", "create"),
-      hook("apply_complete", "pingone_resource_attribute.admin-api-resource_groups-attribute_656F04FA", "create", { elapsed_seconds: 0 }),
+      hook("apply_complete", "pingone_resource_attribute.admin-api-resource_groups-attribute_656F04FA", "create", {
+        elapsed_seconds: 0,
+      }),
       hook("apply_start", "pingone_schema_attribute.role-attributes_p1asGrafanaRoles_0E7F70CD", "update"),
       hook("apply_start", "pingone_application_resource_grant.audit-client_scope-grant_CB61DBC8", "delete"),
       // A type the demo does not know keeps its address.
@@ -63,21 +73,47 @@ describe("npm start progress lines", () => {
   });
 
   test("drops data-source reads, plan lines and warnings; keeps errors whole", () => {
-    const read = JSON.stringify({ type: "apply_start", hook: { resource: { addr: "data.p1as_hostnames.held", resource_type: "p1as_hostnames", resource_name: "held" }, action: "read" } });
+    const read = JSON.stringify({
+      type: "apply_start",
+      hook: {
+        resource: { addr: "data.p1as_hostnames.held", resource_type: "p1as_hostnames", resource_name: "held" },
+        action: "read",
+      },
+    });
     const planned = JSON.stringify({ type: "planned_change", change: { action: "create" } });
-    const warning = JSON.stringify({ type: "diagnostic", diagnostic: { severity: "warning", summary: "Unable to open CLI configuration file" } });
-    const error = JSON.stringify({ type: "diagnostic", diagnostic: { severity: "error", summary: "hostname x did not become ready", detail: "hostname x ended in status \"error\"\nCheck the console." } });
+    const warning = JSON.stringify({
+      type: "diagnostic",
+      diagnostic: { severity: "warning", summary: "Unable to open CLI configuration file" },
+    });
+    const error = JSON.stringify({
+      type: "diagnostic",
+      diagnostic: {
+        severity: "error",
+        summary: "hostname x did not become ready",
+        detail: 'hostname x ended in status "error"\nCheck the console.',
+      },
+    });
 
     expect([read, planned, warning].map(renderUiLine)).toEqual([undefined, undefined, undefined]);
-    expect(renderUiLine(error)).toBe('  hostname x did not become ready\n    hostname x ended in status "error"\n    Check the console.');
+    expect(renderUiLine(error)).toBe(
+      '  hostname x did not become ready\n    hostname x ended in status "error"\n    Check the console.',
+    );
   });
 
   test("colours a step as the P1AS console does when colour is on: blue creating, yellow updating, green complete, red error", () => {
     const coloured = pc.createColors(true);
-    expect(render(hook("apply_start", "p1as_certificate.c", "create"), coloured)).toBe(`  ${coloured.blue("creating  ")} certificate c`);
-    expect(render(hook("apply_start", "p1as_hostname.h", "update"), coloured)).toBe(`  ${coloured.yellow("updating  ")} hostname h`);
-    expect(render(hook("apply_errored", "p1as_hostname.h", "create"), coloured)).toBe(`  ${coloured.red("error     ")} hostname h`);
-    expect(render(hook("apply_complete", "p1as_hostname.h", "create", { elapsed_seconds: 2 }), coloured)).toBe(`  ${coloured.green("complete  ")} hostname h ${coloured.dim("(2 s)")}`);
+    expect(render(hook("apply_start", "p1as_certificate.c", "create"), coloured)).toBe(
+      `  ${coloured.blue("creating  ")} certificate c`,
+    );
+    expect(render(hook("apply_start", "p1as_hostname.h", "update"), coloured)).toBe(
+      `  ${coloured.yellow("updating  ")} hostname h`,
+    );
+    expect(render(hook("apply_errored", "p1as_hostname.h", "create"), coloured)).toBe(
+      `  ${coloured.red("error     ")} hostname h`,
+    );
+    expect(render(hook("apply_complete", "p1as_hostname.h", "create", { elapsed_seconds: 2 }), coloured)).toBe(
+      `  ${coloured.green("complete  ")} hostname h ${coloured.dim("(2 s)")}`,
+    );
   });
 
   test("a line that is not JSON (terraform's own stderr noise) is passed on, dimmed", () => {
@@ -105,7 +141,9 @@ describe("npm start's terraform, through the tools' one runner", () => {
   beforeEach(() => {
     written.stdout = written.stderr = "";
     for (const stream of streams) {
-      jest.spyOn(process[stream], "write").mockImplementation((text: string | Uint8Array) => ((written[stream] += String(text)), true));
+      jest
+        .spyOn(process[stream], "write")
+        .mockImplementation((text: string | Uint8Array) => ((written[stream] += String(text)), true));
     }
   });
   afterEach(() => jest.restoreAllMocks());
@@ -121,7 +159,9 @@ describe("npm start's terraform, through the tools' one runner", () => {
   });
 
   test("a failing init prints what terraform said, then names the command, the folder and the code", async () => {
-    await expect(startTerraform(["init", "-input=false"], bin, env(3), false)).rejects.toThrow(/^terraform init in .* exited with 3$/);
+    await expect(startTerraform(["init", "-input=false"], bin, env(3), false)).rejects.toThrow(
+      /^terraform init in .* exited with 3$/,
+    );
     expect(written.stderr).toContain("plain line on stdout\n");
     expect(written.stderr).toContain("init trouble on stderr\n");
     expect(written.stdout).toBe("");
@@ -134,6 +174,8 @@ describe("npm start's terraform, through the tools' one runner", () => {
   });
 
   test("a terraform that cannot start is named as such", async () => {
-    await expect(startTerraform(["init"], path.join(bin, "missing-dir"), env(0), false)).rejects.toThrow(/^cannot run terraform \(/);
+    await expect(startTerraform(["init"], path.join(bin, "missing-dir"), env(0), false)).rejects.toThrow(
+      /^cannot run terraform \(/,
+    );
   });
 });

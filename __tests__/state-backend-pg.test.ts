@@ -14,7 +14,15 @@ import { initStack } from "../tools/terraform/init";
 import { synthesizedStacks } from "../tools/terraform/synth-output";
 import { runTerraform } from "../tools/terraform/run";
 import { startGate, Gate } from "./support/gate";
-import { appClient, AppSpec, createP1asApp, heldKeys, P1asApp, startEmulatorFor, TWO_HOSTNAMES } from "./support/p1as-app";
+import {
+  appClient,
+  AppSpec,
+  createP1asApp,
+  heldKeys,
+  P1asApp,
+  startEmulatorFor,
+  TWO_HOSTNAMES,
+} from "./support/p1as-app";
 import { Postgres, startPostgres } from "./support/postgres";
 
 jest.setTimeout(300_000);
@@ -32,7 +40,10 @@ describe("state in the pg backend", () => {
 
       // THEN the API holds exactly the declared objects, the state one row, and a re-plan is empty
       expect({ round, deployed }).toEqual({ round, deployed: ["p1as-dev"] });
-      expect(heldKeys(emulator)).toEqual({ certificates: ["wildcard-dev"], hostnames: ["api.dev.acme.example", "auth.dev.acme.example"] });
+      expect(heldKeys(emulator)).toEqual({
+        certificates: ["wildcard-dev"],
+        hostnames: ["api.dev.acme.example", "auth.dev.acme.example"],
+      });
       expect(await pg.sql(`SELECT name FROM ${SCHEMA}.states`)).toBe("default");
       expect((await app.plan()).exitCode).toBe(0);
     }
@@ -51,7 +62,10 @@ describe("state in the pg backend", () => {
     // WHEN deploy A is inside its apply (its first API write is held at the gate) and deploy B starts
     const arrived = gate.hold((method, url) => method !== "GET" && url.includes("/api/v1/"));
     const first = app.deploy();
-    await Promise.race([arrived, first.then(() => Promise.reject(new Error("deploy A finished without writing to the API")))]);
+    await Promise.race([
+      arrived,
+      first.then(() => Promise.reject(new Error("deploy A finished without writing to the API"))),
+    ]);
     const second = await app.deploy().catch((error: unknown) => error);
     gate.release();
 
@@ -64,7 +78,11 @@ describe("state in the pg backend", () => {
     expect(await pg.sql(`SELECT count(*) FROM ${SCHEMA}.states`)).toBe("1");
     const list = await app.terraform(["state", "list"]);
     expect(list.stdout).toContain("p1as_hostname.new_dev_acme_example");
-    expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "new.dev.acme.example"]);
+    expect(heldKeys(emulator).hostnames).toEqual([
+      "api.dev.acme.example",
+      "auth.dev.acme.example",
+      "new.dev.acme.example",
+    ]);
     expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toHaveLength(1);
     expect((await app.plan()).exitCode).toBe(0);
     // AND no advisory lock is left behind
@@ -80,11 +98,15 @@ describe("state in the pg backend", () => {
     // WHEN deployed with a PG_CONN_STR (password included) where no server listens
     const log: string[] = [];
     const connStr = "postgres://terraform:pg-pass-5ecret@127.0.0.1:1/nowhere?sslmode=disable";
-    const refused = await app.deploy({ env: { ...app.env, PG_CONN_STR: connStr } }, (line) => log.push(line)).catch((error: unknown) => error);
+    const refused = await app
+      .deploy({ env: { ...app.env, PG_CONN_STR: connStr } }, (line) => log.push(line))
+      .catch((error: unknown) => error);
 
     // THEN init fails for that stack with terraform's reason, and the API saw nothing
     expect(refused).toBeInstanceOf(CliError);
-    expect((refused as CliError).message).toMatch(/^p1as-dev: terraform init failed:\nError: [\s\S]*(connection refused|connect)/);
+    expect((refused as CliError).message).toMatch(
+      /^p1as-dev: terraform init failed:\nError: [\s\S]*(connection refused|connect)/,
+    );
     expect(emulator.requestLog.list()).toEqual([]);
     // AND the bootstrap that could not connect says so in one line, leaving the diagnosis to terraform, and no line holds the password
     expect(log.filter((line) => line.includes("could not prepare"))).toEqual([
@@ -102,11 +124,18 @@ describe("state in the pg backend", () => {
       const stacks = [app, twin].map((checkout) => synthesizedStacks(checkout.outdir)[0]);
       for (const round of [1, 2, 3, 4, 5, 6, 7, 8]) {
         await pg.sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; DROP SEQUENCE IF EXISTS public.global_states_id_seq`);
-        stacks.forEach((stack) => rmSync(path.join(stack.workingDirectory, ".terraform", "terraform.tfstate"), { force: true }));
+        stacks.forEach((stack) =>
+          rmSync(path.join(stack.workingDirectory, ".terraform", "terraform.tfstate"), { force: true }),
+        );
 
         // WHEN both initialise at once
         const inits = await Promise.all(
-          stacks.map((stack) => initStack(stack, { env: app.env, run: (args) => runTerraform(args, { cwd: stack.workingDirectory, env: app.env }) })),
+          stacks.map((stack) =>
+            initStack(stack, {
+              env: app.env,
+              run: (args) => runTerraform(args, { cwd: stack.workingDirectory, env: app.env }),
+            }),
+          ),
         );
 
         // THEN both succeed, and the workspace has its one row, holding an empty state terraform accepts
@@ -132,12 +161,17 @@ describe("state in the pg backend", () => {
         emulator.requestLog.clear();
 
         // WHEN both deploy at once
-        const results = await Promise.all([app.deploy({ lockTimeout }), twin.deploy({ lockTimeout })].map((run) => run.then(() => "deployed", messageOf)));
+        const results = await Promise.all(
+          [app.deploy({ lockTimeout }), twin.deploy({ lockTimeout })].map((run) =>
+            run.then(() => "deployed", messageOf),
+          ),
+        );
 
         // THEN one applies; the other was refused on the row lock, or with --lock-timeout applied after waiting (with nothing left to do)
         expect({ lockTimeout, results: [...results].sort() }).toEqual({
           lockTimeout,
-          results: lockTimeout === "0s" && results.includes(ROW_LOCKED) ? ["deployed", ROW_LOCKED] : ["deployed", "deployed"],
+          results:
+            lockTimeout === "0s" && results.includes(ROW_LOCKED) ? ["deployed", ROW_LOCKED] : ["deployed", "deployed"],
         });
         // AND the state is one row, the API holds every object once
         expect(await pg.sql(`SELECT count(*) FROM ${SCHEMA}.states`)).toBe("1");
@@ -159,7 +193,9 @@ describe("state in the pg backend", () => {
     };
     const fresh = async () => {
       emulator.service.reset();
-      await pg.sql(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; DROP SCHEMA IF EXISTS p1as_other CASCADE; DROP SEQUENCE IF EXISTS public.global_states_id_seq`);
+      await pg.sql(
+        `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; DROP SCHEMA IF EXISTS p1as_other CASCADE; DROP SEQUENCE IF EXISTS public.global_states_id_seq`,
+      );
       app.synth(SPEC);
       other.synth(otherSpec);
     };
@@ -167,26 +203,41 @@ describe("state in the pg backend", () => {
       for (const round of [1, 2]) {
         // WHEN both first deploys start together
         await fresh();
-        const results = await Promise.all([app.deploy(), other.deploy()].map((run) => run.then((stacks) => stacks.join(), messageOf)));
+        const results = await Promise.all(
+          [app.deploy(), other.deploy()].map((run) => run.then((stacks) => stacks.join(), messageOf)),
+        );
         // THEN both apply
         expect({ round, results }).toEqual({ round, results: ["p1as-dev", "p1as-dev"] });
-        expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "other.dev.acme.example"]);
+        expect(heldKeys(emulator).hostnames).toEqual([
+          "api.dev.acme.example",
+          "auth.dev.acme.example",
+          "other.dev.acme.example",
+        ]);
       }
 
       // WHEN p1as-dev's first apply is held inside its first API write, and the other stack's first deploy runs meanwhile
       await fresh();
       const arrived = gate.hold((method, url) => method !== "GET" && url.includes("/api/v1/"));
       const first = app.deploy();
-      await Promise.race([arrived, first.then(() => Promise.reject(new Error("p1as-dev finished without writing to the API")))]);
+      await Promise.race([
+        arrived,
+        first.then(() => Promise.reject(new Error("p1as-dev finished without writing to the API"))),
+      ]);
       // (terraform's creation lock -1 is not what p1as-dev holds: its row was created before terraform ran)
-      expect(await pg.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 4294967295 AND objid = 4294967295")).toBe("0");
+      expect(
+        await pg.sql(
+          "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 4294967295 AND objid = 4294967295",
+        ),
+      ).toBe("0");
       const second = await other.deploy().catch(messageOf);
       gate.release();
 
       // THEN the other stack deployed without waiting for p1as-dev, and p1as-dev completes
       expect(second).toEqual(["p1as-dev"]);
       await expect(first).resolves.toEqual(["p1as-dev"]);
-      expect(await pg.sql(`SELECT (SELECT count(*) FROM ${SCHEMA}.states) + (SELECT count(*) FROM p1as_other.states)`)).toBe("2");
+      expect(
+        await pg.sql(`SELECT (SELECT count(*) FROM ${SCHEMA}.states) + (SELECT count(*) FROM p1as_other.states)`),
+      ).toBe("2");
       expect(await pg.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).toBe("0");
     } finally {
       gate.release();

@@ -17,7 +17,13 @@ test("a state file cut short by a killed write is refused with the recovery, and
   // GIVEN a stack deployed twice (so terraform kept the previous state as a backup), whose state file is then cut short
   app.synth(TWO_HOSTNAMES);
   await app.deploy();
-  const grown = { ...TWO_HOSTNAMES, hostnames: [...TWO_HOSTNAMES.hostnames, { hostname: "portal.dev.acme.example", product: "pingdelegator" as const, certname: "wildcard-dev" }] };
+  const grown = {
+    ...TWO_HOSTNAMES,
+    hostnames: [
+      ...TWO_HOSTNAMES.hostnames,
+      { hostname: "portal.dev.acme.example", product: "pingdelegator" as const, certname: "wildcard-dev" },
+    ],
+  };
   app.synth(grown);
   await app.deploy();
   const state = fs.readFileSync(stateFile);
@@ -42,13 +48,21 @@ test("a state file cut short by a killed write is refused with the recovery, and
   await app.deploy();
 
   // THEN the hostname the backup does not know is adopted, not created twice, and the plan is empty
-  expect(heldKeys(emulator).hostnames).toEqual(["api.dev.acme.example", "auth.dev.acme.example", "portal.dev.acme.example"]);
+  expect(heldKeys(emulator).hostnames).toEqual([
+    "api.dev.acme.example",
+    "auth.dev.acme.example",
+    "portal.dev.acme.example",
+  ]);
   expect(emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/)).toEqual([]);
   expect((await app.plan()).exitCode).toBe(0);
 });
 
 test.each([
-  ["an unknown --stacks", ["--stacks", "p1as-dev,p1as-qa"], 'deploy: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n'],
+  [
+    "an unknown --stacks",
+    ["--stacks", "p1as-dev,p1as-qa"],
+    'deploy: invalid --stacks "p1as-qa": no such stack p1as-qa. Synthesized stacks: p1as-dev.\n',
+  ],
   [
     "an --outdir without synthesized stacks",
     ["--outdir", "/nonexistent"],

@@ -19,7 +19,8 @@ import { EXIT_USAGE } from "../cli-kit/errors";
 
 const rowsOf = (report: StatusReport) => report.environments.flatMap((environment) => environment.rows);
 const find = (report: StatusReport, key: string) => rowsOf(report).find((row) => row.key === key) as StatusRow;
-const summary = (report: StatusReport) => rowsOf(report).map((row) => `${row.kind} ${row.key}: ${row.status}/${row.colour}/${row.sync}`);
+const summary = (report: StatusReport) =>
+  rowsOf(report).map((row) => `${row.kind} ${row.key}: ${row.status}/${row.colour}/${row.sync}`);
 const quiet = { log: () => undefined };
 
 describe.each(["assumed", "confirmed"] as const)("status model against the emulator (%s contract)", (contract) => {
@@ -56,7 +57,10 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
 
   test("a changed routing is drifted, a deleted hostname missing, an undeclared one not managed: exit 2", async () => {
     // GIVEN someone re-pointed one hostname, deleted another and added a third in the console
-    fixture.emulator.service.updateHostname("dev", "auth.dev.acme.example", { product: "pingdirectory", certname: "wildcard-dev" });
+    fixture.emulator.service.updateHostname("dev", "auth.dev.acme.example", {
+      product: "pingdirectory",
+      certname: "wildcard-dev",
+    });
     fixture.emulator.service.deleteHostname("dev", "api.dev.acme.example");
     fixture.addHostname("legacy.dev.acme.example", "pingaccess-engines");
     // WHEN the status is collected
@@ -69,7 +73,9 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
       "hostname www.dev.acme.example: complete/green/in-sync",
       "hostname legacy.dev.acme.example: complete/green/not-managed",
     ]);
-    expect(find(report, "auth.dev.acme.example").differences).toEqual(["product: code pingfederate-engines, API pingdirectory"]);
+    expect(find(report, "auth.dev.acme.example").differences).toEqual([
+      "product: code pingfederate-engines, API pingdirectory",
+    ]);
     expect(report.exitCode).toBe(EXIT_ATTENTION);
     expect(writesSeen(fixture.emulator)).toEqual([]);
   });
@@ -83,7 +89,9 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
     // THEN with a fingerprint in the API's answer it is drifted; without one (confirmed contract) only the name can be matched
     if (contract === "assumed") {
       expect(certificate.sync).toBe("drifted");
-      expect(certificate.differences).toEqual([expect.stringMatching(/^sha256 fingerprint: code [0-9A-F:]+…, API [0-9A-F:]+…$/)]);
+      expect(certificate.differences).toEqual([
+        expect.stringMatching(/^sha256 fingerprint: code [0-9A-F:]+…, API [0-9A-F:]+…$/),
+      ]);
     } else {
       expect(certificate.sync).toBe("in-sync");
     }
@@ -110,7 +118,12 @@ describe.each(["assumed", "confirmed"] as const)("status model against the emula
     const targets = fixture.targets();
     const report = await new StatusCollector(targets, quiet).collect();
     // WHEN they are printed every way they could be
-    const printed = [JSON.stringify(report), inspect(targets, { depth: 10 }), JSON.stringify(targets), renderTerminal(report, { colour: false })].join("\n");
+    const printed = [
+      JSON.stringify(report),
+      inspect(targets, { depth: 10 }),
+      JSON.stringify(targets),
+      renderTerminal(report, { colour: false }),
+    ].join("\n");
     // THEN the secret is in none of them
     expect(printed).not.toContain(fixture.app.clientSecret);
     expect(printed).not.toContain(fixture.app.audit.clientSecret);
@@ -139,13 +152,22 @@ describe("certificate expiry", () => {
     const fixture = await startStatusFixture("status-expiry", "assumed");
     try {
       fixture.fillAsDeclared();
-      for (const [name, daysValid] of [["soon-dev", 20], ["very-soon-dev", 5]] as const) {
-        fixture.emulator.service.createCertificate("dev", { name, ...makeCertificate({ commonName: `${name}.acme.example`, daysValid }) });
+      for (const [name, daysValid] of [
+        ["soon-dev", 20],
+        ["very-soon-dev", 5],
+      ] as const) {
+        fixture.emulator.service.createCertificate("dev", {
+          name,
+          ...makeCertificate({ commonName: `${name}.acme.example`, daysValid }),
+        });
       }
       // WHEN the status is collected
       const report = await new StatusCollector(fixture.targets(), quiet).collect();
       // THEN their levels follow the thresholds, and neither row counts as green
-      expect([find(report, "soon-dev").expiry?.level, find(report, "very-soon-dev").expiry?.level]).toEqual(["warning", "critical"]);
+      expect([find(report, "soon-dev").expiry?.level, find(report, "very-soon-dev").expiry?.level]).toEqual([
+        "warning",
+        "critical",
+      ]);
       expect([find(report, "soon-dev").green, find(report, "very-soon-dev").green]).toEqual([false, false]);
       expect(report.exitCode).toBe(EXIT_ATTENTION);
       // AND the terminal paints them yellow and red when it may colour, and not at all in a pipe
@@ -189,7 +211,11 @@ describe("bad input is refused by name, and nothing is sent", () => {
   }
 
   test.each<[string, () => Parameters<typeof resolveTargets>[0], RegExp]>([
-    ["a config file that does not exist", () => ({ configFile: "/nonexistent/p1as.json", outdir: fixture.app.outdir, env: fixture.env }), /^invalid P1AS_CONFIG \/nonexistent\/p1as.json: .*no such file/],
+    [
+      "a config file that does not exist",
+      () => ({ configFile: "/nonexistent/p1as.json", outdir: fixture.app.outdir, env: fixture.env }),
+      /^invalid P1AS_CONFIG \/nonexistent\/p1as.json: .*no such file/,
+    ],
     [
       "a config file that is not JSON",
       () => {
@@ -199,7 +225,11 @@ describe("bad input is refused by name, and nothing is sent", () => {
       },
       /^invalid P1AS_CONFIG .*broken.json: .*not valid JSON/,
     ],
-    ["an outdir without synthesized stacks", () => ({ configFile: fixture.configFile, outdir: scratch(), env: fixture.env }), /^invalid --outdir .*: no synthesized stacks .*manifest.json is missing/],
+    [
+      "an outdir without synthesized stacks",
+      () => ({ configFile: fixture.configFile, outdir: scratch(), env: fixture.env }),
+      /^invalid --outdir .*: no synthesized stacks .*manifest.json is missing/,
+    ],
     [
       "an outdir synthesized from another config (no stack for an environment)",
       () => {
@@ -211,31 +241,61 @@ describe("bad input is refused by name, and nothing is sent", () => {
       },
       /^invalid --outdir .*: it has no stack p1as-prod \(environment prod\)/,
     ],
-    ["--stacks naming no stack of the config", () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: fixture.env, stacks: ["p1as-nope"] }), /^invalid --stacks "p1as-nope": not a stack of /],
-    ["no client secret anywhere", () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: {} }), /p1as-dev: no client secret for read-only client [0-9a-f-]+: set P1AS_DEV_AUDIT_CLIENT_SECRET/],
+    [
+      "--stacks naming no stack of the config",
+      () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: fixture.env, stacks: ["p1as-nope"] }),
+      /^invalid --stacks "p1as-nope": not a stack of /,
+    ],
+    [
+      "no client secret anywhere",
+      () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: {} }),
+      /p1as-dev: no client secret for read-only client [0-9a-f-]+: set P1AS_DEV_AUDIT_CLIENT_SECRET/,
+    ],
     [
       "only the write client's secret: the status view never reads with it",
-      () => ({ configFile: fixture.configFile, outdir: fixture.app.outdir, env: { P1AS_DEV_CLIENT_SECRET: fixture.app.clientSecret } }),
+      () => ({
+        configFile: fixture.configFile,
+        outdir: fixture.app.outdir,
+        env: { P1AS_DEV_CLIENT_SECRET: fixture.app.clientSecret },
+      }),
       /p1as-dev: no client secret for read-only client [0-9a-f-]+: set P1AS_DEV_AUDIT_CLIENT_SECRET/,
     ],
     [
       "a client id only terraform could resolve, and no P1AS_READ_CLIENT_ID",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.read_client_id = "${pingone_application.orchestration.oidc_options.client_id}")), env: fixture.env }),
+      () => ({
+        configFile: fixture.configFile,
+        outdir: outdirWithProvider(
+          (block) => (block.read_client_id = "${pingone_application.orchestration.oidc_options.client_id}"),
+        ),
+        env: fixture.env,
+      }),
       /^invalid p1as-dev provider p1as read_client_id \(or P1AS_READ_CLIENT_ID\) "": is required/,
     ],
     [
       "a P1AS_READ_CLIENT_ID that is no PingOne client id",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => delete block.read_client_id), env: { ...fixture.env, P1AS_READ_CLIENT_ID: "not-a-uuid" } }),
+      () => ({
+        configFile: fixture.configFile,
+        outdir: outdirWithProvider((block) => delete block.read_client_id),
+        env: { ...fixture.env, P1AS_READ_CLIENT_ID: "not-a-uuid" },
+      }),
       /^invalid p1as-dev provider p1as read_client_id \(or P1AS_READ_CLIENT_ID\) "not-a-uuid": /,
     ],
     [
       "an API URL that would send the token elsewhere",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.api_url = "https://127.0.0.2:9/dev/api/v1")), env: fixture.env }),
+      () => ({
+        configFile: fixture.configFile,
+        outdir: outdirWithProvider((block) => (block.api_url = "https://127.0.0.2:9/dev/api/v1")),
+        env: fixture.env,
+      }),
       /^invalid p1as-dev provider p1as api_url \(or P1AS_API_URL\) "https:\/\/127\.0\.0\.2:9\/dev\/api\/v1": must be a P1AS environment's self-service API/,
     ],
     [
       "an api_contract the provider does not know",
-      () => ({ configFile: fixture.configFile, outdir: outdirWithProvider((block) => (block.api_contract = "guess")), env: fixture.env }),
+      () => ({
+        configFile: fixture.configFile,
+        outdir: outdirWithProvider((block) => (block.api_contract = "guess")),
+        env: fixture.env,
+      }),
       /^invalid p1as-dev provider p1as api_contract \(or P1AS_API_CONTRACT\) "guess": must be one of discover, confirmed, assumed/,
     ],
   ])("%s", (_name, options, message) => {

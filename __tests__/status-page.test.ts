@@ -20,7 +20,8 @@ const STATUS_JS = path.resolve(__dirname, "..", "dist", "tools", "status", "main
 /** Long enough for a few refreshes (every 3 s) on a busy machine; a condition is awaited, not a time. */
 const UPDATE_WAIT_MS = 30_000;
 
-if (!existsSync(CHROMIUM)) console.warn(`status-page: SKIPPED the browser tests: ${CHROMIUM} is missing. Install it with: ${INSTALL}`);
+if (!existsSync(CHROMIUM))
+  console.warn(`status-page: SKIPPED the browser tests: ${CHROMIUM} is missing. Install it with: ${INSTALL}`);
 const describeBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 
 type Snapshot = { heading: string; labelled: boolean; alerts: string[]; columns: string[]; rows: string[][] }[];
@@ -34,7 +35,9 @@ function snapshot(page: Page): Promise<Snapshot> {
         heading: heading?.textContent ?? "",
         labelled: section.getAttribute("aria-labelledby") === heading?.id,
         alerts: Array.from(section.querySelectorAll("[role=alert]")).map((alert) => alert.textContent ?? ""),
-        columns: Array.from(section.querySelectorAll("thead th")).map((th) => `${th.textContent}${th.getAttribute("scope") === "col" ? "" : " (no scope)"}`),
+        columns: Array.from(section.querySelectorAll("thead th")).map(
+          (th) => `${th.textContent}${th.getAttribute("scope") === "col" ? "" : " (no scope)"}`,
+        ),
         rows: Array.from(section.querySelectorAll("tbody tr")).map((tr) =>
           Array.from((tr as HTMLTableRowElement).cells).map((td) => {
             const marked = td.querySelector("[class]");
@@ -61,7 +64,16 @@ describeBrowser.each(["assumed", "confirmed"] as const)("status page in chromium
     server = await startStatusServer(new StatusCollector(fixture.targets(), { log: () => undefined }), { port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
   afterAll(async () => {
@@ -93,20 +105,41 @@ describeBrowser.each(["assumed", "confirmed"] as const)("status page in chromium
         columns: ["Kind", "Name", "Status", "Code", "Expires", "Details"],
         rows: [
           ["certificate", "wildcard-dev", "badge colour-green: complete", "sync sync-in-sync: in sync", expiry, ""],
-          ["hostname", "api.dev.acme.example", "badge colour-blue: creating", "sync sync-in-sync: in sync", "", "pingfederate-admin-api with wildcard-dev"],
-          ["hostname", "auth.dev.acme.example", "badge colour-yellow: updating", "sync sync-in-sync: in sync", "", "pingfederate-engines with wildcard-dev"],
-          ["hostname", "www.dev.acme.example", "badge colour-red: error", "sync sync-in-sync: in sync", "", "pingaccess-engines with wildcard-dev"],
+          [
+            "hostname",
+            "api.dev.acme.example",
+            "badge colour-blue: creating",
+            "sync sync-in-sync: in sync",
+            "",
+            "pingfederate-admin-api with wildcard-dev",
+          ],
+          [
+            "hostname",
+            "auth.dev.acme.example",
+            "badge colour-yellow: updating",
+            "sync sync-in-sync: in sync",
+            "",
+            "pingfederate-engines with wildcard-dev",
+          ],
+          [
+            "hostname",
+            "www.dev.acme.example",
+            "badge colour-red: error",
+            "sync sync-in-sync: in sync",
+            "",
+            "pingaccess-engines with wildcard-dev",
+          ],
         ],
       },
     ]);
     // AND the colours are what the eye sees (computed style), not only class names
-    const background = (key: string) => page.locator(`tr[data-key="${key}"] .badge`).evaluate((badge) => getComputedStyle(badge).backgroundColor);
-    expect(await Promise.all(["wildcard-dev", "api.dev.acme.example", "auth.dev.acme.example", "www.dev.acme.example"].map(background))).toEqual([
-      "rgb(18, 183, 106)",
-      "rgb(21, 112, 239)",
-      "rgb(247, 144, 9)",
-      "rgb(217, 45, 32)",
-    ]);
+    const background = (key: string) =>
+      page.locator(`tr[data-key="${key}"] .badge`).evaluate((badge) => getComputedStyle(badge).backgroundColor);
+    expect(
+      await Promise.all(
+        ["wildcard-dev", "api.dev.acme.example", "auth.dev.acme.example", "www.dev.acme.example"].map(background),
+      ),
+    ).toEqual(["rgb(18, 183, 106)", "rgb(21, 112, 239)", "rgb(247, 144, 9)", "rgb(217, 45, 32)"]);
     await expect(page.locator("#summary").textContent()).resolves.toMatch(/^some objects need attention/);
   });
 
@@ -120,7 +153,9 @@ describeBrowser.each(["assumed", "confirmed"] as const)("status page in chromium
     fixture.emulator.service.setStatus("dev", "hostname", "www.dev.acme.example", "complete");
     fixture.addHostname("legacy.dev.acme.example", "pingdirectory");
     // THEN the page shows both by itself, and it is still the same document
-    await page.waitForFunction(() => document.querySelector('tr[data-key="legacy.dev.acme.example"]'), undefined, { timeout: UPDATE_WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('tr[data-key="legacy.dev.acme.example"]'), undefined, {
+      timeout: UPDATE_WAIT_MS,
+    });
     expect(await rowClass(page, "www.dev.acme.example")).toBe("badge colour-green");
     expect(await page.locator('tr[data-key="legacy.dev.acme.example"] .sync').textContent()).toBe("not managed");
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
@@ -133,7 +168,11 @@ describeBrowser.each(["assumed", "confirmed"] as const)("status page in chromium
     await page.locator("tr[data-key]").first().waitFor();
     await page.waitForResponse((response) => response.url().endsWith("/status.json"), { timeout: UPDATE_WAIT_MS });
     // WHEN everything the browser can get from the server is gathered
-    const served = await Promise.all(["", "status.json", "status.js", "status.css", "nope"].map((file) => page.request.get(`${server.url}${file}`).then((r) => r.text())));
+    const served = await Promise.all(
+      ["", "status.json", "status.js", "status.css", "nope"].map((file) =>
+        page.request.get(`${server.url}${file}`).then((r) => r.text()),
+      ),
+    );
     const everything = [await page.content(), ...served].join("\n");
     // THEN neither the client secret nor anything like a bearer token (a JWT) is there
     expect(everything).not.toContain(fixture.app.clientSecret);
@@ -147,9 +186,15 @@ describeBrowser.each(["assumed", "confirmed"] as const)("status page in chromium
 });
 
 /** Runs the built CLI as a shell would, stdout piped (not a terminal). */
-function runStatus(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runStatus(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [STATUS_JS, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [STATUS_JS, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -175,7 +220,9 @@ describe("npm run status -- --once, in a pipe", () => {
     // THEN a plain table (no escape codes) with the row, and exit 2
     expect(attention.stdout).not.toContain("\x1b");
     expect(attention.stdout.split("\n")[0]).toMatch(/^ENVIRONMENT +KIND +NAME +STATUS +CODE +EXPIRES +DETAILS$/);
-    expect(attention.stdout).toMatch(/^dev +hostname +www\.dev\.acme\.example +error +in sync +pingaccess-engines with wildcard-dev$/m);
+    expect(attention.stdout).toMatch(
+      /^dev +hostname +www\.dev\.acme\.example +error +in sync +pingaccess-engines with wildcard-dev$/m,
+    );
     expect(attention.stdout).toMatch(/1 of 4 objects need attention \(exit 2\)\n$/);
     expect(attention.code).toBe(2);
     // AND WHEN the object is repaired, THEN exit 0
@@ -192,7 +239,9 @@ describe("npm run status -- --once, in a pipe", () => {
     try {
       // WHEN --once runs, THEN exit 1 with the environment's error in the table's notes
       const failed = await runStatus(["--once", "--outdir", fixture.app.outdir], fixture.env);
-      expect(failed.stdout).toMatch(/^dev \(p1as-dev\): ERROR: get access token for client [0-9a-f-]+ failed.*HTTP 503/m);
+      expect(failed.stdout).toMatch(
+        /^dev \(p1as-dev\): ERROR: get access token for client [0-9a-f-]+ failed.*HTTP 503/m,
+      );
       expect(failed.code).toBe(1);
     } finally {
       fixture.emulator.faults.clear();
@@ -202,7 +251,10 @@ describe("npm run status -- --once, in a pipe", () => {
     const bad = await runStatus(["--once", "--port", "x", "--outdir", fixture.app.outdir], fixture.env);
     const help = await runStatus(["--help"], fixture.env);
     // THEN 64 naming the flag, 0 with the usage, and the API saw nothing
-    expect([bad.code, bad.stderr]).toEqual([64, expect.stringMatching(/^status: option '--port <port>' argument 'x' is invalid/)]);
+    expect([bad.code, bad.stderr]).toEqual([
+      64,
+      expect.stringMatching(/^status: option '--port <port>' argument 'x' is invalid/),
+    ]);
     expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/^Usage: status \[options\]/)]);
     expect(fixture.emulator.requestLog.list()).toEqual([]);
   });

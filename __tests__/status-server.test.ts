@@ -38,23 +38,31 @@ describe("the status page's Host check", () => {
 
       // THEN it is refused, saying why and where to open the page, and holds nothing of the report
       expect({ path, status: answer.status }).toEqual({ path, status: 421 });
-      expect(answer.body).toBe(`refused: Host ${JSON.stringify(host())} is not this page's loopback address; open http://127.0.0.1:${port}/\n`);
+      expect(answer.body).toBe(
+        `refused: Host ${JSON.stringify(host())} is not this page's loopback address; open http://127.0.0.1:${port}/\n`,
+      );
     }
     expect(fixture.emulator.requestLog.list()).toEqual([]);
   });
 
   test("a request without Host is refused by node's HTTP/1.1 server itself, with no report", async () => {
     const answer = await get("/status.json", "");
-    expect({ status: answer.status, report: answer.body.includes("environments") }).toEqual({ status: 400, report: false });
+    expect({ status: answer.status, report: answer.body.includes("environments") }).toEqual({
+      status: 400,
+      report: false,
+    });
     expect(fixture.emulator.requestLog.list()).toEqual([]);
   });
 
-  test.each([["127.0.0.1"], ["localhost"], ["[::1]"], ["LOCALHOST"]])("serves the report to %s with its port", async (name) => {
-    const answer = await get("/status.json", `${name}:${port}`);
-    expect(answer.status).toBe(200);
-    const hostnames = JSON.parse(answer.body).environments[0].rows.map((row: { key: string }) => row.key);
-    expect(hostnames).toEqual(expect.arrayContaining(STATUS_SPEC.hostnames.map((hostname) => hostname.hostname)));
-  });
+  test.each([["127.0.0.1"], ["localhost"], ["[::1]"], ["LOCALHOST"]])(
+    "serves the report to %s with its port",
+    async (name) => {
+      const answer = await get("/status.json", `${name}:${port}`);
+      expect(answer.status).toBe(200);
+      const hostnames = JSON.parse(answer.body).environments[0].rows.map((row: { key: string }) => row.key);
+      expect(hostnames).toEqual(expect.arrayContaining(STATUS_SPEC.hostnames.map((hostname) => hostname.hostname)));
+    },
+  );
 
   test("the rule on its own: a loopback name, and the port the server listens on", () => {
     expect(loopbackHost("127.0.0.1:4020", 4020)).toBe(true);
@@ -70,11 +78,14 @@ describe("the status page's Host check", () => {
 /** One GET with the Host header set as given ("" sends none); the connection always goes to 127.0.0.1. */
 function get(path: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", setHost: false, headers: host ? { Host: host } : {} }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: "GET", setHost: false, headers: host ? { Host: host } : {} },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });

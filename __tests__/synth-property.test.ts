@@ -98,11 +98,16 @@ const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
 // A certificate named like a hostname and a secret variable named like a construct id once crashed synth.
 const sharedNames = ["auth.dev.acme.example", "api.dev.acme.example"];
 const validHostname = fc.oneof(
-  fc.tuple(label, fc.constantFrom("dev.acme.example", "acme.example", "example.com")).map(([first, rest]) => `${first}.${rest}`),
+  fc
+    .tuple(label, fc.constantFrom("dev.acme.example", "acme.example", "example.com"))
+    .map(([first, rest]) => `${first}.${rest}`),
   fc.constantFrom(...sharedNames),
 );
 const certificateName = fc.constantFrom("wildcard-dev", "api-dev", ...sharedNames);
-const secretEnv = (name: string) => fc.option(fc.constantFrom(`P1AS_${name.toUpperCase()}_SS_SECRET`, `P1AS_${name.toUpperCase()}_WRITE`), { nil: undefined });
+const secretEnv = (name: string) =>
+  fc.option(fc.constantFrom(`P1AS_${name.toUpperCase()}_SS_SECRET`, `P1AS_${name.toUpperCase()}_WRITE`), {
+    nil: undefined,
+  });
 
 function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
   const certificates = fc.uniqueArray(
@@ -121,28 +126,44 @@ function validEnvironment(name: P1asEnvironment, emulatorUrl: string) {
         { nil: undefined },
       ),
       certificates,
-      hostnames: fc.uniqueArray(fc.record({ hostname: validHostname, product: fc.constantFrom(...PRODUCTS), certificate: fc.nat(), adopt: fc.boolean() }), {
-        selector: (h) => h.hostname,
-        maxLength: 4,
-      }),
+      hostnames: fc.uniqueArray(
+        fc.record({
+          hostname: validHostname,
+          product: fc.constantFrom(...PRODUCTS),
+          certificate: fc.nat(),
+          adopt: fc.boolean(),
+        }),
+        {
+          selector: (h) => h.hostname,
+          maxLength: 4,
+        },
+      ),
     })
     .map(({ groups, credentials, certificates, hostnames }) => ({
       name,
       ...(credentials ? { credentials: JSON.parse(JSON.stringify(credentials)) } : { groups }),
-      selfService: { apiUrl: `${emulatorUrl}/${name}/api/v1`, tokenUrl: `${emulatorUrl}/${PINGONE_ENVIRONMENT_ID}/as/token` },
+      selfService: {
+        apiUrl: `${emulatorUrl}/${name}/api/v1`,
+        tokenUrl: `${emulatorUrl}/${PINGONE_ENVIRONMENT_ID}/as/token`,
+      },
       virtualHosts: {
         certificates: certificates.map((c, i) => ({
           name: c.name,
           fullchainFile: CERTIFICATE_FILES.validChain,
-          ...(c.keyFromVariable ? { privateKeyVariable: `p1as_${name}_key_${i}` } : { privateKeyFile: CERTIFICATE_FILES.validKey }),
+          ...(c.keyFromVariable
+            ? { privateKeyVariable: `p1as_${name}_key_${i}` }
+            : { privateKeyFile: CERTIFICATE_FILES.validKey }),
           adopt: c.adopt,
         })),
-        hostnames: certificates.length === 0 ? [] : hostnames.map((h) => ({
-          hostname: h.hostname,
-          product: h.product,
-          certname: certificates[h.certificate % certificates.length].name,
-          adopt: h.adopt,
-        })),
+        hostnames:
+          certificates.length === 0
+            ? []
+            : hostnames.map((h) => ({
+                hostname: h.hostname,
+                product: h.product,
+                certname: certificates[h.certificate % certificates.length].name,
+                adopt: h.adopt,
+              })),
       },
     }));
 }
@@ -171,7 +192,20 @@ const mistake = fc.oneof(
   validHostname.map((name) => name.replace(".", " ")),
   validHostname.map((name) => `bücher-${name}`),
   fc.constant(`${"a".repeat(63)}.`.repeat(4) + "example"),
-  fc.constantFrom("qa", "DEV", "US", "eu", "pingone", "", " ", "not-a-uuid", "prod-tls-admin", "dev-tls-root", "virtual-hosts", "auth.dev.acme.example"),
+  fc.constantFrom(
+    "qa",
+    "DEV",
+    "US",
+    "eu",
+    "pingone",
+    "",
+    " ",
+    "not-a-uuid",
+    "prod-tls-admin",
+    "dev-tls-root",
+    "virtual-hosts",
+    "auth.dev.acme.example",
+  ),
   fc.constantFrom(
     CERTIFICATE_FILES.expiredChain,
     CERTIFICATE_FILES.ecChain,

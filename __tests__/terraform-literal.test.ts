@@ -8,7 +8,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Fn, TerraformLocal, TerraformStack, Testing, Token } from "cdktf";
 import * as fc from "fast-check";
-import { expressionLiteral, readTemplateLiteral, templateLiteral, templateLiterals } from "../constructs/terraform-literal";
+import {
+  expressionLiteral,
+  readTemplateLiteral,
+  templateLiteral,
+  templateLiterals,
+} from "../constructs/terraform-literal";
 import { runTerraform } from "../tools/terraform/run";
 
 jest.setTimeout(120_000);
@@ -17,7 +22,7 @@ jest.setTimeout(120_000);
 const ADVERSARIAL = [
   'x", "exfil" = file("/etc/hostname"), "zz" = "',
   '${file("/etc/hostname")}',
-  '%{ if true }directive%{ endif }',
+  "%{ if true }directive%{ endif }",
   "$${already escaped} and %%{ this too }",
   "$$${three} %%%{three}",
   "ends with $",
@@ -25,7 +30,7 @@ const ADVERSARIAL = [
   "${",
   "%{",
   "}",
-  "back\\slash \\\" quote \\n not a newline",
+  'back\\slash \\" quote \\n not a newline',
   "tab\tnew\nline\rreturn",
   "unicode: bücher ☃ 𝄞",
   'nested "${"${upper("x")}"}"',
@@ -36,7 +41,10 @@ describe("terraform literals", () => {
   test("terraform reads every adversarial and random string back unchanged, in a template and inside an expression", async () => {
     // GIVEN the adversarial strings and 150 seeded random ones built from the characters that matter
     const alphabet = fc.constantFrom("$", "%", "{", "}", '"', "\\", "\n", "a", " ", "(", ")", "'", "\t", "é");
-    const random = fc.sample(fc.array(alphabet, { maxLength: 24 }).map((chars) => chars.join("")), { numRuns: 150, seed: 9 });
+    const random = fc.sample(
+      fc.array(alphabet, { maxLength: 24 }).map((chars) => chars.join("")),
+      { numRuns: 150, seed: 9 },
+    );
     const values = [...ADVERSARIAL, ...random];
 
     // WHEN each is written as an output value in both positions and terraform applies the outputs
@@ -49,7 +57,9 @@ describe("terraform literals", () => {
 
     // THEN every output equals its input exactly: nothing was evaluated, nothing was cut off
     const mismatches = values.flatMap((value, i) =>
-      ["template", "expression"].filter((position) => read[`${position}_${i}`] !== value).map((position) => ({ position, value, read: read[`${position}_${i}`] })),
+      ["template", "expression"]
+        .filter((position) => read[`${position}_${i}`] !== value)
+        .map((position) => ({ position, value, read: read[`${position}_${i}`] })),
     );
     expect(mismatches).toEqual([]);
     // AND tools that read synthesized JSON back (drift) recover each one, as terraform did
@@ -77,7 +87,11 @@ describe("terraform literals", () => {
   });
 
   test("escapes every string inside objects and arrays, and leaves numbers, booleans and keys alone", () => {
-    expect(templateLiterals({ a: "${x}", b: ["%{y}", 1, true], c: { d: null } })).toEqual({ a: "$${x}", b: ["%%{y}", 1, true], c: { d: null } });
+    expect(templateLiterals({ a: "${x}", b: ["%{y}", 1, true], c: { d: null } })).toEqual({
+      a: "$${x}",
+      b: ["%%{y}", 1, true],
+      c: { d: null },
+    });
   });
 
   test("refuses a token inside an expression literal: a reference must be written as one", () => {
@@ -89,7 +103,10 @@ describe("terraform literals", () => {
 async function applyOutputs(outputs: Record<string, { value: string }>): Promise<Record<string, string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-literal-"));
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
-  for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+  for (const args of [
+    ["init", "-input=false", "-no-color"],
+    ["apply", "-auto-approve", "-input=false", "-no-color"],
+  ]) {
     const result = await runTerraform(args, { cwd: dir });
     if (result.exitCode !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr}`);
   }

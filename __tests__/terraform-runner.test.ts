@@ -78,7 +78,12 @@ test("an abort sends terraform exactly one SIGINT, and the result is what it pri
      setInterval(() => {}, 1000);`,
   );
   const controller = new AbortController();
-  const running = runTerraform(["apply"], { cwd: dir, env, signal: controller.signal, onOutput: (line) => line === "running" && controller.abort() });
+  const running = runTerraform(["apply"], {
+    cwd: dir,
+    env,
+    signal: controller.signal,
+    onOutput: (line) => line === "running" && controller.abort(),
+  });
 
   // WHEN aborted (twice: a second abort of the same signal is a no-op)
   const result = await running;
@@ -89,7 +94,10 @@ test("an abort sends terraform exactly one SIGINT, and the result is what it pri
 });
 
 test("kill ends a terraform that ignores SIGINT, reported as 128 + SIGKILL", async () => {
-  const env = fakeTerraform("stubborn", `process.on("SIGINT", () => {}); console.log("running"); setInterval(() => {}, 1000);`);
+  const env = fakeTerraform(
+    "stubborn",
+    `process.on("SIGINT", () => {}); console.log("running"); setInterval(() => {}, 1000);`,
+  );
   const interrupt = new AbortController();
   const kill = new AbortController();
   const result = await runTerraform(["apply"], {
@@ -109,15 +117,21 @@ test("kill ends a terraform that ignores SIGINT, reported as 128 + SIGKILL", asy
 test("a terraform that is not on PATH rejects, naming the command", async () => {
   const empty = path.join(dir, "empty");
   expect(existsSync(empty)).toBe(false);
-  await expect(runTerraform(["version"], { cwd: dir, env: { PATH: empty } })).rejects.toThrow("Command failed with ENOENT: terraform version");
+  await expect(runTerraform(["version"], { cwd: dir, env: { PATH: empty } })).rejects.toThrow(
+    "Command failed with ENOENT: terraform version",
+  );
 });
 
 describe("line redaction of live output", () => {
   // Key and token are made at run time: no key material or token is ever committed.
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const pkcs8 = String(privateKey.export({ type: "pkcs8", format: "pem" })).trim().split("\n");
+  const pkcs8 = String(privateKey.export({ type: "pkcs8", format: "pem" }))
+    .trim()
+    .split("\n");
   const pkcs1Begin = String(privateKey.export({ type: "pkcs1", format: "pem" })).split("\n")[0];
-  const jwt = [{ alg: "HS256" }, { sub: "x" }].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".") + ".c2ln";
+  const jwt =
+    [{ alg: "HS256" }, { sub: "x" }].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".") +
+    ".c2ln";
 
   test("a private key is masked from its BEGIN line to its END line, and only there", () => {
     const redact = lineRedactor();
@@ -128,7 +142,9 @@ describe("line redaction of live output", () => {
   test("a secret attribute is masked even when colour codes sit between name and value; clean lines keep their colour", () => {
     const redact = lineRedactor();
     expect(redact('\u001b[1mclient_secret\u001b[0m = "s3cr3t-value"')).toBe(`client_secret = "${REDACTED}"`);
-    expect(redact("\u001b[32m+\u001b[0m hostname = \"auth.dev.acme.example\"")).toBe("\u001b[32m+\u001b[0m hostname = \"auth.dev.acme.example\"");
+    expect(redact('\u001b[32m+\u001b[0m hostname = "auth.dev.acme.example"')).toBe(
+      '\u001b[32m+\u001b[0m hostname = "auth.dev.acme.example"',
+    );
     expect(redact(`Authorization: Bearer ${jwt}`)).toBe(`Authorization: Bearer ${REDACTED}`);
   });
 

@@ -16,7 +16,11 @@ import { HostnameSpec, StackSpec } from "./support/virtual-hosts-stack";
 jest.setTimeout(300_000);
 
 const ROOT = path.resolve(__dirname, "..");
-const host = (name: string): HostnameSpec => ({ hostname: `${name}.dev.acme.example`, product: "pingfederate-engines", certname: "wildcard-dev" });
+const host = (name: string): HostnameSpec => ({
+  hostname: `${name}.dev.acme.example`,
+  product: "pingfederate-engines",
+  certname: "wildcard-dev",
+});
 const CERTIFICATE_ONLY: StackSpec = { certificates: [{ name: "wildcard-dev" }], hostnames: [] };
 const THREE: StackSpec = { ...CERTIFICATE_ONLY, hostnames: [host("a"), host("b"), host("c")] };
 /** What the next commit declares: c only. */
@@ -42,7 +46,13 @@ describe.each(CONTRACT_MODES)("%s contract", (contract: ContractMode) => {
       stdio: "ignore",
     });
     const exited = new Promise((resolve) => apply.on("close", resolve));
-    await until(() => fixture.emulator.requestLog.list(/^POST \/dev\/api\/v1\/hostnames$/).some((entry) => entry.status >= 200 && entry.status < 300), 120_000);
+    await until(
+      () =>
+        fixture.emulator.requestLog
+          .list(/^POST \/dev\/api\/v1\/hostnames$/)
+          .some((entry) => entry.status >= 200 && entry.status < 300),
+      120_000,
+    );
     process.kill(-apply.pid!, "SIGKILL");
     await exited;
     const state = await fixture.terraform("p1as-dev", ["state", "list"]);
@@ -57,7 +67,10 @@ describe.each(CONTRACT_MODES)("%s contract", (contract: ContractMode) => {
 
     // THEN it succeeds; c (declared) was adopted or created, and each unrecorded hostname not declared is named once,
     // with the command that deletes it; the client secret is in no line
-    expect({ code: deployed.code, errors: deployed.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({ code: 0, errors: [] });
+    expect({ code: deployed.code, errors: deployed.stderr.split("\n").filter((line) => /Error/.test(line)) }).toEqual({
+      code: 0,
+      errors: [],
+    });
     const reported = deployed.stdout.split("\n").filter((line) => line.includes("is in the API but not declared here"));
     const orphans = unrecorded.filter((hostname) => hostname !== "c.dev.acme.example").sort();
     expect(reported.map((line) => /hostname (\S+) is in the API/.exec(line)?.[1]).sort()).toEqual(orphans);
@@ -72,8 +85,19 @@ describe.each(CONTRACT_MODES)("%s contract", (contract: ContractMode) => {
     for (const line of reported) {
       const command = line.slice(line.indexOf("to delete it: ") + "to delete it: ".length);
       // (not spawnSync: the emulator answers from this process)
-      const run = await finished(spawn("bash", ["-c", command], { cwd: ROOT, env: { ...process.env, ...fixture.env() }, stdio: ["ignore", "pipe", "pipe"] }));
-      expect({ command, status: run.code, stdout: run.stdout.trim().split("\n").at(-1), stderr: run.stderr.split("\n").filter((l) => l.startsWith("p1as:")) }).toEqual({
+      const run = await finished(
+        spawn("bash", ["-c", command], {
+          cwd: ROOT,
+          env: { ...process.env, ...fixture.env() },
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
+      expect({
+        command,
+        status: run.code,
+        stdout: run.stdout.trim().split("\n").at(-1),
+        stderr: run.stderr.split("\n").filter((l) => l.startsWith("p1as:")),
+      }).toEqual({
         command,
         status: 0,
         stdout: `hostname ${/delete (\S+)$/.exec(command)?.[1]} deleted`,
@@ -82,11 +106,15 @@ describe.each(CONTRACT_MODES)("%s contract", (contract: ContractMode) => {
     }
 
     // THEN the API holds exactly what is declared, and the next deploy reports nothing
-    expect(fixture.emulator.service.listHostnames("dev").map((h) => (h as { hostname: string }).hostname)).toEqual(["c.dev.acme.example"]);
+    expect(fixture.emulator.service.listHostnames("dev").map((h) => (h as { hostname: string }).hostname)).toEqual([
+      "c.dev.acme.example",
+    ]);
     const again = await tool("deploy", ["--outdir", fixture.outdir, "--lock-timeout", "0s"], fixture.env());
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain("not declared here");
-    expect((await fixture.terraform("p1as-dev", ["plan", "-detailed-exitcode", "-input=false", "-no-color"])).exitCode).toBe(0);
+    expect(
+      (await fixture.terraform("p1as-dev", ["plan", "-detailed-exitcode", "-input=false", "-no-color"])).exitCode,
+    ).toBe(0);
   });
 });
 

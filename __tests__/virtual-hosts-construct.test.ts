@@ -51,43 +51,80 @@ describe("VirtualHosts construct", () => {
       expect(synthesized(stack).provider.p1as[0].client_secret).toBeUndefined();
       expect(synthesized(stack).variable).toBeUndefined();
       // AND terraform finds the provider at our source address and is recent enough for write-only attributes
-      expect(synthesized(stack).terraform).toEqual({ required_providers: { p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } }, required_version: ">= 1.11" });
+      expect(synthesized(stack).terraform).toEqual({
+        required_providers: { p1as: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } },
+        required_version: ">= 1.11",
+      });
     });
 
-    test.each(["discover", "confirmed", "assumed"] as const)("passes apiContract %s and the timings as given", (apiContract) => {
-      // GIVEN an explicit contract and timings WHEN synthesized THEN the provider block says so
-      const { stack } = declare(() => undefined, variableCredentials, { apiContract, pollIntervalMs: 50, readyTimeoutMs: 5000, requestTimeoutMs: 1000 });
-      expect(Testing.synth(stack)).toHaveProviderWithProperties(P1AsProvider, { api_contract: apiContract, poll_interval_ms: 50, ready_timeout_ms: 5000, request_timeout_ms: 1000 });
-    });
+    test.each(["discover", "confirmed", "assumed"] as const)(
+      "passes apiContract %s and the timings as given",
+      (apiContract) => {
+        // GIVEN an explicit contract and timings WHEN synthesized THEN the provider block says so
+        const { stack } = declare(() => undefined, variableCredentials, {
+          apiContract,
+          pollIntervalMs: 50,
+          readyTimeoutMs: 5000,
+          requestTimeoutMs: 1000,
+        });
+        expect(Testing.synth(stack)).toHaveProviderWithProperties(P1AsProvider, {
+          api_contract: apiContract,
+          poll_interval_ms: 50,
+          ready_timeout_ms: 5000,
+          request_timeout_ms: 1000,
+        });
+      },
+    );
 
     test("a read-only client reads: its id and its own variable go into the block beside the write client's", () => {
       // GIVEN a write client and a read-only client
-      const { stack } = declare(() => undefined, variableCredentials, { readCredentials: readOnlyCredentials(TOKEN_URL) });
+      const { stack } = declare(() => undefined, variableCredentials, {
+        readCredentials: readOnlyCredentials(TOKEN_URL),
+      });
 
       // WHEN synthesized THEN the block names both clients and both variables, and no secret
       const block = synthesized(stack).provider.p1as[0];
-      expect(block).toMatchObject({ client_id: CLIENT_ID, client_secret_env: "P1AS_DEV_CLIENT_SECRET", read_client_id: AUDIT_CLIENT_ID, read_client_secret_env: "P1AS_DEV_AUDIT_CLIENT_SECRET" });
+      expect(block).toMatchObject({
+        client_id: CLIENT_ID,
+        client_secret_env: "P1AS_DEV_CLIENT_SECRET",
+        read_client_id: AUDIT_CLIENT_ID,
+        read_client_secret_env: "P1AS_DEV_AUDIT_CLIENT_SECRET",
+      });
       expect(block.client_secret).toBeUndefined();
       expect(block.read_client_secret).toBeUndefined();
     });
 
     test("a client id that is a Terraform reference is refused: it would be unknown at a plan from zero", () => {
       expect(() =>
-        declare(() => undefined, (stack) => {
-          const created = new DataResource(stack, "client-source", { input: { value: "x" } });
-          return { clientId: created.getStringAttribute("output"), clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL };
-        }),
+        declare(
+          () => undefined,
+          (stack) => {
+            const created = new DataResource(stack, "client-source", { input: { value: "x" } });
+            return {
+              clientId: created.getStringAttribute("output"),
+              clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+              tokenUrl: TOKEN_URL,
+            };
+          },
+        ),
       ).toThrow("must be known at synth (a literal); for a client created by the same apply, use pingOneApplication");
     });
 
     test("credentials looked up in PingOne become pingone_* literals, with no client id and no secret", () => {
-      const { stack } = declare(() => undefined, () => ({
-        pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
-        clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
-        tokenUrl: TOKEN_URL,
-      }));
+      const { stack } = declare(
+        () => undefined,
+        () => ({
+          pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
+          clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+          tokenUrl: TOKEN_URL,
+        }),
+      );
       const [provider] = synthesized(stack).provider.p1as;
-      expect(provider).toMatchObject({ pingone_environment_id: ENV_ID_FOR_LOOKUP, pingone_application: "p1as-dev-orchestration", client_secret_env: "P1AS_DEV_CLIENT_SECRET" });
+      expect(provider).toMatchObject({
+        pingone_environment_id: ENV_ID_FOR_LOOKUP,
+        pingone_application: "p1as-dev-orchestration",
+        client_secret_env: "P1AS_DEV_CLIENT_SECRET",
+      });
       expect(provider.client_id).toBeUndefined();
       expect(provider.client_secret).toBeUndefined();
     });
@@ -122,7 +159,9 @@ describe("VirtualHosts construct", () => {
       // AND the key is file() of a path relative to the stack's folder (where terraform runs) that is the key file
       const keyPath = /^\$\{file\("([^"]+)"\)\}$/.exec(resource.private_key_wo)?.[1];
       expect(keyPath).toBeDefined();
-      expect(path.resolve(app.outdir, "stacks", stack.node.id, keyPath!)).toBe(certificateProps("wildcard-dev").privateKeyFile);
+      expect(path.resolve(app.outdir, "stacks", stack.node.id, keyPath!)).toBe(
+        certificateProps("wildcard-dev").privateKeyFile,
+      );
       // AND no key material appears anywhere in the synthesized JSON
       expect(synth).not.toMatch(/PRIVATE KEY/);
       expect(synth).not.toContain(pemBody(generated.get("wildcard-dev")!.privkey).slice(0, 40));
@@ -133,12 +172,20 @@ describe("VirtualHosts construct", () => {
       const { stack } = declare((vh, stack) => {
         const keyVariable = new TerraformVariable(stack, "api_dev_key", { type: "string", sensitive: true });
         keyVariable.addOverride("ephemeral", true);
-        new Certificate(vh, "api-dev", { ...certificateProps("api-dev"), privateKeyFile: undefined, privateKeyVariable: keyVariable });
+        new Certificate(vh, "api-dev", {
+          ...certificateProps("api-dev"),
+          privateKeyFile: undefined,
+          privateKeyVariable: keyVariable,
+        });
       });
 
       // WHEN synthesized THEN the write-only attribute references the variable, and the key text is nowhere
       const synth = Testing.synth(stack);
-      expect(synth).toHaveResourceWithProperties(CertificateResource, { name: "api-dev", private_key_wo: "${var.api_dev_key}", private_key_wo_version: generated.get("api-dev")!.fingerprint });
+      expect(synth).toHaveResourceWithProperties(CertificateResource, {
+        name: "api-dev",
+        private_key_wo: "${var.api_dev_key}",
+        private_key_wo_version: generated.get("api-dev")!.fingerprint,
+      });
       expect(synth).not.toMatch(/PRIVATE KEY/);
     });
 
@@ -164,7 +211,12 @@ describe("VirtualHosts construct", () => {
       };
       expect(planned(first)).toEqual(planned(second));
       const keyFile = ({ stack, app }: { stack: TerraformStack; app: App }) =>
-        path.resolve(app.outdir, "stacks", stack.node.id, /"([^"]+)"/.exec(synthesized(stack).resource.p1as_certificate["wildcard-dev"].private_key_wo)![1]);
+        path.resolve(
+          app.outdir,
+          "stacks",
+          stack.node.id,
+          /"([^"]+)"/.exec(synthesized(stack).resource.p1as_certificate["wildcard-dev"].private_key_wo)![1],
+        );
       expect(keyFile(first)).toBe(keyFile(second));
     });
   });
@@ -175,9 +227,22 @@ describe("VirtualHosts construct", () => {
       const { stack } = declare((vh) => {
         const dev = new Certificate(vh, "wildcard-dev", certificateProps("wildcard-dev"));
         const api = new Certificate(vh, "api-dev", certificateProps("api-dev"));
-        new Hostname(vh, "auth", { hostname: "auth.dev.acme.example", product: "pingfederate-engines", certificate: dev });
-        new Hostname(vh, "access", { hostname: "access.dev.acme.example", product: "pingaccess-engines", certificate: dev, adopt: true });
-        new Hostname(vh, "pf-admin", { hostname: "pf-admin.dev.acme.example", product: "pingfederate-admin-api", certificate: api });
+        new Hostname(vh, "auth", {
+          hostname: "auth.dev.acme.example",
+          product: "pingfederate-engines",
+          certificate: dev,
+        });
+        new Hostname(vh, "access", {
+          hostname: "access.dev.acme.example",
+          product: "pingaccess-engines",
+          certificate: dev,
+          adopt: true,
+        });
+        new Hostname(vh, "pf-admin", {
+          hostname: "pf-admin.dev.acme.example",
+          product: "pingfederate-admin-api",
+          certificate: api,
+        });
       });
 
       // WHEN synthesized
@@ -191,9 +256,17 @@ describe("VirtualHosts construct", () => {
         adopt: true,
         provider: "p1as",
       });
-      expect(synth).toHaveResourceWithProperties(HostnameResource, { hostname: "pf-admin.dev.acme.example", certname: "${p1as_certificate.api-dev.name}", adopt: false });
+      expect(synth).toHaveResourceWithProperties(HostnameResource, {
+        hostname: "pf-admin.dev.acme.example",
+        certname: "${p1as_certificate.api-dev.name}",
+        adopt: false,
+      });
       // AND the resource names come from the hostnames
-      expect(Object.keys(synthesized(stack).resource.p1as_hostname).sort()).toEqual(["access_dev_acme_example", "auth_dev_acme_example", "pf-admin_dev_acme_example"]);
+      expect(Object.keys(synthesized(stack).resource.p1as_hostname).sort()).toEqual([
+        "access_dev_acme_example",
+        "auth_dev_acme_example",
+        "pf-admin_dev_acme_example",
+      ]);
     });
 
     test("names a certificate managed elsewhere by its plain name, without declaring it", () => {
@@ -205,7 +278,10 @@ describe("VirtualHosts construct", () => {
 
       // THEN the hostname names it and no certificate resource exists
       const synth = Testing.synth(stack);
-      expect(synth).toHaveResourceWithProperties(HostnameResource, { hostname: "auth.dev.acme.example", certname: "shared-wildcard" });
+      expect(synth).toHaveResourceWithProperties(HostnameResource, {
+        hostname: "auth.dev.acme.example",
+        certname: "shared-wildcard",
+      });
       expect(synth).not.toHaveResource(CertificateResource);
     });
 
@@ -223,8 +299,9 @@ describe("VirtualHosts construct", () => {
       // Hostname
       [
         "Hostname.hostname: an upper-case wildcard",
-        (vh) => new Hostname(vh, "auth", { hostname: "*.Dev.example", product: "pingdirectory", certificate: imported(vh) }),
-        'stack/virtual-hosts/auth: invalid hostname "*.Dev.example": must be lowercase; must not be a wildcard (\'*\')',
+        (vh) =>
+          new Hostname(vh, "auth", { hostname: "*.Dev.example", product: "pingdirectory", certificate: imported(vh) }),
+        "stack/virtual-hosts/auth: invalid hostname \"*.Dev.example\": must be lowercase; must not be a wildcard ('*')",
       ],
       [
         "Hostname.hostname: an IP address",
@@ -235,30 +312,50 @@ describe("VirtualHosts construct", () => {
         "Hostname.hostname: declared twice",
         (vh) => {
           new Hostname(vh, "a", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh) });
-          new Hostname(vh, "b", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh, "other") });
+          new Hostname(vh, "b", {
+            hostname: "auth.dev.example",
+            product: "pingdirectory",
+            certificate: imported(vh, "other"),
+          });
         },
         'stack/virtual-hosts/b: invalid hostname "auth.dev.example": is already declared by stack/virtual-hosts/a; hostnames are unique',
       ],
       [
         "Hostname.hostname: known only at apply (a token), which cannot name a Terraform resource",
-        (vh, stack) => new Hostname(vh, "auth", { hostname: new TerraformVariable(stack, "host", { type: "string" }).stringValue, product: "pingdirectory", certificate: imported(vh) }),
+        (vh, stack) =>
+          new Hostname(vh, "auth", {
+            hostname: new TerraformVariable(stack, "host", { type: "string" }).stringValue,
+            product: "pingdirectory",
+            certificate: imported(vh),
+          }),
         /^stack\/virtual-hosts\/auth: invalid hostname "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth: it keys the resource's Terraform address$/,
       ],
       [
         "Hostname.product: outside the seven",
-        (vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingone" as never, certificate: imported(vh) }),
+        (vh) =>
+          new Hostname(vh, "auth", {
+            hostname: "auth.dev.example",
+            product: "pingone" as never,
+            certificate: imported(vh),
+          }),
         'stack/virtual-hosts/auth: invalid product "pingone": must be one of pingaccess-engines, pingaccess-agents, pingaccess-admin-api, pingfederate-engines, pingfederate-admin-api, pingdirectory, pingdelegator',
       ],
       [
         "Hostname.adopt: not a boolean",
-        (vh) => new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: imported(vh), adopt: "yes" as never }),
+        (vh) =>
+          new Hostname(vh, "auth", {
+            hostname: "auth.dev.example",
+            product: "pingdirectory",
+            certificate: imported(vh),
+            adopt: "yes" as never,
+          }),
         'stack/virtual-hosts/auth: invalid adopt "yes": must be true or false',
       ],
       // Certificate
       [
         "Certificate.name: not a DNS-1123 name",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), name: "Wildcard_Dev" }),
-        'stack/virtual-hosts/c: invalid name "Wildcard_Dev": must be lowercase; may contain only letters a-z, digits, \'-\' and \'.\'',
+        "stack/virtual-hosts/c: invalid name \"Wildcard_Dev\": must be lowercase; may contain only letters a-z, digits, '-' and '.'",
       ],
       [
         "Certificate.name: declared twice",
@@ -270,11 +367,23 @@ describe("VirtualHosts construct", () => {
       ],
       [
         "Certificate.name: a token",
-        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), name: new TerraformVariable(stack, "n", { type: "string" }).stringValue }),
+        (vh, stack) =>
+          new Certificate(vh, "c", {
+            ...certificateProps("wildcard-dev"),
+            name: new TerraformVariable(stack, "n", { type: "string" }).stringValue,
+          }),
         /^stack\/virtual-hosts\/c: invalid name "\$\{TfToken\[TOKEN\.\d+\]\}": must be a literal known at synth/,
       ],
-      ["Certificate.fullchainFile: expired", (vh) => new Certificate(vh, "c", certificateProps("expired")), /^stack\/virtual-hosts\/c: invalid fullchainFile ".*expired\.pem": leaf certificate expired on/],
-      ["Certificate.fullchainFile: an EC leaf", (vh) => new Certificate(vh, "c", certificateProps("ec")), "leaf certificate has an EC key: P1AS self-service does not support EC certificates"],
+      [
+        "Certificate.fullchainFile: expired",
+        (vh) => new Certificate(vh, "c", certificateProps("expired")),
+        /^stack\/virtual-hosts\/c: invalid fullchainFile ".*expired\.pem": leaf certificate expired on/,
+      ],
+      [
+        "Certificate.fullchainFile: an EC leaf",
+        (vh) => new Certificate(vh, "c", certificateProps("ec")),
+        "leaf certificate has an EC key: P1AS self-service does not support EC certificates",
+      ],
       [
         "Certificate.fullchainFile: not PEM",
         (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), fullchainFile: garbageFile() }),
@@ -287,7 +396,11 @@ describe("VirtualHosts construct", () => {
       ],
       [
         "Certificate.privateKeyFile: the key of another certificate",
-        (vh) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: certificateProps("api-dev").privateKeyFile }),
+        (vh) =>
+          new Certificate(vh, "c", {
+            ...certificateProps("wildcard-dev"),
+            privateKeyFile: certificateProps("api-dev").privateKeyFile,
+          }),
         /^stack\/virtual-hosts\/c: invalid privateKeyFile ".*api-dev\.key": .*does not match the leaf certificate/,
       ],
       [
@@ -302,12 +415,21 @@ describe("VirtualHosts construct", () => {
       ],
       [
         "Certificate.privateKeyFile/privateKeyVariable: both",
-        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyVariable: new TerraformVariable(stack, "k", { type: "string", sensitive: true }) }),
+        (vh, stack) =>
+          new Certificate(vh, "c", {
+            ...certificateProps("wildcard-dev"),
+            privateKeyVariable: new TerraformVariable(stack, "k", { type: "string", sensitive: true }),
+          }),
         "stack/virtual-hosts/c: privateKeyFile conflicts with privateKeyVariable: both are given.",
       ],
       [
         "Certificate.privateKeyVariable: not sensitive",
-        (vh, stack) => new Certificate(vh, "c", { ...certificateProps("wildcard-dev"), privateKeyFile: undefined, privateKeyVariable: new TerraformVariable(stack, "plain", { type: "string" }) }),
+        (vh, stack) =>
+          new Certificate(vh, "c", {
+            ...certificateProps("wildcard-dev"),
+            privateKeyFile: undefined,
+            privateKeyVariable: new TerraformVariable(stack, "plain", { type: "string" }),
+          }),
         'stack/virtual-hosts/c: invalid privateKeyVariable "stack/plain": must be declared with sensitive: true',
       ],
       [
@@ -324,7 +446,11 @@ describe("VirtualHosts construct", () => {
         "Hostname.certificate: another stack's certificate",
         (vh) => {
           const other = new TerraformStack(App.of(vh), "other");
-          const foreign = new Certificate(new VirtualHosts(other, "virtual-hosts", { credentials: variableCredentials(other), apiUrl: API_URL }), "wildcard", certificateProps("wildcard-dev"));
+          const foreign = new Certificate(
+            new VirtualHosts(other, "virtual-hosts", { credentials: variableCredentials(other), apiUrl: API_URL }),
+            "wildcard",
+            certificateProps("wildcard-dev"),
+          );
           new Hostname(vh, "auth", { hostname: "auth.dev.example", product: "pingdirectory", certificate: foreign });
         },
         'stack/virtual-hosts/auth: invalid certificate "other/virtual-hosts/wildcard": belongs to another VirtualHosts',
@@ -347,43 +473,156 @@ describe("VirtualHosts construct", () => {
     });
 
     const vhCases: Array<[string, Partial<VirtualHostsProps>, string]> = [
-      ["apiUrl: not http(s)", { apiUrl: "ftp://example.com/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "ftp://example.com/api/v1": must use https (plain http only on loopback'],
-      ["apiUrl: with user info", { apiUrl: "https://u:p@api.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://u:p@api.example/api/v1": must not hold user info'],
-      ["apiUrl: on a host of its own", { apiUrl: "https://capture.example/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://capture.example/api/v1": must be a P1AS environment\'s self-service API'],
-      ["apiUrl: on another loopback address", { apiUrl: "https://127.0.0.2:4010/dev/api/v1" }, 'stack/virtual-hosts: invalid apiUrl "https://127.0.0.2:4010/dev/api/v1": must be a P1AS environment\'s self-service API'],
-      ["credentials: neither a client id nor a PingOne application", { credentials: { clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId undefined: is required, or pingOneApplication"],
+      [
+        "apiUrl: not http(s)",
+        { apiUrl: "ftp://example.com/api/v1" },
+        'stack/virtual-hosts: invalid apiUrl "ftp://example.com/api/v1": must use https (plain http only on loopback',
+      ],
+      [
+        "apiUrl: with user info",
+        { apiUrl: "https://u:p@api.example/api/v1" },
+        'stack/virtual-hosts: invalid apiUrl "https://u:p@api.example/api/v1": must not hold user info',
+      ],
+      [
+        "apiUrl: on a host of its own",
+        { apiUrl: "https://capture.example/api/v1" },
+        'stack/virtual-hosts: invalid apiUrl "https://capture.example/api/v1": must be a P1AS environment\'s self-service API',
+      ],
+      [
+        "apiUrl: on another loopback address",
+        { apiUrl: "https://127.0.0.2:4010/dev/api/v1" },
+        'stack/virtual-hosts: invalid apiUrl "https://127.0.0.2:4010/dev/api/v1": must be a P1AS environment\'s self-service API',
+      ],
+      [
+        "credentials: neither a client id nor a PingOne application",
+        { credentials: { clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } },
+        "stack/virtual-hosts: invalid credentials.clientId undefined: is required, or pingOneApplication",
+      ],
       [
         "credentials: both a client id and a PingOne application",
-        { credentials: { clientId: CLIENT_ID, pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } },
+        {
+          credentials: {
+            clientId: CLIENT_ID,
+            pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
+            clientSecretEnv: "P1AS_X",
+            tokenUrl: TOKEN_URL,
+          },
+        },
         "conflicts with pingOneApplication: give the client one way",
       ],
       [
         "readCredentials: the write client's PingOne application",
         {
-          credentials: { pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL },
-          readCredentials: { pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" }, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl: TOKEN_URL },
+          credentials: {
+            pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
+            clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+            tokenUrl: TOKEN_URL,
+          },
+          readCredentials: {
+            pingOneApplication: { environmentId: ENV_ID_FOR_LOOKUP, name: "p1as-dev-orchestration" },
+            clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET",
+            tokenUrl: TOKEN_URL,
+          },
         },
         "readCredentials.pingOneApplication.name conflicts with credentials.pingOneApplication.name",
       ],
-      ["pingOneApiUrl: not PingOne's", { pingOneApiUrl: "https://api.example.com/v1" }, "invalid pingOneApiUrl \"https://api.example.com/v1\": must be PingOne's management API"],
-      ["credentials.clientId: not a UUID", { credentials: { clientId: 'x", "e" = "', clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: invalid credentials.clientId"],
-      ["credentials.tokenUrl: not a URL", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "token" } }, 'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL'],
-      ["credentials.tokenUrl: on a host of its own", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token" } }, "stack/virtual-hosts: invalid credentials.tokenUrl \"https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token\": must be PingOne's token endpoint"],
-      ["credentials.clientSecretEnv: not ours", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "AWS_SECRET_ACCESS_KEY", tokenUrl: TOKEN_URL } }, 'stack/virtual-hosts: invalid credentials.clientSecretEnv "AWS_SECRET_ACCESS_KEY": must be an environment variable name'],
-      ["credentials.scope: with a space", { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL, scope: "a b" } }, 'stack/virtual-hosts: invalid credentials.scope "a b"'],
-      ["readCredentials: the write client again", { readCredentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: readCredentials.clientId conflicts with credentials.clientId: the read-only client must be another client than the write client."],
-      ["readCredentials: another token endpoint", { readCredentials: readOnlyCredentials("http://127.0.0.1:4011/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token") }, "stack/virtual-hosts: readCredentials.tokenUrl conflicts with credentials.tokenUrl: both clients get their tokens from the one token endpoint of the provider."],
-      ["readCredentials: the write client's variable", { readCredentials: { clientId: AUDIT_CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL } }, "stack/virtual-hosts: readCredentials.clientSecretEnv conflicts with credentials.clientSecretEnv: each client's secret needs its own variable."],
-      ["pollIntervalMs: zero", { pollIntervalMs: 0 }, "stack/virtual-hosts: invalid pollIntervalMs 0: must be a positive whole number of milliseconds"],
-      ["readyTimeoutMs: a fraction", { readyTimeoutMs: 1.5 }, "stack/virtual-hosts: invalid readyTimeoutMs 1.5: must be a positive whole number of milliseconds"],
-      ["readyTimeoutMs: shorter than one poll", { pollIntervalMs: 5000, readyTimeoutMs: 1000 }, "stack/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (1000 ms) is shorter than one poll (5000 ms). Raise readyTimeoutMs or lower pollIntervalMs."],
-      ["requestTimeoutMs: zero", { requestTimeoutMs: 0 }, "stack/virtual-hosts: invalid requestTimeoutMs 0: must be a positive whole number of milliseconds"],
-      ["apiContract: unknown", { apiContract: "guessed" as never }, 'stack/virtual-hosts: invalid apiContract "guessed": must be one of discover, confirmed, assumed'],
+      [
+        "pingOneApiUrl: not PingOne's",
+        { pingOneApiUrl: "https://api.example.com/v1" },
+        'invalid pingOneApiUrl "https://api.example.com/v1": must be PingOne\'s management API',
+      ],
+      [
+        "credentials.clientId: not a UUID",
+        { credentials: { clientId: 'x", "e" = "', clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL } },
+        "stack/virtual-hosts: invalid credentials.clientId",
+      ],
+      [
+        "credentials.tokenUrl: not a URL",
+        { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: "token" } },
+        'stack/virtual-hosts: invalid credentials.tokenUrl "token": must be an absolute URL',
+      ],
+      [
+        "credentials.tokenUrl: on a host of its own",
+        {
+          credentials: {
+            clientId: CLIENT_ID,
+            clientSecretEnv: "P1AS_X",
+            tokenUrl: "https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token",
+          },
+        },
+        'stack/virtual-hosts: invalid credentials.tokenUrl "https://auth.capture.example/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token": must be PingOne\'s token endpoint',
+      ],
+      [
+        "credentials.clientSecretEnv: not ours",
+        { credentials: { clientId: CLIENT_ID, clientSecretEnv: "AWS_SECRET_ACCESS_KEY", tokenUrl: TOKEN_URL } },
+        'stack/virtual-hosts: invalid credentials.clientSecretEnv "AWS_SECRET_ACCESS_KEY": must be an environment variable name',
+      ],
+      [
+        "credentials.scope: with a space",
+        { credentials: { clientId: CLIENT_ID, clientSecretEnv: "P1AS_X", tokenUrl: TOKEN_URL, scope: "a b" } },
+        'stack/virtual-hosts: invalid credentials.scope "a b"',
+      ],
+      [
+        "readCredentials: the write client again",
+        {
+          readCredentials: {
+            clientId: CLIENT_ID,
+            clientSecretEnv: "P1AS_DEV_AUDIT_CLIENT_SECRET",
+            tokenUrl: TOKEN_URL,
+          },
+        },
+        "stack/virtual-hosts: readCredentials.clientId conflicts with credentials.clientId: the read-only client must be another client than the write client.",
+      ],
+      [
+        "readCredentials: another token endpoint",
+        { readCredentials: readOnlyCredentials("http://127.0.0.1:4011/3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b/as/token") },
+        "stack/virtual-hosts: readCredentials.tokenUrl conflicts with credentials.tokenUrl: both clients get their tokens from the one token endpoint of the provider.",
+      ],
+      [
+        "readCredentials: the write client's variable",
+        {
+          readCredentials: {
+            clientId: AUDIT_CLIENT_ID,
+            clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+            tokenUrl: TOKEN_URL,
+          },
+        },
+        "stack/virtual-hosts: readCredentials.clientSecretEnv conflicts with credentials.clientSecretEnv: each client's secret needs its own variable.",
+      ],
+      [
+        "pollIntervalMs: zero",
+        { pollIntervalMs: 0 },
+        "stack/virtual-hosts: invalid pollIntervalMs 0: must be a positive whole number of milliseconds",
+      ],
+      [
+        "readyTimeoutMs: a fraction",
+        { readyTimeoutMs: 1.5 },
+        "stack/virtual-hosts: invalid readyTimeoutMs 1.5: must be a positive whole number of milliseconds",
+      ],
+      [
+        "readyTimeoutMs: shorter than one poll",
+        { pollIntervalMs: 5000, readyTimeoutMs: 1000 },
+        "stack/virtual-hosts: readyTimeoutMs conflicts with pollIntervalMs: the deadline (1000 ms) is shorter than one poll (5000 ms). Raise readyTimeoutMs or lower pollIntervalMs.",
+      ],
+      [
+        "requestTimeoutMs: zero",
+        { requestTimeoutMs: 0 },
+        "stack/virtual-hosts: invalid requestTimeoutMs 0: must be a positive whole number of milliseconds",
+      ],
+      [
+        "apiContract: unknown",
+        { apiContract: "guessed" as never },
+        'stack/virtual-hosts: invalid apiContract "guessed": must be one of discover, confirmed, assumed',
+      ],
     ];
     test.each(vhCases)("VirtualHosts.%s", (_name, props, message) => {
       const build = () => {
         const stack = new TerraformStack(Testing.app(), "stack");
-        new VirtualHosts(stack, "virtual-hosts", { credentials: variableCredentials(stack), apiUrl: API_URL, ...props });
+        new VirtualHosts(stack, "virtual-hosts", {
+          credentials: variableCredentials(stack),
+          apiUrl: API_URL,
+          ...props,
+        });
       };
       expect(build).toThrow(ValidationError);
       expect(build).toThrow(message);
@@ -401,7 +640,11 @@ afterAll(() => fs.rmSync(certDir, { recursive: true, force: true }));
 /** Writes (once) a generated pair for `name`; "expired" and "ec" give the named defect. */
 function certificateProps(name: string): CertificateProps & { privateKeyFile: string } {
   if (!generated.has(name)) {
-    const certificate = makeCertificate({ commonName: `${name}.acme.example`, expired: name === "expired", keyType: name === "ec" ? "ec" : "rsa" });
+    const certificate = makeCertificate({
+      commonName: `${name}.acme.example`,
+      expired: name === "expired",
+      keyType: name === "ec" ? "ec" : "rsa",
+    });
     generated.set(name, certificate);
     fs.writeFileSync(path.join(certDir, `${name}.pem`), certificate.fullchain);
     fs.writeFileSync(path.join(certDir, `${name}.key`), certificate.privkey);
@@ -416,7 +659,10 @@ function garbageFile(): string {
 }
 
 function pemBody(pem: string): string {
-  return pem.split(/\r?\n/).filter((line) => line && !line.startsWith("-----")).join("");
+  return pem
+    .split(/\r?\n/)
+    .filter((line) => line && !line.startsWith("-----"))
+    .join("");
 }
 
 function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certificate.fromCertificateName> {
@@ -424,7 +670,11 @@ function imported(vh: VirtualHosts, name = "shared"): ReturnType<typeof Certific
 }
 
 function variableCredentials(stack: TerraformStack): ISelfServiceCredentials {
-  return SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: "P1AS_DEV_CLIENT_SECRET", tokenUrl: TOKEN_URL });
+  return SelfServiceCredentials.fromEnvironment(stack, {
+    clientId: CLIENT_ID,
+    clientSecretEnv: "P1AS_DEV_CLIENT_SECRET",
+    tokenUrl: TOKEN_URL,
+  });
 }
 
 function readOnlyCredentials(tokenUrl: string): ISelfServiceCredentials {
@@ -446,7 +696,11 @@ function declare(
 
 describe("the provider's public face", () => {
   const ROOT = path.join(__dirname, "..");
-  const importsOf = (file: string) => [...fs.readFileSync(file, "utf8").matchAll(/^(import|export)\b([^;]*?)\bfrom\s+"([^"]+)"/gms)].map((match) => ({ statement: `${match[1]}${match[2]}`, specifier: match[3] }));
+  const importsOf = (file: string) =>
+    [...fs.readFileSync(file, "utf8").matchAll(/^(import|export)\b([^;]*?)\bfrom\s+"([^"]+)"/gms)].map((match) => ({
+      statement: `${match[1]}${match[2]}`,
+      specifier: match[3],
+    }));
 
   test("runs no code at import: every import and re-export in it is a type", () => {
     // GIVEN the face's source
@@ -460,8 +714,19 @@ describe("the provider's public face", () => {
   test("is all that constructs, stacks, config and tools import of the provider, besides its installer", () => {
     // GIVEN every source file above the provider
     const sources = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(path.join(dir, entry.name)) : entry.name.endsWith(".ts") ? [path.join(dir, entry.name)] : []));
-    const files = [...["constructs", "stacks", "config", "tools"].flatMap((dir) => sources(path.join(ROOT, dir))), path.join(ROOT, "main.ts")];
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((entry) =>
+          entry.isDirectory()
+            ? sources(path.join(dir, entry.name))
+            : entry.name.endsWith(".ts")
+              ? [path.join(dir, entry.name)]
+              : [],
+        );
+    const files = [
+      ...["constructs", "stacks", "config", "tools"].flatMap((dir) => sources(path.join(ROOT, dir))),
+      path.join(ROOT, "main.ts"),
+    ];
 
     // WHEN their imports are resolved
     const intoProvider = files.flatMap((file) =>

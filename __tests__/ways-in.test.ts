@@ -15,7 +15,10 @@ import { selectStacks } from "../tools/terraform/synth-output";
 jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, "..");
-const CLIENT = { clientId: "b6c1e2d3-0000-4000-8000-000000000001", audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" } };
+const CLIENT = {
+  clientId: "b6c1e2d3-0000-4000-8000-000000000001",
+  audit: { clientId: "b6c1e2d3-0000-4000-8000-0000000a0d17" },
+};
 
 /** A config in its own directory, explicit credentials (nothing of PingOne), each stack's local state there too. */
 function configIn(dir: string, environments: object[], name = "config.json"): string {
@@ -25,18 +28,31 @@ function configIn(dir: string, environments: object[], name = "config.json"): st
     JSON.stringify({
       customer: "acme",
       p1asRegion: "us1",
-      pingone: { environmentId: "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b", regionCode: "NA", roleAttributes: { manage: false } },
+      pingone: {
+        environmentId: "3f1e2d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
+        regionCode: "NA",
+        roleAttributes: { manage: false },
+      },
       environments,
     }),
   );
   return file;
 }
 
-const env = (dir: string, name: string, extra: object = {}) => ({ name, credentials: CLIENT, backend: { type: "local", path: path.join(dir, `${name}.tfstate`) }, ...extra });
+const env = (dir: string, name: string, extra: object = {}) => ({
+  name,
+  credentials: CLIENT,
+  backend: { type: "local", path: path.join(dir, `${name}.tfstate`) },
+  ...extra,
+});
 
 /** cdktf's way in: what `npx cdktf synth`, `diff` and `deploy` run first. */
 function cdktfApp(config: string, outdir: string) {
-  const result = spawnSync(process.execPath, ["cdktf-app.js"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, P1AS_CONFIG: config } });
+  const result = spawnSync(process.execPath, ["cdktf-app.js"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, P1AS_CONFIG: config },
+  });
   return { code: result.status, stderr: result.stderr };
 }
 
@@ -50,7 +66,17 @@ function stateWithOneObject(file: string): void {
       serial: 1,
       lineage: "0c4a4d1e-9a57-4c39-9a4e-1c3b2f7a0001",
       outputs: {},
-      resources: [{ mode: "managed", type: "terraform_data", name: "left", provider: 'provider["terraform.io/builtin/terraform"]', instances: [{ schema_version: 0, attributes: { id: "x", input: null, output: null, triggers_replace: null } }] }],
+      resources: [
+        {
+          mode: "managed",
+          type: "terraform_data",
+          name: "left",
+          provider: 'provider["terraform.io/builtin/terraform"]',
+          instances: [
+            { schema_version: 0, attributes: { id: "x", input: null, output: null, triggers_replace: null } },
+          ],
+        },
+      ],
     }),
   );
 }
@@ -61,7 +87,9 @@ describe("a retiring environment", () => {
     const config = configIn(dir, [env(dir, "dev"), env(dir, "prod", { retire: true })]);
     const result = cdktfApp(config, path.join(dir, "out"));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('refused: p1as-prod is retiring ("retire": true): cdktf would plan it like any other stack');
+    expect(result.stderr).toContain(
+      'refused: p1as-prod is retiring ("retire": true): cdktf would plan it like any other stack',
+    );
     expect(result.stderr).toContain("npm run deploy");
   });
 
@@ -70,7 +98,9 @@ describe("a retiring environment", () => {
     const config = configIn(dir, [env(dir, "dev"), env(dir, "prod", { retire: true })]);
     const outdir = path.join(dir, "out");
     const stacks = synthesize(config, outdir);
-    await expect(checkWaysIn(outdir, stacks, "npm start")).rejects.toThrow('refused: p1as-prod is retiring ("retire": true): npm start would plan it');
+    await expect(checkWaysIn(outdir, stacks, "npm start")).rejects.toThrow(
+      'refused: p1as-prod is retiring ("retire": true): npm start would plan it',
+    );
   });
 });
 
@@ -98,8 +128,12 @@ describe("a synth output that is not what would be deployed now", () => {
     const first = configIn(dir, [env(dir, "dev")], "first.json");
     const second = configIn(dir, [env(dir, "dev")], "second.json");
     synthesize(first, outdir);
-    expect(selectStacks(outdir, undefined, { env: { P1AS_CONFIG: first } }).stacks.map((stack) => stack.name)).toEqual(["p1as-dev"]);
-    expect(() => selectStacks(outdir, undefined, { env: { P1AS_CONFIG: second } })).toThrow(`it was synthesized from ${first}, but P1AS_CONFIG is ${second}`);
+    expect(selectStacks(outdir, undefined, { env: { P1AS_CONFIG: first } }).stacks.map((stack) => stack.name)).toEqual([
+      "p1as-dev",
+    ]);
+    expect(() => selectStacks(outdir, undefined, { env: { P1AS_CONFIG: second } })).toThrow(
+      `it was synthesized from ${first}, but P1AS_CONFIG is ${second}`,
+    );
   });
 
   test("the tools refuse an output whose config changed after synth", () => {
@@ -108,7 +142,9 @@ describe("a synth output that is not what would be deployed now", () => {
     const config = configIn(dir, [env(dir, "dev")]);
     synthesize(config, outdir);
     configIn(dir, [env(dir, "dev"), env(dir, "prod")]);
-    expect(() => selectStacks(outdir, undefined, { env: {} })).toThrow(`its config ${config} changed after it was synthesized`);
+    expect(() => selectStacks(outdir, undefined, { env: {} })).toThrow(
+      `its config ${config} changed after it was synthesized`,
+    );
     expect(() => selectStacks(outdir, undefined, { env: {} })).toThrow("Nothing was planned or applied");
   });
 });

@@ -30,13 +30,27 @@ describe("this repository's workflows", () => {
 
   it("as they were on main before the fix, fail: nested permissions, inherited secrets, undeclared secrets, no timeouts", () => {
     const findings = checkWorkflows([BEFORE_FIX], BEFORE_FIX).findings;
-    const count = (rule: string) => findings.filter((finding) => finding.rule === rule).map(({ file, where }) => `${file}: ${where}`);
-    expect(count("nested-permissions")).toEqual(["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `deploy.yml: job ${job}`));
-    expect(count("secrets-inherit")).toEqual(["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `deploy.yml: job ${job}`));
-    expect(count("timeout-minutes")).toEqual(["deploy-stack.yml: job plan", "deploy-stack.yml: job apply", "deploy-stack.yml: job report", "drift.yml: job drift", "pull-request.yml: job test", "pull-request.yml: job plan"]);
+    const count = (rule: string) =>
+      findings.filter((finding) => finding.rule === rule).map(({ file, where }) => `${file}: ${where}`);
+    expect(count("nested-permissions")).toEqual(
+      ["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `deploy.yml: job ${job}`),
+    );
+    expect(count("secrets-inherit")).toEqual(
+      ["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `deploy.yml: job ${job}`),
+    );
+    expect(count("timeout-minutes")).toEqual([
+      "deploy-stack.yml: job plan",
+      "deploy-stack.yml: job apply",
+      "deploy-stack.yml: job report",
+      "drift.yml: job drift",
+      "pull-request.yml: job test",
+      "pull-request.yml: job plan",
+    ]);
     // Every secret deploy-stack.yml read in its plan and apply steps, none of them declared.
     expect(count("secret-undeclared")).toHaveLength(20);
-    expect(new Set(findings.map(({ rule }) => rule))).toEqual(new Set(["nested-permissions", "secrets-inherit", "timeout-minutes", "secret-undeclared"]));
+    expect(new Set(findings.map(({ rule }) => rule))).toEqual(
+      new Set(["nested-permissions", "secrets-inherit", "timeout-minutes", "secret-undeclared"]),
+    );
     expect(findings.map(formatFinding)).toContain(
       "deploy.yml:57: job prod: permissions: job report of deploy-stack.yml asks for contents: write, pull-requests: write, more than this job grants " +
         "(contents: read, from the workflow's permissions): a called workflow can only lower the caller's permissions, so GitHub refuses to start the workflow. " +
@@ -52,8 +66,16 @@ describe("this repository's workflows", () => {
     writeFileSync(path.join(dir, "deploy.yml"), deploy.toString());
     // WHEN checked THEN each call is refused for its report job, and nothing else is found
     const findings = checkWorkflows([dir], dir).findings;
-    expect(findings.map(({ rule, where }) => `${rule} ${where}`)).toEqual(["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `nested-permissions job ${job}`));
-    expect(findings.map(({ message }) => message)).toEqual(Array(5).fill(expect.stringMatching(/^job report of deploy-stack\.yml asks for contents: write, pull-requests: write, more than this job grants \(contents: read, from the workflow's permissions\)/)));
+    expect(findings.map(({ rule, where }) => `${rule} ${where}`)).toEqual(
+      ["pingone-directory", "dev", "test", "stage", "prod"].map((job) => `nested-permissions job ${job}`),
+    );
+    expect(findings.map(({ message }) => message)).toEqual(
+      Array(5).fill(
+        expect.stringMatching(
+          /^job report of deploy-stack\.yml asks for contents: write, pull-requests: write, more than this job grants \(contents: read, from the workflow's permissions\)/,
+        ),
+      ),
+    );
   });
 
   it("fail when a calling job grants contents: write but not the pull-requests: write its report job asks for", () => {
@@ -61,13 +83,19 @@ describe("this repository's workflows", () => {
     const deploy = parseDocument(readFileSync(path.join(dir, "deploy.yml"), "utf8"));
     deploy.setIn(["jobs", "prod", "permissions"], deploy.createNode({ contents: "write" }));
     writeFileSync(path.join(dir, "deploy.yml"), deploy.toString());
-    expect(findingsIn(dir)).toEqual([expect.stringMatching(/^deploy\.yml:\d+: job prod: permissions: job report of deploy-stack\.yml asks for pull-requests: write, more than this job grants \(contents: write, from this job's permissions\)/)]);
+    expect(findingsIn(dir)).toEqual([
+      expect.stringMatching(
+        /^deploy\.yml:\d+: job prod: permissions: job report of deploy-stack\.yml asks for pull-requests: write, more than this job grants \(contents: write, from this job's permissions\)/,
+      ),
+    ]);
   });
 });
 
 describe("each rule, on a known-bad workflow", () => {
   const EXPECTED: Record<string, string[]> = {
-    yaml: ["duplicate-key.yml:9: workflow: GitHub cannot read this file as a workflow: Map keys must be unique. [yaml]"],
+    yaml: [
+      "duplicate-key.yml:9: workflow: GitHub cannot read this file as a workflow: Map keys must be unique. [yaml]",
+    ],
     "permissions-value": [
       'bad-levels.yml:3: workflow: permissions: contents: "admin" is not a level contents takes (read, write, none), so GitHub refuses the workflow. [permissions-value]',
       'bad-levels.yml:9: job build: permissions: unknown scope "content" (GitHub\'s scopes: actions, artifact-metadata, attestations, checks, contents, deployments, id-token, issues, models, discussions, packages, pages, pull-requests, repository-projects, security-events, statuses), so GitHub refuses the workflow. [permissions-value]',
@@ -89,7 +117,9 @@ describe("each rule, on a known-bad workflow", () => {
       "caller.yml:8: job not-callable: uses: pushed.yml has no on.workflow_call trigger, so GitHub cannot call it. [called-workflow]",
       "caller.yml:10: job unreadable: uses: broken.yml is not a workflow GitHub can read (Map keys must be unique), so GitHub cannot call it. [called-workflow]",
     ],
-    "secrets-inherit": ["caller.yml:7: job deploy: secrets: inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead. [secrets-inherit]"],
+    "secrets-inherit": [
+      "caller.yml:7: job deploy: secrets: inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead. [secrets-inherit]",
+    ],
     "secret-undeclared": [
       'called.yml:14: job apply, step 1 "Apply": env.PROD_SECRET: uses secrets.PROD_SECRET, which on.workflow_call.secrets does not declare, so no caller can pass it by name (and a job\'s environment fills in only names its caller passed). Declare it and pass it from every caller. [secret-undeclared]',
     ],
@@ -114,7 +144,9 @@ describe("each rule, on a known-bad workflow", () => {
       "functions.yml:10: job plan: env.OK: ${{ success() }} calls success(), which GitHub does not allow at jobs.<job_id>.env, so GitHub refuses the workflow. [function-availability]",
       'functions.yml:14: job plan, step 1 "./plan": env.NAME: ${{ toUpper(github.actor) }} calls toUpper(), which is not a GitHub expression function, so GitHub refuses the workflow. [function-availability]',
     ],
-    "expression-syntax": ['unclosed.yml:11: job plan, step 1 "./plan": env.REF: ${{ github.ref } is never closed with }}, so GitHub refuses the workflow. [expression-syntax]'],
+    "expression-syntax": [
+      'unclosed.yml:11: job plan, step 1 "./plan": env.REF: ${{ github.ref } is never closed with }}, so GitHub refuses the workflow. [expression-syntax]',
+    ],
     "expression-key": [
       'keys.yml:9: job plan, step 1 "actions/checkout@${{ vars.CHECKOUT_SHA }}": uses: ${{ vars.CHECKOUT_SHA }}: GitHub evaluates no expression at this key, so the text stays as written. Use a literal value. [expression-key]',
     ],
@@ -125,8 +157,13 @@ describe("each rule, on a known-bad workflow", () => {
   };
 
   it("has a fixture for every rule the checker knows, and an expectation for every fixture", () => {
-    const rules = new Set(Object.values(EXPECTED).flatMap((lines) => lines.map((line) => /\[([a-z-]+)\]$/.exec(line)?.[1])));
-    const ruleType = readFileSync(path.join(ROOT, "tools/workflows-check/findings.ts"), "utf8").match(/export type Rule =([^;]+);/)?.[1] ?? "";
+    const rules = new Set(
+      Object.values(EXPECTED).flatMap((lines) => lines.map((line) => /\[([a-z-]+)\]$/.exec(line)?.[1])),
+    );
+    const ruleType =
+      readFileSync(path.join(ROOT, "tools/workflows-check/findings.ts"), "utf8").match(
+        /export type Rule =([^;]+);/,
+      )?.[1] ?? "";
     expect(rules).toEqual(new Set([...ruleType.matchAll(/"([a-z-]+)"/g)].map(([, rule]) => rule)));
     expect(readdirSync(FIXTURES).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
@@ -146,13 +183,25 @@ describe("expressions", () => {
     ["contains(github.event.issue.labels.*.name, 'bug')", ["github.event"]],
   ])("%s reads %j", (expression, reads) => {
     const scan = scanExpressions(`\${{ ${expression} }}`);
-    expect("expressions" in scan ? scan.expressions.flatMap(({ contexts }) => contexts.map(({ context, property }) => `${context}.${property}`.replace(/\.undefined$/, ""))) : scan).toEqual(reads);
+    expect(
+      "expressions" in scan
+        ? scan.expressions.flatMap(({ contexts }) =>
+            contexts.map(({ context, property }) => `${context}.${property}`.replace(/\.undefined$/, "")),
+          )
+        : scan,
+    ).toEqual(reads);
   });
 
   it("reads an if: without ${{ }} as one expression, and any other value only inside ${{ }}", () => {
-    expect(scanExpressions("github.ref == 'main'", true)).toEqual({ expressions: [{ text: "github.ref == 'main'", contexts: [{ context: "github", property: "ref" }], functions: [] }] });
+    expect(scanExpressions("github.ref == 'main'", true)).toEqual({
+      expressions: [
+        { text: "github.ref == 'main'", contexts: [{ context: "github", property: "ref" }], functions: [] },
+      ],
+    });
     expect(scanExpressions("github.ref == 'main'")).toEqual({ expressions: [] });
-    expect(scanExpressions("a ${{ x }} b ${{ y }}")).toEqual({ expressions: [expect.objectContaining({ text: "x" }), expect.objectContaining({ text: "y" })] });
+    expect(scanExpressions("a ${{ x }} b ${{ y }}")).toEqual({
+      expressions: [expect.objectContaining({ text: "x" }), expect.objectContaining({ text: "y" })],
+    });
   });
 });
 
@@ -163,18 +212,28 @@ describe("npm run workflows:check", () => {
   });
 
   it("prints one line per finding, files named from the working directory, then the count, and exits 1", async () => {
-    const { code, stdout, stderr } = await run([path.relative(process.cwd(), path.join(FIXTURES, "nested-permissions"))]);
+    const { code, stdout, stderr } = await run([
+      path.relative(process.cwd(), path.join(FIXTURES, "nested-permissions")),
+    ]);
     expect({ code, stderr }).toEqual({ code: EXIT_ERROR, stderr: "" });
     expect(stdout.split("\n")).toEqual([
-      expect.stringMatching(/^__tests__\/fixtures\/workflows\/nested-permissions\/caller\.yml:7: job deploy: permissions: job report of __tests__\/fixtures\/workflows\/nested-permissions\/called\.yml asks for /),
+      expect.stringMatching(
+        /^__tests__\/fixtures\/workflows\/nested-permissions\/caller\.yml:7: job deploy: permissions: job report of __tests__\/fixtures\/workflows\/nested-permissions\/called\.yml asks for /,
+      ),
       "1 problem in 2 workflow files",
       "",
     ]);
   });
 
   it.each([
-    [["no-such-dir"], "workflows-check: command-argument value 'no-such-dir' is invalid for argument 'paths'. no such file or directory. See --help.\n"],
-    [["docs"], "workflows-check: command-argument value 'docs' is invalid for argument 'paths'. the directory holds no .yml or .yaml file. See --help.\n"],
+    [
+      ["no-such-dir"],
+      "workflows-check: command-argument value 'no-such-dir' is invalid for argument 'paths'. no such file or directory. See --help.\n",
+    ],
+    [
+      ["docs"],
+      "workflows-check: command-argument value 'docs' is invalid for argument 'paths'. the directory holds no .yml or .yaml file. See --help.\n",
+    ],
   ])("%j exits 64 before checking anything", async (args, message) => {
     expect(await run(args)).toEqual({ code: EXIT_USAGE, stdout: "", stderr: message });
   });

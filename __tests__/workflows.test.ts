@@ -62,7 +62,9 @@ const workflows = files.map((file) => {
   const text = readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
   return { file, text, workflow: parse(text, { prettyErrors: true }) as Workflow };
 });
-const jobs = workflows.flatMap(({ file, workflow }) => Object.entries(workflow.jobs).map(([name, job]) => ({ file, name, job })));
+const jobs = workflows.flatMap(({ file, workflow }) =>
+  Object.entries(workflow.jobs).map(([name, job]) => ({ file, name, job })),
+);
 const allSteps = jobs.flatMap(({ file, name, job }) => (job.steps ?? []).map((step) => ({ file, job: name, step })));
 
 const PLAN_APPLY_OR_DRIFT = /\bnpm run (?:--silent )?(?:plan:summary|deploy|drift)\b/;
@@ -72,8 +74,12 @@ const INSTALL_OR_TEST = /\bnpm (?:ci|install|i|test|run test)\b/;
 const P1AS_ENVIRONMENTS = ["dev", "test", "stage", "prod"] as const;
 const PINGONE_WORKER = ["PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_REGION_CODE"];
 /** `P1AS_<ENV>_AUDIT_CLIENT_SECRET: ${{ secrets.P1AS_<ENV>_AUDIT_CLIENT_SECRET }}` for every environment: the provider reads it. */
-const READ_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "audit"), `\${{ secrets.${clientSecretEnv(env, "audit")} }}`]));
-const WRITE_CLIENTS = Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "admin"), `\${{ secrets.${clientSecretEnv(env, "admin")} }}`]));
+const READ_CLIENTS = Object.fromEntries(
+  P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "audit"), `\${{ secrets.${clientSecretEnv(env, "audit")} }}`]),
+);
+const WRITE_CLIENTS = Object.fromEntries(
+  P1AS_ENVIRONMENTS.map((env) => [clientSecretEnv(env, "admin"), `\${{ secrets.${clientSecretEnv(env, "admin")} }}`]),
+);
 const ALLOWED_HOSTS = "${{ vars.P1AS_ALLOWED_HOSTS }}";
 
 describe("GitHub workflows", () => {
@@ -87,7 +93,9 @@ describe("GitHub workflows", () => {
 
   it("call only npm scripts that exist in package.json", () => {
     const called = allSteps
-      .flatMap(({ step }) => (step.run ? [...step.run.matchAll(/\bnpm (?:run(?:-script)? (?:--silent )?([\w:.-]+)|(test|start|ci)\b)/g)] : []))
+      .flatMap(({ step }) =>
+        step.run ? [...step.run.matchAll(/\bnpm (?:run(?:-script)? (?:--silent )?([\w:.-]+)|(test|start|ci)\b)/g)] : [],
+      )
       .map(([, script, builtin]) => script ?? builtin);
     expect(new Set(called)).toEqual(new Set(["ci", "test", "synth", "build", "plan:summary", "deploy", "drift"]));
     for (const script of called.filter((name) => name !== "ci")) {
@@ -96,15 +104,29 @@ describe("GitHub workflows", () => {
   });
 
   it("load github-script helpers only from compiled modules of tools/github/*.ts", () => {
-    const required = allSteps.flatMap(({ step }) => [...String(step.with?.script ?? "").matchAll(/require\("\.\/dist\/tools\/github\/([\w-]+)\.js"\)/g)].map(([, module]) => module));
+    const required = allSteps.flatMap(({ step }) =>
+      [...String(step.with?.script ?? "").matchAll(/require\("\.\/dist\/tools\/github\/([\w-]+)\.js"\)/g)].map(
+        ([, module]) => module,
+      ),
+    );
     expect(new Set(required)).toEqual(new Set(["pr-comment", "apply-result", "drift-issues"]));
-    for (const module of required) expect({ module, exists: existsSync(path.join(ROOT, "tools", "github", `${module}.ts`)) }).toEqual({ module, exists: true });
+    for (const module of required)
+      expect({ module, exists: existsSync(path.join(ROOT, "tools", "github", `${module}.ts`)) }).toEqual({
+        module,
+        exists: true,
+      });
   });
 
   it.each(workflows)("$file pins every action to a full commit SHA", ({ workflow }) => {
-    const uses = [...Object.values(workflow.jobs).flatMap((job) => (job.uses ? [job.uses] : [])), ...Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : [])))];
+    const uses = [
+      ...Object.values(workflow.jobs).flatMap((job) => (job.uses ? [job.uses] : [])),
+      ...Object.values(workflow.jobs).flatMap((job) =>
+        (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : [])),
+      ),
+    ];
     for (const action of uses) {
-      if (action.startsWith("./")) expect({ action, exists: existsSync(path.join(ROOT, action)) }).toEqual({ action, exists: true });
+      if (action.startsWith("./"))
+        expect({ action, exists: existsSync(path.join(ROOT, action)) }).toEqual({ action, exists: true });
       else expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
     }
   });
@@ -112,36 +134,56 @@ describe("GitHub workflows", () => {
   it("synthesize with a frozen state inventory, so a stack cannot reach CI without its inventory entry", () => {
     const synths = allSteps.filter(({ step }) => /\bnpm run synth\b/.test(step.run ?? ""));
     expect(synths.length).toBeGreaterThan(0);
-    for (const { file, job, step } of synths) expect({ file, job, frozen: step.env?.P1AS_FROZEN_INVENTORY }).toEqual({ file, job, frozen: "1" });
+    for (const { file, job, step } of synths)
+      expect({ file, job, frozen: step.env?.P1AS_FROZEN_INVENTORY }).toEqual({ file, job, frozen: "1" });
   });
 
   it("keep the setup-terraform wrapper off and never persist git credentials", () => {
     for (const { file, job, step } of allSteps) {
-      if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect({ file, job, wrapper: step.with?.terraform_wrapper }).toEqual({ file, job, wrapper: false });
-      if (step.uses?.startsWith("actions/checkout@")) expect({ file, job, persist: step.with?.["persist-credentials"] }).toEqual({ file, job, persist: false });
+      if (step.uses?.startsWith("hashicorp/setup-terraform@"))
+        expect({ file, job, wrapper: step.with?.terraform_wrapper }).toEqual({ file, job, wrapper: false });
+      if (step.uses?.startsWith("actions/checkout@"))
+        expect({ file, job, persist: step.with?.["persist-credentials"] }).toEqual({ file, job, persist: false });
     }
   });
 
   describe("secrets", () => {
     it("never appear in workflow- or job-level env, so `npm ci` and its install scripts never see one", () => {
-      for (const { file, workflow } of workflows) expect({ file, env: mentionsSecrets(workflow.env) }).toEqual({ file, env: false });
-      for (const { file, name, job } of jobs) expect({ file, job: name, env: mentionsSecrets(job.env) }).toEqual({ file, job: name, env: false });
+      for (const { file, workflow } of workflows)
+        expect({ file, env: mentionsSecrets(workflow.env) }).toEqual({ file, env: false });
+      for (const { file, name, job } of jobs)
+        expect({ file, job: name, env: mentionsSecrets(job.env) }).toEqual({ file, job: name, env: false });
     });
 
     it("appear only in the env of steps that plan, apply or check drift", () => {
       const withSecrets = allSteps.filter(({ step }) => mentionsSecrets(step));
       expect(withSecrets.length).toBeGreaterThan(0);
       for (const { file, job, step } of withSecrets) {
-        expect({ file, job, step: step.name ?? step.run ?? step.uses, plansAppliesOrDrifts: PLAN_APPLY_OR_DRIFT.test(step.run ?? "") }).toEqual(
-          expect.objectContaining({ plansAppliesOrDrifts: true }),
-        );
-        expect({ file, job, onlyInEnv: mentionsSecrets({ ...step, env: undefined }) }).toEqual({ file, job, onlyInEnv: false });
-        expect({ file, job, installsOrTests: INSTALL_OR_TEST.test(step.run ?? "") }).toEqual({ file, job, installsOrTests: false });
+        expect({
+          file,
+          job,
+          step: step.name ?? step.run ?? step.uses,
+          plansAppliesOrDrifts: PLAN_APPLY_OR_DRIFT.test(step.run ?? ""),
+        }).toEqual(expect.objectContaining({ plansAppliesOrDrifts: true }));
+        expect({ file, job, onlyInEnv: mentionsSecrets({ ...step, env: undefined }) }).toEqual({
+          file,
+          job,
+          onlyInEnv: false,
+        });
+        expect({ file, job, installsOrTests: INSTALL_OR_TEST.test(step.run ?? "") }).toEqual({
+          file,
+          job,
+          installsOrTests: false,
+        });
       }
     });
 
     it("come from GitHub secrets, never a literal", () => {
-      const envs = [...workflows.map(({ workflow }) => workflow.env), ...jobs.map(({ job }) => job.env), ...allSteps.map(({ step }) => step.env)];
+      const envs = [
+        ...workflows.map(({ workflow }) => workflow.env),
+        ...jobs.map(({ job }) => job.env),
+        ...allSteps.map(({ step }) => step.env),
+      ];
       for (const [name, value] of envs.flatMap((env) => Object.entries(env ?? {}))) {
         if (/SECRET|PASSWORD|TOKEN|CONN_STR|CLIENT_ID|ENVIRONMENT_ID|PLAN_KEY/i.test(name)) {
           expect({ name, value }).toEqual({ name, value: expect.stringMatching(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/) });
@@ -151,9 +193,14 @@ describe("GitHub workflows", () => {
 
     it("never reach a pull request from a fork: every pull-request job with secrets or an environment is guarded", () => {
       const pullRequest = workflowOf("pull-request.yml");
-      const privileged = Object.entries(pullRequest.jobs).filter(([, job]) => job.environment || (job.steps ?? []).some((step) => mentionsSecrets(step)));
+      const privileged = Object.entries(pullRequest.jobs).filter(
+        ([, job]) => job.environment || (job.steps ?? []).some((step) => mentionsSecrets(step)),
+      );
       expect(privileged.map(([name]) => name)).toEqual(["plan"]);
-      for (const [, job] of privileged) expect(job.if?.replace(/\s+/g, " ")).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+      for (const [, job] of privileged)
+        expect(job.if?.replace(/\s+/g, " ")).toContain(
+          "github.event.pull_request.head.repo.full_name == github.repository",
+        );
     });
   });
 
@@ -164,7 +211,11 @@ describe("GitHub workflows", () => {
 
     it("are declared per job, and each write permission serves the github-script step that needs it", () => {
       for (const { file, name, job } of jobs.filter(({ job }) => !job.uses)) {
-        expect({ file, job: name, declared: job.permissions !== undefined }).toEqual({ file, job: name, declared: true });
+        expect({ file, job: name, declared: job.permissions !== undefined }).toEqual({
+          file,
+          job: name,
+          declared: true,
+        });
         const helpers = (job.steps ?? []).map((step) => String(step.with?.script ?? ""));
         const uses = (module: string) => helpers.some((script) => script.includes(`dist/tools/github/${module}.js`));
         for (const [scope, level] of Object.entries(job.permissions ?? {})) {
@@ -187,20 +238,38 @@ describe("GitHub workflows", () => {
       { file: "deploy-stack.yml", step: stepOf(workflowOf("deploy-stack.yml").jobs.plan, /npm run plan:summary/) },
     ];
 
-    it.each(planSteps)("$file plans with every environment's audit client, the PingOne worker and the state, and no write secret", ({ step }) => {
-      const env = step.env ?? {};
-      expect(env).toMatchObject(READ_CLIENTS);
-      expect(env).toMatchObject(Object.fromEntries([...PINGONE_WORKER, "PG_CONN_STR"].map((name) => [name, `\${{ secrets.${name} }}`])));
-      const writeSecrets = Object.entries(env).filter(([name, value]) => name in WRITE_CLIENTS || /secrets\.P1AS_(?!\w+_AUDIT_CLIENT_SECRET\b)\w+_CLIENT_SECRET\b/.test(value));
-      expect(writeSecrets).toEqual([]);
-    });
+    it.each(planSteps)(
+      "$file plans with every environment's audit client, the PingOne worker and the state, and no write secret",
+      ({ step }) => {
+        const env = step.env ?? {};
+        expect(env).toMatchObject(READ_CLIENTS);
+        expect(env).toMatchObject(
+          Object.fromEntries([...PINGONE_WORKER, "PG_CONN_STR"].map((name) => [name, `\${{ secrets.${name} }}`])),
+        );
+        const writeSecrets = Object.entries(env).filter(
+          ([name, value]) =>
+            name in WRITE_CLIENTS || /secrets\.P1AS_(?!\w+_AUDIT_CLIENT_SECRET\b)\w+_CLIENT_SECRET\b/.test(value),
+        );
+        expect(writeSecrets).toEqual([]);
+      },
+    );
 
     it("no job in a plan environment (plan, <env>-plan) reads a write secret", () => {
       const planJobs = jobs.filter(({ job }) => /(^|-)plan$/.test(String(job.environment ?? "")));
-      expect(planJobs.map(({ file, name }) => `${file} ${name}`)).toEqual(["deploy-stack.yml plan", "drift.yml drift", "pull-request.yml plan"]);
+      expect(planJobs.map(({ file, name }) => `${file} ${name}`)).toEqual([
+        "deploy-stack.yml plan",
+        "drift.yml drift",
+        "pull-request.yml plan",
+      ]);
       for (const { file, name, job } of planJobs) {
-        const read = [...JSON.stringify(job).matchAll(/secrets\.(P1AS_\w+_CLIENT_SECRET)\b/g)].map(([, secret]) => secret);
-        expect({ file, job: name, write: read.filter((secret) => !secret.endsWith("_AUDIT_CLIENT_SECRET")) }).toEqual({ file, job: name, write: [] });
+        const read = [...JSON.stringify(job).matchAll(/secrets\.(P1AS_\w+_CLIENT_SECRET)\b/g)].map(
+          ([, secret]) => secret,
+        );
+        expect({ file, job: name, write: read.filter((secret) => !secret.endsWith("_AUDIT_CLIENT_SECRET")) }).toEqual({
+          file,
+          job: name,
+          write: [],
+        });
       }
     });
 
@@ -210,17 +279,29 @@ describe("GitHub workflows", () => {
 
     it("only the deploy's apply holds the write clients, beside the read clients, the deploy worker and the plan key", () => {
       const step = stepOf(workflowOf("deploy-stack.yml").jobs.apply, /npm run deploy/);
-      expect(step.env).toMatchObject({ ...WRITE_CLIENTS, ...READ_CLIENTS, P1AS_PLAN_KEY: "${{ secrets.P1AS_PLAN_KEY }}", PINGONE_CLIENT_SECRET: "${{ secrets.PINGONE_CLIENT_SECRET }}" });
-      const holders = allSteps.filter(({ step: candidate }) => Object.keys(candidate.env ?? {}).some((name) => name in WRITE_CLIENTS)).map(({ file, job }) => `${file} ${job}`);
+      expect(step.env).toMatchObject({
+        ...WRITE_CLIENTS,
+        ...READ_CLIENTS,
+        P1AS_PLAN_KEY: "${{ secrets.P1AS_PLAN_KEY }}",
+        PINGONE_CLIENT_SECRET: "${{ secrets.PINGONE_CLIENT_SECRET }}",
+      });
+      const holders = allSteps
+        .filter(({ step: candidate }) => Object.keys(candidate.env ?? {}).some((name) => name in WRITE_CLIENTS))
+        .map(({ file, job }) => `${file} ${job}`);
       expect(holders).toEqual(["deploy-stack.yml apply"]);
     });
 
     it("every step that synthesizes, plans, applies or checks drift reads the host allow-list from vars, and no other step does", () => {
-      const withList = allSteps.filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined).map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
-      const needing = allSteps.filter(({ step }) => SYNTH_PLAN_APPLY_OR_DRIFT.test(step.run ?? "")).map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
+      const withList = allSteps
+        .filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined)
+        .map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
+      const needing = allSteps
+        .filter(({ step }) => SYNTH_PLAN_APPLY_OR_DRIFT.test(step.run ?? ""))
+        .map(({ file, job, step }) => `${file} ${job} ${step.name ?? step.run}`);
       expect(needing.length).toBe(8);
       expect(withList).toEqual(needing);
-      for (const { step } of allSteps.filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined)) expect(step.env?.P1AS_ALLOWED_HOSTS).toBe(ALLOWED_HOSTS);
+      for (const { step } of allSteps.filter(({ step }) => step.env?.P1AS_ALLOWED_HOSTS !== undefined))
+        expect(step.env?.P1AS_ALLOWED_HOSTS).toBe(ALLOWED_HOSTS);
       // Never from the config or a literal, never for the whole workflow or job (the test job must not see it).
       for (const { workflow } of workflows) expect(Object.keys(workflow.env ?? {})).not.toContain("P1AS_ALLOWED_HOSTS");
       for (const { job } of jobs) expect(Object.keys(job.env ?? {})).not.toContain("P1AS_ALLOWED_HOSTS");
@@ -231,23 +312,30 @@ describe("GitHub workflows", () => {
     const deploy = workflowOf("deploy.yml");
     const stack = workflowOf("deploy-stack.yml");
     const callers = Object.entries(deploy.jobs);
-    const declared = Object.keys((stack.on.workflow_call as { secrets?: Record<string, unknown> } | undefined)?.secrets ?? {});
+    const declared = Object.keys(
+      (stack.on.workflow_call as { secrets?: Record<string, unknown> } | undefined)?.secrets ?? {},
+    );
 
     it("pass every secret deploy-stack.yml declares, by name, and declare every secret it reads", () => {
       const read = new Set([...JSON.stringify(stack.jobs).matchAll(/secrets\.(\w+)/g)].map(([, name]) => name));
       expect(new Set(declared)).toEqual(read);
       for (const [name, job] of callers) {
-        expect({ job: name, secrets: job.secrets }).toEqual({ job: name, secrets: Object.fromEntries(declared.map((secret) => [secret, `\${{ secrets.${secret} }}`])) });
+        expect({ job: name, secrets: job.secrets }).toEqual({
+          job: name,
+          secrets: Object.fromEntries(declared.map((secret) => [secret, `\${{ secrets.${secret} }}`])),
+        });
       }
     });
 
     it("grant exactly what the called jobs ask for: their union, no more", () => {
       const union: Record<string, string> = {};
       for (const job of Object.values(stack.jobs)) {
-        for (const [scope, level] of Object.entries(job.permissions ?? stack.permissions ?? {})) if (union[scope] !== "write") union[scope] = level;
+        for (const [scope, level] of Object.entries(job.permissions ?? stack.permissions ?? {}))
+          if (union[scope] !== "write") union[scope] = level;
       }
       expect(union).toEqual({ contents: "write", "pull-requests": "write" });
-      for (const [name, job] of callers) expect({ job: name, permissions: job.permissions }).toEqual({ job: name, permissions: union });
+      for (const [name, job] of callers)
+        expect({ job: name, permissions: job.permissions }).toEqual({ job: name, permissions: union });
     });
   });
 
@@ -256,13 +344,23 @@ describe("GitHub workflows", () => {
 
     it("are set on every job that runs steps, and never on a job that calls a workflow (GitHub refuses it there)", () => {
       for (const { file, name, job } of jobs) {
-        if (job.uses) expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({ file, job: name, timeout: undefined });
-        else expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({ file, job: name, timeout: expect.any(Number) });
+        if (job.uses)
+          expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({ file, job: name, timeout: undefined });
+        else
+          expect({ file, job: name, timeout: job["timeout-minutes"] }).toEqual({
+            file,
+            job: name,
+            timeout: expect.any(Number),
+          });
       }
     });
 
     it("let an apply wait for the state lock and for a certificate, then its hostname, to become ready", () => {
-      const lockMinutes = Number(/--lock-timeout (\d+)m\b/.exec(stepOf(workflowOf("deploy-stack.yml").jobs.apply, /npm run deploy/).run ?? "")?.[1]);
+      const lockMinutes = Number(
+        /--lock-timeout (\d+)m\b/.exec(
+          stepOf(workflowOf("deploy-stack.yml").jobs.apply, /npm run deploy/).run ?? "",
+        )?.[1],
+      );
       const readyMinutes = READY_TIMEOUT_MS_DEFAULT / 60_000;
       expect(lockMinutes).toBe(5);
       expect(minutes("deploy-stack.yml", "apply")).toBeGreaterThanOrEqual(lockMinutes + 2 * readyMinutes + 10);
@@ -271,7 +369,12 @@ describe("GitHub workflows", () => {
     });
 
     it("stay well under GitHub's default of 360 minutes", () => {
-      for (const { file, name, job } of jobs.filter(({ job }) => !job.uses)) expect({ file, job: name, short: Number(job["timeout-minutes"]) <= 60 }).toEqual({ file, job: name, short: true });
+      for (const { file, name, job } of jobs.filter(({ job }) => !job.uses))
+        expect({ file, job: name, short: Number(job["timeout-minutes"]) <= 60 }).toEqual({
+          file,
+          job: name,
+          short: true,
+        });
     });
   });
 
@@ -285,21 +388,36 @@ describe("GitHub workflows", () => {
       expect(new Set(matrix)).toEqual(new Set(engineMajors()));
       expect(stepOf(test, /\bnpm test\b/).run).toBeDefined();
       expect(stepOf(test, /\bnpm ci\b/).run).toBeDefined();
-      expect(test.steps?.find((step) => step.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe("${{ matrix.node }}");
-      expect({ environment: test.environment, secrets: (test.steps ?? []).some((step) => mentionsSecrets(step)) }).toEqual({ environment: undefined, secrets: false });
+      expect(test.steps?.find((step) => step.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe(
+        "${{ matrix.node }}",
+      );
+      expect({
+        environment: test.environment,
+        secrets: (test.steps ?? []).some((step) => mentionsSecrets(step)),
+      }).toEqual({ environment: undefined, secrets: false });
     });
 
     it("run every other job on a Node line that the tests cover", () => {
       for (const { file, job, step } of allSteps.filter(({ step }) => step.uses?.startsWith("actions/setup-node@"))) {
         const version = String(step.with?.["node-version"]);
-        if (version !== "${{ matrix.node }}") expect({ file, job, version, tested: engineMajors().includes(version) }).toEqual({ file, job, version, tested: true });
+        if (version !== "${{ matrix.node }}")
+          expect({ file, job, version, tested: engineMajors().includes(version) }).toEqual({
+            file,
+            job,
+            version,
+            tested: true,
+          });
       }
     });
 
     it("plan speculatively: nothing saved, nothing applied", () => {
       const plan = stepOf(pullRequest.jobs.plan, /npm run plan:summary/);
       expect(plan.run).not.toMatch(/--save-plans|--plans/);
-      expect(Object.values(pullRequest.jobs).flatMap((job) => job.steps ?? []).some((step) => /npm run deploy/.test(step.run ?? ""))).toBe(false);
+      expect(
+        Object.values(pullRequest.jobs)
+          .flatMap((job) => job.steps ?? [])
+          .some((step) => /npm run deploy/.test(step.run ?? "")),
+      ).toBe(false);
     });
 
     it("post the plan comment with the job's own token only", () => {
@@ -318,7 +436,7 @@ describe("GitHub workflows", () => {
     it("run on main, one environment after the other: pingone-directory → dev → test → stage → prod", () => {
       expect(deploy.on.push).toEqual({ branches: ["main"] });
       const order: string[] = [];
-      for (let next = Object.entries(deploy.jobs).find(([, job]) => !job.needs); next; ) {
+      for (let next = Object.entries(deploy.jobs).find(([, job]) => !job.needs); next;) {
         const [name, job] = next;
         expect(job.uses).toBe("./.github/workflows/deploy-stack.yml");
         order.push(String(job.with?.environment));
@@ -346,15 +464,21 @@ describe("GitHub workflows", () => {
       expect(step.env?.P1AS_PLAN_KEY).toBe("${{ secrets.P1AS_PLAN_KEY }}");
       expect(step.run).toMatch(/-z "\$P1AS_PLAN_KEY"[\s\S]*exit 1[\s\S]*npm run plan:summary/);
       expect(stack.env?.STACK).toBe("${{ inputs.stack }}");
-      expect(stack.on.workflow_call).toMatchObject({ inputs: { stack: { required: true }, environment: { required: true } } });
+      expect(stack.on.workflow_call).toMatchObject({
+        inputs: { stack: { required: true }, environment: { required: true } },
+      });
     });
 
     it("write the plan to the job summary, where the approver reads it", () => {
       // plan-summary appends to $GITHUB_STEP_SUMMARY itself; nothing may point it elsewhere.
       const step = stepOf(plan, /npm run plan:summary/);
       expect(Object.keys({ ...stack.env, ...plan.env, ...step.env })).not.toContain("GITHUB_STEP_SUMMARY");
-      expect(scripts["plan:summary"]).toMatch(/^node -r \.\/scripts\/build-if-stale\.js dist\/tools\/plan-summary\/main\.js$/);
-      expect(readFileSync(path.join(ROOT, "tools", "plan-summary", "main.ts"), "utf8")).toMatch(/appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/);
+      expect(scripts["plan:summary"]).toMatch(
+        /^node -r \.\/scripts\/build-if-stale\.js dist\/tools\/plan-summary\/main\.js$/,
+      );
+      expect(readFileSync(path.join(ROOT, "tools", "plan-summary", "main.ts"), "utf8")).toMatch(
+        /appendFileSync\(process\.env\.GITHUB_STEP_SUMMARY/,
+      );
     });
 
     it("upload only the sealed plan, briefly kept, and apply only when there is one", () => {
@@ -390,7 +514,10 @@ describe("GitHub workflows", () => {
       expect(post.with?.script).toContain('require("./dist/tools/github/apply-result.js")');
       expect(post.with?.script).toContain("postApplyResult(");
       const upload = apply.steps!.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
-      expect({ if: upload.if, path: upload.with?.path }).toEqual({ if: "${{ !cancelled() }}", path: "deploy-result.md" });
+      expect({ if: upload.if, path: upload.with?.path }).toEqual({
+        if: "${{ !cancelled() }}",
+        path: "deploy-result.md",
+      });
     });
   });
 

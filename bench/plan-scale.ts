@@ -44,7 +44,10 @@ function emit(record: object): void {
 async function terraform(args: string[], cwd: string, okExits: readonly number[] = [0]): Promise<number> {
   const started = Date.now();
   const result = await runTerraform([...args, "-input=false", "-no-color"], { cwd, env: ENV });
-  if (!okExits.includes(result.exitCode)) throw new Error(`terraform ${args[0]} in ${cwd} failed (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);
+  if (!okExits.includes(result.exitCode))
+    throw new Error(
+      `terraform ${args[0]} in ${cwd} failed (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`,
+    );
   return Date.now() - started;
 }
 
@@ -72,7 +75,10 @@ export interface ScaleFixture {
 
 export async function startScaleFixture(): Promise<ScaleFixture> {
   const work = mkdtempSync(path.join(tmpdir(), "p1as-bench-plan-"));
-  const emulator = await startEmulator({ seedDemoClients: false, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+  const emulator = await startEmulator({
+    seedDemoClients: false,
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }],
+  });
   emulator.service.completionDelayMs = 0;
   const certificateFiles = Array.from({ length: CERTIFICATES }, (_, i) => {
     const generated = makeCertificate({ commonName: `*.scale${i}.acme.example` });
@@ -98,11 +104,26 @@ export async function appliedHostnames(fixture: ScaleFixture, hostnames: number)
   const { emulator } = fixture;
   emulator.service.reset();
   return applied(path.join(fixture.work, `p1as-${hostnames}`), "p1as-scale", (stack) => {
-    const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, tokenUrl: emulator.tokenUrl() });
-    const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev"), pollIntervalMs: 200, apiContract: "discover" });
-    const certificates = fixture.certificateFiles.map((file, i) => new Certificate(vh, `scale-${i}`, { name: `scale-${i}`, ...file }));
+    const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+      clientId: CLIENT_ID,
+      clientSecretEnv: SECRET_ENV,
+      tokenUrl: emulator.tokenUrl(),
+    });
+    const vh = new VirtualHosts(stack, "virtual-hosts", {
+      credentials,
+      apiUrl: emulator.apiUrl("dev"),
+      pollIntervalMs: 200,
+      apiContract: "discover",
+    });
+    const certificates = fixture.certificateFiles.map(
+      (file, i) => new Certificate(vh, `scale-${i}`, { name: `scale-${i}`, ...file }),
+    );
     for (let h = 0; h < hostnames; h++) {
-      new Hostname(vh, `host-${h}`, { hostname: `host-${h}.scale.acme.example`, product: PRODUCTS[h % PRODUCTS.length], certificate: certificates[h % CERTIFICATES] });
+      new Hostname(vh, `host-${h}`, {
+        hostname: `host-${h}.scale.acme.example`,
+        product: PRODUCTS[h % PRODUCTS.length],
+        certificate: certificates[h % CERTIFICATES],
+      });
     }
   });
 }
@@ -139,7 +160,8 @@ export async function benchPlanScale(sizes: readonly number[] = PLAN_SCALE_SIZES
     for (const hostnames of sizes) {
       const p1asDir = await appliedHostnames(fixture, hostnames);
       const baselineDir = await applied(path.join(fixture.work, `baseline-${hostnames}`), "baseline", (stack) => {
-        for (let h = 0; h < hostnames; h++) new DataResource(stack, `host-${h}`, { input: { hostname: `host-${h}.scale.acme.example` } });
+        for (let h = 0; h < hostnames; h++)
+          new DataResource(stack, `host-${h}`, { input: { hostname: `host-${h}.scale.acme.example` } });
       });
       // Alternating, so that a burst of load from elsewhere falls on both sides.
       const plans: CountedPlan[] = [];
@@ -178,7 +200,10 @@ export async function benchPlanScale(sizes: readonly number[] = PLAN_SCALE_SIZES
 }
 
 if (require.main === module) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   benchPlanScale(sizes.length > 0 ? sizes : undefined).catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

@@ -38,11 +38,17 @@ function emit(record: object): void {
 
 async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await runTerraform([...args, "-input=false", "-no-color"], { cwd, env });
-  if (result.exitCode !== 0) throw new Error(`terraform ${args[0]} in ${cwd} failed (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      `terraform ${args[0]} in ${cwd} failed (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`,
+    );
   return result.stdout;
 }
 
-export async function benchRotationWindow(modes: readonly ContractMode[] = ["assumed", "confirmed"], rolloutMs = ROLLOUT_MS): Promise<void> {
+export async function benchRotationWindow(
+  modes: readonly ContractMode[] = ["assumed", "confirmed"],
+  rolloutMs = ROLLOUT_MS,
+): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "p1as-bench-rotation-"));
   const env = { [SECRET_ENV]: CLIENT_SECRET };
   const files = (name: string) => {
@@ -57,17 +63,31 @@ export async function benchRotationWindow(modes: readonly ContractMode[] = ["ass
   emit({ event: "setup", bench: "rotation-window", modes, rollout_ms: rolloutMs, hostnames: HOSTNAMES.length });
   try {
     for (const contract of modes) {
-      const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }] });
+      const emulator = await startEmulator({
+        seedDemoClients: false,
+        contract,
+        clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, groups: ["dev-tls-admin"] }],
+      });
       try {
         const outdir = path.join(work, contract);
         const synth = (certname: keyof typeof certificates) => {
           const app = new App({ outdir });
           const stack = new TerraformStack(app, "p1as-rotation");
           new LocalBackend(stack, { path: "terraform.tfstate" });
-          const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, tokenUrl: emulator.tokenUrl() });
-          const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev"), pollIntervalMs: 200 });
+          const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+            clientId: CLIENT_ID,
+            clientSecretEnv: SECRET_ENV,
+            tokenUrl: emulator.tokenUrl(),
+          });
+          const vh = new VirtualHosts(stack, "virtual-hosts", {
+            credentials,
+            apiUrl: emulator.apiUrl("dev"),
+            pollIntervalMs: 200,
+          });
           const certificate = new Certificate(vh, certname, { name: certname, ...certificates[certname] });
-          HOSTNAMES.forEach((hostname, i) => new Hostname(vh, hostname, { hostname, product: PRODUCTS[i], certificate }));
+          HOSTNAMES.forEach(
+            (hostname, i) => new Hostname(vh, hostname, { hostname, product: PRODUCTS[i], certificate }),
+          );
           app.synth();
           return path.join(outdir, "stacks", "p1as-rotation");
         };
@@ -85,9 +105,22 @@ export async function benchRotationWindow(modes: readonly ContractMode[] = ["ass
         const applyMs = Date.now() - started;
         const windows = watch.stop();
         for (const window of windows) {
-          emit({ event: "rotation", contract, rollout_ms: rolloutMs, hostname: window.hostname, absent_ms: window.absentMs, unserved_ms: window.unservedMs, served_at_end: window.servedAtEnd, apply_ms: applyMs });
+          emit({
+            event: "rotation",
+            contract,
+            rollout_ms: rolloutMs,
+            hostname: window.hostname,
+            absent_ms: window.absentMs,
+            unserved_ms: window.unservedMs,
+            served_at_end: window.servedAtEnd,
+            apply_ms: applyMs,
+          });
         }
-        emit({ event: "rotation-plan", contract, resources: /Apply complete! (Resources: [^\n]*)/.exec(output)?.[1] ?? "" });
+        emit({
+          event: "rotation-plan",
+          contract,
+          resources: /Apply complete! (Resources: [^\n]*)/.exec(output)?.[1] ?? "",
+        });
       } finally {
         await emulator.close();
       }

@@ -49,12 +49,18 @@ function emit(record: object): void {
 }
 
 /** Runs a process (asynchronously: the emulator serving it lives in this process) and times it. */
-function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, expect: (stdout: string) => boolean): Promise<number> {
+function timed(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  expect: (stdout: string) => boolean,
+): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (error || !expect(stdout)) reject(new Error(`${command} ${args.join(" ")}: ${error?.message ?? "unexpected output"}\n${stderr}`));
+      if (error || !expect(stdout))
+        reject(new Error(`${command} ${args.join(" ")}: ${error?.message ?? "unexpected output"}\n${stderr}`));
       else resolve(ms);
     });
   });
@@ -93,7 +99,9 @@ export async function benchStartup(): Promise<void> {
       ]),
     );
     const env: NodeJS.ProcessEnv = { ...process.env, ...secrets, CHECKPOINT_DISABLE: "1" };
-    const stacks = synthesizedStacks(outdir).filter((stack) => JSON.parse(readFileSync(stack.configFile, "utf8")).provider?.p1as);
+    const stacks = synthesizedStacks(outdir).filter(
+      (stack) => JSON.parse(readFileSync(stack.configFile, "utf8")).provider?.p1as,
+    );
     await deploy({ outdir, stacks: stacks.map((stack) => stack.name), lockTimeout: "0s", ifPresent: false, env });
 
     const help = (stdout: string) => stdout.startsWith("Usage: deploy");
@@ -101,7 +109,16 @@ export async function benchStartup(): Promise<void> {
     const cases: Case[] = [
       { name: "node", run: () => timed(process.execPath, ["-e", "0"], env, () => true) },
       { name: "help-direct", run: () => timed(process.execPath, ["dist/tools/deploy/main.js", "--help"], env, help) },
-      { name: "help-checked", run: () => timed(process.execPath, ["-r", "./scripts/build-if-stale.js", "dist/tools/deploy/main.js", "--help"], env, help) },
+      {
+        name: "help-checked",
+        run: () =>
+          timed(
+            process.execPath,
+            ["-r", "./scripts/build-if-stale.js", "dist/tools/deploy/main.js", "--help"],
+            env,
+            help,
+          ),
+      },
       { name: "help-npm", run: () => timed(npm, ["run", "--silent", "deploy", "--", "--help"], env, help) },
       {
         name: "terraform",
@@ -110,20 +127,35 @@ export async function benchStartup(): Promise<void> {
           for (const stack of stacks) {
             for (const args of [
               ["init", "-input=false", "-no-color"],
-              ["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${PLAN_FILE}`],
+              [
+                "plan",
+                "-refresh-only",
+                "-input=false",
+                "-no-color",
+                "-lock=false",
+                "-detailed-exitcode",
+                `-out=${PLAN_FILE}`,
+              ],
               ["show", "-json", PLAN_FILE],
             ]) {
               const started = process.hrtime.bigint();
               const result = await runTerraform(args, { cwd: stack.workingDirectory, env });
               total += Number(process.hrtime.bigint() - started) / 1e6;
-              if (result.exitCode !== 0) throw new Error(`${stack.name}: terraform ${args[0]} exited ${result.exitCode}\n${result.stderr}`);
+              if (result.exitCode !== 0)
+                throw new Error(`${stack.name}: terraform ${args[0]} exited ${result.exitCode}\n${result.stderr}`);
             }
             rmSync(path.join(stack.workingDirectory, PLAN_FILE), { force: true });
           }
           return total;
         },
       },
-      { name: "drift-npm", run: () => timed(npm, ["run", "--silent", "drift", "--", "--outdir", outdir], env, (stdout) => /: in sync\n/.test(stdout)) },
+      {
+        name: "drift-npm",
+        run: () =>
+          timed(npm, ["run", "--silent", "drift", "--", "--outdir", outdir], env, (stdout) =>
+            /: in sync\n/.test(stdout),
+          ),
+      },
     ];
 
     const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
@@ -137,7 +169,13 @@ export async function benchStartup(): Promise<void> {
     for (const { name } of cases) {
       const runs = samples.get(name)!;
       medians.set(name, median(runs));
-      emit({ case: name, runs: runs.length, median_ms: Math.round(median(runs)), min_ms: Math.round(Math.min(...runs)), max_ms: Math.round(Math.max(...runs)) });
+      emit({
+        case: name,
+        runs: runs.length,
+        median_ms: Math.round(median(runs)),
+        min_ms: Math.round(Math.min(...runs)),
+        max_ms: Math.round(Math.max(...runs)),
+      });
     }
     const of = (name: string) => medians.get(name)!;
     const overhead = of("help-npm") - of("help-direct");

@@ -89,7 +89,10 @@ function writeConfig(dir: string, customer: string, environments: number): strin
 }
 
 function stacksIn(outdir: string): number {
-  const manifests = [path.join(outdir, "manifest.json"), ...CUSTOMERS.map((_, i) => path.join(outdir, String(i), "manifest.json"))];
+  const manifests = [
+    path.join(outdir, "manifest.json"),
+    ...CUSTOMERS.map((_, i) => path.join(outdir, String(i), "manifest.json")),
+  ];
   return manifests
     .filter((file) => existsSync(file))
     .reduce((count, file) => count + Object.keys(JSON.parse(readFileSync(file, "utf8")).stacks).length, 0);
@@ -101,13 +104,22 @@ function runOnce(work: string, benchCase: Case, env: NodeJS.ProcessEnv): Sample 
   rmSync(outdir, { recursive: true, force: true });
   rmSync(rssFile, { force: true });
   mkdirSync(outdir);
-  const args = ["--require", path.join(DIST, "bench", "max-rss.js"), ...benchCase.args.map((arg) => arg.replace("{out}", outdir))];
+  const args = [
+    "--require",
+    path.join(DIST, "bench", "max-rss.js"),
+    ...benchCase.args.map((arg) => arg.replace("{out}", outdir)),
+  ];
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, args, { cwd: path.resolve(DIST, ".."), env: { ...env, [MAX_RSS_FILE_ENV]: rssFile, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  const child = spawnSync(process.execPath, args, {
+    cwd: path.resolve(DIST, ".."),
+    env: { ...env, [MAX_RSS_FILE_ENV]: rssFile, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`${benchCase.name}: exit ${child.status}\n${child.stderr}`);
   const stacks = stacksIn(outdir);
-  if (stacks !== benchCase.stacks) throw new Error(`${benchCase.name}: expected ${benchCase.stacks} synthesized stacks, found ${stacks}`);
+  if (stacks !== benchCase.stacks)
+    throw new Error(`${benchCase.name}: expected ${benchCase.stacks} synthesized stacks, found ${stacks}`);
   return { ms, maxRssBytes: Number(readFileSync(rssFile, "utf8")) };
 }
 
@@ -136,11 +148,29 @@ export function benchSynth(): void {
     const configs = (files: string[]) => [path.join(DIST, "bench", "synth-configs.js"), "{out}", ...files];
     // Each config also has the pingone-directory stack.
     const cases: Case[] = [
-      { name: "baseline", environments: 0, hostnames: 0, args: [path.join(DIST, "bench", "synth-baseline.js"), "{out}"], stacks: 1 },
-      { name: "config-4x40", environments: 4, hostnames: 4 * HOSTNAMES_PER_ENVIRONMENT, args: [path.join(DIST, "main.js")], stacks: 5 },
+      {
+        name: "baseline",
+        environments: 0,
+        hostnames: 0,
+        args: [path.join(DIST, "bench", "synth-baseline.js"), "{out}"],
+        stacks: 1,
+      },
+      {
+        name: "config-4x40",
+        environments: 4,
+        hostnames: 4 * HOSTNAMES_PER_ENVIRONMENT,
+        args: [path.join(DIST, "main.js")],
+        stacks: 5,
+      },
       { name: "growth-1", environments: 1, hostnames: HOSTNAMES_PER_ENVIRONMENT, args: configs([single]), stacks: 2 },
       { name: "growth-4", environments: 4, hostnames: 4 * HOSTNAMES_PER_ENVIRONMENT, args: configs([four]), stacks: 5 },
-      { name: "growth-16", environments: 16, hostnames: 16 * HOSTNAMES_PER_ENVIRONMENT, args: configs(many), stacks: 20 },
+      {
+        name: "growth-16",
+        environments: 16,
+        hostnames: 16 * HOSTNAMES_PER_ENVIRONMENT,
+        args: configs(many),
+        stacks: 20,
+      },
     ];
     const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
     for (let r = 0; r <= ROUNDS; r++) {
@@ -186,12 +216,18 @@ export function benchSynth(): void {
       ratio_target: TARGETS.ratio,
       peak_rss_mb: round(peakRssMb, 1),
       peak_rss_target_mb: TARGETS.peakRssMb,
-      growth_ms_per_environment: { "1_to_4": round(perEnvironment["1_to_4"]), "4_to_16": round(perEnvironment["4_to_16"]) },
-      growth_fit: { intercept_ms: round(fit.interceptMs), ms_per_environment: round(fit.msPerEnvironment, 1), r2: round(fit.r2, 4) },
+      growth_ms_per_environment: {
+        "1_to_4": round(perEnvironment["1_to_4"]),
+        "4_to_16": round(perEnvironment["4_to_16"]),
+      },
+      growth_fit: {
+        intercept_ms: round(fit.interceptMs),
+        ms_per_environment: round(fit.msPerEnvironment, 1),
+        r2: round(fit.r2, 4),
+      },
       targets_met: { ratio: ratio <= TARGETS.ratio, peak_rss: peakRssMb < TARGETS.peakRssMb, linear },
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
-

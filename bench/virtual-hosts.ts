@@ -69,7 +69,15 @@ export async function benchVirtualHosts(): Promise<void> {
   });
   const env = { [SECRET_ENV]: CLIENT_SECRET };
   const results: Record<string, number> = {};
-  emit({ event: "setup", certificates: CERTIFICATES, hostnames: HOSTNAMES, completion_delay_ms: COMPLETION_DELAY_MS, parallelism: PARALLELISM, poll_interval_ms: POLL_INTERVAL_MS, unoverlapped_delay_ms: unoverlappedDelayMs });
+  emit({
+    event: "setup",
+    certificates: CERTIFICATES,
+    hostnames: HOSTNAMES,
+    completion_delay_ms: COMPLETION_DELAY_MS,
+    parallelism: PARALLELISM,
+    poll_interval_ms: POLL_INTERVAL_MS,
+    unoverlapped_delay_ms: unoverlappedDelayMs,
+  });
   try {
     for (const { contract, delayMs } of VARIANTS) {
       const variant = `${contract}-delay-${delayMs}`;
@@ -79,11 +87,24 @@ export async function benchVirtualHosts(): Promise<void> {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, "p1as-bench");
       new LocalBackend(stack, { path: "terraform.tfstate" });
-      const credentials = SelfServiceCredentials.fromEnvironment(stack, { clientId: CLIENT_ID, clientSecretEnv: SECRET_ENV, tokenUrl: emulator.tokenUrl() });
-      const vh = new VirtualHosts(stack, "virtual-hosts", { credentials, apiUrl: emulator.apiUrl("dev"), pollIntervalMs: POLL_INTERVAL_MS, apiContract: "discover" });
+      const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+        clientId: CLIENT_ID,
+        clientSecretEnv: SECRET_ENV,
+        tokenUrl: emulator.tokenUrl(),
+      });
+      const vh = new VirtualHosts(stack, "virtual-hosts", {
+        credentials,
+        apiUrl: emulator.apiUrl("dev"),
+        pollIntervalMs: POLL_INTERVAL_MS,
+        apiContract: "discover",
+      });
       const certificates = files.map((file, i) => new Certificate(vh, `bench-${i}`, { name: `bench-${i}`, ...file }));
       for (let h = 0; h < HOSTNAMES; h++) {
-        new Hostname(vh, `host-${h}`, { hostname: `host-${h}.bench.acme.example`, product: PRODUCTS[h % PRODUCTS.length], certificate: certificates[h % CERTIFICATES] });
+        new Hostname(vh, `host-${h}`, {
+          hostname: `host-${h}.bench.acme.example`,
+          product: PRODUCTS[h % PRODUCTS.length],
+          certificate: certificates[h % CERTIFICATES],
+        });
       }
       app.synth();
       const stackDir = path.join(outdir, "stacks", "p1as-bench");
@@ -93,23 +114,37 @@ export async function benchVirtualHosts(): Promise<void> {
 
       emulator.requestLog.clear();
       const started = Date.now();
-      const applied = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], { cwd: stackDir, env });
+      const applied = await runTerraform(
+        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`],
+        { cwd: stackDir, env },
+      );
       const applyMs = Date.now() - started;
-      if (applied.exitCode !== 0) throw new Error(`${variant}: terraform apply failed:\n${applied.stdout}${applied.stderr}`);
+      if (applied.exitCode !== 0)
+        throw new Error(`${variant}: terraform apply failed:\n${applied.stdout}${applied.stderr}`);
       const tokenRequests = emulator.requestLog.list(/\/as\/token$/).length;
       const apiCalls = emulator.requestLog.list(/\/api\/v1\//).length;
 
       // A no-change plan reads every object from the API and writes nothing.
       emulator.requestLog.clear();
-      const replanned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: stackDir, env });
-      if (replanned.exitCode !== 0) throw new Error(`${variant}: the plan after apply is not empty (exit ${replanned.exitCode}):\n${replanned.stdout}${replanned.stderr}`);
+      const replanned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+        cwd: stackDir,
+        env,
+      });
+      if (replanned.exitCode !== 0)
+        throw new Error(
+          `${variant}: the plan after apply is not empty (exit ${replanned.exitCode}):\n${replanned.stdout}${replanned.stderr}`,
+        );
       const planRequests = emulator.requestLog.list(/\/api\/v1\//);
       const byMethod = (method: string) => planRequests.filter((entry) => entry.method === method).length;
 
       const destroyStarted = Date.now();
-      const destroyed = await runTerraform(["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], { cwd: stackDir, env });
+      const destroyed = await runTerraform(
+        ["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`],
+        { cwd: stackDir, env },
+      );
       const destroyMs = Date.now() - destroyStarted;
-      if (destroyed.exitCode !== 0) throw new Error(`${variant}: terraform destroy failed:\n${destroyed.stdout}${destroyed.stderr}`);
+      if (destroyed.exitCode !== 0)
+        throw new Error(`${variant}: terraform destroy failed:\n${destroyed.stdout}${destroyed.stderr}`);
       emulator.service.reset();
       results[variant] = applyMs;
 
@@ -124,8 +159,14 @@ export async function benchVirtualHosts(): Promise<void> {
         destroy_ms: destroyMs,
         token_requests: tokenRequests,
         api_calls: apiCalls,
-        no_change_plan: { exit_code: replanned.exitCode, gets: byMethod("GET"), writes: planRequests.length - byMethod("GET") },
-        ...(delayMs === 0 ? {} : { lower_bound_ms: lowerBoundMs, ratio: Number((applyMs / lowerBoundMs).toFixed(2)), target_ratio: 1.2 }),
+        no_change_plan: {
+          exit_code: replanned.exitCode,
+          gets: byMethod("GET"),
+          writes: planRequests.length - byMethod("GET"),
+        },
+        ...(delayMs === 0
+          ? {}
+          : { lower_bound_ms: lowerBoundMs, ratio: Number((applyMs / lowerBoundMs).toFixed(2)), target_ratio: 1.2 }),
       });
     }
   } finally {
@@ -133,4 +174,3 @@ export async function benchVirtualHosts(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
 }
-

@@ -35,11 +35,21 @@ export function reportFailure(tool: string, error: unknown, output: CommandLineO
  * EXIT_USAGE whose message names the option or argument. Actions run synchronously here: a tool with async
  * work records what to do in its action and does it after this returns.
  */
-export function readCommandLine(program: Command, argv: readonly string[], stdout: (text: string) => void = PROCESS_OUTPUT.stdout): boolean {
+export function readCommandLine(
+  program: Command,
+  argv: readonly string[],
+  stdout: (text: string) => void = PROCESS_OUTPUT.stdout,
+): boolean {
   // Commander writes its error (or, for a missing subcommand, the usage) before throwing: keep it for the message.
   let written = "";
   const configure = (command: Command) => {
-    command.exitOverride().configureOutput({ writeOut: stdout, writeErr: (text) => (written += text), outputError: (text) => (written += text) });
+    command
+      .exitOverride()
+      .configureOutput({
+        writeOut: stdout,
+        writeErr: (text) => (written += text),
+        outputError: (text) => (written += text),
+      });
     command.commands.forEach(configure);
   };
   configure(program);
@@ -51,7 +61,13 @@ export function readCommandLine(program: Command, argv: readonly string[], stdou
     // --help, `help [command]` and --version print to stdout and exit 0: the tool does nothing else.
     if (error.exitCode === 0) return false;
     // A command with subcommands called with none: commander "fails" by printing the whole usage; one line is enough.
-    const reason = error.code === "commander.help" ? "a command is required" : (written || error.message).trim().replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+    const reason =
+      error.code === "commander.help"
+        ? "a command is required"
+        : (written || error.message)
+            .trim()
+            .replace(/^error: /, "")
+            .replace(/\s*\n\s*/g, " ");
     throw new CliError(`${reason.replace(/\.$/, "")}. See --help.`, EXIT_USAGE);
   }
 }
@@ -63,7 +79,11 @@ export function readCommandLine(program: Command, argv: readonly string[], stdou
  *     const stop = parseCommandLine(program, argv);
  *     if (stop !== undefined) return stop;
  */
-export function parseCommandLine(program: Command, argv: readonly string[], output: CommandLineOutput = PROCESS_OUTPUT): number | undefined {
+export function parseCommandLine(
+  program: Command,
+  argv: readonly string[],
+  output: CommandLineOutput = PROCESS_OUTPUT,
+): number | undefined {
   try {
     return readCommandLine(program, argv, output.stdout) ? undefined : EXIT_OK;
   } catch (error) {
@@ -75,7 +95,8 @@ export function parseCommandLine(program: Command, argv: readonly string[], outp
 /** A commander argument parser for a whole number in [min, max]; a bad value is a usage error naming the option. */
 export function wholeNumber(min: number, max: number): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
     return Number(value);
   };
 }

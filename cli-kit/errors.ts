@@ -144,7 +144,9 @@ const PLAN_AGAIN = (stack: string) =>
 
 /** `expected`: the file names this deploy would open (sealed ones only while a plan key is set). */
 export function savedPlanMissing(stack: string, dir: string, expected: readonly string[]): CliError {
-  return new CliError(`${stack}: no saved plan for this stack in ${dir} (expected ${expected.join(" or ")}). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+  return new CliError(
+    `${stack}: no saved plan for this stack in ${dir} (expected ${expected.join(" or ")}). Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
 }
 
 /**
@@ -174,11 +176,15 @@ export function emptyPlansOption(): CliError {
 }
 
 export function planKeyMissing(stack: string, variable: string): CliError {
-  return new CliError(`${stack}: the saved plan is sealed and ${variable} is not set: set ${variable} to the key the plan was sealed with. Nothing was applied.`);
+  return new CliError(
+    `${stack}: the saved plan is sealed and ${variable} is not set: set ${variable} to the key the plan was sealed with. Nothing was applied.`,
+  );
 }
 
 export function planKeyTooShort(variable: string, minimum: number): CliError {
-  return new CliError(`${variable} is too short to seal plans with: use a random value of at least ${minimum} characters (for example \`openssl rand -base64 32\`).`);
+  return new CliError(
+    `${variable} is too short to seal plans with: use a random value of at least ${minimum} characters (for example \`openssl rand -base64 32\`).`,
+  );
 }
 
 /** AES-GCM cannot tell a changed file from a different key: the message names both. */
@@ -189,7 +195,9 @@ export function sealedPlanRejected(stack: string, file: string, variable: string
 }
 
 export function savedPlanUnreadable(stack: string, file: string, why: string): CliError {
-  return new CliError(`${stack}: the saved plan ${file} cannot be read (${why}). Nothing was applied. ${PLAN_AGAIN(stack)}`);
+  return new CliError(
+    `${stack}: the saved plan ${file} cannot be read (${why}). Nothing was applied. ${PLAN_AGAIN(stack)}`,
+  );
 }
 
 export function savedPlanForOtherSynth(stack: string, planned: string, current: string): CliError {

@@ -20,7 +20,10 @@ const CONTROL_OR_NEWLINE = new RegExp(`${CONTROL.source}|\\n`, "g");
 function visible(char: string): string {
   const named: Record<string, string> = { "\r": "\\r", "\n": "\\n", "\t": "\\t" };
   const code = char.charCodeAt(0);
-  return named[char] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
+  return (
+    named[char] ??
+    (code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`)
+  );
 }
 
 /**
@@ -50,7 +53,9 @@ export function terminalLine(line: string, options: { readonly colour: boolean }
   if (!options.colour) return terminalText(line, { singleLine: true });
   return line
     .split(/(\u001b\[[0-9;]*m)/)
-    .map((part, index) => (index % 2 === 1 && TERRAFORM_SGR.test(part) ? part : terminalText(part, { singleLine: true })))
+    .map((part, index) =>
+      index % 2 === 1 && TERRAFORM_SGR.test(part) ? part : terminalText(part, { singleLine: true }),
+    )
     .join("");
 }
 
@@ -94,7 +99,10 @@ export function markdownText(text: string): string {
   return (
     oneLine(text)
       .replace(/^\s+/, "")
-      .replace(MARKDOWN_INLINE, (match) => ENTITIES[match] ?? (BACKSLASHED.includes(match) ? `\\${match}` : breakReference(match)))
+      .replace(
+        MARKDOWN_INLINE,
+        (match) => ENTITIES[match] ?? (BACKSLASHED.includes(match) ? `\\${match}` : breakReference(match)),
+      )
       // Only at a line's start: a heading, a list item, a setext underline, an ordered list item.
       .replace(/^([#+=-])/, "\\$1")
       .replace(/^(\d+)([.)])/, "$1\\$2")

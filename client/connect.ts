@@ -55,14 +55,20 @@ export interface Connection {
 export async function contractFor(
   setting: ApiContractSetting,
   apiUrl: string,
-  options: { timeoutMs?: number; retry?: Partial<RetryPolicy>; log?: (line: string) => void; logContract?: boolean } = {},
+  options: {
+    timeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
+    log?: (line: string) => void;
+    logContract?: boolean;
+  } = {},
 ): Promise<ApiContract> {
   if (setting === "confirmed") return CONFIRMED_CONTRACT;
   if (setting === "assumed") return ASSUMED_CONTRACT;
   const contract = await discoverContract(apiUrl, options);
-  if (options.logContract !== false) options.log?.(
-    `API contract: ${contract.origin} (${contract.reason}); update routes: certificates ${contract.certificates.update ? "yes" : "no"}, hostnames ${contract.hostnames.update ? "yes" : "no"}`,
-  );
+  if (options.logContract !== false)
+    options.log?.(
+      `API contract: ${contract.origin} (${contract.reason}); update routes: certificates ${contract.certificates.update ? "yes" : "no"}, hostnames ${contract.hostnames.update ? "yes" : "no"}`,
+    );
   return contract;
 }
 
@@ -71,12 +77,38 @@ export async function connect(settings: ConnectionSettings): Promise<Connection>
   const { apiUrl, tokenUrl, scope, timeoutMs, log, allowedHosts } = settings;
   const retry = settings.maxRetries === undefined ? undefined : { retries: settings.maxRetries };
   const tokens = (client: ClientCredentials | undefined) =>
-    client && new TokenClient({ tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret, authMethod: client.authMethod, scope, timeoutMs, retry, log, allowedHosts });
+    client &&
+    new TokenClient({
+      tokenUrl,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      authMethod: client.authMethod,
+      scope,
+      timeoutMs,
+      retry,
+      log,
+      allowedHosts,
+    });
   const write = tokens(settings.write);
   const read = tokens(settings.read);
   // Before the discovery request: that one carries no credential, but it still goes nowhere it may not.
   requireApiDestination(apiUrl, allowedHosts);
-  const contract = await contractFor(settings.apiContract, apiUrl, { timeoutMs, retry, log, logContract: settings.logContract });
-  const client = new SelfServiceClient({ baseUrl: apiUrl, tokens: write, readTokens: read, writeCredentialsHint: settings.writeCredentialsHint, timeoutMs, retry, log, contract, allowedHosts });
+  const contract = await contractFor(settings.apiContract, apiUrl, {
+    timeoutMs,
+    retry,
+    log,
+    logContract: settings.logContract,
+  });
+  const client = new SelfServiceClient({
+    baseUrl: apiUrl,
+    tokens: write,
+    readTokens: read,
+    writeCredentialsHint: settings.writeCredentialsHint,
+    timeoutMs,
+    retry,
+    log,
+    contract,
+    allowedHosts,
+  });
   return { client, contract, readTokens: (read ?? write)! };
 }

@@ -77,12 +77,25 @@ const keyPathOf = (route: RouteAssumption) => `${route.collection}/{${route.keyF
 export const CONFIRMED_CONTRACT: ApiContract = {
   origin: "confirmed",
   reason: "only the publicly confirmed routes and fields (p1as/facts.ts)",
-  certificates: { collection: CERTIFICATE_ROUTE.collection, keyPath: keyPathOf(CERTIFICATE_ROUTE), listItemFields: [...CERTIFICATE_CONFIRMED_FIELDS, STATUS_FIELD] },
-  hostnames: { collection: HOSTNAME_ROUTE.collection, keyPath: keyPathOf(HOSTNAME_ROUTE), listItemFields: [...HOSTNAME_CONFIRMED_FIELDS, STATUS_FIELD] },
+  certificates: {
+    collection: CERTIFICATE_ROUTE.collection,
+    keyPath: keyPathOf(CERTIFICATE_ROUTE),
+    listItemFields: [...CERTIFICATE_CONFIRMED_FIELDS, STATUS_FIELD],
+  },
+  hostnames: {
+    collection: HOSTNAME_ROUTE.collection,
+    keyPath: keyPathOf(HOSTNAME_ROUTE),
+    listItemFields: [...HOSTNAME_CONFIRMED_FIELDS, STATUS_FIELD],
+  },
 };
 
 function assumedResource(route: RouteAssumption, listItemFields: readonly string[]): ResourceContract {
-  return { collection: route.collection, keyPath: keyPathOf(route), listItemFields, update: { method: route.updateMethod, path: keyPathOf(route), bodyFields: route.updateFields } };
+  return {
+    collection: route.collection,
+    keyPath: keyPathOf(route),
+    listItemFields,
+    update: { method: route.updateMethod, path: keyPathOf(route), bodyFields: route.updateFields },
+  };
 }
 
 /** Every guess of p1as/assumptions.ts: the client's default, so callers that never discover keep today's behaviour. */
@@ -110,28 +123,45 @@ export function fillKey(template: string, key: string): string {
 // ---- overrides ------------------------------------------------------------------------------------
 
 const PathTemplate = (resource: ResourceName) =>
-  z.string().regex(/^\/[^{}]*\{[^{}/]+\}\/?$/, `must be a path under the API base URL ending in one {key} parameter, such as /${resource}/{key}`);
+  z
+    .string()
+    .regex(
+      /^\/[^{}]*\{[^{}/]+\}\/?$/,
+      `must be a path under the API base URL ending in one {key} parameter, such as /${resource}/{key}`,
+    );
 
 const resourceOverride = (resource: ResourceName) =>
   z
     .object({
-      collection: z.string().regex(/^\/[^{}]*$/, `must be a path under the API base URL without parameters, such as /${resource}`),
+      collection: z
+        .string()
+        .regex(/^\/[^{}]*$/, `must be a path under the API base URL without parameters, such as /${resource}`),
       keyPath: PathTemplate(resource),
       listItemFields: z.array(z.string().min(1)),
       update: z
         .object({
           method: z.enum(UPDATE_METHODS),
           path: PathTemplate(resource),
-          bodyFields: z.array(z.enum(BODY_FIELDS[resource] as [string, ...string[]])).min(1, "must name at least one field"),
+          bodyFields: z
+            .array(z.enum(BODY_FIELDS[resource] as [string, ...string[]]))
+            .min(1, "must name at least one field"),
         })
         .strict()
         .optional(),
-      getByKey: z.object({ path: PathTemplate(resource) }).strict().optional(),
+      getByKey: z
+        .object({ path: PathTemplate(resource) })
+        .strict()
+        .optional(),
     })
     .strict()
     .partial();
 
-const ContractOverride = z.object({ certificates: resourceOverride("certificates").optional(), hostnames: resourceOverride("hostnames").optional() }).strict();
+const ContractOverride = z
+  .object({
+    certificates: resourceOverride("certificates").optional(),
+    hostnames: resourceOverride("hostnames").optional(),
+  })
+  .strict();
 
 /** What a caller may set instead of discovery: per resource, any part; the rest stays as CONFIRMED_CONTRACT. */
 export type ContractOverride = z.input<typeof ContractOverride>;
@@ -142,7 +172,10 @@ export function contractFromOverride(override: ContractOverride): ApiContract {
   if (!parsed.success) {
     const problems: FieldProblem[] = parsed.error.issues.map((issue) => ({
       field: ["contract", ...issue.path].join("."),
-      value: issue.path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], override),
+      value: issue.path.reduce<unknown>(
+        (value, key) => (value as Record<string | number, unknown> | undefined)?.[key],
+        override,
+      ),
       reasons: [issue.message],
     }));
     throw invalidInput("configure API contract", problems);
@@ -179,7 +212,10 @@ const OpenApiDocument = z
     openapi: z.string(),
     paths: z.record(z.record(z.unknown())),
     servers: z.array(z.object({ url: z.string() }).passthrough()).optional(),
-    components: z.object({ schemas: z.record(z.unknown()).optional() }).passthrough().optional(),
+    components: z
+      .object({ schemas: z.record(z.unknown()).optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 type OpenApiDocument = z.infer<typeof OpenApiDocument>;
@@ -197,9 +233,16 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
   const unusable = (why: string): never => {
     throw discoveryFailed(url, why);
   };
-  const http = axios.create({ ...keepAliveAgents(), timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT, maxRedirects: 0, responseType: "text" });
+  const http = axios.create({
+    ...keepAliveAgents(),
+    timeout: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS_DEFAULT,
+    maxRedirects: 0,
+    responseType: "text",
+  });
   const policy = resolveRetryPolicy(options.retry);
-  installRetry(http, policy, (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`));
+  installRetry(http, policy, (event) =>
+    log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
+  );
   let text: string;
   try {
     const response = await http.get<string>(url, {
@@ -209,7 +252,9 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
     text = String(response.data);
   } catch (error) {
     const failure = httpFailure("api", "discover API contract", error);
-    return unusable(failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`);
+    return unusable(
+      failure.status === 0 ? `${url} could not be read (${failure.message})` : `${url} answered HTTP ${failure.status}`,
+    );
   }
   let json: unknown;
   try {
@@ -218,7 +263,10 @@ export async function discoverContract(apiUrl: string, options: DiscoveryOptions
     return unusable(`${url} is not JSON`);
   }
   const parsed = OpenApiDocument.safeParse(json);
-  if (!parsed.success) return unusable(`${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`);
+  if (!parsed.success)
+    return unusable(
+      `${url} is not an OpenAPI document (${parsed.error.issues.map((i) => `${i.path.join(".") || "document"}: ${i.message}`).join("; ")})`,
+    );
   const pathOf = relativePaths(parsed.data, new URL(base).pathname);
   return {
     origin: "discovered",
@@ -264,15 +312,21 @@ function propertiesOf(document: OpenApiDocument, schema: unknown): string[] {
   return [...new Set([...own, ...inherited])];
 }
 
-const jsonSchemaOf = (body: unknown): unknown => ((body as Schema | undefined)?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema;
+const jsonSchemaOf = (body: unknown): unknown =>
+  ((body as Schema | undefined)?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema;
 
-function resourceFrom(document: OpenApiDocument, pathOf: Map<string, string>, resource: ResourceName): ResourceContract {
+function resourceFrom(
+  document: OpenApiDocument,
+  pathOf: Map<string, string>,
+  resource: ResourceName,
+): ResourceContract {
   const fallback = CONFIRMED_CONTRACT[resource];
   const bare = fallback.collection;
   const collection = [bare, `${bare}/`].find((path) => pathOf.has(path)) ?? bare;
   const keyPattern = new RegExp(`^${bare}/\\{[^{}/]+\\}/?$`);
   const keyPath = [...pathOf.keys()].find((path) => keyPattern.test(path));
-  const operations = (path: string | undefined) => (path && pathOf.has(path) ? (document.paths[pathOf.get(path) as string] as Record<string, Schema>) : {});
+  const operations = (path: string | undefined) =>
+    path && pathOf.has(path) ? (document.paths[pathOf.get(path) as string] as Record<string, Schema>) : {};
   const listed = operations(collection).get?.responses as Record<string, unknown> | undefined;
   const listSchema = deref(document, jsonSchemaOf(listed?.["200"]));
   const listItemFields = listSchema.type === "array" ? propertiesOf(document, listSchema.items) : [];
@@ -283,7 +337,15 @@ function resourceFrom(document: OpenApiDocument, pathOf: Map<string, string>, re
     keyPath: keyPath ?? fallback.keyPath,
     // A list without a documented item schema tells nothing: rely on the confirmed fields only.
     listItemFields: listItemFields.length > 0 ? listItemFields : fallback.listItemFields,
-    ...(method && keyPath ? { update: { method, path: keyPath, bodyFields: propertiesOf(document, jsonSchemaOf(keyed[method.toLowerCase()].requestBody)) } } : {}),
+    ...(method && keyPath
+      ? {
+          update: {
+            method,
+            path: keyPath,
+            bodyFields: propertiesOf(document, jsonSchemaOf(keyed[method.toLowerCase()].requestBody)),
+          },
+        }
+      : {}),
     ...(keyed.get && keyPath ? { getByKey: { path: keyPath } } : {}),
   };
 }

@@ -26,8 +26,14 @@ export class ClientValidationError extends Error {
     problems: readonly FieldProblem[],
   ) {
     // Values are kept only as descriptions: the raw value could be a private key.
-    const described = problems.map((p) => ({ field: p.field, value: describeValue(p.field, p.value), reasons: p.reasons }));
-    super(`${operation}: ${described.map((p) => `invalid ${p.field} ${p.value}: ${p.reasons.join("; ")}`).join(". ")}. Nothing was sent.`);
+    const described = problems.map((p) => ({
+      field: p.field,
+      value: describeValue(p.field, p.value),
+      reasons: p.reasons,
+    }));
+    super(
+      `${operation}: ${described.map((p) => `invalid ${p.field} ${p.value}: ${p.reasons.join("; ")}`).join(". ")}. Nothing was sent.`,
+    );
     this.problems = described;
     this.field = problems[0]?.field ?? "";
   }
@@ -76,7 +82,16 @@ export class SelfServiceApiError extends Error {
   /** The fields, for building a changed copy. */
   fields(): ApiErrorFields {
     const { operation, status, detail, retries, request, retryAfter, reason } = this;
-    return { operation, status, detail, retries, request, retryAfter, reason, cause: this.cause as ApiErrorFields["cause"] };
+    return {
+      operation,
+      status,
+      detail,
+      retries,
+      request,
+      retryAfter,
+      reason,
+      cause: this.cause as ApiErrorFields["cause"],
+    };
   }
 }
 
@@ -144,14 +159,17 @@ export class ReadinessError extends Error {
 /** Never prints a private key, and never dumps long or multi-line values. */
 export function describeValue(field: string, value: unknown): string {
   // A token URL is an address, not a token: it is shown, so a refused one can be recognised.
-  if (/privkey|secret|token(?!url)/i.test(field)) return typeof value === "string" ? `<${value.length} characters, not shown>` : "<not shown>";
-  if (typeof value === "string") return value.includes("\n") || value.length > 120 ? `<${value.length} characters>` : JSON.stringify(value);
-  return value === undefined ? "(missing)" : JSON.stringify(value) ?? String(value);
+  if (/privkey|secret|token(?!url)/i.test(field))
+    return typeof value === "string" ? `<${value.length} characters, not shown>` : "<not shown>";
+  if (typeof value === "string")
+    return value.includes("\n") || value.length > 120 ? `<${value.length} characters>` : JSON.stringify(value);
+  return value === undefined ? "(missing)" : (JSON.stringify(value) ?? String(value));
 }
 
 /** FastAPI sends `detail` as a string or as a list of `{loc, msg}`; OAuth sends `error` + `error_description`. */
 export function detailOf(body: unknown): string | undefined {
-  if (!body || typeof body !== "object") return typeof body === "string" && body.length > 0 && body.length < 500 ? body : undefined;
+  if (!body || typeof body !== "object")
+    return typeof body === "string" && body.length > 0 && body.length < 500 ? body : undefined;
   const { detail, error, error_description: description } = body as Record<string, unknown>;
   if (typeof detail === "string") return detail;
   if (Array.isArray(detail)) {
@@ -172,14 +190,22 @@ export function httpFailure(kind: "api" | "token", operation: string, error: unk
   if (error instanceof SelfServiceApiError) return error;
   if (!isAxiosError(error)) {
     const message = redactText(error instanceof Error ? error.message : String(error));
-    return new ErrorType(`${operation} failed: ${message}`, { operation, status: 0, retries: 0, cause: { name: "Error", message } });
+    return new ErrorType(`${operation} failed: ${message}`, {
+      operation,
+      status: 0,
+      retries: 0,
+      cause: { name: "Error", message },
+    });
   }
   const status = error.response?.status ?? 0;
   const detail = detailOf(error.response?.data);
   const retries = retriesOf(error);
   const request = error.config ? redactRequest(error.config) : undefined;
   const cause = { name: error.name, code: error.code, message: redactText(error.message) };
-  const what = status === 0 ? `no response (${error.code ?? "error"}: ${cause.message})` : `HTTP ${status}${detail ? `: ${redactText(detail)}` : ""}`;
+  const what =
+    status === 0
+      ? `no response (${error.code ?? "error"}: ${cause.message})`
+      : `HTTP ${status}${detail ? `: ${redactText(detail)}` : ""}`;
   const after = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
   const retryAfter = error.response?.headers?.["retry-after"];
   return new ErrorType(`${operation} failed${after}: ${what}`, {
@@ -196,7 +222,10 @@ export function httpFailure(kind: "api" | "token", operation: string, error: unk
 /** The same failure, with the retries the caller itself made added to the count. */
 export function withExtraRetries(error: SelfServiceApiError, extra: number): SelfServiceApiError {
   const retries = error.retries + extra;
-  const message = error.message.replace(/ failed( after \d+ retr(y|ies))?:/, ` failed after ${retries} ${retries === 1 ? "retry" : "retries"}:`);
+  const message = error.message.replace(
+    / failed( after \d+ retr(y|ies))?:/,
+    ` failed after ${retries} ${retries === 1 ? "retry" : "retries"}:`,
+  );
   const ErrorType = error instanceof TokenError ? TokenError : SelfServiceApiError;
   return new ErrorType(message, { ...error.fields(), retries });
 }
@@ -207,18 +236,29 @@ export function invalidInput(operation: string, problems: readonly FieldProblem[
 
 export function insecureUrl(field: string, url: string): ClientValidationError {
   return invalidInput("configure client", [
-    { field, value: url, reasons: ["must use https (plain http is allowed only for loopback addresses such as 127.0.0.1 or localhost)"] },
+    {
+      field,
+      value: url,
+      reasons: ["must use https (plain http is allowed only for loopback addresses such as 127.0.0.1 or localhost)"],
+    },
   ]);
 }
 
 /** A URL that would carry a credential to a host it does not belong to (p1as/destinations.ts). */
-export function credentialDestinationRefused(field: string, url: string, reasons: readonly string[]): ClientValidationError {
+export function credentialDestinationRefused(
+  field: string,
+  url: string,
+  reasons: readonly string[],
+): ClientValidationError {
   return invalidInput("configure client", [{ field, value: url, reasons }]);
 }
 
 /** A write through a client that holds only the read-only credentials. `hint` names where the write secret comes from. */
 export function writeCredentialsMissing(operation: string, hint: string): MissingCredentialsError {
-  return new MissingCredentialsError(`${operation}: not sent: this run holds only the read-only client's credentials. ${hint}`, operation);
+  return new MissingCredentialsError(
+    `${operation}: not sent: this run holds only the read-only client's credentials. ${hint}`,
+    operation,
+  );
 }
 
 export function unexpectedResponse(operation: string, status: number, problem: string): SelfServiceApiError {
@@ -259,14 +299,17 @@ export function redirectRefused(
 ): SelfServiceApiError {
   const target = redactText(location);
   const ErrorType = kind === "token" ? TokenError : SelfServiceApiError;
-  return new ErrorType(`${operation} failed: HTTP ${status} redirect to ${target} not followed: ${why}. Nothing was sent there`, {
-    operation,
-    status,
-    detail: `redirect to ${target} not followed: ${why}`,
-    retries: 0,
-    request,
-    reason: "redirect-refused",
-  });
+  return new ErrorType(
+    `${operation} failed: HTTP ${status} redirect to ${target} not followed: ${why}. Nothing was sent there`,
+    {
+      operation,
+      status,
+      detail: `redirect to ${target} not followed: ${why}`,
+      retries: 0,
+      request,
+      reason: "redirect-refused",
+    },
+  );
 }
 
 /**
@@ -285,7 +328,12 @@ export function discoveryFailed(url: string, why: string): ContractDiscoveryErro
 }
 
 /** An update the contract has no route for: refused before anything is sent. */
-export function routeMissing(operation: string, route: string, contract: { origin: string; reason: string }, remedy: string): UnsupportedOperationError {
+export function routeMissing(
+  operation: string,
+  route: string,
+  contract: { origin: string; reason: string },
+  remedy: string,
+): UnsupportedOperationError {
   return new UnsupportedOperationError(
     `${operation}: the API contract in use (${contract.origin}: ${redactText(contract.reason)}) has no ${route}. Nothing was sent. ${remedy}`,
     operation,

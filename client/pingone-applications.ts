@@ -18,7 +18,8 @@ import { TokenClient } from "./token-client";
 import { requireSecureUrl } from "./validation";
 
 /** What went wrong in a lookup, for callers that explain it in their own words (which variable, which permission). */
-export type PingOneLookupProblem = "application-missing" | "application-ambiguous" | "secret-forbidden" | "worker-forbidden";
+export type PingOneLookupProblem =
+  "application-missing" | "application-ambiguous" | "secret-forbidden" | "worker-forbidden";
 
 /** A lookup that PingOne answered, but not with what is needed. */
 export class PingOneLookupError extends SelfServiceApiError {
@@ -58,7 +59,9 @@ export interface PingOneApplication {
 }
 
 const ApplicationList = z.object({
-  _embedded: z.object({ applications: z.array(z.object({ id: z.string().min(1), name: z.string() }).passthrough()).default([]) }).default({ applications: [] }),
+  _embedded: z
+    .object({ applications: z.array(z.object({ id: z.string().min(1), name: z.string() }).passthrough()).default([]) })
+    .default({ applications: [] }),
 });
 const SecretBody = z.object({ secret: z.string().min(1) }).passthrough();
 
@@ -81,8 +84,16 @@ export class PingOneApplications {
       timeoutMs: options.timeoutMs,
       log,
     });
-    this.http = axios.create({ ...keepAliveAgents(), baseURL: `${base}/environments/${encodeURIComponent(options.environmentId)}`, timeout: options.timeoutMs ?? 30_000, maxRedirects: 0, headers: { Accept: "application/json" } });
-    installRetry(this.http, resolveRetryPolicy(), (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`));
+    this.http = axios.create({
+      ...keepAliveAgents(),
+      baseURL: `${base}/environments/${encodeURIComponent(options.environmentId)}`,
+      timeout: options.timeoutMs ?? 30_000,
+      maxRedirects: 0,
+      headers: { Accept: "application/json" },
+    });
+    installRetry(this.http, resolveRetryPolicy(), (event) =>
+      log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
+    );
   }
 
   /** The application of that name, or undefined when the environment has none. */
@@ -90,7 +101,12 @@ export class PingOneApplications {
     const operation = `find PingOne application ${JSON.stringify(name)} in environment ${this.environmentId}`;
     const data = await this.request(operation, "GET", "/applications");
     const parsed = ApplicationList.safeParse(data);
-    if (!parsed.success) throw unexpectedResponse(operation, 200, parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw unexpectedResponse(
+        operation,
+        200,
+        parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "),
+      );
     const found = parsed.data._embedded.applications.filter((application) => application.name === name);
     // PingOne documents no uniqueness rule for application names: a second one would be a guess between two clients.
     if (found.length > 1) {
@@ -108,16 +124,27 @@ export class PingOneApplications {
   async require(name: string): Promise<PingOneApplication> {
     const found = await this.find(name);
     if (found) return found;
-    throw new PingOneLookupError(`application ${JSON.stringify(name)} does not exist in PingOne environment ${this.environmentId}`, "application-missing", {
-      operation: `find PingOne application ${JSON.stringify(name)}`,
-      status: 200,
-    }, { application: name, environmentId: this.environmentId });
+    throw new PingOneLookupError(
+      `application ${JSON.stringify(name)} does not exist in PingOne environment ${this.environmentId}`,
+      "application-missing",
+      {
+        operation: `find PingOne application ${JSON.stringify(name)}`,
+        status: 200,
+      },
+      { application: name, environmentId: this.environmentId },
+    );
   }
 
   /** The application's current secret. A worker without permission to read secrets gets a PingOneLookupError (secret-forbidden). */
   async secret(application: PingOneApplication): Promise<string> {
     const operation = `read the secret of PingOne application ${JSON.stringify(application.name)}`;
-    const data = await this.request(operation, "GET", `/applications/${encodeURIComponent(application.id)}/secret`, undefined, "secret-forbidden");
+    const data = await this.request(
+      operation,
+      "GET",
+      `/applications/${encodeURIComponent(application.id)}/secret`,
+      undefined,
+      "secret-forbidden",
+    );
     const parsed = SecretBody.safeParse(data);
     if (!parsed.success) throw unexpectedResponse(operation, 200, "no secret in the response");
     return parsed.data.secret;
@@ -131,18 +158,39 @@ export class PingOneApplications {
   async regenerateSecret(application: PingOneApplication, keepPreviousUntil?: Date): Promise<void> {
     const operation = `regenerate the secret of PingOne application ${JSON.stringify(application.name)}`;
     const body = keepPreviousUntil ? { previous: { expiresAt: keepPreviousUntil.toISOString() } } : {};
-    await this.request(operation, "POST", `/applications/${encodeURIComponent(application.id)}/secret`, body, "secret-forbidden");
+    await this.request(
+      operation,
+      "POST",
+      `/applications/${encodeURIComponent(application.id)}/secret`,
+      body,
+      "secret-forbidden",
+    );
   }
 
-  private async request(operation: string, method: "GET" | "POST", url: string, body?: unknown, forbidden: PingOneLookupProblem = "worker-forbidden"): Promise<unknown> {
+  private async request(
+    operation: string,
+    method: "GET" | "POST",
+    url: string,
+    body?: unknown,
+    forbidden: PingOneLookupProblem = "worker-forbidden",
+  ): Promise<unknown> {
     const token = await this.worker.getToken();
     try {
-      const response = await this.http.request({ method, url, data: body, operation, headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) } });
+      const response = await this.http.request({
+        method,
+        url,
+        data: body,
+        operation,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      });
       return response.data;
     } catch (error) {
       const status = isAxiosError(error) ? (error.response?.status ?? 0) : 0;
       if (status === 403) {
-        throw new PingOneLookupError(`${operation} failed: HTTP 403: the PingOne worker may not do this`, forbidden, { operation, status });
+        throw new PingOneLookupError(`${operation} failed: HTTP 403: the PingOne worker may not do this`, forbidden, {
+          operation,
+          status,
+        });
       }
       throw httpFailure("api", operation, error);
     }

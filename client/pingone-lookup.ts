@@ -37,18 +37,35 @@ export interface LookupSettings {
 }
 
 /** The worker and the management API, or the problems that stop a lookup (each naming its variable). */
-export function lookupClient(settings: LookupSettings, env: NodeJS.ProcessEnv): { applications: PingOneApplications } | { problems: string[] } {
+export function lookupClient(
+  settings: LookupSettings,
+  env: NodeJS.ProcessEnv,
+): { applications: PingOneApplications } | { problems: string[] } {
   const problems: string[] = [];
-  const worker = Object.fromEntries(Object.entries(PINGONE_WORKER_ENV).map(([key, name]) => [key, env[name] ?? ""])) as Record<keyof typeof PINGONE_WORKER_ENV, string>;
+  const worker = Object.fromEntries(
+    Object.entries(PINGONE_WORKER_ENV).map(([key, name]) => [key, env[name] ?? ""]),
+  ) as Record<keyof typeof PINGONE_WORKER_ENV, string>;
   for (const key of ["clientId", "clientSecret", "environmentId"] as const) {
-    if (!worker[key]) problems.push(`${PINGONE_WORKER_ENV[key]} is not set: the provider finds its clients in PingOne with the PingOne worker of the PingOne provider (${Object.values(PINGONE_WORKER_ENV).join(", ")})`);
+    if (!worker[key])
+      problems.push(
+        `${PINGONE_WORKER_ENV[key]} is not set: the provider finds its clients in PingOne with the PingOne worker of the PingOne provider (${Object.values(PINGONE_WORKER_ENV).join(", ")})`,
+      );
   }
   // It becomes part of the token URL the worker's secret is sent to: checked before anything is sent.
-  if (worker.environmentId) problems.push(...uuidProblems(worker.environmentId).map((problem) => `${PINGONE_WORKER_ENV.environmentId} ${problem}`));
+  if (worker.environmentId)
+    problems.push(
+      ...uuidProblems(worker.environmentId).map((problem) => `${PINGONE_WORKER_ENV.environmentId} ${problem}`),
+    );
   const regionCode = worker.regionCode ? (worker.regionCode.toUpperCase() as PingOneRegionCode) : undefined;
-  if (regionCode && !PINGONE_REGION_CODES.includes(regionCode)) problems.push(`${PINGONE_WORKER_ENV.regionCode} must be one of ${PINGONE_REGION_CODES.join(", ")}`);
-  const apiUrl = settings.apiUrl ?? (regionCode && PINGONE_REGION_CODES.includes(regionCode) ? pingOneApiBaseUrl(regionCode) : undefined);
-  if (!apiUrl) problems.push(`pingone_api_url (or P1AS_PINGONE_API_URL) is not set and neither is ${PINGONE_WORKER_ENV.regionCode}, which picks https://api.pingone.<tld>/v1`);
+  if (regionCode && !PINGONE_REGION_CODES.includes(regionCode))
+    problems.push(`${PINGONE_WORKER_ENV.regionCode} must be one of ${PINGONE_REGION_CODES.join(", ")}`);
+  const apiUrl =
+    settings.apiUrl ??
+    (regionCode && PINGONE_REGION_CODES.includes(regionCode) ? pingOneApiBaseUrl(regionCode) : undefined);
+  if (!apiUrl)
+    problems.push(
+      `pingone_api_url (or P1AS_PINGONE_API_URL) is not set and neither is ${PINGONE_WORKER_ENV.regionCode}, which picks https://api.pingone.<tld>/v1`,
+    );
   if (problems.length > 0 || !apiUrl) return { problems };
   try {
     const applications = new PingOneApplications({
@@ -85,7 +102,11 @@ export interface LookedUpClient {
  * Credentials whose id (and secret, unless its variable holds it) come from PingOne at the first token request.
  * One lookup per application and process; a failed one is tried again at the next token request.
  */
-export function lookedUpCredentials(applications: PingOneApplications, client: LookedUpClient, environmentId: string): ClientCredentials {
+export function lookedUpCredentials(
+  applications: PingOneApplications,
+  client: LookedUpClient,
+  environmentId: string,
+): ClientCredentials {
   let found: Promise<PingOneApplication> | undefined;
   const application = () =>
     (found ??= applications.require(client.name).catch((error: unknown) => {

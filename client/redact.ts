@@ -8,7 +8,8 @@
 export const REDACTED = "[REDACTED]";
 
 /** Keys whose values are credentials wherever they appear (headers, JSON bodies, form bodies). */
-const SENSITIVE_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|privkey|private_key|privatekey|access_token|refresh_token|id_token|password)$/i;
+const SENSITIVE_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|privkey|private_key|privatekey|access_token|refresh_token|id_token|password)$/i;
 
 /** Long public values (a PEM fullchain) are summarised so errors stay readable. */
 const LONG_VALUE_CHARS = 200;
@@ -54,7 +55,9 @@ function base64Middles(value: string): string[] {
     const whole = Math.floor((bytes.length - start) / 3) * 3;
     if (whole <= 0) return [];
     // Also without its last group: a value cut short (or followed by padding) still shows the rest.
-    const middles = [bytes.subarray(start, start + whole), bytes.subarray(start, start + whole - 3)].map((part) => part.toString("base64"));
+    const middles = [bytes.subarray(start, start + whole), bytes.subarray(start, start + whole - 3)].map((part) =>
+      part.toString("base64"),
+    );
     return middles.flatMap((middle) => [middle, middle.replace(/\+/g, "-").replace(/\//g, "_")]);
   });
 }
@@ -66,9 +69,17 @@ function base64Middles(value: string): string[] {
  */
 export function secretForms(value: string): string[] {
   if (value.length < MIN_MASKED_CHARS) return [];
-  const encoded = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)];
+  const encoded = [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+  ];
   const pemBodies = [...value.matchAll(/-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END [A-Z0-9 ]+-----/g)].map((block) =>
-    block[1].split(/\r?\n|\\n/).map((line) => line.trim()).filter(Boolean),
+    block[1]
+      .split(/\r?\n|\\n/)
+      .map((line) => line.trim())
+      .filter(Boolean),
   );
   const jwtSignature = /^[\w-]+\.[\w-]+\.([\w-]+)$/.exec(value)?.[1];
   const forms = [
@@ -92,7 +103,11 @@ export function maskValues(values: Iterable<string | undefined>): void {
     for (const form of secretForms(value ?? "")) {
       const prefix = form.slice(0, MIN_MASKED_CHARS);
       const forms = knownForms.get(prefix) ?? [];
-      if (!forms.includes(form)) knownForms.set(prefix, [...forms, form].sort((a, b) => b.length - a.length));
+      if (!forms.includes(form))
+        knownForms.set(
+          prefix,
+          [...forms, form].sort((a, b) => b.length - a.length),
+        );
       knownStarts.add(startOf(form, 0));
     }
   }
@@ -103,8 +118,10 @@ function maskKnownValues(text: string): string {
   if (knownForms.size === 0) return text;
   let masked = "";
   let kept = 0;
-  for (let at = 0; at + MIN_MASKED_CHARS <= text.length; ) {
-    const form = knownStarts.has(startOf(text, at)) ? knownForms.get(text.slice(at, at + MIN_MASKED_CHARS))?.find((candidate) => text.startsWith(candidate, at)) : undefined;
+  for (let at = 0; at + MIN_MASKED_CHARS <= text.length;) {
+    const form = knownStarts.has(startOf(text, at))
+      ? knownForms.get(text.slice(at, at + MIN_MASKED_CHARS))?.find((candidate) => text.startsWith(candidate, at))
+      : undefined;
     if (!form) {
       at++;
       continue;
@@ -117,7 +134,10 @@ function maskKnownValues(text: string): string {
 }
 
 export function redactText(text: string): string {
-  return TEXT_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), maskKnownValues(text));
+  return TEXT_PATTERNS.reduce(
+    (current, [pattern, replacement]) => current.replace(pattern, replacement),
+    maskKnownValues(text),
+  );
 }
 
 /** A deep copy with sensitive keys replaced and long strings summarised. */
@@ -130,7 +150,10 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[...]";
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, isSensitiveKey(key) ? REDACTED : redactValue(item, depth + 1)]),
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key,
+      isSensitiveKey(key) ? REDACTED : redactValue(item, depth + 1),
+    ]),
   );
 }
 
@@ -159,7 +182,12 @@ function redactBody(body: unknown): unknown {
     } catch {
       // Form bodies (token requests) are `a=b&c=d`; anything else is free text.
       if (/^[\w.-]+=/.test(body)) {
-        return Object.fromEntries([...new URLSearchParams(body)].map(([key, item]) => [key, isSensitiveKey(key) ? REDACTED : redactValue(item)]));
+        return Object.fromEntries(
+          [...new URLSearchParams(body)].map(([key, item]) => [
+            key,
+            isSensitiveKey(key) ? REDACTED : redactValue(item),
+          ]),
+        );
       }
       return redactValue(body);
     }
@@ -179,11 +207,13 @@ export function redactRequest(config: {
   const base = (config.baseURL ?? "").replace(/\/+$/, "");
   const path = config.url ?? "";
   const url = /^https?:/i.test(path) ? path : `${base}${path}`;
-  const headers = config.headers && typeof config.headers === "object" ? { ...(config.headers as Record<string, unknown>) } : {};
+  const headers =
+    config.headers && typeof config.headers === "object" ? { ...(config.headers as Record<string, unknown>) } : {};
   // AxiosHeaders keeps values on the instance; spread them to a plain object before redacting.
-  const plainHeaders = typeof (config.headers as { toJSON?: () => unknown })?.toJSON === "function"
-    ? ((config.headers as { toJSON: () => Record<string, unknown> }).toJSON())
-    : headers;
+  const plainHeaders =
+    typeof (config.headers as { toJSON?: () => unknown })?.toJSON === "function"
+      ? (config.headers as { toJSON: () => Record<string, unknown> }).toJSON()
+      : headers;
   return {
     method: (config.method ?? "get").toUpperCase(),
     url: redactUrl(url),

@@ -42,9 +42,11 @@ export const IDEMPOTENT_METHODS = ["get", "head", "options", "put", "delete"] as
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): Required<RetryPolicy> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
   for (const key of ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
-    if (!Number.isInteger(policy[key]) || policy[key] < 0) throw new RangeError(`retry.${key} must be a whole number >= 0 (got ${policy[key]})`);
+    if (!Number.isInteger(policy[key]) || policy[key] < 0)
+      throw new RangeError(`retry.${key} must be a whole number >= 0 (got ${policy[key]})`);
   }
-  if (!(policy.jitterRatio >= 0 && policy.jitterRatio <= 1)) throw new RangeError(`retry.jitterRatio must be between 0 and 1 (got ${policy.jitterRatio})`);
+  if (!(policy.jitterRatio >= 0 && policy.jitterRatio <= 1))
+    throw new RangeError(`retry.jitterRatio must be between 0 and 1 (got ${policy.jitterRatio})`);
   return policy;
 }
 
@@ -128,7 +130,12 @@ export function installRetry(
     shouldResetTimeout: false,
     retryCondition: (error) => {
       const config = error.config;
-      if (!config || !(methods.has((config.method ?? "").toLowerCase()) || config.idempotent) || !isTransient(policy, error)) return false;
+      if (
+        !config ||
+        !(methods.has((config.method ?? "").toLowerCase()) || config.idempotent) ||
+        !isTransient(policy, error)
+      )
+        return false;
       const retryNumber = ((config["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0) + 1;
       config.nextDelayMs = retryDelayMs(policy, retryNumber, error.response?.headers?.["retry-after"]);
       // A wait that would end past the deadline is not started: the call fails now with the real reason.

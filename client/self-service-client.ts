@@ -35,7 +35,15 @@ import {
   STATUS_WHEN_ABSENT,
 } from "../p1as/assumptions";
 import { sameFingerprint } from "../p1as/pem";
-import { ASSUMED_CONTRACT, ApiContract, BODY_FIELDS, ResourceContract, ResourceName, fillKey, listItemCarries } from "./contract";
+import {
+  ASSUMED_CONTRACT,
+  ApiContract,
+  BODY_FIELDS,
+  ResourceContract,
+  ResourceName,
+  fillKey,
+  listItemCarries,
+} from "./contract";
 import {
   SelfServiceApiError,
   certificateInUse,
@@ -58,7 +66,13 @@ import { REQUEST_TIMEOUT_MS_DEFAULT } from "./defaults";
 import { SharedLists } from "./shared-lists";
 import { TokenClient } from "./token-client";
 import { AllowedHosts, allowedHostsFrom, apiUrlDestinationProblems } from "../p1as/destinations";
-import { CertificateInput, HostnameInput, requireSecureUrl, validateCertificateInput, validateHostnameInput } from "./validation";
+import {
+  CertificateInput,
+  HostnameInput,
+  requireSecureUrl,
+  validateCertificateInput,
+  validateHostnameInput,
+} from "./validation";
 
 export interface SelfServiceClientOptions {
   /**
@@ -127,7 +141,8 @@ export interface WaitOptions {
 }
 
 /** One look at an object: ready, or not yet (with what was seen). `error` status throws instead. */
-export type ReadyCheck<V> = { readonly ready: true; readonly view: V } | { readonly ready: false; readonly status: ObjectStatus | "absent" };
+export type ReadyCheck<V> =
+  { readonly ready: true; readonly view: V } | { readonly ready: false; readonly status: ObjectStatus | "absent" };
 
 export { REQUEST_TIMEOUT_MS_DEFAULT };
 export const READY_TIMEOUT_MS_DEFAULT = 300_000;
@@ -144,11 +159,14 @@ const CertificateItem = z
     [CERTIFICATE_NOT_AFTER_FIELD]: z.string().optional(),
   })
   .passthrough();
-const HostnameItem = z.object({ hostname: z.string(), product: z.string(), certname: z.string(), [STATUS_FIELD]: Status }).passthrough();
+const HostnameItem = z
+  .object({ hostname: z.string(), product: z.string(), certname: z.string(), [STATUS_FIELD]: Status })
+  .passthrough();
 
 /** Reads the fingerprint and expiry only where the contract documents them: an undocumented field is no contract. */
 function certificateViewer(contract: ResourceContract) {
-  const documented = (field: string, value: unknown) => (listItemCarries(contract, field) && typeof value === "string" ? value : undefined);
+  const documented = (field: string, value: unknown) =>
+    listItemCarries(contract, field) && typeof value === "string" ? value : undefined;
   return (item: z.infer<typeof CertificateItem>): CertificateView => {
     const fingerprint = documented(CERTIFICATE_FINGERPRINT_FIELD, item[CERTIFICATE_FINGERPRINT_FIELD]);
     const notAfter = documented(CERTIFICATE_NOT_AFTER_FIELD, item[CERTIFICATE_NOT_AFTER_FIELD]);
@@ -162,7 +180,12 @@ function certificateViewer(contract: ResourceContract) {
 }
 
 function toHostnameView(item: z.infer<typeof HostnameItem>): HostnameView {
-  return { hostname: item.hostname, product: item.product, certname: item.certname, status: item.status ?? STATUS_WHEN_ABSENT };
+  return {
+    hostname: item.hostname,
+    product: item.product,
+    certname: item.certname,
+    status: item.status ?? STATUS_WHEN_ABSENT,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -202,10 +225,18 @@ export class SelfServiceClient {
   constructor(options: SelfServiceClientOptions) {
     const baseUrl = requireApiDestination(options.baseUrl, options.allowedHosts);
     const readTokens = options.readTokens ?? options.tokens;
-    if (!readTokens) throw invalidInput("configure client", [{ field: "tokens", value: undefined, reasons: ["give tokens (the write client), readTokens (the read-only client), or both"] }]);
+    if (!readTokens)
+      throw invalidInput("configure client", [
+        {
+          field: "tokens",
+          value: undefined,
+          reasons: ["give tokens (the write client), readTokens (the read-only client), or both"],
+        },
+      ]);
     this.tokens = options.tokens;
     this.readTokens = readTokens;
-    this.writeCredentialsHint = options.writeCredentialsHint ?? "Give the client the write client's tokens to change anything.";
+    this.writeCredentialsHint =
+      options.writeCredentialsHint ?? "Give the client the write client's tokens to change anything.";
     this.policy = resolveRetryPolicy(options.retry);
     this.log = (line) => (options.log ?? stderrLine)(redactText(line));
     this.contract = options.contract ?? ASSUMED_CONTRACT;
@@ -219,20 +250,29 @@ export class SelfServiceClient {
       maxRedirects: 0,
     });
     installRetry(this.http, this.policy, (event) =>
-      this.log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
+      this.log(
+        `${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`,
+      ),
     );
   }
 
   // ---- certificates -------------------------------------------------------------------------
 
   async listCertificates(options: ReadOptions = {}): Promise<CertificateView[]> {
-    const fetch = () => this.list("list certificates", this.contract.certificates, CertificateItem, this.toCertificateView);
+    const fetch = () =>
+      this.list("list certificates", this.contract.certificates, CertificateItem, this.toCertificateView);
     return options.shared ? [...(await this.lists.get("certificates", fetch))] : fetch();
   }
 
   /** undefined when the certificate does not exist (GET by key goes through the list: an assumption). */
   async getCertificate(name: string, options: ReadOptions = {}): Promise<CertificateView | undefined> {
-    if (options.shared) return this.lists.find("certificates", name, (certificate: CertificateView) => certificate.name, () => this.listCertificates());
+    if (options.shared)
+      return this.lists.find(
+        "certificates",
+        name,
+        (certificate: CertificateView) => certificate.name,
+        () => this.listCertificates(),
+      );
     return (await this.listCertificates()).find((certificate) => certificate.name === name);
   }
 
@@ -240,13 +280,21 @@ export class SelfServiceClient {
     const operation = `create certificate ${input?.name}`;
     const info = validateCertificateInput(operation, input);
     const body = { name: input.name, fullchain: input.fullchain, privkey: input.privkey };
-    return this.lists.writing("certificates", () => this.createWithRecovery(
-      operation,
-      () => this.post(operation, this.contract.certificates, body, CertificateItem, this.toCertificateView, () => this.getCertificate(input.name)),
-      () => this.getCertificate(input.name),
-      // Without a fingerprint in the view, "exists by name" is all we can check (see assumptions).
-      (found) => (found.sha256Fingerprint === undefined || sameFingerprint(found.sha256Fingerprint, info.sha256Fingerprint) ? undefined : "a different certificate is stored under this name"),
-    ));
+    return this.lists.writing("certificates", () =>
+      this.createWithRecovery(
+        operation,
+        () =>
+          this.post(operation, this.contract.certificates, body, CertificateItem, this.toCertificateView, () =>
+            this.getCertificate(input.name),
+          ),
+        () => this.getCertificate(input.name),
+        // Without a fingerprint in the view, "exists by name" is all we can check (see assumptions).
+        (found) =>
+          found.sha256Fingerprint === undefined || sameFingerprint(found.sha256Fingerprint, info.sha256Fingerprint)
+            ? undefined
+            : "a different certificate is stored under this name",
+      ),
+    );
   }
 
   /** Replaces the pair of an existing certificate, by the contract's update route (refused when it has none). */
@@ -254,7 +302,9 @@ export class SelfServiceClient {
     const operation = `update certificate ${input?.name}`;
     const route = this.updateRoute(operation, "certificates");
     validateCertificateInput(operation, input);
-    return this.lists.writing("certificates", () => this.update(operation, route, input.name, input, CertificateItem, this.toCertificateView));
+    return this.lists.writing("certificates", () =>
+      this.update(operation, route, input.name, input, CertificateItem, this.toCertificateView),
+    );
   }
 
   /**
@@ -263,9 +313,18 @@ export class SelfServiceClient {
    */
   async deleteCertificate(name: string, options: { forceDelete?: boolean } = {}): Promise<"deleted" | "absent"> {
     try {
-      return await this.lists.writing("certificates", () => this.delete(`delete certificate ${name}`, this.contract.certificates, name, options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined));
+      return await this.lists.writing("certificates", () =>
+        this.delete(
+          `delete certificate ${name}`,
+          this.contract.certificates,
+          name,
+          options.forceDelete ? { [FORCE_DELETE_PARAM]: "true" } : undefined,
+        ),
+      );
     } catch (error) {
-      const inUse = error instanceof SelfServiceApiError && (CERTIFICATE_IN_USE_STATUSES as readonly number[]).includes(error.status);
+      const inUse =
+        error instanceof SelfServiceApiError &&
+        (CERTIFICATE_IN_USE_STATUSES as readonly number[]).includes(error.status);
       throw inUse ? certificateInUse(error) : error;
     }
   }
@@ -278,7 +337,13 @@ export class SelfServiceClient {
   }
 
   async getHostname(hostname: string, options: ReadOptions = {}): Promise<HostnameView | undefined> {
-    if (options.shared) return this.lists.find("hostnames", hostname, (view: HostnameView) => view.hostname, () => this.listHostnames());
+    if (options.shared)
+      return this.lists.find(
+        "hostnames",
+        hostname,
+        (view: HostnameView) => view.hostname,
+        () => this.listHostnames(),
+      );
     return (await this.listHostnames()).find((view) => view.hostname === hostname);
   }
 
@@ -286,15 +351,20 @@ export class SelfServiceClient {
     const operation = `create hostname ${input?.hostname}`;
     validateHostnameInput(operation, input);
     const body = { hostname: input.hostname, product: input.product, certname: input.certname };
-    return this.lists.writing("hostnames", () => this.createWithRecovery(
-      operation,
-      () => this.post(operation, this.contract.hostnames, body, HostnameItem, toHostnameView, () => this.getHostname(input.hostname)),
-      () => this.getHostname(input.hostname),
-      (found) =>
-        found.product === input.product && found.certname === input.certname
-          ? undefined
-          : `it routes to product ${found.product} with certname ${found.certname}`,
-    ));
+    return this.lists.writing("hostnames", () =>
+      this.createWithRecovery(
+        operation,
+        () =>
+          this.post(operation, this.contract.hostnames, body, HostnameItem, toHostnameView, () =>
+            this.getHostname(input.hostname),
+          ),
+        () => this.getHostname(input.hostname),
+        (found) =>
+          found.product === input.product && found.certname === input.certname
+            ? undefined
+            : `it routes to product ${found.product} with certname ${found.certname}`,
+      ),
+    );
   }
 
   /** Changes what an existing hostname routes to, by the contract's update route (refused when it has none). */
@@ -302,11 +372,15 @@ export class SelfServiceClient {
     const operation = `update hostname ${input?.hostname}`;
     const route = this.updateRoute(operation, "hostnames");
     validateHostnameInput(operation, input);
-    return this.lists.writing("hostnames", () => this.update(operation, route, input.hostname, input, HostnameItem, toHostnameView));
+    return this.lists.writing("hostnames", () =>
+      this.update(operation, route, input.hostname, input, HostnameItem, toHostnameView),
+    );
   }
 
   async deleteHostname(hostname: string): Promise<"deleted" | "absent"> {
-    return this.lists.writing("hostnames", () => this.delete(`delete hostname ${hostname}`, this.contract.hostnames, hostname));
+    return this.lists.writing("hostnames", () =>
+      this.delete(`delete hostname ${hostname}`, this.contract.hostnames, hostname),
+    );
   }
 
   // ---- readiness: start and wait are separate steps -----------------------------------------
@@ -314,7 +388,11 @@ export class SelfServiceClient {
   /** One look: "not ready yet" is an outcome; status `error` throws ReadinessError. */
   async checkReady(kind: "certificate", key: string): Promise<ReadyCheck<CertificateView>>;
   async checkReady(kind: "hostname", key: string): Promise<ReadyCheck<HostnameView>>;
-  async checkReady(kind: ObjectKind, key: string, waitedMs?: number): Promise<ReadyCheck<CertificateView | HostnameView>>;
+  async checkReady(
+    kind: ObjectKind,
+    key: string,
+    waitedMs?: number,
+  ): Promise<ReadyCheck<CertificateView | HostnameView>>;
   async checkReady(kind: ObjectKind, key: string, waitedMs = 0): Promise<ReadyCheck<CertificateView | HostnameView>> {
     const view = kind === "certificate" ? await this.getCertificate(key) : await this.getHostname(key);
     // Creation is eventually consistent: an object not listed yet is treated like one still creating.
@@ -326,7 +404,11 @@ export class SelfServiceClient {
   /** Polls until the object is complete; fails on status `error` or at the deadline. */
   async waitUntilReady(kind: "certificate", key: string, options?: WaitOptions): Promise<CertificateView>;
   async waitUntilReady(kind: "hostname", key: string, options?: WaitOptions): Promise<HostnameView>;
-  async waitUntilReady(kind: ObjectKind, key: string, options: WaitOptions = {}): Promise<CertificateView | HostnameView> {
+  async waitUntilReady(
+    kind: ObjectKind,
+    key: string,
+    options: WaitOptions = {},
+  ): Promise<CertificateView | HostnameView> {
     const timeoutMs = options.timeoutMs ?? READY_TIMEOUT_MS_DEFAULT;
     const pollIntervalMs = options.pollIntervalMs ?? READY_POLL_INTERVAL_MS_DEFAULT;
     const progress = options.onProgress ?? stderrLine;
@@ -341,7 +423,8 @@ export class SelfServiceClient {
       }
       if (check.status !== lastStatus) progress(`${kind} ${key}: ${check.status}, waiting (up to ${timeoutMs} ms)`);
       lastStatus = check.status;
-      if (Date.now() - started + pollIntervalMs > timeoutMs) throw readinessTimeout(kind, key, lastStatus, Date.now() - started);
+      if (Date.now() - started + pollIntervalMs > timeoutMs)
+        throw readinessTimeout(kind, key, lastStatus, Date.now() - started);
       await sleep(pollIntervalMs);
     }
   }
@@ -349,13 +432,21 @@ export class SelfServiceClient {
   // ---- transport ----------------------------------------------------------------------------
 
   /** One request with a bearer token; a 401 gets one fresh token and one more attempt; a safe redirect is followed once. */
-  private async send(operation: string, config: AxiosRequestConfig, attempt: Attempt = { tokenRetried: false, redirected: false }): Promise<AxiosResponse> {
+  private async send(
+    operation: string,
+    config: AxiosRequestConfig,
+    attempt: Attempt = { tokenRetried: false, redirected: false },
+  ): Promise<AxiosResponse> {
     // Reads go with the read-only client, so a run that never writes never needs the write client's secret.
     const tokens = (config.method ?? "GET").toUpperCase() === "GET" ? this.readTokens : this.tokens;
     if (!tokens) throw writeCredentialsMissing(operation, this.writeCredentialsHint);
     const token = await tokens.getToken();
     try {
-      return await this.http.request({ ...config, operation, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
+      return await this.http.request({
+        ...config,
+        operation,
+        headers: { ...config.headers, Authorization: `Bearer ${token}` },
+      });
     } catch (error) {
       if (!attempt.tokenRetried && isAxiosError(error) && error.response?.status === 401) {
         this.log(`${operation}: HTTP 401; fetching a fresh token and trying once more`);
@@ -366,10 +457,23 @@ export class SelfServiceClient {
         const location = String(error.response.headers?.location ?? "");
         const from = new URL(this.http.getUri(config));
         const target = new URL(location, from);
-        const refusal = attempt.redirected ? "the client follows one redirect per request" : this.redirectRefusal(config.method ?? "GET", from, target);
-        if (refusal) throw redirectRefused(operation, error.response.status, location, refusal, redactRequest(error.config ?? config));
+        const refusal = attempt.redirected
+          ? "the client follows one redirect per request"
+          : this.redirectRefusal(config.method ?? "GET", from, target);
+        if (refusal)
+          throw redirectRefused(
+            operation,
+            error.response.status,
+            location,
+            refusal,
+            redactRequest(error.config ?? config),
+          );
         this.log(`${operation}: HTTP ${error.response.status} to ${target.pathname}${target.search}; following it`);
-        return this.send(operation, { ...config, url: target.href, params: undefined }, { ...attempt, redirected: true });
+        return this.send(
+          operation,
+          { ...config, url: target.href, params: undefined },
+          { ...attempt, redirected: true },
+        );
       }
       throw httpFailure("api", operation, error);
     }
@@ -377,22 +481,38 @@ export class SelfServiceClient {
 
   /** Why a redirect may not be followed, or undefined when it may (the rule is in the module comment). */
   private redirectRefusal(method: string, from: URL, target: URL): string | undefined {
-    if (target.origin !== from.origin) return `it leads to another origin (${target.origin}), and the access token is only ever sent to ${from.origin}`;
+    if (target.origin !== from.origin)
+      return `it leads to another origin (${target.origin}), and the access token is only ever sent to ${from.origin}`;
     if (method.toUpperCase() === "GET") return undefined;
-    const samePath = withoutTrailingSlash(target.pathname) === withoutTrailingSlash(from.pathname) && target.search === from.search;
-    return samePath ? undefined : `a ${method.toUpperCase()} is re-sent only to the same path with or without its trailing slash, and the same query`;
+    const samePath =
+      withoutTrailingSlash(target.pathname) === withoutTrailingSlash(from.pathname) && target.search === from.search;
+    return samePath
+      ? undefined
+      : `a ${method.toUpperCase()} is re-sent only to the same path with or without its trailing slash, and the same query`;
   }
 
   /** The contract's update route for a resource; refuses (nothing sent) when it has none or needs a field the client cannot fill. */
   private updateRoute(operation: string, resource: ResourceName) {
     const contract = this.contract[resource];
     const route = contract.update;
-    const remedy = "Delete and create the object again, or give the client a contract with an update route (discoverContract, or an override of";
-    if (!route) throw routeMissing(operation, `update route for ${resource} (PUT or PATCH ${contract.keyPath})`, this.contract, `${remedy} ${resource}.update).`);
+    const remedy =
+      "Delete and create the object again, or give the client a contract with an update route (discoverContract, or an override of";
+    if (!route)
+      throw routeMissing(
+        operation,
+        `update route for ${resource} (PUT or PATCH ${contract.keyPath})`,
+        this.contract,
+        `${remedy} ${resource}.update).`,
+      );
     const unknown = route.bodyFields.filter((field) => !BODY_FIELDS[resource].includes(field));
     if (unknown.length > 0 || route.bodyFields.length === 0) {
       const needs = unknown.length > 0 ? `fields it cannot fill (${unknown.join(", ")})` : "no body fields";
-      throw routeMissing(operation, `usable update route for ${resource}: ${route.method} ${route.path} documents ${needs}`, this.contract, `${remedy} ${resource}.update).`);
+      throw routeMissing(
+        operation,
+        `usable update route for ${resource}: ${route.method} ${route.path} documents ${needs}`,
+        this.contract,
+        `${remedy} ${resource}.update).`,
+      );
     }
     return route;
   }
@@ -409,18 +529,32 @@ export class SelfServiceClient {
     view: (item: z.infer<S>) => V,
     find: () => Promise<V | undefined>,
   ): Promise<V> {
-    const created = this.parse(operation, item, await this.send(operation, { method: "POST", url: resource.collection, data: body }));
+    const created = this.parse(
+      operation,
+      item,
+      await this.send(operation, { method: "POST", url: resource.collection, data: body }),
+    );
     if (created[STATUS_FIELD] !== undefined) return view(created);
     return (await find()) ?? { ...view(created), status: "creating" };
   }
 
   private parse<S extends z.ZodTypeAny>(operation: string, schema: S, response: AxiosResponse): z.infer<S> {
     const parsed = schema.safeParse(response.data);
-    if (!parsed.success) throw unexpectedResponse(operation, response.status, parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw unexpectedResponse(
+        operation,
+        response.status,
+        parsed.error.issues.map((i) => `${i.path.join(".") || "body"} ${i.message}`).join("; "),
+      );
     return parsed.data;
   }
 
-  private async list<S extends z.ZodTypeAny, V>(operation: string, resource: ResourceContract, item: S, view: (item: z.infer<S>) => V): Promise<V[]> {
+  private async list<S extends z.ZodTypeAny, V>(
+    operation: string,
+    resource: ResourceContract,
+    item: S,
+    view: (item: z.infer<S>) => V,
+  ): Promise<V[]> {
     const response = await this.send(operation, { method: "GET", url: resource.collection });
     return this.parse(operation, z.array(item), response).map(view);
   }
@@ -433,14 +567,26 @@ export class SelfServiceClient {
     item: S,
     view: (item: z.infer<S>) => V,
   ): Promise<V> {
-    const data = Object.fromEntries(route.bodyFields.map((field) => [field, (input as Record<string, unknown>)[field]]));
+    const data = Object.fromEntries(
+      route.bodyFields.map((field) => [field, (input as Record<string, unknown>)[field]]),
+    );
     // Every field the route takes is sent, so a PATCH sets the same values however often it arrives: retried like a
     // PUT (a lost answer, or a kept-alive socket the server had closed, would otherwise fail the update).
-    const response = await this.send(operation, { method: route.method, url: fillKey(route.path, key), data, idempotent: true });
+    const response = await this.send(operation, {
+      method: route.method,
+      url: fillKey(route.path, key),
+      data,
+      idempotent: true,
+    });
     return view(this.parse(operation, item, response));
   }
 
-  private async delete(operation: string, resource: ResourceContract, key: string, params?: Record<string, string>): Promise<"deleted" | "absent"> {
+  private async delete(
+    operation: string,
+    resource: ResourceContract,
+    key: string,
+    params?: Record<string, string>,
+  ): Promise<"deleted" | "absent"> {
     try {
       await this.send(operation, { method: "DELETE", url: fillKey(resource.keyPath, key), params });
       return "deleted";
@@ -469,7 +615,9 @@ export class SelfServiceClient {
         const counted = retry > 1 ? withExtraRetries(error, retry - 1) : error;
         if (!this.isUncertain(error) || retry > this.policy.retries) throw counted;
         if (error.status !== 429) {
-          this.log(`${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`);
+          this.log(
+            `${operation}: ${error.status === 0 ? "no response" : `HTTP ${error.status}`}; listing to check whether the create was committed`,
+          );
           const found = await find();
           if (found) {
             const differs = difference(found);
@@ -480,7 +628,9 @@ export class SelfServiceClient {
         }
         if ((retryAfterMs(error.retryAfter) ?? 0) > this.policy.maxRetryAfterMs) throw counted;
         const delayMs = retryDelayMs(this.policy, retry, error.retryAfter);
-        this.log(`${operation}: not committed; posting again in ${delayMs} ms (retry ${retry} of ${this.policy.retries})`);
+        this.log(
+          `${operation}: not committed; posting again in ${delayMs} ms (retry ${retry} of ${this.policy.retries})`,
+        );
         await sleep(delayMs);
       }
     }

@@ -17,7 +17,12 @@ export class SharedLists<K extends string> {
    * The first item of the shared list of `kind` whose `keyOf` is `key`. The list is indexed once: a refresh of
    * N objects looks each up in constant time, where a search of the list per read made the refresh cost N².
    */
-  async find<V>(kind: K, key: string, keyOf: (item: V) => string, fetch: () => Promise<readonly V[]>): Promise<V | undefined> {
+  async find<V>(
+    kind: K,
+    key: string,
+    keyOf: (item: V) => string,
+    fetch: () => Promise<readonly V[]>,
+  ): Promise<V | undefined> {
     const entry = this.entry(kind, fetch);
     entry.index ??= entry.items.then((items) => {
       const index = new Map<string, unknown>();

@@ -11,7 +11,14 @@ import axios, { AxiosInstance, isAxiosError } from "axios";
 import { z } from "zod";
 import { PingOneRegionCode, pingOneAuthBaseUrl, pingOneTokenUrl } from "../p1as/facts";
 import { AllowedHosts, allowedHostsFrom, tokenUrlDestinationProblems } from "../p1as/destinations";
-import { FieldProblem, credentialDestinationRefused, httpFailure, invalidInput, redirectRefused, unexpectedResponse } from "./errors";
+import {
+  FieldProblem,
+  credentialDestinationRefused,
+  httpFailure,
+  invalidInput,
+  redirectRefused,
+  unexpectedResponse,
+} from "./errors";
 import { redactRequest } from "./redact";
 import { RetryPolicy, installRetry, resolveRetryPolicy } from "./retry";
 import { keepAliveAgents } from "./http-agents";
@@ -49,10 +56,16 @@ export const TOKEN_TIMEOUT_MS_DEFAULT = 10_000;
 export const TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT = 60_000;
 
 /** `https://auth.pingone.<tld>/<environmentId>/as/token`, from a region code or an explicit auth base URL. */
-export function tokenUrlFor(options: { environmentId: string; region?: PingOneRegionCode; authBaseUrl?: string }): string {
+export function tokenUrlFor(options: {
+  environmentId: string;
+  region?: PingOneRegionCode;
+  authBaseUrl?: string;
+}): string {
   if (options.authBaseUrl) return pingOneTokenUrl(options.authBaseUrl, options.environmentId);
   if (options.region) return pingOneTokenUrl(pingOneAuthBaseUrl(options.region), options.environmentId);
-  throw invalidInput("configure token client", [{ field: "region", value: undefined, reasons: ["give a region code or an authBaseUrl"] }]);
+  throw invalidInput("configure token client", [
+    { field: "region", value: undefined, reasons: ["give a region code or an authBaseUrl"] },
+  ]);
 }
 
 const TokenResponse = z.object({
@@ -77,9 +90,20 @@ export class TokenClient {
     const problems: FieldProblem[] = (["tokenUrl", "clientId", "clientSecret"] as const)
       .filter((name) => !(name !== "tokenUrl" && typeof options[name] === "function"))
       .filter((name) => typeof options[name] !== "string" || options[name].length === 0)
-      .map((name) => ({ field: name, value: name === "clientSecret" ? "" : (options[name] as string), reasons: ["is required"] }));
-    if (options.authMethod !== undefined && !["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"].includes(options.authMethod)) {
-      problems.push({ field: "authMethod", value: options.authMethod, reasons: ["must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"] });
+      .map((name) => ({
+        field: name,
+        value: name === "clientSecret" ? "" : (options[name] as string),
+        reasons: ["is required"],
+      }));
+    if (
+      options.authMethod !== undefined &&
+      !["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"].includes(options.authMethod)
+    ) {
+      problems.push({
+        field: "authMethod",
+        value: options.authMethod,
+        reasons: ["must be CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"],
+      });
     }
     if (problems.length > 0) throw invalidInput("configure token client", problems);
     this.tokenUrl = requireSecureUrl("tokenUrl", options.tokenUrl).toString();
@@ -92,12 +116,19 @@ export class TokenClient {
     this.refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? TOKEN_REFRESH_BEFORE_EXPIRY_MS_DEFAULT;
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     // maxRedirects 0: a 3xx is an error axios hands back, never a request it sends on (see the module comment).
-    this.#http = axios.create({ ...keepAliveAgents(), timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT, maxRedirects: 0 });
+    this.#http = axios.create({
+      ...keepAliveAgents(),
+      timeout: options.timeoutMs ?? TOKEN_TIMEOUT_MS_DEFAULT,
+      maxRedirects: 0,
+    });
     // Minting a token changes nothing, so the token POST is as safe to repeat as a GET.
     installRetry(
       this.#http,
       resolveRetryPolicy(options.retry),
-      (event) => log(`${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`),
+      (event) =>
+        log(
+          `${event.operation}: ${event.reason}; retry ${event.retryNumber} of ${event.retries} in ${event.delayMs} ms`,
+        ),
       ["post"],
     );
   }
@@ -130,7 +161,10 @@ export class TokenClient {
     const operation = `get access token for client ${this.#clientId}`;
     const form = new URLSearchParams({ grant_type: "client_credentials" });
     if (this.scope) form.set("scope", this.scope);
-    const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" };
+    const headers: Record<string, string> = {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Accept: "application/json",
+    };
     if (this.authMethod === "CLIENT_SECRET_BASIC") {
       // RFC 6749 2.3.1: id and secret are form-encoded before base64.
       const pair = `${encodeURIComponent(this.#clientId)}:${encodeURIComponent(this.#clientSecret)}`;
@@ -153,7 +187,12 @@ export class TokenClient {
       throw httpFailure("token", operation, error);
     }
     const parsed = TokenResponse.safeParse(data);
-    if (!parsed.success) throw unexpectedResponse(operation, 200, parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw unexpectedResponse(
+        operation,
+        200,
+        parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "),
+      );
     const lifetimeMs = parsed.data.expires_in * 1000;
     const margin = Math.min(this.refreshBeforeExpiryMs, lifetimeMs / 2);
     this.#cached = { token: parsed.data.access_token, refreshAt: Date.now() + lifetimeMs - margin };

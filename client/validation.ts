@@ -27,29 +27,43 @@ function stringProblem(prefix: string, name: string, value: unknown): FieldProbl
   return typeof value === "string" ? [] : [{ field: field(prefix, name), value, reasons: ["must be a string"] }];
 }
 
-export function certificateProblems(input: CertificateInput, prefix = ""): { problems: FieldProblem[]; info?: CertificateInfo } {
-  const problems = (["name", "fullchain", "privkey"] as const).flatMap((name) => stringProblem(prefix, name, input?.[name]));
+export function certificateProblems(
+  input: CertificateInput,
+  prefix = "",
+): { problems: FieldProblem[]; info?: CertificateInfo } {
+  const problems = (["name", "fullchain", "privkey"] as const).flatMap((name) =>
+    stringProblem(prefix, name, input?.[name]),
+  );
   if (problems.length > 0) return { problems };
   const nameReasons = certnameProblems(input.name);
   if (nameReasons.length > 0) problems.push({ field: field(prefix, "name"), value: input.name, reasons: nameReasons });
   const pair = checkCertificatePair(input);
   if (!pair.ok) {
-    for (const [name, reasons] of problemsByField(pair.problems)) problems.push({ field: field(prefix, name), value: input[name], reasons });
+    for (const [name, reasons] of problemsByField(pair.problems))
+      problems.push({ field: field(prefix, name), value: input[name], reasons });
     return { problems };
   }
   return { problems, info: pair.info };
 }
 
 export function hostnameInputProblems(input: HostnameInput, prefix = ""): FieldProblem[] {
-  const problems = (["hostname", "product", "certname"] as const).flatMap((name) => stringProblem(prefix, name, input?.[name]));
+  const problems = (["hostname", "product", "certname"] as const).flatMap((name) =>
+    stringProblem(prefix, name, input?.[name]),
+  );
   if (problems.length > 0) return problems;
   const hostnameReasons = hostnameProblems(input.hostname);
-  if (hostnameReasons.length > 0) problems.push({ field: field(prefix, "hostname"), value: input.hostname, reasons: hostnameReasons });
+  if (hostnameReasons.length > 0)
+    problems.push({ field: field(prefix, "hostname"), value: input.hostname, reasons: hostnameReasons });
   if (!(PRODUCTS as readonly string[]).includes(input.product)) {
-    problems.push({ field: field(prefix, "product"), value: input.product, reasons: [`must be one of ${PRODUCTS.join(", ")}`] });
+    problems.push({
+      field: field(prefix, "product"),
+      value: input.product,
+      reasons: [`must be one of ${PRODUCTS.join(", ")}`],
+    });
   }
   const certnameReasons = certnameProblems(input.certname);
-  if (certnameReasons.length > 0) problems.push({ field: field(prefix, "certname"), value: input.certname, reasons: certnameReasons });
+  if (certnameReasons.length > 0)
+    problems.push({ field: field(prefix, "certname"), value: input.certname, reasons: certnameReasons });
   return problems;
 }
 
@@ -83,19 +97,31 @@ export function validateRequestSet(set: RequestSet, operation = "apply virtual h
   set.certificates.forEach((certificate, index) => {
     const prefix = `certificates[${index}]`;
     problems.push(...certificateProblems(certificate, prefix).problems);
-    if (duplicated(certnames, index)) problems.push({ field: `${prefix}.name`, value: certificate.name, reasons: ["appears more than once in certificates"] });
+    if (duplicated(certnames, index))
+      problems.push({
+        field: `${prefix}.name`,
+        value: certificate.name,
+        reasons: ["appears more than once in certificates"],
+      });
   });
   const hostnames = set.hostnames.map((hostname) => hostname.hostname);
   const known = new Set([...certnames, ...(set.existingCertnames ?? [])]);
   set.hostnames.forEach((hostname, index) => {
     const prefix = `hostnames[${index}]`;
     problems.push(...hostnameInputProblems(hostname, prefix));
-    if (duplicated(hostnames, index)) problems.push({ field: `${prefix}.hostname`, value: hostname.hostname, reasons: ["appears more than once in hostnames"] });
+    if (duplicated(hostnames, index))
+      problems.push({
+        field: `${prefix}.hostname`,
+        value: hostname.hostname,
+        reasons: ["appears more than once in hostnames"],
+      });
     if (typeof hostname.certname === "string" && !known.has(hostname.certname)) {
       problems.push({
         field: `${prefix}.certname`,
         value: hostname.certname,
-        reasons: [`names no certificate of this request set (known: ${[...known].join(", ") || "none"}); add the certificate or list it in existingCertnames`],
+        reasons: [
+          `names no certificate of this request set (known: ${[...known].join(", ") || "none"}); add the certificate or list it in existingCertnames`,
+        ],
       });
     }
   });

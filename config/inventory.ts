@@ -28,7 +28,14 @@ import {
 } from "../constructs/errors";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
 import { duplicateKeyIssues, stringIssues } from "./json-strings";
-import { backendSchema, environmentStackName, formatPath, PINGONE_DIRECTORY_STACK, ResolvedBackend, ResolvedConfig } from "./schema";
+import {
+  backendSchema,
+  environmentStackName,
+  formatPath,
+  PINGONE_DIRECTORY_STACK,
+  ResolvedBackend,
+  ResolvedConfig,
+} from "./schema";
 import { stateLocation } from "./state-location";
 
 /** Set to 1 (CI does, like `npm ci` with a lock file): synth refuses to change the committed inventory. */
@@ -51,7 +58,13 @@ export interface Inventory {
 const STACK_NAMES = [PINGONE_DIRECTORY_STACK, ...P1AS_ENVIRONMENTS.map(environmentStackName)] as [string, ...string[]];
 
 /** The per-stack defaults synth fills in (config/schema/defaults.ts resolveBackend): an entry always has them. */
-const RESOLVED_FIELDS: Record<string, readonly string[]> = { local: ["path"], pg: ["schemaName"], s3: ["key", "encrypt"], remote: ["workspace"], cloud: ["workspace"] };
+const RESOLVED_FIELDS: Record<string, readonly string[]> = {
+  local: ["path"],
+  pg: ["schemaName"],
+  s3: ["key", "encrypt"],
+  remote: ["workspace"],
+  cloud: ["workspace"],
+};
 
 const entrySchema = z
   .object({
@@ -60,25 +73,37 @@ const entrySchema = z
     backend: backendSchema.superRefine((backend, ctx) => {
       const fields = backend as Record<string, unknown>;
       for (const field of RESOLVED_FIELDS[backend.type] ?? []) {
-        if (fields[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: "Required (synth writes every backend with its defaults filled in)" });
+        if (fields[field] === undefined)
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [field],
+            message: "Required (synth writes every backend with its defaults filled in)",
+          });
       }
     }),
   })
   .strict()
   .superRefine((entry, ctx) => {
-    const expected = entry.stack === PINGONE_DIRECTORY_STACK ? undefined : entry.stack.slice(environmentStackName("").length);
+    const expected =
+      entry.stack === PINGONE_DIRECTORY_STACK ? undefined : entry.stack.slice(environmentStackName("").length);
     if (entry.environment === expected) return;
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       path: ["environment"],
-      message: expected === undefined ? `must be absent: ${entry.stack} belongs to no P1AS environment` : `must be ${JSON.stringify(expected)}, the environment of ${entry.stack}`,
+      message:
+        expected === undefined
+          ? `must be absent: ${entry.stack} belongs to no P1AS environment`
+          : `must be ${JSON.stringify(expected)}, the environment of ${entry.stack}`,
     });
   });
 
 const inventorySchema = z
   .object({
     "//": z.string().optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")
+      .optional(),
     stacks: z.array(entrySchema),
   })
   .strict();
@@ -117,11 +142,16 @@ export function readInventory(file: string): StoredInventory {
   const issues = [...duplicateKeyIssues(text), ...stringIssues(raw), ...(parsed.success ? [] : parsed.error.issues)];
   if (!parsed.success || issues.length > 0) {
     const byPath = new Map<string, string[]>();
-    for (const issue of issues) byPath.set(formatPath(issue.path), [...(byPath.get(formatPath(issue.path)) ?? []), issue.message]);
-    throw invalidInventory(file, [...byPath].map(([issuePath, reasons]) => ({ path: issuePath, reasons })));
+    for (const issue of issues)
+      byPath.set(formatPath(issue.path), [...(byPath.get(formatPath(issue.path)) ?? []), issue.message]);
+    throw invalidInventory(
+      file,
+      [...byPath].map(([issuePath, reasons]) => ({ path: issuePath, reasons })),
+    );
   }
   const stacks = parsed.data.stacks as InventoryEntry[];
-  const seal = parsed.data.sha256 === undefined ? "missing" : parsed.data.sha256 === inventoryDigest(stacks) ? "valid" : "broken";
+  const seal =
+    parsed.data.sha256 === undefined ? "missing" : parsed.data.sha256 === inventoryDigest(stacks) ? "valid" : "broken";
   return { stacks, seal };
 }
 
@@ -135,13 +165,18 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  return `{${entries
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
+    .join(",")}}`;
 }
 
 /** Every stack the config declares today, with its backend. */
 export function declaredEntries(config: ResolvedConfig): InventoryEntry[] {
   return [
-    ...(config.pingone.roleAttributes.manage ? [{ stack: PINGONE_DIRECTORY_STACK, backend: config.pingone.backend }] : []),
+    ...(config.pingone.roleAttributes.manage
+      ? [{ stack: PINGONE_DIRECTORY_STACK, backend: config.pingone.backend }]
+      : []),
     ...config.environments.map((env) => ({ stack: env.stackName, environment: env.name, backend: env.backend })),
   ];
 }
@@ -150,7 +185,10 @@ export function declaredEntries(config: ResolvedConfig): InventoryEntry[] {
 export const entryKey = (entry: InventoryEntry) => `${entry.stack} ${stateLocation(entry.backend)}`;
 
 /** The inventory with the declared entries added (existing ones kept, in their order). */
-export function mergeInventory(inventory: Inventory, declared: readonly InventoryEntry[]): { inventory: Inventory; added: InventoryEntry[] } {
+export function mergeInventory(
+  inventory: Inventory,
+  declared: readonly InventoryEntry[],
+): { inventory: Inventory; added: InventoryEntry[] } {
   const known = new Set(inventory.stacks.map(entryKey));
   const added = declared.filter((entry) => !known.has(entryKey(entry)));
   return { inventory: { stacks: [...inventory.stacks, ...added] }, added };
@@ -168,8 +206,17 @@ export function undeclaredEntries(inventory: Inventory, declared: readonly Inven
  */
 export function forgottenEnvironments(inventory: Inventory, config: ResolvedConfig): string[] {
   if (!config.pingone.roleAttributes.manage) return [];
-  const kept = new Set<string>([...config.environments.map((env) => env.name), ...config.pingone.roleAttributes.retiredEnvironments]);
-  return [...new Set(inventory.stacks.flatMap((entry) => (entry.environment && !kept.has(entry.environment) ? [entry.environment] : [])))];
+  const kept = new Set<string>([
+    ...config.environments.map((env) => env.name),
+    ...config.pingone.roleAttributes.retiredEnvironments,
+  ]);
+  return [
+    ...new Set(
+      inventory.stacks.flatMap((entry) =>
+        entry.environment && !kept.has(entry.environment) ? [entry.environment] : [],
+      ),
+    ),
+  ];
 }
 
 /**
@@ -189,11 +236,14 @@ export function prepareInventory(
   const file = inventoryPath(configFile);
   const frozen = env[FROZEN_INVENTORY_ENV_VAR] === "1";
   const reseal = env[RESEAL_INVENTORY_ENV_VAR] === "1";
-  if (frozen && reseal) throw inventoryOutOfDate(file, `${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256`, FROZEN_INVENTORY_ENV_VAR);
+  if (frozen && reseal)
+    throw inventoryOutOfDate(file, `${RESEAL_INVENTORY_ENV_VAR}=1 would rewrite its sha256`, FROZEN_INVENTORY_ENV_VAR);
   const current = readInventory(file);
   if (current.seal === "broken" && !reseal) throw inventoryEdited(file, RESEAL_INVENTORY_ENV_VAR);
   // A file synth wrote keeps every retired environment's entries (a first synth has none to keep: nothing was removed).
-  const retiredWithout = config.pingone.roleAttributes.retiredEnvironments.filter((name) => !current.stacks.some((entry) => entry.environment === name));
+  const retiredWithout = config.pingone.roleAttributes.retiredEnvironments.filter(
+    (name) => !current.stacks.some((entry) => entry.environment === name),
+  );
   if (retiredWithout.length > 0 && existsSync(file)) throw inventoryLacksEnvironments(configFile, file, retiredWithout);
   const forgotten = forgottenEnvironments(current, config);
   if (forgotten.length > 0) throw environmentsForgotten(configFile, file, forgotten);
@@ -201,9 +251,14 @@ export function prepareInventory(
   const unchanged = added.length === 0 && existsSync(file) && current.seal === "valid";
   if (!unchanged && frozen) {
     const missing = added.map((entry) => `${entry.stack} at ${stateLocation(entry.backend)}`).join(", ");
-    const reason = missing ? `missing: ${missing}` : existsSync(file) ? "it has no sha256: written by an older synth" : "missing: the whole file";
+    const reason = missing
+      ? `missing: ${missing}`
+      : existsSync(file)
+        ? "it has no sha256: written by an older synth"
+        : "missing: the whole file";
     throw inventoryOutOfDate(file, reason, FROZEN_INVENTORY_ENV_VAR);
   }
-  const text = () => `${JSON.stringify({ "//": HEADER, sha256: inventoryDigest(inventory.stacks), stacks: inventory.stacks }, null, 2)}\n`;
+  const text = () =>
+    `${JSON.stringify({ "//": HEADER, sha256: inventoryDigest(inventory.stacks), stacks: inventory.stacks }, null, 2)}\n`;
   return { file, inventory, write: () => unchanged || writeFileSync(file, text()) };
 }

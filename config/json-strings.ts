@@ -53,9 +53,11 @@ export function duplicateKeyIssues(text: string): JsonIssue[] {
 export function stringIssues(raw: unknown, path: Path = []): JsonIssue[] {
   if (typeof raw === "string") {
     const messages: string[] = [];
-    if (raw.length > CONFIG_STRING_MAX_LENGTH) messages.push(`must be at most ${CONFIG_STRING_MAX_LENGTH} characters (got ${raw.length})`);
+    if (raw.length > CONFIG_STRING_MAX_LENGTH)
+      messages.push(`must be at most ${CONFIG_STRING_MAX_LENGTH} characters (got ${raw.length})`);
     if (CONTROL_CHARACTER.test(raw)) messages.push("must not contain control characters (newlines, tabs, NUL, ...)");
-    if (TOKEN_MARKER.test(raw)) messages.push("must not contain a cdktf token marker ('${TfToken[', '#{TfToken[' or '&{TfToken[')");
+    if (TOKEN_MARKER.test(raw))
+      messages.push("must not contain a cdktf token marker ('${TfToken[', '#{TfToken[' or '&{TfToken[')");
     return messages.map((message) => ({ path, message }));
   }
   if (Array.isArray(raw)) return raw.flatMap((item, index) => stringIssues(item, [...path, index]));

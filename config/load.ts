@@ -21,7 +21,12 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
  * Checks an already-parsed config. `source` names it in error messages; `baseDir` anchors relative file
  * names; `textIssues` are problems only the file's text shows (duplicate keys).
  */
-export function parseConfig(raw: unknown, source: string, baseDir = ".", textIssues: readonly JsonIssue[] = []): ResolvedConfig {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  baseDir = ".",
+  textIssues: readonly JsonIssue[] = [],
+): ResolvedConfig {
   const result = checkConfig(raw, textIssues);
   if (!result.config) throw invalidConfig(source, result.issues);
   return resolveConfig(result.config, baseDir);

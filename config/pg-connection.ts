@@ -13,7 +13,16 @@ import { parse as parseUrl } from "pg-connection-string";
  * Keywords whose value names a file that libpq or terraform's driver (lib/pq) opens: certificates, keys, CRLs,
  * the password and service files, and (libpq 18) the TLS key log it writes.
  */
-export const FILE_PARAMETERS = ["sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir", "passfile", "servicefile", "sslkeylogfile"] as const;
+export const FILE_PARAMETERS = [
+  "sslcert",
+  "sslkey",
+  "sslrootcert",
+  "sslcrl",
+  "sslcrldir",
+  "passfile",
+  "servicefile",
+  "sslkeylogfile",
+] as const;
 const PASSWORD_PARAMETERS = ["password", "sslpassword"];
 
 /** The libpq keywords of a connection string (lowercased names, decoded values), with no file read. */
@@ -99,7 +108,9 @@ export function connStrProblems(value: string): string[] {
   try {
     connection = parsePgConnection(value);
   } catch (error) {
-    return [`must be a PostgreSQL connection string (a postgres:// URL or libpq key=value pairs): ${(error as Error).message}`];
+    return [
+      `must be a PostgreSQL connection string (a postgres:// URL or libpq key=value pairs): ${(error as Error).message}`,
+    ];
   }
   const problems: string[] = [];
   if (connection.passwordParameters.length > 0) {

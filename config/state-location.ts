@@ -76,7 +76,12 @@ export function stateLocation(backend: ResolvedBackend, env?: NodeJS.ProcessEnv)
  */
 export function mayShareState(a: ResolvedBackend, b: ResolvedBackend): boolean {
   if (stateLocation(a) === stateLocation(b)) return true;
-  return a.type === "pg" && b.type === "pg" && a.schemaName === b.schemaName && (a.connStr === undefined) !== (b.connStr === undefined);
+  return (
+    a.type === "pg" &&
+    b.type === "pg" &&
+    a.schemaName === b.schemaName &&
+    (a.connStr === undefined) !== (b.connStr === undefined)
+  );
 }
 
 /**
@@ -97,7 +102,9 @@ function pgPlace(connStr: string | undefined, env: NodeJS.ProcessEnv | undefined
 function pgDatabase(connStr: string, env: NodeJS.ProcessEnv | undefined): string {
   const connection = parsePgConnection(connStr);
   const hosts = (connection.hosts || env?.PGHOST || env?.PGHOSTADDR || "localhost").split(",").map(normaliseHost);
-  const ports = (connection.port || env?.PGPORT || "5432").split(",").map((port) => (/^\d+$/.test(port.trim()) ? String(Number(port)) : port.trim()));
+  const ports = (connection.port || env?.PGPORT || "5432")
+    .split(",")
+    .map((port) => (/^\d+$/.test(port.trim()) ? String(Number(port)) : port.trim()));
   const database = connection.database || env?.PGDATABASE || connection.user || env?.PGUSER || "";
   return `${hosts.join(",")}:${ports.join(",")}/${database}`;
 }

@@ -73,11 +73,24 @@ export class SelfServiceCredentials {
   public static fromEnvironment(scope: Construct, props: ClientSecretEnvProps): ISelfServiceCredentials {
     const known = (value: unknown) => !Token.isUnresolved(value);
     assertValidFields(`${scope.node.path}/${props.clientSecretEnv}`, [
-      { field: "clientId", value: props.clientId, reasons: known(props.clientId) ? clientIdProblems(props.clientId) : [] },
+      {
+        field: "clientId",
+        value: props.clientId,
+        reasons: known(props.clientId) ? clientIdProblems(props.clientId) : [],
+      },
       { field: "clientSecretEnv", value: props.clientSecretEnv, reasons: secretEnvNameProblems(props.clientSecretEnv) },
-      { field: "tokenUrl", value: props.tokenUrl, reasons: known(props.tokenUrl) ? tokenUrlProblems(props.tokenUrl) : [] },
+      {
+        field: "tokenUrl",
+        value: props.tokenUrl,
+        reasons: known(props.tokenUrl) ? tokenUrlProblems(props.tokenUrl) : [],
+      },
     ]);
-    return Object.freeze({ clientId: props.clientId, clientSecretEnv: props.clientSecretEnv, tokenUrl: props.tokenUrl, scope: props.scope });
+    return Object.freeze({
+      clientId: props.clientId,
+      clientSecretEnv: props.clientSecretEnv,
+      tokenUrl: props.tokenUrl,
+      scope: props.scope,
+    });
   }
 
   private constructor() {}
@@ -88,7 +101,10 @@ function destination(value: string, rule: (url: string, allowed: AllowedHosts) =
   const problems = serviceUrlProblems(value);
   if (problems.length > 0) return problems;
   const allowed = parseAllowedHosts(process.env[ALLOWED_HOSTS_VARIABLE]);
-  if (allowed.problems.length > 0) return [`cannot be judged: the environment variable ${ALLOWED_HOSTS_VARIABLE} is invalid (${allowed.problems.join("; ")})`];
+  if (allowed.problems.length > 0)
+    return [
+      `cannot be judged: the environment variable ${ALLOWED_HOSTS_VARIABLE} is invalid (${allowed.problems.join("; ")})`,
+    ];
   return rule(value, allowed.hosts);
 }
 

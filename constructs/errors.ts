@@ -46,7 +46,13 @@ export function invalidField(path: string, field: string, value: unknown, reason
 }
 
 /** A rule that spans two fields names both and says how to fix it. */
-export function conflictingFields(path: string, field: string, other: string, reason: string, fix: string): ValidationError {
+export function conflictingFields(
+  path: string,
+  field: string,
+  other: string,
+  reason: string,
+  fix: string,
+): ValidationError {
   const where = path ? `${path}: ` : "";
   return new ValidationError(path, field, [reason], `${where}${field} conflicts with ${other}: ${reason}. ${fix}`);
 }
@@ -84,13 +90,19 @@ export function unreadableConfig(source: string, reason: string): ValidationErro
 
 // ---- the state inventory (config/inventory.ts) ------------------------------------------------------
 
-const RESTORE = (file: string) => `Restore it from git (git checkout -- ${file}): synth writes it, and only ever adds entries.`;
+const RESTORE = (file: string) =>
+  `Restore it from git (git checkout -- ${file}): synth writes it, and only ever adds entries.`;
 
 /** The inventory breaks its schema: names our stacks cannot have, a backend the config would refuse, ... */
 export function invalidInventory(file: string, issues: readonly ConfigIssue[]): ValidationError {
   const lines = issues.map((issue) => `${issue.path || "(root)"}: ${issue.reasons.join("; ")}`);
   const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-  return new ValidationError(file, "inventory", lines, `${file}: invalid state inventory, ${count} (nothing was synthesized):\n${lines.map((line) => `  - ${line}`).join("\n")}\n${RESTORE(file)}`);
+  return new ValidationError(
+    file,
+    "inventory",
+    lines,
+    `${file}: invalid state inventory, ${count} (nothing was synthesized):\n${lines.map((line) => `  - ${line}`).join("\n")}\n${RESTORE(file)}`,
+  );
 }
 
 /** The entries no longer hash to the sha256 synth wrote with them: one was removed or changed by hand. */
@@ -107,7 +119,11 @@ export function inventoryEdited(file: string, resealVariable: string): Validatio
 }
 
 /** Entries for an environment the config still names (as retired) are missing: removed, sha256 recomputed or not. */
-export function inventoryLacksEnvironments(configFile: string, file: string, environments: readonly string[]): ValidationError {
+export function inventoryLacksEnvironments(
+  configFile: string,
+  file: string,
+  environments: readonly string[],
+): ValidationError {
   const names = environments.join(", ");
   const stacks = environments.map((name) => `p1as-${name}`).join(", ");
   return new ValidationError(
@@ -123,7 +139,11 @@ export function inventoryLacksEnvironments(configFile: string, file: string, env
  * With managed role attributes, dropping an environment the inventory knows without listing it under
  * retiredEnvironments would remove its roles (and every user's grant of them).
  */
-export function environmentsForgotten(configFile: string, file: string, environments: readonly string[]): ValidationError {
+export function environmentsForgotten(
+  configFile: string,
+  file: string,
+  environments: readonly string[],
+): ValidationError {
   const names = environments.join(", ");
   return new ValidationError(
     configFile,

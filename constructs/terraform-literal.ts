@@ -78,6 +78,9 @@ export function expressionLiteral(value: string): string {
   if (Token.isUnresolved(value)) {
     throw new Error(`expressionLiteral takes plain text, not a token (${value}); reference tokens directly`);
   }
-  const body = value.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => HCL_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const body = value.replace(
+    /[\\"\u0000-\u001f\u007f]/g,
+    (c) => HCL_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return `"${escapeTemplate(body)}"`;
 }

@@ -19,11 +19,27 @@ import {
   NOT_AUTHENTICATED_DETAIL,
   OBJECT_STATUSES,
 } from "../p1as/assumptions";
-import { OPENAPI_DOCUMENT_PATH, P1AS_ENVIRONMENTS, P1asEnvironment, SELF_SERVICE_LEVELS, selfServiceRole } from "../p1as/facts";
+import {
+  OPENAPI_DOCUMENT_PATH,
+  P1AS_ENVIRONMENTS,
+  P1asEnvironment,
+  SELF_SERVICE_LEVELS,
+  selfServiceRole,
+} from "../p1as/facts";
 import { CONTRACT_MODES, CONTRACT_PROFILES, ContractMode, ContractProfile, isContractMode } from "./contract";
 import { FaultInjector, RequestLog } from "./faults";
 import { applyPreFault, drop } from "./fault-answers";
-import { API_ROUTES, DOCUMENT_ROUTE_KEY, RouteSpec, docsPage, expressPath, openApiDocument, responseSchema, routeKey, servedRoutes } from "./routes";
+import {
+  API_ROUTES,
+  DOCUMENT_ROUTE_KEY,
+  RouteSpec,
+  docsPage,
+  expressPath,
+  openApiDocument,
+  responseSchema,
+  routeKey,
+  servedRoutes,
+} from "./routes";
 import { DetailItem, SelfServiceEmulator, ServiceError } from "./service";
 import { EmulatorClient, TokenIssuer } from "./tokens";
 import { TokenAcceptance, acceptedAudience, acceptedScope, trustedIssuer } from "./token-checks";
@@ -91,11 +107,22 @@ function tokenRoutes(app: express.Express, state: EmulatorState): void {
 
   app.post("/:envId/as/token", express.urlencoded({ extended: false }), async (req, res) => {
     const envId = String(req.params.envId);
-    if (await applyPreFault(state.faults.take("POST /as/token"), req, res, (detail) => ({ error: "server_error", error_description: detail }))) return;
+    if (
+      await applyPreFault(state.faults.take("POST /as/token"), req, res, (detail) => ({
+        error: "server_error",
+        error_description: detail,
+      }))
+    )
+      return;
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     const basic = basicCredentials(req.headers.authorization);
     if (basic && (form.client_id || form.client_secret)) {
-      return oauthError(res, 400, "invalid_request", "Use one client authentication method: Basic or client_secret_post, not both.");
+      return oauthError(
+        res,
+        400,
+        "invalid_request",
+        "Use one client authentication method: Basic or client_secret_post, not both.",
+      );
     }
     const credentials = basic ?? { id: form.client_id ?? "", secret: form.client_secret ?? "" };
     const requested = (form.scope ?? "").split(/\s+/).filter(Boolean);
@@ -105,30 +132,58 @@ function tokenRoutes(app: express.Express, state: EmulatorState): void {
       const outcome = await pingOneToken(
         state.pingone,
         state.issuer,
-        { environmentId: envId, clientId: credentials.id, clientSecret: credentials.secret, via: basic ? "basic" : "post", grantType: form.grant_type, scopes: requested, issuer },
+        {
+          environmentId: envId,
+          clientId: credentials.id,
+          clientSecret: credentials.secret,
+          via: basic ? "basic" : "post",
+          grantType: form.grant_type,
+          scopes: requested,
+          issuer,
+        },
         safeEqual,
       );
-      if (!outcome) return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
+      if (!outcome)
+        return oauthError(
+          res,
+          401,
+          "invalid_client",
+          "Request denied: Unsupported authentication method or invalid client credentials.",
+        );
       res.locals.clientId = outcome.ok ? outcome.clientId : (outcome.clientId ?? null);
       if (!outcome.ok) return oauthError(res, outcome.status, outcome.error, outcome.description);
       return void res.set("Cache-Control", "no-store").json(outcome.body);
     }
     if (!safeEqual(client.clientSecret, credentials.secret) || client.pingOneEnvironmentId !== envId) {
-      return oauthError(res, 401, "invalid_client", "Request denied: Unsupported authentication method or invalid client credentials.");
+      return oauthError(
+        res,
+        401,
+        "invalid_client",
+        "Request denied: Unsupported authentication method or invalid client credentials.",
+      );
     }
     res.locals.clientId = client.clientId;
     if (form.grant_type !== "client_credentials") {
       return oauthError(res, 400, "unsupported_grant_type", "The grant type must be client_credentials.");
     }
     const unknown = requested.filter((scope) => !client.scopes.includes(scope));
-    if (unknown.length > 0) return oauthError(res, 400, "invalid_scope", `The client was not granted scope(s): ${unknown.join(" ")}.`);
+    if (unknown.length > 0)
+      return oauthError(res, 400, "invalid_scope", `The client was not granted scope(s): ${unknown.join(" ")}.`);
     const scope = requested.length > 0 ? requested : [...client.scopes];
     const { token, expiresIn } = await state.issuer.issue(client, { issuer, scope });
-    res.set("Cache-Control", "no-store").json({ access_token: token, token_type: "Bearer", expires_in: expiresIn, scope: scope.join(" ") });
+    res
+      .set("Cache-Control", "no-store")
+      .json({ access_token: token, token_type: "Bearer", expires_in: expiresIn, scope: scope.join(" ") });
   });
 
   app.get("/:envId/as/jwks", async (req, res) => {
-    if (await applyPreFault(state.faults.take("GET /as/jwks"), req, res, (detail) => ({ error: "server_error", error_description: detail }))) return;
+    if (
+      await applyPreFault(state.faults.take("GET /as/jwks"), req, res, (detail) => ({
+        error: "server_error",
+        error_description: detail,
+      }))
+    )
+      return;
     res.json(state.issuer.jwks());
   });
 }
@@ -140,7 +195,14 @@ function acceptedRoles(environment: P1asEnvironment, access: "read" | "write"): 
 }
 
 /** Bearer check: signature, expiry, role. Answers 401/403 itself and returns false on failure. */
-async function authorize(state: EmulatorState, profile: ContractProfile, req: Request, res: Response, environment: P1asEnvironment, access: "read" | "write"): Promise<boolean> {
+async function authorize(
+  state: EmulatorState,
+  profile: ContractProfile,
+  req: Request,
+  res: Response,
+  environment: P1asEnvironment,
+  access: "read" | "write",
+): Promise<boolean> {
   const deny = (status: number, detail: string) => {
     if (status === 401) res.set("WWW-Authenticate", "Bearer");
     res.status(status).json({ detail });
@@ -149,22 +211,35 @@ async function authorize(state: EmulatorState, profile: ContractProfile, req: Re
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   if (!match) return deny(profile.missingTokenStatus, NOT_AUTHENTICATED_DETAIL);
   const check = await state.issuer.verify(match[1]);
-  if (!check.ok) return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
+  if (!check.ok)
+    return deny(ERROR_STATUS.unauthenticated, check.reason === "expired" ? EXPIRED_TOKEN_DETAIL : INVALID_TOKEN_DETAIL);
   res.locals.clientId = check.claims.client_id ?? null;
-  const trusted = new Set([...[...state.clients.values()].map((client) => client.pingOneEnvironmentId), ...state.pingone.store.environmentIds()]);
+  const trusted = new Set([
+    ...[...state.clients.values()].map((client) => client.pingOneEnvironmentId),
+    ...state.pingone.store.environmentIds(),
+  ]);
   if (!trustedIssuer(check.claims.iss, trusted)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
   if (profile.checksAudienceAndScope) {
     const ownApiUrl = `${req.protocol}://${req.get("host")}/${environment}/api/v1`;
-    if (!acceptedAudience(check.claims.aud, environment, ownApiUrl, state.settings.accept)) return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
-    if (!acceptedScope(check.claims.scope, state.settings.accept)) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
+    if (!acceptedAudience(check.claims.aud, environment, ownApiUrl, state.settings.accept))
+      return deny(ERROR_STATUS.unauthenticated, INVALID_TOKEN_DETAIL);
+    if (!acceptedScope(check.claims.scope, state.settings.accept))
+      return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
   }
-  const groups = Array.isArray(check.claims.groups) ? check.claims.groups : String(check.claims.groups ?? "").split(/[\s,]+/);
-  if (!acceptedRoles(environment, access).some((role) => groups.includes(role))) return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
+  const groups = Array.isArray(check.claims.groups)
+    ? check.claims.groups
+    : String(check.claims.groups ?? "").split(/[\s,]+/);
+  if (!acceptedRoles(environment, access).some((role) => groups.includes(role)))
+    return deny(ERROR_STATUS.missingRole, MISSING_ROLE_DETAIL);
   return true;
 }
 
 function validationDetail(issues: readonly { path: PropertyKey[]; message: string; code: string }[]): DetailItem[] {
-  return issues.map((issue) => ({ loc: ["body", ...issue.path.map((part) => (typeof part === "number" ? part : String(part)))], msg: issue.message, type: issue.code }));
+  return issues.map((issue) => ({
+    loc: ["body", ...issue.path.map((part) => (typeof part === "number" ? part : String(part)))],
+    msg: issue.message,
+    type: issue.code,
+  }));
 }
 
 const profileOf = (state: EmulatorState) => CONTRACT_PROFILES[state.settings.contract];
@@ -179,11 +254,16 @@ function apiRoute(state: EmulatorState, route: RouteSpec) {
     const fault = state.faults.take(routeKey(route), environment);
     if (await applyPreFault(fault, req, res, (detail) => ({ detail }))) return;
     if (!(await authorize(state, profile, req, res, environment, route.access))) return;
-    if (fault?.tokenExpired) return void res.status(ERROR_STATUS.unauthenticated).set("WWW-Authenticate", "Bearer").json({ detail: EXPIRED_TOKEN_DETAIL });
+    if (fault?.tokenExpired)
+      return void res
+        .status(ERROR_STATUS.unauthenticated)
+        .set("WWW-Authenticate", "Bearer")
+        .json({ detail: EXPIRED_TOKEN_DETAIL });
     let body: unknown;
     if (route.body) {
       const parsed = route.body.safeParse(req.body);
-      if (!parsed.success) return void res.status(ERROR_STATUS.invalid).json({ detail: validationDetail(parsed.error.issues) });
+      if (!parsed.success)
+        return void res.status(ERROR_STATUS.invalid).json({ detail: validationDetail(parsed.error.issues) });
       body = parsed.data;
     }
     let result: unknown;
@@ -198,7 +278,9 @@ function apiRoute(state: EmulatorState, route: RouteSpec) {
       });
     } catch (error) {
       if (error instanceof ServiceError) {
-        return void res.status(error.code === "certificate-in-use" ? profile.certificateInUseStatus : error.status).json({ detail: error.detail });
+        return void res
+          .status(error.code === "certificate-in-use" ? profile.certificateInUseStatus : error.status)
+          .json({ detail: error.detail });
       }
       throw error;
     }
@@ -218,9 +300,17 @@ function slashRedirect(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction) => {
     const profile = profileOf(state);
     const bare = req.path.replace(/\/$/, "");
-    if (!profile.redirectSlashes || bare === req.path || !servedRoutes(profile.mode).some((route) => templatePattern(route.path).test(bare))) return next();
+    if (
+      !profile.redirectSlashes ||
+      bare === req.path ||
+      !servedRoutes(profile.mode).some((route) => templatePattern(route.path).test(bare))
+    )
+      return next();
     const query = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
-    res.redirect(FASTAPI_DEFAULTS.slashRedirectStatus, `${req.protocol}://${req.get("host")}${req.baseUrl}${bare}${query}`);
+    res.redirect(
+      FASTAPI_DEFAULTS.slashRedirectStatus,
+      `${req.protocol}://${req.get("host")}${req.baseUrl}${bare}${query}`,
+    );
   };
 }
 
@@ -239,15 +329,21 @@ function selfServiceRoutes(app: express.Express, state: EmulatorState): void {
   // FastAPI answers 405 (FASTAPI_DEFAULTS) for a path the mode serves with other methods only.
   for (const path of new Set(API_ROUTES.map((route) => route.path))) {
     router.all(`/api/v1${expressPath(path)}`, (_req, res, next) => {
-      const methods = servedRoutes(state.settings.contract).filter((route) => route.path === path).map((route) => route.method);
+      const methods = servedRoutes(state.settings.contract)
+        .filter((route) => route.path === path)
+        .map((route) => route.method);
       if (methods.length === 0) return next();
-      res.set("Allow", methods.join(", ")).status(FASTAPI_DEFAULTS.methodNotAllowed.status).json({ detail: FASTAPI_DEFAULTS.methodNotAllowed.detail });
+      res
+        .set("Allow", methods.join(", "))
+        .status(FASTAPI_DEFAULTS.methodNotAllowed.status)
+        .json({ detail: FASTAPI_DEFAULTS.methodNotAllowed.detail });
     });
   }
   router.get(`/api/v1${OPENAPI_DOCUMENT_PATH}`, async (req, res) => {
     const environment = environmentOf(req);
     if (!isEnvironment(environment)) return void res.status(404).json({ detail: "Not Found" });
-    if (await applyPreFault(state.faults.take(DOCUMENT_ROUTE_KEY, environment), req, res, (detail) => ({ detail }))) return;
+    if (await applyPreFault(state.faults.take(DOCUMENT_ROUTE_KEY, environment), req, res, (detail) => ({ detail })))
+      return;
     res.json(openApiDocument(environment, state.settings.contract));
   });
   router.get("/docs", (req, res) => {
@@ -261,7 +357,8 @@ function selfServiceRoutes(app: express.Express, state: EmulatorState): void {
 function adminRoutes(app: express.Express, state: EmulatorState): void {
   const admin = express.Router();
   admin.use(express.json());
-  const badRequest = (res: Response, error: unknown) => res.status(400).json({ detail: error instanceof Error ? error.message : String(error) });
+  const badRequest = (res: Response, error: unknown) =>
+    res.status(400).json({ detail: error instanceof Error ? error.message : String(error) });
   admin.get("/requests", (_req, res) => void res.json(state.requestLog.list()));
   admin.delete("/requests", (_req, res) => {
     state.requestLog.clear();
@@ -281,15 +378,17 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     state.faults.clear();
     res.status(204).end();
   });
-  admin.get("/state", (_req, res) =>
-    void res.json({
-      completionDelayMs: state.service.completionDelayMs,
-      exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
-      contract: state.settings.contract,
-      accept: state.settings.accept,
-      environments: state.service.publicSnapshot(),
-      pingone: state.pingone.store.publicSnapshot(),
-    }),
+  admin.get(
+    "/state",
+    (_req, res) =>
+      void res.json({
+        completionDelayMs: state.service.completionDelayMs,
+        exposeCertificateFingerprint: state.service.exposeCertificateFingerprint,
+        contract: state.settings.contract,
+        accept: state.settings.accept,
+        environments: state.service.publicSnapshot(),
+        pingone: state.pingone.store.publicSnapshot(),
+      }),
   );
   admin.delete("/state", (_req, res) => {
     state.service.reset();
@@ -298,11 +397,23 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
   });
   admin.post("/status", (req, res) => {
     const { environment, kind, key, status } = (req.body ?? {}) as Record<string, string>;
-    if (!isEnvironment(environment) || !["certificate", "hostname"].includes(kind) || !(OBJECT_STATUSES as readonly string[]).includes(status)) {
-      return void badRequest(res, `body must be {environment: ${P1AS_ENVIRONMENTS.join("|")}, kind: certificate|hostname, key, status: ${OBJECT_STATUSES.join("|")}}`);
+    if (
+      !isEnvironment(environment) ||
+      !["certificate", "hostname"].includes(kind) ||
+      !(OBJECT_STATUSES as readonly string[]).includes(status)
+    ) {
+      return void badRequest(
+        res,
+        `body must be {environment: ${P1AS_ENVIRONMENTS.join("|")}, kind: certificate|hostname, key, status: ${OBJECT_STATUSES.join("|")}}`,
+      );
     }
     try {
-      state.service.setStatus(environment, kind as "certificate" | "hostname", key, status as (typeof OBJECT_STATUSES)[number]);
+      state.service.setStatus(
+        environment,
+        kind as "certificate" | "hostname",
+        key,
+        status as (typeof OBJECT_STATUSES)[number],
+      );
       res.status(204).end();
     } catch (error) {
       if (error instanceof ServiceError) return void res.status(error.status).json({ detail: error.detail });
@@ -310,22 +421,30 @@ function adminRoutes(app: express.Express, state: EmulatorState): void {
     }
   });
   admin.patch("/settings", (req, res) => {
-    const { completionDelayMs, exposeCertificateFingerprint, contract, acceptAudiences, acceptScopes } = (req.body ?? {}) as Record<string, unknown>;
-    const stringList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string" && item !== ""));
-    if (!stringList(acceptAudiences)) return void badRequest(res, "acceptAudiences must be a list of non-empty strings");
+    const { completionDelayMs, exposeCertificateFingerprint, contract, acceptAudiences, acceptScopes } = (req.body ??
+      {}) as Record<string, unknown>;
+    const stringList = (value: unknown) =>
+      value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string" && item !== ""));
+    if (!stringList(acceptAudiences))
+      return void badRequest(res, "acceptAudiences must be a list of non-empty strings");
     if (!stringList(acceptScopes)) return void badRequest(res, "acceptScopes must be a list of non-empty strings");
-    if (completionDelayMs !== undefined && !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)) {
+    if (
+      completionDelayMs !== undefined &&
+      !(Number.isInteger(completionDelayMs) && (completionDelayMs as number) >= 0)
+    ) {
       return void badRequest(res, "completionDelayMs must be a whole number >= 0");
     }
     if (exposeCertificateFingerprint !== undefined && typeof exposeCertificateFingerprint !== "boolean") {
       return void badRequest(res, "exposeCertificateFingerprint must be true or false");
     }
-    if (contract !== undefined && !isContractMode(contract)) return void badRequest(res, `contract must be one of ${CONTRACT_MODES.join(", ")}`);
+    if (contract !== undefined && !isContractMode(contract))
+      return void badRequest(res, `contract must be one of ${CONTRACT_MODES.join(", ")}`);
     if (contract !== undefined) state.settings.contract = contract;
     if (acceptAudiences !== undefined) state.settings.accept.audiences = [...(acceptAudiences as string[])];
     if (acceptScopes !== undefined) state.settings.accept.scopes = [...(acceptScopes as string[])];
     if (completionDelayMs !== undefined) state.service.completionDelayMs = completionDelayMs as number;
-    if (exposeCertificateFingerprint !== undefined) state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
+    if (exposeCertificateFingerprint !== undefined)
+      state.service.exposeCertificateFingerprint = exposeCertificateFingerprint as boolean;
     res.status(204).end();
   });
   app.use("/_emulator", admin);
@@ -338,7 +457,13 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   // Request log: method, path, status, client. Never headers, bodies or query strings.
   app.use((req, res, next) => {
     if (req.path.startsWith("/_emulator")) return next();
-    const finish = state.requestLog.record({ method: req.method, path: req.path, status: 0, clientId: null, timestamp: new Date().toISOString() });
+    const finish = state.requestLog.record({
+      method: req.method,
+      path: req.path,
+      status: 0,
+      clientId: null,
+      timestamp: new Date().toISOString(),
+    });
     res.on("close", () =>
       finish({
         status: res.locals.dropped || !res.headersSent ? 0 : res.statusCode,
@@ -354,7 +479,8 @@ export function createApp(state: EmulatorState, options: AppOptions = {}): expre
   app.use((_req, res) => void res.status(404).json({ detail: "Not Found" }));
   // Malformed JSON gets FastAPI's 422; anything else is a 500 that never echoes the request.
   app.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    if (error?.type === "entity.parse.failed") return void res.status(422).json({ detail: [{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }] });
+    if (error?.type === "entity.parse.failed")
+      return void res.status(422).json({ detail: [{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }] });
     if (error?.status && error.status < 500) return void res.status(error.status).json({ detail: "Bad Request" });
     res.status(500).json({ detail: "Internal Server Error" });
   });

@@ -5,7 +5,14 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { P1AS_ENVIRONMENTS } from "../p1as/facts";
-import { ClientSeed, DEMO_CLIENTS, DEMO_PINGONE_ENVIRONMENT_ID, EmulatorConfig, EmulatorConfigSchema, parseClientFlag } from "./clients";
+import {
+  ClientSeed,
+  DEMO_CLIENTS,
+  DEMO_PINGONE_ENVIRONMENT_ID,
+  EmulatorConfig,
+  EmulatorConfigSchema,
+  parseClientFlag,
+} from "./clients";
 import { WORKER_ENV, workerFromEnvironment } from "./pingone/workers";
 import { CONTRACT_MODES, ContractMode, DEFAULT_CONTRACT_MODE, isContractMode } from "./contract";
 import { startEmulator } from "./start";
@@ -44,7 +51,9 @@ function configFile(path: string): EmulatorConfig {
   }
   const parsed = EmulatorConfigSchema.safeParse(json);
   if (!parsed.success) {
-    throw new InvalidArgumentError(`${path}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}.`);
+    throw new InvalidArgumentError(
+      `${path}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}.`,
+    );
   }
   return parsed.data;
 }
@@ -55,20 +64,54 @@ export function program(): Command {
       `Local PingOne (token endpoint, management API) and P1AS self-service API (all four environments). Not for production. ` +
         `Seed a PingOne worker with ${WORKER_ENV.clientId}, ${WORKER_ENV.clientSecret}, ${WORKER_ENV.environmentId} and ${WORKER_ENV.role} (full|read-only), or "workers" in --config.`,
     )
-    .addOption(new Option("--port <port>", "TCP port (0 = any free port)").default(DEFAULT_PORT).argParser(wholeNumber(0, 65535)))
-    .addOption(new Option("--host <address>", "address to listen on; keep it loopback, the /_emulator endpoints are unauthenticated").default(DEFAULT_HOST))
     .addOption(
-      new Option("--completion-delay-ms <ms>", "how long objects stay creating/updating before complete").default(DEFAULT_COMPLETION_DELAY_MS).argParser(wholeNumber(0, 3_600_000)),
+      new Option("--port <port>", "TCP port (0 = any free port)")
+        .default(DEFAULT_PORT)
+        .argParser(wholeNumber(0, 65535)),
     )
-    .addOption(new Option("--config <file>", 'JSON seed: {"clients": [{clientId, clientSecret, groups, pingOneEnvironmentId?, audience?, scopes?}], "workers": [{clientId, clientSecret, environmentId, role?}]}').argParser(configFile))
-    .addOption(new Option("--client <id:secret:groups[:pingoneEnvId]>", "seed a client (repeatable); groups comma separated").argParser(clientFlag))
     .addOption(
-      new Option("--contract <mode>", "assumed: every guess of p1as/assumptions.ts; confirmed: only publicly confirmed routes and fields")
+      new Option(
+        "--host <address>",
+        "address to listen on; keep it loopback, the /_emulator endpoints are unauthenticated",
+      ).default(DEFAULT_HOST),
+    )
+    .addOption(
+      new Option("--completion-delay-ms <ms>", "how long objects stay creating/updating before complete")
+        .default(DEFAULT_COMPLETION_DELAY_MS)
+        .argParser(wholeNumber(0, 3_600_000)),
+    )
+    .addOption(
+      new Option(
+        "--config <file>",
+        'JSON seed: {"clients": [{clientId, clientSecret, groups, pingOneEnvironmentId?, audience?, scopes?}], "workers": [{clientId, clientSecret, environmentId, role?}]}',
+      ).argParser(configFile),
+    )
+    .addOption(
+      new Option(
+        "--client <id:secret:groups[:pingoneEnvId]>",
+        "seed a client (repeatable); groups comma separated",
+      ).argParser(clientFlag),
+    )
+    .addOption(
+      new Option(
+        "--contract <mode>",
+        "assumed: every guess of p1as/assumptions.ts; confirmed: only publicly confirmed routes and fields",
+      )
         .default(DEFAULT_CONTRACT_MODE)
         .argParser(contractMode),
     )
-    .addOption(new Option("--state-file <file>", "keep API state in this JSON file across restarts (holds private keys: secret, mode 0600)"))
-    .addOption(new Option("--no-demo-clients", `do not seed the demo clients (${DEMO_CLIENTS.map((client) => client.clientId).join(", ")})`));
+    .addOption(
+      new Option(
+        "--state-file <file>",
+        "keep API state in this JSON file across restarts (holds private keys: secret, mode 0600)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--no-demo-clients",
+        `do not seed the demo clients (${DEMO_CLIENTS.map((client) => client.clientId).join(", ")})`,
+      ),
+    );
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -111,8 +154,12 @@ async function main(argv: readonly string[]): Promise<void> {
   // Client ids and roles only: secrets are never printed (the demo ones are in the README).
   const lines = [
     `P1AS emulator listening on ${emulator.url} (${options.contract} contract)`,
-    ...[...new Set(clients.map((client) => client.pingOneEnvironmentId))].map((envId) => `  token endpoint: ${emulator.tokenUrl(envId)}`),
-    ...P1AS_ENVIRONMENTS.map((env) => `  ${env.padEnd(5)} API: ${emulator.apiUrl(env)}   docs: ${emulator.url}/${env}/docs`),
+    ...[...new Set(clients.map((client) => client.pingOneEnvironmentId))].map(
+      (envId) => `  token endpoint: ${emulator.tokenUrl(envId)}`,
+    ),
+    ...P1AS_ENVIRONMENTS.map(
+      (env) => `  ${env.padEnd(5)} API: ${emulator.apiUrl(env)}   docs: ${emulator.url}/${env}/docs`,
+    ),
     `  PingOne management API: ${emulator.managementApiUrl}/environments/<envId>/…`,
     `  PingOne workers: ${workers.map((worker) => `${worker.clientId} (${worker.environmentId}, ${worker.role ?? "full"})`).join("; ") || "none (management calls get 401)"}`,
     `  clients: ${clients.map((client) => `${client.clientId} (${client.groups.join(",")})`).join("; ") || "none"}`,

@@ -37,7 +37,9 @@ export const ClientSeedSchema = z
 export type ClientSeed = z.input<typeof ClientSeedSchema>;
 
 /** --config file: `{ "clients": [ClientSeed, ...], "workers": [WorkerSeed, ...] }` (workers: the emulated PingOne's management API clients). */
-export const EmulatorConfigSchema = z.object({ clients: z.array(ClientSeedSchema).default([]), workers: z.array(WorkerSeedSchema).default([]) }).strict();
+export const EmulatorConfigSchema = z
+  .object({ clients: z.array(ClientSeedSchema).default([]), workers: z.array(WorkerSeedSchema).default([]) })
+  .strict();
 export type EmulatorConfig = z.output<typeof EmulatorConfigSchema>;
 
 export const DEMO_CLIENTS: readonly ClientSeed[] = [

@@ -8,7 +8,13 @@
  *   status field on list items (STATUS_FIELD, the one guess it keeps). A client that works against
  *   this mode works against a tenant that honours nothing beyond the public facts.
  */
-import { CERTIFICATE_IN_USE_STATUSES, ERROR_STATUS, FASTAPI_DEFAULTS, TOKEN_AUDIENCE_CHECKED, TOKEN_SCOPE_CHECKED } from "../p1as/assumptions";
+import {
+  CERTIFICATE_IN_USE_STATUSES,
+  ERROR_STATUS,
+  FASTAPI_DEFAULTS,
+  TOKEN_AUDIENCE_CHECKED,
+  TOKEN_SCOPE_CHECKED,
+} from "../p1as/assumptions";
 import type { RouteSpec } from "./routes";
 
 export const CONTRACT_MODES = ["assumed", "confirmed"] as const;
@@ -57,7 +63,10 @@ const CONFIRMED: ContractProfile = {
   redirectSlashes: true,
 };
 
-export const CONTRACT_PROFILES: Readonly<Record<ContractMode, ContractProfile>> = { assumed: ASSUMED, confirmed: CONFIRMED };
+export const CONTRACT_PROFILES: Readonly<Record<ContractMode, ContractProfile>> = {
+  assumed: ASSUMED,
+  confirmed: CONFIRMED,
+};
 
 export function isContractMode(value: unknown): value is ContractMode {
   return (CONTRACT_MODES as readonly unknown[]).includes(value);

@@ -59,7 +59,10 @@ function ca(): Issuer {
       der.extension(der.OID.basicConstraints, true, der.sequence(der.boolean(true))),
       der.extension(der.OID.keyUsage, true, CA_KEY_USAGE),
     ];
-    const certDer = signedCertificate({ subject: name, publicKey, validity: validity(3650, false), extensions }, { name, key: privateKey });
+    const certDer = signedCertificate(
+      { subject: name, publicKey, validity: validity(3650, false), extensions },
+      { name, key: privateKey },
+    );
     demoCa = { name, key: privateKey, pem: new X509Certificate(certDer).toString() };
   }
   return demoCa;
@@ -108,7 +111,11 @@ function leafExtensions(options: MakeCertificateOptions): Buffer[] {
     der.extension(der.OID.basicConstraints, false, der.sequence()),
     der.extension(der.OID.keyUsage, false, LEAF_KEY_USAGE),
     der.extension(der.OID.extKeyUsage, false, der.sequence(der.objectIdentifier(der.OID.serverAuth))),
-    der.extension(der.OID.subjectAltName, false, der.sequence(...names.map((name) => der.implicit(2, Buffer.from(name, "utf8"))))),
+    der.extension(
+      der.OID.subjectAltName,
+      false,
+      der.sequence(...names.map((name) => der.implicit(2, Buffer.from(name, "utf8")))),
+    ),
   ];
 }
 
@@ -123,14 +130,25 @@ function rsaCertificate(options: MakeCertificateOptions): { fullchain: string; p
     validity: validity(options.daysValid ?? 90, options.expired ?? false),
     extensions: leafExtensions(options),
   };
-  return { fullchain: new X509Certificate(signedCertificate(tbs, issuer)).toString() + issuer.pem, privkey: pem(privateKey) };
+  return {
+    fullchain: new X509Certificate(signedCertificate(tbs, issuer)).toString() + issuer.pem,
+    privkey: pem(privateKey),
+  };
 }
 
 function ecCertificate(options: MakeCertificateOptions): { fullchain: string; privkey: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const subject = distinguishedName(options.commonName);
-  const tbs = { subject, publicKey, validity: validity(options.daysValid ?? 90, options.expired ?? false), extensions: leafExtensions(options) };
-  return { fullchain: new X509Certificate(signedCertificate(tbs, { name: subject, key: privateKey })).toString(), privkey: pem(privateKey) };
+  const tbs = {
+    subject,
+    publicKey,
+    validity: validity(options.daysValid ?? 90, options.expired ?? false),
+    extensions: leafExtensions(options),
+  };
+  return {
+    fullchain: new X509Certificate(signedCertificate(tbs, { name: subject, key: privateKey })).toString(),
+    privkey: pem(privateKey),
+  };
 }
 
 /** A fresh certificate/key pair; RSA signed by the demo CA unless `keyType: "ec"`. */
@@ -138,6 +156,7 @@ export function makeCertificate(options: MakeCertificateOptions): GeneratedCerti
   const pair = options.keyType === "ec" ? ecCertificate(options) : rsaCertificate(options);
   const leaf = new X509Certificate(pair.fullchain);
   // Sanity: the key we return must be the leaf's key, or every caller's test would lie.
-  if (!leaf.checkPrivateKey(createPrivateKey(pair.privkey))) throw new Error("demo-certs: generated key does not match its certificate");
+  if (!leaf.checkPrivateKey(createPrivateKey(pair.privkey)))
+    throw new Error("demo-certs: generated key does not match its certificate");
   return { ...pair, fingerprint: leaf.fingerprint256, notAfter: new Date(leaf.validTo) };
 }

@@ -6,7 +6,13 @@
 import { Request, Response } from "express";
 import { ActiveFault } from "./faults";
 
-const STATUS_TEXT: Record<number, string> = { 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+const STATUS_TEXT: Record<number, string> = {
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,7 +23,12 @@ export function drop(req: Request, res: Response): void {
 }
 
 /** Answers with the fault's status, if it has one. Returns true when the request is finished. */
-export async function applyPreFault(fault: ActiveFault | undefined, req: Request, res: Response, body: (detail: string, status: number) => object): Promise<boolean> {
+export async function applyPreFault(
+  fault: ActiveFault | undefined,
+  req: Request,
+  res: Response,
+  body: (detail: string, status: number) => object,
+): Promise<boolean> {
   if (!fault) return false;
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.drop === "before-commit") {

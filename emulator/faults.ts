@@ -61,9 +61,14 @@ export class FaultInjector {
   add(...faults: Fault[]): void {
     const parsed = faults.map((fault) => {
       const result = FaultSchema.safeParse(fault);
-      if (!result.success) throw new RangeError(`invalid fault: ${result.error.issues.map((i) => `${i.path.join(".") || "fault"}: ${i.message}`).join("; ")}`);
+      if (!result.success)
+        throw new RangeError(
+          `invalid fault: ${result.error.issues.map((i) => `${i.path.join(".") || "fault"}: ${i.message}`).join("; ")}`,
+        );
       if (result.data.route !== "*" && !this.knownRoutes.includes(result.data.route)) {
-        throw new RangeError(`invalid fault: route ${JSON.stringify(result.data.route)} is not served; known routes: ${this.knownRoutes.join(", ")}, *`);
+        throw new RangeError(
+          `invalid fault: route ${JSON.stringify(result.data.route)} is not served; known routes: ${this.knownRoutes.join(", ")}, *`,
+        );
       }
       return result.data;
     });
@@ -73,7 +78,10 @@ export class FaultInjector {
   /** The next fault for this request, consumed; undefined when none applies. */
   take(route: string, environment?: string): ActiveFault | undefined {
     const matching = this.faults.filter(
-      ({ fault, remaining }) => remaining > 0 && (fault.route === "*" || fault.route === route) && (!fault.environment || fault.environment === environment),
+      ({ fault, remaining }) =>
+        remaining > 0 &&
+        (fault.route === "*" || fault.route === route) &&
+        (!fault.environment || fault.environment === environment),
     );
     // Every matching fault counts the request, so periodic faults keep their turns whichever one fires.
     for (const entry of matching) entry.seen++;
@@ -123,7 +131,9 @@ export class RequestLog {
 
   /** A copy, optionally only the requests whose "METHOD path" matches. */
   list(filter?: RegExp): RequestLogEntry[] {
-    return this.entries.filter((entry) => !filter || filter.test(`${entry.method} ${entry.path}`)).map((entry) => ({ ...entry }));
+    return this.entries
+      .filter((entry) => !filter || filter.test(`${entry.method} ${entry.path}`))
+      .map((entry) => ({ ...entry }));
   }
 
   clear(): void {

@@ -15,7 +15,14 @@ import {
   RouteAssumption,
   STATUS_FIELD,
 } from "../p1as/assumptions";
-import { CERTIFICATE_CONFIRMED_FIELDS, CREATE_STATUS, DELETE_STATUS, HOSTNAME_CONFIRMED_FIELDS, P1asEnvironment, PRODUCTS } from "../p1as/facts";
+import {
+  CERTIFICATE_CONFIRMED_FIELDS,
+  CREATE_STATUS,
+  DELETE_STATUS,
+  HOSTNAME_CONFIRMED_FIELDS,
+  P1asEnvironment,
+  PRODUCTS,
+} from "../p1as/facts";
 import { CONTRACT_PROFILES, ContractMode } from "./contract";
 import { Outcome, SelfServiceEmulator } from "./service";
 import { managementRouteKeys } from "./pingone/routes";
@@ -61,7 +68,8 @@ const HostnameCreate = z.object({
   product: z.enum(PRODUCTS),
   certname: z.string().describe("Name of an existing certificate."),
 });
-const pickFields = (schema: z.ZodObject, fields: readonly string[]) => schema.pick(Object.fromEntries(fields.map((field) => [field, true])) as Record<string, true>);
+const pickFields = (schema: z.ZodObject, fields: readonly string[]) =>
+  schema.pick(Object.fromEntries(fields.map((field) => [field, true])) as Record<string, true>);
 
 const Status = z.enum(OBJECT_STATUSES).describe("Assumed field (p1as/assumptions.ts).");
 const CertificateView = z.object({
@@ -70,7 +78,12 @@ const CertificateView = z.object({
   [CERTIFICATE_FINGERPRINT_FIELD]: z.string().optional().describe("Assumed: leaf SHA-256 fingerprint."),
   [CERTIFICATE_NOT_AFTER_FIELD]: z.string().optional().describe("Assumed: leaf expiry, ISO-8601."),
 });
-const HostnameView = z.object({ hostname: z.string(), product: z.enum(PRODUCTS), certname: z.string(), [STATUS_FIELD]: Status });
+const HostnameView = z.object({
+  hostname: z.string(),
+  product: z.enum(PRODUCTS),
+  certname: z.string(),
+  [STATUS_FIELD]: Status,
+});
 
 const keyed = (route: RouteAssumption) => `${route.collection}/{${route.keyField}}`;
 
@@ -98,10 +111,58 @@ function resourceRoutes(resource: {
   const { noun, route } = resource;
   return [
     // List items keep the status field even in the confirmed mode: see STATUS_FIELD.
-    { method: "GET", path: route.collection, operationId: `list_${noun}s`, summary: resource.summaries.list, source: "confirmed", access: "read", successStatus: 200, response: z.array(resource.view), confirmedFields: [...resource.confirmedFields, STATUS_FIELD], errors: [], handle: resource.list },
-    { method: "POST", path: route.collection, operationId: `create_${noun}`, summary: resource.summaries.create, source: "confirmed", access: "write", successStatus: CREATE_STATUS, body: resource.createBody, response: resource.view, confirmedFields: resource.confirmedFields, errors: [409, 422], handle: resource.create },
-    { method: route.updateMethod as "PUT", path: keyed(route), operationId: `update_${noun}`, summary: resource.summaries.update, source: "assumed", access: "write", successStatus: 200, body: pickFields(resource.createBody, route.updateFields), response: resource.view, errors: [404, 422], handle: resource.update },
-    { method: "DELETE", path: keyed(route), operationId: `delete_${noun}`, summary: `Delete a ${noun}`, source: "confirmed", access: "write", successStatus: DELETE_STATUS, query: resource.deleteQuery, errors: resource.deleteErrors, handle: resource.remove },
+    {
+      method: "GET",
+      path: route.collection,
+      operationId: `list_${noun}s`,
+      summary: resource.summaries.list,
+      source: "confirmed",
+      access: "read",
+      successStatus: 200,
+      response: z.array(resource.view),
+      confirmedFields: [...resource.confirmedFields, STATUS_FIELD],
+      errors: [],
+      handle: resource.list,
+    },
+    {
+      method: "POST",
+      path: route.collection,
+      operationId: `create_${noun}`,
+      summary: resource.summaries.create,
+      source: "confirmed",
+      access: "write",
+      successStatus: CREATE_STATUS,
+      body: resource.createBody,
+      response: resource.view,
+      confirmedFields: resource.confirmedFields,
+      errors: [409, 422],
+      handle: resource.create,
+    },
+    {
+      method: route.updateMethod as "PUT",
+      path: keyed(route),
+      operationId: `update_${noun}`,
+      summary: resource.summaries.update,
+      source: "assumed",
+      access: "write",
+      successStatus: 200,
+      body: pickFields(resource.createBody, route.updateFields),
+      response: resource.view,
+      errors: [404, 422],
+      handle: resource.update,
+    },
+    {
+      method: "DELETE",
+      path: keyed(route),
+      operationId: `delete_${noun}`,
+      summary: `Delete a ${noun}`,
+      source: "confirmed",
+      access: "write",
+      successStatus: DELETE_STATUS,
+      query: resource.deleteQuery,
+      errors: resource.deleteErrors,
+      handle: resource.remove,
+    },
   ];
 }
 
@@ -115,13 +176,29 @@ export const API_ROUTES: readonly RouteSpec[] = [
     createBody: CertificateCreate,
     view: CertificateView,
     confirmedFields: CERTIFICATE_CONFIRMED_FIELDS,
-    summaries: { list: "List certificates (never returns fullchain or privkey)", create: "Create a certificate", update: "Replace a certificate's chain and key" },
+    summaries: {
+      list: "List certificates (never returns fullchain or privkey)",
+      create: "Create a certificate",
+      update: "Replace a certificate's chain and key",
+    },
     list: ({ service, environment }) => service.listCertificates(environment),
     create: ({ service, environment, body, outcome }) => service.createCertificate(environment, body, outcome),
-    update: ({ service, environment, params, body, outcome }) => service.updateCertificate(environment, certificateKey(params), body, outcome),
+    update: ({ service, environment, params, body, outcome }) =>
+      service.updateCertificate(environment, certificateKey(params), body, outcome),
     remove: ({ service, environment, params, query }) =>
-      service.deleteCertificate(environment, certificateKey(params), String(query[FORCE_DELETE_PARAM]).toLowerCase() === "true"),
-    deleteQuery: [{ name: FORCE_DELETE_PARAM, description: "Delete even if hostnames use it (otherwise refused; the status is a guess: CERTIFICATE_IN_USE_STATUSES).", schema: { type: "boolean", default: false } }],
+      service.deleteCertificate(
+        environment,
+        certificateKey(params),
+        String(query[FORCE_DELETE_PARAM]).toLowerCase() === "true",
+      ),
+    deleteQuery: [
+      {
+        name: FORCE_DELETE_PARAM,
+        description:
+          "Delete even if hostnames use it (otherwise refused; the status is a guess: CERTIFICATE_IN_USE_STATUSES).",
+        schema: { type: "boolean", default: false },
+      },
+    ],
     deleteErrors: [404, "in-use"],
   }),
   ...resourceRoutes({
@@ -130,23 +207,31 @@ export const API_ROUTES: readonly RouteSpec[] = [
     createBody: HostnameCreate,
     view: HostnameView,
     confirmedFields: HOSTNAME_CONFIRMED_FIELDS,
-    summaries: { list: "List hostnames", create: "Create a hostname (virtual host) routed to a product", update: "Change a hostname's product or certificate" },
+    summaries: {
+      list: "List hostnames",
+      create: "Create a hostname (virtual host) routed to a product",
+      update: "Change a hostname's product or certificate",
+    },
     list: ({ service, environment }) => service.listHostnames(environment),
     create: ({ service, environment, body, outcome }) => service.createHostname(environment, body, outcome),
-    update: ({ service, environment, params, body, outcome }) => service.updateHostname(environment, hostnameKey(params), body, outcome),
+    update: ({ service, environment, params, body, outcome }) =>
+      service.updateHostname(environment, hostnameKey(params), body, outcome),
     remove: ({ service, environment, params }) => service.deleteHostname(environment, hostnameKey(params)),
     deleteErrors: [404],
   }),
 ];
 
 /** The routes a contract mode serves and documents. */
-export const servedRoutes = (mode: ContractMode): RouteSpec[] => API_ROUTES.filter((route) => CONTRACT_PROFILES[mode].serves(route));
+export const servedRoutes = (mode: ContractMode): RouteSpec[] =>
+  API_ROUTES.filter((route) => CONTRACT_PROFILES[mode].serves(route));
 
 /** A route's response schema in a mode: the table's schema, cut to the mode's fields. */
 export function responseSchema(route: RouteSpec, mode: ContractMode): z.ZodType | undefined {
   const fields = CONTRACT_PROFILES[mode].responseFields(route);
   if (!route.response || !fields) return route.response;
-  return route.response instanceof z.ZodArray ? z.array(pickFields(route.response.element as z.ZodObject, fields)) : pickFields(route.response as z.ZodObject, fields);
+  return route.response instanceof z.ZodArray
+    ? z.array(pickFields(route.response.element as z.ZodObject, fields))
+    : pickFields(route.response as z.ZodObject, fields);
 }
 
 /** The key faults use: "POST /hostnames". */
@@ -157,15 +242,26 @@ export const TOKEN_ROUTE_KEYS = ["POST /as/token", "GET /as/jwks"] as const;
 /** The OpenAPI document, so tests can hide or break it as a tenant might. */
 export const DOCUMENT_ROUTE_KEY = "GET /openapi.json";
 
-export const KNOWN_ROUTE_KEYS: readonly string[] = [...API_ROUTES.map(routeKey), DOCUMENT_ROUTE_KEY, ...TOKEN_ROUTE_KEYS, ...managementRouteKeys()];
+export const KNOWN_ROUTE_KEYS: readonly string[] = [
+  ...API_ROUTES.map(routeKey),
+  DOCUMENT_ROUTE_KEY,
+  ...TOKEN_ROUTE_KEYS,
+  ...managementRouteKeys(),
+];
 
 /** `/certificates/{name}` -> `/certificates/:name` */
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
 const REASONS: Record<number | "in-use", string> = {
-  200: "OK", 201: "Created", 204: "No Content", 401: "Invalid or expired access token (and, in the assumed mode, a missing one)",
-  403: "Access token is missing required scopes (self-service role); in the confirmed mode also a missing token", 404: "Not found", 409: "Conflict",
-  422: "Validation error", "in-use": "Certificate in use by hostnames; use force_delete=true",
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  401: "Invalid or expired access token (and, in the assumed mode, a missing one)",
+  403: "Access token is missing required scopes (self-service role); in the confirmed mode also a missing token",
+  404: "Not found",
+  409: "Conflict",
+  422: "Validation error",
+  "in-use": "Certificate in use by hostnames; use force_delete=true",
 };
 
 const jsonSchema = (schema: z.ZodType) => {
@@ -178,16 +274,33 @@ export function openApiDocument(environment: P1asEnvironment, mode: ContractMode
   const paths: Record<string, Record<string, object>> = {};
   for (const route of servedRoutes(mode)) {
     const response = responseSchema(route, mode);
-    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
-    const queryParams = (route.query ?? []).map((param) => ({ name: param.name, in: "query", required: false, description: param.description, schema: param.schema }));
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const queryParams = (route.query ?? []).map((param) => ({
+      name: param.name,
+      in: "query",
+      required: false,
+      description: param.description,
+      schema: param.schema,
+    }));
     const detail = { content: { "application/json": { schema: { $ref: "#/components/schemas/HTTPError" } } } };
     const responses: Record<string, object> = {
       [route.successStatus]: response
-        ? { description: REASONS[route.successStatus], content: { "application/json": { schema: jsonSchema(response) } } }
+        ? {
+            description: REASONS[route.successStatus],
+            content: { "application/json": { schema: jsonSchema(response) } },
+          }
         : { description: REASONS[route.successStatus] },
     };
     for (const error of [401, 403, ...route.errors]) {
-      responses[error === "in-use" ? CONTRACT_PROFILES[mode].certificateInUseStatus : error] = { description: REASONS[error], ...detail };
+      responses[error === "in-use" ? CONTRACT_PROFILES[mode].certificateInUseStatus : error] = {
+        description: REASONS[error],
+        ...detail,
+      };
     }
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = {
@@ -196,7 +309,9 @@ export function openApiDocument(environment: P1asEnvironment, mode: ContractMode
       description: `Requires a ${route.access === "write" ? "<env>-tls-admin or all-tls-admin" : "<env>-tls-admin|audit or all-tls-admin|audit"} role in the token's groups claim.`,
       "x-p1as-source": route.source,
       parameters: [...pathParams, ...queryParams],
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } }
+        : {}),
       responses,
     };
   }
@@ -224,9 +339,12 @@ export function openApiDocument(environment: P1asEnvironment, mode: ContractMode
 /** The /docs page: a plain list of the same routes, pointing at openapi.json. */
 export function docsPage(environment: P1asEnvironment, mode: ContractMode): string {
   const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const rows = servedRoutes(mode).map(
-    (route) => `<tr><td>${route.method}</td><td><code>/api/v1${escape(route.path)}</code></td><td>${escape(route.summary)}</td><td>${route.access}</td><td>${route.source}</td></tr>`,
-  ).join("\n");
+  const rows = servedRoutes(mode)
+    .map(
+      (route) =>
+        `<tr><td>${route.method}</td><td><code>/api/v1${escape(route.path)}</code></td><td>${escape(route.summary)}</td><td>${route.access}</td><td>${route.source}</td></tr>`,
+    )
+    .join("\n");
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>P1AS self-service API emulator (${environment})</title></head>
 <body>

@@ -5,7 +5,12 @@
  * Private keys are kept (a real API needs them to serve TLS) but never returned, logged or put in an
  * error; `publicSnapshot()` leaves them out.
  */
-import { CERTIFICATE_FINGERPRINT_FIELD, CERTIFICATE_NOT_AFTER_FIELD, ERROR_STATUS, ObjectStatus } from "../p1as/assumptions";
+import {
+  CERTIFICATE_FINGERPRINT_FIELD,
+  CERTIFICATE_NOT_AFTER_FIELD,
+  ERROR_STATUS,
+  ObjectStatus,
+} from "../p1as/assumptions";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, PRODUCTS } from "../p1as/facts";
 import { certnameProblems, hostnameProblems } from "../p1as/hostname";
 import { checkCertificatePair } from "../p1as/pem";
@@ -120,17 +125,34 @@ export class SelfServiceEmulator {
   createCertificate(environment: P1asEnvironment, body: CertificateBody, outcome: Outcome = "complete"): object {
     const store = this.store(environment);
     const checked = this.checkCertificate(body, true);
-    if (store.certificates.has(body.name)) throw new ServiceError(ERROR_STATUS.conflict, `Certificate '${body.name}' already exists.`);
-    const certificate: StoredCertificate = { name: body.name, fullchain: body.fullchain, privkey: body.privkey, ...checked, ...this.lifecycle("creating", outcome) };
+    if (store.certificates.has(body.name))
+      throw new ServiceError(ERROR_STATUS.conflict, `Certificate '${body.name}' already exists.`);
+    const certificate: StoredCertificate = {
+      name: body.name,
+      fullchain: body.fullchain,
+      privkey: body.privkey,
+      ...checked,
+      ...this.lifecycle("creating", outcome),
+    };
     store.certificates.set(body.name, certificate);
     this.onChange();
     return this.certificateView(certificate);
   }
 
-  updateCertificate(environment: P1asEnvironment, name: string, body: Omit<CertificateBody, "name">, outcome: Outcome = "complete"): object {
+  updateCertificate(
+    environment: P1asEnvironment,
+    name: string,
+    body: Omit<CertificateBody, "name">,
+    outcome: Outcome = "complete",
+  ): object {
     const certificate = this.certificate(environment, name);
     const checked = this.checkCertificate({ name, ...body }, false);
-    Object.assign(certificate, { fullchain: body.fullchain, privkey: body.privkey }, checked, this.lifecycle("updating", outcome));
+    Object.assign(
+      certificate,
+      { fullchain: body.fullchain, privkey: body.privkey },
+      checked,
+      this.lifecycle("updating", outcome),
+    );
     this.onChange();
     return this.certificateView(certificate);
   }
@@ -138,7 +160,9 @@ export class SelfServiceEmulator {
   /** Refused (409 here, see CERTIFICATE_IN_USE_STATUSES) while a hostname uses it, unless forced; hostnames then keep naming it. */
   deleteCertificate(environment: P1asEnvironment, name: string, forceDelete: boolean): void {
     this.certificate(environment, name);
-    const users = [...this.store(environment).hostnames.values()].filter((hostname) => hostname.certname === name).map((h) => h.hostname);
+    const users = [...this.store(environment).hostnames.values()]
+      .filter((hostname) => hostname.certname === name)
+      .map((h) => h.hostname);
     if (users.length > 0 && !forceDelete) {
       throw new ServiceError(
         ERROR_STATUS.conflict,
@@ -159,14 +183,25 @@ export class SelfServiceEmulator {
   createHostname(environment: P1asEnvironment, body: HostnameBody, outcome: Outcome = "complete"): object {
     const store = this.store(environment);
     this.checkHostname(environment, body);
-    if (store.hostnames.has(body.hostname)) throw new ServiceError(ERROR_STATUS.conflict, `Hostname '${body.hostname}' already exists.`);
-    const hostname: StoredHostname = { hostname: body.hostname, product: body.product, certname: body.certname, ...this.lifecycle("creating", outcome) };
+    if (store.hostnames.has(body.hostname))
+      throw new ServiceError(ERROR_STATUS.conflict, `Hostname '${body.hostname}' already exists.`);
+    const hostname: StoredHostname = {
+      hostname: body.hostname,
+      product: body.product,
+      certname: body.certname,
+      ...this.lifecycle("creating", outcome),
+    };
     store.hostnames.set(body.hostname, hostname);
     this.onChange();
     return this.hostnameView(hostname);
   }
 
-  updateHostname(environment: P1asEnvironment, hostname: string, body: Omit<HostnameBody, "hostname">, outcome: Outcome = "complete"): object {
+  updateHostname(
+    environment: P1asEnvironment,
+    hostname: string,
+    body: Omit<HostnameBody, "hostname">,
+    outcome: Outcome = "complete",
+  ): object {
     const stored = this.hostname(environment, hostname);
     this.checkHostname(environment, { hostname, ...body });
     Object.assign(stored, { product: body.product, certname: body.certname }, this.lifecycle("updating", outcome));
@@ -185,7 +220,8 @@ export class SelfServiceEmulator {
   /** Forces an object's status (e.g. `error`), as a broken rollout would. */
   setStatus(environment: P1asEnvironment, kind: ObjectKind, key: string, status: ObjectStatus): void {
     const stored = kind === "certificate" ? this.certificate(environment, key) : this.hostname(environment, key);
-    if (status === "creating" || status === "updating") Object.assign(stored, { phase: status, readyAt: null, finalStatus: "complete" });
+    if (status === "creating" || status === "updating")
+      Object.assign(stored, { phase: status, readyAt: null, finalStatus: "complete" });
     else Object.assign(stored, { readyAt: 0, finalStatus: status });
     this.onChange();
   }
@@ -194,14 +230,22 @@ export class SelfServiceEmulator {
   snapshot(): PersistedState {
     const environments: PersistedState["environments"] = {};
     for (const [environment, store] of this.stores) {
-      environments[environment] = { certificates: [...store.certificates.values()], hostnames: [...store.hostnames.values()] };
+      environments[environment] = {
+        certificates: [...store.certificates.values()],
+        hostnames: [...store.hostnames.values()],
+      };
     }
     return { version: 1, environments };
   }
 
   /** What GET /_emulator/state shows: statuses resolved, private keys and fullchains left out. */
   publicSnapshot(): Record<string, { certificates: object[]; hostnames: object[] }> {
-    return Object.fromEntries(P1AS_ENVIRONMENTS.map((env) => [env, { certificates: this.listCertificates(env), hostnames: this.listHostnames(env) }]));
+    return Object.fromEntries(
+      P1AS_ENVIRONMENTS.map((env) => [
+        env,
+        { certificates: this.listCertificates(env), hostnames: this.listHostnames(env) },
+      ]),
+    );
   }
 
   load(state: PersistedState): void {
@@ -261,22 +305,39 @@ export class SelfServiceEmulator {
   private checkHostname(environment: P1asEnvironment, body: HostnameBody): void {
     const problems = [
       ...invalid(["hostname"], hostnameProblems(body.hostname)),
-      ...invalid(["product"], (PRODUCTS as readonly string[]).includes(body.product) ? [] : [`Input should be ${PRODUCTS.map((p) => `'${p}'`).join(", ")}`]),
+      ...invalid(
+        ["product"],
+        (PRODUCTS as readonly string[]).includes(body.product)
+          ? []
+          : [`Input should be ${PRODUCTS.map((p) => `'${p}'`).join(", ")}`],
+      ),
       ...invalid(["certname"], certnameProblems(body.certname)),
     ];
     if (problems.length > 0) throw new ServiceError(ERROR_STATUS.invalid, problems);
     if (!this.store(environment).certificates.has(body.certname)) {
-      throw new ServiceError(ERROR_STATUS.invalid, invalid(["certname"], [`Certificate '${body.certname}' does not exist.`]));
+      throw new ServiceError(
+        ERROR_STATUS.invalid,
+        invalid(["certname"], [`Certificate '${body.certname}' does not exist.`]),
+      );
     }
   }
 
   private certificateView(certificate: StoredCertificate): object {
     const view = { name: certificate.name, status: this.status(certificate) };
     if (!this.exposeCertificateFingerprint) return view;
-    return { ...view, [CERTIFICATE_FINGERPRINT_FIELD]: certificate.sha256Fingerprint, [CERTIFICATE_NOT_AFTER_FIELD]: certificate.notAfter };
+    return {
+      ...view,
+      [CERTIFICATE_FINGERPRINT_FIELD]: certificate.sha256Fingerprint,
+      [CERTIFICATE_NOT_AFTER_FIELD]: certificate.notAfter,
+    };
   }
 
   private hostnameView(hostname: StoredHostname): object {
-    return { hostname: hostname.hostname, product: hostname.product, certname: hostname.certname, status: this.status(hostname) };
+    return {
+      hostname: hostname.hostname,
+      product: hostname.product,
+      certname: hostname.certname,
+      status: this.status(hostname),
+    };
   }
 }

@@ -36,10 +36,16 @@ export function watchServing(
   hostnames: readonly string[],
   intervalMs = 5,
 ): { stop(): ServingWindow[] } {
-  const tracks = new Map<string, Track>(hostnames.map((hostname) => [hostname, { absentMs: 0, unservedMs: 0, served: true }]));
+  const tracks = new Map<string, Track>(
+    hostnames.map((hostname) => [hostname, { absentMs: 0, unservedMs: 0, served: true }]),
+  );
   const look = () => {
     const now = Date.now();
-    const held = new Map(service.listHostnames(environment).map((view) => [(view as { hostname: string }).hostname, (view as { status: string }).status]));
+    const held = new Map(
+      service
+        .listHostnames(environment)
+        .map((view) => [(view as { hostname: string }).hostname, (view as { status: string }).status]),
+    );
     for (const [hostname, track] of tracks) {
       const status = held.get(hostname);
       if (status === undefined) track.absentSince ??= now;

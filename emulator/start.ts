@@ -76,7 +76,8 @@ type StateFile = PersistedState & { readonly pingone?: PingOnePersistedState };
 function loadState(service: SelfServiceEmulator, pingone: EmulatedPingOne, file: string): void {
   if (!existsSync(file)) return;
   const state = JSON.parse(readFileSync(file, "utf8")) as StateFile;
-  if (state?.version !== 1 || typeof state.environments !== "object") throw new Error(`${file}: not an emulator state file (version 1)`);
+  if (state?.version !== 1 || typeof state.environments !== "object")
+    throw new Error(`${file}: not an emulator state file (version 1)`);
   service.load(state);
   if (state.pingone) pingone.store.load(state.pingone);
 }
@@ -102,7 +103,10 @@ export async function createState(options: StartEmulatorOptions = {}): Promise<E
   const seeds = [...((options.seedDemoClients ?? true) ? DEMO_CLIENTS : []), ...(options.clients ?? [])];
   return {
     service,
-    settings: { contract: options.contract ?? DEFAULT_CONTRACT_MODE, accept: { audiences: [...(options.accept?.audiences ?? [])], scopes: [...(options.accept?.scopes ?? [])] } },
+    settings: {
+      contract: options.contract ?? DEFAULT_CONTRACT_MODE,
+      accept: { audiences: [...(options.accept?.audiences ?? [])], scopes: [...(options.accept?.scopes ?? [])] },
+    },
     issuer: await TokenIssuer.create(),
     clients: new Map(seeds.map((seed) => [seed.clientId, toClient(seed)])),
     faults: new FaultInjector(KNOWN_ROUTE_KEYS),
@@ -117,7 +121,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const app = createApp(state);
   const host = options.host ?? "127.0.0.1";
   const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(options.port ?? 0, host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
   });
   // Clients keep connections alive (Node's default agent does); a server closing an idle socket just as a
   // client reuses it resets that request. A long idle timeout keeps that race out of slow, loaded test runs.

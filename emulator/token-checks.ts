@@ -34,9 +34,22 @@ export function trustedIssuer(issuer: unknown, trustedEnvironments: ReadonlySet<
  * of that environment (`https://self-service-api.<env>-<customer>.<region>.ping.cloud[/api/v1]`), or an
  * audience added in the settings.
  */
-export function acceptedAudience(audience: unknown, environment: P1asEnvironment, ownApiUrl: string, acceptance: TokenAcceptance): boolean {
-  const realApi = new RegExp(`^https://self-service-api\\.${environment}-[a-z0-9-]+\\.[a-z0-9-]+\\.ping\\.cloud(/api/v1)?/?$`);
-  return [audience].flat().some((value) => typeof value === "string" && (value === DEMO_AUDIENCE || value === ownApiUrl || realApi.test(value) || acceptance.audiences.includes(value)));
+export function acceptedAudience(
+  audience: unknown,
+  environment: P1asEnvironment,
+  ownApiUrl: string,
+  acceptance: TokenAcceptance,
+): boolean {
+  const realApi = new RegExp(
+    `^https://self-service-api\\.${environment}-[a-z0-9-]+\\.[a-z0-9-]+\\.ping\\.cloud(/api/v1)?/?$`,
+  );
+  return [audience]
+    .flat()
+    .some(
+      (value) =>
+        typeof value === "string" &&
+        (value === DEMO_AUDIENCE || value === ownApiUrl || realApi.test(value) || acceptance.audiences.includes(value)),
+    );
 }
 
 export function acceptedScope(scope: unknown, acceptance: TokenAcceptance): boolean {

@@ -33,7 +33,9 @@ export interface AccessTokenClaims {
   readonly env: string;
 }
 
-export type TokenCheck = { readonly ok: true; readonly claims: AccessTokenClaims } | { readonly ok: false; readonly reason: "expired" | "invalid" };
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: AccessTokenClaims }
+  | { readonly ok: false; readonly reason: "expired" | "invalid" };
 
 export class TokenIssuer {
   private constructor(
@@ -59,14 +61,33 @@ export class TokenIssuer {
   }
 
   /** Signs a token for `client`; `expiresInSeconds` may be negative to mint an already-expired token in tests. */
-  async issue(client: EmulatorClient, options: { issuer: string; scope: readonly string[]; expiresInSeconds?: number }): Promise<{ token: string; expiresIn: number }> {
+  async issue(
+    client: EmulatorClient,
+    options: { issuer: string; scope: readonly string[]; expiresInSeconds?: number },
+  ): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = options.expiresInSeconds ?? client.accessTokenValiditySeconds;
-    const claims = { client_id: client.clientId, scope: options.scope.join(" "), groups: [...client.groups], env: client.pingOneEnvironmentId };
-    return { token: await this.sign(claims, { issuer: options.issuer, audience: client.audience, expiresInSeconds: expiresIn, type: accessTokenType(new Date()) }), expiresIn };
+    const claims = {
+      client_id: client.clientId,
+      scope: options.scope.join(" "),
+      groups: [...client.groups],
+      env: client.pingOneEnvironmentId,
+    };
+    return {
+      token: await this.sign(claims, {
+        issuer: options.issuer,
+        audience: client.audience,
+        expiresInSeconds: expiresIn,
+        type: accessTokenType(new Date()),
+      }),
+      expiresIn,
+    };
   }
 
   /** Signs any claims with the emulator's key: RS256, its `kid`, the given `typ`. */
-  async sign(claims: Record<string, unknown>, options: { issuer: string; audience: string | string[]; expiresInSeconds: number; type: string }): Promise<string> {
+  async sign(
+    claims: Record<string, unknown>,
+    options: { issuer: string; audience: string | string[]; expiresInSeconds: number; type: string },
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid: this.kid, typ: options.type })

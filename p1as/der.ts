@@ -21,12 +21,15 @@ export const sequence = (...items: Buffer[]) => element(0x30, Buffer.concat(item
 export const set = (...items: Buffer[]) => element(0x31, Buffer.concat(items));
 export const boolean = (value: boolean) => element(0x01, Buffer.from([value ? 0xff : 0x00]));
 /** An unsigned big-endian integer; a leading zero byte keeps a set high bit from reading as negative. */
-export const integer = (bytes: Buffer) => element(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-export const bitString = (bytes: Buffer, unusedBits = 0) => element(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
+export const integer = (bytes: Buffer) =>
+  element(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+export const bitString = (bytes: Buffer, unusedBits = 0) =>
+  element(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
 export const octetString = (bytes: Buffer) => element(0x04, bytes);
 export const utf8String = (text: string) => element(0x0c, Buffer.from(text, "utf8"));
 /** YYMMDDHHMMSSZ, valid until 2049, which covers any certificate made now for a day. */
-export const utcTime = (date: Date) => element(0x17, Buffer.from(date.toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z"));
+export const utcTime = (date: Date) =>
+  element(0x17, Buffer.from(date.toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z"));
 /** [n] EXPLICIT: a constructed context-specific wrapper around complete elements. */
 export const explicit = (n: number, ...items: Buffer[]) => element(0xa0 | n, Buffer.concat(items));
 /** [n] IMPLICIT primitive: the content of a context-specific field such as a SAN's dNSName. */
@@ -37,7 +40,8 @@ export function objectIdentifier(dotted: string): Buffer {
   const bytes = [40 * first + second];
   for (const arc of rest) {
     const base128: number[] = [arc & 0x7f];
-    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) base128.unshift((value & 0x7f) | 0x80);
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128))
+      base128.unshift((value & 0x7f) | 0x80);
     bytes.push(...base128);
   }
   return element(0x06, Buffer.from(bytes));

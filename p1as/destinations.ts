@@ -43,7 +43,10 @@ export function isLoopbackDestination(hostname: string): boolean {
 const HOST = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
 
 /** Parses P1AS_ALLOWED_HOSTS: `<scope>=<host>[:port]`, comma or space separated. */
-export function parseAllowedHosts(text: string | undefined): { readonly hosts: AllowedHosts; readonly problems: readonly string[] } {
+export function parseAllowedHosts(text: string | undefined): {
+  readonly hosts: AllowedHosts;
+  readonly problems: readonly string[];
+} {
   const hosts = new Map<HostScope, Set<string>>();
   const problems: string[] = [];
   for (const entry of (text ?? "").split(/[\s,]+/).filter(Boolean)) {
@@ -51,8 +54,10 @@ export function parseAllowedHosts(text: string | undefined): { readonly hosts: A
     const reasons: string[] = [];
     if (host === undefined || rest.length > 0) reasons.push("must be <scope>=<host>");
     else {
-      if (!(HOST_SCOPES as readonly string[]).includes(scope)) reasons.push(`scope must be one of ${HOST_SCOPES.join(", ")}`);
-      if (!HOST.test(host)) reasons.push("host must be a lowercase DNS name, optionally with :port (no scheme, path or wildcard)");
+      if (!(HOST_SCOPES as readonly string[]).includes(scope))
+        reasons.push(`scope must be one of ${HOST_SCOPES.join(", ")}`);
+      if (!HOST.test(host))
+        reasons.push("host must be a lowercase DNS name, optionally with :port (no scheme, path or wildcard)");
     }
     if (reasons.length > 0) {
       problems.push(`${JSON.stringify(entry)}: ${reasons.join("; ")}`);
@@ -92,14 +97,19 @@ export interface PingOneTarget {
 }
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const tlds = (target: PingOneTarget) => (target.regionCode ? [PINGONE_REGIONS[target.regionCode]] : Object.values(PINGONE_REGIONS));
+const tlds = (target: PingOneTarget) =>
+  target.regionCode ? [PINGONE_REGIONS[target.regionCode]] : Object.values(PINGONE_REGIONS);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * A token endpoint that receives a client secret (Basic or form). It must be PingOne's own for the target's region
  * and environment (`https://auth.pingone.<tld>/<environmentId>/as/token`), loopback, or listed as `pingone=<host>`.
  */
-export function tokenUrlDestinationProblems(value: string, target: PingOneTarget = {}, allowed: AllowedHosts = NO_ALLOWED_HOSTS): string[] {
+export function tokenUrlDestinationProblems(
+  value: string,
+  target: PingOneTarget = {},
+  allowed: AllowedHosts = NO_ALLOWED_HOSTS,
+): string[] {
   const url = parse(value);
   if (!url || isLoopbackDestination(url.hostname) || isListed(allowed, ["pingone"], url.host)) return [];
   const hosts = tlds(target).map((tld) => `auth\\.pingone\\.${escape(tld)}`);
@@ -110,7 +120,9 @@ export function tokenUrlDestinationProblems(value: string, target: PingOneTarget
     target.regionCode && target.environmentId
       ? pingOneTokenUrl(pingOneAuthBaseUrl(target.regionCode), target.environmentId)
       : "https://auth.pingone.<tld>/<environmentId>/as/token";
-  return [`must be PingOne's token endpoint ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut("pingone")}`];
+  return [
+    `must be PingOne's token endpoint ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut("pingone")}`,
+  ];
 }
 
 /** What is known about the P1AS environment an API URL belongs to; unknown parts match any value. */
@@ -128,7 +140,11 @@ const LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
  * With the environment unknown (the provider, which HCL users configure), any environment's documented host or
  * allow-list entry will do; the config check, which knows the environment, holds each one to its own.
  */
-export function apiUrlDestinationProblems(value: string, target: P1asTarget = {}, allowed: AllowedHosts = NO_ALLOWED_HOSTS): string[] {
+export function apiUrlDestinationProblems(
+  value: string,
+  target: P1asTarget = {},
+  allowed: AllowedHosts = NO_ALLOWED_HOSTS,
+): string[] {
   const url = parse(value);
   const scopes = target.environment ? [target.environment] : P1AS_ENVIRONMENTS;
   if (!url || isLoopbackDestination(url.hostname) || isListed(allowed, scopes, url.host)) return [];
@@ -144,18 +160,26 @@ export function apiUrlDestinationProblems(value: string, target: P1asTarget = {}
       ? selfServiceApiUrl(target.environment, target.customer, target.p1asRegion)
       : `https://self-service-api.<${target.environment ?? "env"}>-<customer>.<region>.ping.cloud/api/v1`;
   const who = target.environment ? `environment ${target.environment}'s` : "a P1AS environment's";
-  return [`must be ${who} self-service API ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut(target.environment ?? "<env>")}`];
+  return [
+    `must be ${who} self-service API ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut(target.environment ?? "<env>")}`,
+  ];
 }
 
 /**
  * The PingOne management API, which receives a worker's token (and, for the worker's own token, its secret goes to
  * the token endpoint above): `https://api.pingone.<tld>/v1`, loopback, or listed as `pingone=<host>`.
  */
-export function pingOneApiUrlDestinationProblems(value: string, target: PingOneTarget = {}, allowed: AllowedHosts = NO_ALLOWED_HOSTS): string[] {
+export function pingOneApiUrlDestinationProblems(
+  value: string,
+  target: PingOneTarget = {},
+  allowed: AllowedHosts = NO_ALLOWED_HOSTS,
+): string[] {
   const url = parse(value);
   if (!url || isLoopbackDestination(url.hostname) || isListed(allowed, ["pingone"], url.host)) return [];
   const documented = tlds(target).map((tld) => `https://api.pingone.${tld}/v1`);
   if (documented.includes(`${url.protocol}//${url.host}${withoutTrailingSlash(url.pathname)}`.toLowerCase())) return [];
   const expected = target.regionCode ? pingOneApiBaseUrl(target.regionCode) : "https://api.pingone.<tld>/v1";
-  return [`must be PingOne's management API ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut("pingone")}`];
+  return [
+    `must be PingOne's management API ${expected} or a loopback emulator (127.0.0.1, [::1], localhost); ${wayOut("pingone")}`,
+  ];
 }

@@ -9,7 +9,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, stat
 /** A chain of a leaf and a few issuers is a few KB; 64 KiB leaves room for long chains. */
 export const PEM_FILE_MAX_BYTES = 64 * 1024;
 
-export type PemFileRead = { readonly ok: true; readonly text: string; readonly realPath: string } | { readonly ok: false; readonly reason: string };
+export type PemFileRead =
+  | { readonly ok: true; readonly text: string; readonly realPath: string }
+  | { readonly ok: false; readonly reason: string };
 
 function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return "a directory";
@@ -30,25 +32,37 @@ export function readPemFile(file: string, maxBytes: number = PEM_FILE_MAX_BYTES)
     realPath = realpathSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: `${file} ${code === "ENOENT" ? "does not exist" : `cannot be resolved (${code ?? "error"})`}` };
+    return {
+      ok: false,
+      reason: `${file} ${code === "ENOENT" ? "does not exist" : `cannot be resolved (${code ?? "error"})`}`,
+    };
   }
   let fd: number | undefined;
   try {
     const before = statSync(realPath);
-    if (!before.isFile()) return { ok: false, reason: `${named(file, realPath)} is ${kindOf(before)}, not a regular file` };
+    if (!before.isFile())
+      return { ok: false, reason: `${named(file, realPath)} is ${kindOf(before)}, not a regular file` };
     // O_NONBLOCK: if the path is swapped for a FIFO between the check and the open, the open must not wait for a writer.
     fd = openSync(realPath, constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return { ok: false, reason: `${named(file, realPath)} is ${kindOf(stats)}, not a regular file` };
+    if (!stats.isFile())
+      return { ok: false, reason: `${named(file, realPath)} is ${kindOf(stats)}, not a regular file` };
     if (stats.size > maxBytes) {
-      return { ok: false, reason: `${named(file, realPath)} is ${stats.size} bytes; a PEM file is a few KB (at most ${maxBytes} bytes are read)` };
+      return {
+        ok: false,
+        reason: `${named(file, realPath)} is ${stats.size} bytes; a PEM file is a few KB (at most ${maxBytes} bytes are read)`,
+      };
     }
     const buffer = Buffer.alloc(maxBytes + 1);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
-    if (length > maxBytes) return { ok: false, reason: `${named(file, realPath)} grew past ${maxBytes} bytes while it was read` };
+    if (length > maxBytes)
+      return { ok: false, reason: `${named(file, realPath)} grew past ${maxBytes} bytes while it was read` };
     return { ok: true, text: buffer.subarray(0, length).toString("utf8"), realPath };
   } catch (error) {
-    return { ok: false, reason: `${named(file, realPath)} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+    return {
+      ok: false,
+      reason: `${named(file, realPath)} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

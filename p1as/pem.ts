@@ -24,7 +24,9 @@ export interface CertificateInfo {
   readonly chainLength: number;
 }
 
-export type PemCheck = { readonly ok: true; readonly info: CertificateInfo } | { readonly ok: false; readonly problems: readonly PemProblem[] };
+export type PemCheck =
+  | { readonly ok: true; readonly info: CertificateInfo }
+  | { readonly ok: false; readonly problems: readonly PemProblem[] };
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const PRIVATE_KEY_BLOCK = /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/;
@@ -66,7 +68,15 @@ function lineList(lines: readonly number[]): string {
 
 /** Human names of node:crypto's key types, for messages that say which key was given. */
 const KEY_TYPE_NAMES: Record<string, string> = {
-  rsa: "RSA", "rsa-pss": "RSA-PSS", ec: "EC", dsa: "DSA", dh: "DH", ed25519: "Ed25519", ed448: "Ed448", x25519: "X25519", x448: "X448",
+  rsa: "RSA",
+  "rsa-pss": "RSA-PSS",
+  ec: "EC",
+  dsa: "DSA",
+  dh: "DH",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  x25519: "X25519",
+  x448: "X448",
 };
 
 /** What a non-RSA key is and why it is refused: EC is named by the P1AS docs, the others simply are not RSA. */
@@ -99,11 +109,17 @@ export function parseFullchain(fullchain: string): { certificates: X509Certifica
     if (label === "CERTIFICATE") return;
     // A key in the chain would be uploaded in the `fullchain` field, which is not treated as secret.
     const advice = label.includes("PRIVATE KEY") ? ": keep the private key in its own file" : "";
-    problems.push({ field: "fullchain", reason: `must hold only CERTIFICATE blocks (block #${index + 1} is a ${label}${advice})` });
+    problems.push({
+      field: "fullchain",
+      reason: `must hold only CERTIFICATE blocks (block #${index + 1} is a ${label}${advice})`,
+    });
   });
   const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
   if (blocks.length === 0) {
-    return { certificates: [], problems: [...problems, { field: "fullchain", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" }] };
+    return {
+      certificates: [],
+      problems: [...problems, { field: "fullchain", reason: "must hold at least one PEM 'BEGIN CERTIFICATE' block" }],
+    };
   }
   const certificates: X509Certificate[] = [];
   blocks.forEach((block, index) => {
@@ -121,9 +137,11 @@ export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: P
   const problem = (reason: string) => ({ problems: [{ field: "privkey" as const, reason }] });
   const pem = normalizePem(privkey);
   const labels = blockLabels(pem);
-  if (labels.length > 1) return problem(`must hold exactly one PEM block (found ${labels.length}: ${labels.join(", ")})`);
+  if (labels.length > 1)
+    return problem(`must hold exactly one PEM block (found ${labels.length}: ${labels.join(", ")})`);
   const label = labels[0] ?? "";
-  if (label === "OPENSSH PRIVATE KEY") return problem("is an OpenSSH-format key: P1AS needs a PEM RSA key (convert it with ssh-keygen -p -m PEM)");
+  if (label === "OPENSSH PRIVATE KEY")
+    return problem("is an OpenSSH-format key: P1AS needs a PEM RSA key (convert it with ssh-keygen -p -m PEM)");
   if (label === "DSA PRIVATE KEY") return problem(`is ${keyTypeReason("dsa")}`);
   const block = pem.match(PRIVATE_KEY_BLOCK);
   if (!block) return problem("must be a PEM private key block (type PRIVATE KEY or RSA PRIVATE KEY)");
@@ -139,7 +157,10 @@ export function parsePrivateKey(privkey: string): { key?: KeyObject; problems: P
   if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(type)) {
     problems.push({ field: "privkey", reason: `is ${keyTypeReason(type)}` });
   } else if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_MIN_MODULUS_BITS) {
-    problems.push({ field: "privkey", reason: `RSA key must be at least ${RSA_MIN_MODULUS_BITS} bits (got ${key.asymmetricKeyDetails?.modulusLength})` });
+    problems.push({
+      field: "privkey",
+      reason: `RSA key must be at least ${RSA_MIN_MODULUS_BITS} bits (got ${key.asymmetricKeyDetails?.modulusLength})`,
+    });
   }
   return { key, problems };
 }
@@ -158,11 +179,22 @@ export function checkCertificatePair(pair: { fullchain: string; privkey: string 
     if (!(ACCEPTED_KEY_TYPES as readonly string[]).includes(leafType)) {
       problems.push({ field: "fullchain", reason: `leaf certificate has ${keyTypeReason(leafType)}` });
     }
-    if (new Date(leaf.validTo) <= now) problems.push({ field: "fullchain", reason: `leaf certificate expired on ${new Date(leaf.validTo).toISOString()}` });
-    if (new Date(leaf.validFrom) > now) problems.push({ field: "fullchain", reason: `leaf certificate is not valid before ${new Date(leaf.validFrom).toISOString()}` });
+    if (new Date(leaf.validTo) <= now)
+      problems.push({
+        field: "fullchain",
+        reason: `leaf certificate expired on ${new Date(leaf.validTo).toISOString()}`,
+      });
+    if (new Date(leaf.validFrom) > now)
+      problems.push({
+        field: "fullchain",
+        reason: `leaf certificate is not valid before ${new Date(leaf.validFrom).toISOString()}`,
+      });
     for (let i = 0; i + 1 < certificates.length; i++) {
       if (!certificates[i].checkIssued(certificates[i + 1])) {
-        problems.push({ field: "fullchain", reason: `certificate #${i + 1} is not issued by certificate #${i + 2}; order the chain leaf first` });
+        problems.push({
+          field: "fullchain",
+          reason: `certificate #${i + 1} is not issued by certificate #${i + 2}; order the chain leaf first`,
+        });
       }
     }
     if (parsedKey.key && parsedKey.problems.length === 0 && !leaf.checkPrivateKey(parsedKey.key)) {

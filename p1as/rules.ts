@@ -19,12 +19,16 @@ import { PINGONE_NAME_CHARACTERS, PINGONE_NAME_CHARACTERS_TEXT, PINGONE_NAME_MAX
  * an unknown one would otherwise yield roles like `qa-tls-admin` that no P1AS environment checks.
  */
 export function environmentProblems(value: unknown): string[] {
-  return (P1AS_ENVIRONMENTS as readonly unknown[]).includes(value) ? [] : [`must be one of ${P1AS_ENVIRONMENTS.join(", ")}`];
+  return (P1AS_ENVIRONMENTS as readonly unknown[]).includes(value)
+    ? []
+    : [`must be one of ${P1AS_ENVIRONMENTS.join(", ")}`];
 }
 
 /** An unknown region code would build a token URL on a host that does not exist (`auth.pingone.undefined`). */
 export function regionCodeProblems(value: unknown): string[] {
-  return (PINGONE_REGION_CODES as readonly unknown[]).includes(value) ? [] : [`must be one of ${PINGONE_REGION_CODES.join(", ")}`];
+  return (PINGONE_REGION_CODES as readonly unknown[]).includes(value)
+    ? []
+    : [`must be one of ${PINGONE_REGION_CODES.join(", ")}`];
 }
 
 /** Every entry of a list of environments that is not one. */
@@ -58,7 +62,6 @@ export const URL_MAX_LENGTH = 2048;
 /** RFC 3986 characters less the quotes: whatever else a URL holds must be percent-encoded. */
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]*$/;
 
-
 /**
  * A URL the tools call with a token or a client secret (the self-service API, the token endpoint). Plain
  * http would send them in clear, so only loopback (the emulator) may use it. User info would put a
@@ -68,22 +71,28 @@ const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]*$/;
 export function serviceUrlProblems(value: string): string[] {
   if (value.length > URL_MAX_LENGTH) return [`must be at most ${URL_MAX_LENGTH} characters (got ${value.length})`];
   const problems: string[] = [];
-  if (!URL_CHARACTERS.test(value)) problems.push("must not contain whitespace, quotes, backslashes, braces or control characters (percent-encode them)");
+  if (!URL_CHARACTERS.test(value))
+    problems.push(
+      "must not contain whitespace, quotes, backslashes, braces or control characters (percent-encode them)",
+    );
   if (value.includes("?")) problems.push("must not have a query ('?...')");
   if (value.includes("#")) problems.push("must not have a fragment ('#...')");
-  if (!URL.canParse(value)) return [...problems, "must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"];
+  if (!URL.canParse(value))
+    return [...problems, "must be an absolute URL such as https://self-service-api.dev-acme.us1.ping.cloud/api/v1"];
   const url = new URL(value);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackDestination(url.hostname))) {
     problems.push("must use https (plain http only on loopback: 127.0.0.1, [::1], localhost)");
   }
-  if (url.username || url.password) problems.push("must not hold user info ('user:password@'): credentials come from the environment");
+  if (url.username || url.password)
+    problems.push("must not hold user info ('user:password@'): credentials come from the environment");
   return problems;
 }
 
 /** PingOne's rules for a custom resource's `audience` (it becomes the token's `aud`), on top of the URL rules. */
 export function audienceProblems(value: string): string[] {
   const problems = serviceUrlProblems(value);
-  if (/pingone|pingidentity/i.test(value)) problems.push("must not contain 'pingone' or 'pingidentity' (PingOne rejects it)");
+  if (/pingone|pingidentity/i.test(value))
+    problems.push("must not contain 'pingone' or 'pingidentity' (PingOne rejects it)");
   return problems;
 }
 
@@ -94,7 +103,8 @@ export function audienceProblems(value: string): string[] {
 export function pingOneNameProblems(value: string): string[] {
   const problems: string[] = [];
   if (value.trim() === "") return ["must not be empty"];
-  if (value.length > PINGONE_NAME_MAX_LENGTH) problems.push(`must be at most ${PINGONE_NAME_MAX_LENGTH} characters (got ${value.length})`);
+  if (value.length > PINGONE_NAME_MAX_LENGTH)
+    problems.push(`must be at most ${PINGONE_NAME_MAX_LENGTH} characters (got ${value.length})`);
   if (!PINGONE_NAME_CHARACTERS.test(value)) problems.push(`may contain only ${PINGONE_NAME_CHARACTERS_TEXT}`);
   if (value !== value.trim()) problems.push("must not start or end with a space");
   return problems;
@@ -111,7 +121,9 @@ export function accessTokenValidityProblems(seconds: number): string[] {
 
 /** A scope name travels in the token request's space-separated `scope` parameter. */
 export function scopeNameProblems(value: string): string[] {
-  return /^[A-Za-z0-9_.:-]+$/.test(value) ? [] : ["may contain only letters, digits and '_', '.', ':', '-' (no spaces)"];
+  return /^[A-Za-z0-9_.:-]+$/.test(value)
+    ? []
+    : ["may contain only letters, digits and '_', '.', ':', '-' (no spaces)"];
 }
 
 /** Terraform variable names (TF_VAR_<name>); cdktf uses them verbatim as the variable's address. */
@@ -122,7 +134,16 @@ export function terraformIdentifierProblems(value: string): string[] {
 }
 
 /** Names Terraform keeps for itself in a variable block: a secret variable may not take one. */
-export const RESERVED_VARIABLE_NAMES: readonly string[] = ["count", "depends_on", "for_each", "lifecycle", "locals", "providers", "source", "version"];
+export const RESERVED_VARIABLE_NAMES: readonly string[] = [
+  "count",
+  "depends_on",
+  "for_each",
+  "lifecycle",
+  "locals",
+  "providers",
+  "source",
+  "version",
+];
 
 /** A secret's Terraform variable: an identifier that no one else in the stack uses. */
 export function variableNameProblems(value: string): string[] {
@@ -141,7 +162,9 @@ export function expressionLiteralProblems(value: string): string[] {
   if (value.length === 0) return ["must not be empty"];
   return /^[A-Za-z0-9 _.:-]+$/.test(value)
     ? []
-    : ["may contain only letters, digits, spaces and '_', '.', ':', '-' (it is written into a PingOne expression literal)"];
+    : [
+        "may contain only letters, digits, spaces and '_', '.', ':', '-' (it is written into a PingOne expression literal)",
+      ];
 }
 
 /**
@@ -149,7 +172,10 @@ export function expressionLiteralProblems(value: string): string[] {
  * explicit opt-in, the cross-environment `all-tls-*` ones. Another environment's role would be dead weight at
  * best; an `all-*` role lets this environment's client act on every other one, past their approvals.
  */
-export function allowedGroups(environment: P1asEnvironment, options: { readonly allEnvironments?: boolean } = {}): string[] {
+export function allowedGroups(
+  environment: P1asEnvironment,
+  options: { readonly allEnvironments?: boolean } = {},
+): string[] {
   return [
     ...SELF_SERVICE_LEVELS.map((level) => selfServiceRole(environment, level)),
     ...(options.allEnvironments ? SELF_SERVICE_LEVELS.map((level) => selfServiceRole("all", level)) : []),
@@ -160,7 +186,11 @@ export function allowedGroups(environment: P1asEnvironment, options: { readonly 
 export const ALL_ENVIRONMENT_ROLES_OPT_IN = "allowAllEnvironmentRoles";
 
 /** One entry of an environment's `groups` list. */
-export function groupProblems(environment: P1asEnvironment, group: string, options: { readonly allEnvironments?: boolean } = {}): string[] {
+export function groupProblems(
+  environment: P1asEnvironment,
+  group: string,
+  options: { readonly allEnvironments?: boolean } = {},
+): string[] {
   const allowed = allowedGroups(environment, options);
   if (allowed.includes(group)) return [];
   if (allowedGroups(environment, { allEnvironments: true }).includes(group)) {
@@ -172,11 +202,16 @@ export function groupProblems(environment: P1asEnvironment, group: string, optio
 }
 
 /** The whole `groups` list: at least one role, each once, each allowed. */
-export function groupsProblems(environment: P1asEnvironment, groups: readonly string[], options: { readonly allEnvironments?: boolean } = {}): string[] {
+export function groupsProblems(
+  environment: P1asEnvironment,
+  groups: readonly string[],
+  options: { readonly allEnvironments?: boolean } = {},
+): string[] {
   const problems: string[] = [];
   if (groups.length === 0) problems.push("must hold at least one self-service role");
   const duplicates = groups.filter((group, index) => groups.indexOf(group) !== index);
   if (duplicates.length > 0) problems.push(`lists ${[...new Set(duplicates)].join(", ")} more than once`);
-  for (const group of groups) problems.push(...groupProblems(environment, group, options).map((reason) => `${JSON.stringify(group)} ${reason}`));
+  for (const group of groups)
+    problems.push(...groupProblems(environment, group, options).map((reason) => `${JSON.stringify(group)} ${reason}`));
   return problems;
 }

@@ -25,19 +25,26 @@ export function clientSecretEnv(environment: P1asEnvironment, level: SelfService
 
 /** A variable a provider may read a client secret from. */
 export function secretEnvNameProblems(value: string): string[] {
-  return SECRET_ENV_NAME.test(value) ? [] : ["must be an environment variable name of upper-case letters, digits and '_' that starts with P1AS_"];
+  return SECRET_ENV_NAME.test(value)
+    ? []
+    : ["must be an environment variable name of upper-case letters, digits and '_' that starts with P1AS_"];
 }
 
 /** One environment's own secret environment variable. */
 export function environmentSecretEnvProblems(environment: P1asEnvironment, value: string): string[] {
   const problems = secretEnvNameProblems(value);
   const prefix = secretEnvPrefix(environment);
-  if (!value.startsWith(prefix)) problems.push(`must start with ${prefix}: an environment reads only its own secrets (e.g. ${clientSecretEnv(environment, "admin")})`);
+  if (!value.startsWith(prefix))
+    problems.push(
+      `must start with ${prefix}: an environment reads only its own secrets (e.g. ${clientSecretEnv(environment, "admin")})`,
+    );
   return problems;
 }
 
 /** One environment's own secret Terraform variable. */
 export function environmentVariableProblems(environment: P1asEnvironment, value: string): string[] {
   const prefix = secretVariablePrefix(environment);
-  return value.startsWith(prefix) ? [] : [`must start with ${prefix}: an environment reads only its own secrets (e.g. ${prefix}wildcard_key)`];
+  return value.startsWith(prefix)
+    ? []
+    : [`must start with ${prefix}: an environment reads only its own secrets (e.g. ${prefix}wildcard_key)`];
 }

@@ -47,7 +47,9 @@ export function loopbackHostnameProblems(hostname: string): string[] {
   const match = /^(\[[^\]]+\]|[^:/]+)(:\d{1,5})?$/.exec(hostname);
   if (!match) return [`${JSON.stringify(hostname)} is not a host name with an optional port`];
   if (!isLoopbackDestination(match[1])) {
-    return [`${JSON.stringify(hostname)} is not a loopback host: the PingOne provider test double talks only to an emulated PingOne on 127.0.0.1, ::1 or localhost`];
+    return [
+      `${JSON.stringify(hostname)} is not a loopback host: the PingOne provider test double talks only to an emulated PingOne on 127.0.0.1, ::1 or localhost`,
+    ];
   }
   return [];
 }
@@ -72,7 +74,9 @@ export class ManagementApi {
       timeout: 30_000,
       maxRedirects: 0,
       validateStatus: () => true,
-      headers: { "User-Agent": `p1as-cdktf-pingone-test-double/${DOUBLE_VERSION}${options.appendUserAgent ? ` ${options.appendUserAgent}` : ""}` },
+      headers: {
+        "User-Agent": `p1as-cdktf-pingone-test-double/${DOUBLE_VERSION}${options.appendUserAgent ? ` ${options.appendUserAgent}` : ""}`,
+      },
     });
   }
 
@@ -101,7 +105,13 @@ export class ManagementApi {
     await this.call("DELETE", environmentId, path, undefined, { missing: null });
   }
 
-  private async call(method: Method, environmentId: string, path: string, body?: Json, options: { missing?: null } = {}): Promise<Json | null> {
+  private async call(
+    method: Method,
+    environmentId: string,
+    path: string,
+    body?: Json,
+    options: { missing?: null } = {},
+  ): Promise<Json | null> {
     const url = `http://${this.options.apiHostname}/v1/environments/${encodeURIComponent(environmentId)}${path}`;
     const tries = this.options.notAuthorizedTries ?? 5;
     for (let attempt = 1; ; attempt++) {
@@ -149,7 +159,9 @@ export class ManagementApi {
         const reason = (response.data as { error?: unknown; error_description?: unknown } | undefined) ?? {};
         throw new Error(
           `the worker token request to ${url} failed with HTTP ${response.status}` +
-            (typeof reason.error === "string" ? ` (${reason.error}${typeof reason.error_description === "string" ? `: ${reason.error_description}` : ""})` : "") +
+            (typeof reason.error === "string"
+              ? ` (${reason.error}${typeof reason.error_description === "string" ? `: ${reason.error_description}` : ""})`
+              : "") +
             "; check PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID",
         );
       }
@@ -163,15 +175,25 @@ export class ManagementApi {
 
 /** PingOne's error body (`{code, message, details: [{target, message}]}`) as one readable line. */
 function apiError(method: string, path: string, status: number, data: unknown): ManagementApiError {
-  const body = (typeof data === "object" && data !== null ? data : {}) as { code?: unknown; message?: unknown; details?: unknown };
+  const body = (typeof data === "object" && data !== null ? data : {}) as {
+    code?: unknown;
+    message?: unknown;
+    details?: unknown;
+  };
   const details = Array.isArray(body.details)
     ? body.details
-        .map((detail: { target?: unknown; message?: unknown }) => [detail.target, detail.message].filter((part) => typeof part === "string").join(": "))
+        .map((detail: { target?: unknown; message?: unknown }) =>
+          [detail.target, detail.message].filter((part) => typeof part === "string").join(": "),
+        )
         .filter((line) => line.length > 0)
     : [];
   const code = typeof body.code === "string" ? body.code : undefined;
   const message = typeof body.message === "string" ? body.message : `HTTP ${status}`;
-  return new ManagementApiError(status, code, `${method} ${path}: ${status}${code ? ` ${code}` : ""}: ${message}${details.length > 0 ? ` (${details.join("; ")})` : ""}`);
+  return new ManagementApiError(
+    status,
+    code,
+    `${method} ${path}: ${status}${code ? ` ${code}` : ""}: ${message}${details.length > 0 ? ` (${details.join("; ")})` : ""}`,
+  );
 }
 
 /** Terraform shows a provider's stderr in its logs (TF_LOG); every line says whose it is. */

@@ -15,7 +15,9 @@ import { DOUBLE_SCHEMA_VERSION, DOUBLE_SOURCE, DOUBLE_TYPE, DOUBLE_VERSION, TEST
 
 /** The esbuild bundle of pingone-double/main.ts that `npm run build` makes (see provider/install.ts). */
 export const DOUBLE_BUNDLE =
-  path.basename(path.dirname(__dirname)) === "dist" ? path.resolve(__dirname, "bundle.js") : path.resolve(__dirname, "..", "dist", "pingone-double", "bundle.js");
+  path.basename(path.dirname(__dirname)) === "dist"
+    ? path.resolve(__dirname, "bundle.js")
+    : path.resolve(__dirname, "..", "dist", "pingone-double", "bundle.js");
 
 export interface TestDoubleInstallation {
   /** The throw-away folder holding everything below. */
@@ -50,7 +52,9 @@ export interface InstallTestDoubleOptions {
 export function installTestDouble(options: InstallTestDoubleOptions = {}): TestDoubleInstallation {
   const parent = path.resolve(options.parentDir ?? os.tmpdir());
   if (parent.split(path.sep).includes("terraform.d")) {
-    throw new Error(`refusing to install the PingOne provider test double under ${parent}: terraform searches every terraform.d folder on its own`);
+    throw new Error(
+      `refusing to install the PingOne provider test double under ${parent}: terraform searches every terraform.d folder on its own`,
+    );
   }
   const dir = mkdtempSync(path.join(parent, "pingone-test-double-"));
   const mirrorDir = path.join(dir, "mirror");

@@ -31,7 +31,15 @@ export const PROVIDER_VARIABLES = {
 } as const;
 
 /** The resource types of Ping's provider that the double implements: those our stacks use. */
-export const DOUBLE_RESOURCES = [resource, resourceAttribute, resourceScope, application, applicationResourceGrant, applicationSecret, schemaAttribute];
+export const DOUBLE_RESOURCES = [
+  resource,
+  resourceAttribute,
+  resourceScope,
+  application,
+  applicationResourceGrant,
+  applicationSecret,
+  schemaAttribute,
+];
 
 export const pingOneDouble: ProviderDefinition<DoubleData> = {
   typeName: "pingone",
@@ -45,29 +53,52 @@ export const pingOneDouble: ProviderDefinition<DoubleData> = {
 
   validate({ config, diagnostics }) {
     const endpoints = config.service_endpoints as readonly State[] | null;
-    if (Array.isArray(endpoints) && endpoints.length > 1) diagnostics.error("Invalid service_endpoints", "at most one service_endpoints block is allowed", "service_endpoints");
+    if (Array.isArray(endpoints) && endpoints.length > 1)
+      diagnostics.error(
+        "Invalid service_endpoints",
+        "at most one service_endpoints block is allowed",
+        "service_endpoints",
+      );
     for (const endpoint of Array.isArray(endpoints) ? endpoints : []) {
       for (const name of ["api_hostname", "auth_hostname"]) {
         const value = endpoint?.[name];
-        if (typeof value === "string") for (const problem of loopbackHostnameProblems(value)) diagnostics.error(`Invalid service_endpoints.${name}`, problem, `service_endpoints.${name}`);
+        if (typeof value === "string")
+          for (const problem of loopbackHostnameProblems(value))
+            diagnostics.error(`Invalid service_endpoints.${name}`, problem, `service_endpoints.${name}`);
       }
     }
-    if (config.http_proxy !== null) diagnostics.error("Invalid http_proxy", "the PingOne provider test double talks to a loopback emulator directly, never through a proxy", "http_proxy");
+    if (config.http_proxy !== null)
+      diagnostics.error(
+        "Invalid http_proxy",
+        "the PingOne provider test double talks to a loopback emulator directly, never through a proxy",
+        "http_proxy",
+      );
     if (config.client_id !== null && config.api_access_token !== null) {
-      diagnostics.error("Invalid api_access_token", "set only one of api_access_token and client_id", "api_access_token");
+      diagnostics.error(
+        "Invalid api_access_token",
+        "set only one of api_access_token and client_id",
+        "api_access_token",
+      );
     }
   },
 
   async configure({ config, diagnostics }) {
     diagnostics.warning(TEST_DOUBLE_NOTICE);
     const setting = (name: keyof typeof PROVIDER_VARIABLES, configured: Value = config[name]) =>
-      typeof configured === "string" && configured !== "" ? configured : process.env[PROVIDER_VARIABLES[name]] || undefined;
-    const endpoint = (Array.isArray(config.service_endpoints) ? (config.service_endpoints[0] as State | undefined) : undefined) ?? {};
+      typeof configured === "string" && configured !== ""
+        ? configured
+        : process.env[PROVIDER_VARIABLES[name]] || undefined;
+    const endpoint =
+      (Array.isArray(config.service_endpoints) ? (config.service_endpoints[0] as State | undefined) : undefined) ?? {};
     const apiHostname = setting("api_hostname", endpoint.api_hostname ?? null);
     const authHostname = setting("auth_hostname", endpoint.auth_hostname ?? null);
     const regionCode = setting("region_code");
     const accessToken = setting("api_access_token");
-    const credentials = { clientId: setting("client_id"), clientSecret: setting("client_secret"), environmentId: setting("environment_id") };
+    const credentials = {
+      clientId: setting("client_id"),
+      clientSecret: setting("client_secret"),
+      environmentId: setting("environment_id"),
+    };
 
     const missing = (what: string, detail: string) => void diagnostics.error(`Missing ${what}`, detail, what);
     if (!apiHostname || !authHostname) {
@@ -79,7 +110,11 @@ export const pingOneDouble: ProviderDefinition<DoubleData> = {
     if (!regionCode) missing("region_code", `set region_code or ${PROVIDER_VARIABLES.region_code}`);
     else checkValue(diagnostics, "region_code", regionCode, oneOf(...PINGONE_REGION_CODES));
     if (!accessToken) {
-      for (const [name, value] of [["client_id", credentials.clientId], ["client_secret", credentials.clientSecret], ["environment_id", credentials.environmentId]] as const) {
+      for (const [name, value] of [
+        ["client_id", credentials.clientId],
+        ["client_secret", credentials.clientSecret],
+        ["environment_id", credentials.environmentId],
+      ] as const) {
         if (!value) missing(name, `set ${name} or ${PROVIDER_VARIABLES[name]} (or api_access_token)`);
       }
       if (credentials.environmentId) checkValue(diagnostics, "environment_id", credentials.environmentId, uuid);
@@ -89,13 +124,20 @@ export const pingOneDouble: ProviderDefinition<DoubleData> = {
       api: new ManagementApi({
         apiHostname: apiHostname!,
         authHostname: authHostname!,
-        auth: accessToken ? { accessToken } : (credentials as { clientId: string; clientSecret: string; environmentId: string }),
+        auth: accessToken
+          ? { accessToken }
+          : (credentials as { clientId: string; clientSecret: string; environmentId: string }),
         appendUserAgent: setting("append_user_agent"),
       }),
     };
   },
 };
 
-function checkValue(diagnostics: Diagnostics, name: string, value: string, check: (value: Value) => readonly string[]): void {
+function checkValue(
+  diagnostics: Diagnostics,
+  name: string,
+  value: string,
+  check: (value: Value) => readonly string[],
+): void {
   for (const problem of check(value)) diagnostics.error(`Invalid ${name}`, problem, name);
 }

@@ -18,7 +18,10 @@ export type Behaviours = { readonly [path: string]: Behaviour };
 
 interface JsonAttribute {
   readonly type?: CtyType;
-  readonly nested_type?: { readonly attributes: { readonly [name: string]: JsonAttribute }; readonly nesting_mode: "single" | "list" | "set" | "map" };
+  readonly nested_type?: {
+    readonly attributes: { readonly [name: string]: JsonAttribute };
+    readonly nesting_mode: "single" | "list" | "set" | "map";
+  };
   readonly description?: string;
   readonly required?: boolean;
   readonly optional?: boolean;
@@ -28,7 +31,9 @@ interface JsonAttribute {
 
 interface JsonBlock {
   readonly attributes?: { readonly [name: string]: JsonAttribute };
-  readonly block_types?: { readonly [name: string]: { readonly nesting_mode: "list" | "set"; readonly block: JsonBlock } };
+  readonly block_types?: {
+    readonly [name: string]: { readonly nesting_mode: "list" | "set"; readonly block: JsonBlock };
+  };
   readonly description?: string;
 }
 
@@ -44,7 +49,8 @@ interface ProviderSchemas {
 }
 
 /** The committed schema document's entry for Ping's provider. */
-export const COMMITTED_SCHEMAS = (committed as unknown as { provider_schemas: { [source: string]: ProviderSchemas } }).provider_schemas[DOUBLE_SOURCE];
+export const COMMITTED_SCHEMAS = (committed as unknown as { provider_schemas: { [source: string]: ProviderSchemas } })
+  .provider_schemas[DOUBLE_SOURCE];
 
 /** The provider block's schema, with `behaviours`. */
 export function providerSchema(behaviours: Behaviours = {}): Schema {
@@ -62,11 +68,19 @@ function fromJson(owner: string, json: JsonSchema, behaviours: Behaviours): Sche
   const used = new Set<string>();
   const schema: Schema = { version: json.version, ...block(json.block, "", behaviours, used) };
   const unknownPaths = Object.keys(behaviours).filter((path) => !used.has(path));
-  if (unknownPaths.length > 0) throw new Error(`${owner}: behaviour for attributes the committed PingOne schema does not have: ${unknownPaths.join(", ")}`);
+  if (unknownPaths.length > 0)
+    throw new Error(
+      `${owner}: behaviour for attributes the committed PingOne schema does not have: ${unknownPaths.join(", ")}`,
+    );
   return schema;
 }
 
-function block(json: JsonBlock, prefix: string, behaviours: Behaviours, used: Set<string>): Pick<Schema, "attributes" | "blocks" | "description"> {
+function block(
+  json: JsonBlock,
+  prefix: string,
+  behaviours: Behaviours,
+  used: Set<string>,
+): Pick<Schema, "attributes" | "blocks" | "description"> {
   const blocks = Object.entries(json.block_types ?? {}).map(([name, nested]): [string, Block] => [
     name,
     { nesting: nested.nesting_mode, ...block(nested.block, `${prefix}${name}.`, behaviours, used) },
@@ -78,7 +92,12 @@ function block(json: JsonBlock, prefix: string, behaviours: Behaviours, used: Se
   };
 }
 
-function attributes(json: { readonly [name: string]: JsonAttribute }, prefix: string, behaviours: Behaviours, used: Set<string>): Schema["attributes"] {
+function attributes(
+  json: { readonly [name: string]: JsonAttribute },
+  prefix: string,
+  behaviours: Behaviours,
+  used: Set<string>,
+): Schema["attributes"] {
   return Object.fromEntries(
     Object.entries(json).map(([name, attribute]): [string, Attribute] => {
       const path = `${prefix}${name}`;
@@ -87,7 +106,12 @@ function attributes(json: { readonly [name: string]: JsonAttribute }, prefix: st
         name,
         {
           ...(attribute.nested_type
-            ? { nested: { nesting: attribute.nested_type.nesting_mode, attributes: attributes(attribute.nested_type.attributes, `${path}.`, behaviours, used) } }
+            ? {
+                nested: {
+                  nesting: attribute.nested_type.nesting_mode,
+                  attributes: attributes(attribute.nested_type.attributes, `${path}.`, behaviours, used),
+                },
+              }
             : { type: attribute.type }),
           ...(attribute.description ? { description: attribute.description } : {}),
           ...(attribute.required ? { required: true } : {}),

@@ -23,7 +23,9 @@ import { PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from "./public-face"
  * still the built one.
  */
 export const PROVIDER_BUNDLE =
-  path.basename(path.dirname(__dirname)) === "dist" ? path.resolve(__dirname, "bundle.js") : path.resolve(__dirname, "..", "dist", "provider", "bundle.js");
+  path.basename(path.dirname(__dirname)) === "dist"
+    ? path.resolve(__dirname, "bundle.js")
+    : path.resolve(__dirname, "..", "dist", "provider", "bundle.js");
 
 /** Terraform's name for this machine's platform (`linux_amd64`). */
 export function terraformPlatform(): string {
@@ -46,7 +48,10 @@ export interface ProviderPackage {
 const P1AS_PACKAGE = { source: PROVIDER_SOURCE, type: PROVIDER_TYPE, version: PROVIDER_VERSION } as const;
 
 /** The package folder inside a plugins directory (`.../terraform.d/plugins`). */
-export function packageDir(pluginsDir: string, provider: Pick<ProviderPackage, "source" | "version"> = P1AS_PACKAGE): string {
+export function packageDir(
+  pluginsDir: string,
+  provider: Pick<ProviderPackage, "source" | "version"> = P1AS_PACKAGE,
+): string {
   return path.join(pluginsDir, provider.source, provider.version, terraformPlatform());
 }
 
@@ -65,19 +70,32 @@ export function providerNode(env: NodeJS.ProcessEnv = process.env): ProviderNode
   const chosen = env[PROVIDER_NODE_ENV];
   if (chosen === undefined || chosen === "") return checked({ path: process.execPath, version: process.version });
   const source = `${PROVIDER_NODE_ENV}=${JSON.stringify(chosen)}`;
-  if (!path.isAbsolute(chosen)) throw new Error(`${source} is not an absolute path: the provider's wrapper runs it from terraform's working directory`);
+  if (!path.isAbsolute(chosen))
+    throw new Error(
+      `${source} is not an absolute path: the provider's wrapper runs it from terraform's working directory`,
+    );
   let version: string;
   try {
-    version = execFileSync(chosen, ["--version"], { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    version = execFileSync(chosen, ["--version"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch (error) {
-    throw new Error(`${source} did not answer --version: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    throw new Error(
+      `${source} did not answer --version: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
   }
-  if (!/^v\d+\.\d+\.\d+/.test(version)) throw new Error(`${source} answered --version with ${JSON.stringify(version.slice(0, 80))}, not a Node version`);
+  if (!/^v\d+\.\d+\.\d+/.test(version))
+    throw new Error(`${source} answered --version with ${JSON.stringify(version.slice(0, 80))}, not a Node version`);
   return checked({ path: chosen, version });
 }
 
 function checked(node: ProviderNode): ProviderNode {
-  if (/[\n\r']/.test(node.path)) throw new Error(`the Node path ${JSON.stringify(node.path)} holds a quote or a line break, which the provider's wrapper cannot carry`);
+  if (/[\n\r']/.test(node.path))
+    throw new Error(
+      `the Node path ${JSON.stringify(node.path)} holds a quote or a line break, which the provider's wrapper cannot carry`,
+    );
   const refusal = untestedNodeLine(node.version, node.path);
   if (refusal) throw new Error(refusal);
   return node;
@@ -92,13 +110,22 @@ export function wrapperScript(node: ProviderNode, bundleName: string): string {
 }
 
 /** Copies the p1as provider's bundle and writes its wrapper into `pluginsDir`'s package folder; returns the folder. */
-export function installProvider(pluginsDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
+export function installProvider(
+  pluginsDir: string,
+  bundle: string = PROVIDER_BUNDLE,
+  node: ProviderNode = providerNode(),
+): string {
   return installPackage(pluginsDir, { ...P1AS_PACKAGE, bundle }, node);
 }
 
 /** Copies a bundle and writes the wrapper that runs it into `pluginsDir`'s package folder; returns the folder. */
-export function installPackage(pluginsDir: string, provider: ProviderPackage, node: ProviderNode = providerNode()): string {
-  if (!existsSync(provider.bundle)) throw new Error(`the provider bundle ${provider.bundle} does not exist; run npm run build first`);
+export function installPackage(
+  pluginsDir: string,
+  provider: ProviderPackage,
+  node: ProviderNode = providerNode(),
+): string {
+  if (!existsSync(provider.bundle))
+    throw new Error(`the provider bundle ${provider.bundle} does not exist; run npm run build first`);
   const dir = packageDir(pluginsDir, provider);
   const bundleName = `${provider.type}-provider.js`;
   mkdirSync(dir, { recursive: true });
@@ -115,7 +142,12 @@ export function installPackage(pluginsDir: string, provider: ProviderPackage, no
 export function packageHash(dir: string): string {
   const summary = readdirSync(dir)
     .sort()
-    .map((file) => `${createHash("sha256").update(readFileSync(path.join(dir, file))).digest("hex")}  ${file}\n`)
+    .map(
+      (file) =>
+        `${createHash("sha256")
+          .update(readFileSync(path.join(dir, file)))
+          .digest("hex")}  ${file}\n`,
+    )
     .join("");
   return `h1:${createHash("sha256").update(summary).digest("base64")}`;
 }
@@ -128,7 +160,11 @@ const LOCK_FILE = ".terraform.lock.hcl";
  * `terraform providers lock` step, which would look for `terraform.local` on the network. Other providers'
  * entries in an existing lock file are kept.
  */
-export function installBesideStack(stackDir: string, bundle: string = PROVIDER_BUNDLE, node: ProviderNode = providerNode()): string {
+export function installBesideStack(
+  stackDir: string,
+  bundle: string = PROVIDER_BUNDLE,
+  node: ProviderNode = providerNode(),
+): string {
   const dir = installProvider(path.join(stackDir, "terraform.d", "plugins"), bundle, node);
   lockPackage(stackDir, PROVIDER_SOURCE, PROVIDER_VERSION, dir);
   return dir;
@@ -139,9 +175,16 @@ export function installBesideStack(stackDir: string, bundle: string = PROVIDER_B
  * constraint and `h1:` hash), keeping other providers' entries.
  */
 export function lockPackage(stackDir: string, source: string, version: string, packageFolder: string): void {
-  const entry = `provider "${source}" {\n  version     = "${version}"\n  constraints = "${version}"\n` + `  hashes = [\n    "${packageHash(packageFolder)}",\n  ]\n}\n`;
+  const entry =
+    `provider "${source}" {\n  version     = "${version}"\n  constraints = "${version}"\n` +
+    `  hashes = [\n    "${packageHash(packageFolder)}",\n  ]\n}\n`;
   const lockFile = path.join(stackDir, LOCK_FILE);
-  const existing = existsSync(lockFile) ? readFileSync(lockFile, "utf8") : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
-  const others = existing.replace(new RegExp(`\\n?provider "${source.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`), "");
+  const existing = existsSync(lockFile)
+    ? readFileSync(lockFile, "utf8")
+    : '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
+  const others = existing.replace(
+    new RegExp(`\\n?provider "${source.replace(/[.]/g, "\\.")}" \\{[\\s\\S]*?\\n\\}\\n`),
+    "",
+  );
   writeFileSync(lockFile, `${others.trimEnd()}\n\n${entry}`);
 }

@@ -19,9 +19,17 @@ if (process.argv[2] === "schema") {
 
 /** The command-line parser loads only here: terraform starts the provider three times per plan, never with arguments. */
 async function printSchema(): Promise<void> {
-  const [{ Command }, { parseCommandLine }] = await Promise.all([import("commander"), import("../cli-kit/command-line")]);
+  const [{ Command }, { parseCommandLine }] = await Promise.all([
+    import("commander"),
+    import("../cli-kit/command-line"),
+  ]);
   // `npm run provider:schema -- --help` answers like every other tool; terraform never passes arguments.
-  const usageExit = parseCommandLine(new Command("provider:schema").description("Print the p1as provider's schema as `terraform providers schema -json` would."), process.argv.slice(3));
+  const usageExit = parseCommandLine(
+    new Command("provider:schema").description(
+      "Print the p1as provider's schema as `terraform providers schema -json` would.",
+    ),
+    process.argv.slice(3),
+  );
   if (usageExit !== undefined) process.exitCode = usageExit;
   else process.stdout.write(`${JSON.stringify(providerSchemaDocument(p1asProvider, PROVIDER_SOURCE), null, 2)}\n`);
 }

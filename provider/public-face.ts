@@ -87,8 +87,13 @@ export const MAX_RETRIES_DEFAULT: typeof clientDefaults.RETRIES_DEFAULT = 7;
 export const OFFLINE_SUMMARY_START = "hostname";
 export const OFFLINE_SUMMARY_END = "goes offline: deleted and created again";
 /** What the window is, in the words every message about it uses. */
-export const EXPECTED_OFFLINE_WINDOW = "about one hostname rollout; measured against the emulator with 5 s rollouts: absent under 0.01 s, served again after 5.0 s";
+export const EXPECTED_OFFLINE_WINDOW =
+  "about one hostname rollout; measured against the emulator with 5 s rollouts: absent under 0.01 s, served again after 5.0 s";
 /** Finds the hostnames of offlineWarning's summaries in terraform's output. */
-export const OFFLINE_WARNING_PATTERN = new RegExp(`Warning: ${OFFLINE_SUMMARY_START} (\\S+) ${OFFLINE_SUMMARY_END}`, "g");
+export const OFFLINE_WARNING_PATTERN = new RegExp(
+  `Warning: ${OFFLINE_SUMMARY_START} (\\S+) ${OFFLINE_SUMMARY_END}`,
+  "g",
+);
 /** Finds replacedWarning's summaries (hostname, then the figures) in terraform's output. */
-export const REPLACED_WARNING_PATTERN = /Warning: hostname (\S+) was replaced: (absent [\d.]+ s, served again after [\d.]+ s)/g;
+export const REPLACED_WARNING_PATTERN =
+  /Warning: hostname (\S+) was replaced: (absent [\d.]+ s, served again after [\d.]+ s)/g;

@@ -41,7 +41,10 @@ function newestUnder(entry, suffix) {
 function genIsStale() {
   const generated = mtime(GEN_STAMP);
   if (generated === undefined) return true;
-  return Math.max(newestUnder(path.join(ROOT, "provider-schema"), ".json"), mtime(path.join(ROOT, "cdktf.json")) ?? 0) > generated;
+  return (
+    Math.max(newestUnder(path.join(ROOT, "provider-schema"), ".json"), mtime(path.join(ROOT, "cdktf.json")) ?? 0) >
+    generated
+  );
 }
 
 /** dist/ is older than a TypeScript source in tsconfig's includes, tsconfig.json or package.json (or missing). */

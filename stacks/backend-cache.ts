@@ -29,7 +29,8 @@ export interface BackendSwitch {
 }
 
 /** Terraform's record of the backend it initialised, inside the stack directory. */
-export const backendCacheFile = (workingDirectory: string) => path.join(workingDirectory, ".terraform", "terraform.tfstate");
+export const backendCacheFile = (workingDirectory: string) =>
+  path.join(workingDirectory, ".terraform", "terraform.tfstate");
 
 /** The backend cdk.tf.json declares; terraform's implied local backend when it declares none. */
 export function configuredBackend(configFile: string): BackendBlock {
@@ -60,17 +61,30 @@ export function initialisedBackend(workingDirectory: string): BackendBlock | und
  * accept it. Terraform compares the arguments as written; an argument set to null counts as absent. `env`:
  * terraform's environment, to tell whether both name the same state (see config/state-location.ts).
  */
-export function backendSwitch(workingDirectory: string, configFile: string, env?: NodeJS.ProcessEnv): BackendSwitch | undefined {
+export function backendSwitch(
+  workingDirectory: string,
+  configFile: string,
+  env?: NodeJS.ProcessEnv,
+): BackendSwitch | undefined {
   const before = initialisedBackend(workingDirectory);
   if (before === undefined) return undefined;
   const after = configuredBackend(configFile);
   if (before !== null && before.type === after.type && sameArguments(before.config, after.config)) return undefined;
-  if (before === null) return { from: "an unreadable .terraform/terraform.tfstate", to: backendLocation(after, workingDirectory), sameState: false };
+  if (before === null)
+    return {
+      from: "an unreadable .terraform/terraform.tfstate",
+      to: backendLocation(after, workingDirectory),
+      sameState: false,
+    };
   const same = (where?: NodeJS.ProcessEnv) => {
     const [a, b] = [locationOf(before, workingDirectory, where), locationOf(after, workingDirectory, where)];
     return a !== undefined && a === b;
   };
-  return { from: backendLocation(before, workingDirectory), to: backendLocation(after, workingDirectory), sameState: same() || (env !== undefined && same(env)) };
+  return {
+    from: backendLocation(before, workingDirectory),
+    to: backendLocation(after, workingDirectory),
+    sameState: same() || (env !== undefined && same(env)),
+  };
 }
 
 /** The one line every tool (and synth) prints for a switch. */
@@ -88,7 +102,12 @@ export function backendSwitchLine(stack: string, change: BackendSwitch): string 
  * For synth: deletes the stale record so that `cdktf diff`/`cdktf deploy` (which run a plain `terraform init`)
  * initialise the new backend. Returns whether it did.
  */
-export function dropStaleBackendCache(stack: string, workingDirectory: string, configFile: string, log: (line: string) => void): boolean {
+export function dropStaleBackendCache(
+  stack: string,
+  workingDirectory: string,
+  configFile: string,
+  log: (line: string) => void,
+): boolean {
   const change = backendSwitch(workingDirectory, configFile);
   if (!change) return false;
   log(backendSwitchLine(stack, change));
@@ -122,10 +141,20 @@ function locationOf(block: BackendBlock, workingDirectory: string, env?: NodeJS.
       backend = { type: "local", path: path.resolve(workingDirectory, text("path") ?? "terraform.tfstate") };
       break;
     case "pg":
-      backend = { type: "pg", connStr: text("conn_str"), schemaName: text("schema_name") ?? env?.PG_SCHEMA_NAME ?? "terraform_remote_state" };
+      backend = {
+        type: "pg",
+        connStr: text("conn_str"),
+        schemaName: text("schema_name") ?? env?.PG_SCHEMA_NAME ?? "terraform_remote_state",
+      };
       break;
     case "s3":
-      backend = { type: "s3", bucket: text("bucket") ?? "?", key: text("key") ?? "?", region: text("region") ?? "", encrypt: false };
+      backend = {
+        type: "s3",
+        bucket: text("bucket") ?? "?",
+        key: text("key") ?? "?",
+        region: text("region") ?? "",
+        encrypt: false,
+      };
       break;
     case "remote":
     case "cloud": {

@@ -1,5 +1,15 @@
 import * as path from "path";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, PgBackend, PgBackendConfig, RemoteBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  PgBackend,
+  PgBackendConfig,
+  RemoteBackend,
+  S3Backend,
+  TerraformBackend,
+  TerraformStack,
+} from "cdktf";
 import type { ResolvedBackend } from "../config/schema";
 
 /**
@@ -13,7 +23,10 @@ export function addBackend(stack: TerraformStack, backend: ResolvedBackend): Ter
       return new LocalBackend(stack, { path: path.resolve(backend.path) });
     case "pg": {
       // cdktf types connStr as required, but the pg backend falls back to PG_CONN_STR when it is absent.
-      const config = { schemaName: backend.schemaName, ...(backend.connStr ? { connStr: backend.connStr } : {}) } as PgBackendConfig;
+      const config = {
+        schemaName: backend.schemaName,
+        ...(backend.connStr ? { connStr: backend.connStr } : {}),
+      } as PgBackendConfig;
       return new PgBackend(stack, config);
     }
     case "s3": {

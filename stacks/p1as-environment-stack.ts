@@ -64,7 +64,11 @@ export class P1asEnvironmentStack extends TerraformStack {
       const { tokenUrl } = environment.selfService;
       const { clientId, clientSecretEnv, audit } = environment.credentials;
       this.credentials = SelfServiceCredentials.fromEnvironment(this, { clientId, clientSecretEnv, tokenUrl });
-      this.readCredentials = SelfServiceCredentials.fromEnvironment(this, { clientId: audit.clientId, clientSecretEnv: audit.clientSecretEnv, tokenUrl });
+      this.readCredentials = SelfServiceCredentials.fromEnvironment(this, {
+        clientId: audit.clientId,
+        clientSecretEnv: audit.clientSecretEnv,
+        tokenUrl,
+      });
     } else {
       const { environmentId, regionCode } = config.pingone;
       addPingOneProvider(this, regionCode);
@@ -92,8 +96,15 @@ export class P1asEnvironmentStack extends TerraformStack {
           tokenUrl: environment.selfService.tokenUrl,
         });
       this.adminApiResource = resource("admin-api-resource", "admin", environment.resource.name, environment.groups);
-      this.auditApiResource = resource("audit-api-resource", "audit", environment.resource.auditName, [selfServiceRole(environment.name, "audit")]);
-      this.orchestrationClient = client("orchestration-client", "admin", environment.application.name, this.adminApiResource);
+      this.auditApiResource = resource("audit-api-resource", "audit", environment.resource.auditName, [
+        selfServiceRole(environment.name, "audit"),
+      ]);
+      this.orchestrationClient = client(
+        "orchestration-client",
+        "admin",
+        environment.application.name,
+        this.adminApiResource,
+      );
       this.auditClient = client("audit-client", "audit", environment.application.auditName, this.auditApiResource);
       this.credentials = this.orchestrationClient;
       this.readCredentials = this.auditClient;

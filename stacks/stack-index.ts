@@ -74,7 +74,12 @@ export function writeStackIndex(
   const index: StackIndex = {
     inventory: path.resolve(inventoryFile),
     ...(synthesis ? { synthesis } : {}),
-    stacks: Object.fromEntries(declared.map((entry) => [entry.stack, { environment: entry.environment, retiring: retiring.has(entry.stack), location: stateLocation(entry.backend) }])),
+    stacks: Object.fromEntries(
+      declared.map((entry) => [
+        entry.stack,
+        { environment: entry.environment, retiring: retiring.has(entry.stack), location: stateLocation(entry.backend) },
+      ]),
+    ),
     undeclared: entries,
   };
   writeFileSync(path.join(outdir, STACK_INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);

@@ -24,23 +24,34 @@ export function newestSource(root: string): { file: string; mtimeMs: number } | 
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat) return;
     if (stat.isDirectory()) {
-      for (const entry of readdirSync(file)) if (entry !== "node_modules" && entry !== ".gen") visit(path.join(file, entry));
-    } else if (file.endsWith(".ts") && !file.endsWith(".d.ts") && (!newest || stat.mtimeMs > newest.mtimeMs)) newest = { file, mtimeMs: stat.mtimeMs };
+      for (const entry of readdirSync(file))
+        if (entry !== "node_modules" && entry !== ".gen") visit(path.join(file, entry));
+    } else if (file.endsWith(".ts") && !file.endsWith(".d.ts") && (!newest || stat.mtimeMs > newest.mtimeMs))
+      newest = { file, mtimeMs: stat.mtimeMs };
   };
   for (const entry of include) visit(path.join(root, entry));
   return newest;
 }
 
 /** What is wrong with using this synth output now; empty when nothing is. */
-export function synthOutputProblems(index: StackIndex | undefined, env: NodeJS.ProcessEnv, projectRoot: string): string[] {
+export function synthOutputProblems(
+  index: StackIndex | undefined,
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+): string[] {
   const record = index?.synthesis;
   if (!record) return [];
   const problems: string[] = [];
   const wanted = env[CONFIG_ENV];
-  if (wanted && path.resolve(wanted) !== record.config) problems.push(`it was synthesized from ${record.config}, but ${CONFIG_ENV} is ${path.resolve(wanted)}`);
+  if (wanted && path.resolve(wanted) !== record.config)
+    problems.push(`it was synthesized from ${record.config}, but ${CONFIG_ENV} is ${path.resolve(wanted)}`);
   else if (!existsSync(record.config)) problems.push(`its config ${record.config} no longer exists`);
-  else if (sha256(readFileSync(record.config)) !== record.configSha256) problems.push(`its config ${record.config} changed after it was synthesized`);
+  else if (sha256(readFileSync(record.config)) !== record.configSha256)
+    problems.push(`its config ${record.config} changed after it was synthesized`);
   const source = newestSource(projectRoot);
-  if (source && source.mtimeMs > record.at) problems.push(`it is older than the sources (${path.relative(projectRoot, source.file)} changed after it was synthesized)`);
+  if (source && source.mtimeMs > record.at)
+    problems.push(
+      `it is older than the sources (${path.relative(projectRoot, source.file)} changed after it was synthesized)`,
+    );
   return problems;
 }

@@ -17,7 +17,11 @@ import { sha256 } from "./synth-freshness";
  * Synthesizes every stack of a config file into `outdir` (default: CDKTF_OUTDIR or cdktf.out), updates the
  * state inventory next to the config and writes the stack index the tools read (stacks/stack-index.ts).
  */
-export function synthesize(file: string = configPath(), outdir?: string, env: NodeJS.ProcessEnv = process.env): AppStacks {
+export function synthesize(
+  file: string = configPath(),
+  outdir?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): AppStacks {
   // Recorded for the tools, which refuse an output of another config, or older than its config or the sources.
   const synthesis = { config: path.resolve(file), configSha256: sha256(readFileSync(file)), at: Date.now() };
   const config = loadConfig(file);
@@ -32,7 +36,9 @@ export function synthesize(file: string = configPath(), outdir?: string, env: No
   // and `cdktf deploy` would refuse with "Backend configuration changed".
   for (const stack of [stacks.directory, ...stacks.environments].filter((item) => item !== undefined)) {
     const dir = path.join(app.outdir, "stacks", stack.node.id);
-    dropStaleBackendCache(stack.node.id, dir, path.join(dir, "cdk.tf.json"), (line) => process.stderr.write(`${line}\n`));
+    dropStaleBackendCache(stack.node.id, dir, path.join(dir, "cdk.tf.json"), (line) =>
+      process.stderr.write(`${line}\n`),
+    );
   }
   writeInventory();
   const declared = declaredEntries(config);

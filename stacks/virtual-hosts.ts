@@ -44,9 +44,18 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
   const certificates = new Map<string, ICertificate>();
   props.environment.virtualHosts.certificates.forEach((certificate, index) => {
     const file = (field: "fullchainFile" | "privateKeyFile", name: string | undefined) =>
-      name === undefined ? undefined : configFile(`environments[${props.environment.name}].virtualHosts.certificates[${index}]`, field, name, props.baseDir);
+      name === undefined
+        ? undefined
+        : configFile(
+            `environments[${props.environment.name}].virtualHosts.certificates[${index}]`,
+            field,
+            name,
+            props.baseDir,
+          );
     const privateKeyVariable =
-      certificate.privateKeyVariable === undefined ? undefined : keyVariable(stack, certificate.privateKeyVariable, certificate.name);
+      certificate.privateKeyVariable === undefined
+        ? undefined
+        : keyVariable(stack, certificate.privateKeyVariable, certificate.name);
     certificates.set(
       certificate.name,
       new Certificate(certificateScope, certificate.name, {
@@ -78,7 +87,9 @@ function configFile(where: string, field: string, name: string, baseDir: string)
   const file = path.resolve(baseDir, name);
   const read = readPemFile(file);
   if (!read.ok) {
-    throw invalidField(where, field, name, [`must be a readable regular file: ${read.reason}. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)}); a local state path (backend.path), to the folder the commands run in`]);
+    throw invalidField(where, field, name, [
+      `must be a readable regular file: ${read.reason}. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)}); a local state path (backend.path), to the folder the commands run in`,
+    ]);
   }
   return file;
 }

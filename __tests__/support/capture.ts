@@ -1,5 +1,8 @@
 /** What a CLI `main` printed on one stream, with its exit code; the other stream is silenced. */
-export async function captured(stream: "stdout" | "stderr", action: () => Promise<number>): Promise<{ code: number; text: string }> {
+export async function captured(
+  stream: "stdout" | "stderr",
+  action: () => Promise<number>,
+): Promise<{ code: number; text: string }> {
   const chunks: string[] = [];
   const other = stream === "stdout" ? "stderr" : "stdout";
   const spy = jest.spyOn(process[stream], "write").mockImplementation((chunk) => {

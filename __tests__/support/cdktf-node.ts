@@ -14,10 +14,17 @@ export function cdktfCliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const chosen = process.env[CDKTF_NODE_ENV];
   // The provider synth installs still runs on this process's Node, as every other install in the run does: the
   // wrapper records its Node, and the lock file's hash with it.
-  if (chosen) return { ...env, P1AS_PROVIDER_NODE: env.P1AS_PROVIDER_NODE ?? process.execPath, PATH: `${path.dirname(chosen)}${path.delimiter}${env.PATH ?? ""}` };
+  if (chosen)
+    return {
+      ...env,
+      P1AS_PROVIDER_NODE: env.P1AS_PROVIDER_NODE ?? process.execPath,
+      PATH: `${path.dirname(chosen)}${path.delimiter}${env.PATH ?? ""}`,
+    };
   const major = Number(process.versions.node.split(".")[0]);
   if (major > LAST_LINE_WITH_PREBUILDS) {
-    throw new Error(`the cdktf 0.21 CLI does not start on Node ${major} (no node-pty prebuild); set ${CDKTF_NODE_ENV} to a Node 20 or 22 binary`);
+    throw new Error(
+      `the cdktf 0.21 CLI does not start on Node ${major} (no node-pty prebuild); set ${CDKTF_NODE_ENV} to a Node 20 or 22 binary`,
+    );
   }
   return env;
 }

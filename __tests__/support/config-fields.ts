@@ -5,7 +5,8 @@
 import { z } from "zod";
 
 /** One step of a field's path: an object key, "any element of an array", or one option of a union. */
-export type Step = { readonly key: string } | { readonly element: true } | { readonly option: string; readonly discriminator: string };
+export type Step =
+  { readonly key: string } | { readonly element: true } | { readonly option: string; readonly discriminator: string };
 
 export interface StringField {
   readonly steps: readonly Step[];
@@ -16,7 +17,10 @@ export interface StringField {
 }
 
 const nameOf = (steps: readonly Step[]) =>
-  steps.map((step) => ("key" in step ? `.${step.key}` : "element" in step ? "[]" : `<${step.option}>`)).join("").slice(1);
+  steps
+    .map((step) => ("key" in step ? `.${step.key}` : "element" in step ? "[]" : `<${step.option}>`))
+    .join("")
+    .slice(1);
 
 /** Walks `schema` down to every string and enum leaf, through objects, arrays and each option of a union. */
 export function stringFields(schema: z.ZodTypeAny, steps: Step[] = []): StringField[] {
@@ -27,14 +31,19 @@ export function stringFields(schema: z.ZodTypeAny, steps: Step[] = []): StringFi
   if (schema instanceof z.ZodEnum) return [{ steps, name: nameOf(steps), kind: "enum" }];
   if (schema instanceof z.ZodArray) return stringFields(schema.element, [...steps, { element: true }]);
   if (schema instanceof z.ZodObject) {
-    return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([key, value]) => stringFields(value, [...steps, { key }]));
+    return Object.entries(schema.shape as Record<string, z.ZodTypeAny>).flatMap(([key, value]) =>
+      stringFields(value, [...steps, { key }]),
+    );
   }
   if (schema instanceof z.ZodDiscriminatedUnion) {
     const discriminator = schema.discriminator as string;
     return (schema.options as z.ZodObject<z.ZodRawShape>[]).flatMap((option) => {
       const tag = option.shape[discriminator];
-      const values: string[] = tag instanceof z.ZodLiteral ? [String(tag.value)] : (tag as z.ZodEnum<[string, ...string[]]>).options;
-      const rest = Object.entries(option.shape as Record<string, z.ZodTypeAny>).filter(([key]) => key !== discriminator);
+      const values: string[] =
+        tag instanceof z.ZodLiteral ? [String(tag.value)] : (tag as z.ZodEnum<[string, ...string[]]>).options;
+      const rest = Object.entries(option.shape as Record<string, z.ZodTypeAny>).filter(
+        ([key]) => key !== discriminator,
+      );
       return values.flatMap((value) =>
         rest.flatMap(([key, field]) => stringFields(field, [...steps, { option: value, discriminator }, { key }])),
       );
@@ -66,6 +75,8 @@ export function locate(config: unknown, steps: readonly Step[]): (string | numbe
 
 /** Sets the string at `at` (a path from `locate`) in a JSON-like value, in place. */
 export function setAt(config: unknown, at: readonly (string | number)[], value: string): void {
-  const parent = at.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], config);
+  const parent = at
+    .slice(0, -1)
+    .reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], config);
   (parent as Record<string | number, unknown>)[at[at.length - 1]] = value;
 }

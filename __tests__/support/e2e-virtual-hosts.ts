@@ -45,7 +45,11 @@ export class E2eScenario {
   async deploy(spec: StackSpec, options: DeployOptions = {}): Promise<Applied> {
     // The fixture learns the key variables (TF_VAR_*) while it builds: synthesize before asking for env().
     this.outdir = synthesize(this.builder(spec, options.tweak), this.outdir).outdir;
-    const applied = await apply(this.builder(spec, options.tweak), { outdir: this.outdir, env: this.fixture.env(), allowFailure: options.allowFailure });
+    const applied = await apply(this.builder(spec, options.tweak), {
+      outdir: this.outdir,
+      env: this.fixture.env(),
+      allowFailure: options.allowFailure,
+    });
     this.outdir = applied.outdir;
     this.capture(applied.output);
     return applied;
@@ -80,7 +84,10 @@ export class E2eScenario {
   async applyInterrupted(spec: StackSpec, until: () => boolean): Promise<{ exitCode: number | null; output: string }> {
     if (!this.outdir) throw new Error("apply once first, so init is done");
     synthesize(this.builder(spec), this.outdir);
-    const child = spawn("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: this.stackDir, env: terraformEnv(this.fixture.env()) });
+    const child = spawn("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+      cwd: this.stackDir,
+      env: terraformEnv(this.fixture.env()),
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -104,10 +111,15 @@ export class E2eScenario {
 
   /** Resource addresses in the state, with whether terraform holds them tainted. */
   stateResources(): { address: string; tainted: boolean }[] {
-    const state = JSON.parse(this.state()) as { resources: { type: string; name: string; mode: string; instances: { status?: string }[] }[] };
+    const state = JSON.parse(this.state()) as {
+      resources: { type: string; name: string; mode: string; instances: { status?: string }[] }[];
+    };
     return state.resources
       .filter((resource) => resource.mode === "managed")
-      .map((resource) => ({ address: `${resource.type}.${resource.name}`, tainted: resource.instances.some((instance) => instance.status === "tainted") }));
+      .map((resource) => ({
+        address: `${resource.type}.${resource.name}`,
+        tainted: resource.instances.some((instance) => instance.status === "tainted"),
+      }));
   }
 
   private capture(...texts: string[]): void {
@@ -140,7 +152,8 @@ function finder(stack: TerraformStack): Found {
   return {
     stack,
     hostname: (key) => one(`hostname ${key}`, (c): c is Hostname => c instanceof Hostname && c.hostname === key),
-    certificate: (name) => one(`certificate ${name}`, (c): c is Certificate => c instanceof Certificate && c.certificateName === name),
+    certificate: (name) =>
+      one(`certificate ${name}`, (c): c is Certificate => c instanceof Certificate && c.certificateName === name),
     virtualHosts: () => one("VirtualHosts", (c): c is VirtualHosts => c instanceof VirtualHosts),
   };
 }
@@ -160,10 +173,15 @@ export function writes(emulator: RunningEmulator): string[] {
 
 /** The addresses a plan JSON changes, with terraform's actions for each. */
 export function plannedActions(planned: Planned): Record<string, string[]> {
-  const json = JSON.parse(planned.json) as { resource_changes?: { address: string; change: { actions: string[]; importing?: unknown } }[] };
+  const json = JSON.parse(planned.json) as {
+    resource_changes?: { address: string; change: { actions: string[]; importing?: unknown } }[];
+  };
   return Object.fromEntries(
     (json.resource_changes ?? [])
-      .filter((change) => !(change.change.actions.length === 1 && change.change.actions[0] === "no-op") || change.change.importing)
+      .filter(
+        (change) =>
+          !(change.change.actions.length === 1 && change.change.actions[0] === "no-op") || change.change.importing,
+      )
       .map((change) => [change.address, [...change.change.actions, ...(change.change.importing ? ["import"] : [])]]),
   );
 }

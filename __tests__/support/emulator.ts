@@ -32,7 +32,10 @@ export async function startTestEmulator(options: StartEmulatorOptions = {}): Pro
  * One emulator for a whole test file, with a certificate pair, and a clean slate before every test (no objects,
  * faults or logged requests, no completion delay, the assumed contract). Call at the top level of the file.
  */
-export function sharedEmulator(clients: ClientSeed[]): { readonly emulator: RunningEmulator; readonly cert: GeneratedCertificate } {
+export function sharedEmulator(clients: ClientSeed[]): {
+  readonly emulator: RunningEmulator;
+  readonly cert: GeneratedCertificate;
+} {
   const shared = {} as { emulator: RunningEmulator; cert: GeneratedCertificate };
   beforeAll(async () => {
     shared.emulator = await startTestEmulator({ clients });
@@ -63,7 +66,12 @@ export const TEST_RETRY: Partial<RetryPolicy> = { retries: 3, baseDelayMs: 5, ma
 export function clientFor(
   emulator: RunningEmulator,
   seed: ClientSeed,
-  options: { environment?: P1asEnvironment; authMethod?: TokenEndpointAuthMethod; timeoutMs?: number; retry?: Partial<RetryPolicy> } = {},
+  options: {
+    environment?: P1asEnvironment;
+    authMethod?: TokenEndpointAuthMethod;
+    timeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
+  } = {},
 ): TestClient {
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
@@ -98,7 +106,13 @@ export async function caught(action: () => Promise<unknown>): Promise<Error & Re
 /** Every way an error could end up printed: message, stack, util.inspect (with cause), JSON. */
 export function renderings(value: unknown): string[] {
   const error = value as Error;
-  return [String(error?.message), String(error?.stack), inspect(value, { depth: 10 }), JSON.stringify(value) ?? "", String(value)];
+  return [
+    String(error?.message),
+    String(error?.stack),
+    inspect(value, { depth: 10 }),
+    JSON.stringify(value) ?? "",
+    String(value),
+  ];
 }
 
 /** A token shaped as the token endpoint issues it to a seeded client (trusted issuer, granted scopes), minted without HTTP. */

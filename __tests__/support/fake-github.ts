@@ -28,7 +28,12 @@ export interface FakeIssue {
   comments: FakeComment[];
 }
 
-export const CONTEXT: WorkflowContext = { repo: { owner: "acme", repo: "p1as" }, sha: "0123456789abcdef0123456789abcdef01234567", serverUrl: "https://github.example", runId: 77 };
+export const CONTEXT: WorkflowContext = {
+  repo: { owner: "acme", repo: "p1as" },
+  sha: "0123456789abcdef0123456789abcdef01234567",
+  serverUrl: "https://github.example",
+  runId: 77,
+};
 
 export class FakeGitHub implements GitHubClient {
   readonly issues: FakeIssue[] = [];
@@ -41,7 +46,16 @@ export class FakeGitHub implements GitHubClient {
 
   /** A pull request or issue someone (a person, unless `user` says otherwise) already wrote. */
   seedIssue(issue: Partial<FakeIssue> & { number: number }): FakeIssue {
-    const seeded: FakeIssue = { id: this.nextId++, title: "", body: "", labels: [], state: "open", user: { type: "User" }, comments: [], ...issue };
+    const seeded: FakeIssue = {
+      id: this.nextId++,
+      title: "",
+      body: "",
+      labels: [],
+      state: "open",
+      user: { type: "User" },
+      comments: [],
+      ...issue,
+    };
     this.issues.push(seeded);
     return seeded;
   }
@@ -53,7 +67,11 @@ export class FakeGitHub implements GitHubClient {
   }
 
   async paginate<T>(method: unknown, parameters: Record<string, unknown>): Promise<T[]> {
-    const lists: unknown[] = [this.rest.issues.listComments, this.rest.issues.listForRepo, this.rest.repos.listCommentsForCommit];
+    const lists: unknown[] = [
+      this.rest.issues.listComments,
+      this.rest.issues.listForRepo,
+      this.rest.repos.listCommentsForCommit,
+    ];
     if (!lists.includes(method)) throw new Error("paginate was handed a method that is not a list method");
     const list = method as (parameters: Record<string, unknown>) => unknown[];
     const all: unknown[] = [];
@@ -69,7 +87,8 @@ export class FakeGitHub implements GitHubClient {
 
   readonly rest = {
     issues: {
-      listComments: (parameters: Record<string, unknown>) => pageOf(this.issue(Number(parameters.issue_number)).comments, parameters),
+      listComments: (parameters: Record<string, unknown>) =>
+        pageOf(this.issue(Number(parameters.issue_number)).comments, parameters),
       createComment: async ({ issue_number, body }: { issue_number: number; body: string }) => {
         const comment = { id: this.nextId++, body: this.accept(body), user: { type: "Bot" as const } };
         this.issue(issue_number).comments.push(comment);
@@ -83,7 +102,11 @@ export class FakeGitHub implements GitHubClient {
       },
       listForRepo: (parameters: Record<string, unknown>) =>
         pageOf(
-          this.issues.filter((issue) => issue.state === parameters.state && (!parameters.labels || issue.labels.includes(String(parameters.labels)))),
+          this.issues.filter(
+            (issue) =>
+              issue.state === parameters.state &&
+              (!parameters.labels || issue.labels.includes(String(parameters.labels))),
+          ),
           parameters,
         ),
       create: async ({ title, body, labels }: { title: string; body: string; labels: string[] }) => {
@@ -91,7 +114,16 @@ export class FakeGitHub implements GitHubClient {
         const issue = this.seedIssue({ number, title, body: this.accept(body), labels, user: { type: "Bot" } });
         return { data: { id: issue.id, number } };
       },
-      update: async ({ issue_number, ...changes }: { issue_number: number; title?: string; body?: string; state?: "open" | "closed"; state_reason?: string }) => {
+      update: async ({
+        issue_number,
+        ...changes
+      }: {
+        issue_number: number;
+        title?: string;
+        body?: string;
+        state?: "open" | "closed";
+        state_reason?: string;
+      }) => {
         const issue = this.issue(issue_number);
         if (changes.body !== undefined) issue.body = this.accept(changes.body);
         if (changes.title !== undefined) issue.title = changes.title;
@@ -101,8 +133,11 @@ export class FakeGitHub implements GitHubClient {
       },
     },
     repos: {
-      listPullRequestsAssociatedWithCommit: async ({ commit_sha }: { commit_sha: string }) => ({ data: this.associated.get(commit_sha) ?? [] }),
-      listCommentsForCommit: (parameters: Record<string, unknown>) => pageOf(this.commitComments.get(String(parameters.commit_sha)) ?? [], parameters),
+      listPullRequestsAssociatedWithCommit: async ({ commit_sha }: { commit_sha: string }) => ({
+        data: this.associated.get(commit_sha) ?? [],
+      }),
+      listCommentsForCommit: (parameters: Record<string, unknown>) =>
+        pageOf(this.commitComments.get(String(parameters.commit_sha)) ?? [], parameters),
       createCommitComment: async ({ commit_sha, body }: { commit_sha: string; body: string }) => {
         const comment = { id: this.nextId++, body: this.accept(body), user: { type: "Bot" as const } };
         this.commitComments.set(commit_sha, [...(this.commitComments.get(commit_sha) ?? []), comment]);
@@ -119,7 +154,10 @@ export class FakeGitHub implements GitHubClient {
 
   /** GitHub answers 422 to a body over its limit; the fake does too, so a helper that forgets the cap fails. */
   private accept(body: string): string {
-    if (body.length > GITHUB_MAX_BODY) throw Object.assign(new Error(`Validation Failed: body is too long (maximum is ${GITHUB_MAX_BODY} characters)`), { status: 422 });
+    if (body.length > GITHUB_MAX_BODY)
+      throw Object.assign(new Error(`Validation Failed: body is too long (maximum is ${GITHUB_MAX_BODY} characters)`), {
+        status: 422,
+      });
     this.sent.push(body);
     return body;
   }

@@ -28,7 +28,13 @@ export async function startGate(target: string): Promise<Gate> {
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const upstream = request(
-      { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: targetUrl.hostname,
+        port: targetUrl.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);

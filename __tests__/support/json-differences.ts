@@ -4,7 +4,15 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** Every path at which two JSON documents differ; key order is not a difference, array order is. */
 export function differences(a: Json | undefined, b: Json | undefined, at = "$"): string[] {
   if (a === b) return [];
-  if (a === null || b === null || a === undefined || b === undefined || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    a === null ||
+    b === null ||
+    a === undefined ||
+    b === undefined ||
+    typeof a !== "object" ||
+    typeof b !== "object" ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return [`${at}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`];
   }
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -38,18 +38,20 @@ export function render(body: string): string {
 
 /** Every tag the HTML holds, in order: what a body *does*. */
 export function tags(html: string): string[] {
-  return [...html.matchAll(/<\/?([a-z][a-z0-9]*)\b[^>]*>/gi)].map((match) => match[0].replace(/\s[^>]*>/, ">").toLowerCase());
+  return [...html.matchAll(/<\/?([a-z][a-z0-9]*)\b[^>]*>/gi)].map((match) =>
+    match[0].replace(/\s[^>]*>/, ">").toLowerCase(),
+  );
 }
 
 /** The HTML's text as a reader sees it (tags dropped, entities decoded). */
 export function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/gi, (_entity, name: string) => {
-      const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
-      if (named[name.toLowerCase()]) return named[name.toLowerCase()];
-      return String.fromCodePoint(name[1].toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10));
-    });
+  return html.replace(/<[^>]*>/g, "").replace(/&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);/gi, (_entity, name: string) => {
+    const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
+    if (named[name.toLowerCase()]) return named[name.toLowerCase()];
+    return String.fromCodePoint(
+      name[1].toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10),
+    );
+  });
 }
 
 /** The text GitHub looks for mentions and references in: all but code (code spans and blocks). */
@@ -59,5 +61,8 @@ export function prose(html: string): string {
 
 /** What GitHub would turn into a notification or a link in rendered text: mentions, references, bare URLs. */
 export function references(renderedText: string): string[] {
-  return renderedText.match(/(?<![\w`])@[A-Za-z0-9][\w/-]*|(?<!\w)#\d+|\bGH-\d+|\b[a-z][a-z0-9+.-]*:\/\/\S+|\bwww\.\S+/gi) ?? [];
+  return (
+    renderedText.match(/(?<![\w`])@[A-Za-z0-9][\w/-]*|(?<!\w)#\d+|\bGH-\d+|\b[a-z][a-z0-9+.-]*:\/\/\S+|\bwww\.\S+/gi) ??
+    []
+  );
 }

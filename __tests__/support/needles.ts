@@ -28,5 +28,7 @@ export function forms(value: string): Needle[] {
 
 /** "<name> (<form>)" for every form of every named value found in `text`. */
 export function findForms(text: string, values: readonly { name: string; needles: readonly Needle[] }[]): string[] {
-  return values.flatMap(({ name, needles }) => needles.filter((needle) => text.includes(needle.value)).map((needle) => `${name} (${needle.form})`));
+  return values.flatMap(({ name, needles }) =>
+    needles.filter((needle) => text.includes(needle.value)).map((needle) => `${name} (${needle.form})`),
+  );
 }

@@ -8,8 +8,14 @@ import * as path from "node:path";
 /** Installs node@<major> under `dir` and returns the binary's path; throws (with npm's output) when it cannot. */
 export function installNodeLine(major: number, dir: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", dir, `node@${major}`], { timeout: 240_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`npm install node@${major} failed: ${error.message}\n${stdout}${stderr}`)) : resolve(path.join(dir, "node_modules", "node", "bin", "node")),
+    execFile(
+      "npm",
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", dir, `node@${major}`],
+      { timeout: 240_000 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`npm install node@${major} failed: ${error.message}\n${stdout}${stderr}`))
+          : resolve(path.join(dir, "node_modules", "node", "bin", "node")),
     ),
   );
 }

@@ -95,7 +95,12 @@ export const APP_CLIENT_SECRET_ENV = clientSecretEnv("dev", "admin");
 /** Each environment's variables hold the same app clients (the emulator gives them every environment's roles). */
 function secretsEnv(clients: AppClients, levels: readonly ("admin" | "audit")[]): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    P1AS_ENVIRONMENTS.flatMap((name) => levels.map((level) => [clientSecretEnv(name, level), level === "admin" ? clients.clientSecret : clients.audit.clientSecret])),
+    P1AS_ENVIRONMENTS.flatMap((name) =>
+      levels.map((level) => [
+        clientSecretEnv(name, level),
+        level === "admin" ? clients.clientSecret : clients.audit.clientSecret,
+      ]),
+    ),
   );
 }
 
@@ -120,7 +125,9 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
 
   const synth = (spec: AppSpec): string => {
     const others = Object.entries(spec.others ?? {}) as [P1asEnvironment, AppEnvironmentSpec][];
-    for (const { name } of [spec, ...others.map(([, other]) => other)].flatMap((environment) => environment.certificates)) {
+    for (const { name } of [spec, ...others.map(([, other]) => other)].flatMap(
+      (environment) => environment.certificates,
+    )) {
       if (certificatePems.has(name)) continue;
       const pem = makeCertificate({ commonName: `*.${name}.acme.example` });
       certificatePems.set(name, pem);
@@ -130,7 +137,10 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     const environment = (name: P1asEnvironment, environmentSpec: AppEnvironmentSpec, backend: BackendConfig) => ({
       name,
       ...(environmentSpec.retire === undefined ? {} : { retire: environmentSpec.retire }),
-      selfService: { apiUrl: `${options.emulatorUrl}/${name}/api/v1`, tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token` },
+      selfService: {
+        apiUrl: `${options.emulatorUrl}/${name}/api/v1`,
+        tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token`,
+      },
       credentials: { clientId: options.clientId, audit: { clientId: options.audit.clientId } },
       backend,
       virtualHosts: {
@@ -143,14 +153,19 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
         hostnames: environmentSpec.hostnames,
       },
     });
-    const roleAttributes = { manage: false, ...(spec.retiredEnvironments ? { retiredEnvironments: spec.retiredEnvironments } : {}) };
+    const roleAttributes = {
+      manage: false,
+      ...(spec.retiredEnvironments ? { retiredEnvironments: spec.retiredEnvironments } : {}),
+    };
     const config = {
       customer: "acme",
       p1asRegion: "us1",
       pingone: { environmentId: DEMO_PINGONE_ENVIRONMENT_ID, regionCode: "NA", roleAttributes },
       environments: [
         environment("dev", spec, spec.backend ?? { type: "local", path: path.join(dir, "p1as-dev.tfstate") }),
-        ...others.map(([name, other]) => environment(name, other, { type: "local", path: path.join(dir, `p1as-${name}.tfstate`) })),
+        ...others.map(([name, other]) =>
+          environment(name, other, { type: "local", path: path.join(dir, `p1as-${name}.tfstate`) }),
+        ),
       ],
     };
     const file = path.join(dir, "p1as.json");
@@ -171,10 +186,12 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
     readOnlyEnv,
     certificatePems,
     synth,
-    deploy: (deployOptions = {}, log?: (message: string) => void) => deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
+    deploy: (deployOptions = {}, log?: (message: string) => void) =>
+      deploy({ outdir, lockTimeout: "0s", ifPresent: false, env, ...deployOptions }, log),
     plan: () => terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"]),
     terraform,
-    resetState: () => ["", ".backup"].forEach((suffix) => rmSync(path.join(dir, `p1as-dev.tfstate${suffix}`), { force: true })),
+    resetState: () =>
+      ["", ".backup"].forEach((suffix) => rmSync(path.join(dir, `p1as-dev.tfstate${suffix}`), { force: true })),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -197,8 +214,16 @@ export function startEmulatorFor(
   contract: ContractMode = "assumed",
   environments: readonly P1asEnvironment[] = ["dev"],
 ): Promise<RunningEmulator> {
-  const seed = (client: AppClient, level: string) => ({ clientId: client.clientId, clientSecret: client.clientSecret, groups: environments.map((name) => `${name}-tls-${level}`) });
-  return startEmulator({ seedDemoClients: false, clients: [seed(clients, "admin"), seed(clients.audit, "audit")], contract });
+  const seed = (client: AppClient, level: string) => ({
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    groups: environments.map((name) => `${name}-tls-${level}`),
+  });
+  return startEmulator({
+    seedDemoClients: false,
+    clients: [seed(clients, "admin"), seed(clients.audit, "audit")],
+    contract,
+  });
 }
 
 /** Both contract modes, for `describe.each`: the suites' behaviour differs where the API has no update route. */
@@ -206,21 +231,31 @@ export const CONTRACT_MODES: readonly ContractMode[] = ["assumed", "confirmed"];
 
 /** Two clients (write and read-only), each an id and a random secret, so a leak of either can be searched for. */
 export function appClient(name: string): AppClients {
-  const one = (id: string) => ({ clientId: testClientId(id), clientSecret: `${id}-${randomBytes(16).toString("hex")}` });
+  const one = (id: string) => ({
+    clientId: testClientId(id),
+    clientSecret: `${id}-${randomBytes(16).toString("hex")}`,
+  });
   return { ...one(name), audit: one(`${name}-audit`) };
 }
 
 /** What the emulator's dev environment holds, by key, sorted. */
 export function heldKeys(emulator: RunningEmulator): { certificates: string[]; hostnames: string[] } {
   const keys = (items: object[], field: string) => items.map((item) => (item as Record<string, string>)[field]).sort();
-  return { certificates: keys(emulator.service.listCertificates("dev"), "name"), hostnames: keys(emulator.service.listHostnames("dev"), "hostname") };
+  return {
+    certificates: keys(emulator.service.listCertificates("dev"), "name"),
+    hostnames: keys(emulator.service.listHostnames("dev"), "hostname"),
+  };
 }
 
 /** A dev hostname's routing as the emulator holds it; undefined when absent. */
-export function routingOf(emulator: RunningEmulator, hostname: string): { product: string; certname: string } | undefined {
-  const found = emulator.service.listHostnames("dev").find((item) => (item as { hostname: string }).hostname === hostname) as
-    | { product: string; certname: string }
-    | undefined;
+export function routingOf(
+  emulator: RunningEmulator,
+  hostname: string,
+): { product: string; certname: string } | undefined {
+  const found = emulator.service
+    .listHostnames("dev")
+    .find((item) => (item as { hostname: string }).hostname === hostname) as
+    { product: string; certname: string } | undefined;
   return found && { product: found.product, certname: found.certname };
 }
 
@@ -256,19 +291,27 @@ const STATE_FILE = /\.tfstate(\.backup)?$/;
  * paying for the preparation's deploys itself. The emulator's request log is cleared too; the synthesized
  * output is the caller's (synthesize again in beforeEach when a test changes it).
  */
-export function preparedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, prepare: () => Promise<void>): { restore(): void } {
+export function preparedOnce(
+  shared: { readonly emulator: RunningEmulator; readonly app: P1asApp },
+  prepare: () => Promise<void>,
+): { restore(): void } {
   let held: PersistedState;
   let states: Map<string, Buffer>;
   beforeAll(async () => {
     await prepare();
     // A deep copy: the emulator's snapshot hands out its live objects, which later requests change in place.
     held = structuredClone(shared.emulator.service.snapshot());
-    states = new Map(readdirSync(shared.app.dir).filter((name) => STATE_FILE.test(name)).map((name) => [name, readFileSync(path.join(shared.app.dir, name))]));
+    states = new Map(
+      readdirSync(shared.app.dir)
+        .filter((name) => STATE_FILE.test(name))
+        .map((name) => [name, readFileSync(path.join(shared.app.dir, name))]),
+    );
   });
   return {
     restore: () => {
       shared.emulator.service.load(held);
-      for (const name of readdirSync(shared.app.dir).filter((file) => STATE_FILE.test(file))) rmSync(path.join(shared.app.dir, name));
+      for (const name of readdirSync(shared.app.dir).filter((file) => STATE_FILE.test(file)))
+        rmSync(path.join(shared.app.dir, name));
       for (const [name, content] of states) writeFileSync(path.join(shared.app.dir, name), content);
       shared.emulator.requestLog.clear();
     },
@@ -276,7 +319,10 @@ export function preparedOnce(shared: { readonly emulator: RunningEmulator; reado
 }
 
 /** preparedOnce with a synth and a deploy of `spec`: the stack deployed and in sync before every test. */
-export function deployedOnce(shared: { readonly emulator: RunningEmulator; readonly app: P1asApp }, spec: AppSpec): { restore(): void } {
+export function deployedOnce(
+  shared: { readonly emulator: RunningEmulator; readonly app: P1asApp },
+  spec: AppSpec,
+): { restore(): void } {
   return preparedOnce(shared, async () => {
     shared.app.synth(spec);
     await shared.app.deploy();

@@ -27,7 +27,10 @@ export function sharedDouble(name: string): DoubleFixture {
   const fixture = {} as { -readonly [K in keyof DoubleFixture]: DoubleFixture[K] };
   beforeAll(async () => {
     fixture.environmentId = testClientId(`${name} environment`);
-    fixture.worker = { clientId: testClientId(`${name} worker`), clientSecret: `worker-secret-${randomBytes(12).toString("hex")}` };
+    fixture.worker = {
+      clientId: testClientId(`${name} worker`),
+      clientSecret: `worker-secret-${randomBytes(12).toString("hex")}`,
+    };
     fixture.emulator = await startEmulator({
       seedDemoClients: false,
       pingone: { workers: [{ ...fixture.worker, environmentId: fixture.environmentId, role: "full" }] },
@@ -69,7 +72,8 @@ export class HclWorkspace {
   /** Runs terraform and throws with its output unless the exit code is one of `ok`. */
   async expect(ok: readonly number[], ...args: string[]): Promise<TerraformResult> {
     const result = await this.run(...args);
-    if (!ok.includes(result.exitCode)) throw new Error(`terraform ${args.join(" ")} exited ${result.exitCode}:\n${result.stdout}\n${result.stderr}`);
+    if (!ok.includes(result.exitCode))
+      throw new Error(`terraform ${args.join(" ")} exited ${result.exitCode}:\n${result.stdout}\n${result.stderr}`);
     return result;
   }
 

@@ -71,7 +71,9 @@ export interface PingOneProject {
 
 /** One emulator, double and project for the describe block it is called in. */
 export function pingOneProject(name: string, contract: ContractMode): PingOneProject {
-  const project = { clockOffsetMs: 0, transcript: [] as string[] } as { -readonly [K in keyof PingOneProject]: PingOneProject[K] };
+  const project = { clockOffsetMs: 0, transcript: [] as string[] } as {
+    -readonly [K in keyof PingOneProject]: PingOneProject[K];
+  };
   const keys: string[] = [];
   let saved: { pingone: unknown; service: unknown; states: Map<string, Buffer> } | undefined;
 
@@ -86,8 +88,10 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     });
     project.double = installTestDouble();
     project.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-    for (const file of PROJECT_FILES) fs.cpSync(path.join(ROOT, file), path.join(project.dir, file), { preserveTimestamps: true });
-    for (const linked of ["dist", "node_modules", "provider-schema", "scripts"]) fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
+    for (const file of PROJECT_FILES)
+      fs.cpSync(path.join(ROOT, file), path.join(project.dir, file), { preserveTimestamps: true });
+    for (const linked of ["dist", "node_modules", "provider-schema", "scripts"])
+      fs.symlinkSync(path.join(ROOT, linked), path.join(project.dir, linked));
     fs.mkdirSync(path.join(project.dir, "config"));
     fs.mkdirSync(path.join(project.dir, "certs"));
     for (const environment of ["dev", "prod"]) {
@@ -107,12 +111,19 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
   project.writeConfig = (overrides = {}, environments = ["dev", "prod"]) => {
     const environment = (name: P1asEnvironment) => ({
       name,
-      selfService: { apiUrl: project.emulator.apiUrl(name), tokenUrl: project.emulator.tokenUrl(project.environmentId) },
+      selfService: {
+        apiUrl: project.emulator.apiUrl(name),
+        tokenUrl: project.emulator.tokenUrl(project.environmentId),
+      },
       // Absolute, so that each project keeps its own state: a relative path is not taken from the config's folder.
       backend: { type: "local", path: path.join(project.dir, "state", `p1as-${name}.tfstate`) },
       virtualHosts: {
-        certificates: [{ name: `wildcard-${name}`, fullchainFile: `../certs/${name}.pem`, privateKeyFile: `../certs/${name}.key` }],
-        hostnames: [{ hostname: `auth.${name}.acme.example`, product: "pingfederate-engines", certname: `wildcard-${name}` }],
+        certificates: [
+          { name: `wildcard-${name}`, fullchainFile: `../certs/${name}.pem`, privateKeyFile: `../certs/${name}.key` },
+        ],
+        hostnames: [
+          { hostname: `auth.${name}.acme.example`, product: "pingfederate-engines", certname: `wildcard-${name}` },
+        ],
       },
       ...overrides[name],
     });
@@ -136,7 +147,9 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     const home = path.join(project.dir, "home");
     fs.mkdirSync(home, { recursive: true });
     // Nothing of the outer process's terraform or PingOne settings: a user's shell as the page sets it up.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TF_|PINGONE_|P1AS_|CDKTF_)/.test(key)));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(TF_|PINGONE_|P1AS_|CDKTF_)/.test(key)),
+    );
     return {
       ...inherited,
       HOME: home,
@@ -151,13 +164,18 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
 
   project.run = (command, env = project.env()) =>
     new Promise((resolve) => {
-      execFile("bash", ["-c", command], { cwd: project.dir, env: /\bcdktf\b/.test(command) ? cdktfCliEnv(env) : env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        project.transcript.push(`$ ${command}\n${stdout}\n${stderr}`);
-        // eslint-disable-next-line no-control-regex
-        const text = `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "").replace(/\s+/g, " ");
-        resolve({ command, code, stdout, stderr, text });
-      });
+      execFile(
+        "bash",
+        ["-c", command],
+        { cwd: project.dir, env: /\bcdktf\b/.test(command) ? cdktfCliEnv(env) : env, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          project.transcript.push(`$ ${command}\n${stdout}\n${stderr}`);
+          // eslint-disable-next-line no-control-regex
+          const text = `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "").replace(/\s+/g, " ");
+          resolve({ command, code, stdout, stderr, text });
+        },
+      );
     });
 
   project.stateFiles = () => {
@@ -187,7 +205,10 @@ export function pingOneProject(name: string, contract: ContractMode): PingOnePro
     const applications = ((await api.get("/applications")).data._embedded?.applications ?? []) as { id: string }[];
     const values = [project.deployWorker.clientSecret, project.planWorker.clientSecret, ...keys.map(pemBody)];
     for (const application of applications) {
-      const secret = (await api.get(`/applications/${application.id}/secret`)).data as { secret: string; previous?: { secret: string } };
+      const secret = (await api.get(`/applications/${application.id}/secret`)).data as {
+        secret: string;
+        previous?: { secret: string };
+      };
       values.push(secret.secret, ...(secret.previous ? [secret.previous.secret] : []));
     }
     return values;
@@ -202,9 +223,14 @@ function pemBody(pem: string): string {
 }
 
 /** An application of the emulated PingOne by name: its id (the client id) and current secret. */
-export async function applicationClient(project: PingOneProject, name: string): Promise<{ clientId: string; clientSecret: string }> {
+export async function applicationClient(
+  project: PingOneProject,
+  name: string,
+): Promise<{ clientId: string; clientSecret: string }> {
   const api = await managementApi(project.emulator, project.deployWorker);
-  const found = ((await api.get("/applications")).data._embedded?.applications ?? []).filter((item: { name: string }) => item.name === name);
+  const found = ((await api.get("/applications")).data._embedded?.applications ?? []).filter(
+    (item: { name: string }) => item.name === name,
+  );
   if (found.length !== 1) throw new Error(`${found.length} applications named ${name}`);
   return { clientId: found[0].id, clientSecret: (await api.get(`/applications/${found[0].id}/secret`)).data.secret };
 }
@@ -219,8 +245,17 @@ export function clientToken(project: PingOneProject, client: { clientId: string;
 }
 
 /** The names of what the emulated PingOne holds, by kind. */
-export function pingOneNames(project: PingOneProject): { resources: string[]; applications: string[]; scopes: string[]; grants: number; roles: { value: string; archived: boolean }[] } {
-  const data = project.emulator.pingone.store.snapshot().environments[project.environmentId] as unknown as Record<string, Record<string, any>[]>;
+export function pingOneNames(project: PingOneProject): {
+  resources: string[];
+  applications: string[];
+  scopes: string[];
+  grants: number;
+  roles: { value: string; archived: boolean }[];
+} {
+  const data = project.emulator.pingone.store.snapshot().environments[project.environmentId] as unknown as Record<
+    string,
+    Record<string, any>[]
+  >;
   const names = (items: Record<string, any>[] = []) => items.map((item) => item.name as string).sort();
   const custom = (data.resources ?? []).filter((resource) => resource.type === "CUSTOM");
   const roles = (data.schemaAttributes ?? []).find((attribute) => attribute.name === "p1asSelfServiceRoles");
@@ -229,7 +264,10 @@ export function pingOneNames(project: PingOneProject): { resources: string[]; ap
     applications: names(data.applications),
     scopes: names(data.scopes),
     grants: (data.grants ?? []).length,
-    roles: ((roles?.enumeratedValues ?? []) as { value: string; archived?: boolean }[]).map(({ value, archived }) => ({ value, archived: archived === true })),
+    roles: ((roles?.enumeratedValues ?? []) as { value: string; archived?: boolean }[]).map(({ value, archived }) => ({
+      value,
+      archived: archived === true,
+    })),
   };
 }
 
@@ -256,7 +294,10 @@ export function gettingStartedCommands(heading: string): string[] {
 export function withoutBuild(command: string): string {
   const match = /^npm run ([\w:-]+)(?: -- (.*))?$/.exec(command);
   if (!match) return command;
-  const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+  const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<
+    string,
+    string
+  >;
   const script = scripts[match[1]];
   if (!script) throw new Error(`package.json has no script ${match[1]}`);
   const last = script.split("&&").pop()!.replace(" -r ./scripts/build-if-stale.js", "").trim();

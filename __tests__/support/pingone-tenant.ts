@@ -10,7 +10,12 @@ import { ClientApp, createClientApp, literalCollection, managementApi } from "./
 
 /** The PingOne provider's variables for a worker, as terraform would get them. */
 export function workerEnv(worker: WorkerSeed): NodeJS.ProcessEnv {
-  return { PINGONE_CLIENT_ID: worker.clientId, PINGONE_CLIENT_SECRET: worker.clientSecret, PINGONE_ENVIRONMENT_ID: worker.environmentId, PINGONE_REGION_CODE: "NA" };
+  return {
+    PINGONE_CLIENT_ID: worker.clientId,
+    PINGONE_CLIENT_SECRET: worker.clientSecret,
+    PINGONE_ENVIRONMENT_ID: worker.environmentId,
+    PINGONE_REGION_CODE: "NA",
+  };
 }
 
 /** One client: a resource whose `groups` are hard-coded, with a scope, and an application granted it. */
@@ -29,9 +34,23 @@ export async function createClient(
 }
 
 /** The write and the read-only client of one P1AS environment, named as the stack names them. */
-export async function createEnvironmentClients(emulator: RunningEmulator, worker: WorkerSeed, environment: string): Promise<{ write: ClientApp; read: ClientApp }> {
+export async function createEnvironmentClients(
+  emulator: RunningEmulator,
+  worker: WorkerSeed,
+  environment: string,
+): Promise<{ write: ClientApp; read: ClientApp }> {
   const audience = emulator.apiUrl(environment as "dev");
-  const write = await createClient(emulator, worker, { applicationName: `p1as-${environment}-orchestration`, resourceName: `p1as-${environment}-self-service-api`, audience, groups: [`${environment}-tls-admin`] });
-  const read = await createClient(emulator, worker, { applicationName: `p1as-${environment}-audit`, resourceName: `p1as-${environment}-self-service-api-audit`, audience, groups: [`${environment}-tls-audit`] });
+  const write = await createClient(emulator, worker, {
+    applicationName: `p1as-${environment}-orchestration`,
+    resourceName: `p1as-${environment}-self-service-api`,
+    audience,
+    groups: [`${environment}-tls-admin`],
+  });
+  const read = await createClient(emulator, worker, {
+    applicationName: `p1as-${environment}-audit`,
+    resourceName: `p1as-${environment}-self-service-api-audit`,
+    audience,
+    groups: [`${environment}-tls-audit`],
+  });
   return { write, read };
 }

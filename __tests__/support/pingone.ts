@@ -16,13 +16,25 @@ export function workerSeed(role: "full" | "read-only" = "full", environmentId = 
 }
 
 /** POSTs a client-credentials token request; returns the raw response (any status). */
-export function requestToken(emulator: RunningEmulator, environmentId: string, clientId: string, clientSecret: string, options: { via?: "basic" | "post"; scope?: string } = {}) {
-  const form = new URLSearchParams({ grant_type: "client_credentials", ...(options.scope ? { scope: options.scope } : {}) });
+export function requestToken(
+  emulator: RunningEmulator,
+  environmentId: string,
+  clientId: string,
+  clientSecret: string,
+  options: { via?: "basic" | "post"; scope?: string } = {},
+) {
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    ...(options.scope ? { scope: options.scope } : {}),
+  });
   if (options.via === "post") {
     form.set("client_id", clientId);
     form.set("client_secret", clientSecret);
   }
-  const headers = options.via === "post" ? {} : { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` };
+  const headers =
+    options.via === "post"
+      ? {}
+      : { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` };
   return axios.post(emulator.tokenUrl(environmentId), form.toString(), { headers, validateStatus: () => true });
 }
 
@@ -57,7 +69,8 @@ export interface ClientApp {
 }
 
 /** PingOne literal collection: `${{'a','b'}}`. */
-export const literalCollection = (values: readonly string[]) => `\${{${values.map((value) => `'${value}'`).join(",")}}}`;
+export const literalCollection = (values: readonly string[]) =>
+  `\${{${values.map((value) => `'${value}'`).join(",")}}}`;
 
 /** Creates what a p1as environment stack declares, through the management API; fails on any non-2xx. */
 export async function createClientApp(api: AxiosInstance, spec: ClientAppSpec): Promise<ClientApp> {
@@ -67,12 +80,26 @@ export async function createClientApp(api: AxiosInstance, spec: ClientAppSpec): 
     return response.data;
   };
   const resource = await ok(
-    api.post("/resources", { name: spec.resourceName, audience: spec.audience, ...(spec.accessTokenValiditySeconds ? { accessTokenValiditySeconds: spec.accessTokenValiditySeconds } : {}) }),
+    api.post("/resources", {
+      name: spec.resourceName,
+      audience: spec.audience,
+      ...(spec.accessTokenValiditySeconds ? { accessTokenValiditySeconds: spec.accessTokenValiditySeconds } : {}),
+    }),
     "resource",
   );
-  await ok(api.post(`/resources/${resource.id}/attributes`, { name: "groups", value: spec.groupsValue }), "groups attribute");
-  if (spec.nameValue) await ok(api.post(`/resources/${resource.id}/attributes`, { name: "name", value: spec.nameValue }), "name attribute");
-  const scope = await ok(api.post(`/resources/${resource.id}/scopes`, { name: spec.scope ?? "p1as-self-service" }), "scope");
+  await ok(
+    api.post(`/resources/${resource.id}/attributes`, { name: "groups", value: spec.groupsValue }),
+    "groups attribute",
+  );
+  if (spec.nameValue)
+    await ok(
+      api.post(`/resources/${resource.id}/attributes`, { name: "name", value: spec.nameValue }),
+      "name attribute",
+    );
+  const scope = await ok(
+    api.post(`/resources/${resource.id}/scopes`, { name: spec.scope ?? "p1as-self-service" }),
+    "scope",
+  );
   const application = await ok(
     api.post("/applications", {
       name: spec.applicationName ?? `${spec.resourceName}-client`,
@@ -85,7 +112,10 @@ export async function createClientApp(api: AxiosInstance, spec: ClientAppSpec): 
     }),
     "application",
   );
-  await ok(api.post(`/applications/${application.id}/grants`, { resource: { id: resource.id }, scopes: [{ id: scope.id }] }), "grant");
+  await ok(
+    api.post(`/applications/${application.id}/grants`, { resource: { id: resource.id }, scopes: [{ id: scope.id }] }),
+    "grant",
+  );
   const secret = await ok(api.get(`/applications/${application.id}/secret`), "secret");
   return { resourceId: resource.id, scopeId: scope.id, clientId: application.id, clientSecret: secret.secret };
 }

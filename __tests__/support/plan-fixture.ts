@@ -37,7 +37,11 @@ export interface Fixture {
   /** TF_VAR_* for the secrets of the stacks synthesized last (withheld keys left out). */
   env(): NodeJS.ProcessEnv;
   /** A certificate version's PEM pair and leaf facts, as the provider plans them. */
-  pem(environment: P1asEnvironment, name: string, version?: number): { fullchain: string; privkey: string; fingerprint: string };
+  pem(
+    environment: P1asEnvironment,
+    name: string,
+    version?: number,
+  ): { fullchain: string; privkey: string; fingerprint: string };
   synth(stacks: readonly FixtureStack[]): void;
   terraform(stack: string, args: readonly string[]): Promise<TerraformResult>;
   /** `init` and `apply` one stack; throws with terraform's error when either fails. */
@@ -52,15 +56,24 @@ export async function createFixture(contract: ContractMode = "assumed"): Promise
   const outdir = path.join(dir, "cdktf.out");
   const clientId = testClientId(`plan-fixture-${contract}`);
   const clientSecret = `plan-fixture-${Math.random().toString(36).slice(2)}`;
-  const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ clientId, clientSecret, groups: ["all-tls-admin"] }] });
+  const emulator = await startEmulator({
+    seedDemoClients: false,
+    contract,
+    clients: [{ clientId, clientSecret, groups: ["all-tls-admin"] }],
+  });
   const fixtures = new Map<P1asEnvironment, StackFixture>();
   const fixtureFor = (environment: P1asEnvironment) => {
     let found = fixtures.get(environment);
-    if (!found) fixtures.set(environment, (found = stackFixture({ emulator, clientId, clientSecret, timings: TIMINGS, environment })));
+    if (!found)
+      fixtures.set(
+        environment,
+        (found = stackFixture({ emulator, clientId, clientSecret, timings: TIMINGS, environment })),
+      );
     return found;
   };
   let env: NodeJS.ProcessEnv = {};
-  const terraform = (stack: string, args: readonly string[]) => runTerraform(args, { cwd: path.join(outdir, "stacks", stack), env });
+  const terraform = (stack: string, args: readonly string[]) =>
+    runTerraform(args, { cwd: path.join(outdir, "stacks", stack), env });
 
   const synth = (stacks: readonly FixtureStack[]) => {
     const app = new App({ outdir });
@@ -70,19 +83,27 @@ export async function createFixture(contract: ContractMode = "assumed"): Promise
         const stack = new TerraformStack(app, item.pingone);
         new LocalBackend(stack, { path: path.join(dir, `${item.pingone}.tfstate`) });
         new PingoneProvider(stack, "pingone", {});
-        new Resource(stack, "admin_api", { environmentId: "00000000-0000-0000-0000-000000000000", name: "P1AS admin API" });
+        new Resource(stack, "admin_api", {
+          environmentId: "00000000-0000-0000-0000-000000000000",
+          name: "P1AS admin API",
+        });
         continue;
       }
       const fixture = fixtureFor(item.environment);
       const stackId = fixture.stackId;
       fixture.build(item.spec, (stack) => new LocalBackend(stack, { path: path.join(dir, `${stackId}.tfstate`) }))(app);
       if (item.withholdKeys) {
-        withheld.push(...item.spec.certificates.filter((certificate) => certificate.keyFromVariable).map((certificate) => `TF_VAR_${certificate.name.replace(/-/g, "_")}_key`));
+        withheld.push(
+          ...item.spec.certificates
+            .filter((certificate) => certificate.keyFromVariable)
+            .map((certificate) => `TF_VAR_${certificate.name.replace(/-/g, "_")}_key`),
+        );
       }
     }
     app.synth();
     for (const item of stacks) {
-      if (!("pingone" in item)) installProvider(path.join(outdir, "stacks", fixtureFor(item.environment).stackId, "terraform.d", "plugins"));
+      if (!("pingone" in item))
+        installProvider(path.join(outdir, "stacks", fixtureFor(item.environment).stackId, "terraform.d", "plugins"));
     }
     env = Object.assign({}, ...[...fixtures.values()].map((fixture) => fixture.env()));
     for (const name of withheld) delete env[name];

@@ -39,13 +39,18 @@ export function postgresBinDir(): string | undefined {
 
 export async function startPostgres(): Promise<Postgres> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (.ci/run does) or put them on PATH");
+  if (!bin)
+    throw new Error(
+      "PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (.ci/run does) or put them on PATH",
+    );
   const dir = mkdtempSync(path.join(tmpdir(), "p1as-pg-"));
   const asRoot = userInfo().uid === 0;
   const owner = asRoot ? await postgresUser() : undefined;
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const server = (command: string, args: string[]) =>
-    owner ? run("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args]) : run(path.join(bin, command), args);
+    owner
+      ? run("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args])
+      : run(path.join(bin, command), args);
 
   const data = path.join(dir, "data");
   await server("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
@@ -53,13 +58,15 @@ export async function startPostgres(): Promise<Postgres> {
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   // -w waits until the server accepts connections: no sleeping, no polling here.
   await server("pg_ctl", ["-D", data, "-o", settings, "-l", path.join(dir, "server.log"), "-w", "start"]);
-  const client = (command: string, args: string[]) => run(path.join(bin, command), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", ...args]);
+  const client = (command: string, args: string[]) =>
+    run(path.join(bin, command), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", ...args]);
   await client("createdb", [STATE_DATABASE]);
 
   return {
     connStr: `postgres://postgres@127.0.0.1:${port}/${STATE_DATABASE}?sslmode=disable`,
     port,
-    sql: async (statement) => (await client("psql", ["-d", STATE_DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement])).stdout.trim(),
+    sql: async (statement) =>
+      (await client("psql", ["-d", STATE_DATABASE, "-At", "-v", "ON_ERROR_STOP=1", "-c", statement])).stdout.trim(),
     stop: async () => {
       await server("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
@@ -79,7 +86,9 @@ function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

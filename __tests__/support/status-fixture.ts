@@ -35,7 +35,11 @@ export interface StatusFixture {
 
 export async function startStatusFixture(name: string, contract: ContractMode): Promise<StatusFixture> {
   const client = appClient(name);
-  const emulator = await startEmulator({ seedDemoClients: false, contract, clients: [{ ...client.audit, groups: ["dev-tls-audit"] }] });
+  const emulator = await startEmulator({
+    seedDemoClients: false,
+    contract,
+    clients: [{ ...client.audit, groups: ["dev-tls-audit"] }],
+  });
   const app = createP1asApp({ emulatorUrl: emulator.url, ...client });
   let configFile: string;
   try {

@@ -43,9 +43,13 @@ export async function apply(build: (app: App) => TerraformStack, options: ApplyO
   if (!fs.existsSync(path.join(stackDir, ".terraform"))) {
     output += await terraform(["init", "-input=false", "-no-color"], stackDir, options);
   }
-  const result = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: stackDir, env: options.env });
+  const result = await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color"], {
+    cwd: stackDir,
+    env: options.env,
+  });
   output += result.stdout + result.stderr;
-  if (result.exitCode !== 0 && !options.allowFailure) throw new Error(`terraform apply failed (exit ${result.exitCode}):\n${output}`);
+  if (result.exitCode !== 0 && !options.allowFailure)
+    throw new Error(`terraform apply failed (exit ${result.exitCode}):\n${output}`);
   return {
     outdir,
     stackDir,
@@ -57,7 +61,9 @@ export async function apply(build: (app: App) => TerraformStack, options: ApplyO
         env: destroyOptions.env ?? options.env,
       });
       if (destroyed.exitCode !== 0 && !destroyOptions.allowFailure) {
-        throw new Error(`terraform destroy failed (exit ${destroyed.exitCode}):\n${destroyed.stdout}${destroyed.stderr}`);
+        throw new Error(
+          `terraform destroy failed (exit ${destroyed.exitCode}):\n${destroyed.stdout}${destroyed.stderr}`,
+        );
       }
       return destroyed;
     },
@@ -74,7 +80,10 @@ export interface Planned {
 
 /** Plans a synthesized (and applied) stack again without changing anything. */
 export async function plan(stackDir: string, options: Pick<ApplyOptions, "env"> = {}): Promise<Planned> {
-  const planned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=tfplan.bin"], { cwd: stackDir, env: options.env });
+  const planned = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=tfplan.bin"], {
+    cwd: stackDir,
+    env: options.env,
+  });
   if (planned.exitCode === 1) throw new Error(`terraform plan failed:\n${planned.stdout}${planned.stderr}`);
   const shown = await runTerraform(["show", "-json", "tfplan.bin"], { cwd: stackDir, env: options.env });
   return { exitCode: planned.exitCode, output: planned.stdout + planned.stderr, json: shown.stdout };
@@ -85,7 +94,8 @@ export function synthesize(build: (app: App) => TerraformStack, outdir?: string)
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "p1as-apply-"));
   const app = new App({ outdir: dir });
   const stack = build(app);
-  if (!stack.node.children.some((child) => child instanceof TerraformBackend)) new LocalBackend(stack, { path: "terraform.tfstate" });
+  if (!stack.node.children.some((child) => child instanceof TerraformBackend))
+    new LocalBackend(stack, { path: "terraform.tfstate" });
   app.synth();
   const stackDir = path.join(dir, "stacks", stack.node.id);
   // As main.ts's synthesize does: the p1as provider beside the stack, found by terraform init offline.

@@ -11,7 +11,13 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { buildSync } from "esbuild";
 import { CONTROLLER_SERVICE, PROVIDER_SERVICE, loadPackageDefinition } from "../../provider/protocol";
-import { CLIENT_CERT_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, SelfSignedCertificate, generateSelfSignedCertificate } from "../../provider/server";
+import {
+  CLIENT_CERT_ENV,
+  MAGIC_COOKIE_KEY,
+  MAGIC_COOKIE_VALUE,
+  SelfSignedCertificate,
+  generateSelfSignedCertificate,
+} from "../../provider/server";
 
 export const TOY_SOURCE = "example.test/p1as/toy";
 export const TOY_VERSION = "0.1.0";
@@ -49,7 +55,9 @@ export interface StartedProvider {
 
 /** Starts the bundle with this process's environment plus `env`; a key set to undefined is removed. */
 export function startToyProvider(bundle: string, env: NodeJS.ProcessEnv): StartedProvider {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined));
+  const merged = Object.fromEntries(
+    Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined),
+  );
   const child = spawn(process.execPath, [bundle], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -63,7 +71,9 @@ export function terraformPluginEnv(client: SelfSignedCertificate): NodeJS.Proces
 }
 
 /** The first stdout line, split into go-plugin's fields. */
-export function readHandshake(started: StartedProvider): Promise<{ fields: string[]; address: string; serverCertPem: string }> {
+export function readHandshake(
+  started: StartedProvider,
+): Promise<{ fields: string[]; address: string; serverCertPem: string }> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     started.child.stdout!.on("data", (chunk) => {
@@ -74,14 +84,20 @@ export function readHandshake(started: StartedProvider): Promise<{ fields: strin
       const serverCertPem = new X509Certificate(Buffer.from(fields[5], "base64")).toString();
       resolve({ fields, address: fields[3], serverCertPem });
     });
-    started.exited.then((code) => reject(new Error(`provider exited (${code}) before the handshake: ${started.stderr()}`)));
+    started.exited.then((code) =>
+      reject(new Error(`provider exited (${code}) before the handshake: ${started.stderr()}`)),
+    );
   });
 }
 
 export type Call = <T = Record<string, unknown>>(rpc: string, request?: object) => Promise<T>;
 
 /** A gRPC client for the provider and controller services; without `client`, no client certificate is sent. */
-export function connect(address: string, serverCertPem: string, client?: SelfSignedCertificate): { call: Call; controller: Call; close(): void } {
+export function connect(
+  address: string,
+  serverCertPem: string,
+  client?: SelfSignedCertificate,
+): { call: Call; controller: Call; close(): void } {
   const packages = grpc.loadPackageDefinition(loadPackageDefinition());
   const credentials = client
     ? grpc.credentials.createSsl(Buffer.from(serverCertPem), Buffer.from(client.keyPem), Buffer.from(client.certPem))
@@ -98,11 +114,17 @@ export function connect(address: string, serverCertPem: string, client?: SelfSig
     (rpc, request = {}) =>
       new Promise((resolve, reject) => {
         const deadline = Date.now() + 10_000;
-        (target as unknown as Record<string, Function>)[rpc](request, { deadline }, (error: Error | null, response: unknown) =>
-          error ? reject(error) : resolve(response as never),
+        (target as unknown as Record<string, Function>)[rpc](
+          request,
+          { deadline },
+          (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response as never)),
         );
       });
-  return { call: caller(provider), controller: caller(controller), close: () => (provider.close(), controller.close()) };
+  return {
+    call: caller(provider),
+    controller: caller(controller),
+    close: () => (provider.close(), controller.close()),
+  };
 }
 
 export { generateSelfSignedCertificate };

@@ -5,7 +5,15 @@
  */
 import * as fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { DataSource, Diagnostics, ProviderDefinition, Resource, State, types, valuesEqual } from "../../provider/framework";
+import {
+  DataSource,
+  Diagnostics,
+  ProviderDefinition,
+  Resource,
+  State,
+  types,
+  valuesEqual,
+} from "../../provider/framework";
 
 /** Where the store lives when the provider block does not say. */
 export const TOY_STORE_ENV = "TOY_STORE_PATH";
@@ -43,7 +51,15 @@ function update(storePath: string, change: (store: ToyStore) => ToyStore): void 
 }
 
 function toState(id: string, thing: StoredThing, failCreate: boolean | null): State {
-  return { id, name: thing.name, value: thing.value, labels: thing.labels, color: thing.color, revision: thing.revision, fail_create: failCreate };
+  return {
+    id,
+    name: thing.name,
+    value: thing.value,
+    labels: thing.labels,
+    color: thing.color,
+    revision: thing.revision,
+    fail_create: failCreate,
+  };
 }
 
 const thing: Resource<ToyData> = {
@@ -73,7 +89,10 @@ const thing: Resource<ToyData> = {
     const stored = storedFrom(planned, config, 1);
     update(providerData.storePath, (store) => ({ ...store, things: { ...store.things, [id]: stored } }));
     if (planned.fail_create === true) {
-      diagnostics.error("Thing created but not usable", `The toy store created ${id} and then failed, as fail_create asked.`);
+      diagnostics.error(
+        "Thing created but not usable",
+        `The toy store created ${id} and then failed, as fail_create asked.`,
+      );
     }
     return toState(id, stored, planned.fail_create as boolean | null);
   },
@@ -137,7 +156,9 @@ const things: DataSource<ToyData> = {
 
 export const toyProvider: ProviderDefinition<ToyData> = {
   typeName: "toy",
-  schema: { attributes: { store_path: { type: types.string, optional: true, description: `@default - env ${TOY_STORE_ENV}` } } },
+  schema: {
+    attributes: { store_path: { type: types.string, optional: true, description: `@default - env ${TOY_STORE_ENV}` } },
+  },
   async configure({ config, diagnostics }: { config: State; diagnostics: Diagnostics }) {
     const storePath = (config.store_path as string | null) ?? process.env[TOY_STORE_ENV];
     if (!storePath) diagnostics.error("No store", `Set store_path or ${TOY_STORE_ENV}.`, "store_path");

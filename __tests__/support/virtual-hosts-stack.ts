@@ -60,7 +60,10 @@ export interface StackFixture {
    * What the emulator holds, in spec form plus status, sorted by key. The fingerprint is the stored one:
    * in the confirmed contract the API's list does not show it.
    */
-  held(): { certificates: { name: string; fingerprint: string; status: string }[]; hostnames: (HostnameSpec & { status: string })[] };
+  held(): {
+    certificates: { name: string; fingerprint: string; status: string }[];
+    hostnames: (HostnameSpec & { status: string })[];
+  };
   /** What the emulator must hold for `spec`, in the same form as held() with every status complete. */
   expected(spec: StackSpec): ReturnType<StackFixture["held"]>;
   remove(): void;
@@ -118,10 +121,14 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
       } else {
         privateKey = { privateKeyFile: `${files}.key` };
       }
-      byName.set(certificate.name, new Certificate(vh, certificate.name, { name: certificate.name, fullchainFile: `${files}.pem`, ...privateKey }));
+      byName.set(
+        certificate.name,
+        new Certificate(vh, certificate.name, { name: certificate.name, fullchainFile: `${files}.pem`, ...privateKey }),
+      );
     }
     for (const host of spec.hostnames) {
-      const certificate = byName.get(host.certname) ?? Certificate.fromCertificateName(vh, `imported-${host.certname}`, host.certname);
+      const certificate =
+        byName.get(host.certname) ?? Certificate.fromCertificateName(vh, `imported-${host.certname}`, host.certname);
       new Hostname(vh, host.hostname, { hostname: host.hostname, product: host.product, certificate });
     }
     return stack;
@@ -129,21 +136,33 @@ export function stackFixture(options: StackFixtureOptions): StackFixture {
 
   const held = () => {
     const stored = options.emulator.service.snapshot().environments[environment]?.certificates ?? [];
-    const fingerprintOf = (name: string) => stored.find((certificate) => certificate.name === name)?.sha256Fingerprint ?? "";
+    const fingerprintOf = (name: string) =>
+      stored.find((certificate) => certificate.name === name)?.sha256Fingerprint ?? "";
     const certificates = (options.emulator.service.listCertificates(environment) as Record<string, string>[])
       .map((item) => ({ name: item.name, fingerprint: fingerprintOf(item.name), status: item.status }))
       .sort((a, b) => a.name.localeCompare(b.name));
     const hostnames = (options.emulator.service.listHostnames(environment) as Record<string, string>[])
-      .map((item) => ({ hostname: item.hostname, product: item.product as Product, certname: item.certname, status: item.status }))
+      .map((item) => ({
+        hostname: item.hostname,
+        product: item.product as Product,
+        certname: item.certname,
+        status: item.status,
+      }))
       .sort((a, b) => a.hostname.localeCompare(b.hostname));
     return { certificates, hostnames };
   };
 
   const expected = (spec: StackSpec) => ({
     certificates: spec.certificates
-      .map((certificate) => ({ name: certificate.name, fingerprint: pem(certificate.name, certificate.version).fingerprint, status: "complete" }))
+      .map((certificate) => ({
+        name: certificate.name,
+        fingerprint: pem(certificate.name, certificate.version).fingerprint,
+        status: "complete",
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    hostnames: spec.hostnames.map((host) => ({ ...host, status: "complete" })).sort((a, b) => a.hostname.localeCompare(b.hostname)),
+    hostnames: spec.hostnames
+      .map((host) => ({ ...host, status: "complete" }))
+      .sort((a, b) => a.hostname.localeCompare(b.hostname)),
   });
 
   return {

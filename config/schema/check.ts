@@ -18,7 +18,10 @@ const REPLACED_FIELDS: Record<string, string> = {
 function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.flatMap((issue): Issue[] =>
     issue.code === z.ZodIssueCode.unrecognized_keys
-      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: REPLACED_FIELDS[key] ?? "unknown field (check its spelling; see config/example.json)" }))
+      ? issue.keys.map((key) => ({
+          path: [...issue.path, key],
+          message: REPLACED_FIELDS[key] ?? "unknown field (check its spelling; see config/example.json)",
+        }))
       : [{ path: issue.path, message: issue.message }],
   );
 }
@@ -35,19 +38,28 @@ function groupByPath(issues: Issue[]): ConfigIssue[] {
   return [...byPath].map(([path, reasons]) => ({ path, reasons }));
 }
 
-export type ConfigCheck = { readonly config: P1asConfig; readonly issues: readonly [] } | { readonly config?: undefined; readonly issues: readonly ConfigIssue[] };
+export type ConfigCheck =
+  | { readonly config: P1asConfig; readonly issues: readonly [] }
+  | { readonly config?: undefined; readonly issues: readonly ConfigIssue[] };
 
 /**
  * Checks a parsed JSON value against every rule; never throws. `textIssues` are what only the file's
  * text shows (duplicate keys), reported in the same round. `env` supplies the operator's allow-list of hosts
  * (P1AS_ALLOWED_HOSTS), which is deliberately not part of the config.
  */
-export function checkConfig(raw: unknown, textIssues: readonly JsonIssue[] = [], env: NodeJS.ProcessEnv = process.env): ConfigCheck {
+export function checkConfig(
+  raw: unknown,
+  textIssues: readonly JsonIssue[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigCheck {
   const parsed = configSchema.safeParse(raw);
   const allowed = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
   const issues = [
     ...textIssues,
-    ...allowed.problems.map((message) => ({ path: [`$${ALLOWED_HOSTS_VARIABLE}`], message: `(environment variable) ${message}` })),
+    ...allowed.problems.map((message) => ({
+      path: [`$${ALLOWED_HOSTS_VARIABLE}`],
+      message: `(environment variable) ${message}`,
+    })),
     ...stringIssues(raw),
     ...(parsed.success ? [] : zodIssues(parsed.error)),
     ...crossFieldIssues(raw, allowed.hosts),

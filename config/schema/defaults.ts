@@ -26,7 +26,12 @@ export type ResolvedBackend =
       readonly dynamodbTable?: string;
       readonly encrypt: boolean;
     }
-  | { readonly type: "remote" | "cloud"; readonly organization: string; readonly workspace: string; readonly hostname?: string };
+  | {
+      readonly type: "remote" | "cloud";
+      readonly organization: string;
+      readonly workspace: string;
+      readonly hostname?: string;
+    };
 
 /** One P1AS environment with every documented default applied: what a `p1as-<name>` stack is built from. */
 export interface ResolvedEnvironment {
@@ -79,7 +84,10 @@ export interface ResolvedEnvironment {
     readonly audit: { readonly clientId: string; readonly clientSecretEnv: string };
   };
   readonly backend: ResolvedBackend;
-  readonly virtualHosts: { readonly certificates: readonly CertificateConfig[]; readonly hostnames: readonly HostnameConfig[] };
+  readonly virtualHosts: {
+    readonly certificates: readonly CertificateConfig[];
+    readonly hostnames: readonly HostnameConfig[];
+  };
 }
 
 export interface ResolvedConfig {
@@ -115,7 +123,11 @@ export const PINGONE_DIRECTORY_STACK = "pingone-directory";
 export const environmentStackName = (environment: string) => `p1as-${environment}`;
 
 /** Per-stack backend defaults keep every stack's state apart in a shared backend. */
-export function resolveBackend(backend: BackendConfig | undefined, stackName: string, customer: string): ResolvedBackend {
+export function resolveBackend(
+  backend: BackendConfig | undefined,
+  stackName: string,
+  customer: string,
+): ResolvedBackend {
   const given = backend ?? { type: "local" as const };
   switch (given.type) {
     case "local":
@@ -168,7 +180,8 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
         resource: {
           name: env.resource?.name ?? resourceDefaults.name(env.name),
           audience: env.resource?.audience ?? apiUrl,
-          accessTokenValiditySeconds: env.resource?.accessTokenValiditySeconds ?? resourceDefaults.accessTokenValiditySeconds,
+          accessTokenValiditySeconds:
+            env.resource?.accessTokenValiditySeconds ?? resourceDefaults.accessTokenValiditySeconds,
           scope: env.resource?.scope ?? resourceDefaults.scope,
           orchestrationName: env.resource?.orchestrationName ?? resourceDefaults.orchestrationName,
           auditName: env.resource?.auditName ?? resourceDefaults.name(env.name, "audit"),
@@ -188,7 +201,10 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
         credentials: env.credentials && {
           clientId: env.credentials.clientId,
           clientSecretEnv: env.credentials.clientSecretEnv ?? clientSecretEnv(env.name, "admin"),
-          audit: { clientId: env.credentials.audit.clientId, clientSecretEnv: env.credentials.audit.clientSecretEnv ?? clientSecretEnv(env.name, "audit") },
+          audit: {
+            clientId: env.credentials.audit.clientId,
+            clientSecretEnv: env.credentials.audit.clientSecretEnv ?? clientSecretEnv(env.name, "audit"),
+          },
         },
         backend: resolveBackend(env.backend, stackName, customer),
         virtualHosts: env.virtualHosts ?? { certificates: [], hostnames: [] },

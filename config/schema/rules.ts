@@ -5,7 +5,12 @@
 import { ADMIN_API_RESOURCE_DEFAULTS as resourceDefaults } from "../../constructs/pingone/admin-api-resource";
 import { ORCHESTRATION_CLIENT_DEFAULTS } from "../../constructs/pingone/orchestration-client";
 import { P1AS_ENVIRONMENTS, P1asEnvironment, PINGONE_REGION_CODES, PingOneRegionCode } from "../../p1as/facts";
-import { AllowedHosts, apiUrlDestinationProblems, pingOneApiUrlDestinationProblems, tokenUrlDestinationProblems } from "../../p1as/destinations";
+import {
+  AllowedHosts,
+  apiUrlDestinationProblems,
+  pingOneApiUrlDestinationProblems,
+  tokenUrlDestinationProblems,
+} from "../../p1as/destinations";
 import { ROLE_ATTRIBUTES, allRoleValues } from "../../p1as/roles";
 import { clientSecretEnv, environmentSecretEnvProblems, environmentVariableProblems } from "../../p1as/secret-names";
 import {
@@ -21,7 +26,10 @@ import { ResolvedBackend, resolveConfig } from "./defaults";
 
 /** `["environments", 1, "name"]` -> `environments[1].name`. */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
+  return path.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key),
+    "",
+  );
 }
 
 export type Issue = { path: (string | number)[]; message: string };
@@ -29,12 +37,19 @@ export type Issue = { path: (string | number)[]; message: string };
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const recordsOf = (value: unknown): [number, Record<string, unknown>][] =>
-  Array.isArray(value) ? value.flatMap((item, index) => (isRecord(item) ? [[index, item] as [number, Record<string, unknown>]] : [])) : [];
+  Array.isArray(value)
+    ? value.flatMap((item, index) => (isRecord(item) ? [[index, item] as [number, Record<string, unknown>]] : []))
+    : [];
 const isEnvironment = (value: unknown): value is P1asEnvironment =>
   typeof value === "string" && (P1AS_ENVIRONMENTS as readonly string[]).includes(value);
 
 /** Reports every later occurrence of a key that appeared before. */
-function duplicates<T>(items: [number, T][], keyOf: (item: T) => unknown, at: (index: number) => Issue["path"], what: string): Issue[] {
+function duplicates<T>(
+  items: [number, T][],
+  keyOf: (item: T) => unknown,
+  at: (index: number) => Issue["path"],
+  what: string,
+): Issue[] {
   const seen = new Map<unknown, number>();
   const issues: Issue[] = [];
   for (const [index, item] of items) {
@@ -43,23 +58,36 @@ function duplicates<T>(items: [number, T][], keyOf: (item: T) => unknown, at: (i
     const normalized = key.toLowerCase();
     const first = seen.get(normalized);
     if (first === undefined) seen.set(normalized, index);
-    else issues.push({ path: at(index), message: `duplicate ${what} ${JSON.stringify(key)} (already at index ${first})` });
+    else
+      issues.push({ path: at(index), message: `duplicate ${what} ${JSON.stringify(key)} (already at index ${first})` });
   }
   return issues;
 }
 
 /** Where this config's credentials may go, from the fields that say so (when they are valid enough to tell). */
-function destinationIssues(raw: Record<string, unknown>, environments: [number, Record<string, unknown>][], allowed: AllowedHosts): Issue[] {
+function destinationIssues(
+  raw: Record<string, unknown>,
+  environments: [number, Record<string, unknown>][],
+  allowed: AllowedHosts,
+): Issue[] {
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
   const pingone = isRecord(raw.pingone) ? raw.pingone : {};
-  const regionCode = (PINGONE_REGION_CODES as readonly unknown[]).includes(pingone.regionCode) ? (pingone.regionCode as PingOneRegionCode) : undefined;
-  const environmentId = text(pingone.environmentId) && uuidProblems(text(pingone.environmentId)!).length === 0 ? text(pingone.environmentId) : undefined;
-  const customer = text(raw.customer) && dnsLabelProblems(text(raw.customer)!).length === 0 ? text(raw.customer) : undefined;
-  const p1asRegion = text(raw.p1asRegion) && dnsLabelProblems(text(raw.p1asRegion)!).length === 0 ? text(raw.p1asRegion) : undefined;
+  const regionCode = (PINGONE_REGION_CODES as readonly unknown[]).includes(pingone.regionCode)
+    ? (pingone.regionCode as PingOneRegionCode)
+    : undefined;
+  const environmentId =
+    text(pingone.environmentId) && uuidProblems(text(pingone.environmentId)!).length === 0
+      ? text(pingone.environmentId)
+      : undefined;
+  const customer =
+    text(raw.customer) && dnsLabelProblems(text(raw.customer)!).length === 0 ? text(raw.customer) : undefined;
+  const p1asRegion =
+    text(raw.p1asRegion) && dnsLabelProblems(text(raw.p1asRegion)!).length === 0 ? text(raw.p1asRegion) : undefined;
   const issues: Issue[] = [];
   const pingOneApiUrl = text(pingone.apiUrl);
   if (pingOneApiUrl && serviceUrlProblems(pingOneApiUrl).length === 0) {
-    for (const message of pingOneApiUrlDestinationProblems(pingOneApiUrl, { regionCode }, allowed)) issues.push({ path: ["pingone", "apiUrl"], message });
+    for (const message of pingOneApiUrlDestinationProblems(pingOneApiUrl, { regionCode }, allowed))
+      issues.push({ path: ["pingone", "apiUrl"], message });
   }
   for (const [i, env] of environments) {
     const selfService = isRecord(env.selfService) ? env.selfService : {};
@@ -87,13 +115,19 @@ function auditNameIssues(i: number, env: Record<string, unknown>): Issue[] {
   const issues: Issue[] = [];
   for (const [field, defaults] of [
     ["resource", (audit: boolean) => resourceDefaults.name(env.name as P1asEnvironment, audit ? "audit" : "admin")],
-    ["application", (audit: boolean) => ORCHESTRATION_CLIENT_DEFAULTS.name(env.name as P1asEnvironment, audit ? "audit" : "admin")],
+    [
+      "application",
+      (audit: boolean) => ORCHESTRATION_CLIENT_DEFAULTS.name(env.name as P1asEnvironment, audit ? "audit" : "admin"),
+    ],
   ] as const) {
     const given = isRecord(env[field]) ? (env[field] as Record<string, unknown>) : {};
     const name = typeof given.name === "string" ? given.name : defaults(false);
     const auditName = typeof given.auditName === "string" ? given.auditName : defaults(true);
     if (name.toLowerCase() === auditName.toLowerCase()) {
-      issues.push({ path: ["environments", i, field, typeof given.auditName === "string" ? "auditName" : "name"], message: `is the name of both the write and the read-only client's ${field} (${JSON.stringify(name)}); each needs its own` });
+      issues.push({
+        path: ["environments", i, field, typeof given.auditName === "string" ? "auditName" : "name"],
+        message: `is the name of both the write and the read-only client's ${field} (${JSON.stringify(name)}); each needs its own`,
+      });
     }
   }
   return issues;
@@ -112,18 +146,27 @@ function credentialIssues(i: number, env: Record<string, unknown>): Issue[] {
       [at("clientSecretEnv"), credentials.clientSecretEnv],
       [at("audit", "clientSecretEnv"), audit.clientSecretEnv],
     ] as const) {
-      if (typeof value === "string") for (const message of environmentSecretEnvProblems(name, value)) issues.push({ path: [...path], message });
+      if (typeof value === "string")
+        for (const message of environmentSecretEnvProblems(name, value)) issues.push({ path: [...path], message });
     }
-    const write = typeof credentials.clientSecretEnv === "string" ? credentials.clientSecretEnv : clientSecretEnv(name, "admin");
+    const write =
+      typeof credentials.clientSecretEnv === "string" ? credentials.clientSecretEnv : clientSecretEnv(name, "admin");
     const read = typeof audit.clientSecretEnv === "string" ? audit.clientSecretEnv : clientSecretEnv(name, "audit");
     if (write === read) {
-      issues.push({ path: at("audit", "clientSecretEnv"), message: `is the write client's variable too (${write}); the read-only client needs its own` });
+      issues.push({
+        path: at("audit", "clientSecretEnv"),
+        message: `is the write client's variable too (${write}); the read-only client needs its own`,
+      });
     }
   }
-  if (typeof credentials.clientId === "string" && credentials.clientId.toLowerCase() === String(audit.clientId ?? "").toLowerCase()) {
+  if (
+    typeof credentials.clientId === "string" &&
+    credentials.clientId.toLowerCase() === String(audit.clientId ?? "").toLowerCase()
+  ) {
     issues.push({
       path: at("audit", "clientId"),
-      message: "is the write client: plans, drift and status must run with a second, read-only client (role <env>-tls-audit), so a plan job never holds write credentials",
+      message:
+        "is the write client: plans, drift and status must run with a second, read-only client (role <env>-tls-audit), so a plan job never holds write credentials",
     });
   }
   return issues;
@@ -135,7 +178,14 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
   const issues: Issue[] = [];
   const environments = recordsOf(raw.environments);
 
-  issues.push(...duplicates(environments, (env) => env.name, (i) => ["environments", i, "name"], "environment"));
+  issues.push(
+    ...duplicates(
+      environments,
+      (env) => env.name,
+      (i) => ["environments", i, "name"],
+      "environment",
+    ),
+  );
   issues.push(...destinationIssues(raw, environments, allowed));
 
   for (const [i, env] of environments) {
@@ -145,14 +195,18 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
       const allEnvironments = env[ALL_ENVIRONMENT_ROLES_OPT_IN] === true;
       groups.forEach((group, g) => {
         if (typeof group !== "string") return;
-        for (const message of groupProblems(name, group, { allEnvironments })) issues.push({ path: ["environments", i, "groups", g], message });
-        if (groups.indexOf(group) !== g) issues.push({ path: ["environments", i, "groups", g], message: `duplicate role ${JSON.stringify(group)}` });
+        for (const message of groupProblems(name, group, { allEnvironments }))
+          issues.push({ path: ["environments", i, "groups", g], message });
+        if (groups.indexOf(group) !== g)
+          issues.push({ path: ["environments", i, "groups", g], message: `duplicate role ${JSON.stringify(group)}` });
       });
     }
     issues.push(...credentialIssues(i, env));
     issues.push(...auditNameIssues(i, env));
     if (env.credentials !== undefined) {
-      for (const ignored of ["groups", ALL_ENVIRONMENT_ROLES_OPT_IN, "resource", "application"].filter((key) => env[key] !== undefined)) {
+      for (const ignored of ["groups", ALL_ENVIRONMENT_ROLES_OPT_IN, "resource", "application"].filter(
+        (key) => env[key] !== undefined,
+      )) {
         issues.push({
           path: ["environments", i, ignored],
           message: `conflicts with credentials: with explicit credentials this stack creates no PingOne ${ignored === "application" ? "application" : "resource"}, so ${ignored} would be ignored. Remove ${ignored} or credentials`,
@@ -162,7 +216,14 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
     const virtualHosts = isRecord(env.virtualHosts) ? env.virtualHosts : {};
     const certificates = recordsOf(virtualHosts.certificates);
     const hostnames = recordsOf(virtualHosts.hostnames);
-    const at = (list: string, field: string) => (index: number) => ["environments", i, "virtualHosts", list, index, field];
+    const at = (list: string, field: string) => (index: number) => [
+      "environments",
+      i,
+      "virtualHosts",
+      list,
+      index,
+      field,
+    ];
     issues.push(...duplicates(certificates, (c) => c.name, at("certificates", "name"), "certificate name"));
     issues.push(...duplicates(hostnames, (h) => h.hostname, at("hostnames", "hostname"), "hostname"));
     for (const [c, certificate] of certificates) {
@@ -174,7 +235,8 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
         });
       }
       if (isEnvironment(name) && typeof certificate.privateKeyVariable === "string") {
-        for (const message of environmentVariableProblems(name, certificate.privateKeyVariable)) issues.push({ path: at("certificates", "privateKeyVariable")(c), message });
+        for (const message of environmentVariableProblems(name, certificate.privateKeyVariable))
+          issues.push({ path: at("certificates", "privateKeyVariable")(c), message });
       }
     }
     // One Terraform variable carries one secret: a shared name would hand one certificate's key to another.
@@ -184,7 +246,11 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
       if (typeof name !== "string") continue;
       const path = at("certificates", "privateKeyVariable")(c);
       const first = variableUsers.get(name);
-      if (first) issues.push({ path, message: `Terraform variable ${JSON.stringify(name)} is already used by ${first}; give each secret its own variable` });
+      if (first)
+        issues.push({
+          path,
+          message: `Terraform variable ${JSON.stringify(name)} is already used by ${first}; give each secret its own variable`,
+        });
       else variableUsers.set(name, formatPath(path));
     }
     const declared = new Set(certificates.map(([, certificate]) => certificate.name));
@@ -198,7 +264,8 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
     }
   }
 
-  const roleAttributes = isRecord(raw.pingone) && isRecord(raw.pingone.roleAttributes) ? raw.pingone.roleAttributes : {};
+  const roleAttributes =
+    isRecord(raw.pingone) && isRecord(raw.pingone.roleAttributes) ? raw.pingone.roleAttributes : {};
   const configured = new Set(environments.map(([, env]) => env.name));
   const base = ["pingone", "roleAttributes"];
   const retiring = new Set(environments.filter(([, env]) => env.retire === true).map(([, env]) => env.name));
@@ -215,11 +282,13 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
     });
   }
   // The role attributes need at least one environment whose roles can still be given (RoleAttributes refuses none).
-  const managed = !isRecord(raw.pingone) || !isRecord(raw.pingone.roleAttributes) || raw.pingone.roleAttributes.manage !== false;
+  const managed =
+    !isRecord(raw.pingone) || !isRecord(raw.pingone.roleAttributes) || raw.pingone.roleAttributes.manage !== false;
   if (managed && environments.length > 0 && environments.every(([, env]) => env.retire === true)) {
     issues.push({
       path: ["environments"],
-      message: 'every environment has "retire": true, but the PingOne role attributes need at least one active environment; keep one, or set pingone.roleAttributes.manage to false',
+      message:
+        'every environment has "retire": true, but the PingOne role attributes need at least one active environment; keep one, or set pingone.roleAttributes.manage to false',
     });
   }
   if (Array.isArray(roleAttributes.archivedRoles)) {
@@ -240,7 +309,10 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
 /** Backends can only be compared once the shapes are valid. */
 export function backendIssues(config: P1asConfig): Issue[] {
   const resolved = resolveConfig(config, ".");
-  const stacks: [Issue["path"], ResolvedBackend][] = resolved.environments.map((env, i) => [["environments", i, "backend"], env.backend]);
+  const stacks: [Issue["path"], ResolvedBackend][] = resolved.environments.map((env, i) => [
+    ["environments", i, "backend"],
+    env.backend,
+  ]);
   if (resolved.pingone.roleAttributes.manage) stacks.unshift([["pingone", "backend"], resolved.pingone.backend]);
   const issues: Issue[] = [];
   for (const [index, [path, backend]] of stacks.entries()) {
@@ -253,7 +325,9 @@ export function backendIssues(config: P1asConfig): Issue[] {
       message:
         location === stateLocation(first)
           ? `stores state at the same place as ${formatPath(firstPath)} (${location}); give each stack its own state` +
-            (backend.type === "local" ? " (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)" : "")
+            (backend.type === "local"
+              ? " (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)"
+              : "")
           : `may store state at the same place as ${formatPath(firstPath)}: one of them reads its database from PG_CONN_STR, which may name the other's, and both use schemaName ${JSON.stringify(backend.type === "pg" ? backend.schemaName : "")}; give each stack its own schemaName`,
     });
   }

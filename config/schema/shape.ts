@@ -62,10 +62,16 @@ export const backendSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("s3"),
-      bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-'"),
+      bucket: matching(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-'",
+      ),
       key: z.string().superRefine(rule(s3KeyProblems)).optional(),
       region: matching(/^[a-z]{2}(-[a-z]+)+-[0-9]+$/, "must be an AWS region such as eu-west-1"),
-      dynamodbTable: matching(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3 to 255 letters, digits, '_', '.' or '-'").optional(),
+      dynamodbTable: matching(
+        /^[A-Za-z0-9_.-]{3,255}$/,
+        "must be a DynamoDB table name: 3 to 255 letters, digits, '_', '.' or '-'",
+      ).optional(),
       encrypt: z.boolean().optional(),
     })
     .strict(),
@@ -73,7 +79,10 @@ export const backendSchema = z.discriminatedUnion("type", [
     .object({
       type: z.enum(["remote", "cloud"]),
       organization: matching(/^[A-Za-z0-9_-]{1,90}$/, "must be an organization name: letters, digits, '_' or '-'"),
-      workspace: matching(/^[A-Za-z0-9_-]{1,90}$/, "must be a workspace name: at most 90 letters, digits, '_' or '-'").optional(),
+      workspace: matching(
+        /^[A-Za-z0-9_-]{1,90}$/,
+        "must be a workspace name: at most 90 letters, digits, '_' or '-'",
+      ).optional(),
       hostname: z.string().superRefine(rule(hostnameProblems)).optional(),
     })
     .strict(),
@@ -109,10 +118,7 @@ const environmentSchema = z
       .object({
         name: pingOneName.optional(),
         audience: z.string().superRefine(rule(audienceProblems)).optional(),
-        accessTokenValiditySeconds: z
-          .number()
-          .superRefine(rule(accessTokenValidityProblems))
-          .optional(),
+        accessTokenValiditySeconds: z.number().superRefine(rule(accessTokenValidityProblems)).optional(),
         scope: z.string().superRefine(rule(scopeNameProblems)).optional(),
         orchestrationName: z.string().superRefine(rule(expressionLiteralProblems)).optional(),
         auditName: pingOneName.optional(),
@@ -190,6 +196,7 @@ function s3KeyProblems(value: string): string[] {
   if (value.length > 1024) problems.push(`must be at most 1024 characters (got ${value.length})`);
   if (value.startsWith("/") || value.endsWith("/")) problems.push("must not start or end with '/'");
   if (value.includes("//")) problems.push("must not contain '//'");
-  if (value.split("/").some((part) => part === "." || part === "..")) problems.push("must not contain '.' or '..' segments");
+  if (value.split("/").some((part) => part === "." || part === ".."))
+    problems.push("must not contain '.' or '..' segments");
   return problems;
 }

@@ -4,7 +4,13 @@ import { Resource } from "../../.gen/providers/pingone/resource";
 import { ResourceAttribute } from "../../.gen/providers/pingone/resource-attribute";
 import { ResourceScope } from "../../.gen/providers/pingone/resource-scope";
 import { assertValidFields } from "../errors";
-import { ACCESS_TOKEN_VALIDITY_SECONDS, P1asEnvironment, SELF_SERVICE_LEVELS, SelfServiceLevel, selfServiceRole } from "../../p1as/facts";
+import {
+  ACCESS_TOKEN_VALIDITY_SECONDS,
+  P1asEnvironment,
+  SELF_SERVICE_LEVELS,
+  SelfServiceLevel,
+  selfServiceRole,
+} from "../../p1as/facts";
 import {
   accessTokenValidityProblems,
   audienceProblems,
@@ -79,12 +85,15 @@ export interface AdminApiResourceProps {
 /** The documented defaults of AdminApiResourceProps; config/schema/defaults.ts applies the same ones. */
 export const ADMIN_API_RESOURCE_DEFAULTS = {
   access: "admin" as SelfServiceLevel,
-  name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") => `p1as-${environment}-self-service-api${access === "audit" ? "-audit" : ""}`,
+  name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") =>
+    `p1as-${environment}-self-service-api${access === "audit" ? "-audit" : ""}`,
   accessTokenValiditySeconds: ACCESS_TOKEN_VALIDITY_SECONDS.default,
   scope: "p1as-self-service",
   orchestrationName: "OrchestrationTool",
   /** Least privilege: the environment's own admin role, nothing across environments. */
-  groups: (environment: P1asEnvironment, access: SelfServiceLevel = "admin"): string[] => [selfServiceRole(environment, access)],
+  groups: (environment: P1asEnvironment, access: SelfServiceLevel = "admin"): string[] => [
+    selfServiceRole(environment, access),
+  ],
 } as const;
 
 /** A single-quoted PingOne expression-language literal, e.g. `'OrchestrationTool'`. */
@@ -129,11 +138,29 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
     const known = (value: unknown) => !Token.isUnresolved(value);
     assertValidFields(this.node.path, [
       { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
-      { field: "access", value: access, reasons: (SELF_SERVICE_LEVELS as readonly string[]).includes(access) ? [] : [`must be one of ${SELF_SERVICE_LEVELS.join(", ")}`] },
-      { field: "environmentId", value: props.environmentId, reasons: known(props.environmentId) ? uuidProblems(props.environmentId) : [] },
-      { field: "audience", value: props.audience, reasons: known(props.audience) ? audienceProblems(props.audience) : [] },
+      {
+        field: "access",
+        value: access,
+        reasons: (SELF_SERVICE_LEVELS as readonly string[]).includes(access)
+          ? []
+          : [`must be one of ${SELF_SERVICE_LEVELS.join(", ")}`],
+      },
+      {
+        field: "environmentId",
+        value: props.environmentId,
+        reasons: known(props.environmentId) ? uuidProblems(props.environmentId) : [],
+      },
+      {
+        field: "audience",
+        value: props.audience,
+        reasons: known(props.audience) ? audienceProblems(props.audience) : [],
+      },
       { field: "name", value: name, reasons: known(name) ? pingOneNameProblems(name) : [] },
-      { field: "accessTokenValiditySeconds", value: validity, reasons: known(validity) ? accessTokenValidityProblems(validity) : [] },
+      {
+        field: "accessTokenValiditySeconds",
+        value: validity,
+        reasons: known(validity) ? accessTokenValidityProblems(validity) : [],
+      },
       { field: "scope", value: scopeName, reasons: scopeNameProblems(scopeName) },
       { field: "orchestrationName", value: orchestrationName, reasons: expressionLiteralProblems(orchestrationName) },
       {
@@ -142,7 +169,11 @@ export class AdminApiResource extends Construct implements IAdminApiResource {
         reasons: [
           ...groupsProblems(props.environment, groups, { allEnvironments: props.allowAllEnvironmentRoles ?? false }),
           // A read-only client's resource must never carry a role that writes.
-          ...(access === "audit" ? groups.filter((group) => !group.endsWith("-tls-audit")).map((group) => `${JSON.stringify(group)} is not an audit role, and access is "audit"`) : []),
+          ...(access === "audit"
+            ? groups
+                .filter((group) => !group.endsWith("-tls-audit"))
+                .map((group) => `${JSON.stringify(group)} is not an audit role, and access is "audit"`)
+            : []),
         ],
       },
     ]);

@@ -4,8 +4,21 @@ import { Application } from "../../.gen/providers/pingone/application";
 import { ApplicationResourceGrant } from "../../.gen/providers/pingone/application-resource-grant";
 import { IPingOneApplicationRef, ISelfServiceCredentials } from "../credentials";
 import { assertValidFields } from "../errors";
-import { P1asEnvironment, PingOneRegionCode, SELF_SERVICE_LEVELS, SelfServiceLevel, pingOneAuthBaseUrl, pingOneTokenUrl } from "../../p1as/facts";
-import { environmentProblems, pingOneNameProblems, regionCodeProblems, serviceUrlProblems, uuidProblems } from "../../p1as/rules";
+import {
+  P1asEnvironment,
+  PingOneRegionCode,
+  SELF_SERVICE_LEVELS,
+  SelfServiceLevel,
+  pingOneAuthBaseUrl,
+  pingOneTokenUrl,
+} from "../../p1as/facts";
+import {
+  environmentProblems,
+  pingOneNameProblems,
+  regionCodeProblems,
+  serviceUrlProblems,
+  uuidProblems,
+} from "../../p1as/rules";
 import { clientSecretEnv } from "../../p1as/secret-names";
 import { templateLiteral } from "../terraform-literal";
 import { IAdminApiResource } from "./admin-api-resource";
@@ -13,7 +26,8 @@ import { IAdminApiResource } from "./admin-api-resource";
 /** The documented defaults of OrchestrationClientProps; config/schema/defaults.ts applies the same ones. */
 export const ORCHESTRATION_CLIENT_DEFAULTS = {
   access: "admin" as SelfServiceLevel,
-  name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") => `p1as-${environment}-${access === "audit" ? "audit" : "orchestration"}`,
+  name: (environment: P1asEnvironment, access: SelfServiceLevel = "admin") =>
+    `p1as-${environment}-${access === "audit" ? "audit" : "orchestration"}`,
 } as const;
 
 export interface OrchestrationClientProps {
@@ -80,11 +94,29 @@ export class OrchestrationClient extends Construct implements ISelfServiceCreden
     const tokenUrl = props.tokenUrl ?? pingOneTokenUrl(pingOneAuthBaseUrl(props.regionCode), props.environmentId);
     assertValidFields(this.node.path, [
       // A literal: the provider must know where to look at plan, before anything exists.
-      { field: "environmentId", value: props.environmentId, reasons: Token.isUnresolved(props.environmentId) ? ["must be known at synth (a literal), not a Terraform reference"] : uuidProblems(props.environmentId) },
+      {
+        field: "environmentId",
+        value: props.environmentId,
+        reasons: Token.isUnresolved(props.environmentId)
+          ? ["must be known at synth (a literal), not a Terraform reference"]
+          : uuidProblems(props.environmentId),
+      },
       { field: "environment", value: props.environment, reasons: environmentProblems(props.environment) },
       { field: "regionCode", value: props.regionCode, reasons: regionCodeProblems(props.regionCode) },
-      { field: "access", value: access, reasons: (SELF_SERVICE_LEVELS as readonly string[]).includes(access) ? [] : [`must be one of ${SELF_SERVICE_LEVELS.join(", ")}`] },
-      { field: "name", value: name, reasons: Token.isUnresolved(name) ? ["must be known at synth (a literal), not a Terraform reference"] : pingOneNameProblems(name) },
+      {
+        field: "access",
+        value: access,
+        reasons: (SELF_SERVICE_LEVELS as readonly string[]).includes(access)
+          ? []
+          : [`must be one of ${SELF_SERVICE_LEVELS.join(", ")}`],
+      },
+      {
+        field: "name",
+        value: name,
+        reasons: Token.isUnresolved(name)
+          ? ["must be known at synth (a literal), not a Terraform reference"]
+          : pingOneNameProblems(name),
+      },
       { field: "tokenUrl", value: tokenUrl, reasons: Token.isUnresolved(tokenUrl) ? [] : serviceUrlProblems(tokenUrl) },
     ]);
 

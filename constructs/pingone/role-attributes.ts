@@ -43,13 +43,19 @@ export class RoleAttributes extends Construct {
     const archivedRoles = props.archivedRoles ?? [];
     const known = allRoleValues(P1AS_ENVIRONMENTS);
     assertValidFields(this.node.path, [
-      { field: "environmentId", value: props.environmentId, reasons: Token.isUnresolved(props.environmentId) ? [] : uuidProblems(props.environmentId) },
+      {
+        field: "environmentId",
+        value: props.environmentId,
+        reasons: Token.isUnresolved(props.environmentId) ? [] : uuidProblems(props.environmentId),
+      },
       {
         field: "environments",
         value: props.environments,
         reasons: [
           ...(props.environments.length === 0 ? ["must list at least one P1AS environment"] : []),
-          ...(new Set(props.environments).size !== props.environments.length ? ["must not list an environment twice"] : []),
+          ...(new Set(props.environments).size !== props.environments.length
+            ? ["must not list an environment twice"]
+            : []),
           ...environmentListProblems(props.environments),
         ],
       },
@@ -57,14 +63,18 @@ export class RoleAttributes extends Construct {
         field: "retiredEnvironments",
         value: retired,
         reasons: [
-          ...retired.filter((env) => props.environments.includes(env)).map((env) => `${env} is also in environments; an environment is either configured or retired`),
+          ...retired
+            .filter((env) => props.environments.includes(env))
+            .map((env) => `${env} is also in environments; an environment is either configured or retired`),
           ...environmentListProblems(retired),
         ],
       },
       {
         field: "archivedRoles",
         value: archivedRoles,
-        reasons: archivedRoles.filter((role) => !known.has(role)).map((role) => `${JSON.stringify(role)} is not a role of any P1AS attribute`),
+        reasons: archivedRoles
+          .filter((role) => !known.has(role))
+          .map((role) => `${JSON.stringify(role)} is not a role of any P1AS attribute`),
       },
     ]);
 
@@ -72,7 +82,11 @@ export class RoleAttributes extends Construct {
     for (const spec of ROLE_ATTRIBUTES) {
       const active = spec.values(props.environments);
       const enumeratedValues: SchemaAttributeEnumeratedValues[] = [
-        ...new Set([...active, ...spec.values(retired), ...archivedRoles.filter((role) => spec.values(P1AS_ENVIRONMENTS).includes(role))]),
+        ...new Set([
+          ...active,
+          ...spec.values(retired),
+          ...archivedRoles.filter((role) => spec.values(P1AS_ENVIRONMENTS).includes(role)),
+        ]),
       ].map((value) => ({ value, archived: !active.includes(value) || archivedRoles.includes(value) }));
       // The attribute name is the construct id: renaming it would replace the attribute and drop users' roles.
       const attribute = new SchemaAttribute(this, spec.name, {

@@ -105,11 +105,14 @@ export class Certificate extends Construct implements ICertificate {
       );
     }
     if (props.privateKeyVariable && !props.privateKeyVariable.sensitive) {
-      throw invalidField(where, "privateKeyVariable", props.privateKeyVariable.node.path, ["must be declared with sensitive: true"]);
+      throw invalidField(where, "privateKeyVariable", props.privateKeyVariable.node.path, [
+        "must be declared with sensitive: true",
+      ]);
     }
 
     const fullchain = readDeclaredFile(where, "fullchainFile", props.fullchainFile);
-    const privkey = props.privateKeyFile === undefined ? undefined : readDeclaredFile(where, "privateKeyFile", props.privateKeyFile);
+    const privkey =
+      props.privateKeyFile === undefined ? undefined : readDeclaredFile(where, "privateKeyFile", props.privateKeyFile);
     const check = checkCertificatePair({ fullchain, privkey: privkey ?? "" });
     if (!check.ok) {
       // With a variable key only the chain can be judged at synth; the provider checks the pair at plan.
@@ -134,7 +137,9 @@ export class Certificate extends Construct implements ICertificate {
       provider: virtualHosts.provider,
       name: templateLiteral(props.name),
       fullchain: templateLiteral(fullchain),
-      privateKeyWo: props.privateKeyVariable ? props.privateKeyVariable.stringValue : keyFileExpression(this, props.privateKeyFile!),
+      privateKeyWo: props.privateKeyVariable
+        ? props.privateKeyVariable.stringValue
+        : keyFileExpression(this, props.privateKeyFile!),
       // The key belongs to the leaf, so a new leaf is what sends a new key.
       privateKeyWoVersion: leaf.fingerprint256,
       adopt: this.adopt,
@@ -154,12 +159,15 @@ export class Certificate extends Construct implements ICertificate {
  * only at apply) cannot be one.
  */
 export function keyProblems(value: string, rules: (value: string) => string[]): string[] {
-  return Token.isUnresolved(value) ? ["must be a literal known at synth: it keys the resource's Terraform address"] : rules(value);
+  return Token.isUnresolved(value)
+    ? ["must be a literal known at synth: it keys the resource's Terraform address"]
+    : rules(value);
 }
 
 /** `adopt` goes to the provider as a bool; from plain JavaScript (or JSON) anything could arrive. */
 export function assertAdopt(where: string, adopt: unknown): void {
-  if (adopt !== undefined && typeof adopt !== "boolean") throw invalidField(where, "adopt", adopt, ["must be true or false"]);
+  if (adopt !== undefined && typeof adopt !== "boolean")
+    throw invalidField(where, "adopt", adopt, ["must be true or false"]);
 }
 
 /**
@@ -180,6 +188,9 @@ function projectRelative(file: string): string {
 
 function readDeclaredFile(where: string, field: string, file: string): string {
   const read = readPemFile(path.resolve(PROJECT_ROOT, file));
-  if (!read.ok) throw invalidField(where, field, file, [`must be a readable regular file (paths are relative to the project root ${PROJECT_ROOT}): ${read.reason}`]);
+  if (!read.ok)
+    throw invalidField(where, field, file, [
+      `must be a readable regular file (paths are relative to the project root ${PROJECT_ROOT}): ${read.reason}`,
+    ]);
   return read.text;
 }

@@ -91,7 +91,10 @@ export class VirtualHosts extends Construct {
   /** The VirtualHosts a certificate or hostname was declared in. */
   public static of(construct: IConstruct): VirtualHosts {
     const found = construct.node.scopes.reverse().find((scope): scope is VirtualHosts => scope instanceof VirtualHosts);
-    if (!found) throw invalidField(construct.node.path, "scope", construct.node.scope?.node.path, ["must be a VirtualHosts construct"]);
+    if (!found)
+      throw invalidField(construct.node.path, "scope", construct.node.scope?.node.path, [
+        "must be a VirtualHosts construct",
+      ]);
     return found;
   }
 
@@ -112,15 +115,23 @@ export class VirtualHosts extends Construct {
     const where = this.node.path;
     const stack = TerraformStack.of(this);
     const other = stack.node.findAll().find((c) => c instanceof VirtualHosts && c !== this);
-    if (other) throw invalidField(where, "scope", stack.node.path, [`already holds ${other.node.path}; declare one VirtualHosts per stack`]);
+    if (other)
+      throw invalidField(where, "scope", stack.node.path, [
+        `already holds ${other.node.path}; declare one VirtualHosts per stack`,
+      ]);
 
     this.apiUrl = props.apiUrl;
     this.pollIntervalMs = props.pollIntervalMs ?? POLL_INTERVAL_MS_DEFAULT;
     this.readyTimeoutMs = props.readyTimeoutMs ?? READY_TIMEOUT_MS_DEFAULT;
     this.requestTimeoutMs = props.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
     this.maxRetries = props.maxRetries ?? MAX_RETRIES_DEFAULT;
-    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) throw invalidField(where, "maxRetries", this.maxRetries, ["must be a whole number >= 0"]);
-    validateProps(where, props, { pollIntervalMs: this.pollIntervalMs, readyTimeoutMs: this.readyTimeoutMs, requestTimeoutMs: this.requestTimeoutMs });
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0)
+      throw invalidField(where, "maxRetries", this.maxRetries, ["must be a whole number >= 0"]);
+    validateProps(where, props, {
+      pollIntervalMs: this.pollIntervalMs,
+      readyTimeoutMs: this.readyTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
 
     // Write-only attributes (the private key) need terraform 1.11.
     requireTerraform(this, TERRAFORM_RELEASES.writeOnlyAttributes);
@@ -134,7 +145,9 @@ export class VirtualHosts extends Construct {
       clientSecretEnv: templateLiteral(credentials.clientSecretEnv),
       readClientId: optional(readCredentials?.clientId),
       readClientSecretEnv: optional(readCredentials?.clientSecretEnv),
-      pingoneEnvironmentId: optional(credentials.pingOneApplication?.environmentId ?? readCredentials?.pingOneApplication?.environmentId),
+      pingoneEnvironmentId: optional(
+        credentials.pingOneApplication?.environmentId ?? readCredentials?.pingOneApplication?.environmentId,
+      ),
       pingoneApplication: optional(credentials.pingOneApplication?.name),
       pingoneReadApplication: optional(readCredentials?.pingOneApplication?.name),
       pingoneApiUrl: optional(props.pingOneApiUrl),
@@ -164,7 +177,8 @@ export class VirtualHosts extends Construct {
   public owns(certificate: ICertificate): boolean {
     if (this.declaredCertificates.includes(certificate as Certificate)) return true;
     const declaredIn = certificate.node.scopes.find(
-      (scope): scope is VirtualHosts => scope instanceof VirtualHosts && scope.declaredCertificates.includes(certificate as Certificate),
+      (scope): scope is VirtualHosts =>
+        scope instanceof VirtualHosts && scope.declaredCertificates.includes(certificate as Certificate),
     );
     return declaredIn === undefined;
   }
@@ -182,7 +196,11 @@ export class VirtualHosts extends Construct {
   }
 }
 
-function validateProps(where: string, props: VirtualHostsProps, durations: { pollIntervalMs: number; readyTimeoutMs: number; requestTimeoutMs: number }): void {
+function validateProps(
+  where: string,
+  props: VirtualHostsProps,
+  durations: { pollIntervalMs: number; readyTimeoutMs: number; requestTimeoutMs: number },
+): void {
   const { pollIntervalMs, readyTimeoutMs } = durations;
   const known = (value: unknown) => !Token.isUnresolved(value);
   // Credentials may come from any ISelfServiceCredentials, so their plain fields are judged here too.
@@ -197,7 +215,11 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
             : []
           : [
               // A Terraform reference would be unknown at plan until the client exists: the provider could not read, so nothing could plan.
-              ...(known(client.clientId) ? clientIdProblems(client.clientId) : ["must be known at synth (a literal); for a client created by the same apply, use pingOneApplication"]),
+              ...(known(client.clientId)
+                ? clientIdProblems(client.clientId)
+                : [
+                    "must be known at synth (a literal); for a client created by the same apply, use pingOneApplication",
+                  ]),
               ...(client.pingOneApplication ? ["conflicts with pingOneApplication: give the client one way"] : []),
             ],
     },
@@ -211,14 +233,30 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
       value: client.pingOneApplication?.name,
       reasons: client.pingOneApplication ? literalProblems(client.pingOneApplication.name, pingOneNameProblems) : [],
     },
-    { field: `${prefix}.tokenUrl`, value: client.tokenUrl, reasons: known(client.tokenUrl) ? tokenUrlProblems(client.tokenUrl) : [] },
-    { field: `${prefix}.clientSecretEnv`, value: client.clientSecretEnv, reasons: secretEnvNameProblems(client.clientSecretEnv) },
-    { field: `${prefix}.scope`, value: client.scope, reasons: client.scope !== undefined && known(client.scope) ? scopeNameProblems(client.scope) : [] },
+    {
+      field: `${prefix}.tokenUrl`,
+      value: client.tokenUrl,
+      reasons: known(client.tokenUrl) ? tokenUrlProblems(client.tokenUrl) : [],
+    },
+    {
+      field: `${prefix}.clientSecretEnv`,
+      value: client.clientSecretEnv,
+      reasons: secretEnvNameProblems(client.clientSecretEnv),
+    },
+    {
+      field: `${prefix}.scope`,
+      value: client.scope,
+      reasons: client.scope !== undefined && known(client.scope) ? scopeNameProblems(client.scope) : [],
+    },
   ];
   const read = props.readCredentials;
   assertValidFields(where, [
     { field: "apiUrl", value: props.apiUrl, reasons: known(props.apiUrl) ? apiUrlProblems(props.apiUrl) : [] },
-    { field: "pingOneApiUrl", value: props.pingOneApiUrl, reasons: props.pingOneApiUrl === undefined ? [] : literalProblems(props.pingOneApiUrl, pingOneApiUrlProblems) },
+    {
+      field: "pingOneApiUrl",
+      value: props.pingOneApiUrl,
+      reasons: props.pingOneApiUrl === undefined ? [] : literalProblems(props.pingOneApiUrl, pingOneApiUrlProblems),
+    },
     ...clientFields("credentials", props.credentials),
     ...(read ? clientFields("readCredentials", read) : []),
     // The provider would refuse it too, but only at plan, after the stack was synthesized and reviewed.
@@ -231,33 +269,83 @@ function validateProps(where: string, props: VirtualHostsProps, durations: { pol
   if (read) {
     const fix = "Give readCredentials the read-only client (role <env>-tls-audit) of the same PingOne environment.";
     if (known(read.tokenUrl) && known(props.credentials.tokenUrl) && read.tokenUrl !== props.credentials.tokenUrl) {
-      throw conflictingFields(where, "readCredentials.tokenUrl", "credentials.tokenUrl", "both clients get their tokens from the one token endpoint of the provider", fix);
+      throw conflictingFields(
+        where,
+        "readCredentials.tokenUrl",
+        "credentials.tokenUrl",
+        "both clients get their tokens from the one token endpoint of the provider",
+        fix,
+      );
     }
     const writeApplication = props.credentials.pingOneApplication;
-    if (read.pingOneApplication && writeApplication && read.pingOneApplication.environmentId !== writeApplication.environmentId) {
-      throw conflictingFields(where, "readCredentials.pingOneApplication.environmentId", "credentials.pingOneApplication.environmentId", "the provider looks both clients up in one PingOne environment", fix);
+    if (
+      read.pingOneApplication &&
+      writeApplication &&
+      read.pingOneApplication.environmentId !== writeApplication.environmentId
+    ) {
+      throw conflictingFields(
+        where,
+        "readCredentials.pingOneApplication.environmentId",
+        "credentials.pingOneApplication.environmentId",
+        "the provider looks both clients up in one PingOne environment",
+        fix,
+      );
     }
     if (read.pingOneApplication && writeApplication && read.pingOneApplication.name === writeApplication.name) {
-      throw conflictingFields(where, "readCredentials.pingOneApplication.name", "credentials.pingOneApplication.name", "the read-only client must be another application than the write client", fix);
+      throw conflictingFields(
+        where,
+        "readCredentials.pingOneApplication.name",
+        "credentials.pingOneApplication.name",
+        "the read-only client must be another application than the write client",
+        fix,
+      );
     }
-    if (read.clientId && props.credentials.clientId && known(read.clientId) && known(props.credentials.clientId) && read.clientId.toLowerCase() === props.credentials.clientId.toLowerCase()) {
-      throw conflictingFields(where, "readCredentials.clientId", "credentials.clientId", "the read-only client must be another client than the write client", fix);
+    if (
+      read.clientId &&
+      props.credentials.clientId &&
+      known(read.clientId) &&
+      known(props.credentials.clientId) &&
+      read.clientId.toLowerCase() === props.credentials.clientId.toLowerCase()
+    ) {
+      throw conflictingFields(
+        where,
+        "readCredentials.clientId",
+        "credentials.clientId",
+        "the read-only client must be another client than the write client",
+        fix,
+      );
     }
     if (read.clientSecretEnv === props.credentials.clientSecretEnv) {
-      throw conflictingFields(where, "readCredentials.clientSecretEnv", "credentials.clientSecretEnv", "each client's secret needs its own variable", fix);
+      throw conflictingFields(
+        where,
+        "readCredentials.clientSecretEnv",
+        "credentials.clientSecretEnv",
+        "each client's secret needs its own variable",
+        fix,
+      );
     }
   }
   for (const [field, value] of Object.entries(durations)) {
-    if (!Number.isInteger(value) || value <= 0) throw invalidField(where, field, value, ["must be a positive whole number of milliseconds"]);
+    if (!Number.isInteger(value) || value <= 0)
+      throw invalidField(where, field, value, ["must be a positive whole number of milliseconds"]);
   }
   if (readyTimeoutMs < pollIntervalMs) {
-    throw conflictingFields(where, "readyTimeoutMs", "pollIntervalMs", `the deadline (${readyTimeoutMs} ms) is shorter than one poll (${pollIntervalMs} ms)`, "Raise readyTimeoutMs or lower pollIntervalMs.");
+    throw conflictingFields(
+      where,
+      "readyTimeoutMs",
+      "pollIntervalMs",
+      `the deadline (${readyTimeoutMs} ms) is shorter than one poll (${pollIntervalMs} ms)`,
+      "Raise readyTimeoutMs or lower pollIntervalMs.",
+    );
   }
 }
 
 /** As cdktf's own `dependsOn` config does: terraform wants the bare address there, not an interpolation of it. */
 function addDependsOn(resource: TerraformResource, dependencies: readonly ITerraformDependable[]): void {
-  if (dependencies.length > 0) resource.dependsOn = [...new Set([...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependable(dependency))])];
+  if (dependencies.length > 0)
+    resource.dependsOn = [
+      ...new Set([...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependable(dependency))]),
+    ];
 }
 
 /** A value the provider must know at plan: a literal that follows the rule. */

@@ -31,11 +31,17 @@ export class PingOneError extends Error {
   }
 
   body(): PingOneErrorBody {
-    return { id: randomUUID(), code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    return {
+      id: randomUUID(),
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }
 
-export const INVALID_DATA_MESSAGE = "The request could not be completed. One or more validation errors were in the request.";
+export const INVALID_DATA_MESSAGE =
+  "The request could not be completed. One or more validation errors were in the request.";
 
 /** 400 INVALID_DATA with one detail per field. */
 export function invalidData(details: readonly PingOneErrorDetail[]): PingOneError {
@@ -55,8 +61,18 @@ export function notUnique(target: string, scope: string): PingOneError {
   return invalidValue(target, `${target} must be unique within ${scope}.`, "UNIQUENESS_VIOLATION");
 }
 
-export const ACCESS_FAILED_401 = () => new PingOneError(401, "ACCESS_FAILED", "The request could not be completed. The access token is missing, invalid or expired.");
-export const ACCESS_FAILED_403 = (why: string) => new PingOneError(403, "ACCESS_FAILED", `The request could not be completed. You do not have access to this resource: ${why}.`);
+export const ACCESS_FAILED_401 = () =>
+  new PingOneError(
+    401,
+    "ACCESS_FAILED",
+    "The request could not be completed. The access token is missing, invalid or expired.",
+  );
+export const ACCESS_FAILED_403 = (why: string) =>
+  new PingOneError(
+    403,
+    "ACCESS_FAILED",
+    `The request could not be completed. You do not have access to this resource: ${why}.`,
+  );
 
 /** zod issues as PingOne details: the target is the field path, the reason zod's message. */
 export function detailsOf(issues: readonly z.core.$ZodIssue[]): PingOneErrorDetail[] {
@@ -68,10 +84,15 @@ export function detailsOf(issues: readonly z.core.$ZodIssue[]): PingOneErrorDeta
         return { code: "INVALID_VALUE", target, message: `${target}: is not a field of this object.` };
       });
     }
-    return [{
-      code: issue.code === "invalid_type" && /received undefined/.test(issue.message) ? "REQUIRED_VALUE" : "INVALID_VALUE",
-      target: path || "(body)",
-      message: `${path || "body"}: ${issue.message}`,
-    }];
+    return [
+      {
+        code:
+          issue.code === "invalid_type" && /received undefined/.test(issue.message)
+            ? "REQUIRED_VALUE"
+            : "INVALID_VALUE",
+        target: path || "(body)",
+        message: `${path || "body"}: ${issue.message}`,
+      },
+    ];
   });
 }

@@ -8,7 +8,13 @@
 import * as z from "zod/v4";
 import { ACCESS_TOKEN_VALIDITY_SECONDS } from "../../p1as/facts";
 
-const SERVER_SET = { id: z.unknown().optional(), environment: z.unknown().optional(), createdAt: z.unknown().optional(), updatedAt: z.unknown().optional(), _links: z.unknown().optional() };
+const SERVER_SET = {
+  id: z.unknown().optional(),
+  environment: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
+  _links: z.unknown().optional(),
+};
 const ref = z.object({ id: z.string().min(1) }).passthrough();
 const name = z.string().trim().min(1, "must not be empty").max(256);
 
@@ -25,7 +31,12 @@ export const ResourceBody = z
       .refine((value) => !/pingone|pingidentity/i.test(value), "must not contain 'pingone' or 'pingidentity'")
       .refine((value) => !value.includes("#"), "must not contain a fragment")
       .optional(),
-    accessTokenValiditySeconds: z.number().int().min(ACCESS_TOKEN_VALIDITY_SECONDS.min).max(ACCESS_TOKEN_VALIDITY_SECONDS.max).optional(),
+    accessTokenValiditySeconds: z
+      .number()
+      .int()
+      .min(ACCESS_TOKEN_VALIDITY_SECONDS.min)
+      .max(ACCESS_TOKEN_VALIDITY_SECONDS.max)
+      .optional(),
   })
   .strict();
 
@@ -34,8 +45,18 @@ export const ResourceAttributeBody = z
     ...SERVER_SET,
     resource: z.unknown().optional(),
     type: z.enum(["CUSTOM", "CORE"]).optional(),
-    name: z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "must start with a letter or '_' and hold only letters, digits, '_', '.', '-'"),
-    value: z.string().min(1).max(16 * 1024),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_.-]*$/,
+        "must start with a letter or '_' and hold only letters, digits, '_', '.', '-'",
+      ),
+    value: z
+      .string()
+      .min(1)
+      .max(16 * 1024),
     idToken: z.boolean().optional(),
   })
   .strict();
@@ -44,13 +65,29 @@ export const ResourceScopeBody = z
   .object({
     ...SERVER_SET,
     resource: z.unknown().optional(),
-    name: z.string().min(1).max(256).regex(/^[^\s]+$/, "must not contain whitespace"),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^\s]+$/, "must not contain whitespace"),
     description: z.string().max(1024).optional(),
   })
   .strict();
 
-export const GRANT_TYPES = ["AUTHORIZATION_CODE", "IMPLICIT", "REFRESH_TOKEN", "CLIENT_CREDENTIALS", "DEVICE_CODE"] as const;
-export const TOKEN_ENDPOINT_AUTH_METHODS = ["NONE", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "CLIENT_SECRET_JWT", "PRIVATE_KEY_JWT"] as const;
+export const GRANT_TYPES = [
+  "AUTHORIZATION_CODE",
+  "IMPLICIT",
+  "REFRESH_TOKEN",
+  "CLIENT_CREDENTIALS",
+  "DEVICE_CODE",
+] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  "NONE",
+  "CLIENT_SECRET_BASIC",
+  "CLIENT_SECRET_POST",
+  "CLIENT_SECRET_JWT",
+  "PRIVATE_KEY_JWT",
+] as const;
 
 export const ApplicationBody = z
   .object({
@@ -68,8 +105,14 @@ export const ApplicationBody = z
     pkceEnforcement: z.enum(["OPTIONAL", "REQUIRED", "S256_REQUIRED"]).optional(),
     accessControl: z
       .object({
-        role: z.object({ type: z.literal("ADMIN_USERS_ONLY") }).strict().optional(),
-        group: z.object({ type: z.enum(["ANY_GROUP", "ALL_GROUPS"]), groups: z.array(ref).min(1) }).strict().optional(),
+        role: z
+          .object({ type: z.literal("ADMIN_USERS_ONLY") })
+          .strict()
+          .optional(),
+        group: z
+          .object({ type: z.enum(["ANY_GROUP", "ALL_GROUPS"]), groups: z.array(ref).min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -83,7 +126,10 @@ export const ApplicationBody = z
 export const SecretRegenerateBody = z
   .object({
     // [C] 1 minute to 30 days ahead (checked against the clock in the store).
-    previous: z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict().optional(),
+    previous: z
+      .object({ expiresAt: z.iso.datetime({ offset: true }) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -103,7 +149,11 @@ export const SchemaAttributeBody = z
     ...SERVER_SET,
     schema: z.unknown().optional(),
     schemaType: z.unknown().optional(),
-    name: z.string().min(1).max(256).regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must start with a letter and hold only letters, digits and '_'"),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must start with a letter and hold only letters, digits and '_'"),
     displayName: z.string().max(256).optional(),
     description: z.string().max(1024).optional(),
     enabled: z.boolean(),
@@ -112,9 +162,16 @@ export const SchemaAttributeBody = z
     multiValued: z.boolean().optional(),
     required: z.boolean().optional(),
     enumeratedValues: z
-      .array(z.object({ value: z.string().min(1), description: z.string().optional(), archived: z.boolean().optional() }).strict())
+      .array(
+        z
+          .object({ value: z.string().min(1), description: z.string().optional(), archived: z.boolean().optional() })
+          .strict(),
+      )
       .optional(),
-    regexValidation: z.object({ pattern: z.string().min(1), requirements: z.string().optional() }).passthrough().optional(),
+    regexValidation: z
+      .object({ pattern: z.string().min(1), requirements: z.string().optional() })
+      .passthrough()
+      .optional(),
   })
   .strict();
 

@@ -7,7 +7,8 @@
 
 export type ClaimValue = string | string[];
 
-export type Evaluation = { readonly ok: true; readonly value: ClaimValue } | { readonly ok: false; readonly reason: string };
+export type Evaluation =
+  { readonly ok: true; readonly value: ClaimValue } | { readonly ok: false; readonly reason: string };
 
 const STRING_LITERAL = /^'((?:[^'\\]|\\.)*)'$/;
 const unescape = (text: string) => text.replace(/\\(.)/g, "$1");
@@ -23,7 +24,7 @@ function literalItems(body: string): string[] | undefined {
     if (!match) return undefined;
     items.push(unescape(match[1]));
     index = item.lastIndex;
-    if (match[2] === "" ) break;
+    if (match[2] === "") break;
   }
   return index >= body.length ? items : undefined;
 }

@@ -7,7 +7,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { ACCESS_TOKEN_VALIDITY_SECONDS } from "../../p1as/facts";
 import { invalidValue, notFound, notUnique } from "./errors";
-import type { ApplicationInput, GrantInput, ResourceAttributeInput, ResourceInput, ResourceScopeInput, SchemaAttributeInput } from "./model";
+import type {
+  ApplicationInput,
+  GrantInput,
+  ResourceAttributeInput,
+  ResourceInput,
+  ResourceScopeInput,
+  SchemaAttributeInput,
+} from "./model";
 
 export interface StoredResource {
   id: string;
@@ -37,7 +44,11 @@ export interface StoredScope {
   createdAt: string;
   updatedAt: string;
 }
-export type StoredApplication = Omit<ApplicationInput, "id" | "environment" | "createdAt" | "updatedAt" | "_links"> & { id: string; createdAt: string; updatedAt: string };
+export type StoredApplication = Omit<ApplicationInput, "id" | "environment" | "createdAt" | "updatedAt" | "_links"> & {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+};
 export interface StoredSecret {
   /** Emulator credential: never logged, never in publicSnapshot(). */
   secret: string;
@@ -51,7 +62,10 @@ export interface StoredGrant {
   createdAt: string;
   updatedAt: string;
 }
-export type StoredSchemaAttribute = Omit<SchemaAttributeInput, "id" | "environment" | "createdAt" | "updatedAt" | "_links" | "schema" | "schemaType"> & {
+export type StoredSchemaAttribute = Omit<
+  SchemaAttributeInput,
+  "id" | "environment" | "createdAt" | "updatedAt" | "_links" | "schema" | "schemaType"
+> & {
   id: string;
   schemaId: string;
   schemaType: "CORE" | "STANDARD" | "CUSTOM";
@@ -82,7 +96,23 @@ export const CORE_SUB_ATTRIBUTE = { name: "sub", value: "${user.id}" } as const;
  * [I] Claim names a resource attribute may not take because the token already carries them. PingOne
  * publishes reserved names for attributes but the emulator's list is a guess covering the claims it sets.
  */
-export const RESERVED_ATTRIBUTE_NAMES = ["aud", "iss", "exp", "iat", "nbf", "jti", "scope", "client_id", "env", "org", "acr", "amr", "auth_time", "sid", "nonce"] as const;
+export const RESERVED_ATTRIBUTE_NAMES = [
+  "aud",
+  "iss",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "scope",
+  "client_id",
+  "env",
+  "org",
+  "acr",
+  "amr",
+  "auth_time",
+  "sid",
+  "nonce",
+] as const;
 /** [C] The previous secret may be kept from 1 minute to 30 days. */
 export const PREVIOUS_SECRET_MIN_MS = 60_000;
 export const PREVIOUS_SECRET_MAX_MS = 30 * 24 * 3600_000;
@@ -132,10 +162,35 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 }
 
 const APPLICATION_FIELDS = [
-  "name", "description", "enabled", "type", "protocol", "tokenEndpointAuthMethod", "grantTypes", "responseTypes", "redirectUris",
-  "postLogoutRedirectUris", "pkceEnforcement", "accessControl", "homePageUrl", "loginPageUrl", "refreshTokenDuration", "refreshTokenRollingDuration",
+  "name",
+  "description",
+  "enabled",
+  "type",
+  "protocol",
+  "tokenEndpointAuthMethod",
+  "grantTypes",
+  "responseTypes",
+  "redirectUris",
+  "postLogoutRedirectUris",
+  "pkceEnforcement",
+  "accessControl",
+  "homePageUrl",
+  "loginPageUrl",
+  "refreshTokenDuration",
+  "refreshTokenRollingDuration",
 ] as const satisfies readonly (keyof ApplicationInput)[];
-const SCHEMA_ATTRIBUTE_FIELDS = ["name", "displayName", "description", "enabled", "type", "unique", "multiValued", "required", "enumeratedValues", "regexValidation"] as const;
+const SCHEMA_ATTRIBUTE_FIELDS = [
+  "name",
+  "displayName",
+  "description",
+  "enabled",
+  "type",
+  "unique",
+  "multiValued",
+  "required",
+  "enumeratedValues",
+  "regexValidation",
+] as const;
 
 export interface PingOneStoreOptions {
   /** Called after every change (the state file hook). @default - nothing */
@@ -179,9 +234,22 @@ export class PingOneStore {
     const data = this.data(envId);
     this.uniqueName(data.resources, input.name, "name", "the environment");
     const stamp = now();
-    const resource: StoredResource = { id: randomUUID(), type: "CUSTOM", ...this.resourceFields(input), createdAt: stamp, updatedAt: stamp };
+    const resource: StoredResource = {
+      id: randomUUID(),
+      type: "CUSTOM",
+      ...this.resourceFields(input),
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
     data.resources.push(resource);
-    data.attributes.push({ id: randomUUID(), resourceId: resource.id, ...CORE_SUB_ATTRIBUTE, type: "CORE", createdAt: stamp, updatedAt: stamp });
+    data.attributes.push({
+      id: randomUUID(),
+      resourceId: resource.id,
+      ...CORE_SUB_ATTRIBUTE,
+      type: "CORE",
+      createdAt: stamp,
+      updatedAt: stamp,
+    });
     return this.changed(resource);
   }
 
@@ -217,7 +285,16 @@ export class PingOneStore {
     this.checkAttributeName(input.name);
     this.uniqueName(this.attributes(envId, resourceId), input.name, "name", "the resource");
     const stamp = now();
-    const attribute: StoredAttribute = { id: randomUUID(), resourceId, name: input.name, value: input.value, type: "CUSTOM", ...pick(input, ["idToken"]), createdAt: stamp, updatedAt: stamp };
+    const attribute: StoredAttribute = {
+      id: randomUUID(),
+      resourceId,
+      name: input.name,
+      value: input.value,
+      type: "CUSTOM",
+      ...pick(input, ["idToken"]),
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
     data.attributes.push(attribute);
     return this.changed(attribute);
   }
@@ -233,7 +310,8 @@ export class PingOneStore {
 
   updateAttribute(envId: string, resourceId: string, id: string, input: ResourceAttributeInput): StoredAttribute {
     const attribute = this.attribute(envId, resourceId, id);
-    if (attribute.type === "CORE" && input.name !== attribute.name) throw invalidValue("name", "name of a core attribute can't change.");
+    if (attribute.type === "CORE" && input.name !== attribute.name)
+      throw invalidValue("name", "name of a core attribute can't change.");
     if (attribute.type === "CUSTOM") this.checkAttributeName(input.name);
     this.uniqueName(this.attributes(envId, resourceId), input.name, "name", "the resource", id);
     delete attribute.idToken;
@@ -255,7 +333,14 @@ export class PingOneStore {
     const data = this.data(envId);
     this.uniqueName(this.scopes(envId, resourceId), input.name, "name", "the resource");
     const stamp = now();
-    const scope: StoredScope = { id: randomUUID(), resourceId, name: input.name, ...pick(input, ["description"]), createdAt: stamp, updatedAt: stamp };
+    const scope: StoredScope = {
+      id: randomUUID(),
+      resourceId,
+      name: input.name,
+      ...pick(input, ["description"]),
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
     data.scopes.push(scope);
     return this.changed(scope);
   }
@@ -292,7 +377,12 @@ export class PingOneStore {
   createApplication(envId: string, input: ApplicationInput): StoredApplication {
     const data = this.data(envId);
     const stamp = now();
-    const application = { ...pick(input, APPLICATION_FIELDS), id: randomUUID(), createdAt: stamp, updatedAt: stamp } as StoredApplication;
+    const application = {
+      ...pick(input, APPLICATION_FIELDS),
+      id: randomUUID(),
+      createdAt: stamp,
+      updatedAt: stamp,
+    } as StoredApplication;
     data.applications.push(application);
     // [S] PingOne generates an application's secret when it creates the application.
     data.secrets[application.id] = { secret: generateSecret() };
@@ -310,7 +400,12 @@ export class PingOneStore {
   updateApplication(envId: string, id: string, input: ApplicationInput): StoredApplication {
     const data = this.data(envId);
     const current = this.application(envId, id);
-    const replaced = { ...pick(input, APPLICATION_FIELDS), id, createdAt: current.createdAt, updatedAt: now() } as StoredApplication;
+    const replaced = {
+      ...pick(input, APPLICATION_FIELDS),
+      id,
+      createdAt: current.createdAt,
+      updatedAt: now(),
+    } as StoredApplication;
     data.applications = data.applications.map((item) => (item.id === id ? replaced : item));
     return this.changed(replaced);
   }
@@ -342,7 +437,8 @@ export class PingOneStore {
       }
     }
     const next: StoredSecret = { secret: generateSecret() };
-    if (previousExpiresAt !== undefined) next.previous = { secret: stored.secret, expiresAt: new Date(Date.parse(previousExpiresAt)).toISOString() };
+    if (previousExpiresAt !== undefined)
+      next.previous = { secret: stored.secret, expiresAt: new Date(Date.parse(previousExpiresAt)).toISOString() };
     this.data(envId).secrets[applicationId] = next;
     return this.changed(next);
   }
@@ -354,7 +450,12 @@ export class PingOneStore {
   }
 
   /** Whether `candidate` is the application's secret or its unexpired previous one (which is then marked used). */
-  secretMatches(envId: string, applicationId: string, candidate: string, equal: (a: string, b: string) => boolean): boolean {
+  secretMatches(
+    envId: string,
+    applicationId: string,
+    candidate: string,
+    equal: (a: string, b: string) => boolean,
+  ): boolean {
     const stored = this.secret(envId, applicationId);
     if (equal(stored.secret, candidate)) return true;
     if (stored.previous && equal(stored.previous.secret, candidate)) {
@@ -371,9 +472,17 @@ export class PingOneStore {
     this.application(envId, applicationId);
     const scopeIds = this.grantScopes(envId, input);
     // [I] one grant per application and resource.
-    if (data.grants.some((grant) => grant.applicationId === applicationId && grant.resourceId === input.resource.id)) throw notUnique("resource.id", "the application's grants");
+    if (data.grants.some((grant) => grant.applicationId === applicationId && grant.resourceId === input.resource.id))
+      throw notUnique("resource.id", "the application's grants");
     const stamp = now();
-    const grant: StoredGrant = { id: randomUUID(), applicationId, resourceId: input.resource.id, scopeIds, createdAt: stamp, updatedAt: stamp };
+    const grant: StoredGrant = {
+      id: randomUUID(),
+      applicationId,
+      resourceId: input.resource.id,
+      scopeIds,
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
     data.grants.push(grant);
     return this.changed(grant);
   }
@@ -389,7 +498,8 @@ export class PingOneStore {
 
   updateGrant(envId: string, applicationId: string, id: string, input: GrantInput): StoredGrant {
     const grant = this.grant(envId, applicationId, id);
-    if (input.resource.id !== grant.resourceId) throw invalidValue("resource.id", "resource.id of a grant can't change.");
+    if (input.resource.id !== grant.resourceId)
+      throw invalidValue("resource.id", "resource.id of a grant can't change.");
     Object.assign(grant, { scopeIds: this.grantScopes(envId, input), updatedAt: now() });
     return this.changed(grant);
   }
@@ -416,7 +526,14 @@ export class PingOneStore {
     this.uniqueName(this.schemaAttributes(envId, schemaId), input.name, "name", "the schema");
     this.checkEnumeratedValues(input);
     const stamp = now();
-    const attribute = { ...pick(input, SCHEMA_ATTRIBUTE_FIELDS), id: randomUUID(), schemaId, schemaType: "CUSTOM", createdAt: stamp, updatedAt: stamp } as StoredSchemaAttribute;
+    const attribute = {
+      ...pick(input, SCHEMA_ATTRIBUTE_FIELDS),
+      id: randomUUID(),
+      schemaId,
+      schemaType: "CUSTOM",
+      createdAt: stamp,
+      updatedAt: stamp,
+    } as StoredSchemaAttribute;
     data.schemaAttributes.push(attribute);
     return this.changed(attribute);
   }
@@ -430,21 +547,34 @@ export class PingOneStore {
     return this.find(this.schemaAttributes(envId, schemaId), id, "schema attribute");
   }
 
-  updateSchemaAttribute(envId: string, schemaId: string, id: string, input: SchemaAttributeInput): StoredSchemaAttribute {
+  updateSchemaAttribute(
+    envId: string,
+    schemaId: string,
+    id: string,
+    input: SchemaAttributeInput,
+  ): StoredSchemaAttribute {
     const data = this.data(envId);
     const current = this.schemaAttribute(envId, schemaId, id);
     // [C] a custom attribute can't change its name or type.
     if (input.name !== current.name) throw invalidValue("name", "name of a schema attribute can't change.");
     if (input.type !== current.type) throw invalidValue("type", "type of a schema attribute can't change.");
     this.checkEnumeratedValues(input);
-    const replaced = { ...pick(input, SCHEMA_ATTRIBUTE_FIELDS), id, schemaId, schemaType: current.schemaType, createdAt: current.createdAt, updatedAt: now() } as StoredSchemaAttribute;
+    const replaced = {
+      ...pick(input, SCHEMA_ATTRIBUTE_FIELDS),
+      id,
+      schemaId,
+      schemaType: current.schemaType,
+      createdAt: current.createdAt,
+      updatedAt: now(),
+    } as StoredSchemaAttribute;
     data.schemaAttributes = data.schemaAttributes.map((item) => (item.id === id ? replaced : item));
     return this.changed(replaced);
   }
 
   deleteSchemaAttribute(envId: string, schemaId: string, id: string): void {
     const attribute = this.schemaAttribute(envId, schemaId, id);
-    if (attribute.schemaType !== "CUSTOM") throw invalidValue("id", `a ${attribute.schemaType.toLowerCase()} attribute can't be deleted.`);
+    if (attribute.schemaType !== "CUSTOM")
+      throw invalidValue("id", `a ${attribute.schemaType.toLowerCase()} attribute can't be deleted.`);
     const data = this.data(envId);
     data.schemaAttributes = data.schemaAttributes.filter((item) => item.id !== id);
     this.changed(undefined);
@@ -454,7 +584,10 @@ export class PingOneStore {
 
   /** Everything, secrets included: only for the state file. */
   snapshot(): PingOnePersistedState {
-    return { version: 1, environments: Object.fromEntries([...this.environments].map(([id, data]) => [id, structuredClone(data)])) };
+    return {
+      version: 1,
+      environments: Object.fromEntries([...this.environments].map(([id, data]) => [id, structuredClone(data)])),
+    };
   }
 
   /** What GET /_emulator/state shows: everything but the secrets (which applications have a previous one, and until when). */
@@ -462,14 +595,20 @@ export class PingOneStore {
     return Object.fromEntries(
       [...this.environments.keys()].map((envId) => {
         const { secrets: _secrets, ...rest } = structuredClone(this.data(envId));
-        const secrets = Object.fromEntries(Object.keys(this.data(envId).secrets).map((appId) => [appId, { previousExpiresAt: this.secret(envId, appId).previous?.expiresAt ?? null }]));
+        const secrets = Object.fromEntries(
+          Object.keys(this.data(envId).secrets).map((appId) => [
+            appId,
+            { previousExpiresAt: this.secret(envId, appId).previous?.expiresAt ?? null },
+          ]),
+        );
         return [envId, { ...rest, secrets }];
       }),
     );
   }
 
   load(state: PingOnePersistedState): void {
-    if (state?.version !== 1 || typeof state.environments !== "object") throw new Error("not a PingOne emulator state (version 1)");
+    if (state?.version !== 1 || typeof state.environments !== "object")
+      throw new Error("not a PingOne emulator state (version 1)");
     for (const [envId, data] of Object.entries(state.environments)) this.environments.set(envId, structuredClone(data));
   }
 
@@ -491,14 +630,16 @@ export class PingOneStore {
   }
 
   private checkAttributeName(name: string): void {
-    if ((RESERVED_ATTRIBUTE_NAMES as readonly string[]).includes(name) || name === CORE_SUB_ATTRIBUTE.name) throw invalidValue("name", `name '${name}' is reserved.`);
+    if ((RESERVED_ATTRIBUTE_NAMES as readonly string[]).includes(name) || name === CORE_SUB_ATTRIBUTE.name)
+      throw invalidValue("name", `name '${name}' is reserved.`);
   }
 
   private checkEnumeratedValues(input: SchemaAttributeInput): void {
     const values = (input.enumeratedValues ?? []).map((item) => item.value);
     const duplicate = values.find((value, index) => values.indexOf(value) !== index);
     if (duplicate !== undefined) throw notUnique("enumeratedValues.value", "the attribute's enumerated values");
-    if (values.length > 0 && input.type !== "STRING") throw invalidValue("enumeratedValues", "enumeratedValues need type STRING.");
+    if (values.length > 0 && input.type !== "STRING")
+      throw invalidValue("enumeratedValues", "enumeratedValues need type STRING.");
   }
 
   private grantScopes(envId: string, input: GrantInput): string[] {
@@ -506,12 +647,19 @@ export class PingOneStore {
     if (!resource) throw invalidValue("resource.id", "resource.id names no resource of the environment.");
     const known = new Set(this.scopes(envId, resource.id).map((scope) => scope.id));
     input.scopes.forEach((scope, index) => {
-      if (!known.has(scope.id)) throw invalidValue(`scopes[${index}].id`, `scopes[${index}].id names no scope of resource ${resource.id}.`);
+      if (!known.has(scope.id))
+        throw invalidValue(`scopes[${index}].id`, `scopes[${index}].id names no scope of resource ${resource.id}.`);
     });
     return [...new Set(input.scopes.map((scope) => scope.id))];
   }
 
-  private uniqueName(items: readonly { id: string; name: string }[], name: string, target: string, scope: string, exceptId?: string): void {
+  private uniqueName(
+    items: readonly { id: string; name: string }[],
+    name: string,
+    target: string,
+    scope: string,
+    exceptId?: string,
+  ): void {
     if (items.some((item) => item.name === name && item.id !== exceptId)) throw notUnique(target, scope);
   }
 
@@ -526,4 +674,3 @@ export class PingOneStore {
     return value;
   }
 }
-

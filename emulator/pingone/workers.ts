@@ -42,6 +42,12 @@ export function workerFromEnvironment(env: NodeJS.ProcessEnv, defaultEnvironment
   if (!clientId) throw new RangeError(`${WORKER_ENV.clientId} must be set with ${WORKER_ENV.clientSecret}.`);
   if (!clientSecret) throw new RangeError(`${WORKER_ENV.clientSecret} must be set with ${WORKER_ENV.clientId}.`);
   const role = env[WORKER_ENV.role] ?? "full";
-  if (!(WORKER_ROLES as readonly string[]).includes(role)) throw new RangeError(`${WORKER_ENV.role} must be one of ${WORKER_ROLES.join(", ")}.`);
-  return { clientId, clientSecret, environmentId: env[WORKER_ENV.environmentId] || defaultEnvironmentId, role: role as WorkerRole };
+  if (!(WORKER_ROLES as readonly string[]).includes(role))
+    throw new RangeError(`${WORKER_ENV.role} must be one of ${WORKER_ROLES.join(", ")}.`);
+  return {
+    clientId,
+    clientSecret,
+    environmentId: env[WORKER_ENV.environmentId] || defaultEnvironmentId,
+    role: role as WorkerRole,
+  };
 }

@@ -26,9 +26,14 @@ export const applicationResourceGrant: Resource<DoubleData> = {
 
   validate({ config, diagnostics }) {
     const custom = config.resource_type === "CUSTOM";
-    if (custom && config.custom_resource_id === null) diagnostics.error("Invalid custom_resource_id", "is required when resource_type is CUSTOM", "custom_resource_id");
+    if (custom && config.custom_resource_id === null)
+      diagnostics.error("Invalid custom_resource_id", "is required when resource_type is CUSTOM", "custom_resource_id");
     if (!custom && typeof config.resource_type === "string" && config.custom_resource_id !== null) {
-      diagnostics.error("Invalid custom_resource_id", `must not be set when resource_type is ${config.resource_type}`, "custom_resource_id");
+      diagnostics.error(
+        "Invalid custom_resource_id",
+        `must not be set when resource_type is ${config.resource_type}`,
+        "custom_resource_id",
+      );
     }
   },
 
@@ -37,15 +42,21 @@ export const applicationResourceGrant: Resource<DoubleData> = {
     let resourceId: string;
     if (planned.resource_type === "CUSTOM") resourceId = text(planned, "custom_resource_id");
     else {
-      const system = (await providerData.api.list(environmentId, "/resources", "resources")).find((item) => item.type === planned.resource_type);
+      const system = (await providerData.api.list(environmentId, "/resources", "resources")).find(
+        (item) => item.type === planned.resource_type,
+      );
       if (!system) throw new Error(`environment ${environmentId} has no ${String(planned.resource_type)} resource`);
       resourceId = system.id as string;
     }
     const scopes = planned.scopes as string[];
-    const created = await providerData.api.post(environmentId, `/applications/${text(planned, "application_id")}/grants`, {
-      resource: { id: resourceId },
-      scopes: scopes.map((id) => ({ id })),
-    });
+    const created = await providerData.api.post(
+      environmentId,
+      `/applications/${text(planned, "application_id")}/grants`,
+      {
+        resource: { id: resourceId },
+        scopes: scopes.map((id) => ({ id })),
+      },
+    );
     return toState(planned, created);
   },
 
@@ -65,7 +76,13 @@ export const applicationResourceGrant: Resource<DoubleData> = {
     const resourceId = (grant.resource as { id: string }).id;
     const owner = await providerData.api.get(environment_id, `/resources/${resourceId}`);
     const type = (owner?.type as string | undefined) ?? "CUSTOM";
-    return { environment_id, application_id, id: grantId, resource_type: type, custom_resource_id: type === "CUSTOM" ? resourceId : null };
+    return {
+      environment_id,
+      application_id,
+      id: grantId,
+      resource_type: type,
+      custom_resource_id: type === "CUSTOM" ? resourceId : null,
+    };
   },
 };
 

@@ -41,7 +41,11 @@ export const applicationSecret: Resource<DoubleData> = {
 async function regenerate(planned: State, providerData: DoubleData): Promise<State> {
   const previous = planned.previous as { expires_at: string | null } | null;
   const environmentId = text(planned, "environment_id");
-  await providerData.api.post(environmentId, path(planned), previous?.expires_at ? { previous: { expiresAt: previous.expires_at } } : {});
+  await providerData.api.post(
+    environmentId,
+    path(planned),
+    previous?.expires_at ? { previous: { expiresAt: previous.expires_at } } : {},
+  );
   const read = await providerData.api.get(environmentId, path(planned));
   if (!read) throw new Error(`application ${text(planned, "application_id")} has no secret after regenerating it`);
   return toState(planned, read);
@@ -62,6 +66,10 @@ function toState(known: State, api: Json): State {
     previous:
       configuredPrevious === null
         ? null
-        : { expires_at: configuredPrevious.expires_at, secret: previous?.secret ?? null, last_used: previous?.lastUsed ?? null },
+        : {
+            expires_at: configuredPrevious.expires_at,
+            secret: previous?.secret ?? null,
+            last_used: previous?.lastUsed ?? null,
+          },
   };
 }

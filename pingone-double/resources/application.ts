@@ -42,11 +42,28 @@ const behaviours: Behaviours = {
   hidden_from_app_portal: { default: false },
   access_control_role_type: { validate: oneOf("ADMIN_USERS_ONLY") },
   "oidc_options.client_id": { useStateForUnknown: true },
-  "oidc_options.type": { requiresReplace: true, validate: oneOf("CUSTOM_APP", "NATIVE_APP", "SERVICE", "SINGLE_PAGE_APP", "WEB_APP", "WORKER") },
-  "oidc_options.grant_types": { validate: eachOneOf("AUTHORIZATION_CODE", "CIBA", "CLIENT_CREDENTIALS", "DEVICE_CODE", "IMPLICIT", "REFRESH_TOKEN", "TOKEN_EXCHANGE") },
-  "oidc_options.token_endpoint_auth_method": { validate: oneOf("CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT") },
+  "oidc_options.type": {
+    requiresReplace: true,
+    validate: oneOf("CUSTOM_APP", "NATIVE_APP", "SERVICE", "SINGLE_PAGE_APP", "WEB_APP", "WORKER"),
+  },
+  "oidc_options.grant_types": {
+    validate: eachOneOf(
+      "AUTHORIZATION_CODE",
+      "CIBA",
+      "CLIENT_CREDENTIALS",
+      "DEVICE_CODE",
+      "IMPLICIT",
+      "REFRESH_TOKEN",
+      "TOKEN_EXCHANGE",
+    ),
+  },
+  "oidc_options.token_endpoint_auth_method": {
+    validate: oneOf("CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT"),
+  },
   "oidc_options.response_types": { validate: eachOneOf("CODE", "ID_TOKEN", "TOKEN") },
-  ...Object.fromEntries(Object.entries(OIDC_DEFAULTS).map(([name, value]) => [`oidc_options.${name}`, { default: value }])),
+  ...Object.fromEntries(
+    Object.entries(OIDC_DEFAULTS).map(([name, value]) => [`oidc_options.${name}`, { default: value }]),
+  ),
 };
 
 const schema = resourceSchema("pingone_application", behaviours);
@@ -59,28 +76,43 @@ export const application: Resource<DoubleData> = {
   validate({ config, diagnostics }) {
     const kinds = ["oidc_options", ...OTHER_KINDS].filter((kind) => config[kind] !== null);
     if (kinds.length !== 1) {
-      diagnostics.error("Invalid application kind", `exactly one of oidc_options, ${OTHER_KINDS.join(", ")} must be set; ${kinds.length === 0 ? "none is" : `${kinds.join(" and ")} are`}`, kinds[1] ?? "oidc_options");
+      diagnostics.error(
+        "Invalid application kind",
+        `exactly one of oidc_options, ${OTHER_KINDS.join(", ")} must be set; ${kinds.length === 0 ? "none is" : `${kinds.join(" and ")} are`}`,
+        kinds[1] ?? "oidc_options",
+      );
     }
     for (const kind of OTHER_KINDS) {
-      checkNested(diagnostics, kind, config[kind], () => ["the PingOne provider test double implements OIDC applications only"]);
+      checkNested(diagnostics, kind, config[kind], () => [
+        "the PingOne provider test double implements OIDC applications only",
+      ]);
     }
     const oidc = config.oidc_options as { [name: string]: Value } | null;
     if (oidc === null || typeof oidc !== "object") return;
     for (const name of UNSUPPORTED_OIDC) {
-      checkNested(diagnostics, `oidc_options.${name}`, oidc[name], () => ["is not implemented by the PingOne provider test double"]);
+      checkNested(diagnostics, `oidc_options.${name}`, oidc[name], () => [
+        "is not implemented by the PingOne provider test double",
+      ]);
     }
     for (const [path, behaviour] of Object.entries(behaviours)) {
-      if (path.startsWith("oidc_options.") && behaviour.validate) checkNested(diagnostics, path, oidc[path.slice("oidc_options.".length)], behaviour.validate);
+      if (path.startsWith("oidc_options.") && behaviour.validate)
+        checkNested(diagnostics, path, oidc[path.slice("oidc_options.".length)], behaviour.validate);
     }
   },
 
   modifyPlan({ prior, config, replace }) {
     // RequiresReplaceIfExistenceChanges: adding or removing an application kind makes a new application.
     if (prior === null) return;
-    for (const kind of ["oidc_options", ...OTHER_KINDS]) if ((prior[kind] === null) !== (config[kind] === null)) replace(kind);
+    for (const kind of ["oidc_options", ...OTHER_KINDS])
+      if ((prior[kind] === null) !== (config[kind] === null)) replace(kind);
   },
 
-  ...restOperations({ collection: () => "/applications", path: (state) => `/applications/${text(state, "id")}`, body, toState }),
+  ...restOperations({
+    collection: () => "/applications",
+    path: (state) => `/applications/${text(state, "id")}`,
+    body,
+    toState,
+  }),
 
   async importState({ id }) {
     const [environment_id, applicationId] = importParts(id, ["environment_id", "application_id"]);
@@ -110,13 +142,20 @@ function body(config: State): Json {
     ...optional("tags", config.tags),
     ...(icon ? { icon: { id: icon.id, href: icon.href } } : {}),
     ...(Object.keys(accessControl).length > 0 ? { accessControl } : {}),
-    ...Object.fromEntries(oidcAttributes.filter((name) => !OIDC_SPECIAL.has(name) && oidc[name] !== null).map((name) => [camel(name), oidc[name]])),
+    ...Object.fromEntries(
+      oidcAttributes
+        .filter((name) => !OIDC_SPECIAL.has(name) && oidc[name] !== null)
+        .map((name) => [camel(name), oidc[name]]),
+    ),
   };
 }
 
 /** The state from the API's object; settings the API leaves out read as the provider's defaults. */
 function toState(known: State, api: Json): State {
-  const accessControl = (api.accessControl ?? {}) as { role?: { type?: string }; group?: { type: string; groups: { id: string }[] } };
+  const accessControl = (api.accessControl ?? {}) as {
+    role?: { type?: string };
+    group?: { type: string; groups: { id: string }[] };
+  };
   const icon = api.icon as { id: string; href: string } | undefined;
   const oidc = Object.fromEntries(
     oidcAttributes.map((name): [string, Value] => {
@@ -136,7 +175,9 @@ function toState(known: State, api: Json): State {
     tags: (api.tags as string[] | undefined) ?? null,
     icon: icon ? { id: icon.id, href: icon.href } : null,
     access_control_role_type: accessControl.role?.type ?? null,
-    access_control_group_options: accessControl.group ? { type: accessControl.group.type, groups: accessControl.group.groups.map((group) => group.id) } : null,
+    access_control_group_options: accessControl.group
+      ? { type: accessControl.group.type, groups: accessControl.group.groups.map((group) => group.id) }
+      : null,
     oidc_options: api.protocol === "OPENID_CONNECT" ? oidc : null,
     saml_options: null,
     wsfed_options: null,

@@ -15,27 +15,38 @@ export interface DoubleData {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** PingOne ids (pingonetypes.ResourceIDType) are UUIDs. */
-export const uuid = (value: Value): string[] => (typeof value === "string" && UUID.test(value) ? [] : [`${JSON.stringify(value)} is not a PingOne id (a UUID)`]);
+export const uuid = (value: Value): string[] =>
+  typeof value === "string" && UUID.test(value) ? [] : [`${JSON.stringify(value)} is not a PingOne id (a UUID)`];
 
 export const oneOf =
   (...allowed: readonly string[]) =>
   (value: Value): string[] =>
-    typeof value === "string" && allowed.includes(value) ? [] : [`${JSON.stringify(value)} is not one of ${allowed.join(", ")}`];
+    typeof value === "string" && allowed.includes(value)
+      ? []
+      : [`${JSON.stringify(value)} is not one of ${allowed.join(", ")}`];
 
 export const eachOneOf =
   (...allowed: readonly string[]) =>
   (value: Value): string[] =>
     (value as readonly Value[]).flatMap(oneOf(...allowed));
 
-export const notEmpty = (value: Value): string[] => (typeof value === "string" && value.trim().length > 0 ? [] : ["must not be empty"]);
+export const notEmpty = (value: Value): string[] =>
+  typeof value === "string" && value.trim().length > 0 ? [] : ["must not be empty"];
 
 export const between =
   (min: number, max: number) =>
   (value: Value): string[] =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? [] : [`${String(value)} is not a whole number from ${min} to ${max}`];
+    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+      ? []
+      : [`${String(value)} is not a whole number from ${min} to ${max}`];
 
 /** A nested value's checks, run by a resource's `validate` (the framework runs top-level ones only). */
-export function checkNested(diagnostics: Diagnostics, path: string, value: Value | undefined, check: (value: Value) => readonly string[]): void {
+export function checkNested(
+  diagnostics: Diagnostics,
+  path: string,
+  value: Value | undefined,
+  check: (value: Value) => readonly string[],
+): void {
   // Unknown values are checked again at apply, when they are known.
   if (value === null || value === undefined || !isWhollyKnown(value)) return;
   for (const message of check(value)) diagnostics.error(`Invalid ${path}`, message, path);

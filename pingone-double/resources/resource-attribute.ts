@@ -27,13 +27,21 @@ export const resourceAttribute: Resource<DoubleData> = {
       diagnostics.error("Invalid custom_resource_id", "is required when resource_type is CUSTOM", "custom_resource_id");
     }
     if (config.resource_type === "OPENID_CONNECT" && config.custom_resource_id !== null) {
-      diagnostics.error("Invalid custom_resource_id", "must not be set when resource_type is OPENID_CONNECT", "custom_resource_id");
+      diagnostics.error(
+        "Invalid custom_resource_id",
+        "must not be set when resource_type is OPENID_CONNECT",
+        "custom_resource_id",
+      );
     }
   },
 
   async create({ config, planned, providerData }) {
     const resourceId = await resourceIdOf(providerData.api, planned);
-    const created = await providerData.api.post(text(planned, "environment_id"), `/resources/${resourceId}/attributes`, body(config));
+    const created = await providerData.api.post(
+      text(planned, "environment_id"),
+      `/resources/${resourceId}/attributes`,
+      body(config),
+    );
     return toState(planned, resourceId, created);
   },
 
@@ -52,11 +60,22 @@ export const resourceAttribute: Resource<DoubleData> = {
   },
 
   async importState({ id, providerData }) {
-    const [environment_id, resourceId, attributeId] = importParts(id, ["environment_id", "resource_id", "resource_attribute_id"]);
+    const [environment_id, resourceId, attributeId] = importParts(id, [
+      "environment_id",
+      "resource_id",
+      "resource_attribute_id",
+    ]);
     const owner = await providerData.api.get(environment_id, `/resources/${resourceId}`);
-    if (!owner) throw new Error(`Cannot import ${id}: resource ${resourceId} does not exist in environment ${environment_id}`);
+    if (!owner)
+      throw new Error(`Cannot import ${id}: resource ${resourceId} does not exist in environment ${environment_id}`);
     const custom = owner.type === "CUSTOM";
-    return { environment_id, id: attributeId, resource_id: resourceId, resource_type: custom ? "CUSTOM" : "OPENID_CONNECT", custom_resource_id: custom ? resourceId : null };
+    return {
+      environment_id,
+      id: attributeId,
+      resource_id: resourceId,
+      resource_type: custom ? "CUSTOM" : "OPENID_CONNECT",
+      custom_resource_id: custom ? resourceId : null,
+    };
   },
 };
 

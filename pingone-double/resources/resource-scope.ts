@@ -5,7 +5,10 @@ import { DoubleData, Json, importParts, notEmpty, optional, text, uuid } from ".
 import { restOperations } from "./rest";
 
 /** PingOne scope names: no spaces (they are joined by spaces in a token request). */
-const scopeName = (value: unknown): string[] => [...notEmpty(value as string), ...(/\s/.test(String(value)) ? ["must not contain whitespace"] : [])];
+const scopeName = (value: unknown): string[] => [
+  ...notEmpty(value as string),
+  ...(/\s/.test(String(value)) ? ["must not contain whitespace"] : []),
+];
 
 export const resourceScope: Resource<DoubleData> = {
   typeName: "pingone_resource_scope",
@@ -16,10 +19,19 @@ export const resourceScope: Resource<DoubleData> = {
     name: { validate: scopeName },
   }),
 
-  ...restOperations({ collection: (planned) => `/resources/${text(planned, "resource_id")}/scopes`, path, body, toState }),
+  ...restOperations({
+    collection: (planned) => `/resources/${text(planned, "resource_id")}/scopes`,
+    path,
+    body,
+    toState,
+  }),
 
   async importState({ id }) {
-    const [environment_id, resource_id, scopeId] = importParts(id, ["environment_id", "resource_id", "resource_scope_id"]);
+    const [environment_id, resource_id, scopeId] = importParts(id, [
+      "environment_id",
+      "resource_id",
+      "resource_scope_id",
+    ]);
     return { environment_id, resource_id, id: scopeId };
   },
 };

@@ -18,7 +18,12 @@ export const resource: Resource<DoubleData> = {
     application_permissions_settings: { default: { claim_enabled: false } },
   }),
 
-  ...restOperations({ collection: () => "/resources", path: (state) => `/resources/${text(state, "id")}`, body, toState }),
+  ...restOperations({
+    collection: () => "/resources",
+    path: (state) => `/resources/${text(state, "id")}`,
+    body,
+    toState,
+  }),
 
   async importState({ id }) {
     const [environment_id, resourceId] = importParts(id, ["environment_id", "resource_id"]);

@@ -16,18 +16,26 @@ export interface RestObject {
   toState(known: State, api: Json): State;
 }
 
-export function restOperations(object: RestObject): Pick<Resource<DoubleData>, "create" | "read" | "update" | "delete"> {
+export function restOperations(
+  object: RestObject,
+): Pick<Resource<DoubleData>, "create" | "read" | "update" | "delete"> {
   const environment = (state: State) => text(state, "environment_id");
   return {
     async create({ config, planned, providerData }) {
-      return object.toState(planned, await providerData.api.post(environment(planned), object.collection(planned), object.body(config, planned)));
+      return object.toState(
+        planned,
+        await providerData.api.post(environment(planned), object.collection(planned), object.body(config, planned)),
+      );
     },
     async read({ state, providerData }) {
       const found = await providerData.api.get(environment(state), object.path(state));
       return found && object.toState(state, found);
     },
     async update({ config, planned, prior, providerData }) {
-      return object.toState(planned, await providerData.api.put(environment(planned), object.path(prior), object.body(config, planned)));
+      return object.toState(
+        planned,
+        await providerData.api.put(environment(planned), object.path(prior), object.body(config, planned)),
+      );
     },
     async delete({ state, providerData }) {
       await providerData.api.delete(environment(state), object.path(state));

@@ -24,12 +24,19 @@ export class Diagnostics {
     return [...this.items];
   }
 
-  private add(severity: Diagnostic["severity"], summary: string, detail: string | undefined, attribute: string | undefined): void {
+  private add(
+    severity: Diagnostic["severity"],
+    summary: string,
+    detail: string | undefined,
+    attribute: string | undefined,
+  ): void {
     this.items.push({
       severity,
       summary,
       detail: detail ?? "",
-      ...(attribute ? { attribute: { steps: attribute.split(".").map((attribute_name) => ({ attribute_name })) } } : {}),
+      ...(attribute
+        ? { attribute: { steps: attribute.split(".").map((attribute_name) => ({ attribute_name })) } }
+        : {}),
     });
   }
 }

@@ -30,16 +30,28 @@ export function planFromSchema(schema: Schema, prior: State | null, config: Stat
     ...Object.fromEntries(Object.keys(schema.blocks ?? {}).map((name) => [name, config[name] ?? null])),
   };
   if (prior === null) {
-    return { planned: markUnconfiguredComputedUnknown(schema.attributes, config, planned, () => true), requiresReplace: [] };
+    return {
+      planned: markUnconfiguredComputedUnknown(schema.attributes, config, planned, () => true),
+      requiresReplace: [],
+    };
   }
-  const changed = attributes.filter(([name, attribute]) => !equalAs(attributeType(attribute), planned[name], prior[name]));
+  const changed = attributes.filter(
+    ([name, attribute]) => !equalAs(attributeType(attribute), planned[name], prior[name]),
+  );
   const requiresReplace = [
-    ...replacePaths(schema.attributes).filter((path) => !equalAs(typeAt(schema.attributes, path), valueAt(planned, path), valueAt(prior, path))),
-    ...changed.filter(([, attribute]) => !canUpdate && isConfigurable(attribute) && !attribute.requiresReplace).map(([name]) => name),
+    ...replacePaths(schema.attributes).filter(
+      (path) => !equalAs(typeAt(schema.attributes, path), valueAt(planned, path), valueAt(prior, path)),
+    ),
+    ...changed
+      .filter(([, attribute]) => !canUpdate && isConfigurable(attribute) && !attribute.requiresReplace)
+      .map(([name]) => name),
   ];
   if (changed.length === 0) return { planned, requiresReplace };
   // An update may change any computed value, unless the resource promises it never does.
-  return { planned: markUnconfiguredComputedUnknown(schema.attributes, config, planned, (a) => !a.useStateForUnknown), requiresReplace };
+  return {
+    planned: markUnconfiguredComputedUnknown(schema.attributes, config, planned, (a) => !a.useStateForUnknown),
+    requiresReplace,
+  };
 }
 
 /**
@@ -47,7 +59,11 @@ export function planFromSchema(schema: Schema, prior: State | null, config: Stat
  * useStateForUnknown) carry over: terraform re-plans the create with no prior state at apply, and a value
  * known in this plan but unknown then would be an "inconsistent final plan".
  */
-export function planForReplacement(schema: Schema, config: State, planned: { [attribute: string]: Value }): { [attribute: string]: Value } {
+export function planForReplacement(
+  schema: Schema,
+  config: State,
+  planned: { [attribute: string]: Value },
+): { [attribute: string]: Value } {
   return markUnconfiguredComputedUnknown(schema.attributes, config, planned, () => true);
 }
 
@@ -62,36 +78,60 @@ function plannedValue(attribute: Attribute, configured: Value, prior: Value | un
   if (!attribute.nested || isUnknown(configured)) return configured;
   const { nesting, attributes } = attribute.nested;
   const priorValue = prior === undefined || prior === null || isUnknown(prior) ? undefined : prior;
-  if (nesting === "single") return planObject(attributes, configured as PlainObject, priorValue as PlainObject | undefined);
+  if (nesting === "single")
+    return planObject(attributes, configured as PlainObject, priorValue as PlainObject | undefined);
   if (nesting === "map") {
     const priorMap = priorValue as PlainObject | undefined;
     return Object.fromEntries(
-      Object.entries(configured as PlainObject).map(([key, item]) => [key, planElement(attributes, item, priorMap?.[key] ?? undefined)]),
+      Object.entries(configured as PlainObject).map(([key, item]) => [
+        key,
+        planElement(attributes, item, priorMap?.[key] ?? undefined),
+      ]),
     );
   }
   const priorItems = (priorValue as readonly Value[] | undefined) ?? [];
   return (configured as readonly Value[]).map((item, index) =>
-    planElement(attributes, item, nesting === "list" ? priorItems[index] : priorItems.find((candidate) => configuredValuesMatch(attributes, item, candidate))),
+    planElement(
+      attributes,
+      item,
+      nesting === "list"
+        ? priorItems[index]
+        : priorItems.find((candidate) => configuredValuesMatch(attributes, item, candidate)),
+    ),
   );
 }
 
 function planElement(attributes: Attributes, configured: Value, prior: Value | undefined): Value {
   if (configured === null || isUnknown(configured)) return configured;
-  return planObject(attributes, configured as PlainObject, prior === null || isUnknown(prior) ? undefined : (prior as PlainObject | undefined));
+  return planObject(
+    attributes,
+    configured as PlainObject,
+    prior === null || isUnknown(prior) ? undefined : (prior as PlainObject | undefined),
+  );
 }
 
-function planObject(attributes: Attributes, config: PlainObject, prior: PlainObject | undefined): { [attribute: string]: Value } {
+function planObject(
+  attributes: Attributes,
+  config: PlainObject,
+  prior: PlainObject | undefined,
+): { [attribute: string]: Value } {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, attribute]) => [name, plannedValue(attribute, config[name] ?? null, prior === undefined ? undefined : (prior[name] ?? null))]),
+    Object.entries(attributes).map(([name, attribute]) => [
+      name,
+      plannedValue(attribute, config[name] ?? null, prior === undefined ? undefined : (prior[name] ?? null)),
+    ]),
   );
 }
 
 /** A prior set element is the configured one when every value the configuration sets is equal. */
 function configuredValuesMatch(attributes: Attributes, configured: Value, prior: Value | undefined): boolean {
-  if (configured === null || prior === null || prior === undefined || isUnknown(configured) || isUnknown(prior)) return false;
+  if (configured === null || prior === null || prior === undefined || isUnknown(configured) || isUnknown(prior))
+    return false;
   const c = configured as PlainObject;
   const p = prior as PlainObject;
-  return Object.keys(attributes).every((name) => c[name] === null || c[name] === undefined || valuesEqual(c[name], p[name]));
+  return Object.keys(attributes).every(
+    (name) => c[name] === null || c[name] === undefined || valuesEqual(c[name], p[name]),
+  );
 }
 
 function markUnconfiguredComputedUnknown(
@@ -106,20 +146,35 @@ function markUnconfiguredComputedUnknown(
     const unconfigured = configured === null && attribute.default === undefined;
     if (attribute.computed && unconfigured && applies(attribute)) {
       if (!isUnknown(result[name])) result[name] = unknown;
-    } else if (attribute.nested && configured !== null && !isUnknown(configured) && result[name] !== null && !isUnknown(result[name])) {
+    } else if (
+      attribute.nested &&
+      configured !== null &&
+      !isUnknown(configured) &&
+      result[name] !== null &&
+      !isUnknown(result[name])
+    ) {
       result[name] = markNested(attribute.nested, configured, result[name], applies);
     }
   }
   return result;
 }
 
-function markNested(nested: NonNullable<Attribute["nested"]>, configured: Value, planned: Value, applies: (attribute: Attribute) => boolean): Value {
+function markNested(
+  nested: NonNullable<Attribute["nested"]>,
+  configured: Value,
+  planned: Value,
+  applies: (attribute: Attribute) => boolean,
+): Value {
   const mark = (c: Value, p: Value) =>
-    c === null || isUnknown(c) || p === null || isUnknown(p) ? p : markUnconfiguredComputedUnknown(nested.attributes, c as PlainObject, { ...(p as PlainObject) }, applies);
+    c === null || isUnknown(c) || p === null || isUnknown(p)
+      ? p
+      : markUnconfiguredComputedUnknown(nested.attributes, c as PlainObject, { ...(p as PlainObject) }, applies);
   if (nested.nesting === "single") return mark(configured, planned);
   if (nested.nesting === "map") {
     const c = configured as PlainObject;
-    return Object.fromEntries(Object.entries(planned as PlainObject).map(([key, item]) => [key, mark(c[key] ?? null, item)]));
+    return Object.fromEntries(
+      Object.entries(planned as PlainObject).map(([key, item]) => [key, mark(c[key] ?? null, item)]),
+    );
   }
   // Planned list and set elements are built from the configured ones, in the same order.
   const c = configured as readonly Value[];
@@ -141,13 +196,18 @@ function equalAs(type: CtyType, a: Value, b: Value): boolean {
   if (kind === "object") {
     const left = a as PlainObject;
     const right = b as PlainObject;
-    return Object.entries(element).every(([name, attribute]) => equalAs(attribute, left[name] ?? null, right[name] ?? null));
+    return Object.entries(element).every(([name, attribute]) =>
+      equalAs(attribute, left[name] ?? null, right[name] ?? null),
+    );
   }
   if (kind === "map") {
     const left = a as PlainObject;
     const right = b as PlainObject;
     const keys = Object.keys(left);
-    return keys.length === Object.keys(right).length && keys.every((key) => key in right && equalAs(element, left[key], right[key]));
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => key in right && equalAs(element, left[key], right[key]))
+    );
   }
   const left = a as readonly Value[];
   const right = b as readonly Value[];
@@ -170,7 +230,8 @@ function typeAt(attributes: Attributes, path: string): CtyType {
 function valueAt(object: PlainObject, path: string): Value {
   let value: Value = object;
   for (const step of path.split(".")) {
-    if (value === null || isUnknown(value) || typeof value !== "object" || Array.isArray(value)) return value === undefined ? null : isUnknown(value) ? value : null;
+    if (value === null || isUnknown(value) || typeof value !== "object" || Array.isArray(value))
+      return value === undefined ? null : isUnknown(value) ? value : null;
     value = (value as PlainObject)[step] ?? null;
   }
   return value;

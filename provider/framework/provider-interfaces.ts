@@ -115,7 +115,11 @@ export interface ProviderDefinition<P = unknown> {
    * Turns the provider configuration into what resources receive as `providerData` (an API client).
    * Environment variable fallbacks for unset attributes belong here.
    */
-  configure(context: { readonly config: State; readonly diagnostics: Diagnostics; readonly terraformVersion: string }): Promise<P>;
+  configure(context: {
+    readonly config: State;
+    readonly diagnostics: Diagnostics;
+    readonly terraformVersion: string;
+  }): Promise<P>;
   readonly resources: readonly Resource<P>[];
   /** @default - none */
   readonly dataSources?: readonly DataSource<P>[];

@@ -90,10 +90,17 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       const resource = found.item;
       const diagnostics = new Diagnostics();
       const state = decodeObject(request.current_state?.msgpack, resource.schema);
-      const read = await guard(diagnostics, `Reading ${resource.typeName}`, () => resource.read({ ...context(diagnostics), state }));
+      const read = await guard(diagnostics, `Reading ${resource.typeName}`, () =>
+        resource.read({ ...context(diagnostics), state }),
+      );
       // A failed read keeps the stored object: reporting it gone would plan a second create.
-      const newState = read === undefined ? state : read === null ? null : finalState(read, state, resource.schema, diagnostics);
-      return { new_state: encodeState(newState, resource.schema), private: request.private, diagnostics: diagnostics.toProtocol() };
+      const newState =
+        read === undefined ? state : read === null ? null : finalState(read, state, resource.schema, diagnostics);
+      return {
+        new_state: encodeState(newState, resource.schema),
+        private: request.private,
+        diagnostics: diagnostics.toProtocol(),
+      };
     },
 
     async planResourceChange(request) {
@@ -103,7 +110,12 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       const diagnostics = new Diagnostics();
       const proposed = decodeMsgpack(request.proposed_new_state?.msgpack, objectType(resource.schema));
       if (proposed === null) {
-        return { planned_state: encodeState(null, resource.schema), requires_replace: [], planned_private: request.prior_private, diagnostics: [] };
+        return {
+          planned_state: encodeState(null, resource.schema),
+          requires_replace: [],
+          planned_private: request.prior_private,
+          diagnostics: [],
+        };
       }
       const prior = decodeMsgpack(request.prior_state?.msgpack, objectType(resource.schema)) as State | null;
       const config = decodeObject(request.config?.msgpack, resource.schema);
@@ -125,7 +137,9 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       if (prior !== null && requiresReplace.length > 0) planned = planForReplacement(resource.schema, config, planned);
       return {
         planned_state: encodeState(withoutWriteOnly(planned, resource.schema), resource.schema),
-        requires_replace: requiresReplace.map((path) => ({ steps: path.split(".").map((attribute_name) => ({ attribute_name })) })),
+        requires_replace: requiresReplace.map((path) => ({
+          steps: path.split(".").map((attribute_name) => ({ attribute_name })),
+        })),
         planned_private: request.prior_private,
         diagnostics: diagnostics.toProtocol(),
       };
@@ -173,7 +187,8 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       const imported = await guard(diagnostics, `Importing ${resource.typeName} "${request.id}"`, async () =>
         resource.importState ? resource.importState({ ...context(diagnostics), id: request.id }) : { id: request.id },
       );
-      if (imported === undefined || diagnostics.hasErrors) return { imported_resources: [], diagnostics: diagnostics.toProtocol() };
+      if (imported === undefined || diagnostics.hasErrors)
+        return { imported_resources: [], diagnostics: diagnostics.toProtocol() };
       // Terraform reads the object next; unset attributes are null until then.
       const state = encodeState(withoutWriteOnly({ ...imported }, resource.schema), resource.schema);
       return { imported_resources: [{ type_name: resource.typeName, state }], diagnostics: diagnostics.toProtocol() };
@@ -198,8 +213,13 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
   };
 }
 
-function protocolSchemas<P>(definition: ProviderDefinition<P>, resources: Map<string, { schema: Schema }>, dataSources: Map<string, { schema: Schema }>): protocol.GetProviderSchemaResponse {
-  const schemas = (items: Map<string, { schema: Schema }>) => Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
+function protocolSchemas<P>(
+  definition: ProviderDefinition<P>,
+  resources: Map<string, { schema: Schema }>,
+  dataSources: Map<string, { schema: Schema }>,
+): protocol.GetProviderSchemaResponse {
+  const schemas = (items: Map<string, { schema: Schema }>) =>
+    Object.fromEntries([...items].map(([name, item]) => [name, toProtocolSchema(item.schema)]));
   return {
     provider: toProtocolSchema(definition.schema),
     resource_schemas: schemas(resources),
@@ -221,11 +241,18 @@ function byTypeName<T extends { typeName: string }>(items: readonly T[]): Map<st
   return new Map(items.map((item) => [item.typeName, item]));
 }
 
-function lookup<T>(items: Map<string, T>, typeName: string, kind: string): { item: T; diagnostics?: undefined } | { diagnostics: readonly protocol.Diagnostic[] } {
+function lookup<T>(
+  items: Map<string, T>,
+  typeName: string,
+  kind: string,
+): { item: T; diagnostics?: undefined } | { diagnostics: readonly protocol.Diagnostic[] } {
   const item = items.get(typeName);
   if (item) return { item };
   const diagnostics = new Diagnostics();
-  diagnostics.error(`Unknown ${kind} type ${typeName}`, `This provider has: ${[...items.keys()].join(", ") || "none"}.`);
+  diagnostics.error(
+    `Unknown ${kind} type ${typeName}`,
+    `This provider has: ${[...items.keys()].join(", ") || "none"}.`,
+  );
   return { diagnostics: diagnostics.toProtocol() };
 }
 
@@ -239,7 +266,10 @@ async function guard<T>(diagnostics: Diagnostics, operation: string, run: () => 
   }
 }
 
-type Validatable = { readonly schema: Schema; validate?(context: { config: State; diagnostics: Diagnostics; signal: AbortSignal }): void };
+type Validatable = {
+  readonly schema: Schema;
+  validate?(context: { config: State; diagnostics: Diagnostics; signal: AbortSignal }): void;
+};
 
 /** Each attribute's own rules on known values, then the cross-attribute check. Unknown values wait for plan. */
 async function validate(target: Validatable, config: protocol.DynamicValue | null | undefined, signal: AbortSignal) {
@@ -265,7 +295,11 @@ function finalState(returned: State, planned: State, schema: Schema, diagnostics
   for (const name of [...Object.keys(schema.attributes), ...Object.keys(schema.blocks ?? {})]) {
     const value = name in returned ? returned[name] : (planned[name] ?? null);
     if (!isWhollyKnown(value)) {
-      diagnostics.error("Provider returned an unknown value", `The provider left "${name}" unknown; this is a bug in the provider.`, name);
+      diagnostics.error(
+        "Provider returned an unknown value",
+        `The provider left "${name}" unknown; this is a bug in the provider.`,
+        name,
+      );
     }
     state[name] = isUnknown(value) ? null : value;
   }
@@ -283,7 +317,9 @@ function decodeObject(bytes: Uint8Array | undefined, schema: Schema): State {
 }
 
 function emptyObject(schema: Schema): State {
-  return Object.fromEntries([...Object.keys(schema.attributes), ...Object.keys(schema.blocks ?? {})].map((name) => [name, null]));
+  return Object.fromEntries(
+    [...Object.keys(schema.attributes), ...Object.keys(schema.blocks ?? {})].map((name) => [name, null]),
+  );
 }
 
 function encodeState(state: State | null, schema: Schema): protocol.DynamicValue {

@@ -9,9 +9,16 @@ import { toJsonSchema } from "./schema";
  * @param source the provider's source address as configurations name it, `<host>/<namespace>/<type>`
  *   (terraform prints `registry.terraform.io/<namespace>/<type>` for registry providers)
  */
-export function providerSchemaDocument(definition: ProviderDefinition<never> | ProviderDefinition<unknown>, source: string): object {
+export function providerSchemaDocument(
+  definition: ProviderDefinition<never> | ProviderDefinition<unknown>,
+  source: string,
+): object {
   const schemas = (items: readonly { typeName: string; schema: Parameters<typeof toJsonSchema>[0] }[]) =>
-    Object.fromEntries([...items].sort((a, b) => a.typeName.localeCompare(b.typeName)).map((item) => [item.typeName, toJsonSchema(item.schema)]));
+    Object.fromEntries(
+      [...items]
+        .sort((a, b) => a.typeName.localeCompare(b.typeName))
+        .map((item) => [item.typeName, toJsonSchema(item.schema)]),
+    );
   return {
     format_version: "1.0",
     provider_schemas: {

@@ -102,23 +102,44 @@ function blockType(attributes: Schema["attributes"], blocks: Schema["blocks"] = 
     "object",
     {
       ...Object.fromEntries(Object.entries(attributes).map(([name, attribute]) => [name, attributeType(attribute)])),
-      ...Object.fromEntries(Object.entries(blocks).map(([name, block]) => [name, [block.nesting, blockType(block.attributes, block.blocks)] as const])),
+      ...Object.fromEntries(
+        Object.entries(blocks).map(([name, block]) => [
+          name,
+          [block.nesting, blockType(block.attributes, block.blocks)] as const,
+        ]),
+      ),
     },
   ];
 }
 
 export function toProtocolSchema(schema: Schema): ProtocolSchema {
   const version = schema.version ?? 0;
-  return { version, block: { version, ...protocolBlock(schema.attributes, schema.blocks), description: schema.description ?? "", description_kind: "MARKDOWN" } };
+  return {
+    version,
+    block: {
+      version,
+      ...protocolBlock(schema.attributes, schema.blocks),
+      description: schema.description ?? "",
+      description_kind: "MARKDOWN",
+    },
+  };
 }
 
-function protocolBlock(attributes: Schema["attributes"], blocks: Schema["blocks"] = {}): Pick<SchemaBlock, "attributes" | "block_types"> {
+function protocolBlock(
+  attributes: Schema["attributes"],
+  blocks: Schema["blocks"] = {},
+): Pick<SchemaBlock, "attributes" | "block_types"> {
   return {
     attributes: sortedEntries(attributes).map(([name, attribute]) => protocolAttribute(name, attribute)),
     block_types: sortedEntries(blocks).map(([type_name, block]) => ({
       type_name,
       nesting: block.nesting.toUpperCase() as "LIST" | "SET",
-      block: { version: 0, ...protocolBlock(block.attributes, block.blocks), description: block.description ?? "", description_kind: "MARKDOWN" as const },
+      block: {
+        version: 0,
+        ...protocolBlock(block.attributes, block.blocks),
+        description: block.description ?? "",
+        description_kind: "MARKDOWN" as const,
+      },
     })),
   };
 }
@@ -131,7 +152,9 @@ function protocolAttribute(name: string, attribute: Attribute): SchemaAttribute 
     ...(attribute.nested
       ? {
           nested_type: {
-            attributes: sortedEntries(attribute.nested.attributes).map(([nestedName, nested]) => protocolAttribute(nestedName, nested)),
+            attributes: sortedEntries(attribute.nested.attributes).map(([nestedName, nested]) =>
+              protocolAttribute(nestedName, nested),
+            ),
             nesting: attribute.nested.nesting.toUpperCase() as "SINGLE" | "LIST" | "SET" | "MAP",
           },
         }
@@ -155,9 +178,14 @@ export function toJsonSchema(schema: Schema): object {
 }
 
 function jsonBlock(attributes: Schema["attributes"], blocks: Schema["blocks"] = {}, description?: string): object {
-  const blockTypes = sortedEntries(blocks).map(([name, block]) => [name, { nesting_mode: block.nesting, block: jsonBlock(block.attributes, block.blocks, block.description) }]);
+  const blockTypes = sortedEntries(blocks).map(([name, block]) => [
+    name,
+    { nesting_mode: block.nesting, block: jsonBlock(block.attributes, block.blocks, block.description) },
+  ]);
   return {
-    attributes: Object.fromEntries(sortedEntries(attributes).map(([name, attribute]) => [name, jsonAttribute(attribute)])),
+    attributes: Object.fromEntries(
+      sortedEntries(attributes).map(([name, attribute]) => [name, jsonAttribute(attribute)]),
+    ),
     ...(blockTypes.length > 0 ? { block_types: Object.fromEntries(blockTypes) } : {}),
     ...(description ? { description } : {}),
     description_kind: "markdown",
@@ -169,7 +197,9 @@ function jsonAttribute(attribute: Attribute): object {
     ...(attribute.nested
       ? {
           nested_type: {
-            attributes: Object.fromEntries(sortedEntries(attribute.nested.attributes).map(([name, nested]) => [name, jsonAttribute(nested)])),
+            attributes: Object.fromEntries(
+              sortedEntries(attribute.nested.attributes).map(([name, nested]) => [name, jsonAttribute(nested)]),
+            ),
             nesting_mode: attribute.nested.nesting,
           },
         }
@@ -199,13 +229,17 @@ function attributeProblems(owner: string, attributes: Schema["attributes"]): str
   return Object.entries(attributes).flatMap(([name, a]) => {
     const where = `${owner}.${name}`;
     const problems: string[] = [];
-    if ((a.type === undefined) === (a.nested === undefined)) problems.push(`${where}: set exactly one of type and nested`);
+    if ((a.type === undefined) === (a.nested === undefined))
+      problems.push(`${where}: set exactly one of type and nested`);
     if (a.nested) problems.push(...attributeProblems(where, a.nested.attributes));
     if (!a.required && !a.optional && !a.computed) problems.push(`${where}: set one of required, optional or computed`);
     if (a.required && (a.optional || a.computed)) problems.push(`${where}: required excludes optional and computed`);
-    if (a.default !== undefined && !(a.optional && a.computed)) problems.push(`${where}: a default needs optional and computed`);
+    if (a.default !== undefined && !(a.optional && a.computed))
+      problems.push(`${where}: a default needs optional and computed`);
     if (a.writeOnly && (a.computed || a.requiresReplace || a.default !== undefined)) {
-      problems.push(`${where}: a write-only attribute has no state, so it cannot be computed, requiresReplace or defaulted`);
+      problems.push(
+        `${where}: a write-only attribute has no state, so it cannot be computed, requiresReplace or defaulted`,
+      );
     }
     if (a.useStateForUnknown && !a.computed) problems.push(`${where}: useStateForUnknown needs computed`);
     return problems;

@@ -9,9 +9,7 @@ export interface DynamicValue {
 }
 
 export type AttributePathStep =
-  | { readonly attribute_name: string }
-  | { readonly element_key_string: string }
-  | { readonly element_key_int: number };
+  { readonly attribute_name: string } | { readonly element_key_string: string } | { readonly element_key_int: number };
 
 export interface AttributePath {
   readonly steps: readonly AttributePathStep[];
@@ -41,13 +39,20 @@ export interface SchemaAttribute {
   readonly deprecated?: boolean;
   readonly write_only?: boolean;
   /** A nested attribute's objects; `type` is empty then. */
-  readonly nested_type?: { readonly attributes: readonly SchemaAttribute[]; readonly nesting: "SINGLE" | "LIST" | "SET" | "MAP" };
+  readonly nested_type?: {
+    readonly attributes: readonly SchemaAttribute[];
+    readonly nesting: "SINGLE" | "LIST" | "SET" | "MAP";
+  };
 }
 
 export interface SchemaBlock {
   readonly version: number;
   readonly attributes: readonly SchemaAttribute[];
-  readonly block_types?: readonly { readonly type_name: string; readonly block: SchemaBlock; readonly nesting: "LIST" | "SET" }[];
+  readonly block_types?: readonly {
+    readonly type_name: string;
+    readonly block: SchemaBlock;
+    readonly nesting: "LIST" | "SET";
+  }[];
   readonly description?: string;
   readonly description_kind?: StringKind;
 }
@@ -145,7 +150,11 @@ export interface ImportResourceStateRequest {
 }
 
 export interface ImportResourceStateResponse extends WithDiagnostics {
-  readonly imported_resources: readonly { readonly type_name: string; readonly state: DynamicValue; readonly private?: Uint8Array }[];
+  readonly imported_resources: readonly {
+    readonly type_name: string;
+    readonly state: DynamicValue;
+    readonly private?: Uint8Array;
+  }[];
 }
 
 export interface ReadDataSourceResponse extends WithDiagnostics {

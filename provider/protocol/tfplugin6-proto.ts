@@ -319,7 +319,9 @@ export function loadPackageDefinition(): Parameters<typeof grpcPackage>[0] {
   const root = new protobuf.Root();
   protobuf.parse(TFPLUGIN6, root, { keepCase: true });
   protobuf.parse(GO_PLUGIN, root, { keepCase: true });
-  return Object.fromEntries([PROVIDER_SERVICE, CONTROLLER_SERVICE].map((name) => [name, serviceDefinition(root.lookupService(name), name)]));
+  return Object.fromEntries(
+    [PROVIDER_SERVICE, CONTROLLER_SERVICE].map((name) => [name, serviceDefinition(root.lookupService(name), name)]),
+  );
 }
 
 function serviceDefinition(service: protobuf.Service, name: string): ServiceDefinition {

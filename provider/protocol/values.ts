@@ -34,7 +34,8 @@ export class UnknownValue {
 
 export const unknown = UnknownValue.instance;
 
-export type Value = null | UnknownValue | string | number | boolean | readonly Value[] | { readonly [key: string]: Value };
+export type Value =
+  null | UnknownValue | string | number | boolean | readonly Value[] | { readonly [key: string]: Value };
 
 /** An object value: a resource's config, plan or state, one entry per schema attribute. */
 export type ObjectValue = { readonly [attribute: string]: Value };
@@ -55,7 +56,9 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
   if (a === b) return true;
   if (isUnknown(a) || isUnknown(b) || a == null || b == null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]))
+    );
   }
   if (typeof a === "object" && typeof b === "object") {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);

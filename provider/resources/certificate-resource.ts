@@ -13,7 +13,6 @@ import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { isPending, lastStatus, needsRepair, reportUnfinishedWait, WaitContext } from "./status";
 
-
 /**
  * Certificates this provider process created or took over. Certificates are create-before-destroy, so when
  * terraform replaces one under the same name (a tainted one, left by a create that did not finish), the new
@@ -70,18 +69,28 @@ export const certificate: Resource<P1asProviderData> = {
       private_key_wo_version: {
         type: types.string,
         optional: true,
-        description: "Change it to send the key again; the constructs set the leaf's fingerprint, which changes with the key.",
+        description:
+          "Change it to send the key again; the constructs set the leaf's fingerprint, which changes with the key.",
       },
       adopt: {
         type: types.bool,
         optional: true,
         computed: true,
         default: false,
-        description: "Overwrite a same-named certificate that exists in the API with other content, instead of failing.",
+        description:
+          "Overwrite a same-named certificate that exists in the API with other content, instead of failing.",
       },
-      sha256_fingerprint: { type: types.string, computed: true, description: "SHA-256 fingerprint of the leaf (known at plan)." },
+      sha256_fingerprint: {
+        type: types.string,
+        computed: true,
+        description: "SHA-256 fingerprint of the leaf (known at plan).",
+      },
       not_after: { type: types.string, computed: true, description: "Expiry of the leaf, ISO-8601 (known at plan)." },
-      status: { type: types.string, computed: true, description: "As the API reports it: creating, updating, complete, error." },
+      status: {
+        type: types.string,
+        computed: true,
+        description: "As the API reports it: creating, updating, complete, error.",
+      },
     },
   },
 
@@ -109,9 +118,14 @@ export const certificate: Resource<P1asProviderData> = {
     // A certificate left in `error` by a rollout is sent again: the plan shows it, apply repairs it.
     const repair = needsRepair(prior);
     if (repair || isPending(prior)) setPlanned("status", unknown);
-    const drifted = facts !== undefined && typeof prior.sha256_fingerprint === "string" && !sameFingerprint(prior.sha256_fingerprint, facts.sha256_fingerprint);
+    const drifted =
+      facts !== undefined &&
+      typeof prior.sha256_fingerprint === "string" &&
+      !sameFingerprint(prior.sha256_fingerprint, facts.sha256_fingerprint);
     const contentChanges =
-      !valuesEqual(prior.fullchain, planned.fullchain) || !valuesEqual(prior.private_key_wo_version, planned.private_key_wo_version) || drifted;
+      !valuesEqual(prior.fullchain, planned.fullchain) ||
+      !valuesEqual(prior.private_key_wo_version, planned.private_key_wo_version) ||
+      drifted;
     if (!contentChanges && !repair) return;
     if (canUpdate(providerData, "certificates")) return;
     // An imported certificate's content is unknown to us (the API never returns it): recording the declared
@@ -122,8 +136,15 @@ export const certificate: Resource<P1asProviderData> = {
     // destroying the old one (create_before_destroy), and the name is taken until then; the other order
     // fails while hostnames use it. Say so at plan, before anything is written.
     // Attached to `name`: terraform quotes the attribute's line of the configuration, and the chain's is the whole PEM.
-    const fingerprints = { old: typeof prior.sha256_fingerprint === "string" ? prior.sha256_fingerprint : undefined, new: facts?.sha256_fingerprint };
-    diagnostics.error(`certificate ${String(planned.name)} cannot be ${repair ? "sent again" : "given new content"}`, noUpdateRoute(String(planned.name), fingerprints, repair), "name");
+    const fingerprints = {
+      old: typeof prior.sha256_fingerprint === "string" ? prior.sha256_fingerprint : undefined,
+      new: facts?.sha256_fingerprint,
+    };
+    diagnostics.error(
+      `certificate ${String(planned.name)} cannot be ${repair ? "sent again" : "given new content"}`,
+      noUpdateRoute(String(planned.name), fingerprints, repair),
+      "name",
+    );
   },
 
   async create({ planned, config, providerData, signal, diagnostics }) {
@@ -134,9 +155,14 @@ export const certificate: Resource<P1asProviderData> = {
     if (!existing) {
       await client.createCertificate(input);
     } else {
-      const same = existing.sha256Fingerprint !== undefined && sameFingerprint(existing.sha256Fingerprint, leafFacts(planned.fullchain)!.sha256_fingerprint);
+      const same =
+        existing.sha256Fingerprint !== undefined &&
+        sameFingerprint(existing.sha256Fingerprint, leafFacts(planned.fullchain)!.sha256_fingerprint);
       if (!same && planned.adopt !== true) {
-        const difference = existing.sha256Fingerprint === undefined ? "the API does not show its content, so it cannot be compared" : `leaf fingerprint ${existing.sha256Fingerprint}`;
+        const difference =
+          existing.sha256Fingerprint === undefined
+            ? "the API does not show its content, so it cannot be compared"
+            : `leaf fingerprint ${existing.sha256Fingerprint}`;
         throw alreadyExists(CERTIFICATE_TYPE, "certificate", name, difference);
       }
       // A differing one (adopt) is overwritten; an identical one whose rollout failed (typically the one this
@@ -144,7 +170,8 @@ export const certificate: Resource<P1asProviderData> = {
       if (same && existing.status !== "error") {
         providerData.log(`certificate ${name}: an identical certificate exists; adopted`);
       } else {
-        if (same) providerData.log(`certificate ${name}: an identical certificate exists in status error; sending it again`);
+        if (same)
+          providerData.log(`certificate ${name}: an identical certificate exists in status error; sending it again`);
         if (canUpdate(providerData, "certificates")) await client.updateCertificate(input);
         else await overwriteWithoutUpdateRoute(client, existing, input, providerData, diagnostics);
       }
@@ -160,24 +187,43 @@ export const certificate: Resource<P1asProviderData> = {
     if (!view) return null;
     // The API never returns the chain; a fingerprint or expiry it does not return (or writes differently but
     // equal) keeps its prior value.
-    const unchanged = view.sha256Fingerprint === undefined || (typeof state.sha256_fingerprint === "string" && sameFingerprint(state.sha256_fingerprint, view.sha256Fingerprint));
+    const unchanged =
+      view.sha256Fingerprint === undefined ||
+      (typeof state.sha256_fingerprint === "string" &&
+        sameFingerprint(state.sha256_fingerprint, view.sha256Fingerprint));
     const fingerprint = unchanged ? state.sha256_fingerprint : view.sha256Fingerprint;
-    return { ...state, id: view.name, name: view.name, sha256_fingerprint: fingerprint ?? null, not_after: view.notAfter ?? state.not_after ?? null, status: view.status };
+    return {
+      ...state,
+      id: view.name,
+      name: view.name,
+      sha256_fingerprint: fingerprint ?? null,
+      not_after: view.notAfter ?? state.not_after ?? null,
+      status: view.status,
+    };
   },
 
   async update({ planned, config, prior, providerData, signal, diagnostics }) {
     const name = String(planned.name);
     // A change of adopt alone (or of a recorded chain the API already holds) is terraform's record only.
-    const sameContent = (["fullchain", "private_key_wo_version", "sha256_fingerprint"] as const).every((field) => valuesEqual(prior[field], planned[field]));
-    const recorded = () => toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
+    const sameContent = (["fullchain", "private_key_wo_version", "sha256_fingerprint"] as const).every((field) =>
+      valuesEqual(prior[field], planned[field]),
+    );
+    const recorded = () =>
+      toState(planned, { status: String(prior.status ?? "complete") as CertificateView["status"] });
     if (sameContent && isPending(prior)) return finish(planned, name, providerData, { signal, diagnostics });
     if (sameContent && !needsRepair(prior)) return recorded();
     if (!canUpdate(providerData, "certificates")) {
-      providerData.log(`certificate ${name}: content recorded as declared; the API has no update route and never returns content`);
+      providerData.log(
+        `certificate ${name}: content recorded as declared; the API has no update route and never returns content`,
+      );
       return recorded();
     }
     const client = requireClient(providerData);
-    await client.updateCertificate({ name, fullchain: String(planned.fullchain), privkey: String(config.private_key_wo) });
+    await client.updateCertificate({
+      name,
+      fullchain: String(planned.fullchain),
+      privkey: String(config.private_key_wo),
+    });
     return finish(planned, name, providerData, { signal, diagnostics });
   },
 
@@ -203,9 +249,17 @@ export const certificate: Resource<P1asProviderData> = {
         const waited = Date.now() - started;
         const users = (await client.listHostnames()).filter((hostname) => hostname.certname === name);
         settledLooks = users.length > 0 && users.every((user) => SETTLED.includes(user.status)) ? settledLooks + 1 : 0;
-        if (settledLooks >= 2) throw blockedBy(name, users.map((user) => user.hostname));
+        if (settledLooks >= 2)
+          throw blockedBy(
+            name,
+            users.map((user) => user.hostname),
+          );
         if (waited + providerData.timings.pollIntervalMs > providerData.timings.readyTimeoutMs || signal.aborted) {
-          throw stillInUse(name, users.map((user) => user.hostname), waited);
+          throw stillInUse(
+            name,
+            users.map((user) => user.hostname),
+            waited,
+          );
         }
         providerData.log(`certificate ${name}: still in use, waiting for its hostnames to move`);
         await new Promise((resolve) => setTimeout(resolve, providerData.timings.pollIntervalMs));
@@ -215,7 +269,10 @@ export const certificate: Resource<P1asProviderData> = {
 
   async importState({ id }) {
     const problems = certnameProblems(id);
-    if (problems.length > 0) throw new Error(`cannot import certificate ${JSON.stringify(id)}: the id is the certificate's name, which ${problems.join("; ")}`);
+    if (problems.length > 0)
+      throw new Error(
+        `cannot import certificate ${JSON.stringify(id)}: the id is the certificate's name, which ${problems.join("; ")}`,
+      );
     return { id, name: id };
   },
 };
@@ -255,10 +312,19 @@ async function overwriteWithoutUpdateRoute(
  * the state is returned with the error: terraform then keeps the object (tainted) and can delete it later. A
  * wait that terraform stopped (Ctrl-C) returns it with a warning only (see reportUnfinishedWait).
  */
-async function finish(planned: State, name: string, providerData: P1asProviderData, context: WaitContext): Promise<State> {
+async function finish(
+  planned: State,
+  name: string,
+  providerData: P1asProviderData,
+  context: WaitContext,
+): Promise<State> {
   const client = requireClient(providerData);
   try {
-    const view = await waitUntilComplete<CertificateView>(client, "certificate", name, { timings: providerData.timings, log: providerData.log, signal: context.signal });
+    const view = await waitUntilComplete<CertificateView>(client, "certificate", name, {
+      timings: providerData.timings,
+      log: providerData.log,
+      signal: context.signal,
+    });
     return toState(planned, view);
   } catch (error) {
     const status = await lastStatus(() => client.getCertificate(name));

@@ -17,13 +17,22 @@ export interface ReadingClient {
 }
 
 /** Fetches the reading client's first token; a refused secret becomes one error naming where it came from. False when refused. */
-export async function checkReadingClient(tokens: TokenClient, client: ReadingClient, diagnostics: Diagnostics): Promise<boolean> {
+export async function checkReadingClient(
+  tokens: TokenClient,
+  client: ReadingClient,
+  diagnostics: Diagnostics,
+): Promise<boolean> {
   try {
     await tokens.getToken();
     return true;
   } catch (error) {
     // Other failures (an unreachable endpoint, a 5xx after retries) are reported by the first read, with its own advice.
-    if (!(error instanceof TokenError) || ![400, 401].includes(error.status) || !/invalid_client/.test(error.detail ?? "")) return true;
+    if (
+      !(error instanceof TokenError) ||
+      ![400, 401].includes(error.status) ||
+      !/invalid_client/.test(error.detail ?? "")
+    )
+      return true;
     const source = client.secretSource.startsWith("P1AS_")
       ? `the environment variable ${client.secretSource}`
       : `${client.secretSource} of the p1as provider block (in the JSON-config stacks: the orchestration client's generated secret, or the variable environments[].credentials names)`;

@@ -28,19 +28,39 @@ async function listedOrNothingYet<T>(list: () => Promise<T[]>, diagnostics: Diag
   }
 }
 
-const CERTIFICATE_ITEM = types.object({ name: types.string, status: types.string, sha256_fingerprint: types.string, not_after: types.string });
-const HOSTNAME_ITEM = types.object({ hostname: types.string, product: types.string, certname: types.string, status: types.string });
+const CERTIFICATE_ITEM = types.object({
+  name: types.string,
+  status: types.string,
+  sha256_fingerprint: types.string,
+  not_after: types.string,
+});
+const HOSTNAME_ITEM = types.object({
+  hostname: types.string,
+  product: types.string,
+  certname: types.string,
+  status: types.string,
+});
 
 export const certificates: DataSource<P1asProviderData> = {
   typeName: CERTIFICATES_DATA_SOURCE,
   schema: {
-    description: "Every certificate of the environment, as the API lists it (fingerprint and expiry only where the API returns them).",
+    description:
+      "Every certificate of the environment, as the API lists it (fingerprint and expiry only where the API returns them).",
     attributes: { certificates: { type: types.list(CERTIFICATE_ITEM), computed: true } },
   },
   async read({ providerData, diagnostics }) {
-    const items = await listedOrNothingYet(() => requireClient(providerData).listCertificates({ shared: true }), diagnostics, "certificates");
+    const items = await listedOrNothingYet(
+      () => requireClient(providerData).listCertificates({ shared: true }),
+      diagnostics,
+      "certificates",
+    );
     return {
-      certificates: items.map((item) => ({ name: item.name, status: item.status, sha256_fingerprint: item.sha256Fingerprint ?? null, not_after: item.notAfter ?? null })),
+      certificates: items.map((item) => ({
+        name: item.name,
+        status: item.status,
+        sha256_fingerprint: item.sha256Fingerprint ?? null,
+        not_after: item.notAfter ?? null,
+      })),
     };
   },
 };
@@ -52,7 +72,18 @@ export const hostnames: DataSource<P1asProviderData> = {
     attributes: { hostnames: { type: types.list(HOSTNAME_ITEM), computed: true } },
   },
   async read({ providerData, diagnostics }) {
-    const items = await listedOrNothingYet(() => requireClient(providerData).listHostnames({ shared: true }), diagnostics, "hostnames");
-    return { hostnames: items.map((item) => ({ hostname: item.hostname, product: item.product, certname: item.certname, status: item.status })) };
+    const items = await listedOrNothingYet(
+      () => requireClient(providerData).listHostnames({ shared: true }),
+      diagnostics,
+      "hostnames",
+    );
+    return {
+      hostnames: items.map((item) => ({
+        hostname: item.hostname,
+        product: item.product,
+        certname: item.certname,
+        status: item.status,
+      })),
+    };
   },
 };

@@ -12,7 +12,7 @@ export function alreadyExists(type: string, kind: string, key: string, differenc
   // (terraform prints the actual one with the error: "with <address>").
   return new Error(
     `${kind} ${key} already exists in the self-service API (${difference}), and this configuration does not manage it yet. ` +
-      "To take it over, import it at this resource's address (terraform prints it below, after \"with\"), then plan again to see what would change. " +
+      'To take it over, import it at this resource\'s address (terraform prints it below, after "with"), then plan again to see what would change. ' +
       `In this project's cdktf stacks:\n\n${importBlock(type, key)}\n\n` +
       `In a resource with for_each over the ${kind === "hostname" ? "hostnames" : "names"} (as in examples/hcl): to = ${type}.<name>[${JSON.stringify(key)}]. ` +
       "Or set adopt = true to overwrite it with the declared values.",
@@ -49,7 +49,9 @@ export function blockedBy(name: string, hostnames: readonly string[]): Error {
 }
 
 export function interrupted(kind: string, key: string): Error {
-  return new Error(`${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`);
+  return new Error(
+    `${kind} ${key}: terraform asked the provider to stop while it waited; the object may still be changing. Apply again to finish.`,
+  );
 }
 
 /** Said as a warning with the state of an object whose wait terraform's stop cut short. */
@@ -65,7 +67,11 @@ export function stoppedWhileWaiting(kind: string, key: string): string {
  * and its leaf fingerprints, never the chain: the diagnostic is attached to `name`, so terraform's snippet of the
  * configuration shows the name's line, not the chain's.
  */
-export function noUpdateRoute(name: string, fingerprints: { readonly old?: string; readonly new?: string }, repair: boolean): string {
+export function noUpdateRoute(
+  name: string,
+  fingerprints: { readonly old?: string; readonly new?: string },
+  repair: boolean,
+): string {
   const leaf = repair
     ? `certificate ${name} (leaf SHA-256 ${fingerprints.old ?? "unknown"}) is in status error, and`
     : `The content of certificate ${name} changed (leaf SHA-256 ${fingerprints.old ?? "unknown"} -> ${fingerprints.new ?? "unknown"}), but`;
@@ -86,15 +92,20 @@ export function offlineWarning(hostname: string, fields: readonly string[]): { s
     summary: `${OFFLINE_SUMMARY_START} ${hostname} ${OFFLINE_SUMMARY_END}`,
     detail:
       `This self-service API has no update route, so changing the ${fields.join(" and ")} of hostname ${hostname} deletes it and creates it again. ` +
-      (fields.includes("certname") ? "The apply does so only once the certificate it moves to is complete, and creates it again straight after the delete: " : "The apply creates it again straight after the delete: ") +
+      (fields.includes("certname")
+        ? "The apply does so only once the certificate it moves to is complete, and creates it again straight after the delete: "
+        : "The apply creates it again straight after the delete: ") +
       `it is absent from the API for well under a second, and not served until the new hostname's rollout completes (${EXPECTED_OFFLINE_WINDOW}). ` +
       "Plan the change for a quiet moment.",
   };
 }
 
-
 /** The apply-time warning with what the replacement cost, as the provider saw it. */
-export function replacedWarning(hostname: string, absentMs: number, unservedMs: number): { summary: string; detail: string } {
+export function replacedWarning(
+  hostname: string,
+  absentMs: number,
+  unservedMs: number,
+): { summary: string; detail: string } {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return {
     summary: `hostname ${hostname} was replaced: absent ${seconds(absentMs)}, served again after ${seconds(unservedMs)}`,
@@ -115,8 +126,10 @@ export function recreateFailed(hostname: string, error: unknown): Error {
 }
 
 /** Where the API URL is set, in each way a stack can be written. */
-export const API_URL_SETTING = "apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)";
-const TOKEN_URL_SETTING = "the token URL (environments[].selfService.tokenUrl in the JSON config, token_url of the p1as provider block or P1AS_TOKEN_URL)";
+export const API_URL_SETTING =
+  "apiUrl (environments[].selfService.apiUrl in the JSON config, api_url of the p1as provider block or P1AS_API_URL)";
+const TOKEN_URL_SETTING =
+  "the token URL (environments[].selfService.tokenUrl in the JSON config, token_url of the p1as provider block or P1AS_TOKEN_URL)";
 
 /**
  * An API or token call that got no response or a server error: the failure is transient or its outcome
@@ -161,7 +174,12 @@ export function withAdvice<P>(resource: Resource<P>, objectOf: (state: State) =>
     ...resource,
     create: (context) => advised(objectOf(context.planned), () => resource.create(context)),
     read: (context) => advised(objectOf(context.state), () => resource.read(context), true),
-    ...(update ? { update: (context: Parameters<typeof update>[0]) => advised(objectOf(context.planned), () => update.call(resource, context)) } : {}),
+    ...(update
+      ? {
+          update: (context: Parameters<typeof update>[0]) =>
+            advised(objectOf(context.planned), () => update.call(resource, context)),
+        }
+      : {}),
     delete: (context) => advised(objectOf(context.state), () => resource.delete(context)),
   };
 }

@@ -12,7 +12,6 @@ import { P1asProviderData, canUpdate, requireClient } from "./provider-data";
 import { waitUntilComplete } from "./readiness";
 import { isPending, lastStatus, needsRepair, reportUnfinishedWait, WaitContext } from "./status";
 
-
 const ROUTING = ["product", "certname"] as const;
 
 function toState(planned: State, view: Pick<HostnameView, "status">): State {
@@ -36,7 +35,8 @@ export const hostname: Resource<P1asProviderData> = {
         type: types.string,
         required: true,
         description: `The P1AS product it routes to: ${PRODUCTS.join(", ")}.`,
-        validate: (value) => ((PRODUCTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${PRODUCTS.join(", ")}`]),
+        validate: (value) =>
+          (PRODUCTS as readonly string[]).includes(String(value)) ? [] : [`must be one of ${PRODUCTS.join(", ")}`],
       },
       certname: {
         type: types.string,
@@ -49,9 +49,14 @@ export const hostname: Resource<P1asProviderData> = {
         optional: true,
         computed: true,
         default: false,
-        description: "Overwrite a hostname that exists in the API with another product or certname, instead of failing.",
+        description:
+          "Overwrite a hostname that exists in the API with another product or certname, instead of failing.",
       },
-      status: { type: types.string, computed: true, description: "As the API reports it: creating, updating, complete, error." },
+      status: {
+        type: types.string,
+        computed: true,
+        description: "As the API reports it: creating, updating, complete, error.",
+      },
     },
   },
 
@@ -74,8 +79,11 @@ export const hostname: Resource<P1asProviderData> = {
     const input = inputOf(planned);
     const existing = await client.getHostname(input.hostname);
     if (existing) {
-      const differences = ROUTING.filter((field) => existing[field] !== input[field]).map((field) => `${field} ${existing[field]}`);
-      if (differences.length > 0 && planned.adopt !== true) throw alreadyExists(HOSTNAME_TYPE, "hostname", input.hostname, `it routes to ${differences.join(" and ")}`);
+      const differences = ROUTING.filter((field) => existing[field] !== input[field]).map(
+        (field) => `${field} ${existing[field]}`,
+      );
+      if (differences.length > 0 && planned.adopt !== true)
+        throw alreadyExists(HOSTNAME_TYPE, "hostname", input.hostname, `it routes to ${differences.join(" and ")}`);
       if (differences.length > 0 && canUpdate(providerData, "hostnames")) await client.updateHostname(input);
       else if (differences.length > 0) await recreate(client, input);
       else providerData.log(`hostname ${input.hostname}: an identical hostname exists; adopted`);
@@ -91,13 +99,23 @@ export const hostname: Resource<P1asProviderData> = {
     const view = await client.getHostname(String(state.hostname ?? state.id), { shared: true });
     if (!view) return null;
     // adopt only steers a create: an imported hostname gets its default, so the import plans no change.
-    return { ...state, id: view.hostname, hostname: view.hostname, product: view.product, certname: view.certname, status: view.status, adopt: state.adopt ?? false };
+    return {
+      ...state,
+      id: view.hostname,
+      hostname: view.hostname,
+      product: view.product,
+      certname: view.certname,
+      status: view.status,
+      adopt: state.adopt ?? false,
+    };
   },
 
   async update({ planned, prior, providerData, signal, diagnostics }) {
     // A change of adopt alone is the provider's own business: nothing to send (and no update route may exist).
     if (!needsRepair(prior) && ROUTING.every((field) => valuesEqual(prior[field], planned[field]))) {
-      return isPending(prior) ? finish(planned, providerData, { signal, diagnostics }) : toState(planned, { status: prior.status as HostnameView["status"] });
+      return isPending(prior)
+        ? finish(planned, providerData, { signal, diagnostics })
+        : toState(planned, { status: prior.status as HostnameView["status"] });
     }
     const client = requireClient(providerData);
     const input = inputOf(planned);
@@ -121,7 +139,10 @@ export const hostname: Resource<P1asProviderData> = {
 
   async importState({ id }) {
     const problems = hostnameProblems(id);
-    if (problems.length > 0) throw new Error(`cannot import hostname ${JSON.stringify(id)}: the id is the hostname, which ${problems.join("; ")}`);
+    if (problems.length > 0)
+      throw new Error(
+        `cannot import hostname ${JSON.stringify(id)}: the id is the hostname, which ${problems.join("; ")}`,
+      );
     return { id, hostname: id };
   },
 };
@@ -150,7 +171,14 @@ async function finish(planned: State, providerData: P1asProviderData, context: W
   const client = requireClient(providerData);
   const key = String(planned.hostname);
   try {
-    return toState(planned, await waitUntilComplete<HostnameView>(client, "hostname", key, { timings: providerData.timings, log: providerData.log, signal: context.signal }));
+    return toState(
+      planned,
+      await waitUntilComplete<HostnameView>(client, "hostname", key, {
+        timings: providerData.timings,
+        log: providerData.log,
+        signal: context.signal,
+      }),
+    );
   } catch (error) {
     const status = await lastStatus(() => client.getHostname(key));
     reportUnfinishedWait("hostname", key, error, status, context);

@@ -14,7 +14,13 @@ import {
   pingOneApiUrlDestinationProblems,
   tokenUrlDestinationProblems,
 } from "../../p1as/destinations";
-import { scopeNameProblems, serviceUrlProblems, clientIdProblems, pingOneNameProblems, uuidProblems } from "../../p1as/rules";
+import {
+  scopeNameProblems,
+  serviceUrlProblems,
+  clientIdProblems,
+  pingOneNameProblems,
+  uuidProblems,
+} from "../../p1as/rules";
 import { secretEnvNameProblems } from "../../p1as/secret-names";
 import { Attribute, Diagnostics, ProviderDefinition, State, Value, isUnknown, types } from "../framework";
 import { certificate } from "./certificate-resource";
@@ -34,12 +40,14 @@ import {
 import { P1asProviderData, Timings } from "./provider-data";
 import { requestSettingAttributes, resolveRequestSettings } from "./request-settings";
 
-const positiveWhole = (value: Value) => (Number.isInteger(value) && Number(value) > 0 ? [] : ["must be a positive whole number of milliseconds"]);
+const positiveWhole = (value: Value) =>
+  Number.isInteger(value) && Number(value) > 0 ? [] : ["must be a positive whole number of milliseconds"];
 
 export const p1asProvider: ProviderDefinition<P1asProviderData> = {
   typeName: PROVIDER_TYPE,
   schema: {
-    description: "P1AS self-service API of one environment. Each attribute falls back to its `P1AS_*` environment variable.",
+    description:
+      "P1AS self-service API of one environment. Each attribute falls back to its `P1AS_*` environment variable.",
     attributes: {
       api_url: {
         type: types.string,
@@ -58,14 +66,16 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       client_id: {
         type: types.string,
         optional: true,
-        description: "Client id of the write client, role `<env>-tls-admin` (env `P1AS_CLIENT_ID`). It also reads when there is no `read_client_id`.",
+        description:
+          "Client id of the write client, role `<env>-tls-admin` (env `P1AS_CLIENT_ID`). It also reads when there is no `read_client_id`.",
         validate: (value) => clientIdProblems(String(value)),
       },
       client_secret: {
         type: types.string,
         optional: true,
         sensitive: true,
-        description: "The write client's secret. Never stored. Better left unset: then the provider reads the variable `client_secret_env` names.",
+        description:
+          "The write client's secret. Never stored. Better left unset: then the provider reads the variable `client_secret_env` names.",
       },
       client_secret_env: {
         type: types.string,
@@ -76,10 +86,16 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       read_client_id: {
         type: types.string,
         optional: true,
-        description: "Client id of the read-only client, role `<env>-tls-audit` (env `P1AS_READ_CLIENT_ID`): every read, so plans hold no write credential.",
+        description:
+          "Client id of the read-only client, role `<env>-tls-audit` (env `P1AS_READ_CLIENT_ID`): every read, so plans hold no write credential.",
         validate: (value) => clientIdProblems(String(value)),
       },
-      read_client_secret: { type: types.string, optional: true, sensitive: true, description: "The read-only client's secret. Never stored. Better left unset (see `read_client_secret_env`)." },
+      read_client_secret: {
+        type: types.string,
+        optional: true,
+        sensitive: true,
+        description: "The read-only client's secret. Never stored. Better left unset (see `read_client_secret_env`).",
+      },
       read_client_secret_env: {
         type: types.string,
         optional: true,
@@ -114,7 +130,12 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
           "PingOne management API, `https://api.pingone.<tld>/v1` (env `P1AS_PINGONE_API_URL`; default from `PINGONE_REGION_CODE`); loopback for an emulator; another host only when `P1AS_ALLOWED_HOSTS` lists it as `pingone=<host>`.",
         validate: (value) => serviceUrlProblems(String(value)),
       },
-      scope: { type: types.string, optional: true, description: "Scope to ask for (env `P1AS_SCOPE`). Default: every scope granted.", validate: (value) => scopeNameProblems(String(value)) },
+      scope: {
+        type: types.string,
+        optional: true,
+        description: "Scope to ask for (env `P1AS_SCOPE`). Default: every scope granted.",
+        validate: (value) => scopeNameProblems(String(value)),
+      },
       api_contract: {
         type: types.string,
         optional: true,
@@ -123,8 +144,18 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
         validate: (value) => apiContractProblems(String(value)),
       },
       ...requestSettingAttributes,
-      poll_interval_ms: { type: types.number, optional: true, description: `Longest wait between two looks at an object. Default ${POLL_INTERVAL_MS_DEFAULT}.`, validate: positiveWhole },
-      ready_timeout_ms: { type: types.number, optional: true, description: `How long an object may take to become ready. Default ${READY_TIMEOUT_MS_DEFAULT}.`, validate: positiveWhole },
+      poll_interval_ms: {
+        type: types.number,
+        optional: true,
+        description: `Longest wait between two looks at an object. Default ${POLL_INTERVAL_MS_DEFAULT}.`,
+        validate: positiveWhole,
+      },
+      ready_timeout_ms: {
+        type: types.number,
+        optional: true,
+        description: `How long an object may take to become ready. Default ${READY_TIMEOUT_MS_DEFAULT}.`,
+        validate: positiveWhole,
+      },
     } satisfies Record<ProviderSetting, Attribute>,
   },
 
@@ -135,17 +166,19 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       readyTimeoutMs: numberOr(config.ready_timeout_ms, READY_TIMEOUT_MS_DEFAULT),
     };
     const settings = resolveSettings(config, process.env);
-    if ("unknown" in settings) return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
+    if ("unknown" in settings)
+      return { timings, log, unconfiguredReason: `${settings.unknown.join(", ")} will only be known during apply` };
     const allowedHosts = checkSettings(settings, process.env, diagnostics);
     const requests = resolveRequestSettings(config, process.env, diagnostics);
     if (!allowedHosts || !requests) return { timings, log, unconfiguredReason: "its configuration is invalid" };
     // The clients and their HTTP library load here, not with the provider: terraform starts a process for the
     // schema and one for validation that never configure, and loading them took a quarter of each start.
-    const [{ connect }, { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient }, { checkReadingClient }] = await Promise.all([
-      import("../../client/connect"),
-      import("../../client/pingone-lookup"),
-      import("./credential-check"),
-    ]);
+    const [{ connect }, { PINGONE_WORKER_ENV, lookedUpCredentials, lookupClient }, { checkReadingClient }] =
+      await Promise.all([
+        import("../../client/connect"),
+        import("../../client/pingone-lookup"),
+        import("./credential-check"),
+      ]);
     // One token client per client and provider process: one token request each, renewed before expiry and after a 401.
     const credentials = (clientId: string | undefined, secret: Secret | undefined): ClientCredentials | undefined =>
       clientId && secret ? { clientId, clientSecret: secret.value } : undefined;
@@ -153,19 +186,49 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
     let read = credentials(settings.read_client_id, settings.read_secret);
     if (settings.pingone_application || settings.pingone_read_application) {
       const lookup = lookupClient(
-        { environmentId: settings.pingone_environment_id!, apiUrl: settings.pingone_api_url, tokenUrl: settings.token_url, allowedHosts, timeoutMs: requests.timeoutMs, log },
+        {
+          environmentId: settings.pingone_environment_id!,
+          apiUrl: settings.pingone_api_url,
+          tokenUrl: settings.token_url,
+          allowedHosts,
+          timeoutMs: requests.timeoutMs,
+          log,
+        },
         process.env,
       );
       if ("problems" in lookup) {
-        diagnostics.error("Cannot look the p1as clients up in PingOne", `${lookup.problems.join(". ")}. Nothing was sent.`);
+        diagnostics.error(
+          "Cannot look the p1as clients up in PingOne",
+          `${lookup.problems.join(". ")}. Nothing was sent.`,
+        );
         return { timings, log, unconfiguredReason: "its PingOne lookup is not configured" };
       }
       const lookedUp = (name: string, setting: string, secretEnv: string, secret: Secret | undefined, role: string) =>
-        lookedUpCredentials(lookup.applications, { name, setting, secretEnv, secret: secret?.value, role }, settings.pingone_environment_id!);
-      if (settings.pingone_application) write = lookedUp(settings.pingone_application, "pingone_application", settings.write_secret_env, settings.write_secret, "write");
-      if (settings.pingone_read_application) read = lookedUp(settings.pingone_read_application, "pingone_read_application", settings.read_secret_env, settings.read_secret, "read-only");
+        lookedUpCredentials(
+          lookup.applications,
+          { name, setting, secretEnv, secret: secret?.value, role },
+          settings.pingone_environment_id!,
+        );
+      if (settings.pingone_application)
+        write = lookedUp(
+          settings.pingone_application,
+          "pingone_application",
+          settings.write_secret_env,
+          settings.write_secret,
+          "write",
+        );
+      if (settings.pingone_read_application)
+        read = lookedUp(
+          settings.pingone_read_application,
+          "pingone_read_application",
+          settings.read_secret_env,
+          settings.read_secret,
+          "read-only",
+        );
     }
-    const writeClient = settings.pingone_application ? `application ${settings.pingone_application}` : `client ${settings.client_id}`;
+    const writeClient = settings.pingone_application
+      ? `application ${settings.pingone_application}`
+      : `client ${settings.client_id}`;
     const { client, contract, readTokens } = await connect({
       apiUrl: settings.api_url,
       tokenUrl: settings.token_url,
@@ -180,11 +243,27 @@ export const p1asProvider: ProviderDefinition<P1asProviderData> = {
       allowedHosts,
     });
     const reading = settings.pingone_read_application
-      ? { clientId: `of application ${settings.pingone_read_application}`, secretSource: settings.read_secret?.source ?? `PingOne (read by ${PINGONE_WORKER_ENV.clientId})`, attribute: "read_client_secret" as const, role: "<env>-tls-audit" }
+      ? {
+          clientId: `of application ${settings.pingone_read_application}`,
+          secretSource: settings.read_secret?.source ?? `PingOne (read by ${PINGONE_WORKER_ENV.clientId})`,
+          attribute: "read_client_secret" as const,
+          role: "<env>-tls-audit",
+        }
       : settings.read_client_id && settings.read_secret
-        ? { clientId: settings.read_client_id, secretSource: settings.read_secret.source, attribute: "read_client_secret" as const, role: "<env>-tls-audit" }
-        : { clientId: settings.client_id, secretSource: settings.write_secret?.source ?? settings.write_secret_env, attribute: "client_secret" as const, role: "<env>-tls-admin" };
-    if (!(await checkReadingClient(readTokens, reading, diagnostics))) return { timings, log, unconfiguredReason: "the token endpoint refused its client secret" };
+        ? {
+            clientId: settings.read_client_id,
+            secretSource: settings.read_secret.source,
+            attribute: "read_client_secret" as const,
+            role: "<env>-tls-audit",
+          }
+        : {
+            clientId: settings.client_id,
+            secretSource: settings.write_secret?.source ?? settings.write_secret_env,
+            attribute: "client_secret" as const,
+            role: "<env>-tls-admin",
+          };
+    if (!(await checkReadingClient(readTokens, reading, diagnostics)))
+      return { timings, log, unconfiguredReason: "the token endpoint refused its client secret" };
     return { client, contract, timings, log };
   },
 
@@ -218,11 +297,18 @@ interface Settings {
   readonly read_secret?: Secret;
 }
 
-const SECRET_ATTRIBUTES = ["client_secret", "read_client_secret", "client_secret_env", "read_client_secret_env"] as const;
+const SECRET_ATTRIBUTES = [
+  "client_secret",
+  "read_client_secret",
+  "client_secret_env",
+  "read_client_secret_env",
+] as const;
 
 /** Block values first, then environment variables; undefined values are reported as not known yet. */
 function resolveSettings(config: State, env: NodeJS.ProcessEnv): Settings | { unknown: string[] } {
-  const unknownAttributes = [...Object.keys(PROVIDER_ENV), ...SECRET_ATTRIBUTES].filter((name) => isUnknown(config[name]));
+  const unknownAttributes = [...Object.keys(PROVIDER_ENV), ...SECRET_ATTRIBUTES].filter((name) =>
+    isUnknown(config[name]),
+  );
   if (unknownAttributes.length > 0) return { unknown: unknownAttributes };
   const text = (name: string) => (typeof config[name] === "string" ? (config[name] as string) : undefined);
   const value = (name: keyof typeof PROVIDER_ENV) => text(name) ?? env[PROVIDER_ENV[name]] ?? "";
@@ -261,13 +347,32 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
     return problems.length > 0 ? problems : destination(value);
   };
   const problems: [string, string, string[]][] = [
-    ["api_url", PROVIDER_ENV.api_url, settings.api_url ? url(settings.api_url, (value) => apiUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
-    ["token_url", PROVIDER_ENV.token_url, settings.token_url ? url(settings.token_url, (value) => tokenUrlDestinationProblems(value, {}, allowed.hosts)) : ["is required"]],
+    [
+      "api_url",
+      PROVIDER_ENV.api_url,
+      settings.api_url
+        ? url(settings.api_url, (value) => apiUrlDestinationProblems(value, {}, allowed.hosts))
+        : ["is required"],
+    ],
+    [
+      "token_url",
+      PROVIDER_ENV.token_url,
+      settings.token_url
+        ? url(settings.token_url, (value) => tokenUrlDestinationProblems(value, {}, allowed.hosts))
+        : ["is required"],
+    ],
     [
       "client_id",
       PROVIDER_ENV.client_id,
       settings.client_id
-        ? [...clientIdProblems(settings.client_id), ...(settings.pingone_application ? ["conflicts with pingone_application: give the write client one way, by id or by PingOne application name"] : [])]
+        ? [
+            ...clientIdProblems(settings.client_id),
+            ...(settings.pingone_application
+              ? [
+                  "conflicts with pingone_application: give the write client one way, by id or by PingOne application name",
+                ]
+              : []),
+          ]
         : settings.pingone_application
           ? []
           : ["is required (or pingone_application)"],
@@ -276,24 +381,43 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
       "read_client_id",
       PROVIDER_ENV.read_client_id,
       settings.read_client_id
-        ? [...clientIdProblems(settings.read_client_id), ...(settings.pingone_read_application ? ["conflicts with pingone_read_application: give the read-only client one way"] : [])]
+        ? [
+            ...clientIdProblems(settings.read_client_id),
+            ...(settings.pingone_read_application
+              ? ["conflicts with pingone_read_application: give the read-only client one way"]
+              : []),
+          ]
         : [],
     ],
     ["pingone_environment_id", PROVIDER_ENV.pingone_environment_id, pingOneEnvironmentProblems(settings)],
-    ["pingone_application", PROVIDER_ENV.pingone_application, settings.pingone_application ? pingOneNameProblems(settings.pingone_application) : []],
-    ["pingone_read_application", PROVIDER_ENV.pingone_read_application, settings.pingone_read_application ? pingOneNameProblems(settings.pingone_read_application) : []],
+    [
+      "pingone_application",
+      PROVIDER_ENV.pingone_application,
+      settings.pingone_application ? pingOneNameProblems(settings.pingone_application) : [],
+    ],
+    [
+      "pingone_read_application",
+      PROVIDER_ENV.pingone_read_application,
+      settings.pingone_read_application ? pingOneNameProblems(settings.pingone_read_application) : [],
+    ],
     [
       "pingone_api_url",
       PROVIDER_ENV.pingone_api_url,
-      settings.pingone_api_url ? url(settings.pingone_api_url, (value) => pingOneApiUrlDestinationProblems(value, {}, allowed.hosts)) : [],
+      settings.pingone_api_url
+        ? url(settings.pingone_api_url, (value) => pingOneApiUrlDestinationProblems(value, {}, allowed.hosts))
+        : [],
     ],
     ["api_contract", PROVIDER_ENV.api_contract, apiContractProblems(settings.api_contract)],
   ];
   for (const [name, variable, reasons] of problems) {
-    if (reasons.length > 0) diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${variable}) ${reasons.join("; ")}`, name);
+    if (reasons.length > 0)
+      diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${variable}) ${reasons.join("; ")}`, name);
   }
   if (allowed.problems.length > 0) {
-    diagnostics.error(`Invalid ${ALLOWED_HOSTS_VARIABLE}`, `The environment variable ${ALLOWED_HOSTS_VARIABLE} ${allowed.problems.join("; ")}. Nothing was sent.`);
+    diagnostics.error(
+      `Invalid ${ALLOWED_HOSTS_VARIABLE}`,
+      `The environment variable ${ALLOWED_HOSTS_VARIABLE} ${allowed.problems.join("; ")}. Nothing was sent.`,
+    );
   }
   // Every run reads (refresh, plan), so the reading client must be complete; the write client only where something is written.
   // A looked-up client's secret may come from PingOne, which is only known to fail when it is asked.
@@ -304,7 +428,12 @@ function checkSettings(settings: Settings, env: NodeJS.ProcessEnv, diagnostics: 
       "read_client_secret",
     );
   }
-  if (!settings.read_client_id && !settings.pingone_read_application && !settings.pingone_application && !settings.write_secret) {
+  if (
+    !settings.read_client_id &&
+    !settings.pingone_read_application &&
+    !settings.pingone_application &&
+    !settings.write_secret
+  ) {
     diagnostics.error(
       "Missing p1as client secret",
       `${settings.write_secret_env} is not set and there is no read_client_id: the provider has no client to call the API with. Set ${settings.write_secret_env} (or client_secret), or give a read-only client.`,
@@ -319,7 +448,9 @@ function pingOneEnvironmentProblems(settings: Settings): string[] {
   const lookup = settings.pingone_application || settings.pingone_read_application;
   // Without an application to look up it is unused (the p1as CLI reads P1AS_PINGONE_ENVIRONMENT_ID for its token URL too).
   if (settings.pingone_environment_id) return uuidProblems(settings.pingone_environment_id);
-  return lookup ? ["is required with pingone_application or pingone_read_application: the PingOne environment that holds them"] : [];
+  return lookup
+    ? ["is required with pingone_application or pingone_read_application: the PingOne environment that holds them"]
+    : [];
 }
 
 function numberOr(value: Value, fallback: number): number {

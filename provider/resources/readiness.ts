@@ -33,7 +33,8 @@ export async function waitUntilComplete<V>(
       log(`${kind} ${key}: complete after ${Date.now() - started} ms`);
       return check.view;
     }
-    if (check.status !== lastStatus) log(`${kind} ${key}: ${check.status}, waiting (up to ${timings.readyTimeoutMs} ms)`);
+    if (check.status !== lastStatus)
+      log(`${kind} ${key}: ${check.status}, waiting (up to ${timings.readyTimeoutMs} ms)`);
     lastStatus = check.status;
     const waited = Date.now() - started;
     if (waited + interval > timings.readyTimeoutMs) throw notReady(kind, key, lastStatus, waited);

@@ -12,7 +12,9 @@ export interface RequestSettings {
 }
 
 const wholeAtLeast = (minimum: number, unit: string) => (value: Value) =>
-  Number.isInteger(value) && Number(value) >= minimum ? [] : [`must be a whole number ${minimum === 0 ? ">= 0" : "> 0"}${unit}`];
+  Number.isInteger(value) && Number(value) >= minimum
+    ? []
+    : [`must be a whole number ${minimum === 0 ? ">= 0" : "> 0"}${unit}`];
 
 const CHECKS = {
   request_timeout_ms: wholeAtLeast(1, " of milliseconds"),
@@ -37,7 +39,11 @@ export const requestSettingAttributes: Record<keyof typeof REQUEST_SETTINGS_ENV,
 };
 
 /** Block first, then the variable, then the default; undefined (with an error diagnostic naming both) when a value is bad. */
-export function resolveRequestSettings(config: State, env: NodeJS.ProcessEnv, diagnostics: Diagnostics): RequestSettings | undefined {
+export function resolveRequestSettings(
+  config: State,
+  env: NodeJS.ProcessEnv,
+  diagnostics: Diagnostics,
+): RequestSettings | undefined {
   const read = (name: keyof typeof REQUEST_SETTINGS_ENV, fallback: number): number | undefined => {
     if (typeof config[name] === "number") return config[name] as number;
     const text = env[REQUEST_SETTINGS_ENV[name]];
@@ -45,7 +51,11 @@ export function resolveRequestSettings(config: State, env: NodeJS.ProcessEnv, di
     const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
     const problems = CHECKS[name](value);
     if (problems.length === 0) return value;
-    diagnostics.error(`Invalid p1as provider ${name}`, `${name} (or ${REQUEST_SETTINGS_ENV[name]}) ${JSON.stringify(text)} ${problems.join("; ")}`, name);
+    diagnostics.error(
+      `Invalid p1as provider ${name}`,
+      `${name} (or ${REQUEST_SETTINGS_ENV[name]}) ${JSON.stringify(text)} ${problems.join("; ")}`,
+      name,
+    );
     return undefined;
   };
   const timeoutMs = read("request_timeout_ms", REQUEST_TIMEOUT_MS_DEFAULT);

@@ -29,9 +29,21 @@ export function isPending(prior: State): boolean {
  * way). Stopped by terraform, it is a warning: terraform taints an object whose create returns an error and
  * replaces it on the next apply, which deletes a hostname it could simply have kept. Otherwise an error.
  */
-export function reportUnfinishedWait(kind: string, key: string, error: unknown, status: ObjectStatus, context: WaitContext): void {
-  if (context.signal.aborted) context.diagnostics.warning(`${kind} ${key} was still ${status} when terraform stopped`, stoppedWhileWaiting(kind, key), "status");
-  else context.diagnostics.error(`${kind} ${key} did not become ready`, (withNextStep(error) as Error).message, "status");
+export function reportUnfinishedWait(
+  kind: string,
+  key: string,
+  error: unknown,
+  status: ObjectStatus,
+  context: WaitContext,
+): void {
+  if (context.signal.aborted)
+    context.diagnostics.warning(
+      `${kind} ${key} was still ${status} when terraform stopped`,
+      stoppedWhileWaiting(kind, key),
+      "status",
+    );
+  else
+    context.diagnostics.error(`${kind} ${key} did not become ready`, (withNextStep(error) as Error).message, "status");
 }
 
 /** The status to record after a failed wait: what the API shows now, or `creating` when it cannot be read. */

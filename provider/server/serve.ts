@@ -5,7 +5,12 @@
  *   serve(providerServer(definition));
  */
 import * as grpc from "@grpc/grpc-js";
-import { CONTROLLER_SERVICE, PROVIDER_SERVICE, UNIMPLEMENTED_RPCS, loadPackageDefinition } from "../protocol/tfplugin6-proto";
+import {
+  CONTROLLER_SERVICE,
+  PROVIDER_SERVICE,
+  UNIMPLEMENTED_RPCS,
+  loadPackageDefinition,
+} from "../protocol/tfplugin6-proto";
 import type { ProtocolProvider } from "../protocol/tfplugin6-messages";
 import { generateSelfSignedCertificate } from "./tls-certificate";
 import { HandshakeError, handshakeLine, readHandshakeEnv } from "./handshake";
@@ -89,9 +94,13 @@ export async function startServer(provider: ProtocolProvider, options: ServeOpti
 /** The provider's `main`: serves until terraform calls Shutdown; refuses to start outside terraform. */
 export function serve(provider: ProtocolProvider, options: ServeOptions = {}): void {
   // A stray rejection in resource code must not kill the process in the middle of terraform's apply.
-  process.on("unhandledRejection", (reason) => process.stderr.write(`[ERROR] unhandled rejection: ${String(reason)}\n`));
+  process.on("unhandledRejection", (reason) =>
+    process.stderr.write(`[ERROR] unhandled rejection: ${String(reason)}\n`),
+  );
   startServer(provider, options).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof HandshakeError ? error.message : `provider failed to start: ${String(error)}`}\n`);
+    process.stderr.write(
+      `${error instanceof HandshakeError ? error.message : `provider failed to start: ${String(error)}`}\n`,
+    );
     process.exit(1);
   });
 }
@@ -115,8 +124,9 @@ function unimplementedHandlers(): grpc.UntypedServiceImplementation {
 }
 
 function providerHandlers(provider: ProtocolProvider, log: (line: string) => void): grpc.UntypedServiceImplementation {
-  return Object.fromEntries(
-    [...Object.entries(unimplementedHandlers()), ...Object.entries(PROVIDER_METHODS).map(([rpc, method]) => [
+  return Object.fromEntries([
+    ...Object.entries(unimplementedHandlers()),
+    ...Object.entries(PROVIDER_METHODS).map(([rpc, method]) => [
       rpc,
       (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         // The framework turns resource failures into diagnostics; reaching this catch is a bug in the
@@ -126,16 +136,19 @@ function providerHandlers(provider: ProtocolProvider, log: (line: string) => voi
           .then((response) => callback(null, response ?? {}))
           .catch((error: unknown) => {
             log(`[ERROR] ${rpc} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            callback({ code: grpc.status.INTERNAL, details: `${rpc}: ${error instanceof Error ? error.message : String(error)}` });
+            callback({
+              code: grpc.status.INTERNAL,
+              details: `${rpc}: ${error instanceof Error ? error.message : String(error)}`,
+            });
           });
       },
-    ])],
-  );
+    ]),
+  ]);
 }
 
 function once(run: () => void): () => void {
   let done = false;
   return () => {
-    if (!done) (done = true), run();
+    if (!done) ((done = true), run());
   };
 }

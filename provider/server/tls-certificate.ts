@@ -57,7 +57,11 @@ function extensions(): Buffer[] {
   return [
     der.extension(der.OID.basicConstraints, true, der.sequence(der.boolean(true))),
     der.extension(der.OID.keyUsage, true, KEY_USAGE),
-    der.extension(der.OID.extKeyUsage, false, der.sequence(der.objectIdentifier(der.OID.serverAuth), der.objectIdentifier(der.OID.clientAuth))),
+    der.extension(
+      der.OID.extKeyUsage,
+      false,
+      der.sequence(der.objectIdentifier(der.OID.serverAuth), der.objectIdentifier(der.OID.clientAuth)),
+    ),
     der.extension(der.OID.subjectAltName, false, altNames),
   ];
 }
@@ -65,4 +69,3 @@ function extensions(): Buffer[] {
 function rdn(type: string, value: string): Buffer {
   return der.set(der.sequence(der.objectIdentifier(type), der.utf8String(value)));
 }
-

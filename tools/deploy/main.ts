@@ -20,14 +20,39 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createColors } from "picocolors";
 import { parseCommandLine, reportFailure, runMain } from "../../cli-kit/command-line";
-import { applyFailed, CliError, deployInterrupted, EMPTY_PLANS_REASON, emptyPlansOption, EXIT_ERROR, savedPlanModeChanged, savedPlanStale, stateLocked } from "../../cli-kit/errors";
+import {
+  applyFailed,
+  CliError,
+  deployInterrupted,
+  EMPTY_PLANS_REASON,
+  emptyPlansOption,
+  EXIT_ERROR,
+  savedPlanModeChanged,
+  savedPlanStale,
+  stateLocked,
+} from "../../cli-kit/errors";
 import { markdownCode, markdownText, terminalLine, terminalText } from "../../cli-kit/escape";
 import { OpenedPlan, openSavedPlans } from "../plan-summary/saved-plans";
 import { lineRedactor, maskKnownSecrets, redactTerraformText } from "../terraform/redact";
 import { checkUndeclaredStates, retiredLine, stateAddresses } from "../terraform/retired-stacks";
 import { initStack } from "../terraform/init";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, planModeArgs, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
-import { initError, runTerraform, stateError, stripAnsi, TerraformResult, TerraformStream, terraformErrors } from "../terraform/run";
+import {
+  IF_PRESENT_OPTION_HELP,
+  nothingSelected,
+  planModeArgs,
+  selectStacks,
+  stackListOption,
+  SynthesizedStack,
+} from "../terraform/synth-output";
+import {
+  initError,
+  runTerraform,
+  stateError,
+  stripAnsi,
+  TerraformResult,
+  TerraformStream,
+  terraformErrors,
+} from "../terraform/run";
 import { offlineHostnames, offlineLines } from "../plan-summary/offline-hostnames";
 import { undeclaredObjects } from "./undeclared-objects";
 
@@ -104,7 +129,11 @@ const APPLY_COMPLETE = /(?:Apply|Destroy) complete! (Resources: [^\n]*)/;
  * rest are "not started") but is reported, not thrown. Selection and saved-plan errors (nothing applied
  * yet) are thrown.
  */
-export async function deployStacks(options: DeployOptions, output: DeployOutput = () => {}, note: (line: string) => void = () => {}): Promise<DeployReport> {
+export async function deployStacks(
+  options: DeployOptions,
+  output: DeployOutput = () => {},
+  note: (line: string) => void = () => {},
+): Promise<DeployReport> {
   // "" is not "no plans": it would plan and apply what nobody reviewed.
   if (options.plans !== undefined && options.plans.trim() === "") throw emptyPlansOption();
   maskKnownSecrets({ ...process.env, ...options.env });
@@ -112,7 +141,8 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
   await checkUndeclaredStates(options.outdir, { env: options.env, log: note });
   if (stacks.length === 0 && absent.length > 0) note(nothingSelected("deploy", absent));
   // Every saved plan is found, authenticated and matched to this synth before the first apply.
-  const plans = options.plans !== undefined ? openSavedPlans(stacks, options.plans, { ...process.env, ...options.env }) : undefined;
+  const plans =
+    options.plans !== undefined ? openSavedPlans(stacks, options.plans, { ...process.env, ...options.env }) : undefined;
   for (const [index, plan] of (plans ?? []).entries()) {
     const destroy = planModeArgs(stacks[index]).includes("-destroy");
     if (plan.meta.destroy !== destroy) throw savedPlanModeChanged(plan.stack, plan.meta.destroy);
@@ -127,15 +157,24 @@ export async function deployStacks(options: DeployOptions, output: DeployOutput 
     if (!CARRY_ON.includes(result.status)) break;
   }
   for (const stack of stacks.slice(results.length)) results.push({ stack: stack.name, status: "not started" });
-  return { stacks: results, interruptedBy: options.signal?.aborted ? (options.signal.reason as DeployReport["interruptedBy"]) : undefined };
+  return {
+    stacks: results,
+    interruptedBy: options.signal?.aborted ? (options.signal.reason as DeployReport["interruptedBy"]) : undefined,
+  };
 }
 
 /** Objects the stack's API holds and its configuration does not declare, with the command that deletes each; a failed look is a note, never a failed deploy. */
-async function reportUndeclared(stack: SynthesizedStack, env: NodeJS.ProcessEnv | undefined, note: (line: string) => void): Promise<void> {
+async function reportUndeclared(
+  stack: SynthesizedStack,
+  env: NodeJS.ProcessEnv | undefined,
+  note: (line: string) => void,
+): Promise<void> {
   try {
     for (const line of await undeclaredObjects(stack, { ...process.env, ...env })) note(line);
   } catch (error) {
-    note(`${stack.name}: not checked for objects this configuration does not declare: ${redactTerraformText(error instanceof Error ? error.message : String(error))}`);
+    note(
+      `${stack.name}: not checked for objects this configuration does not declare: ${redactTerraformText(error instanceof Error ? error.message : String(error))}`,
+    );
   }
 }
 
@@ -148,7 +187,13 @@ export async function deploy(options: DeployOptions, log: (message: string) => v
   return report.stacks.filter((stack) => stack.status === "applied").map((stack) => stack.stack);
 }
 
-async function deployStack(stack: SynthesizedStack, options: DeployOptions, output: DeployOutput, note: (line: string) => void, plan?: OpenedPlan): Promise<StackResult> {
+async function deployStack(
+  stack: SynthesizedStack,
+  options: DeployOptions,
+  output: DeployOutput,
+  note: (line: string) => void,
+  plan?: OpenedPlan,
+): Promise<StackResult> {
   const colourArgs = options.colour ? [] : ["-no-color"];
   const terraform = (args: string[]): Promise<TerraformResult> => {
     output(stack.name, `terraform ${args.join(" ")}`, "stdout");
@@ -159,21 +204,31 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
       signal: options.signal,
       kill: options.kill,
       // Masked, then made safe for a terminal: terraform prints API and config text raw inside its lines.
-      onOutput: (line, stream) => output(stack.name, terminalLine(redact[stream](line), { colour: options.colour ?? false }), stream),
+      onOutput: (line, stream) =>
+        output(stack.name, terminalLine(redact[stream](line), { colour: options.colour ?? false }), stream),
     });
   };
-  const interrupted = (during: string) => options.signal?.aborted && { stack: stack.name, status: "interrupted" as const, reason: during };
+  const interrupted = (during: string) =>
+    options.signal?.aborted && { stack: stack.name, status: "interrupted" as const, reason: during };
 
   // A reviewed plan without changes: nothing to run, not even init.
-  if (plan && !plan.contents) return { stack: stack.name, status: "unchanged", reason: "the reviewed plan has no changes: nothing to apply" };
+  if (plan && !plan.contents)
+    return { stack: stack.name, status: "unchanged", reason: "the reviewed plan has no changes: nothing to apply" };
   const init = await initStack(stack, { env: options.env, colour: options.colour, log: note, run: terraform });
   if (init.exitCode !== 0) {
-    return interrupted("stopped during terraform init: nothing was applied") || failure(stack.name, initError(stack.name, plainResult(init)));
+    return (
+      interrupted("stopped during terraform init: nothing was applied") ||
+      failure(stack.name, initError(stack.name, plainResult(init)))
+    );
   }
   const beforeApply = interrupted("stopped before terraform apply: nothing was applied");
   if (beforeApply) return beforeApply;
   if (stack.retiring && (await stateAddresses(stack, { env: options.env, initialized: true })).length === 0) {
-    return { stack: stack.name, status: "retired", reason: retiredLine(stack.name).replace(`${stack.name}: retired; `, "") };
+    return {
+      stack: stack.name,
+      status: "retired",
+      reason: retiredLine(stack.name).replace(`${stack.name}: retired; `, ""),
+    };
   }
 
   // The plan file holds the prior state and the client secret: it exists in the clear only while terraform runs.
@@ -188,8 +243,16 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
     apply = await terraform(args);
     // Terraform's pg backend also takes its database-wide creation lock for an instant while locking an existing
     // row, so two stacks locking in the same moment can refuse each other. Refused before any change: try again.
-    for (let attempt = 1; attempt < CREATION_LOCK_ATTEMPTS && !options.signal?.aborted && CREATION_LOCK_BUSY.test(stripAnsi(apply.stderr + apply.stdout)); attempt++) {
-      note(`${stack.name}: the pg backend's creation lock was busy for an instant (another stack was locking its state); nothing was changed, trying again`);
+    for (
+      let attempt = 1;
+      attempt < CREATION_LOCK_ATTEMPTS &&
+      !options.signal?.aborted &&
+      CREATION_LOCK_BUSY.test(stripAnsi(apply.stderr + apply.stdout));
+      attempt++
+    ) {
+      note(
+        `${stack.name}: the pg backend's creation lock was busy for an instant (another stack was locking its state); nothing was changed, trying again`,
+      );
       await new Promise((resolve) => setTimeout(resolve, CREATION_LOCK_PAUSE_MS * attempt));
       apply = await terraform(args);
     }
@@ -202,10 +265,20 @@ async function deployStack(stack: SynthesizedStack, options: DeployOptions, outp
   return offline.length > 0 ? { ...result, offline } : result;
 }
 
-function applyResult(stack: SynthesizedStack, exitCode: number, text: TerraformResult, interrupted: (during: string) => false | StackResult | undefined): StackResult {
+function applyResult(
+  stack: SynthesizedStack,
+  exitCode: number,
+  text: TerraformResult,
+  interrupted: (during: string) => false | StackResult | undefined,
+): StackResult {
   if (exitCode === 0) {
     const resources = APPLY_COMPLETE.exec(text.stdout)?.[1];
-    return { stack: stack.name, status: "applied", resources, ...(stack.retiring ? { reason: "retiring: every object in its state was destroyed" } : {}) };
+    return {
+      stack: stack.name,
+      status: "applied",
+      resources,
+      ...(stack.retiring ? { reason: "retiring: every object in its state was destroyed" } : {}),
+    };
   }
   const stopped = interrupted(
     "stopped during terraform apply: the requests in flight were finished or abandoned (an object may still be changing in the API), " +
@@ -216,7 +289,8 @@ function applyResult(stack: SynthesizedStack, exitCode: number, text: TerraformR
   if (STALE_PLAN.test(errors)) return failure(stack.name, savedPlanStale(stack.name));
   const unreadable = stateError(stack.name, errors);
   if (unreadable) return failure(stack.name, unreadable);
-  if (LOCK_ERROR.test(errors)) return failure(stack.name, stateLocked(stack.name, /^Error message: (.*)$/m.exec(errors)?.[1] ?? "lock refused"));
+  if (LOCK_ERROR.test(errors))
+    return failure(stack.name, stateLocked(stack.name, /^Error message: (.*)$/m.exec(errors)?.[1] ?? "lock refused"));
   return failure(stack.name, applyFailed(stack.name, errors));
 }
 
@@ -239,7 +313,9 @@ export function resultLines(report: DeployReport): string[] {
     const head = `${result.stack}: ${result.status}${result.resources ? ` (${result.resources.replace(/\.$/, "")})` : ""}`;
     const reason = result.reason?.split("\n").filter((line) => line.trim() !== "") ?? [];
     const lines = [
-      ...(reason.length === 0 ? [head] : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)]),
+      ...(reason.length === 0
+        ? [head]
+        : [`${head}: ${reason[0]}`, ...reason.slice(1).map((line) => `${result.stack}: ${line}`)]),
       ...(result.offline ?? []).map((line) => `${result.stack}: ${line}`),
     ];
     return lines.map((line) => terminalText(line, { singleLine: true }));
@@ -248,12 +324,26 @@ export function resultLines(report: DeployReport): string[] {
 
 /** The result as markdown, for --result-out and $GITHUB_STEP_SUMMARY; every line of a reason is Markdown text. */
 export function resultMarkdown(report: DeployReport, title = "Deploy result"): string {
-  const cell = (text: string) => text.split("\n").filter((line) => line.trim() !== "").map((line) => markdownText(redactTerraformText(line))).join("<br>");
+  const cell = (text: string) =>
+    text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => markdownText(redactTerraformText(line)))
+      .join("<br>");
   const rows = report.stacks.map(
-    (result) => `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell([result.reason ?? "", ...(result.offline ?? [])].join("\n"))} |`,
+    (result) =>
+      `| ${markdownCode(result.stack)} | ${result.status} | ${cell(result.resources ?? "")} | ${cell([result.reason ?? "", ...(result.offline ?? [])].join("\n"))} |`,
   );
   const interrupted = report.interruptedBy ? [`Interrupted by ${report.interruptedBy}.`, ""] : [];
-  return [`## ${title}`, "", ...interrupted, "| stack | result | resources | details |", "|---|---|---|---|", ...rows, ""].join("\n");
+  return [
+    `## ${title}`,
+    "",
+    ...interrupted,
+    "| stack | result | resources | details |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
 }
 
 /** The result markdown into --result-out and the job summary. */
@@ -276,7 +366,9 @@ function interruptOnSignals(): { signal: AbortSignal; kill: AbortSignal; dispose
   const handler = (signal: "SIGINT" | "SIGTERM") => {
     if (!graceful.signal.aborted) {
       first = Date.now();
-      process.stderr.write(`deploy: ${signal}: stopping terraform gracefully (it starts nothing new, records what completed and releases its lock); no further stack starts. Press Ctrl-C again to kill it.\n`);
+      process.stderr.write(
+        `deploy: ${signal}: stopping terraform gracefully (it starts nothing new, records what completed and releases its lock); no further stack starts. Press Ctrl-C again to kill it.\n`,
+      );
       graceful.abort(signal);
     } else if (!hard.signal.aborted && Date.now() - first >= SAME_SIGNAL_MS) {
       process.stderr.write(`deploy: ${signal} again: killing terraform\n`);
@@ -286,7 +378,11 @@ function interruptOnSignals(): { signal: AbortSignal; kill: AbortSignal; dispose
   const onInt = () => handler("SIGINT");
   const onTerm = () => handler("SIGTERM");
   process.on("SIGINT", onInt).on("SIGTERM", onTerm);
-  return { signal: graceful.signal, kill: hard.signal, dispose: () => process.off("SIGINT", onInt).off("SIGTERM", onTerm) };
+  return {
+    signal: graceful.signal,
+    kill: hard.signal,
+    dispose: () => process.off("SIGINT", onInt).off("SIGTERM", onTerm),
+  };
 }
 
 /** commander's parser for --plans: an empty folder name is a usage error, never "plan again". */
@@ -299,11 +395,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("deploy")
     .description("terraform init + apply the synthesized stacks (run `npm run synth` first).")
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .option("--stacks <names>", "comma-separated stacks to deploy, in manifest order (default: every stack)", stackListOption)
+    .option(
+      "--stacks <names>",
+      "comma-separated stacks to deploy, in manifest order (default: every stack)",
+      stackListOption,
+    )
     .option("--lock-timeout <duration>", "how long to wait for another run's state lock (terraform duration)", "0s")
     .option("--if-present", IF_PRESENT_OPTION_HELP, false)
-    .option("--plans <dir>", "apply the saved plans in <dir> (plan:summary --save-plans) instead of planning again; sealed ones only when P1AS_PLAN_KEY is set", plansDirectory)
-    .option("--result-out <file>", "write the per-stack result as markdown (also appended to $GITHUB_STEP_SUMMARY when set)")
+    .option(
+      "--plans <dir>",
+      "apply the saved plans in <dir> (plan:summary --save-plans) instead of planning again; sealed ones only when P1AS_PLAN_KEY is set",
+      plansDirectory,
+    )
+    .option(
+      "--result-out <file>",
+      "write the per-stack result as markdown (also appended to $GITHUB_STEP_SUMMARY when set)",
+    )
     .exitOverride();
   const stop = parseCommandLine(program, argv);
   if (stop !== undefined) return stop;
@@ -316,16 +423,28 @@ export async function main(argv: readonly string[]): Promise<number> {
   const interrupt = interruptOnSignals();
   try {
     const note = (line: string) => process.stdout.write(`${terminalText(line)}\n`);
-    const report = await deployStacks({ ...options, colour, signal: interrupt.signal, kill: interrupt.kill }, write, note);
+    const report = await deployStacks(
+      { ...options, colour, signal: interrupt.signal, kill: interrupt.kill },
+      write,
+      note,
+    );
     publishResult(resultMarkdown(report), options.resultOut);
     const lines = resultLines(report);
-    if (report.interruptedBy) return reportFailure("deploy", deployInterrupted(report.interruptedBy, lines.map((line) => `deploy: ${line}`).join("\n")));
+    if (report.interruptedBy)
+      return reportFailure(
+        "deploy",
+        deployInterrupted(report.interruptedBy, lines.map((line) => `deploy: ${line}`).join("\n")),
+      );
     const failed = report.stacks.some((stack) => stack.status === "failed");
     for (const line of lines) process[failed ? "stderr" : "stdout"].write(`deploy: ${line}\n`);
     return failed ? EXIT_ERROR : 0;
   } catch (error) {
     // Refused before the first apply (selection, saved plans): the result still says so where CI shows it.
-    if (error instanceof CliError) publishResult(`## Deploy result\n\nNothing was applied: ${markdownText(redactTerraformText(error.message))}\n`, options.resultOut);
+    if (error instanceof CliError)
+      publishResult(
+        `## Deploy result\n\nNothing was applied: ${markdownText(redactTerraformText(error.message))}\n`,
+        options.resultOut,
+      );
     return reportFailure("deploy", error);
   } finally {
     interrupt.dispose();

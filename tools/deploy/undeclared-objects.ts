@@ -12,15 +12,27 @@ import { literal, targetOf } from "../status/targets";
 import type { SynthesizedStack } from "../terraform/synth-output";
 
 /** One line per undeclared certificate or hostname, each with its delete command; or one line saying why none could be looked for. */
-export async function undeclaredObjects(stack: Pick<SynthesizedStack, "name" | "configFile">, env: NodeJS.ProcessEnv): Promise<string[]> {
+export async function undeclaredObjects(
+  stack: Pick<SynthesizedStack, "name" | "configFile">,
+  env: NodeJS.ProcessEnv,
+): Promise<string[]> {
   const synthesized = JSON.parse(readFileSync(stack.configFile, "utf8"));
   const problems: string[] = [];
   const target = targetOf(stack.name, stack.name, synthesized, env, problems);
-  if (!target.connection) return problems.length > 0 ? [`${stack.name}: not checked for objects this configuration does not declare: ${problems.join("; ")}`] : [];
+  if (!target.connection)
+    return problems.length > 0
+      ? [`${stack.name}: not checked for objects this configuration does not declare: ${problems.join("; ")}`]
+      : [];
   const report = await new StatusCollector([target], { log: () => {} }).collect();
   const [environment] = report.environments;
-  if (environment.error) return [`${stack.name}: not checked for objects this configuration does not declare: ${environment.error}`];
-  const command = deleteCommand(synthesized.provider.p1as[0], target.connection.apiUrl, target.connection.tokenUrl, env);
+  if (environment.error)
+    return [`${stack.name}: not checked for objects this configuration does not declare: ${environment.error}`];
+  const command = deleteCommand(
+    synthesized.provider.p1as[0],
+    target.connection.apiUrl,
+    target.connection.tokenUrl,
+    env,
+  );
   return environment.rows
     .filter((row) => row.sync === "not-managed")
     .map(
@@ -31,9 +43,16 @@ export async function undeclaredObjects(stack: Pick<SynthesizedStack, "name" | "
 }
 
 /** The p1as CLI's delete, with the write client of the stack's provider block; its secret by reference to the variable that holds it, never its value. */
-function deleteCommand(block: Record<string, unknown>, apiUrl: string, tokenUrl: string, env: NodeJS.ProcessEnv): (collection: string, key: string) => string {
+function deleteCommand(
+  block: Record<string, unknown>,
+  apiUrl: string,
+  tokenUrl: string,
+  env: NodeJS.ProcessEnv,
+): (collection: string, key: string) => string {
   const application = literal(block.pingone_application) || env[PROVIDER_ENV.pingone_application];
-  const clientId = application ? `<client id of PingOne application ${application}>` : literal(block.client_id) || env[PROVIDER_ENV.client_id] || "<write client id>";
+  const clientId = application
+    ? `<client id of PingOne application ${application}>`
+    : literal(block.client_id) || env[PROVIDER_ENV.client_id] || "<write client id>";
   const secretVariable = literal(block.client_secret_env) || SECRET_ENV_DEFAULTS.client_secret;
   const assignments = [
     `P1AS_API_URL=${shellWord(apiUrl)}`,

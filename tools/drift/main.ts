@@ -16,10 +16,21 @@ import { CliError, EXIT_CHANGES, EXIT_ERROR } from "../../cli-kit/errors";
 import { terminalText } from "../../cli-kit/escape";
 import { maskKnownSecrets, redactTerraformText } from "../terraform/redact";
 import { checkUndeclaredStates } from "../terraform/retired-stacks";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, SynthesizedStack } from "../terraform/synth-output";
+import {
+  IF_PRESENT_OPTION_HELP,
+  nothingSelected,
+  selectStacks,
+  stackListOption,
+  SynthesizedStack,
+} from "../terraform/synth-output";
 import { initStack } from "../terraform/init";
 import { initError, runTerraform, terraformErrors } from "../terraform/run";
-import { CERTIFICATES_DATA_SOURCE, CERTIFICATE_TYPE, HOSTNAMES_DATA_SOURCE, HOSTNAME_TYPE } from "../../provider/public-face";
+import {
+  CERTIFICATES_DATA_SOURCE,
+  CERTIFICATE_TYPE,
+  HOSTNAMES_DATA_SOURCE,
+  HOSTNAME_TYPE,
+} from "../../provider/public-face";
 import { importBlock } from "../../p1as/terraform-names";
 
 export const EXIT_DRIFT = EXIT_CHANGES;
@@ -60,7 +71,10 @@ const KINDS: Record<string, { kind: DriftKind; key: string; fields: readonly str
   [CERTIFICATE_TYPE]: { kind: "certificate", key: "name", fields: ["sha256_fingerprint", "not_after", "status"] },
   [HOSTNAME_TYPE]: { kind: "hostname", key: "hostname", fields: ["product", "certname", "status"] },
 };
-const HELD = { [CERTIFICATES_DATA_SOURCE]: { list: "certificates", key: "name", kind: "certificate" }, [HOSTNAMES_DATA_SOURCE]: { list: "hostnames", key: "hostname", kind: "hostname" } } as const;
+const HELD = {
+  [CERTIFICATES_DATA_SOURCE]: { list: "certificates", key: "name", kind: "certificate" },
+  [HOSTNAMES_DATA_SOURCE]: { list: "hostnames", key: "hostname", kind: "hostname" },
+} as const;
 
 export async function detectDrift(options: DriftOptions): Promise<{ stacks: StackDrift[]; exitCode: number }> {
   maskKnownSecrets({ ...process.env, ...options.env });
@@ -76,16 +90,27 @@ export async function detectDrift(options: DriftOptions): Promise<{ stacks: Stac
     try {
       const plan = await refreshOnlyPlan(stack, options.env);
       if (!plan) {
-        if (options.stacks) throw new CliError(`${stack.name} declares no virtual hosts; drift compares certificates and hostnames only.`);
+        if (options.stacks)
+          throw new CliError(
+            `${stack.name} declares no virtual hosts; drift compares certificates and hostnames only.`,
+          );
         continue;
       }
       const findings = findingsOf(plan);
       results.push({ stack: stack.name, status: findings.length === 0 ? "in-sync" : "drift", findings });
     } catch (error) {
-      results.push({ stack: stack.name, status: "error", error: redactTerraformText(error instanceof Error ? error.message : String(error)) });
+      results.push({
+        stack: stack.name,
+        status: "error",
+        error: redactTerraformText(error instanceof Error ? error.message : String(error)),
+      });
     }
   }
-  const exitCode = results.some((result) => result.status === "error") ? EXIT_ERROR : results.some((result) => result.status === "drift") ? EXIT_DRIFT : 0;
+  const exitCode = results.some((result) => result.status === "error")
+    ? EXIT_ERROR
+    : results.some((result) => result.status === "drift")
+      ? EXIT_DRIFT
+      : 0;
   return { stacks: results, exitCode };
 }
 
@@ -93,18 +118,33 @@ export async function detectDrift(options: DriftOptions): Promise<{ stacks: Stac
 type PlanJson = any;
 
 /** The refresh-only plan of a stack with virtual hosts, as `show -json`; undefined for other stacks. */
-async function refreshOnlyPlan(stack: SynthesizedStack, env: NodeJS.ProcessEnv | undefined): Promise<PlanJson | undefined> {
+async function refreshOnlyPlan(
+  stack: SynthesizedStack,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<PlanJson | undefined> {
   const config = JSON.parse(readFileSync(stack.configFile, "utf8"));
   if (!config.provider?.p1as) return undefined;
   const run = (args: string[]) => runTerraform(args, { cwd: stack.workingDirectory, env });
   const init = await initStack(stack, { env, log: (line) => process.stderr.write(`${line}\n`), run });
   if (init.exitCode !== 0) throw initError(stack.name, init);
   // No state lock: drift must never block, or be blocked by, a deploy.
-  const plan = await run(["plan", "-refresh-only", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", `-out=${DRIFT_PLAN}`]);
+  const plan = await run([
+    "plan",
+    "-refresh-only",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-detailed-exitcode",
+    `-out=${DRIFT_PLAN}`,
+  ]);
   try {
-    if (plan.exitCode === 1) throw new CliError(`${stack.name}: terraform plan -refresh-only failed:\n${terraformErrors(plan.stderr || plan.stdout)}`);
+    if (plan.exitCode === 1)
+      throw new CliError(
+        `${stack.name}: terraform plan -refresh-only failed:\n${terraformErrors(plan.stderr || plan.stdout)}`,
+      );
     const shown = await run(["show", "-json", DRIFT_PLAN]);
-    if (shown.exitCode !== 0) throw new CliError(`${stack.name}: terraform show -json failed:\n${terraformErrors(shown.stderr)}`);
+    if (shown.exitCode !== 0)
+      throw new CliError(`${stack.name}: terraform show -json failed:\n${terraformErrors(shown.stderr)}`);
     return JSON.parse(shown.stdout);
   } finally {
     // A plan file carries the run's variable values; nothing reads this one again.
@@ -114,7 +154,10 @@ async function refreshOnlyPlan(stack: SynthesizedStack, env: NodeJS.ProcessEnv |
 
 function findingsOf(plan: PlanJson): DriftFinding[] {
   const findings: DriftFinding[] = [];
-  const managed = new Map<string, Set<string>>([["certificate", new Set()], ["hostname", new Set()]]);
+  const managed = new Map<string, Set<string>>([
+    ["certificate", new Set()],
+    ["hostname", new Set()],
+  ]);
   for (const drift of plan.resource_drift ?? []) {
     const spec = KINDS[drift.type];
     if (!spec || drift.mode !== "managed") continue;
@@ -122,10 +165,18 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
     const after = drift.change?.after;
     const key = String(before[spec.key]);
     if (after === null || after === undefined) {
-      findings.push({ kind: spec.kind, key, finding: "missing", differences: [], consequence: `a deploy creates it again (${drift.address})` });
+      findings.push({
+        kind: spec.kind,
+        key,
+        finding: "missing",
+        differences: [],
+        consequence: `a deploy creates it again (${drift.address})`,
+      });
       continue;
     }
-    const differences = spec.fields.filter((field) => before[field] !== after[field]).map((field) => ({ field, was: show(before[field]), now: show(after[field]) }));
+    const differences = spec.fields
+      .filter((field) => before[field] !== after[field])
+      .map((field) => ({ field, was: show(before[field]), now: show(after[field]) }));
     const failed = after.status === "error";
     if (differences.length === 0 && !failed) continue;
     findings.push({
@@ -133,7 +184,9 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
       key,
       finding: failed ? "failed" : "changed",
       differences,
-      consequence: failed ? "a deploy sends the declared values again (status error)" : "a deploy puts the declared values back",
+      consequence: failed
+        ? "a deploy sends the declared values again (status error)"
+        : "a deploy puts the declared values back",
     });
   }
   const resources: PlanJson[] = plan.prior_state?.values?.root_module?.resources ?? [];
@@ -147,7 +200,13 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
     if (!spec || resource.mode !== "managed" || resource.values?.status !== "error") continue;
     const key = String(resource.values?.[spec.key]);
     if (findings.some((finding) => finding.kind === spec.kind && finding.key === key)) continue;
-    findings.push({ kind: spec.kind, key, finding: "failed", differences: [], consequence: "a deploy sends the declared values again (status error)" });
+    findings.push({
+      kind: spec.kind,
+      key,
+      finding: "failed",
+      differences: [],
+      consequence: "a deploy sends the declared values again (status error)",
+    });
   }
   for (const resource of resources) {
     const held = HELD[resource.type as keyof typeof HELD];
@@ -156,7 +215,13 @@ function findingsOf(plan: PlanJson): DriftFinding[] {
       const key = String(item[held.key]);
       if (managed.get(held.kind)!.has(key)) continue;
       const type = held.kind === "certificate" ? CERTIFICATE_TYPE : HOSTNAME_TYPE;
-      findings.push({ kind: held.kind, key, finding: "extra", differences: [], consequence: `a deploy leaves it alone; to manage it, declare it and import it: ${importBlock(type, key).replace(/\n\s*/g, " ")}` });
+      findings.push({
+        kind: held.kind,
+        key,
+        finding: "extra",
+        differences: [],
+        consequence: `a deploy leaves it alone; to manage it, declare it and import it: ${importBlock(type, key).replace(/\n\s*/g, " ")}`,
+      });
     }
   }
   return findings;
@@ -176,15 +241,21 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
       lines.push(`${result.stack}: RETIRING: not checked; the next deploy destroys every object in its state`);
       continue;
     }
-    const count = (finding: DriftFinding["finding"]) => result.findings.filter((item) => item.finding === finding).length;
+    const count = (finding: DriftFinding["finding"]) =>
+      result.findings.filter((item) => item.finding === finding).length;
     lines.push(
       result.status === "in-sync"
         ? `${result.stack}: in sync`
         : `${result.stack}: DRIFT: ${count("missing")} missing, ${count("changed")} changed, ${count("failed")} in error, ${count("extra")} extra`,
     );
     for (const item of result.findings) {
-      const detail = item.differences.map((difference) => `${difference.field}: was ${difference.was}, API now ${difference.now}`).join("; ");
-      lines.push(`  ${item.finding.padEnd(8)} ${item.kind} ${item.key}${detail ? `  ${detail}` : ""}`, `           -> ${item.consequence}`);
+      const detail = item.differences
+        .map((difference) => `${difference.field}: was ${difference.was}, API now ${difference.now}`)
+        .join("; ");
+      lines.push(
+        `  ${item.finding.padEnd(8)} ${item.kind} ${item.key}${detail ? `  ${detail}` : ""}`,
+        `           -> ${item.consequence}`,
+      );
     }
   }
   return `${terminalText(lines.join("\n"))}\n`;
@@ -192,7 +263,9 @@ export function renderDrift(stacks: readonly StackDrift[]): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("drift")
-    .description("terraform plan -refresh-only for every stack with virtual hosts, as a table (read-only). Exit 0 in sync, 2 drift, 1 error.")
+    .description(
+      "terraform plan -refresh-only for every stack with virtual hosts, as a table (read-only). Exit 0 in sync, 2 drift, 1 error.",
+    )
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
     .option("--stacks <names>", "comma-separated stacks (default: every stack with virtual hosts)", stackListOption)
     .option("--if-present", IF_PRESENT_OPTION_HELP, false)
@@ -202,7 +275,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (stop !== undefined) return stop;
   const options = program.opts<DriftOptions & { json: boolean }>();
   try {
-    const { stacks, exitCode } = await detectDrift({ ...options, log: (message) => process.stderr.write(`${message}\n`) });
+    const { stacks, exitCode } = await detectDrift({
+      ...options,
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
     process.stdout.write(options.json ? `${JSON.stringify({ exitCode, stacks }, null, 2)}\n` : renderDrift(stacks));
     return exitCode;
   } catch (error) {

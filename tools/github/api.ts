@@ -29,10 +29,21 @@ export interface GitHubClient {
       updateComment: Call<Repo & { comment_id: number; body: string }>;
       listForRepo?: unknown;
       create?: Call<Repo & { title: string; body: string; labels: string[] }>;
-      update?: Call<Repo & { issue_number: number; title?: string; body?: string; state?: "open" | "closed"; state_reason?: "completed" | "not_planned" }>;
+      update?: Call<
+        Repo & {
+          issue_number: number;
+          title?: string;
+          body?: string;
+          state?: "open" | "closed";
+          state_reason?: "completed" | "not_planned";
+        }
+      >;
     };
     repos?: {
-      listPullRequestsAssociatedWithCommit: Call<Repo & { commit_sha: string }, { data: readonly AssociatedPullRequest[] }>;
+      listPullRequestsAssociatedWithCommit: Call<
+        Repo & { commit_sha: string },
+        { data: readonly AssociatedPullRequest[] }
+      >;
       listCommentsForCommit: unknown;
       createCommitComment: Call<Repo & { commit_sha: string; body: string }>;
       updateCommitComment: Call<Repo & { comment_id: number; body: string }>;

@@ -6,7 +6,15 @@
  */
 import { commentMarkerMissing } from "../../cli-kit/errors";
 import { markdownCode } from "../../cli-kit/escape";
-import { AssociatedPullRequest, botItemsWithMarker, GitHubClient, GitHubItem, runUrl, safeBody, WorkflowContext } from "./api";
+import {
+  AssociatedPullRequest,
+  botItemsWithMarker,
+  GitHubClient,
+  GitHubItem,
+  runUrl,
+  safeBody,
+  WorkflowContext,
+} from "./api";
 import { upsertIssueComment } from "./pr-comment";
 
 export function applyResultMarker(environment: string, sha: string): string {
@@ -14,8 +22,18 @@ export function applyResultMarker(environment: string, sha: string): string {
 }
 
 export type ApplyResultTarget =
-  | { readonly target: "pull-request"; readonly pullRequest: number; readonly action: "created" | "updated"; readonly commentId: number }
-  | { readonly target: "commit"; readonly sha: string; readonly action: "created" | "updated"; readonly commentId: number };
+  | {
+      readonly target: "pull-request";
+      readonly pullRequest: number;
+      readonly action: "created" | "updated";
+      readonly commentId: number;
+    }
+  | {
+      readonly target: "commit";
+      readonly sha: string;
+      readonly action: "created" | "updated";
+      readonly commentId: number;
+    };
 
 /**
  * `body` is what `npm run deploy -- --result-out` wrote (or, when the apply job ended before writing it, a
@@ -34,7 +52,12 @@ export async function postApplyResult(options: {
   const { owner, repo } = context.repo;
   const marker = applyResultMarker(environment, context.sha);
   const body = safeBody(
-    [marker, `### Apply result: ${markdownCode(environment)}, commit ${context.sha.slice(0, 7)}`, options.body.trim(), `[Workflow run](${runUrl(context)})`].join("\n\n") + "\n",
+    [
+      marker,
+      `### Apply result: ${markdownCode(environment)}, commit ${context.sha.slice(0, 7)}`,
+      options.body.trim(),
+      `[Workflow run](${runUrl(context)})`,
+    ].join("\n\n") + "\n",
   );
   if (!body.includes(marker)) throw commentMarkerMissing(marker);
 
@@ -45,7 +68,12 @@ export async function postApplyResult(options: {
     return { target: "pull-request", pullRequest, ...result };
   }
 
-  const comments = await github.paginate<GitHubItem>(repos.listCommentsForCommit, { owner, repo, commit_sha: context.sha, per_page: 100 });
+  const comments = await github.paginate<GitHubItem>(repos.listCommentsForCommit, {
+    owner,
+    repo,
+    commit_sha: context.sha,
+    per_page: 100,
+  });
   const [earlier] = botItemsWithMarker(comments, marker);
   if (earlier) {
     await repos.updateCommitComment({ owner, repo, comment_id: earlier.id, body });

@@ -56,22 +56,33 @@ export function parseDriftReport(stdout: string, exitCode: number, stderr = ""):
  * run did not check keeps its issue as it is. When the whole check failed, one issue says so, and no stack's
  * issue is closed on the strength of a run that checked nothing.
  */
-export async function syncDriftIssues(options: { github: GitHubClient; context: WorkflowContext; report: DriftReport }): Promise<DriftIssueAction[]> {
+export async function syncDriftIssues(options: {
+  github: GitHubClient;
+  context: WorkflowContext;
+  report: DriftReport;
+}): Promise<DriftIssueAction[]> {
   const { github, context, report } = options;
   const issues = github.rest.issues;
   const { listForRepo, create, update } = issueMethods(github);
   const { owner, repo } = context.repo;
   // The REST API lists pull requests among issues; a pull request is never a drift issue.
-  const open = (await github.paginate<GitHubItem>(listForRepo, { owner, repo, state: "open", labels: DRIFT_LABEL, per_page: 100 })).filter(
-    (issue) => !issue.pull_request,
-  );
+  const open = (
+    await github.paginate<GitHubItem>(listForRepo, { owner, repo, state: "open", labels: DRIFT_LABEL, per_page: 100 })
+  ).filter((issue) => !issue.pull_request);
   const link = runUrl(context);
 
   /** The one issue for `stack`: the oldest; any later duplicate (two runs racing) is closed as such. */
   async function issueOf(stack: string): Promise<GitHubItem | undefined> {
-    const [first, ...duplicates] = botItemsWithMarker(open, driftMarker(stack)).sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
+    const [first, ...duplicates] = botItemsWithMarker(open, driftMarker(stack)).sort(
+      (a, b) => (a.number ?? 0) - (b.number ?? 0),
+    );
     for (const duplicate of duplicates) {
-      await issues.createComment({ owner, repo, issue_number: duplicate.number!, body: `Duplicate of #${first.number}: one issue per stack.` });
+      await issues.createComment({
+        owner,
+        repo,
+        issue_number: duplicate.number!,
+        body: `Duplicate of #${first.number}: one issue per stack.`,
+      });
       await update({ owner, repo, issue_number: duplicate.number!, state: "closed", state_reason: "not_planned" });
     }
     return first;
@@ -89,30 +100,59 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
     return { stack, action: "updated", issue: existing.number };
   }
 
-  async function close(stack: string, why: string, reason: "completed" | "not_planned" = "completed"): Promise<DriftIssueAction> {
+  async function close(
+    stack: string,
+    why: string,
+    reason: "completed" | "not_planned" = "completed",
+  ): Promise<DriftIssueAction> {
     const existing = await issueOf(stack);
     if (!existing) return { stack, action: reason === "completed" ? "in sync" : "not checked" };
-    await issues.createComment({ owner, repo, issue_number: existing.number!, body: safeBody(`${why} ([run](${link})). Closing.`) });
+    await issues.createComment({
+      owner,
+      repo,
+      issue_number: existing.number!,
+      body: safeBody(`${why} ([run](${link})). Closing.`),
+    });
     await update({ owner, repo, issue_number: existing.number!, state: "closed", state_reason: reason });
     return { stack, action: "closed", issue: existing.number };
   }
 
   if (report.error !== undefined) {
-    return [await upsert(WHOLE_CHECK, "Drift check could not run", `## The scheduled drift check could not run\n\n${markdownBlock(report.error)}\n\n${errorAdvice(context)}`)];
+    return [
+      await upsert(
+        WHOLE_CHECK,
+        "Drift check could not run",
+        `## The scheduled drift check could not run\n\n${markdownBlock(report.error)}\n\n${errorAdvice(context)}`,
+      ),
+    ];
   }
   const actions: DriftIssueAction[] = [await close(WHOLE_CHECK, "The drift check runs again")];
   for (const result of report.stacks) {
     // Read as a string: a status this module does not know yet must leave the stack's issue alone, not close it.
     const status: string = result.status;
     if (result.status === "error") {
-      actions.push(await upsert(result.stack, `Drift check failing: ${result.stack}`, `## The drift check of ${markdownCode(result.stack)} fails\n\n${markdownBlock(result.error)}\n\n${errorAdvice(context)}`));
+      actions.push(
+        await upsert(
+          result.stack,
+          `Drift check failing: ${result.stack}`,
+          `## The drift check of ${markdownCode(result.stack)} fails\n\n${markdownBlock(result.error)}\n\n${errorAdvice(context)}`,
+        ),
+      );
     } else if (result.status === "drift") {
-      actions.push(await upsert(result.stack, `Drift in ${result.stack}`, renderFindings(result.stack, result.findings)));
+      actions.push(
+        await upsert(result.stack, `Drift in ${result.stack}`, renderFindings(result.stack, result.findings)),
+      );
     } else if (result.status === "in-sync") {
       actions.push(await close(result.stack, `${markdownCode(result.stack)} is back in sync with its state`));
     } else if (status === "retiring") {
       // A retiring stack is being destroyed through a reviewed plan; its drift no longer matters.
-      actions.push(await close(result.stack, `${markdownCode(result.stack)} is retiring, so its drift is no longer checked`, "not_planned"));
+      actions.push(
+        await close(
+          result.stack,
+          `${markdownCode(result.stack)} is retiring, so its drift is no longer checked`,
+          "not_planned",
+        ),
+      );
     } else {
       actions.push({ stack: result.stack, action: "not checked" });
     }
@@ -123,7 +163,8 @@ export async function syncDriftIssues(options: { github: GitHubClient; context: 
 /** github-script's Octokit has them all; GitHubClient marks them optional because the plan comment does not need them. */
 function issueMethods(github: GitHubClient) {
   const { listForRepo, create, update } = github.rest.issues;
-  if (!listForRepo || !create || !update) throw new Error("syncDriftIssues needs github.rest.issues.listForRepo, create and update");
+  if (!listForRepo || !create || !update)
+    throw new Error("syncDriftIssues needs github.rest.issues.listForRepo, create and update");
   return { listForRepo, create, update };
 }
 
@@ -135,10 +176,16 @@ function errorAdvice(context: WorkflowContext): string {
 
 function renderFindings(stack: string, findings: readonly DriftFinding[]): string {
   const rows = findings.map((finding) => {
-    const detail = finding.differences.map((difference) => `${difference.field}: ${difference.was} → ${difference.now}`).join("; ");
+    const detail = finding.differences
+      .map((difference) => `${difference.field}: ${difference.was} → ${difference.now}`)
+      .join("; ");
     return `| ${markdownText(finding.finding)} | ${markdownText(finding.kind)} | ${markdownCode(finding.key)} | ${markdownText(detail) || "–"} | ${markdownText(finding.consequence)} |`;
   });
-  const table = ["| finding | kind | name | was → API now | what a deploy does |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  const table = [
+    "| finding | kind | name | was → API now | what a deploy does |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
   return [
     `## Drift in ${markdownCode(stack)}`,
     `The API no longer matches what the last apply left in ${markdownCode(stack)}'s state: ${findings.length} finding${findings.length === 1 ? "" : "s"}.`,

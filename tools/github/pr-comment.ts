@@ -32,7 +32,13 @@ export async function upsertPlanComment(options: {
   marker?: string;
 }): Promise<UpsertResult> {
   const { github, context, body } = options;
-  return upsertIssueComment({ github, repo: context.repo, issueNumber: context.issue.number, body: safeBody(body), marker: options.marker ?? SUMMARY_MARKER });
+  return upsertIssueComment({
+    github,
+    repo: context.repo,
+    issueNumber: context.issue.number,
+    body: safeBody(body),
+    marker: options.marker ?? SUMMARY_MARKER,
+  });
 }
 
 /**
@@ -49,7 +55,12 @@ export async function upsertIssueComment(options: {
   const { github, body, marker, issueNumber } = options;
   if (!body.includes(marker)) throw commentMarkerMissing(marker);
   const { owner, repo } = options.repo;
-  const comments = await github.paginate<GitHubItem>(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await github.paginate<GitHubItem>(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   const [earlier] = botItemsWithMarker(comments, marker);
   if (earlier) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: earlier.id, body });

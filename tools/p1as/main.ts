@@ -70,10 +70,16 @@ export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): str
   const environmentId = env[names.pingOneEnvironmentId];
   const idProblems = environmentId ? uuidProblems(environmentId) : [];
   if (!region || !environmentId) {
-    const ignored = env.PINGONE_ENVIRONMENT_ID ? " (PINGONE_ENVIRONMENT_ID is not used: it names the PingOne provider's worker environment)" : "";
+    const ignored = env.PINGONE_ENVIRONMENT_ID
+      ? " (PINGONE_ENVIRONMENT_ID is not used: it names the PingOne provider's worker environment)"
+      : "";
     problems.push(`set ${names.tokenUrl}, or ${names.pingOneRegion} and ${names.pingOneEnvironmentId}${ignored}`);
-  } else if (!(PINGONE_REGION_CODES as string[]).includes(region)) problems.push(`${names.pingOneRegion} must be one of ${PINGONE_REGION_CODES.join(", ")} (got ${JSON.stringify(region)})`);
-  else if (idProblems.length > 0) problems.push(`${names.pingOneEnvironmentId} ${idProblems.join("; ")} (got ${JSON.stringify(environmentId)})`);
+  } else if (!(PINGONE_REGION_CODES as string[]).includes(region))
+    problems.push(
+      `${names.pingOneRegion} must be one of ${PINGONE_REGION_CODES.join(", ")} (got ${JSON.stringify(region)})`,
+    );
+  else if (idProblems.length > 0)
+    problems.push(`${names.pingOneEnvironmentId} ${idProblems.join("; ")} (got ${JSON.stringify(environmentId)})`);
   else return tokenUrlFor({ region: region as PingOneRegionCode, environmentId });
   return undefined;
 }
@@ -84,7 +90,11 @@ export function tokenUrlFromEnv(env: NodeJS.ProcessEnv, problems: string[]): str
  * P1AS_CLIENT_SECRET) only. The client and token client hold the API and token URLs to the provider's destination
  * rules (P1AS_ALLOWED_HOSTS of `env`).
  */
-export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => void, writing = false): Promise<SelfServiceClient> {
+export async function clientFromEnv(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  writing = false,
+): Promise<SelfServiceClient> {
   const names = P1AS_CLI_ENV;
   const problems: string[] = [];
   const need = (name: string) => {
@@ -99,8 +109,10 @@ export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) 
   let apiUrl = env[names.apiUrl];
   if (!apiUrl) {
     const [environment, customer, region] = [env[names.environment], env[names.customer], env[names.region]];
-    if (!environment || !customer || !region) problems.push(`set ${names.apiUrl}, or ${names.environment}, ${names.customer} and ${names.region}`);
-    else if (!(P1AS_ENVIRONMENTS as readonly string[]).includes(environment)) problems.push(`${names.environment} must be one of ${P1AS_ENVIRONMENTS.join(", ")}`);
+    if (!environment || !customer || !region)
+      problems.push(`set ${names.apiUrl}, or ${names.environment}, ${names.customer} and ${names.region}`);
+    else if (!(P1AS_ENVIRONMENTS as readonly string[]).includes(environment))
+      problems.push(`${names.environment} must be one of ${P1AS_ENVIRONMENTS.join(", ")}`);
     else apiUrl = selfServiceApiUrl(environment, customer, region);
   }
   const authMethod = env[names.authMethod];
@@ -109,8 +121,10 @@ export async function clientFromEnv(env: NodeJS.ProcessEnv, log: (line: string) 
   }
   const apiContract = env[names.apiContract] || API_CONTRACT_DEFAULT;
   const contractReasons = apiContractProblems(apiContract);
-  if (contractReasons.length > 0) problems.push(`${names.apiContract} ${contractReasons.join("; ")} (got ${JSON.stringify(apiContract)})`);
-  if (problems.length > 0 || !tokenUrl || !apiUrl) throw new CliConfigError(`cannot reach the API: ${problems.join("; ")}`);
+  if (contractReasons.length > 0)
+    problems.push(`${names.apiContract} ${contractReasons.join("; ")} (got ${JSON.stringify(apiContract)})`);
+  if (problems.length > 0 || !tokenUrl || !apiUrl)
+    throw new CliConfigError(`cannot reach the API: ${problems.join("; ")}`);
   const credentials = { clientId, clientSecret, authMethod: authMethod as TokenEndpointAuthMethod | undefined };
   const { client } = await connect({
     apiUrl,
@@ -131,7 +145,14 @@ function render(rows: readonly object[], columns: readonly string[], json: boole
   if (rows.length === 0) return "(none)";
   const cells = rows.map((row) => columns.map((column) => String((row as Record<string, unknown>)[column] ?? "-")));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i].length)));
-  return [columns, ...cells].map((line) => line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return [columns, ...cells]
+    .map((line) =>
+      line
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export interface CliIo {
@@ -162,11 +183,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       `Exit 0 ok, 1 error, ${EXIT_NOT_FOUND} not found, 64 bad command line.`,
   );
   // Both resources offer the same commands.
-  const resource = <V extends object>(name: string, key: string, description: string, columns: readonly string[], calls: {
-    list: (api: SelfServiceClient) => Promise<V[]>;
-    get: (api: SelfServiceClient, key: string) => Promise<V | undefined>;
-    delete: (api: SelfServiceClient, key: string) => Promise<"deleted" | "absent">;
-  }) => {
+  const resource = <V extends object>(
+    name: string,
+    key: string,
+    description: string,
+    columns: readonly string[],
+    calls: {
+      list: (api: SelfServiceClient) => Promise<V[]>;
+      get: (api: SelfServiceClient, key: string) => Promise<V | undefined>;
+      delete: (api: SelfServiceClient, key: string) => Promise<"deleted" | "absent">;
+    },
+  ) => {
     const command = program.command(`${name}s`).description(description);
     command
       .command("list")
@@ -185,13 +212,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     command
       .command(`delete <${key}>`)
-      .description(`delete a ${name} with the write client (${P1AS_CLI_ENV.clientId}, ${P1AS_CLI_ENV.clientSecret}); exit ${EXIT_NOT_FOUND} if the API does not hold it`)
+      .description(
+        `delete a ${name} with the write client (${P1AS_CLI_ENV.clientId}, ${P1AS_CLI_ENV.clientSecret}); exit ${EXIT_NOT_FOUND} if the API does not hold it`,
+      )
       .action((value: string) => {
         work = async () => {
           // Checked before the client is built, so a bad key sends nothing.
           const problems = (name === "hostname" ? hostnameProblems : certnameProblems)(value);
           if (problems.length > 0) {
-            io.stderr(`p1as: invalid <${key}> ${JSON.stringify(value)}: it ${problems.join("; ")}. Nothing was sent.\n`);
+            io.stderr(
+              `p1as: invalid <${key}> ${JSON.stringify(value)}: it ${problems.join("; ")}. Nothing was sent.\n`,
+            );
             return EXIT_USAGE;
           }
           if ((await calls.delete(await client(true), value)) === "absent") return notFound(`${name} ${value}`);
@@ -215,7 +246,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await work();
   } catch (error) {
-    const known = [CliConfigError, ClientValidationError, SelfServiceApiError, ReadinessError].some((type) => error instanceof type);
+    const known = [CliConfigError, ClientValidationError, SelfServiceApiError, ReadinessError].some(
+      (type) => error instanceof type,
+    );
     io.stderr(`p1as: ${redactText(known ? (error as Error).message : String(error))}\n`);
     return EXIT_ERROR;
   }

@@ -14,7 +14,13 @@ import { planStacks } from "./plan-stacks";
 import { planKey } from "./saved-plans";
 import { DEFAULT_MAX_CHARS, renderRefusal, renderSummary, StackOutcome } from "./render";
 import { checkUndeclaredStates } from "../terraform/retired-stacks";
-import { IF_PRESENT_OPTION_HELP, nothingSelected, selectStacks, stackListOption, STACKS_OPTION_HELP } from "../terraform/synth-output";
+import {
+  IF_PRESENT_OPTION_HELP,
+  nothingSelected,
+  selectStacks,
+  stackListOption,
+  STACKS_OPTION_HELP,
+} from "../terraform/synth-output";
 
 export interface PlanSummaryOptions {
   readonly outdir: string;
@@ -50,7 +56,10 @@ export function exitCodeFor(outcomes: readonly StackOutcome[], allowUnplannable:
   return 0;
 }
 
-export async function runPlanSummary(options: PlanSummaryOptions, log: (message: string) => void = () => {}): Promise<PlanSummaryResult> {
+export async function runPlanSummary(
+  options: PlanSummaryOptions,
+  log: (message: string) => void = () => {},
+): Promise<PlanSummaryResult> {
   // The summary is posted where everyone who reads the repository reads it: no secret of this run in it.
   maskKnownSecrets(process.env);
   const { stacks, absent } = selectStacks(options.outdir, options.stacks, { ifPresent: options.ifPresent });
@@ -74,7 +83,8 @@ export async function runPlanSummary(options: PlanSummaryOptions, log: (message:
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1000) throw new InvalidArgumentError("must be an integer of at least 1000.");
+  if (!Number.isInteger(parsed) || parsed < 1000)
+    throw new InvalidArgumentError("must be an integer of at least 1000.");
   return parsed;
 }
 
@@ -88,7 +98,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--max-chars <n>", "upper bound for the summary's length", positiveInteger, DEFAULT_MAX_CHARS)
     .option("--allow-unplannable", "exit 0 even when a stack's provider cannot be installed (offline runs)", false)
     .option("--subtitle <text>", "a line under the title, e.g. the commit planned")
-    .option("--save-plans <dir>", "keep each stack's plan as <dir>/<stack>.tfplan for deploy --plans (sealed as .tfplan.sealed when P1AS_PLAN_KEY is set)")
+    .option(
+      "--save-plans <dir>",
+      "keep each stack's plan as <dir>/<stack>.tfplan for deploy --plans (sealed as .tfplan.sealed when P1AS_PLAN_KEY is set)",
+    )
     .exitOverride();
   const stop = parseCommandLine(program, argv);
   if (stop !== undefined) return stop;

@@ -132,9 +132,18 @@ export function summarizePlan(plan: PlanJson): StackPlanSummary {
  */
 export function withOffline(summary: StackPlanSummary, hostnames: readonly string[], window: string): StackPlanSummary {
   const offline = (change: ResourceChangeSummary) =>
-    change.kind === "hostname" && change.action === "update" && hostnames.includes(change.fields.find((field) => field.field === "hostname")?.value ?? "");
+    change.kind === "hostname" &&
+    change.action === "update" &&
+    hostnames.includes(change.fields.find((field) => field.field === "hostname")?.value ?? "");
   const changes = summary.changes.map((change) =>
-    offline(change) ? { ...change, destructive: true, offline: true, reason: `no update route: deleted and created again, offline for ${window}` } : change,
+    offline(change)
+      ? {
+          ...change,
+          destructive: true,
+          offline: true,
+          reason: `no update route: deleted and created again, offline for ${window}`,
+        }
+      : change,
   );
   return { ...summary, changes: changes.sort(byReviewOrder) };
 }
@@ -142,7 +151,11 @@ export function withOffline(summary: StackPlanSummary, hostnames: readonly strin
 /** Destructive first; an offline update ranks as the replacement it is in the API. */
 function byReviewOrder(a: ResourceChangeSummary, b: ResourceChangeSummary): number {
   const rank = (change: ResourceChangeSummary) => ACTION_ORDER.indexOf(change.offline ? "replace" : change.action);
-  return Number(b.destructive) - Number(a.destructive) || rank(a) - rank(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+  return (
+    Number(b.destructive) - Number(a.destructive) ||
+    rank(a) - rank(b) ||
+    (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)
+  );
 }
 
 /** Table order after the destructive rows, which always come first so a table cut for size never hides them. */
@@ -183,18 +196,33 @@ function summarizeResource(resource: ResourceChange, action: ChangeAction): Reso
   // Status is the API's, never declared: show what it is now (an `error` explains a repair), not what follows.
   const current = action === "delete" || action === "forget" ? before : { ...after, status: before.status };
   const kind = kindOf(resource.type);
-  const order: readonly string[] = kind === "hostname" ? HOSTNAME_FIELDS : kind === "certificate" ? CERTIFICATE_FIELDS : [];
+  const order: readonly string[] =
+    kind === "hostname" ? HOSTNAME_FIELDS : kind === "certificate" ? CERTIFICATE_FIELDS : [];
   const fields = order
     .filter((field) => current[field] !== undefined && !(field === "adopt" && current[field] === "false"))
     .map((field) => ({ field, value: current[field] }));
   const changes =
     action === "update" || action === "replace"
       ? order
-          .filter((field) => field !== "status" && before[field] !== undefined && after[field] !== undefined && before[field] !== after[field])
+          .filter(
+            (field) =>
+              field !== "status" &&
+              before[field] !== undefined &&
+              after[field] !== undefined &&
+              before[field] !== after[field],
+          )
           .map((field) => ({ field, before: before[field], after: after[field] }))
       : [];
   const reason = resource.action_reason ? REASONS[resource.action_reason] : undefined;
-  return { address: resource.address, action, kind, fields, changes, destructive: isDestructive(action), ...(reason ? { reason } : {}) };
+  return {
+    address: resource.address,
+    action,
+    kind,
+    fields,
+    changes,
+    destructive: isDestructive(action),
+    ...(reason ? { reason } : {}),
+  };
 }
 
 /**
@@ -203,7 +231,10 @@ function summarizeResource(resource: ResourceChange, action: ChangeAction): Reso
  */
 function shown(input: unknown, sensitive: unknown, unknown: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  const fieldNames = new Set([...(isRecord(input) ? Object.keys(input) : []), ...(isRecord(unknown) ? Object.keys(unknown) : [])]);
+  const fieldNames = new Set([
+    ...(isRecord(input) ? Object.keys(input) : []),
+    ...(isRecord(unknown) ? Object.keys(unknown) : []),
+  ]);
   for (const field of fieldNames) {
     if (sensitive === true || (isRecord(sensitive) && sensitive[field] === true)) {
       result[field] = SENSITIVE;

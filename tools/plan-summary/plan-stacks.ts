@@ -50,7 +50,10 @@ const PLAN_FILE = "tfplan";
 const PROVIDER_UNAVAILABLE =
   /Failed to query available provider packages|Failed to install provider|Could not retrieve the list of available versions|Failed to resolve provider packages/;
 
-export async function planStacks(stacks: readonly SynthesizedStack[], options: PlanStacksOptions = {}): Promise<StackOutcome[]> {
+export async function planStacks(
+  stacks: readonly SynthesizedStack[],
+  options: PlanStacksOptions = {},
+): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
   for (const stack of stacks) outcomes.push(await planStack(stack, options));
   return outcomes;
@@ -73,10 +76,17 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
 
   // A retiring stack whose state is empty needs no plan (nor credentials): only the config change is left.
   if (stack.retiring) {
-    const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch((error: Error) => error);
+    const addresses = await stateAddresses(stack, { env: options.env, initialized: true }).catch(
+      (error: Error) => error,
+    );
     if (addresses instanceof Error) return { stack: stack.name, status: "failed", error: addresses.message };
     if (addresses.length === 0) {
-      if (options.savePlans) saveNothingToApply(options.savePlans.dir, { stack: stack.name, configSha256: configSha256(stack), destroy: true }, options.savePlans.key);
+      if (options.savePlans)
+        saveNothingToApply(
+          options.savePlans.dir,
+          { stack: stack.name, configSha256: configSha256(stack), destroy: true },
+          options.savePlans.key,
+        );
       return { stack: stack.name, status: "retired", note: retiredLine(stack.name) };
     }
   }
@@ -100,7 +110,17 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
     if (show.exitCode !== 0) {
       return { stack: stack.name, status: "failed", error: `terraform show failed:\n${terraformErrors(show.stderr)}` };
     }
-    const planned: StackOutcome = { stack: stack.name, status: "planned", summary: withOffline(summarizePlan(parsePlanJson(show.stdout)), offlineHostnames(plan.stdout).planned, EXPECTED_OFFLINE_WINDOW), planText: plan.stdout, retiring: stack.retiring };
+    const planned: StackOutcome = {
+      stack: stack.name,
+      status: "planned",
+      summary: withOffline(
+        summarizePlan(parsePlanJson(show.stdout)),
+        offlineHostnames(plan.stdout).planned,
+        EXPECTED_OFFLINE_WINDOW,
+      ),
+      planText: plan.stdout,
+      retiring: stack.retiring,
+    };
     if (options.savePlans) {
       const subject = { stack: stack.name, configSha256: configSha, destroy: planModeArgs(stack).includes("-destroy") };
       // terraform's own verdict: a plan with no change to resources or outputs is not applyable. Saving none means
@@ -108,7 +128,9 @@ async function planStack(stack: SynthesizedStack, options: PlanStacksOptions): P
       const applyable = JSON.parse(show.stdout).applyable !== false;
       const { dir, key } = options.savePlans;
       const saved = applyable ? savePlan(planFile, dir, subject, key) : saveNothingToApply(dir, subject, key);
-      options.onProgress?.(applyable ? `${stack.name}: plan saved as ${saved}` : `${stack.name}: no changes, nothing to apply (${saved})`);
+      options.onProgress?.(
+        applyable ? `${stack.name}: plan saved as ${saved}` : `${stack.name}: no changes, nothing to apply (${saved})`,
+      );
     }
     return planned;
   } finally {

@@ -59,7 +59,9 @@ const MAX_ERROR_CHARS = 4_000;
 
 export function renderSummary(outcomes: readonly StackOutcome[], options: RenderOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const planTexts = outcomes.map((outcome) => (outcome.status === "planned" ? redactText(cleanPlanText(outcome.planText)) : ""));
+  const planTexts = outcomes.map((outcome) =>
+    outcome.status === "planned" ? redactText(cleanPlanText(outcome.planText)) : "",
+  );
   for (const rowLimit of ROW_LIMITS) {
     const shell = (texts: readonly string[]) => renderShell(outcomes, texts, rowLimit, options.subtitle);
     const fixed = shell(planTexts.map(() => "")).length;
@@ -72,7 +74,10 @@ export function renderSummary(outcomes: readonly StackOutcome[], options: Render
     if (result.length <= maxChars) return result;
   }
   // Only reachable with a limit too small for even the counts; say so rather than post a broken comment.
-  return `${SUMMARY_MARKER}\n## Plan summary\n\nThe summary does not fit in ${maxChars} characters; see the workflow log.\n`.slice(0, maxChars);
+  return `${SUMMARY_MARKER}\n## Plan summary\n\nThe summary does not fit in ${maxChars} characters; see the workflow log.\n`.slice(
+    0,
+    maxChars,
+  );
 }
 
 /**
@@ -84,7 +89,12 @@ export function renderRefusal(message: string, subtitle?: string): string {
   return `${[SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : []), ["> [!CAUTION]", "> **Nothing was planned.**", ">", ...quoted].join("\n")].join("\n\n")}\n`;
 }
 
-function renderShell(outcomes: readonly StackOutcome[], planTexts: readonly string[], rowLimit: number, subtitle?: string): string {
+function renderShell(
+  outcomes: readonly StackOutcome[],
+  planTexts: readonly string[],
+  rowLimit: number,
+  subtitle?: string,
+): string {
   const parts = [SUMMARY_MARKER, "## Plan summary", ...(subtitle ? [escapeText(subtitle)] : [])];
   parts.push(...renderBanners(outcomes));
   outcomes.forEach((outcome, index) => parts.push(renderStack(outcome, planTexts[index], rowLimit)));
@@ -95,14 +105,20 @@ function renderShell(outcomes: readonly StackOutcome[], planTexts: readonly stri
 /** Destroys and replaces first, hostnames above all: a replaced hostname takes its virtual host down until it is back. */
 function renderBanners(outcomes: readonly StackOutcome[]): string[] {
   const banners: string[] = [];
-  const retiring = outcomes.filter((outcome) => outcome.status === "planned" && outcome.retiring && outcome.summary.changes.length > 0);
+  const retiring = outcomes.filter(
+    (outcome) => outcome.status === "planned" && outcome.retiring && outcome.summary.changes.length > 0,
+  );
   if (retiring.length > 0) {
-    const items = retiring.map((outcome) => `> - ${code(outcome.stack)} is **RETIRING**: the deploy destroys every object in its state.`);
+    const items = retiring.map(
+      (outcome) => `> - ${code(outcome.stack)} is **RETIRING**: the deploy destroys every object in its state.`,
+    );
     banners.push(["> [!CAUTION]", `> **${plural(retiring.length, "stack")} retiring.**`, ">", ...items].join("\n"));
   }
   const destructive = outcomes.flatMap((outcome) =>
     outcome.status === "planned"
-      ? outcome.summary.changes.filter((change) => change.destructive).map((change) => ({ stack: outcome.stack, change }))
+      ? outcome.summary.changes
+          .filter((change) => change.destructive)
+          .map((change) => ({ stack: outcome.stack, change }))
       : [],
   );
   if (destructive.length > 0) {
@@ -116,12 +132,21 @@ function renderBanners(outcomes: readonly StackOutcome[]): string[] {
     banners.push(["> [!CAUTION]", `> ${headline}`, ">", ...items].join("\n"));
   }
   const problems = outcomes.flatMap((outcome) => {
-    if (outcome.status === "failed") return [`> - ${code(outcome.stack)}: **plan failed**: ${escapeText(firstLine(outcome.error))}`];
-    if (outcome.status === "unplannable") return [`> - ${code(outcome.stack)}: **could not plan**: ${escapeText(outcome.reason)}`];
+    if (outcome.status === "failed")
+      return [`> - ${code(outcome.stack)}: **plan failed**: ${escapeText(firstLine(outcome.error))}`];
+    if (outcome.status === "unplannable")
+      return [`> - ${code(outcome.stack)}: **could not plan**: ${escapeText(outcome.reason)}`];
     return [];
   });
   if (problems.length > 0) {
-    banners.push(["> [!WARNING]", `> **${plural(problems.length, "stack")} not planned.** Nothing below covers ${problems.length === 1 ? "it" : "them"}.`, ">", ...problems].join("\n"));
+    banners.push(
+      [
+        "> [!WARNING]",
+        `> **${plural(problems.length, "stack")} not planned.** Nothing below covers ${problems.length === 1 ? "it" : "them"}.`,
+        ">",
+        ...problems,
+      ].join("\n"),
+    );
   }
   return banners;
 }
@@ -135,7 +160,11 @@ function describeDestructive(stack: string, change: ResourceChangeSummary): stri
       : change.kind === "certificate"
         ? `⚠️ **${verb}** certificate ${code(valueOf(change, "name"))} ${where}`
         : `⚠️ **${verb}** ${code(change.address)} ${where}`;
-  const details = [renderFields(change.kind === "other" ? [] : change.fields.slice(1)), renderChanges(change), change.reason ? escapeText(change.reason) : ""]
+  const details = [
+    renderFields(change.kind === "other" ? [] : change.fields.slice(1)),
+    renderChanges(change),
+    change.reason ? escapeText(change.reason) : "",
+  ]
     .filter(Boolean)
     .join("; ");
   return details ? `${what} (${details})` : what;
@@ -144,7 +173,11 @@ function describeDestructive(stack: string, change: ResourceChangeSummary): stri
 function renderStack(outcome: StackOutcome, planText: string, rowLimit: number): string {
   const stack = code(outcome.stack);
   if (outcome.status === "failed") {
-    return [`### ❌ ${stack}: plan failed`, "Terraform's error:", markdownBlock(clip(redactText(outcome.error), MAX_ERROR_CHARS))].join("\n\n");
+    return [
+      `### ❌ ${stack}: plan failed`,
+      "Terraform's error:",
+      markdownBlock(clip(redactText(outcome.error), MAX_ERROR_CHARS)),
+    ].join("\n\n");
   }
   if (outcome.status === "unplannable") {
     return [
@@ -157,13 +190,24 @@ function renderStack(outcome: StackOutcome, planText: string, rowLimit: number):
   const { summary } = outcome;
   const heading = `### ${summary.changes.length === 0 ? "✅" : hasDestructive(summary) ? "⚠️" : "📝"} ${stack}`;
   const parts = outcome.retiring
-    ? [`${heading}: RETIRING`, "**This stack is retiring: its plan destroys every object it manages** (virtual hosts and PingOne objects).", `\`${countsLine(summary.counts)}\``]
+    ? [
+        `${heading}: RETIRING`,
+        "**This stack is retiring: its plan destroys every object it manages** (virtual hosts and PingOne objects).",
+        `\`${countsLine(summary.counts)}\``,
+      ]
     : [heading, `\`${countsLine(summary.counts)}\``];
   if (summary.driftCount > 0) {
     parts.push(`**${plural(summary.driftCount, "object")} changed outside of Terraform** (see the full plan).`);
   }
   if (summary.changes.length > 0) parts.push(renderTable(summary.changes, rowLimit));
-  parts.push(fold(`Full plan for ${outcome.stack}`, planText ? markdownBlock(planText) : "_Omitted: the comment would exceed GitHub's size limit; see the workflow log._"));
+  parts.push(
+    fold(
+      `Full plan for ${outcome.stack}`,
+      planText
+        ? markdownBlock(planText)
+        : "_Omitted: the comment would exceed GitHub's size limit; see the workflow log._",
+    ),
+  );
   return parts.join("\n\n");
 }
 
@@ -173,14 +217,22 @@ export function countsLine(counts: PlanCounts): string {
     ...(counts.import > 0 ? [`${counts.import} to import`] : []),
     ...(counts.forget > 0 ? [`${counts.forget} to forget`] : []),
   ];
-  if (counts.add + counts.change + counts.replace + counts.destroy + counts.import + counts.forget === 0) return "No changes.";
+  if (counts.add + counts.change + counts.replace + counts.destroy + counts.import + counts.forget === 0)
+    return "No changes.";
   return `Plan: ${[`${counts.add} to add`, `${counts.change} to change`, `${counts.replace} to replace`, `${counts.destroy} to destroy`, ...extra].join(", ")}`;
 }
 
 function renderTable(changes: readonly ResourceChangeSummary[], rowLimit: number): string {
-  if (rowLimit === 0) return `_${plural(changes.length, "resource")} change; the list is omitted to fit the comment size limit._`;
+  if (rowLimit === 0)
+    return `_${plural(changes.length, "resource")} change; the list is omitted to fit the comment size limit._`;
   const rows = changes.slice(0, rowLimit).map((change) => {
-    const details = [renderFields(change.fields), renderChanges(change), change.reason ? `_${escapeText(change.reason)}_` : ""].filter(Boolean).join("<br>");
+    const details = [
+      renderFields(change.fields),
+      renderChanges(change),
+      change.reason ? `_${escapeText(change.reason)}_` : "",
+    ]
+      .filter(Boolean)
+      .join("<br>");
     return `| ${ACTION_LABELS[change.action]} | ${code(change.address)} | ${details} |`;
   });
   const more = changes.length > rowLimit ? [`\n_…and ${changes.length - rowLimit} more; see the full plan._`] : [];
@@ -199,7 +251,12 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 function renderFields(fields: ResourceChangeSummary["fields"]): string {
-  return fields.map(({ field, value }) => `${FIELD_LABELS[field] ?? field} ${code(field === "sha256_fingerprint" ? shortFingerprint(value) : value)}`).join(" · ");
+  return fields
+    .map(
+      ({ field, value }) =>
+        `${FIELD_LABELS[field] ?? field} ${code(field === "sha256_fingerprint" ? shortFingerprint(value) : value)}`,
+    )
+    .join(" · ");
 }
 
 /** A full SHA-256 (95 characters) swamps the table; head and tail identify a certificate, the full plan has the rest. */
@@ -208,13 +265,20 @@ export function shortFingerprint(value: string): string {
 }
 
 function renderChanges(change: ResourceChangeSummary): string {
-  const shown = (field: string, value: string) => code(field === "sha256_fingerprint" ? shortFingerprint(value) : value);
-  return change.changes.map(({ field, before, after }) => `${FIELD_LABELS[field] ?? field}: ${shown(field, before)} → ${shown(field, after)}`).join(", ");
+  const shown = (field: string, value: string) =>
+    code(field === "sha256_fingerprint" ? shortFingerprint(value) : value);
+  return change.changes
+    .map(
+      ({ field, before, after }) => `${FIELD_LABELS[field] ?? field}: ${shown(field, before)} → ${shown(field, after)}`,
+    )
+    .join(", ");
 }
 
 function renderFooter(outcomes: readonly StackOutcome[]): string {
   const planned = outcomes.filter((outcome) => outcome.status === "planned");
-  const changed = planned.filter((outcome) => outcome.status === "planned" && outcome.summary.changes.length > 0).length;
+  const changed = planned.filter(
+    (outcome) => outcome.status === "planned" && outcome.summary.changes.length > 0,
+  ).length;
   const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
   const unplannable = outcomes.filter((outcome) => outcome.status === "unplannable").length;
   const retired = outcomes.filter((outcome) => outcome.status === "retired").length;
@@ -308,7 +372,11 @@ function foldChains(lines: readonly string[]): string[] {
     const close = start ? new RegExp(`^ {${start[1].length}}EOT((?: -> .*)?)$`) : undefined;
     const end = close ? lines.findIndex((line, at) => at > index && close.test(line)) : -1;
     const body = lines.slice(index + 1, end);
-    if (!start || end < 0 || !(/^fullchain\b/.test(start[2]) || body.some((line) => line.includes("-----BEGIN CERTIFICATE-----")))) {
+    if (
+      !start ||
+      end < 0 ||
+      !(/^fullchain\b/.test(start[2]) || body.some((line) => line.includes("-----BEGIN CERTIFICATE-----")))
+    ) {
       folded.push(lines[index]);
       continue;
     }

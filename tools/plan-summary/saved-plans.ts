@@ -68,7 +68,11 @@ const metaPath = (dir: string, stack: string) => `${clearPlanPath(dir, stack)}.j
 const unchangedPath = (dir: string, stack: string) => path.join(dir, `${stack}.unchanged.json`);
 const sealedUnchangedPath = (dir: string, stack: string) => path.join(dir, `${stack}.unchanged.sealed`);
 /** What a keyless run writes: never applied while a key is set. */
-const clearFiles = (dir: string, stack: string) => [clearPlanPath(dir, stack), metaPath(dir, stack), unchangedPath(dir, stack)];
+const clearFiles = (dir: string, stack: string) => [
+  clearPlanPath(dir, stack),
+  metaPath(dir, stack),
+  unchangedPath(dir, stack),
+];
 
 export function configSha256(stack: SynthesizedStack): string {
   return createHash("sha256").update(readFileSync(stack.configFile)).digest("hex");
@@ -84,7 +88,8 @@ export function planKey(env: NodeJS.ProcessEnv = process.env): string | undefine
 
 /** Removes whatever an earlier run saved for the stack, so a failed plan never leaves an old one to be applied. */
 export function forgetSavedPlan(dir: string, stack: string): void {
-  for (const file of [...clearFiles(dir, stack), sealedPlanPath(dir, stack), sealedUnchangedPath(dir, stack)]) rmSync(file, { force: true });
+  for (const file of [...clearFiles(dir, stack), sealedPlanPath(dir, stack), sealedUnchangedPath(dir, stack)])
+    rmSync(file, { force: true });
 }
 
 /** What a saved plan is about, before terraform's verdict on it. */
@@ -142,11 +147,16 @@ export interface OpenedPlan {
  * Finds and checks the saved plan of every stack before anything is applied, so a missing file, a missing
  * key, a changed file or a different synth stops the deploy with nothing applied.
  */
-export function openSavedPlans(stacks: readonly SynthesizedStack[], dir: string, env: NodeJS.ProcessEnv = process.env): OpenedPlan[] {
+export function openSavedPlans(
+  stacks: readonly SynthesizedStack[],
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): OpenedPlan[] {
   return stacks.map((stack) => {
     const opened = openSavedPlan(stack.name, dir, env);
     const current = configSha256(stack);
-    if (opened.meta.configSha256 !== current) throw savedPlanForOtherSynth(stack.name, opened.meta.configSha256, current);
+    if (opened.meta.configSha256 !== current)
+      throw savedPlanForOtherSynth(stack.name, opened.meta.configSha256, current);
     return opened;
   });
 }
@@ -160,7 +170,8 @@ function openSavedPlan(stack: string, dir: string, env: NodeJS.ProcessEnv): Open
     if (unsealed) throw unsealedPlanRefused(stack, unsealed, PLAN_KEY_VARIABLE);
   }
   const sealed = [sealedPlanPath(dir, stack), sealedUnchangedPath(dir, stack)].filter((file) => existsSync(file));
-  if (sealed.length > 1) throw savedPlanUnreadable(stack, sealed[1], `${path.basename(sealed[0])} is there too: a stack has one saved plan`);
+  if (sealed.length > 1)
+    throw savedPlanUnreadable(stack, sealed[1], `${path.basename(sealed[0])} is there too: a stack has one saved plan`);
   if (sealed.length === 1) {
     if (!key) throw planKeyMissing(stack, PLAN_KEY_VARIABLE);
     const opened = unseal(readFileSync(sealed[0]), key, stack, sealed[0]);
@@ -169,10 +180,16 @@ function openSavedPlan(stack: string, dir: string, env: NodeJS.ProcessEnv): Open
     if (opened.meta.applyable !== applyable) throw savedPlanKindMismatch(stack, sealed[0], opened.meta.applyable);
     return { stack, meta: opened.meta, ...(applyable ? { contents: opened.contents } : {}) };
   }
-  if (key) throw savedPlanMissing(stack, dir, [path.basename(sealedPlanPath(dir, stack)), path.basename(sealedUnchangedPath(dir, stack))]);
+  if (key)
+    throw savedPlanMissing(stack, dir, [
+      path.basename(sealedPlanPath(dir, stack)),
+      path.basename(sealedUnchangedPath(dir, stack)),
+    ]);
   const clear = clearPlanPath(dir, stack);
-  if (!existsSync(clear) && existsSync(unchangedPath(dir, stack))) return { stack, meta: readMeta(stack, unchangedPath(dir, stack), false) };
-  if (!existsSync(clear)) throw savedPlanMissing(stack, dir, [path.basename(clear), path.basename(sealedPlanPath(dir, stack))]);
+  if (!existsSync(clear) && existsSync(unchangedPath(dir, stack)))
+    return { stack, meta: readMeta(stack, unchangedPath(dir, stack), false) };
+  if (!existsSync(clear))
+    throw savedPlanMissing(stack, dir, [path.basename(clear), path.basename(sealedPlanPath(dir, stack))]);
   return { stack, meta: readMeta(stack, metaPath(dir, stack), true), contents: readFileSync(clear) };
 }
 
@@ -190,7 +207,12 @@ function readMeta(stack: string, file: string, applyable: boolean): PlanMeta {
 
 function parseMeta(text: string): PlanMeta {
   const meta = JSON.parse(text) as Partial<PlanMeta>;
-  if (typeof meta.stack !== "string" || typeof meta.configSha256 !== "string" || typeof meta.destroy !== "boolean" || typeof meta.applyable !== "boolean") {
+  if (
+    typeof meta.stack !== "string" ||
+    typeof meta.configSha256 !== "string" ||
+    typeof meta.destroy !== "boolean" ||
+    typeof meta.applyable !== "boolean"
+  ) {
     throw new Error("the plan's metadata lacks stack, configSha256, destroy or applyable");
   }
   return { stack: meta.stack, configSha256: meta.configSha256, destroy: meta.destroy, applyable: meta.applyable };

@@ -28,7 +28,9 @@ export const REQUIRED_PROVIDERS_SNIPPET = `terraform {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("provider:install")
-    .description(`Install the built ${PROVIDER_SOURCE} ${PROVIDER_VERSION} provider where terraform init finds it offline.`)
+    .description(
+      `Install the built ${PROVIDER_SOURCE} ${PROVIDER_VERSION} provider where terraform init finds it offline.`,
+    )
     .option("--dir <plugins dir>", "terraform plugins directory (an implied local mirror)", defaultPluginsDir())
     .exitOverride();
   const stop = parseCommandLine(program, argv);
@@ -36,7 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { dir } = program.opts<{ dir: string }>();
   try {
     const installed = installProvider(path.resolve(dir));
-    process.stdout.write(`Installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION} in ${installed}\n\nDeclare it in your configuration:\n\n${REQUIRED_PROVIDERS_SNIPPET}`);
+    process.stdout.write(
+      `Installed ${PROVIDER_SOURCE} ${PROVIDER_VERSION} in ${installed}\n\nDeclare it in your configuration:\n\n${REQUIRED_PROVIDERS_SNIPPET}`,
+    );
     return 0;
   } catch (error) {
     return reportFailure("provider:install", error);

@@ -19,7 +19,13 @@ import { P1AS_ENVIRONMENTS } from "../../p1as/facts";
 import { allowedHostsFrom } from "../../p1as/destinations";
 import { clientSecretEnv } from "../../p1as/secret-names";
 import { lookupClient } from "../../client/pingone-lookup";
-import { parseCommandLine, PROCESS_OUTPUT, CommandLineOutput, reportFailure, runMain } from "../../cli-kit/command-line";
+import {
+  parseCommandLine,
+  PROCESS_OUTPUT,
+  CommandLineOutput,
+  reportFailure,
+  runMain,
+} from "../../cli-kit/command-line";
 import { CliError, EXIT_OK, EXIT_USAGE } from "../../cli-kit/errors";
 
 /** PingOne keeps a previous secret from 1 minute to 30 days ahead. */
@@ -69,7 +75,9 @@ export async function rotateSecret(options: RotateOptions): Promise<Rotated> {
   const config = loadConfig(file);
   const environment = config.environments.find((item) => item.name === options.environment);
   if (!environment) {
-    throw new CliError(`environment ${options.environment} is not in ${file} (it has ${config.environments.map((item) => item.name).join(", ")}). Nothing was changed.`);
+    throw new CliError(
+      `environment ${options.environment} is not in ${file} (it has ${config.environments.map((item) => item.name).join(", ")}). Nothing was changed.`,
+    );
   }
   if (environment.credentials) {
     throw new CliError(
@@ -89,17 +97,29 @@ export async function rotateSecret(options: RotateOptions): Promise<Rotated> {
     },
     env,
   );
-  if ("problems" in lookup) throw new CliError(`cannot reach PingOne: ${lookup.problems.join("; ")}. Nothing was changed.`);
+  if ("problems" in lookup)
+    throw new CliError(`cannot reach PingOne: ${lookup.problems.join("; ")}. Nothing was changed.`);
   const found = await lookup.applications.find(application);
   if (!found) {
-    throw new CliError(`PingOne application ${JSON.stringify(application)} does not exist in PingOne environment ${config.pingone.environmentId}: deploy ${environment.stackName} first. Nothing was changed.`);
+    throw new CliError(
+      `PingOne application ${JSON.stringify(application)} does not exist in PingOne environment ${config.pingone.environmentId}: deploy ${environment.stackName} first. Nothing was changed.`,
+    );
   }
-  const expiresAt = options.keepPreviousMs > 0 ? new Date((options.now ?? Date.now)() + options.keepPreviousMs) : undefined;
+  const expiresAt =
+    options.keepPreviousMs > 0 ? new Date((options.now ?? Date.now)() + options.keepPreviousMs) : undefined;
   await lookup.applications.regenerateSecret(found, expiresAt);
-  return { application, previousExpiresAt: expiresAt?.toISOString(), secretEnv: clientSecretEnv(environment.name, options.client === "audit" ? "audit" : "admin") };
+  return {
+    application,
+    previousExpiresAt: expiresAt?.toISOString(),
+    secretEnv: clientSecretEnv(environment.name, options.client === "audit" ? "audit" : "admin"),
+  };
 }
 
-export async function main(argv: readonly string[], output: CommandLineOutput = PROCESS_OUTPUT, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  output: CommandLineOutput = PROCESS_OUTPUT,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const program = new Command("rotate-secret")
     .description(
       `Regenerate the PingOne secret of an environment's client in P1AS_CONFIG (now ${configPath(env)}), keeping the old one valid for --keep-previous. ` +
@@ -107,23 +127,48 @@ export async function main(argv: readonly string[], output: CommandLineOutput = 
         "Never prints a secret. Exit 0 rotated, 1 failed, 64 bad arguments.",
     )
     .addOption(new Option("--env <environment>", "the P1AS environment").choices([...P1AS_ENVIRONMENTS]))
-    .addOption(new Option("--client <client>", "write (p1as-<env>-orchestration) or audit (p1as-<env>-audit)").choices(["write", "audit"]).default("write"))
-    .option("--keep-previous <duration>", "how long the old secret keeps working: 0, or 1m to 30d", keepPreviousOption, keepPreviousOption(KEEP_PREVIOUS_DEFAULT));
+    .addOption(
+      new Option("--client <client>", "write (p1as-<env>-orchestration) or audit (p1as-<env>-audit)")
+        .choices(["write", "audit"])
+        .default("write"),
+    )
+    .option(
+      "--keep-previous <duration>",
+      "how long the old secret keeps working: 0, or 1m to 30d",
+      keepPreviousOption,
+      keepPreviousOption(KEEP_PREVIOUS_DEFAULT),
+    );
   const stop = parseCommandLine(program, argv, output);
   if (stop !== undefined) return stop;
   const options = program.opts<{ env?: string; client: "write" | "audit"; keepPrevious: number }>();
   // Checked here, not by commander: it would report a missing --env before an unknown option.
-  if (!options.env) return reportFailure("rotate-secret", new CliError("required option '--env <environment>' not specified. See --help.", EXIT_USAGE), output);
+  if (!options.env)
+    return reportFailure(
+      "rotate-secret",
+      new CliError("required option '--env <environment>' not specified. See --help.", EXIT_USAGE),
+      output,
+    );
   try {
-    const rotated = await rotateSecret({ environment: options.env, client: options.client, keepPreviousMs: options.keepPrevious, env });
+    const rotated = await rotateSecret({
+      environment: options.env,
+      client: options.client,
+      keepPreviousMs: options.keepPrevious,
+      env,
+    });
     output.stdout(
       `${rotated.application}: secret regenerated in PingOne (not shown). ` +
-        (rotated.previousExpiresAt ? `The previous secret is accepted until ${rotated.previousExpiresAt}. ` : "The previous secret no longer works. ") +
+        (rotated.previousExpiresAt
+          ? `The previous secret is accepted until ${rotated.previousExpiresAt}. `
+          : "The previous secret no longer works. ") +
         `The next deploy reads the new one from PingOne; where ${rotated.secretEnv} holds the old one, set it to the new secret before then.\n`,
     );
     return EXIT_OK;
   } catch (error) {
-    return reportFailure("rotate-secret", error instanceof ValidationError ? new CliError(error.message) : error, output);
+    return reportFailure(
+      "rotate-secret",
+      error instanceof ValidationError ? new CliError(error.message) : error,
+      output,
+    );
   }
 }
 

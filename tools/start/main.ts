@@ -87,7 +87,14 @@ export async function terraform(args: string[], cwd: string, env: NodeJS.Process
  * outlives the run; its secret is only ever in this process and terraform's environment.
  */
 function demoWorker(environmentId: string): WorkerSeed {
-  return workerFromEnvironment(process.env, environmentId) ?? { clientId: randomUUID(), clientSecret: randomBytes(32).toString("base64url"), environmentId, role: "full" };
+  return (
+    workerFromEnvironment(process.env, environmentId) ?? {
+      clientId: randomUUID(),
+      clientSecret: randomBytes(32).toString("base64url"),
+      environmentId,
+      role: "full",
+    }
+  );
 }
 
 /** The PingOne provider's variables for that worker; the p1as provider finds its clients in PingOne with them. */
@@ -102,8 +109,19 @@ function workerVariables(worker: WorkerSeed, regionCode: string): NodeJS.Process
 
 /** The lookup of an environment's clients in the emulated PingOne, as the p1as provider makes it. */
 function demoLookup(config: ReturnType<typeof loadConfig>, tokenUrl: string, workerEnv: NodeJS.ProcessEnv) {
-  const lookup = lookupClient({ environmentId: config.pingone.environmentId, apiUrl: config.pingone.apiUrl, tokenUrl, allowedHosts: allowedHostsFrom(), timeoutMs: 30_000, log: () => {} }, workerEnv);
-  if ("problems" in lookup) throw new Error(`cannot look the demo's clients up in PingOne: ${lookup.problems.join("; ")}`);
+  const lookup = lookupClient(
+    {
+      environmentId: config.pingone.environmentId,
+      apiUrl: config.pingone.apiUrl,
+      tokenUrl,
+      allowedHosts: allowedHostsFrom(),
+      timeoutMs: 30_000,
+      log: () => {},
+    },
+    workerEnv,
+  );
+  if ("problems" in lookup)
+    throw new Error(`cannot look the demo's clients up in PingOne: ${lookup.problems.join("; ")}`);
   return lookup.applications;
 }
 
@@ -111,10 +129,15 @@ function demoLookup(config: ReturnType<typeof loadConfig>, tokenUrl: string, wor
  * A .demo made when the demo used fixed clients holds virtual hosts but no PingOne application, and the provider
  * rightly refuses to read objects whose client is gone: say so before terraform does, with the way out.
  */
-async function refuseFixedClientDemo(config: ReturnType<typeof loadConfig>, workerEnv: NodeJS.ProcessEnv, held: (environment: string) => number): Promise<void> {
+async function refuseFixedClientDemo(
+  config: ReturnType<typeof loadConfig>,
+  workerEnv: NodeJS.ProcessEnv,
+  held: (environment: string) => number,
+): Promise<void> {
   for (const environment of config.environments) {
     if (held(environment.name) === 0) continue;
-    if (await demoLookup(config, environment.selfService.tokenUrl, workerEnv).find(environment.application.auditName)) continue;
+    if (await demoLookup(config, environment.selfService.tokenUrl, workerEnv).find(environment.application.auditName))
+      continue;
     throw new CliError(
       `.demo holds ${environment.name}'s virtual hosts but not the PingOne application ${environment.application.auditName} that reads them: ` +
         "it was made by an older npm start, whose demo used fixed clients. Nothing was changed. Start over: rm -rf .demo && npm start",
@@ -130,16 +153,25 @@ async function printHoldings(config: ReturnType<typeof loadConfig>, workerEnv: N
     // Read with the read-only client, as every reader should, found in PingOne by name as the p1as provider finds it.
     const read = lookedUpCredentials(
       demoLookup(config, tokenUrl, workerEnv),
-      { name: environment.application.auditName, setting: "application.auditName", secretEnv: clientSecretEnv(environment.name, "audit"), role: "read-only" },
+      {
+        name: environment.application.auditName,
+        setting: "application.auditName",
+        secretEnv: clientSecretEnv(environment.name, "audit"),
+        role: "read-only",
+      },
       config.pingone.environmentId,
     );
     const { client: api } = await connect({ apiUrl, tokenUrl, read, apiContract: "discover", log });
     say(`  ${environment.stackName}  (${apiUrl})`);
     for (const certificate of await api.listCertificates()) {
-      say(`    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`);
+      say(
+        `    certificate ${certificate.name.padEnd(28)} ${statusColour(certificate.status)(certificate.status.padEnd(9))} expires ${certificate.notAfter ?? "?"}`,
+      );
     }
     for (const hostname of await api.listHostnames()) {
-      say(`    hostname    ${hostname.hostname.padEnd(28)} ${statusColour(hostname.status)(hostname.status.padEnd(9))} ${hostname.product} / ${hostname.certname}`);
+      say(
+        `    hostname    ${hostname.hostname.padEnd(28)} ${statusColour(hostname.status)(hostname.status.padEnd(9))} ${hostname.product} / ${hostname.certname}`,
+      );
     }
   }
 }
@@ -182,9 +214,13 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
   }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === "EADDRINUSE" ? demoPortInUse(DEMO_PORT) : error;
   });
-  say(`emulator: ${emulator.url} (state in .demo/emulator-state.json), with an emulated PingOne at ${emulator.managementApiUrl}`);
+  say(
+    `emulator: ${emulator.url} (state in .demo/emulator-state.json), with an emulated PingOne at ${emulator.managementApiUrl}`,
+  );
   const double = installTestDouble({ parentDir: DEMO_DIR });
-  say(`PingOne side: runs through the test double of the PingOne provider (${DOUBLE_VERSION}, not Ping Identity's provider) against the emulated PingOne`);
+  say(
+    `PingOne side: runs through the test double of the PingOne provider (${DOUBLE_VERSION}, not Ping Identity's provider) against the emulated PingOne`,
+  );
   try {
     const outdir = path.join(DEMO_DIR, "cdktf.out");
     const stacks = synthesize(DEMO_CONFIG, outdir);
@@ -224,7 +260,12 @@ async function main(options: { completionDelayMs: number; verbose: boolean }): P
 if (require.main === module) {
   const program = new Command("start")
     .description("Deploy config/demo.json's virtual hosts to the local emulator with the real terraform binary")
-    .option("--completion-delay-ms <ms>", "how long emulator objects stay creating/updating", wholeNumber(0, 3_600_000), DEFAULT_COMPLETION_DELAY_MS)
+    .option(
+      "--completion-delay-ms <ms>",
+      "how long emulator objects stay creating/updating",
+      wholeNumber(0, 3_600_000),
+      DEFAULT_COMPLETION_DELAY_MS,
+    )
     .option("--verbose", "show terraform's own output, plan body included", false);
   const stop = parseCommandLine(program, process.argv.slice(2));
   if (stop !== undefined) process.exitCode = stop;

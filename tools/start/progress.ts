@@ -13,9 +13,23 @@ interface UiMessage {
   readonly type?: string;
   readonly "@level"?: string;
   readonly "@message"?: string;
-  readonly hook?: { readonly resource?: { readonly resource_type?: string; readonly resource_name?: string; readonly addr?: string }; readonly action?: string; readonly elapsed_seconds?: number };
-  readonly diagnostic?: { readonly severity?: string; readonly summary?: string; readonly detail?: string; readonly address?: string };
-  readonly changes?: { readonly add: number; readonly change: number; readonly remove: number; readonly operation: string };
+  readonly hook?: {
+    readonly resource?: { readonly resource_type?: string; readonly resource_name?: string; readonly addr?: string };
+    readonly action?: string;
+    readonly elapsed_seconds?: number;
+  };
+  readonly diagnostic?: {
+    readonly severity?: string;
+    readonly summary?: string;
+    readonly detail?: string;
+    readonly address?: string;
+  };
+  readonly changes?: {
+    readonly add: number;
+    readonly change: number;
+    readonly remove: number;
+    readonly operation: string;
+  };
 }
 
 const KINDS: Record<string, string> = { [CERTIFICATE_TYPE]: "certificate", [HOSTNAME_TYPE]: "hostname" };
@@ -39,7 +53,11 @@ function objectOf(hook: UiMessage["hook"]): string {
   const kind = KINDS[resource?.resource_type ?? ""];
   if (kind && resource?.resource_name) return `${kind} ${keyFromResourceName(resource.resource_name)}`;
   const pingOneKind = PINGONE_KINDS[resource?.resource_type ?? ""];
-  if (pingOneKind && resource?.resource_name) return `${pingOneKind} ${resource.resource_name.replace(/_[0-9A-F]{8}$/, "").split("_").join(" ")}`;
+  if (pingOneKind && resource?.resource_name)
+    return `${pingOneKind} ${resource.resource_name
+      .replace(/_[0-9A-F]{8}$/, "")
+      .split("_")
+      .join(" ")}`;
   return resource?.addr ?? "?";
 }
 
@@ -80,7 +98,8 @@ export function renderUiLine(line: string, colors: Colors = pc): string | undefi
     case "change_summary": {
       const changes = message.changes;
       if (!changes || changes.operation !== "apply") return undefined;
-      if (changes.add + changes.change + changes.remove === 0) return `  ${colors.green("no changes")}: the API matches the configuration`;
+      if (changes.add + changes.change + changes.remove === 0)
+        return `  ${colors.green("no changes")}: the API matches the configuration`;
       return `  ${colors.green("done")}: ${changes.add} added, ${changes.change} changed, ${changes.remove} destroyed`;
     }
     default:
@@ -90,6 +109,12 @@ export function renderUiLine(line: string, colors: Colors = pc): string | undefi
 
 /** The colour of an object's status, as the console shows it (the status view's table of colours). */
 export function statusColour(status: string): (text: string) => string {
-  const byColour: Record<Colour, (text: string) => string> = { blue: pc.blue, green: pc.green, yellow: pc.yellow, red: pc.red, grey: pc.gray };
+  const byColour: Record<Colour, (text: string) => string> = {
+    blue: pc.blue,
+    green: pc.green,
+    yellow: pc.yellow,
+    red: pc.red,
+    grey: pc.gray,
+  };
   return byColour[STATUS_COLOURS[status as RowStatus] ?? "grey"];
 }

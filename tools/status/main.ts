@@ -27,7 +27,10 @@ export interface StatusArguments {
 }
 
 /** Parses flags; `--help` resolves undefined (usage printed), anything wrong throws a CliError with EXIT_USAGE. */
-export function parseArguments(argv: readonly string[], write: (text: string) => void = (text) => process.stdout.write(text)): StatusArguments | undefined {
+export function parseArguments(
+  argv: readonly string[],
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): StatusArguments | undefined {
   const program = new Command("status")
     .description(
       `Status of the virtual hosts of every environment in P1AS_CONFIG (now ${configPath()}), compared with the synthesized stacks. Read-only.\n` +
@@ -36,9 +39,18 @@ export function parseArguments(argv: readonly string[], write: (text: string) =>
         "Credentials: the client secret from TF_VAR_<variable the stack's provider block names> or P1AS_CLIENT_SECRET.",
     )
     .option("--once", "print one table and exit, instead of serving the page", false)
-    .addOption(new Option("--port <port>", "port of the local page (127.0.0.1 only; 0: any free port)").default(DEFAULT_STATUS_PORT).argParser(wholeNumber(0, 65535)))
+    .addOption(
+      new Option("--port <port>", "port of the local page (127.0.0.1 only; 0: any free port)")
+        .default(DEFAULT_STATUS_PORT)
+        .argParser(wholeNumber(0, 65535)),
+    )
     .option("--outdir <dir>", "where cdktf synthesized the stacks", "cdktf.out")
-    .addOption(new Option("--stacks <names>", "only these stacks, comma separated (default: every environment of the config)").argParser(stackListOption));
+    .addOption(
+      new Option(
+        "--stacks <names>",
+        "only these stacks, comma separated (default: every environment of the config)",
+      ).argParser(stackListOption),
+    );
   return readCommandLine(program, argv, write) ? program.opts<StatusArguments>() : undefined;
 }
 
@@ -55,7 +67,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return report.exitCode;
     }
     const server = await startStatusServer(collector, { port: args.port }).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === "EADDRINUSE" ? new CliError(`invalid --port ${args.port}: it is in use; pass another (--port 0 takes any free one)`, EXIT_USAGE) : error;
+      throw error.code === "EADDRINUSE"
+        ? new CliError(
+            `invalid --port ${args.port}: it is in use; pass another (--port 0 takes any free one)`,
+            EXIT_USAGE,
+          )
+        : error;
     });
     process.stdout.write(`status page: ${server.url}  (refreshes by itself; Ctrl-C stops it)\n`);
     await new Promise<void>((resolve) => {

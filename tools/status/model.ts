@@ -25,7 +25,14 @@ export const EXPIRY_CRITICAL_DAYS = 7;
 export const EXIT_ATTENTION = EXIT_CHANGES;
 
 /** The console has no colour for `deleting` (an assumed status) or for an object that is not there: grey, with the word. */
-export const STATUS_COLOURS: Readonly<Record<RowStatus, Colour>> = { creating: "blue", complete: "green", updating: "yellow", error: "red", deleting: "grey", absent: "grey" };
+export const STATUS_COLOURS: Readonly<Record<RowStatus, Colour>> = {
+  creating: "blue",
+  complete: "green",
+  updating: "yellow",
+  error: "red",
+  deleting: "grey",
+  absent: "grey",
+};
 
 export interface Expiry {
   readonly notAfter: string;
@@ -94,18 +101,35 @@ export function compare(
   const rows: StatusRow[] = [];
   for (const code of declared.certificates) {
     const api = held.certificates.find((certificate) => certificate.name === code.name);
-    const expiry = api?.notAfter ? expiryOf(api.notAfter, now, "api") : code.notAfter ? expiryOf(code.notAfter, now, "code") : undefined;
+    const expiry = api?.notAfter
+      ? expiryOf(api.notAfter, now, "api")
+      : code.notAfter
+        ? expiryOf(code.notAfter, now, "code")
+        : undefined;
     // Without a fingerprint from the API (the confirmed contract), a certificate can only be matched by name.
     const differences =
-      api?.sha256Fingerprint && code.sha256Fingerprint && !sameFingerprint(api.sha256Fingerprint, code.sha256Fingerprint)
+      api?.sha256Fingerprint &&
+      code.sha256Fingerprint &&
+      !sameFingerprint(api.sha256Fingerprint, code.sha256Fingerprint)
         ? [`sha256 fingerprint: code ${short(code.sha256Fingerprint)}, API ${short(api.sha256Fingerprint)}`]
         : [];
-    rows.push(row({ kind: "certificate", key: code.name, status: api?.status ?? "absent", sync: !api ? "missing" : differences.length ? "drifted" : "in-sync", differences, expiry }));
+    rows.push(
+      row({
+        kind: "certificate",
+        key: code.name,
+        status: api?.status ?? "absent",
+        sync: !api ? "missing" : differences.length ? "drifted" : "in-sync",
+        differences,
+        expiry,
+      }),
+    );
   }
   for (const code of declared.hostnames) {
     const api = held.hostnames.find((hostname) => hostname.hostname === code.hostname);
     const differences = api
-      ? (["product", "certname"] as const).filter((field) => api[field] !== code[field]).map((field) => `${field}: code ${code[field]}, API ${api[field]}`)
+      ? (["product", "certname"] as const)
+          .filter((field) => api[field] !== code[field])
+          .map((field) => `${field}: code ${code[field]}, API ${api[field]}`)
       : [];
     rows.push(
       row({
@@ -119,13 +143,33 @@ export function compare(
     );
   }
   const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
-  const extraCertificates = held.certificates.filter((api) => !declared.certificates.some((code) => code.name === api.name));
-  const extraHostnames = held.hostnames.filter((api) => !declared.hostnames.some((code) => code.hostname === api.hostname));
+  const extraCertificates = held.certificates.filter(
+    (api) => !declared.certificates.some((code) => code.name === api.name),
+  );
+  const extraHostnames = held.hostnames.filter(
+    (api) => !declared.hostnames.some((code) => code.hostname === api.hostname),
+  );
   const extras = [
     ...extraCertificates.map((api) =>
-      row({ kind: "certificate", key: api.name, status: api.status, sync: "not-managed", differences: [], expiry: api.notAfter ? expiryOf(api.notAfter, now, "api") : undefined }),
+      row({
+        kind: "certificate",
+        key: api.name,
+        status: api.status,
+        sync: "not-managed",
+        differences: [],
+        expiry: api.notAfter ? expiryOf(api.notAfter, now, "api") : undefined,
+      }),
     ),
-    ...extraHostnames.map((api) => row({ kind: "hostname", key: api.hostname, status: api.status, sync: "not-managed", differences: [], detail: `${api.product} with ${api.certname}` })),
+    ...extraHostnames.map((api) =>
+      row({
+        kind: "hostname",
+        key: api.hostname,
+        status: api.status,
+        sync: "not-managed",
+        differences: [],
+        detail: `${api.product} with ${api.certname}`,
+      }),
+    ),
   ];
   return [...rows, ...extras.sort((a, b) => (a.kind === b.kind ? byKey(a, b) : a.kind === "certificate" ? -1 : 1))];
 }

@@ -26,7 +26,14 @@ export interface PageModel {
   readonly exitCode: number;
   /** What the summary line says, decided here so the page's script knows no exit code. */
   readonly summary: "green" | "attention" | "error";
-  readonly environments: readonly { environment: string; stack: string; apiUrl?: string; error?: string; note?: string; rows: readonly PageRow[] }[];
+  readonly environments: readonly {
+    environment: string;
+    stack: string;
+    apiUrl?: string;
+    error?: string;
+    note?: string;
+    rows: readonly PageRow[];
+  }[];
 }
 
 export function pageModel(report: StatusReport): PageModel {

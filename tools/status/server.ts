@@ -22,7 +22,8 @@ export interface StatusServer {
 }
 
 const SECURITY_HEADERS = {
-  "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+  "Content-Security-Policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
   "Cache-Control": "no-store",
@@ -44,7 +45,10 @@ export function loopbackHost(host: string | undefined, port: number): boolean {
   return Number(match[2] ?? 80) === port;
 }
 
-export async function startStatusServer(collector: StatusCollector, options: { port: number; host?: string }): Promise<StatusServer> {
+export async function startStatusServer(
+  collector: StatusCollector,
+  options: { port: number; host?: string },
+): Promise<StatusServer> {
   let latest: { at: number; report: Promise<StatusReport> } | undefined;
   const report = () => {
     if (!latest || Date.now() - latest.at > REUSE_MS) {
@@ -63,7 +67,12 @@ export async function startStatusServer(collector: StatusCollector, options: { p
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const { port } = server.address() as AddressInfo;
     if (!loopbackHost(req.headers.host, port)) {
-      return send(res, 421, "text/plain", `refused: Host ${JSON.stringify(req.headers.host ?? "")} is not this page's loopback address; open http://127.0.0.1:${port}/\n`);
+      return send(
+        res,
+        421,
+        "text/plain",
+        `refused: Host ${JSON.stringify(req.headers.host ?? "")} is not this page's loopback address; open http://127.0.0.1:${port}/\n`,
+      );
     }
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "read-only: GET only\n");

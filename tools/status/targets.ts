@@ -10,8 +10,18 @@ import { loadConfig } from "../../config/load";
 import { readTemplateLiteral } from "../../constructs/terraform-literal";
 import { clientIdProblems, serviceUrlProblems } from "../../p1as/rules";
 import { parseFullchain } from "../../p1as/pem";
-import { ALLOWED_HOSTS_VARIABLE, apiUrlDestinationProblems, parseAllowedHosts, tokenUrlDestinationProblems } from "../../p1as/destinations";
-import { API_CONTRACT_DEFAULT, ApiContractSetting, PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/public-face";
+import {
+  ALLOWED_HOSTS_VARIABLE,
+  apiUrlDestinationProblems,
+  parseAllowedHosts,
+  tokenUrlDestinationProblems,
+} from "../../p1as/destinations";
+import {
+  API_CONTRACT_DEFAULT,
+  ApiContractSetting,
+  PROVIDER_ENV,
+  SECRET_ENV_DEFAULTS,
+} from "../../provider/public-face";
 import { lookedUpCredentials, lookupClient } from "../../client/pingone-lookup";
 import { apiContractProblems, type ClientCredentials } from "../../client/connect";
 import { CliError, EXIT_USAGE } from "../../cli-kit/errors";
@@ -73,13 +83,23 @@ export function resolveTargets(options: TargetOptions): Target[] {
   try {
     config = loadConfig(options.configFile);
   } catch (error) {
-    throw new CliError(`invalid P1AS_CONFIG ${options.configFile}: ${(error as Error).message}. Nothing was sent.`, EXIT_USAGE);
+    throw new CliError(
+      `invalid P1AS_CONFIG ${options.configFile}: ${(error as Error).message}. Nothing was sent.`,
+      EXIT_USAGE,
+    );
   }
-  const environments = config.environments.filter((environment) => options.stacks === undefined || options.stacks.includes(environment.stackName));
-  const unknown = (options.stacks ?? []).filter((stack) => !config.environments.some((environment) => environment.stackName === stack));
+  const environments = config.environments.filter(
+    (environment) => options.stacks === undefined || options.stacks.includes(environment.stackName),
+  );
+  const unknown = (options.stacks ?? []).filter(
+    (stack) => !config.environments.some((environment) => environment.stackName === stack),
+  );
   if (unknown.length > 0) {
     const known = config.environments.map((environment) => environment.stackName).join(", ");
-    throw new CliError(`invalid --stacks ${JSON.stringify(unknown.join(","))}: not a stack of ${options.configFile} (its stacks: ${known}). Nothing was sent.`, EXIT_USAGE);
+    throw new CliError(
+      `invalid --stacks ${JSON.stringify(unknown.join(","))}: not a stack of ${options.configFile} (its stacks: ${known}). Nothing was sent.`,
+      EXIT_USAGE,
+    );
   }
   let synthesized: ReturnType<typeof synthesizedStacks>;
   try {
@@ -91,17 +111,27 @@ export function resolveTargets(options: TargetOptions): Target[] {
   const targets = environments.flatMap((environment) => {
     const stack = synthesized.find((candidate) => candidate.name === environment.stackName);
     if (!stack) {
-      problems.push(`invalid --outdir ${options.outdir}: it has no stack ${environment.stackName} (environment ${environment.name}); synthesize ${options.configFile} into it (P1AS_CONFIG=${options.configFile} npm run synth)`);
+      problems.push(
+        `invalid --outdir ${options.outdir}: it has no stack ${environment.stackName} (environment ${environment.name}); synthesize ${options.configFile} into it (P1AS_CONFIG=${options.configFile} npm run synth)`,
+      );
       return [];
     }
-    return [targetOf(environment.name, stack.name, JSON.parse(readFileSync(stack.configFile, "utf8")), options.env, problems)];
+    return [
+      targetOf(environment.name, stack.name, JSON.parse(readFileSync(stack.configFile, "utf8")), options.env, problems),
+    ];
   });
   if (problems.length > 0) throw new CliError(`${problems.join(".\n")}.\nNothing was sent.`, EXIT_USAGE);
   return targets;
 }
 
 /** One synthesized stack's target (its cdk.tf.json, parsed); each problem of its provider block goes to `problems`. */
-export function targetOf(environment: string, stack: string, synthesized: Json, env: NodeJS.ProcessEnv, problems: string[]): Target {
+export function targetOf(
+  environment: string,
+  stack: string,
+  synthesized: Json,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Target {
   const block = synthesized.provider?.p1as?.[0];
   if (!block) return { environment, stack, certificates: [], hostnames: [] };
   const certificateResources: Record<string, Json> = synthesized.resource?.p1as_certificate ?? {};
@@ -109,7 +139,7 @@ export function targetOf(environment: string, stack: string, synthesized: Json, 
   // A hostname names its certificate by reference (`${p1as_certificate.<id>.name}`) so terraform orders them.
   const certname = (value: string) => {
     const reference = /^\$\{p1as_certificate\.([^.]+)\.name\}$/.exec(value);
-    return reference ? literal(certificateResources[reference[1]]?.name) ?? value : literal(value) ?? value;
+    return reference ? (literal(certificateResources[reference[1]]?.name) ?? value) : (literal(value) ?? value);
   };
   const hostnames = Object.values<Json>(synthesized.resource?.p1as_hostname ?? {}).map((resource) => ({
     hostname: literal(resource.hostname) ?? String(resource.hostname),
@@ -122,7 +152,9 @@ export function targetOf(environment: string, stack: string, synthesized: Json, 
 function declaredCertificate(resource: Json): DeclaredCertificate {
   const name = literal(resource.name) ?? String(resource.name);
   const leaf = parseFullchain(literal(resource.fullchain) ?? "").certificates[0];
-  return leaf ? { name, sha256Fingerprint: leaf.fingerprint256, notAfter: new Date(leaf.validTo).toISOString() } : { name };
+  return leaf
+    ? { name, sha256Fingerprint: leaf.fingerprint256, notAfter: new Date(leaf.validTo).toISOString() }
+    : { name };
 }
 
 export const literal = (value: unknown) => (typeof value === "string" ? readTemplateLiteral(value) : undefined);
@@ -139,11 +171,17 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
   const tokenUrl = setting("token_url");
   // A block that names a read-only client (even as a reference only terraform resolves) is read with that client only.
   const readApplication = literal(block.pingone_read_application) || env[PROVIDER_ENV.pingone_read_application] || "";
-  const readOnly = Boolean(readApplication) || block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
-  const clientId = readApplication ? `PingOne application ${readApplication}` : readOnly ? setting("read_client_id") : setting("client_id");
+  const readOnly =
+    Boolean(readApplication) || block.read_client_id !== undefined || Boolean(env[PROVIDER_ENV.read_client_id]);
+  const clientId = readApplication
+    ? `PingOne application ${readApplication}`
+    : readOnly
+      ? setting("read_client_id")
+      : setting("client_id");
   const apiContract = setting("api_contract") || API_CONTRACT_DEFAULT;
   const before = problems.length;
-  if (allowed.problems.length > 0) problems.push(`invalid ${ALLOWED_HOSTS_VARIABLE} (environment variable): ${allowed.problems.join("; ")}`);
+  if (allowed.problems.length > 0)
+    problems.push(`invalid ${ALLOWED_HOSTS_VARIABLE} (environment variable): ${allowed.problems.join("; ")}`);
   const url = (destination: (value: string) => string[]) => (value: string) => {
     const reasons = serviceUrlProblems(value);
     return reasons.length > 0 ? reasons : destination(value);
@@ -153,11 +191,14 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     ["token_url", tokenUrl, url((value) => tokenUrlDestinationProblems(value, {}, allowed.hosts))],
     ...(readApplication ? [] : [[readOnly ? "read_client_id" : "client_id", clientId, clientIdProblems] as const]),
   ] as const) {
-    const reasons = value ? check(value) : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
+    const reasons = value
+      ? check(value)
+      : ["is required (the synthesized block holds a reference only terraform can resolve, or nothing)"];
     if (reasons.length > 0) problems.push(`invalid ${field(name)} ${JSON.stringify(value)}: ${reasons.join("; ")}`);
   }
   const contractReasons = apiContractProblems(apiContract);
-  if (contractReasons.length > 0) problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: ${contractReasons.join("; ")}`);
+  if (contractReasons.length > 0)
+    problems.push(`invalid ${field("api_contract")} ${JSON.stringify(apiContract)}: ${contractReasons.join("; ")}`);
   // The variable the provider would read the secret from, by the same rule as the provider.
   const secretSource = readOnly
     ? literal(block.read_client_secret_env) || SECRET_ENV_DEFAULTS.read_client_secret
@@ -169,15 +210,39 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     // As the provider does: the application found in PingOne by name with the PingOne provider's worker; its secret
     // from the variable when set, else read from PingOne.
     const environmentId = setting("pingone_environment_id");
-    if (!environmentId) problems.push(`invalid ${field("pingone_environment_id")} "": is required with pingone_read_application`);
+    if (!environmentId)
+      problems.push(`invalid ${field("pingone_environment_id")} "": is required with pingone_read_application`);
     const lookup = lookupClient(
-      { environmentId, apiUrl: setting("pingone_api_url") || undefined, tokenUrl, allowedHosts: allowed.hosts, timeoutMs: typeof timeout === "number" ? timeout : 30_000, log: () => {} },
+      {
+        environmentId,
+        apiUrl: setting("pingone_api_url") || undefined,
+        tokenUrl,
+        allowedHosts: allowed.hosts,
+        timeoutMs: typeof timeout === "number" ? timeout : 30_000,
+        log: () => {},
+      },
       env,
     );
-    if ("problems" in lookup) problems.push(`${stack}: cannot look the read-only client up in PingOne: ${lookup.problems.join("; ")}`);
-    else credentials = () => lookedUpCredentials(lookup.applications, { name: readApplication, setting: "pingone_read_application", secretEnv: secretSource, secret, role: "read-only" }, environmentId);
+    if ("problems" in lookup)
+      problems.push(`${stack}: cannot look the read-only client up in PingOne: ${lookup.problems.join("; ")}`);
+    else
+      credentials = () =>
+        lookedUpCredentials(
+          lookup.applications,
+          {
+            name: readApplication,
+            setting: "pingone_read_application",
+            secretEnv: secretSource,
+            secret,
+            role: "read-only",
+          },
+          environmentId,
+        );
   } else {
-    if (!secret) problems.push(`${stack}: no client secret for ${readOnly ? "read-only " : ""}client ${clientId || "(unknown)"}: set ${secretSource}`);
+    if (!secret)
+      problems.push(
+        `${stack}: no client secret for ${readOnly ? "read-only " : ""}client ${clientId || "(unknown)"}: set ${secretSource}`,
+      );
     else credentials = () => ({ clientId, clientSecret: secret });
   }
   if (problems.length > before || !credentials) return undefined;

@@ -46,7 +46,11 @@ export async function initStack(stack: SynthesizedStack, options: InitStackOptio
   const backend = configuredBackend(stack.configFile);
   if (backend.type === "pg") {
     try {
-      await preparePgState({ backend: backend.config, env: terraformEnv(options.env), terraformVersion: () => terraformVersion(options.run) });
+      await preparePgState({
+        backend: backend.config,
+        env: terraformEnv(options.env),
+        terraformVersion: () => terraformVersion(options.run),
+      });
     } catch (error) {
       // A file terraform's driver would read without end (a device, a named pipe): terraform must not start.
       if (error instanceof CliError) return { exitCode: 1, stdout: "", stderr: `Error: ${error.message}\n` };
@@ -55,13 +59,21 @@ export async function initStack(stack: SynthesizedStack, options: InitStackOptio
       // (errors from node's own modules are not `instanceof Error` inside jest's sandbox, hence the duck test)
       const message = (error as { message?: unknown } | undefined)?.message;
       const reason = redactTerraformText(typeof message === "string" ? message : String(error));
-      log(`${stack.name}: could not prepare the pg state before terraform init (${reason}); terraform creates it itself`);
+      log(
+        `${stack.name}: could not prepare the pg state before terraform init (${reason}); terraform creates it itself`,
+      );
     }
   }
 
   let result = await options.run(args);
-  for (let attempt = 1; attempt < INIT_ATTEMPTS && result.exitCode !== 0 && CATALOG_RACE.test(result.stderr + result.stdout); attempt++) {
-    log(`${stack.name}: another run was creating the pg backend's tables at the same moment; running terraform init again`);
+  for (
+    let attempt = 1;
+    attempt < INIT_ATTEMPTS && result.exitCode !== 0 && CATALOG_RACE.test(result.stderr + result.stdout);
+    attempt++
+  ) {
+    log(
+      `${stack.name}: another run was creating the pg backend's tables at the same moment; running terraform init again`,
+    );
     result = await options.run(args);
   }
   return result;
@@ -69,7 +81,10 @@ export async function initStack(stack: SynthesizedStack, options: InitStackOptio
 
 async function terraformVersion(run: InitStackOptions["run"]): Promise<string> {
   const result = await run(["version", "-json"]);
-  const version = result.exitCode === 0 ? (JSON.parse(result.stdout) as { terraform_version?: unknown }).terraform_version : undefined;
+  const version =
+    result.exitCode === 0
+      ? (JSON.parse(result.stdout) as { terraform_version?: unknown }).terraform_version
+      : undefined;
   if (typeof version !== "string") throw new Error("terraform version -json did not say its version");
   return version;
 }

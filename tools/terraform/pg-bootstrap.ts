@@ -50,13 +50,16 @@ export interface PgBootstrapOptions {
  */
 export async function preparePgState(options: PgBootstrapOptions): Promise<PgBootstrap> {
   const { backend, env } = options;
-  const flag = (argument: string, variable: string) => backend[argument] === true || /^(1|true)$/i.test(env[variable] ?? "");
+  const flag = (argument: string, variable: string) =>
+    backend[argument] === true || /^(1|true)$/i.test(env[variable] ?? "");
   const schema = stringArgument(backend.schema_name) ?? env.PG_SCHEMA_NAME ?? "terraform_remote_state";
   const workspace = env.TF_WORKSPACE || "default";
   const connStr = stringArgument(backend.conn_str) ?? env.PG_CONN_STR;
   if (!connStr) throw new Error("no conn_str in the backend and no PG_CONN_STR in the environment");
 
-  const client = new Client(clientConfig(connStr, env, stringArgument(backend.conn_str) ? "the backend's conn_str" : "PG_CONN_STR"));
+  const client = new Client(
+    clientConfig(connStr, env, stringArgument(backend.conn_str) ? "the backend's conn_str" : "PG_CONN_STR"),
+  );
   // An error after connect (server restart) must not crash the process: the query in flight rejects anyway.
   client.on("error", () => undefined);
   await client.connect();
@@ -83,7 +86,10 @@ export async function preparePgState(options: PgBootstrapOptions): Promise<PgBoo
       if (!flag("skip_index_creation", "PG_SKIP_INDEX_CREATION")) {
         await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS states_by_name ON ${table} (name)`);
       }
-      const inserted = await client.query(`INSERT INTO ${table} (name, data) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [workspace, emptyState(version)]);
+      const inserted = await client.query(
+        `INSERT INTO ${table} (name, data) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+        [workspace, emptyState(version)],
+      );
       await client.query("COMMIT");
       return inserted.rowCount === 1 ? "created" : "present";
     } catch (error) {
@@ -108,7 +114,19 @@ async function rowExists(client: Client, table: string, workspace: string): Prom
 
 /** What terraform writes for a workspace with nothing in it (statefile format 4). */
 function emptyState(terraformVersion: string): string {
-  return JSON.stringify({ version: 4, terraform_version: terraformVersion, serial: 0, lineage: randomUUID(), outputs: {}, resources: [], check_results: null }, null, 2);
+  return JSON.stringify(
+    {
+      version: 4,
+      terraform_version: terraformVersion,
+      serial: 0,
+      lineage: randomUUID(),
+      outputs: {},
+      resources: [],
+      check_results: null,
+    },
+    null,
+    2,
+  );
 }
 
 const stringArgument = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
@@ -133,7 +151,11 @@ type DriverFile = (typeof DRIVER_FILES)[number][0];
  * Throws a CliError naming the parameter, where it came from and why, before terraform's driver could read
  * it without end. `source` names the connection string ("PG_CONN_STR", "the backend's conn_str").
  */
-function readDriverFiles(fields: PgFields, env: NodeJS.ProcessEnv, source: string): Partial<Record<DriverFile, string>> {
+function readDriverFiles(
+  fields: PgFields,
+  env: NodeJS.ProcessEnv,
+  source: string,
+): Partial<Record<DriverFile, string>> {
   const files: Partial<Record<DriverFile, string>> = {};
   for (const [key, variable] of DRIVER_FILES) {
     const fromString = fields.get(key) || undefined;
@@ -160,7 +182,8 @@ export function clientConfig(connStr: string, env: NodeJS.ProcessEnv, source = "
       ? false
       : {
           // lib/pq: require verifies nothing (unless a root certificate is given); verify-ca skips the host name.
-          rejectUnauthorized: sslmode.startsWith("verify") || (sslmode === "require" && files.sslrootcert !== undefined),
+          rejectUnauthorized:
+            sslmode.startsWith("verify") || (sslmode === "require" && files.sslrootcert !== undefined),
           ...(sslmode === "verify-full" ? {} : { checkServerIdentity: () => undefined }),
           ca: files.sslrootcert,
           cert: files.sslcert,

@@ -20,9 +20,16 @@ export { REDACTED };
  * variable a p1as provider may read a client secret from (SECRET_ENV_NAME, `P1AS_<ENV>_CLIENT_SECRET` and the like,
  * when its name says it is a secret).
  */
-export const SECRET_ENV_VARS = ["PINGONE_CLIENT_SECRET", "P1AS_CLIENT_SECRET", "P1AS_READ_CLIENT_SECRET", "P1AS_PLAN_KEY"] as const;
+export const SECRET_ENV_VARS = [
+  "PINGONE_CLIENT_SECRET",
+  "P1AS_CLIENT_SECRET",
+  "P1AS_READ_CLIENT_SECRET",
+  "P1AS_PLAN_KEY",
+] as const;
 const isSecretVariable = (name: string) =>
-  name.startsWith("TF_VAR_") || (SECRET_ENV_VARS as readonly string[]).includes(name) || (SECRET_ENV_NAME.test(name) && /SECRET|KEY|PASSWORD/.test(name));
+  name.startsWith("TF_VAR_") ||
+  (SECRET_ENV_VARS as readonly string[]).includes(name) ||
+  (SECRET_ENV_NAME.test(name) && /SECRET|KEY|PASSWORD/.test(name));
 
 /** The passwords a PostgreSQL connection string holds (user info, `password`, `sslpassword`), as written and decoded. */
 export function pgPasswords(connStr: string): string[] {
@@ -31,7 +38,11 @@ export function pgPasswords(connStr: string): string[] {
     if (isPostgresUrl(connStr)) {
       // WHATWG's parser only: pg-connection-string would read the files that sslkey and the like name.
       const url = new URL(connStr);
-      found.push(url.password, decodeURIComponent(url.password), ...["password", "sslpassword"].map((name) => url.searchParams.get(name) ?? ""));
+      found.push(
+        url.password,
+        decodeURIComponent(url.password),
+        ...["password", "sslpassword"].map((name) => url.searchParams.get(name) ?? ""),
+      );
     } else {
       const pairs = parseKeywords(connStr);
       found.push(pairs.get("password") ?? "", pairs.get("sslpassword") ?? "");
@@ -73,7 +84,11 @@ function configSecrets(configFile: string): string[] {
 /** Every secret value this environment and its config (P1AS_CONFIG) hold; see maskKnownSecrets. */
 export function knownSecretValues(env: NodeJS.ProcessEnv): string[] {
   const variables = Object.entries(env).filter(([name]) => isSecretVariable(name));
-  return [...variables.map(([, value]) => value ?? ""), ...pgPasswords(env.PG_CONN_STR ?? ""), ...configSecrets(configPath(env))].filter(Boolean);
+  return [
+    ...variables.map(([, value]) => value ?? ""),
+    ...pgPasswords(env.PG_CONN_STR ?? ""),
+    ...configSecrets(configPath(env)),
+  ].filter(Boolean);
 }
 
 /**
@@ -98,8 +113,10 @@ const SECRET_ATTRIBUTE =
   /((["']?)[A-Za-z0-9_.-]*(?:secret|password|passwd|private_?key|privatekey|token|api_?key|apikey)\2\s*(?:=|:)\s*)"((?:[^"\\\n]|\\.)*)"/gi;
 
 export function redactTerraformText(text: string): string {
-  return redactCredentials(text).replace(SECRET_ATTRIBUTE, (match: string, prefix: string, _quote: string, value: string) =>
-    value === "" || value === REDACTED ? match : `${prefix}"${REDACTED}"`,
+  return redactCredentials(text).replace(
+    SECRET_ATTRIBUTE,
+    (match: string, prefix: string, _quote: string, value: string) =>
+      value === "" || value === REDACTED ? match : `${prefix}"${REDACTED}"`,
   );
 }
 

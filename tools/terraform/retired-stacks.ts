@@ -33,7 +33,10 @@ export interface StateCheckOptions {
  * The managed objects in a stack's state (`terraform init` and `state list`); data sources are left out, as
  * they are only a record of a read and nothing to destroy.
  */
-export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "workingDirectory">, options: StateCheckOptions = {}): Promise<string[]> {
+export async function stateAddresses(
+  stack: Pick<SynthesizedStack, "name" | "workingDirectory">,
+  options: StateCheckOptions = {},
+): Promise<string[]> {
   const run = async (args: string[]) => {
     options.log?.(`${stack.name}: terraform ${args.join(" ")}`);
     return runTerraform(args, { cwd: stack.workingDirectory, env: options.env });
@@ -41,13 +44,19 @@ export async function stateAddresses(stack: Pick<SynthesizedStack, "name" | "wor
   if (!options.initialized) {
     // The same init as every tool's: a pg state gets its row first, and a switched backend is re-initialised.
     const configFile = path.join(stack.workingDirectory, "cdk.tf.json");
-    const init = await initStack({ ...stack, configFile, retiring: false }, { env: options.env, log: options.log, run });
+    const init = await initStack(
+      { ...stack, configFile, retiring: false },
+      { env: options.env, log: options.log, run },
+    );
     if (init.exitCode !== 0) throw initError(stack.name, init);
   }
   const listed = await run(["state", "list", "-no-color"]);
   // A local backend whose file was never written (declared, never deployed) has no state at all: nothing in it.
   if (listed.exitCode !== 0 && /No state file was found/.test(listed.stderr)) return [];
-  if (listed.exitCode !== 0) throw new CliError(`${stack.name}: terraform state list failed:\n${terraformErrors(listed.stderr || listed.stdout)}`);
+  if (listed.exitCode !== 0)
+    throw new CliError(
+      `${stack.name}: terraform state list failed:\n${terraformErrors(listed.stderr || listed.stdout)}`,
+    );
   return listed.stdout
     .split("\n")
     .map((line) => line.trim())
@@ -68,22 +77,36 @@ export async function checkUndeclaredStates(outdir: string, options: StateCheckO
   for (const entry of index?.undeclared ?? []) {
     const workingDirectory = path.resolve(outdir, entry.workingDirectory);
     // The index is a file on disk like any other: it never leads terraform outside the synth output.
-    if (path.relative(path.resolve(outdir), workingDirectory).split(path.sep)[0] === "..") throw outsideOutdir(entry.stack, entry.workingDirectory, outdir);
+    if (path.relative(path.resolve(outdir), workingDirectory).split(path.sep)[0] === "..")
+      throw outsideOutdir(entry.stack, entry.workingDirectory, outdir);
     const current = declared.get(entry.stack);
-    if (current && sameState({ workingDirectory, configFile: path.join(workingDirectory, "cdk.tf.json") }, current, env)) {
-      options.log?.(`${entry.stack}: its former state location ${entry.location} is where it keeps its state now (${entry.currentLocation ?? "the same place"}), written another way`);
+    if (
+      current &&
+      sameState({ workingDirectory, configFile: path.join(workingDirectory, "cdk.tf.json") }, current, env)
+    ) {
+      options.log?.(
+        `${entry.stack}: its former state location ${entry.location} is where it keeps its state now (${entry.currentLocation ?? "the same place"}), written another way`,
+      );
       continue;
     }
     const addresses = await stateAddresses({ name: entry.stack, workingDirectory }, { env: options.env }).catch(
       (error: Error) => {
-        throw new CliError(`refused: cannot read the state at ${entry.location}, which the config no longer declares (${error.message}). Nothing was planned or applied.`);
+        throw new CliError(
+          `refused: cannot read the state at ${entry.location}, which the config no longer declares (${error.message}). Nothing was planned or applied.`,
+        );
       },
     );
     if (addresses.length === 0) {
-      options.log?.(entry.currentLocation ? `${entry.stack}: its former state at ${entry.location} holds nothing` : `${entry.stack}: retired, its state holds nothing (${entry.location})`);
+      options.log?.(
+        entry.currentLocation
+          ? `${entry.stack}: its former state at ${entry.location} holds nothing`
+          : `${entry.stack}: retired, its state holds nothing (${entry.location})`,
+      );
       continue;
     }
-    const listed = addresses.slice(0, LISTED_ADDRESSES).join(", ") + (addresses.length > LISTED_ADDRESSES ? `, and ${addresses.length - LISTED_ADDRESSES} more` : "");
+    const listed =
+      addresses.slice(0, LISTED_ADDRESSES).join(", ") +
+      (addresses.length > LISTED_ADDRESSES ? `, and ${addresses.length - LISTED_ADDRESSES} more` : "");
     const holds = `its state at ${entry.location} still holds ${addresses.length} object${addresses.length === 1 ? "" : "s"} (${listed})`;
     refusals.push(
       entry.currentLocation
@@ -94,14 +117,17 @@ export async function checkUndeclaredStates(outdir: string, options: StateCheckO
     );
   }
   if (refusals.length > 0) {
-    throw new CliError(`refused: ${refusals.join("\n")}\nNothing was planned or applied. The inventory of state locations is ${index?.inventory}.`);
+    throw new CliError(
+      `refused: ${refusals.join("\n")}\nNothing was planned or applied. The inventory of state locations is ${index?.inventory}.`,
+    );
   }
 }
 
 type StackFiles = Pick<SynthesizedStack, "workingDirectory" | "configFile">;
 
 /** The state a stack directory's backend block names, with terraform's environment: for comparing only, never printed. */
-const resolvedLocation = (stack: StackFiles, env: NodeJS.ProcessEnv) => backendLocation(configuredBackend(stack.configFile), stack.workingDirectory, env);
+const resolvedLocation = (stack: StackFiles, env: NodeJS.ProcessEnv) =>
+  backendLocation(configuredBackend(stack.configFile), stack.workingDirectory, env);
 
 function sameState(a: StackFiles, b: StackFiles, env: NodeJS.ProcessEnv): boolean {
   return resolvedLocation(a, env) === resolvedLocation(b, env);
@@ -114,7 +140,8 @@ function checkDeclaredLocations(stacks: readonly SynthesizedStack[], env: NodeJS
     const location = resolvedLocation(stack, env);
     const first = seen.get(location);
     // Printed without the environment: the resolved form may show parts of PG_CONN_STR.
-    const shown = (other: SynthesizedStack) => `${other.name} (${backendLocation(configuredBackend(other.configFile), other.workingDirectory)})`;
+    const shown = (other: SynthesizedStack) =>
+      `${other.name} (${backendLocation(configuredBackend(other.configFile), other.workingDirectory)})`;
     if (first) throw sharedDeclaredState(shown(first), shown(stack));
     seen.set(location, stack);
   }

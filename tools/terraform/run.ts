@@ -90,20 +90,22 @@ const TERRAFORM_UMASK = 0o077;
 
 export async function runTerraform(args: readonly string[], options: TerraformOptions): Promise<TerraformResult> {
   const detached = options.signal !== undefined;
-  const child = withUmask(TERRAFORM_UMASK, () => execa("terraform", [...args], {
-    cwd: options.cwd,
-    env: terraformEnv(options.env),
-    extendEnv: false,
-    maxBuffer: MAX_OUTPUT_BYTES,
-    reject: false,
-    // The buffered output as terraform printed it, as the execFile runner before this returned it.
-    stripFinalNewline: false,
-    stdin: "ignore",
-    // An interruptible run gets its own process group: a terminal's Ctrl-C then reaches only this process,
-    // which forwards exactly one SIGINT (terraform takes a second one as "exit immediately", which may lose
-    // state). Without a signal terraform stays in our group and gets the terminal's Ctrl-C itself.
-    detached,
-  }));
+  const child = withUmask(TERRAFORM_UMASK, () =>
+    execa("terraform", [...args], {
+      cwd: options.cwd,
+      env: terraformEnv(options.env),
+      extendEnv: false,
+      maxBuffer: MAX_OUTPUT_BYTES,
+      reject: false,
+      // The buffered output as terraform printed it, as the execFile runner before this returned it.
+      stripFinalNewline: false,
+      stdin: "ignore",
+      // An interruptible run gets its own process group: a terminal's Ctrl-C then reaches only this process,
+      // which forwards exactly one SIGINT (terraform takes a second one as "exit immediately", which may lose
+      // state). Without a signal terraform stays in our group and gets the terminal's Ctrl-C itself.
+      detached,
+    }),
+  );
   if (options.onOutput) {
     for (const stream of ["stdout", "stderr"] as const) {
       const lines = lineReader((line) => options.onOutput!(line, stream));
@@ -126,9 +128,15 @@ export async function runTerraform(args: readonly string[], options: TerraformOp
   options.kill?.addEventListener("abort", kill, { once: true });
   try {
     const result = await child;
-    if (typeof result.exitCode === "number") return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    if (typeof result.exitCode === "number")
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     // Killed by a signal: the shell's convention, 128 + the signal's number (SIGKILL: 137).
-    if (result.signal) return { exitCode: 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0), stdout: result.stdout, stderr: result.stderr };
+    if (result.signal)
+      return {
+        exitCode: 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0),
+        stdout: result.stdout,
+        stderr: result.stderr,
+      };
     // Not an exit status: terraform is missing or could not be started at all.
     throw new Error((result as Partial<execa.ExecaError>).shortMessage ?? "terraform could not be started");
   } finally {

@@ -48,7 +48,11 @@ export function stackIndex(outdir: string): StackIndex | undefined {
  * once deployed prod).
  * @param option the CLI option `selected` came from, named in the error for an unknown stack
  */
-export function synthesizedStacks(outdir: string, selected?: readonly string[], option = "--stacks"): SynthesizedStack[] {
+export function synthesizedStacks(
+  outdir: string,
+  selected?: readonly string[],
+  option = "--stacks",
+): SynthesizedStack[] {
   return selectStacks(outdir, selected, { option }).stacks;
 }
 
@@ -62,7 +66,11 @@ export interface StackSelection {
  * Like synthesizedStacks; with `ifPresent`, names the config does not declare are skipped (and reported in
  * `absent`) instead of failing.
  */
-export function selectStacks(outdir: string, selected: readonly string[] | undefined, options: { ifPresent?: boolean; option?: string; env?: NodeJS.ProcessEnv } = {}): StackSelection {
+export function selectStacks(
+  outdir: string,
+  selected: readonly string[] | undefined,
+  options: { ifPresent?: boolean; option?: string; env?: NodeJS.ProcessEnv } = {},
+): StackSelection {
   let manifest: z.infer<typeof manifestSchema>;
   try {
     manifest = manifestSchema.parse(JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")));
@@ -85,7 +93,12 @@ export function selectStacks(outdir: string, selected: readonly string[] | undef
   }));
   if (selected === undefined) return { stacks: all, absent: [] };
   const absent = selected.filter((name) => !all.some((stack) => stack.name === name));
-  if (absent.length > 0 && !options.ifPresent) throw unknownStacks(options.option ?? "--stacks", absent, all.map((stack) => stack.name));
+  if (absent.length > 0 && !options.ifPresent)
+    throw unknownStacks(
+      options.option ?? "--stacks",
+      absent,
+      all.map((stack) => stack.name),
+    );
   return { stacks: all.filter((stack) => selected.includes(stack.name)), absent };
 }
 
@@ -100,9 +113,11 @@ export function nothingSelected(tool: string, absent: readonly string[]): string
 /** commander's parser for `--stacks a,b`, the same in every tool: every name non-empty, at least one. */
 export function stackListOption(value: string): string[] {
   const names = value.split(",").map((name) => name.trim());
-  if (names.some((name) => name === "")) throw new InvalidArgumentError("must be stack names separated by commas, such as p1as-dev,p1as-prod.");
+  if (names.some((name) => name === ""))
+    throw new InvalidArgumentError("must be stack names separated by commas, such as p1as-dev,p1as-prod.");
   return names;
 }
 
 export const STACKS_OPTION_HELP = "comma-separated stacks, e.g. p1as-dev,p1as-prod (default: every stack)";
-export const IF_PRESENT_OPTION_HELP = "skip --stacks names the config does not declare (exit 0 when none is left) instead of failing";
+export const IF_PRESENT_OPTION_HELP =
+  "skip --stacks names the config does not declare (exit 0 when none is left) instead of failing";

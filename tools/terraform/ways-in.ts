@@ -11,7 +11,12 @@ import { checkUndeclaredStates, RETIRE_PROCEDURE } from "./retired-stacks";
  * retiring environment: cdktf would plan its stack like any other, re-creating what the retirement is to destroy,
  * where our deploy plans it with -destroy.
  */
-export async function checkWaysIn(outdir: string, stacks: AppStacks, tool: string, log: (line: string) => void = () => {}): Promise<void> {
+export async function checkWaysIn(
+  outdir: string,
+  stacks: AppStacks,
+  tool: string,
+  log: (line: string) => void = () => {},
+): Promise<void> {
   await checkUndeclaredStates(outdir, { log });
   const retiring = stacks.environments.filter((stack) => stack.environment.retiring).map((stack) => stack.node.id);
   if (retiring.length > 0) {

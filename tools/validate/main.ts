@@ -18,7 +18,10 @@ export function validateOutdir(outdir: string, schemaFile: string): { stacks: st
   const schema = JSON.parse(fs.readFileSync(schemaFile, "utf8")) as ProviderSchemaDocument;
   const stacksDir = path.join(outdir, "stacks");
   const stacks = fs.existsSync(stacksDir)
-    ? fs.readdirSync(stacksDir).filter((stack) => fs.existsSync(path.join(stacksDir, stack, "cdk.tf.json"))).sort()
+    ? fs
+        .readdirSync(stacksDir)
+        .filter((stack) => fs.existsSync(path.join(stacksDir, stack, "cdk.tf.json")))
+        .sort()
     : [];
   if (stacks.length === 0) throw nothingToValidate(stacksDir);
   const problems = stacks.flatMap((stack) =>
@@ -39,7 +42,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const { stacks, problems } = validateOutdir(outdir, schema);
     for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
-    process.stdout.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${stacks.length} stacks (${stacks.join(", ")})\n`);
+    process.stdout.write(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${stacks.length} stacks (${stacks.join(", ")})\n`,
+    );
     return problems.length === 0 ? EXIT_OK : EXIT_ERROR;
   } catch (error) {
     return reportFailure("validate", error);

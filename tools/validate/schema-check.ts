@@ -18,7 +18,15 @@ export interface SchemaAttribute {
 
 export interface SchemaBlock {
   readonly attributes?: Record<string, SchemaAttribute>;
-  readonly block_types?: Record<string, { readonly nesting_mode: string; readonly block: SchemaBlock; readonly min_items?: number; readonly max_items?: number }>;
+  readonly block_types?: Record<
+    string,
+    {
+      readonly nesting_mode: string;
+      readonly block: SchemaBlock;
+      readonly min_items?: number;
+      readonly max_items?: number;
+    }
+  >;
 }
 
 export interface ProviderSchemaDocument {
@@ -42,17 +50,29 @@ export interface SchemaProblem {
 }
 
 /** Terraform's own arguments, valid on every resource or data source whatever the provider says. */
-const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
+const META_ARGUMENTS = new Set([
+  "//",
+  "count",
+  "for_each",
+  "depends_on",
+  "provider",
+  "lifecycle",
+  "provisioner",
+  "connection",
+]);
 
 const isExpression = (value: unknown) => typeof value === "string" && /(^|[^$])\$\{/.test(value);
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const describe = (value: unknown) => (Array.isArray(value) ? "a list" : value === null ? "null" : isObject(value) ? "an object" : `a ${typeof value}`);
+const describe = (value: unknown) =>
+  Array.isArray(value) ? "a list" : value === null ? "null" : isObject(value) ? "an object" : `a ${typeof value}`;
 
 /** Problems of one value against a cty type; an expression is only known at plan time, so it passes. */
 function typeProblems(value: unknown, type: CtyType, at: string): { attribute: string; message: string }[] {
   if (isExpression(value) || value === null) return [];
-  const fail = (expected: string) => [{ attribute: at, message: `must be ${expected}, got ${describe(value)} ${JSON.stringify(value)}` }];
+  const fail = (expected: string) => [
+    { attribute: at, message: `must be ${expected}, got ${describe(value)} ${JSON.stringify(value)}` },
+  ];
   if (typeof type === "string") {
     switch (type) {
       case "string":
@@ -84,14 +104,19 @@ function typeProblems(value: unknown, type: CtyType, at: string): { attribute: s
 }
 
 /** Problems of one object (resource body, nested attribute object or block) against its schema. */
-function objectProblems(body: Record<string, unknown>, block: SchemaBlock, prefix: string): { attribute: string; message: string }[] {
+function objectProblems(
+  body: Record<string, unknown>,
+  block: SchemaBlock,
+  prefix: string,
+): { attribute: string; message: string }[] {
   const problems: { attribute: string; message: string }[] = [];
   const attributes = block.attributes ?? {};
   const blockTypes = block.block_types ?? {};
   const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
 
   for (const [name, attribute] of Object.entries(attributes)) {
-    if (attribute.required && (!(name in body) || body[name] === null)) problems.push({ attribute: at(name), message: "required attribute is missing" });
+    if (attribute.required && (!(name in body) || body[name] === null))
+      problems.push({ attribute: at(name), message: "required attribute is missing" });
   }
   for (const [name, value] of Object.entries(body)) {
     if (!prefix && META_ARGUMENTS.has(name)) continue;
@@ -108,17 +133,28 @@ function objectProblems(body: Record<string, unknown>, block: SchemaBlock, prefi
     } else if (blockType) {
       if (isExpression(value)) continue;
       if (blockType.nesting_mode === "single" || blockType.nesting_mode === "group") {
-        if (!isObject(value)) problems.push({ attribute: at(name), message: `is a single block and must be an object, got ${describe(value)}` });
+        if (!isObject(value))
+          problems.push({
+            attribute: at(name),
+            message: `is a single block and must be an object, got ${describe(value)}`,
+          });
         else problems.push(...objectProblems(value, blockType.block, at(name)));
       } else if (!Array.isArray(value)) {
-        problems.push({ attribute: at(name), message: `is a block (nesting ${blockType.nesting_mode}) and must be a list of objects, got ${describe(value)}` });
+        problems.push({
+          attribute: at(name),
+          message: `is a block (nesting ${blockType.nesting_mode}) and must be a list of objects, got ${describe(value)}`,
+        });
       } else {
         if (blockType.max_items !== undefined && value.length > blockType.max_items) {
-          problems.push({ attribute: at(name), message: `allows at most ${blockType.max_items} block(s), got ${value.length}` });
+          problems.push({
+            attribute: at(name),
+            message: `allows at most ${blockType.max_items} block(s), got ${value.length}`,
+          });
         }
         value.forEach((item, index) => {
           if (isObject(item)) problems.push(...objectProblems(item, blockType.block, `${at(name)}[${index}]`));
-          else problems.push({ attribute: `${at(name)}[${index}]`, message: `must be an object, got ${describe(item)}` });
+          else
+            problems.push({ attribute: `${at(name)}[${index}]`, message: `must be an object, got ${describe(item)}` });
         });
       }
     } else {
@@ -130,24 +166,46 @@ function objectProblems(body: Record<string, unknown>, block: SchemaBlock, prefi
 }
 
 /** A nested attribute (plugin framework): `single` is one object, `list`/`set` an array of objects, `map` an object of objects. */
-function nestedProblems(value: unknown, nested: NonNullable<SchemaAttribute["nested_type"]>, at: string): { attribute: string; message: string }[] {
+function nestedProblems(
+  value: unknown,
+  nested: NonNullable<SchemaAttribute["nested_type"]>,
+  at: string,
+): { attribute: string; message: string }[] {
   if (isExpression(value) || value === null) return [];
   const block: SchemaBlock = { attributes: nested.attributes };
   switch (nested.nesting_mode) {
     case "single":
       return isObject(value)
         ? objectProblems(value, block, at)
-        : [{ attribute: at, message: `is a nested attribute and must be written as an object (attribute = { ... }), not as a block or list; got ${describe(value)}` }];
+        : [
+            {
+              attribute: at,
+              message: `is a nested attribute and must be written as an object (attribute = { ... }), not as a block or list; got ${describe(value)}`,
+            },
+          ];
     case "list":
     case "set":
-      if (!Array.isArray(value)) return [{ attribute: at, message: `is a ${nested.nesting_mode} of nested objects and must be a JSON array, got ${describe(value)}` }];
+      if (!Array.isArray(value))
+        return [
+          {
+            attribute: at,
+            message: `is a ${nested.nesting_mode} of nested objects and must be a JSON array, got ${describe(value)}`,
+          },
+        ];
       return value.flatMap((item, index) =>
-        isObject(item) ? objectProblems(item, block, `${at}[${index}]`) : [{ attribute: `${at}[${index}]`, message: `must be an object, got ${describe(item)}` }],
+        isObject(item)
+          ? objectProblems(item, block, `${at}[${index}]`)
+          : [{ attribute: `${at}[${index}]`, message: `must be an object, got ${describe(item)}` }],
       );
     case "map":
-      if (!isObject(value)) return [{ attribute: at, message: `is a map of nested objects and must be a JSON object, got ${describe(value)}` }];
+      if (!isObject(value))
+        return [
+          { attribute: at, message: `is a map of nested objects and must be a JSON object, got ${describe(value)}` },
+        ];
       return Object.entries(value).flatMap(([key, item]) =>
-        isObject(item) ? objectProblems(item, block, `${at}.${key}`) : [{ attribute: `${at}.${key}`, message: `must be an object, got ${describe(item)}` }],
+        isObject(item)
+          ? objectProblems(item, block, `${at}.${key}`)
+          : [{ attribute: `${at}.${key}`, message: `must be an object, got ${describe(item)}` }],
       );
     default:
       return [];
@@ -161,7 +219,11 @@ const localName = (source: string) => source.split("/").pop() as string;
  * Checks every resource, data source and provider block of the schema's providers in one stack's
  * `cdk.tf.json`. Types of other providers (terraform_data, ...) are not this check's business.
  */
-export function checkStack(stack: string, tfJson: Record<string, unknown>, schema: ProviderSchemaDocument): SchemaProblem[] {
+export function checkStack(
+  stack: string,
+  tfJson: Record<string, unknown>,
+  schema: ProviderSchemaDocument,
+): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const add = (address: string) => (found: { attribute: string; message: string }[]) =>
     problems.push(...found.map((problem) => ({ stack, address, ...problem })));
@@ -188,8 +250,15 @@ export function checkStack(stack: string, tfJson: Record<string, unknown>, schem
         for (const [instance, body] of Object.entries(instances)) {
           const address = `${addressPrefix}${type}.${instance}`;
           const typeSchema = schemas[type];
-          if (!typeSchema) add(address)([{ attribute: "", message: `unknown ${section === "data" ? "data source" : "resource"} type ${type} for provider ${source}` }]);
-          else if (!isObject(body)) add(address)([{ attribute: "", message: `must be an object, got ${describe(body)}` }]);
+          if (!typeSchema)
+            add(address)([
+              {
+                attribute: "",
+                message: `unknown ${section === "data" ? "data source" : "resource"} type ${type} for provider ${source}`,
+              },
+            ]);
+          else if (!isObject(body))
+            add(address)([{ attribute: "", message: `must be an object, got ${describe(body)}` }]);
           else add(address)(objectProblems(body, typeSchema.block, ""));
         }
       }

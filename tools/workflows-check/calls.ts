@@ -28,7 +28,8 @@ export function localCalls(workflow: WorkflowFile, workflows: WorkflowSet): Call
     const at = locate(workflow, ["jobs", jobId, "uses"]);
     const called = workflows.called(workflow, job.uses);
     if (!called) findings.push(calledWorkflowMissing(at, job.uses));
-    else if (!called.workflow) findings.push(notCallable(at, called.file, `is not a workflow GitHub can read (${called.problem?.message})`));
+    else if (!called.workflow)
+      findings.push(notCallable(at, called.file, `is not a workflow GitHub can read (${called.problem?.message})`));
     else {
       const trigger = workflowCall(called.workflow);
       if (!trigger) findings.push(notCallable(at, called.file, "has no on.workflow_call trigger"));

@@ -32,13 +32,19 @@ const keysOf = (value: unknown) => (isYamlMap(value) ? Object.keys(value) : []);
 /** Keys a calling job may not carry: GitHub refuses them on a `uses:` job, whatever it calls. */
 export function checkCallerKeys(workflow: WorkflowFile): Finding[] {
   return jobsOf(workflow.workflow ?? {}).flatMap(([jobId, job]) =>
-    job.uses === undefined ? [] : Object.keys(job).filter((key) => !ALLOWED_KEYS.has(key)).map((key) => callerKeyNotAllowed(locate(workflow, ["jobs", jobId, key]), key)),
+    job.uses === undefined
+      ? []
+      : Object.keys(job)
+          .filter((key) => !ALLOWED_KEYS.has(key))
+          .map((key) => callerKeyNotAllowed(locate(workflow, ["jobs", jobId, key]), key)),
   );
 }
 
 /** `secrets: inherit` anywhere, local call or not. */
 export function checkInheritedSecrets(workflow: WorkflowFile): Finding[] {
-  return jobsOf(workflow.workflow ?? {}).flatMap(([jobId, job]) => (job.secrets === "inherit" ? [secretsInherited(locate(workflow, ["jobs", jobId, "secrets"]))] : []));
+  return jobsOf(workflow.workflow ?? {}).flatMap(([jobId, job]) =>
+    job.secrets === "inherit" ? [secretsInherited(locate(workflow, ["jobs", jobId, "secrets"]))] : [],
+  );
 }
 
 export function checkCallArguments(workflow: WorkflowFile, calls: readonly Call[]): Finding[] {
@@ -50,10 +56,14 @@ function secretArguments(workflow: WorkflowFile, { jobId, job, called, trigger }
   const at = locate(workflow, ["jobs", jobId, "secrets"]);
   const passed = keysOf(job.secrets);
   const declared = isYamlMap(trigger.secrets) ? trigger.secrets : {};
-  const required = Object.keys(declared).filter((name) => isYamlMap(declared[name]) && declared[name].required === true);
+  const required = Object.keys(declared).filter(
+    (name) => isYamlMap(declared[name]) && declared[name].required === true,
+  );
   const used = firstReads(called);
   return [
-    ...passed.filter((name) => !has(Object.keys(declared), name)).map((name) => secretNotDeclared(locate(workflow, ["jobs", jobId, "secrets", name]), name, called.file)),
+    ...passed
+      .filter((name) => !has(Object.keys(declared), name))
+      .map((name) => secretNotDeclared(locate(workflow, ["jobs", jobId, "secrets", name]), name, called.file)),
     ...required.filter((name) => !has(passed, name)).map((name) => requiredSecretNotPassed(at, name, called.file)),
     ...[...used]
       .filter(([name]) => !has(passed, name) && !has(required, name))
@@ -65,7 +75,8 @@ function secretArguments(workflow: WorkflowFile, { jobId, job, called, trigger }
 function firstReads(workflow: Call["called"]): Map<string, string> {
   const reads = new Map<string, string>();
   for (const { secret, at } of secretReads(workflow.workflow)) {
-    if (!sameName(secret, AUTOMATIC_SECRET) && !has([...reads.keys()], secret)) reads.set(secret, locate(workflow, at).where);
+    if (!sameName(secret, AUTOMATIC_SECRET) && !has([...reads.keys()], secret))
+      reads.set(secret, locate(workflow, at).where);
   }
   return reads;
 }
@@ -73,10 +84,16 @@ function firstReads(workflow: Call["called"]): Map<string, string> {
 function inputArguments(workflow: WorkflowFile, { jobId, job, called, trigger }: Call): Finding[] {
   const given = keysOf(job.with);
   const inputs = isYamlMap(trigger.inputs) ? trigger.inputs : {};
-  const required = Object.entries(inputs).filter(([, spec]) => isYamlMap(spec) && spec.required === true && spec.default === undefined);
+  const required = Object.entries(inputs).filter(
+    ([, spec]) => isYamlMap(spec) && spec.required === true && spec.default === undefined,
+  );
   return [
-    ...given.filter((name) => !(name in inputs)).map((name) => inputNotDeclared(locate(workflow, ["jobs", jobId, "with", name]), name, called.file)),
-    ...required.filter(([name]) => !given.includes(name)).map(([name]) => inputMissing(locate(workflow, ["jobs", jobId, "with"]), name, called.file)),
+    ...given
+      .filter((name) => !(name in inputs))
+      .map((name) => inputNotDeclared(locate(workflow, ["jobs", jobId, "with", name]), name, called.file)),
+    ...required
+      .filter(([name]) => !given.includes(name))
+      .map(([name]) => inputMissing(locate(workflow, ["jobs", jobId, "with"]), name, called.file)),
   ];
 }
 

@@ -24,12 +24,20 @@ interface Row {
   readonly functions: ReadonlySet<string>;
 }
 
-const names = (text = "") => new Set(text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean));
+const names = (text = "") =>
+  new Set(
+    text
+      .split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 
 /** The table as path patterns: `jobs.<job_id>.steps.env` is jobs / * / steps / * / env. */
 const ROWS: readonly Row[] = Object.entries(CONTEXT_AVAILABILITY).map(([key, { contexts, functions }]) => ({
   key,
-  pattern: key.split(".").flatMap((segment) => (segment.startsWith("<") ? ["*"] : segment === "steps" ? ["steps", "*"] : [segment])),
+  pattern: key
+    .split(".")
+    .flatMap((segment) => (segment.startsWith("<") ? ["*"] : segment === "steps" ? ["steps", "*"] : [segment])),
   contexts: names(contexts),
   functions: names(functions),
 }));
@@ -40,11 +48,15 @@ const KNOWN_FUNCTIONS = new Set(FUNCTIONS.map((name) => name.toLowerCase()));
 const RESTRICTED_FUNCTIONS = new Set([...STATUS_FUNCTIONS, "hashfiles"]);
 
 /** Each name once, as first written (GitHub compares names without case). */
-const unique = (all: readonly string[]) => all.filter((name, index) => all.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index);
+const unique = (all: readonly string[]) =>
+  all.filter((name, index) => all.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index);
 
 /** The table row for a value: the longest key that is a prefix of its path. */
 function rowFor(at: YamlPath): Row | undefined {
-  const matches = ROWS.filter(({ pattern }) => pattern.length <= at.length && pattern.every((segment, index) => segment === "*" || segment === at[index]));
+  const matches = ROWS.filter(
+    ({ pattern }) =>
+      pattern.length <= at.length && pattern.every((segment, index) => segment === "*" || segment === at[index]),
+  );
   return matches.sort((a, b) => b.pattern.length - a.pattern.length)[0];
 }
 
@@ -59,12 +71,16 @@ export function checkExpressions(workflow: WorkflowFile): Finding[] {
       ...unique(contexts.map(({ context }) => context)).flatMap((context) => {
         const name = context.toLowerCase();
         if (!KNOWN_CONTEXTS.has(name)) return [unknownContext(where, text, context)];
-        return row.contexts.has(name) ? [] : [contextNotAvailable(where, text, context, row.key, [...row.contexts].join(", "))];
+        return row.contexts.has(name)
+          ? []
+          : [contextNotAvailable(where, text, context, row.key, [...row.contexts].join(", "))];
       }),
       ...unique(functions).flatMap((called) => {
         const name = called.toLowerCase();
         if (!KNOWN_FUNCTIONS.has(name)) return [unknownFunction(where, text, called)];
-        return RESTRICTED_FUNCTIONS.has(name) && !row.functions.has(name) ? [functionNotAvailable(where, text, called, row.key)] : [];
+        return RESTRICTED_FUNCTIONS.has(name) && !row.functions.has(name)
+          ? [functionNotAvailable(where, text, called, row.key)]
+          : [];
       }),
     ]);
   });

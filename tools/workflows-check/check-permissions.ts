@@ -14,7 +14,10 @@ export function checkPermissionValues(workflow: WorkflowFile): Finding[] {
   if (!workflow.workflow) return [];
   const places: [readonly string[], unknown][] = [
     [["permissions"], workflow.workflow.permissions],
-    ...jobsOf(workflow.workflow).map(([jobId, job]): [readonly string[], unknown] => [["jobs", jobId, "permissions"], job.permissions]),
+    ...jobsOf(workflow.workflow).map(([jobId, job]): [readonly string[], unknown] => [
+      ["jobs", jobId, "permissions"],
+      job.permissions,
+    ]),
   ];
   return places.flatMap(([at, value]) => {
     const read = readPermissions(value);
@@ -22,19 +25,25 @@ export function checkPermissionValues(workflow: WorkflowFile): Finding[] {
   });
 }
 
-export function checkNestedPermissions(workflow: WorkflowFile & { readonly workflow: YamlMap }, calls: readonly Call[]): Finding[] {
+export function checkNestedPermissions(
+  workflow: WorkflowFile & { readonly workflow: YamlMap },
+  calls: readonly Call[],
+): Finding[] {
   return calls.flatMap(({ jobId, job, called }) => {
     const at = locate(workflow, ["jobs", jobId, "permissions"]);
     const own = readPermissions(job.permissions);
     const fromWorkflow = readPermissions(workflow.workflow.permissions);
-    const [grant, grantedBy] = own.kind !== "unset" ? [own, "this job's permissions"] : [fromWorkflow, "the workflow's permissions"];
+    const [grant, grantedBy] =
+      own.kind !== "unset" ? [own, "this job's permissions"] : [fromWorkflow, "the workflow's permissions"];
     if (grant.kind === "unset") return [permissionsNotSet(at, called.file)];
     if (grant.kind === "invalid") return [];
     const calledDefault = readPermissions(called.workflow.permissions);
     return jobsOf(called.workflow).flatMap(([calledJobId, calledJob]) => {
       const asked = effective(readPermissions(calledJob.permissions), calledDefault, grant.grants);
       const over = asked ? beyond(asked, grant.grants) : [];
-      return over.length > 0 ? [nestedPermissionsExceed(at, calledJobId, called.file, over, describeGrants(grant.grants), grantedBy)] : [];
+      return over.length > 0
+        ? [nestedPermissionsExceed(at, calledJobId, called.file, over, describeGrants(grant.grants), grantedBy)]
+        : [];
     });
   });
 }

@@ -28,7 +28,13 @@ export function checkWorkflows(targets: readonly string[], reportFrom: string): 
 }
 
 function checkFile(file: WorkflowFile, workflows: WorkflowSet): Finding[] {
-  if (!file.workflow) return [notAWorkflow({ file: file.file, line: file.problem?.line, where: "workflow", key: "" }, file.problem?.message ?? "unreadable")];
+  if (!file.workflow)
+    return [
+      notAWorkflow(
+        { file: file.file, line: file.problem?.line, where: "workflow", key: "" },
+        file.problem?.message ?? "unreadable",
+      ),
+    ];
   const readable = file as WorkflowFile & { readonly workflow: YamlMap };
   const { calls, findings: callFindings } = localCalls(readable, workflows);
   return [

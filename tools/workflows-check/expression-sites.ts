@@ -12,7 +12,10 @@ export interface ExpressionSite {
 
 /** `jobs.<id>.if` and `jobs.<id>.steps[n].if`. */
 const isCondition = (at: YamlPath) =>
-  at.length >= 3 && at[0] === "jobs" && at[at.length - 1] === "if" && (at.length === 3 || (at.length === 5 && at[2] === "steps"));
+  at.length >= 3 &&
+  at[0] === "jobs" &&
+  at[at.length - 1] === "if" &&
+  (at.length === 3 || (at.length === 5 && at[2] === "steps"));
 
 export function expressionSites(workflow: YamlMap): ExpressionSite[] {
   const sites: ExpressionSite[] = [];
@@ -34,7 +37,12 @@ export function secretReads(workflow: YamlMap): { readonly secret: string; reado
   return expressionSites(workflow).flatMap(({ at, scan }) =>
     "expressions" in scan
       ? scan.expressions.flatMap(({ contexts }) =>
-          contexts.filter((read): read is Required<ContextRead> => read.context.toLowerCase() === "secrets" && read.property !== undefined).map(({ property }) => ({ secret: property, at })),
+          contexts
+            .filter(
+              (read): read is Required<ContextRead> =>
+                read.context.toLowerCase() === "secrets" && read.property !== undefined,
+            )
+            .map(({ property }) => ({ secret: property, at })),
         )
       : [],
   );

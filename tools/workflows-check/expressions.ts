@@ -68,7 +68,7 @@ function namesIn(body: string): ExpressionNames {
   const contexts: ContextRead[] = [];
   const functions: string[] = [];
   let previous = "";
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const char = body[at];
     if (/\s/.test(char)) {
       at++;
@@ -86,7 +86,8 @@ function namesIn(body: string): ExpressionNames {
       // After a dot it is a property; right after a digit it is the rest of a number (0xff, 2.99e-2).
       const property = previous === "." || /^[0-9]$/.test(previous);
       if (!property && next === "(") functions.push(name);
-      else if (!property && !LITERALS.has(name.toLowerCase())) contexts.push({ context: name, property: propertyAfter(body.slice(at)) });
+      else if (!property && !LITERALS.has(name.toLowerCase()))
+        contexts.push({ context: name, property: propertyAfter(body.slice(at)) });
       previous = name;
       continue;
     }

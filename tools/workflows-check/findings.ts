@@ -50,7 +50,14 @@ export function badPermissions(at: Location, problem: string): Finding {
 }
 
 /** @param asked the scopes the nested job asks for beyond the grant, `contents: write` each */
-export function nestedPermissionsExceed(at: Location, calledJob: string, calledFile: string, asked: readonly string[], granted: string, grantedBy: string): Finding {
+export function nestedPermissionsExceed(
+  at: Location,
+  calledJob: string,
+  calledFile: string,
+  asked: readonly string[],
+  granted: string,
+  grantedBy: string,
+): Finding {
   return {
     ...at,
     rule: "nested-permissions",
@@ -90,7 +97,11 @@ export function callerKeyNotAllowed(at: Location, key: string): Finding {
 }
 
 export function calledWorkflowMissing(at: Location, uses: string): Finding {
-  return { ...at, rule: "called-workflow", message: `${uses} is not beside this workflow, so GitHub cannot start it. Fix the file name.` };
+  return {
+    ...at,
+    rule: "called-workflow",
+    message: `${uses} is not beside this workflow, so GitHub cannot start it. Fix the file name.`,
+  };
 }
 
 export function notCallable(at: Location, calledFile: string, reason: string): Finding {
@@ -101,7 +112,8 @@ export function secretsInherited(at: Location): Finding {
   return {
     ...at,
     rule: "secrets-inherit",
-    message: "inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead.",
+    message:
+      "inherit hands the called workflow every secret this job can read. Pass each secret it uses by name instead.",
   };
 }
 
@@ -164,7 +176,11 @@ export function secretUndeclared(at: Location, secret: string): Finding {
 // ---- expressions --------------------------------------------------------------------------------------
 
 export function expressionUnclosed(at: Location, rest: string): Finding {
-  return { ...at, rule: "expression-syntax", message: `\${{ ${rest} is never closed with }}, so GitHub refuses the workflow.` };
+  return {
+    ...at,
+    rule: "expression-syntax",
+    message: `\${{ ${rest} is never closed with }}, so GitHub refuses the workflow.`,
+  };
 }
 
 export function noExpressionHere(at: Location, expression: string): Finding {
@@ -184,7 +200,13 @@ export function unknownContext(at: Location, expression: string, context: string
 }
 
 /** @param key the context-availability row (`jobs.<job_id>.if`) and `allowed` what it lists */
-export function contextNotAvailable(at: Location, expression: string, context: string, key: string, allowed: string): Finding {
+export function contextNotAvailable(
+  at: Location,
+  expression: string,
+  context: string,
+  key: string,
+  allowed: string,
+): Finding {
   return {
     ...at,
     rule: "context-availability",
@@ -193,7 +215,11 @@ export function contextNotAvailable(at: Location, expression: string, context: s
 }
 
 export function unknownFunction(at: Location, expression: string, name: string): Finding {
-  return { ...at, rule: "function-availability", message: `\${{ ${expression} }} calls ${name}(), which is not a GitHub expression function, so GitHub refuses the workflow.` };
+  return {
+    ...at,
+    rule: "function-availability",
+    message: `\${{ ${expression} }} calls ${name}(), which is not a GitHub expression function, so GitHub refuses the workflow.`,
+  };
 }
 
 export function functionNotAvailable(at: Location, expression: string, name: string, key: string): Finding {

@@ -6,7 +6,20 @@
  */
 
 /** The context names an expression may start with. Source: reference/workflows-and-actions/contexts. */
-export const CONTEXTS = ["github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix", "needs", "inputs"] as const;
+export const CONTEXTS = [
+  "github",
+  "env",
+  "vars",
+  "job",
+  "jobs",
+  "steps",
+  "runner",
+  "secrets",
+  "strategy",
+  "matrix",
+  "needs",
+  "inputs",
+] as const;
 
 /** Status check functions: only in `if` conditionals (the table below lists them at the two `if` keys). */
 export const STATUS_FUNCTIONS = ["always", "cancelled", "success", "failure"] as const;
@@ -15,7 +28,18 @@ export const STATUS_FUNCTIONS = ["always", "cancelled", "success", "failure"] as
  * Functions usable wherever an expression is, except hashFiles, which the table restricts like a context.
  * Source: reference/workflows-and-actions/expressions.
  */
-export const FUNCTIONS = ["contains", "startsWith", "endsWith", "format", "join", "toJSON", "fromJSON", "hashFiles", "case", ...STATUS_FUNCTIONS] as const;
+export const FUNCTIONS = [
+  "contains",
+  "startsWith",
+  "endsWith",
+  "format",
+  "join",
+  "toJSON",
+  "fromJSON",
+  "hashFiles",
+  "case",
+  ...STATUS_FUNCTIONS,
+] as const;
 
 /**
  * The context-availability table, as GitHub spells it: the listed contexts and special functions are
@@ -23,36 +47,72 @@ export const FUNCTIONS = ["contains", "startsWith", "endsWith", "format", "join"
  * `steps` in a key stands for every step of the job.
  * Source: reference/workflows-and-actions/contexts#context-availability.
  */
-export const CONTEXT_AVAILABILITY: Readonly<Record<string, { readonly contexts: string; readonly functions?: string }>> = {
+export const CONTEXT_AVAILABILITY: Readonly<
+  Record<string, { readonly contexts: string; readonly functions?: string }>
+> = {
   "run-name": { contexts: "github, inputs, vars" },
   concurrency: { contexts: "github, inputs, vars" },
   env: { contexts: "github, secrets, inputs, vars" },
   "jobs.<job_id>.concurrency": { contexts: "github, needs, strategy, matrix, inputs, vars" },
   "jobs.<job_id>.container": { contexts: "github, needs, strategy, matrix, vars, inputs" },
   "jobs.<job_id>.container.credentials": { contexts: "github, needs, strategy, matrix, env, vars, secrets, inputs" },
-  "jobs.<job_id>.container.env.<env_id>": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, inputs" },
+  "jobs.<job_id>.container.env.<env_id>": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, inputs",
+  },
   "jobs.<job_id>.container.image": { contexts: "github, needs, strategy, matrix, vars, inputs" },
   "jobs.<job_id>.continue-on-error": { contexts: "github, needs, strategy, vars, matrix, inputs" },
   "jobs.<job_id>.defaults.run": { contexts: "github, needs, strategy, matrix, env, vars, inputs" },
   "jobs.<job_id>.env": { contexts: "github, needs, strategy, matrix, vars, secrets, inputs" },
   "jobs.<job_id>.environment": { contexts: "github, needs, strategy, matrix, vars, inputs" },
-  "jobs.<job_id>.environment.url": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, steps, inputs" },
+  "jobs.<job_id>.environment.url": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, steps, inputs",
+  },
   "jobs.<job_id>.if": { contexts: "github, needs, vars, inputs", functions: "always, cancelled, success, failure" },
   "jobs.<job_id>.name": { contexts: "github, needs, strategy, matrix, vars, inputs" },
-  "jobs.<job_id>.outputs.<output_id>": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs" },
+  "jobs.<job_id>.outputs.<output_id>": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+  },
   "jobs.<job_id>.runs-on": { contexts: "github, needs, strategy, matrix, vars, inputs" },
   "jobs.<job_id>.secrets.<secrets_id>": { contexts: "github, needs, strategy, matrix, secrets, inputs, vars" },
   "jobs.<job_id>.services": { contexts: "github, needs, strategy, matrix, vars, inputs" },
-  "jobs.<job_id>.services.<service_id>.credentials": { contexts: "github, needs, strategy, matrix, env, vars, secrets, inputs" },
-  "jobs.<job_id>.services.<service_id>.env.<env_id>": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, inputs" },
-  "jobs.<job_id>.steps.continue-on-error": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.env": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.if": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, steps, inputs", functions: "always, cancelled, success, failure, hashFiles" },
-  "jobs.<job_id>.steps.name": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.run": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.timeout-minutes": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.with": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
-  "jobs.<job_id>.steps.working-directory": { contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs", functions: "hashFiles" },
+  "jobs.<job_id>.services.<service_id>.credentials": {
+    contexts: "github, needs, strategy, matrix, env, vars, secrets, inputs",
+  },
+  "jobs.<job_id>.services.<service_id>.env.<env_id>": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, inputs",
+  },
+  "jobs.<job_id>.steps.continue-on-error": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.env": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.if": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, steps, inputs",
+    functions: "always, cancelled, success, failure, hashFiles",
+  },
+  "jobs.<job_id>.steps.name": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.run": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.timeout-minutes": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.with": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
+  "jobs.<job_id>.steps.working-directory": {
+    contexts: "github, needs, strategy, matrix, job, runner, env, vars, secrets, steps, inputs",
+    functions: "hashFiles",
+  },
   "jobs.<job_id>.strategy": { contexts: "github, needs, vars, inputs" },
   "jobs.<job_id>.timeout-minutes": { contexts: "github, needs, strategy, matrix, vars, inputs" },
   "jobs.<job_id>.with.<with_id>": { contexts: "github, needs, strategy, matrix, inputs, vars" },
@@ -65,7 +125,17 @@ export const CONTEXT_AVAILABILITY: Readonly<Record<string, { readonly contexts: 
  * Source: reference/workflows-and-actions/reusing-workflow-configurations#supported-keywords-for-jobs-that-call-a-reusable-workflow,
  * which also says a called workflow can only lower the permissions its caller passes.
  */
-export const CALLER_JOB_KEYS = ["name", "uses", "with", "secrets", "strategy", "needs", "if", "concurrency", "permissions"] as const;
+export const CALLER_JOB_KEYS = [
+  "name",
+  "uses",
+  "with",
+  "secrets",
+  "strategy",
+  "needs",
+  "if",
+  "concurrency",
+  "permissions",
+] as const;
 
 /**
  * GITHUB_TOKEN permission scopes and the levels each takes. Every scope a map leaves out is `none`.

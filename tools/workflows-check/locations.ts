@@ -19,7 +19,12 @@ export function locate(workflow: WorkflowFile, at: YamlPath): Location {
   const [root, job, third, index] = at;
   if (root !== "jobs" || job === undefined) return { file: workflow.file, line, where: "workflow", key: dotted(at) };
   if (third === "steps" && typeof index === "number") {
-    return { file: workflow.file, line, where: `job ${job}, ${stepLabel(workflow, String(job), index)}`, key: dotted(at.slice(4)) };
+    return {
+      file: workflow.file,
+      line,
+      where: `job ${job}, ${stepLabel(workflow, String(job), index)}`,
+      key: dotted(at.slice(4)),
+    };
   }
   return { file: workflow.file, line, where: `job ${job}`, key: dotted(at.slice(2)) };
 }
@@ -31,7 +36,9 @@ function stepLabel(workflow: WorkflowFile, job: string, index: number): string {
   const step = Array.isArray(steps) && isYamlMap(steps[index]) ? steps[index] : {};
   const label = [step.name, step.uses, step.run].find((value): value is string => typeof value === "string");
   const short = label?.split("\n")[0].trim();
-  return short ? `step ${index + 1} ${JSON.stringify(short.length > 60 ? `${short.slice(0, 57)}...` : short)}` : `step ${index + 1}`;
+  return short
+    ? `step ${index + 1} ${JSON.stringify(short.length > 60 ? `${short.slice(0, 57)}...` : short)}`
+    : `step ${index + 1}`;
 }
 
 const dotted = (at: YamlPath) => at.map(String).join(".");

@@ -34,7 +34,9 @@ export async function main(argv: readonly string[], output: CommandLineOutput = 
   const [paths] = program.processedArgs as [string[] | undefined];
   const { files, findings } = checkWorkflows(paths?.length ? paths : [DEFAULT_WORKFLOWS], process.cwd());
   for (const finding of findings) output.stdout(`${formatFinding(finding)}\n`);
-  output.stdout(`${findings.length} problem${findings.length === 1 ? "" : "s"} in ${files.length} workflow file${files.length === 1 ? "" : "s"}\n`);
+  output.stdout(
+    `${findings.length} problem${findings.length === 1 ? "" : "s"} in ${files.length} workflow file${files.length === 1 ? "" : "s"}\n`,
+  );
   return findings.length === 0 ? EXIT_OK : EXIT_ERROR;
 }
 

@@ -24,12 +24,17 @@ export interface WorkflowFile {
   lineOf(at: YamlPath): number | undefined;
 }
 
-export const isYamlMap = (value: unknown): value is YamlMap => typeof value === "object" && value !== null && !Array.isArray(value);
+export const isYamlMap = (value: unknown): value is YamlMap =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function readWorkflowFile(absolutePath: string, reportFrom: string): WorkflowFile {
   const file = path.relative(reportFrom, absolutePath) || path.basename(absolutePath);
   const lines = new LineCounter();
-  const document = parseDocument(readFileSync(absolutePath, "utf8"), { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const document = parseDocument(readFileSync(absolutePath, "utf8"), {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: true,
+  });
   const lineOf = (at: YamlPath) => {
     let node: unknown = document.contents;
     let line = lineAt(node, lines);
@@ -42,10 +47,21 @@ function readWorkflowFile(absolutePath: string, reportFrom: string): WorkflowFil
   };
   const [error] = document.errors;
   // prettyErrors adds " at line L, column C:" and the source lines to the message; the line is in linePos.
-  if (error) return { file, absolutePath, lineOf, problem: { line: error.linePos?.[0].line, message: error.message.split(" at line ")[0] } };
+  if (error)
+    return {
+      file,
+      absolutePath,
+      lineOf,
+      problem: { line: error.linePos?.[0].line, message: error.message.split(" at line ")[0] },
+    };
   const workflow = document.toJS({ maxAliasCount: 1000 }) as unknown;
   if (!isYamlMap(workflow) || !isYamlMap(workflow.jobs)) {
-    return { file, absolutePath, lineOf, problem: { line: 1, message: "a workflow is a mapping with `on` and a `jobs` mapping" } };
+    return {
+      file,
+      absolutePath,
+      lineOf,
+      problem: { line: 1, message: "a workflow is a mapping with `on` and a `jobs` mapping" },
+    };
   }
   return { file, absolutePath, workflow, lineOf };
 }
@@ -100,5 +116,7 @@ export function workflowCall(workflow: YamlMap): YamlMap | undefined {
 
 /** A job's entries, each job a mapping (a job that is not one is left to the YAML rule). */
 export function jobsOf(workflow: YamlMap): [string, YamlMap][] {
-  return Object.entries(isYamlMap(workflow.jobs) ? workflow.jobs : {}).filter((entry): entry is [string, YamlMap] => isYamlMap(entry[1]));
+  return Object.entries(isYamlMap(workflow.jobs) ? workflow.jobs : {}).filter((entry): entry is [string, YamlMap] =>
+    isYamlMap(entry[1]),
+  );
 }
