@@ -43,13 +43,11 @@ export function readCommandLine(
   // Commander writes its error (or, for a missing subcommand, the usage) before throwing: keep it for the message.
   let written = "";
   const configure = (command: Command) => {
-    command
-      .exitOverride()
-      .configureOutput({
-        writeOut: stdout,
-        writeErr: (text) => (written += text),
-        outputError: (text) => (written += text),
-      });
+    command.exitOverride().configureOutput({
+      writeOut: stdout,
+      writeErr: (text) => (written += text),
+      outputError: (text) => (written += text),
+    });
     command.commands.forEach(configure);
   };
   configure(program);
