@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
-import { SelfServiceCredentials } from "../constructs/credentials";
-import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
+import { Certificate, Hostname } from "../constructs/virtual-hosts";
+import { BENCH_SECRET_ENV, emulatedVirtualHosts } from "./emulated-virtual-hosts";
 import { makeCertificate } from "../emulator/demo-certs";
 import { RunningEmulator, startEmulator } from "../emulator/start";
 import { PRODUCTS } from "../p1as/facts";
@@ -33,8 +33,7 @@ const CERTIFICATES = 4;
 const SETUP_PARALLELISM = 50;
 const CLIENT_ID = "0be1c400-0000-4000-8000-00000000be1d";
 const CLIENT_SECRET = randomBytes(16).toString("hex");
-const SECRET_ENV = "P1AS_BENCH_CLIENT_SECRET";
-const ENV = { [SECRET_ENV]: CLIENT_SECRET };
+const ENV = { [BENCH_SECRET_ENV]: CLIENT_SECRET };
 const TARGET_RATIO = 1.5;
 
 function emit(record: object): void {
@@ -104,14 +103,8 @@ export async function appliedHostnames(fixture: ScaleFixture, hostnames: number)
   const { emulator } = fixture;
   emulator.service.reset();
   return applied(path.join(fixture.work, `p1as-${hostnames}`), "p1as-scale", (stack) => {
-    const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+    const vh = emulatedVirtualHosts(stack, emulator, {
       clientId: CLIENT_ID,
-      clientSecretEnv: SECRET_ENV,
-      tokenUrl: emulator.tokenUrl(),
-    });
-    const vh = new VirtualHosts(stack, "virtual-hosts", {
-      credentials,
-      apiUrl: emulator.apiUrl("dev"),
       pollIntervalMs: 200,
       apiContract: "discover",
     });

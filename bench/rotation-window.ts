@@ -16,8 +16,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
-import { SelfServiceCredentials } from "../constructs/credentials";
-import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
+import { Certificate, Hostname } from "../constructs/virtual-hosts";
+import { BENCH_SECRET_ENV, emulatedVirtualHosts } from "./emulated-virtual-hosts";
 import type { ContractMode } from "../emulator/contract";
 import { makeCertificate } from "../emulator/demo-certs";
 import { watchServing } from "../emulator/serving-watch";
@@ -30,7 +30,6 @@ export const ROLLOUT_MS = 5_000;
 const HOSTNAMES = ["auth", "api", "admin"].map((name) => `${name}.dev.acme.example`);
 const CLIENT_ID = "0be1c400-0000-4000-8000-00000000be1e";
 const CLIENT_SECRET = randomBytes(16).toString("hex");
-const SECRET_ENV = "P1AS_BENCH_CLIENT_SECRET";
 
 function emit(record: object): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
@@ -50,7 +49,7 @@ export async function benchRotationWindow(
   rolloutMs = ROLLOUT_MS,
 ): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "p1as-bench-rotation-"));
-  const env = { [SECRET_ENV]: CLIENT_SECRET };
+  const env = { [BENCH_SECRET_ENV]: CLIENT_SECRET };
   const files = (name: string) => {
     const generated = makeCertificate({ commonName: `*.${name}.acme.example` });
     const fullchainFile = path.join(work, `${name}.pem`);
@@ -74,16 +73,7 @@ export async function benchRotationWindow(
           const app = new App({ outdir });
           const stack = new TerraformStack(app, "p1as-rotation");
           new LocalBackend(stack, { path: "terraform.tfstate" });
-          const credentials = SelfServiceCredentials.fromEnvironment(stack, {
-            clientId: CLIENT_ID,
-            clientSecretEnv: SECRET_ENV,
-            tokenUrl: emulator.tokenUrl(),
-          });
-          const vh = new VirtualHosts(stack, "virtual-hosts", {
-            credentials,
-            apiUrl: emulator.apiUrl("dev"),
-            pollIntervalMs: 200,
-          });
+          const vh = emulatedVirtualHosts(stack, emulator, { clientId: CLIENT_ID, pollIntervalMs: 200 });
           const certificate = new Certificate(vh, certname, { name: certname, ...certificates[certname] });
           HOSTNAMES.forEach(
             (hostname, i) => new Hostname(vh, hostname, { hostname, product: PRODUCTS[i], certificate }),

@@ -16,8 +16,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
-import { SelfServiceCredentials } from "../constructs/credentials";
-import { Certificate, Hostname, VirtualHosts } from "../constructs/virtual-hosts";
+import { Certificate, Hostname } from "../constructs/virtual-hosts";
+import { BENCH_SECRET_ENV, emulatedVirtualHosts } from "./emulated-virtual-hosts";
 import { ContractMode } from "../emulator/contract";
 import { installBesideStack } from "../provider/install";
 import { makeCertificate } from "../emulator/demo-certs";
@@ -34,7 +34,6 @@ const PARALLELISM = 10;
 const POLL_INTERVAL_MS = 2_000;
 const CLIENT_ID = "0be1c400-0000-4000-8000-00000000be1c";
 const CLIENT_SECRET = randomBytes(16).toString("hex");
-const SECRET_ENV = "P1AS_BENCH_CLIENT_SECRET";
 
 const VARIANTS: readonly { contract: ContractMode; delayMs: number }[] = [
   { contract: "assumed", delayMs: 0 },
@@ -67,7 +66,7 @@ export async function benchVirtualHosts(): Promise<void> {
     writeFileSync(privateKeyFile, generated.privkey, { mode: 0o600 });
     return { fullchainFile, privateKeyFile };
   });
-  const env = { [SECRET_ENV]: CLIENT_SECRET };
+  const env = { [BENCH_SECRET_ENV]: CLIENT_SECRET };
   const results: Record<string, number> = {};
   emit({
     event: "setup",
@@ -87,14 +86,8 @@ export async function benchVirtualHosts(): Promise<void> {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, "p1as-bench");
       new LocalBackend(stack, { path: "terraform.tfstate" });
-      const credentials = SelfServiceCredentials.fromEnvironment(stack, {
+      const vh = emulatedVirtualHosts(stack, emulator, {
         clientId: CLIENT_ID,
-        clientSecretEnv: SECRET_ENV,
-        tokenUrl: emulator.tokenUrl(),
-      });
-      const vh = new VirtualHosts(stack, "virtual-hosts", {
-        credentials,
-        apiUrl: emulator.apiUrl("dev"),
         pollIntervalMs: POLL_INTERVAL_MS,
         apiContract: "discover",
       });
