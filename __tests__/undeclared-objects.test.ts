@@ -127,7 +127,7 @@ interface Finished {
 /** A tool from dist/ as its own process, as `npm run <tool>` starts it. */
 function tool(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return finished(
-    spawn(process.execPath, [path.join(ROOT, "dist", "tools", `${name}.js`), ...args], {
+    spawn(process.execPath, [path.join(ROOT, "dist", "tools", name, "main.js"), ...args], {
       cwd: ROOT,
       env: { ...process.env, P1AS_PLAN_KEY: "", GITHUB_STEP_SUMMARY: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
