@@ -332,7 +332,7 @@ describe("the config's request settings and file paths", () => {
         ],
       });
     expect(build).toThrow(
-      `environments[1].backend: stores state at the same place as environments[0].backend (local:${path.resolve("shared.tfstate")}); give each stack its own state (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)`,
+      `environments[1].backend: stores state at the same place as environments[0].backend (local:${path.resolve("shared.tfstate")}); give each stack its own state (a local state path written in the config is relative to the config file's folder, like every path in it; the default terraform.<stack>.tfstate is a default, not a path written in the config, and stays in the folder the commands run in)`,
     );
   });
 
@@ -350,7 +350,7 @@ describe("the config's request settings and file paths", () => {
         ],
       });
     expect(build).toThrow(
-      `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(".")}); a local state path (backend.path), to the folder the commands run in`,
+      `environments[dev].virtualHosts.certificates[0]: invalid fullchainFile "certs/missing.pem": must be a readable regular file: ${path.resolve("certs/missing.pem")} does not exist. Every relative path in the JSON config is relative to the config file's folder (${path.resolve(".")})`,
     );
   });
 

@@ -70,6 +70,7 @@ function timed(
 function demoConfig(work: string, emulatorUrl: string): string {
   const demo = readFileSync(path.join(ROOT, "config", "demo.json"), "utf8").replaceAll(DEMO_URL, emulatorUrl);
   const config = JSON.parse(demo);
+  config.pingone.backend.path = path.join(work, "pingone-directory.tfstate");
   for (const environment of config.environments) {
     environment.backend.path = path.join(work, `${environment.name}.tfstate`);
     for (const certificate of environment.virtualHosts.certificates) {

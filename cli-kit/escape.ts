@@ -1,7 +1,7 @@
 /**
- * The two rules for text that comes from an API or a config file (error details, names, plan text) on its
+ * The rules for text that comes from an API or a config file (error details, names, plan text) on its
  * way to a person: into a Markdown body that GitHub renders (pull-request comments, issues, job summaries,
- * deploy-result.md), or onto a terminal. Each rule is one function per place the text can stand, and every
+ * deploy-result.md), onto a terminal, or into a command a message tells them to run. Each rule is one function per place the text can stand, and every
  * tool uses these, so the rule is the same everywhere. Masking secrets is not done here: mask first
  * (tools/terraform/redact.ts), then escape.
  */
@@ -140,4 +140,11 @@ export function markdownBlock(text: string, info = "text"): string {
  */
 export function htmlText(text: string): string {
   return oneLine(text).replace(HTML_INLINE, (match) => ENTITIES[match] ?? breakReference(match));
+}
+
+// ---- shell commands in messages ----------------------------------------------------------------------
+
+/** As a shell reads it: plain words as they are, anything else in single quotes. */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9._:/@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -18,8 +18,8 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Checks an already-parsed config. `source` names it in error messages; `baseDir` anchors relative file
- * names; `textIssues` are problems only the file's text shows (duplicate keys).
+ * Checks an already-parsed config. `source` names it in error messages; `baseDir` (the config file's folder)
+ * anchors every relative path in it; `textIssues` are problems only the file's text shows (duplicate keys).
  */
 export function parseConfig(
   raw: unknown,
@@ -27,7 +27,7 @@ export function parseConfig(
   baseDir = ".",
   textIssues: readonly JsonIssue[] = [],
 ): ResolvedConfig {
-  const result = checkConfig(raw, textIssues);
+  const result = checkConfig(raw, textIssues, process.env, baseDir);
   if (!result.config) throw invalidConfig(source, result.issues);
   return resolveConfig(result.config, baseDir);
 }

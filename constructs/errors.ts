@@ -64,6 +64,19 @@ export interface ConfigIssue {
 }
 
 /**
+ * Local state left where a relative backend.path led before the one rule for relative paths
+ * (config/state-paths.ts): refused before anything is synthesized, one line per path.
+ */
+export function stateAtFormerPath(source: string, problems: readonly string[]): ValidationError {
+  return new ValidationError(
+    source,
+    "backend.path",
+    problems,
+    `${source}: refused, nothing was synthesized:\n${problems.map((line) => `  - ${line}`).join("\n")}`,
+  );
+}
+
+/**
  * The whole config is judged before anything is synthesized, so the user fixes every problem in one
  * round. `reasons` holds one `<path>: <reason>; <reason>` line per bad field.
  */

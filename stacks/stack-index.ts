@@ -1,6 +1,7 @@
 /**
  * What synth tells the tools beyond cdktf's manifest.json, in `<outdir>/p1as-stacks.json`: which stacks are
- * retiring (planned and applied with -destroy), and every state location the inventory remembers that no
+ * retiring (planned and applied with -destroy), which local state paths the one rule for relative paths moved
+ * (config/state-paths.ts), and every state location the inventory remembers that no
  * declared stack uses any more. For each of those, synth writes a terraform directory holding only the
  * backend block (`<outdir>/undeclared/stacks/<name>`), so the tools can `terraform init` and
  * `terraform state list` there with no provider and no credentials for the API.
@@ -12,6 +13,7 @@ import { z } from "zod";
 import type { ResolvedConfig } from "../config/schema";
 import { InventoryEntry } from "../config/inventory";
 import { stateLocation } from "../config/state-location";
+import { RebasedStatePath, rebasedStatePaths } from "../config/state-paths";
 import { installBesideStack } from "../provider/install";
 import { addBackend } from "./backend";
 
@@ -19,13 +21,30 @@ export const STACK_INDEX_FILE = "p1as-stacks.json";
 /** The App outdir of the backend-only directories, inside the main outdir. */
 export const UNDECLARED_OUTDIR = "undeclared";
 
+const rebasedStatePathSchema: z.ZodType<RebasedStatePath> = z.object({
+  stack: z.string(),
+  field: z.string(),
+  written: z.string(),
+  path: z.string(),
+  formerPath: z.string(),
+  keep: z.string(),
+});
+
 export const stackIndexSchema = z.object({
   /** The inventory file, named in messages. */
   inventory: z.string(),
   /** What synth read and when (stacks/synth-freshness.ts); absent in hand-written fixtures. */
   synthesis: z.object({ config: z.string(), configSha256: z.string(), at: z.number() }).optional(),
   /** Declared stacks by name. */
-  stacks: z.record(z.object({ environment: z.string().optional(), retiring: z.boolean(), location: z.string() })),
+  stacks: z.record(
+    z.object({
+      environment: z.string().optional(),
+      retiring: z.boolean(),
+      location: z.string(),
+      /** A relative local state path the one rule moved: the tools check no state was left at its former place. */
+      rebasedStatePath: rebasedStatePathSchema.optional(),
+    }),
+  ),
   undeclared: z.array(
     z.object({
       /** The stack this state belonged to. */
@@ -50,6 +69,7 @@ export function writeStackIndex(
   synthesis?: StackIndex["synthesis"],
 ): StackIndex {
   const retiring = new Set(config.environments.filter((env) => env.retiring).map((env) => env.stackName));
+  const rebased = new Map(rebasedStatePaths(config).map((moved) => [moved.stack, moved]));
   const app = new App({ outdir: path.join(outdir, UNDECLARED_OUTDIR) });
   const names = new Map<string, number>();
   const entries = undeclared.map((entry) => {
@@ -77,7 +97,12 @@ export function writeStackIndex(
     stacks: Object.fromEntries(
       declared.map((entry) => [
         entry.stack,
-        { environment: entry.environment, retiring: retiring.has(entry.stack), location: stateLocation(entry.backend) },
+        {
+          environment: entry.environment,
+          retiring: retiring.has(entry.stack),
+          location: stateLocation(entry.backend),
+          ...(rebased.has(entry.stack) ? { rebasedStatePath: rebased.get(entry.stack) } : {}),
+        },
       ]),
     ),
     undeclared: entries,

@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { declaredEntries, prepareInventory, undeclaredEntries } from "../config/inventory";
 import { configPath, loadConfig } from "../config/load";
+import { rebasedStatePaths, statePathProblems } from "../config/state-paths";
+import { stateAtFormerPath } from "../constructs/errors";
 import { installBesideStack } from "../provider/install";
 import { AppStacks, addStacks } from "./app-stacks";
 import { dropStaleBackendCache } from "./backend-cache";
@@ -25,6 +27,9 @@ export function synthesize(
   // Recorded for the tools, which refuse an output of another config, or older than its config or the sources.
   const synthesis = { config: path.resolve(file), configSha256: sha256(readFileSync(file)), at: Date.now() };
   const config = loadConfig(file);
+  // Before the inventory or a stack folder is written: a state left at its former place is moved by the user first.
+  const moved = statePathProblems(rebasedStatePaths(config));
+  if (moved.length > 0) throw stateAtFormerPath(file, moved);
   const { file: inventoryFile, inventory, write: writeInventory } = prepareInventory(file, config, env);
   const app = new App(outdir ? { outdir } : {});
   const stacks = addStacks(app, config);

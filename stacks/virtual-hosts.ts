@@ -80,15 +80,15 @@ export function addVirtualHosts(stack: TerraformStack, props: VirtualHostsFromCo
 }
 
 /**
- * One rule for the config's files: a certificate path is relative to the config file's folder (`baseDir`). Checked
- * here, where the config path is known, so the error names the config field and the folder, not the construct's rule.
+ * The one rule for the config's paths: relative to the config file's folder (`baseDir`). Checked here, where the
+ * config path is known, so the error names the config field and the folder, not the construct's rule.
  */
 function configFile(where: string, field: string, name: string, baseDir: string): string {
   const file = path.resolve(baseDir, name);
   const read = readPemFile(file);
   if (!read.ok) {
     throw invalidField(where, field, name, [
-      `must be a readable regular file: ${read.reason}. Certificate paths in the JSON config are relative to the config file's folder (${path.resolve(baseDir)}); a local state path (backend.path), to the folder the commands run in`,
+      `must be a readable regular file: ${read.reason}. Every relative path in the JSON config is relative to the config file's folder (${path.resolve(baseDir)})`,
     ]);
   }
   return file;

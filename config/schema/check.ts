@@ -45,12 +45,14 @@ export type ConfigCheck =
 /**
  * Checks a parsed JSON value against every rule; never throws. `textIssues` are what only the file's
  * text shows (duplicate keys), reported in the same round. `env` supplies the operator's allow-list of hosts
- * (P1AS_ALLOWED_HOSTS), which is deliberately not part of the config.
+ * (P1AS_ALLOWED_HOSTS), which is deliberately not part of the config. `baseDir`: the config file's folder, which
+ * its relative paths are relative to.
  */
 export function checkConfig(
   raw: unknown,
   textIssues: readonly JsonIssue[] = [],
   env: NodeJS.ProcessEnv = process.env,
+  baseDir = ".",
 ): ConfigCheck {
   const parsed = configSchema.safeParse(raw);
   const allowed = parseAllowedHosts(env[ALLOWED_HOSTS_VARIABLE]);
@@ -64,7 +66,7 @@ export function checkConfig(
     ...(parsed.success ? [] : zodIssues(parsed.error)),
     ...crossFieldIssues(raw, allowed.hosts),
   ];
-  if (parsed.success && issues.length === 0) issues.push(...backendIssues(parsed.data));
+  if (parsed.success && issues.length === 0) issues.push(...backendIssues(parsed.data, baseDir));
   if (parsed.success && issues.length === 0) return { config: parsed.data, issues: [] };
   return { issues: groupByPath(issues) };
 }

@@ -1,4 +1,5 @@
 /** The config's documented defaults: what each stack is built from once a config passed checkConfig. */
+import * as path from "node:path";
 import type { ApiContractSetting } from "../../client/connect";
 import { ADMIN_API_RESOURCE_DEFAULTS as resourceDefaults } from "../../constructs/pingone/admin-api-resource";
 import { ORCHESTRATION_CLIENT_DEFAULTS } from "../../constructs/pingone/orchestration-client";
@@ -14,7 +15,11 @@ import { clientSecretEnv } from "../../p1as/secret-names";
 import { ALL_ENVIRONMENT_ROLES_OPT_IN } from "../../p1as/rules";
 import type { BackendConfig, CertificateConfig, HostnameConfig, P1asConfig } from "./shape";
 
-/** A backend with every per-stack default filled in. */
+/**
+ * A backend with every per-stack default filled in. A local `path` is in the form terraform, the tools and the
+ * inventory read: relative to the folder the commands run in (or absolute). A path written in the config was
+ * rebased there from the config file's folder (resolveBackend).
+ */
 export type ResolvedBackend =
   | { readonly type: "local"; readonly path: string }
   | { readonly type: "pg"; readonly connStr?: string; readonly schemaName: string }
@@ -115,23 +120,47 @@ export interface ResolvedConfig {
   };
   /** One `p1as-<name>` stack each, in config order. */
   readonly environments: readonly ResolvedEnvironment[];
-  /** Directory of the config file: relative file names in it (certificates) are resolved from here. */
+  /** Directory of the config file: every relative path written in it (certificates, local state) is resolved from here. */
   readonly baseDir: string;
+  /** The local state paths the config writes relative, for the check that no state was left where they led before. */
+  readonly relativeStatePaths: readonly RelativeStatePath[];
+}
+
+/** A local state path the config writes relative (config/state-paths.ts). */
+export interface RelativeStatePath {
+  readonly stack: string;
+  /** As errors name it: `environments[0].backend.path`, `pingone.backend.path`. */
+  readonly field: string;
+  /** As written. */
+  readonly written: string;
 }
 
 export const PINGONE_DIRECTORY_STACK = "pingone-directory";
 export const environmentStackName = (environment: string) => `p1as-${environment}`;
 
-/** Per-stack backend defaults keep every stack's state apart in a shared backend. */
+/**
+ * Per-stack backend defaults keep every stack's state apart in a shared backend. A local path written in the config
+ * is relative to the config file's folder (`baseDir`), like every path in it; the default is no path written in the
+ * config and stays where it always was, in the folder the commands run in.
+ */
 export function resolveBackend(
   backend: BackendConfig | undefined,
   stackName: string,
   customer: string,
+  baseDir: string,
 ): ResolvedBackend {
   const given = backend ?? { type: "local" as const };
   switch (given.type) {
     case "local":
-      return { type: "local", path: given.path ?? `terraform.${stackName}.tfstate` };
+      if (given.path === undefined) return { type: "local", path: `terraform.${stackName}.tfstate` };
+      // Relative to the folder the commands run in, not absolute, so the committed inventory reads the same on
+      // every machine that runs them from the project root (and what earlier synths wrote keeps its meaning).
+      return {
+        type: "local",
+        path: path.isAbsolute(given.path)
+          ? given.path
+          : path.relative(process.cwd(), path.resolve(baseDir, given.path)),
+      };
     case "pg":
       return { type: "pg", connStr: given.connStr, schemaName: given.schemaName ?? stackName.replace(/-/g, "_") };
     case "s3":
@@ -157,16 +186,27 @@ export function resolveBackend(
 export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConfig {
   const { customer, p1asRegion, pingone } = config;
   const tokenUrl = pingOneTokenUrl(pingOneAuthBaseUrl(pingone.regionCode), pingone.environmentId);
+  const relative = (stack: string, field: string, backend: BackendConfig | undefined): RelativeStatePath[] =>
+    backend?.type === "local" && backend.path !== undefined && !path.isAbsolute(backend.path)
+      ? [{ stack, field, written: backend.path }]
+      : [];
+  const manage = pingone.roleAttributes?.manage ?? true;
   return {
     customer,
     p1asRegion,
     baseDir,
+    relativeStatePaths: [
+      ...(manage ? relative(PINGONE_DIRECTORY_STACK, "pingone.backend.path", pingone.backend) : []),
+      ...config.environments.flatMap((env, i) =>
+        relative(environmentStackName(env.name), `environments[${i}].backend.path`, env.backend),
+      ),
+    ],
     pingone: {
       environmentId: pingone.environmentId,
       regionCode: pingone.regionCode,
       apiUrl: pingone.apiUrl ?? pingOneApiBaseUrl(pingone.regionCode),
       roleAttributes: pingone.roleAttributes ?? { manage: true, retiredEnvironments: [], archivedRoles: [] },
-      backend: resolveBackend(pingone.backend, PINGONE_DIRECTORY_STACK, customer),
+      backend: resolveBackend(pingone.backend, PINGONE_DIRECTORY_STACK, customer, baseDir),
     },
     environments: config.environments.map((env): ResolvedEnvironment => {
       const stackName = environmentStackName(env.name);
@@ -206,7 +246,7 @@ export function resolveConfig(config: P1asConfig, baseDir: string): ResolvedConf
             clientSecretEnv: env.credentials.audit.clientSecretEnv ?? clientSecretEnv(env.name, "audit"),
           },
         },
-        backend: resolveBackend(env.backend, stackName, customer),
+        backend: resolveBackend(env.backend, stackName, customer, baseDir),
         virtualHosts: env.virtualHosts ?? { certificates: [], hostnames: [] },
       };
     }),

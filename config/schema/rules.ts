@@ -34,6 +34,11 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 export type Issue = { path: (string | number)[]; message: string };
 
+/** The one rule for relative paths, as the errors about local state say it. */
+export const LOCAL_PATH_RULE =
+  "a local state path written in the config is relative to the config file's folder, like every path in it; " +
+  "the default terraform.<stack>.tfstate is a default, not a path written in the config, and stays in the folder the commands run in";
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const recordsOf = (value: unknown): [number, Record<string, unknown>][] =>
@@ -306,9 +311,12 @@ export function crossFieldIssues(raw: unknown, allowed: AllowedHosts): Issue[] {
   return issues;
 }
 
-/** Backends can only be compared once the shapes are valid. */
-export function backendIssues(config: P1asConfig): Issue[] {
-  const resolved = resolveConfig(config, ".");
+/**
+ * Backends can only be compared once the shapes are valid. `baseDir`: the config file's folder, which the local
+ * paths it writes are relative to, so two stacks are compared where their state really is.
+ */
+export function backendIssues(config: P1asConfig, baseDir: string): Issue[] {
+  const resolved = resolveConfig(config, baseDir);
   const stacks: [Issue["path"], ResolvedBackend][] = resolved.environments.map((env, i) => [
     ["environments", i, "backend"],
     env.backend,
@@ -325,9 +333,7 @@ export function backendIssues(config: P1asConfig): Issue[] {
       message:
         location === stateLocation(first)
           ? `stores state at the same place as ${formatPath(firstPath)} (${location}); give each stack its own state` +
-            (backend.type === "local"
-              ? " (a local state path is relative to the folder the commands run in, not to the config file's folder, which certificate paths are relative to)"
-              : "")
+            (backend.type === "local" ? ` (${LOCAL_PATH_RULE})` : "")
           : `may store state at the same place as ${formatPath(firstPath)}: one of them reads its database from PG_CONN_STR, which may name the other's, and both use schemaName ${JSON.stringify(backend.type === "pg" ? backend.schemaName : "")}; give each stack its own schemaName`,
     });
   }

@@ -6,6 +6,7 @@
  * here: an object made by hand on purpose looks the same.
  */
 import { readFileSync } from "node:fs";
+import { shellWord } from "../../cli-kit/escape";
 import { PROVIDER_ENV, SECRET_ENV_DEFAULTS } from "../../provider/public-face";
 import { StatusCollector } from "../status/model";
 import { literal, targetOf } from "../status/targets";
@@ -61,9 +62,4 @@ function deleteCommand(
     ...(secretVariable === SECRET_ENV_DEFAULTS.client_secret ? [] : [`P1AS_CLIENT_SECRET="$${secretVariable}"`]),
   ];
   return (collection, key) => `${assignments.join(" ")} npm run p1as -- ${collection} delete ${shellWord(key)}`;
-}
-
-/** As a shell reads it: plain words as they are, anything else in single quotes. */
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9._:/@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,6 +2,8 @@
  * What deploy, plan summary and drift check before touching anything:
  * - no two declared stacks share one state once terraform's environment is known (PG_CONN_STR, PGHOST, ...:
  *   synth judged them without it, config/state-location.ts);
+ * - no relative local state path has its state at the place it led before the one rule for relative paths in the
+ *   config (config/state-paths.ts): terraform would start from no state there;
  * - every state location the inventory remembers that no declared stack uses (stacks/stack-index.ts). An empty
  *   one is a finished retirement and gets one line; one that still holds objects is refused, because those
  *   certificates, hostnames and PingOne objects exist and nothing would ever change or remove them again. A
@@ -9,6 +11,7 @@
  *   former one.
  */
 import * as path from "node:path";
+import { statePathProblems } from "../../config/state-paths";
 import { backendLocation, configuredBackend } from "../../stacks/backend-cache";
 import { CliError, outsideOutdir, sharedDeclaredState } from "../../cli-kit/errors";
 import { SynthesizedStack, selectStacks, stackIndex } from "./synth-output";
@@ -73,6 +76,11 @@ export async function checkUndeclaredStates(outdir: string, options: StateCheckO
   const declared = new Map(selectStacks(outdir, undefined).stacks.map((stack) => [stack.name, stack]));
   checkDeclaredLocations([...declared.values()], env);
   const index = stackIndex(outdir);
+  // Synth refused this too, but the state files may have changed since it ran.
+  const moved = statePathProblems(
+    Object.values(index?.stacks ?? {}).flatMap((stack) => (stack.rebasedStatePath ? [stack.rebasedStatePath] : [])),
+  );
+  if (moved.length > 0) throw new CliError(`refused: ${moved.join("\n")}\nNothing was planned or applied.`);
   const refusals: string[] = [];
   for (const entry of index?.undeclared ?? []) {
     const workingDirectory = path.resolve(outdir, entry.workingDirectory);
