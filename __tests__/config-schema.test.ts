@@ -1,3 +1,4 @@
+import { execSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -337,6 +338,132 @@ describe("config", () => {
     // THEN it throws the path-named error and writes no output
     expect(() => synthesize(file, outdir)).toThrow(/environments\[0\]\.name: Invalid enum value/);
     expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
+
+describe("one rule for relative paths: from the config file's folder", () => {
+  // The folder the commands run in (`work`) and a config in a folder of its own (`work/deploy`), as a config kept
+  // outside the project root is.
+  let work: string;
+  let configFile: string;
+  let before: string;
+  beforeEach(() => {
+    before = process.cwd();
+    work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "p1as-relative-")));
+    fs.mkdirSync(path.join(work, "deploy"));
+    configFile = path.join(work, "deploy", "p1as.json");
+    process.chdir(work);
+  });
+  afterEach(() => {
+    process.chdir(before);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  /** dev writes `state/dev.tfstate`; test keeps the default; no PingOne directory stack. */
+  function writeConfig(): void {
+    const config = minimalConfig();
+    config.pingone.roleAttributes = { manage: false };
+    config.environments = [{ name: "dev", backend: { type: "local", path: "state/dev.tfstate" } }, { name: "test" }];
+    fs.writeFileSync(configFile, JSON.stringify(config));
+  }
+  const synthesizedPath = (outdir: string, stack: string) =>
+    JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).terraform.backend.local.path;
+  const newPath = () => path.join(work, "deploy", "state", "dev.tfstate");
+  const oldPath = () => path.join(work, "state", "dev.tfstate");
+  const writeState = (file: string, text = '{"version":4,"serial":7,"resources":[]}') => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  };
+
+  test("a written backend.path is resolved from the config file's folder; the default stays in the folder the commands run in", () => {
+    writeConfig();
+    const outdir = path.join(work, "out");
+    synthesize(configFile, outdir, {});
+    expect(synthesizedPath(outdir, "p1as-dev")).toBe(newPath());
+    // A default is no path written in the config: where it always was
+    expect(synthesizedPath(outdir, "p1as-test")).toBe(path.join(work, "terraform.p1as-test.tfstate"));
+    // AND the inventory records it as the tools read it, from the folder the commands run in, as earlier synths did
+    const inventory = JSON.parse(fs.readFileSync(path.join(work, "deploy", "p1as.inventory.json"), "utf8"));
+    expect(inventory.stacks.map((entry: { backend: { path: string } }) => entry.backend.path)).toEqual([
+      path.join("deploy", "state", "dev.tfstate"),
+      "terraform.p1as-test.tfstate",
+    ]);
+  });
+
+  test("state only where the path led before (from the folder the commands run in) is refused, naming the field, both files and the move that works", () => {
+    // GIVEN dev's state (and its backup) where the old rule put state/dev.tfstate, and an empty file where the new
+    // rule does (terraform leaves one when it takes the lock of a state not yet written)
+    writeConfig();
+    writeState(oldPath());
+    writeState(`${oldPath()}.backup`, "{}");
+    writeState(newPath(), "");
+    const outdir = path.join(work, "out");
+
+    // WHEN synthesized THEN refused before anything is written
+    let message = "";
+    expect(() => {
+      try {
+        synthesize(configFile, outdir, {});
+      } catch (error) {
+        message = (error as Error).message;
+        throw error;
+      }
+    }).toThrow(ValidationError);
+    const move =
+      `mkdir -p ${path.dirname(newPath())} && mv ${oldPath()} ${newPath()} && ` +
+      `mv ${oldPath()}.backup ${newPath()}.backup`;
+    expect(message).toBe(
+      `${configFile}: refused, nothing was synthesized:\n` +
+        `  - environments[0].backend.path "state/dev.tfstate" is relative to the config file's folder, like every path in the config: ` +
+        `p1as-dev's state is ${newPath()}, where there is none, but ${oldPath()} (the same path from the folder the commands run in, ` +
+        "the rule for state paths before) holds one. Terraform would start from no state and plan to create every object again. " +
+        `Move the state: ${move}; or keep it where it is with "path": "../state/dev.tfstate"`,
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+    expect(fs.existsSync(path.join(work, "deploy", "p1as.inventory.json"))).toBe(false);
+
+    // AND the command given moves it, after which synth uses it where the config now says
+    execSync(move, { shell: "/bin/sh" });
+    synthesize(configFile, outdir, {});
+    expect(synthesizedPath(outdir, "p1as-dev")).toBe(newPath());
+    expect(fs.readFileSync(newPath(), "utf8")).toContain('"serial":7');
+  });
+
+  test("state at both places is refused as ambiguous, naming both", () => {
+    writeConfig();
+    writeState(oldPath());
+    writeState(newPath());
+    expect(() => synthesize(configFile, path.join(work, "out"), {})).toThrow(
+      `environments[0].backend.path "state/dev.tfstate": two state files for p1as-dev: ${newPath()} (the path from the config file's folder, ` +
+        `the rule for every path in the config) and ${oldPath()} (the same path from the folder the commands run in, the rule for state paths before). ` +
+        `Which one is p1as-dev's state cannot be told. Compare them (terraform show ${newPath()}), keep p1as-dev's state at ${newPath()}, move the other one away, and run again`,
+    );
+  });
+
+  test("nothing to check for a config in the folder the commands run in, an absolute path, or state only at the new place", () => {
+    writeConfig();
+    writeState(newPath());
+    expect(() => synthesize(configFile, path.join(work, "out"), {})).not.toThrow();
+    // The same text from a config in the folder the commands run in leads where it always did
+    writeState(oldPath());
+    fs.rmSync(newPath());
+    const here = path.join(work, "p1as.json");
+    fs.copyFileSync(configFile, here);
+    expect(() => synthesize(here, path.join(work, "out2"), {})).not.toThrow();
+    expect(synthesizedPath(path.join(work, "out2"), "p1as-dev")).toBe(oldPath());
+    // AND an absolute path is the file it names, wherever the config is
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+    config.environments[0].backend.path = oldPath();
+    fs.writeFileSync(configFile, JSON.stringify(config));
+    expect(() => synthesize(configFile, path.join(work, "out3"), {})).not.toThrow();
+    expect(synthesizedPath(path.join(work, "out3"), "p1as-dev")).toBe(oldPath());
+  });
+
+  test("bad input: a backend.path that is not a non-empty string names the field and the reason", () => {
+    const reasons = (bad: unknown) =>
+      rejection(withEnvironment({ name: "dev", backend: { type: "local", path: bad } })).reasons;
+    expect(reasons("")).toEqual(["environments[0].backend.path: must not be empty"]);
+    expect(reasons(7)).toEqual(["environments[0].backend.path: Expected string, received number"]);
   });
 });
 

@@ -179,6 +179,67 @@ describe("the state inventory", () => {
     ]);
   });
 
+  it("keeps what an earlier synth wrote for a relative backend.path, and makes the place the path led before a former location the tools check", () => {
+    // GIVEN a config in its own folder whose dev writes "state/dev.tfstate", run from `dir`, and the inventory an
+    // earlier synth wrote when that path was relative to the folder the commands run in
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      fs.mkdirSync(path.join(dir, "deploy"));
+      const file = path.join(dir, "deploy", "p1as.json");
+      fs.writeFileSync(
+        file,
+        JSON.stringify(localConfig(dir, (config) => (config.environments[0].backend.path = "state/dev.tfstate"))),
+      );
+      const earlier: InventoryEntry[] = [
+        { stack: "pingone-directory", backend: { type: "local", path: path.join(dir, "directory.tfstate") } },
+        { stack: "p1as-dev", environment: "dev", backend: { type: "local", path: "state/dev.tfstate" } },
+        { stack: "p1as-prod", environment: "prod", backend: { type: "local", path: path.join(dir, "prod.tfstate") } },
+      ];
+      fs.writeFileSync(
+        path.join(dir, "deploy", "p1as.inventory.json"),
+        JSON.stringify({ sha256: inventoryDigest(earlier), stacks: earlier }),
+      );
+
+      // WHEN synthesized (no state at either place: nothing to move)
+      const outdir = path.join(dir, "cdktf.out");
+      synthesize(file, outdir, {});
+
+      // THEN the entry keeps its text and meaning, the path from the config's folder is a new entry in the same form,
+      // and the old place is a former location of dev, which the tools check holds nothing
+      const entries = JSON.parse(fs.readFileSync(path.join(dir, "deploy", "p1as.inventory.json"), "utf8")).stacks;
+      expect(
+        entries.map((entry: InventoryEntry) => `${entry.stack} ${(entry.backend as { path: string }).path}`),
+      ).toEqual([
+        `pingone-directory ${path.join(dir, "directory.tfstate")}`,
+        "p1as-dev state/dev.tfstate",
+        `p1as-prod ${path.join(dir, "prod.tfstate")}`,
+        `p1as-dev ${path.join("deploy", "state", "dev.tfstate")}`,
+      ]);
+      const index = JSON.parse(fs.readFileSync(path.join(outdir, STACK_INDEX_FILE), "utf8"));
+      expect(index.undeclared).toEqual([
+        {
+          stack: "p1as-dev",
+          environment: "dev",
+          location: `local:${path.join(dir, "state", "dev.tfstate")}`,
+          workingDirectory: "undeclared/stacks/p1as-dev",
+          currentLocation: `local:${path.join(dir, "deploy", "state", "dev.tfstate")}`,
+        },
+      ]);
+      // AND the index tells the tools where the path led before, so they refuse while state is left there
+      expect(index.stacks["p1as-dev"].rebasedStatePath).toEqual({
+        stack: "p1as-dev",
+        field: "environments[0].backend.path",
+        written: "state/dev.tfstate",
+        path: path.join(dir, "deploy", "state", "dev.tfstate"),
+        formerPath: path.join(dir, "state", "dev.tfstate"),
+        keep: "../state/dev.tfstate",
+      });
+    } finally {
+      process.chdir(before);
+    }
+  });
+
   it("refuses a config that drops a known environment without listing it under retiredEnvironments (its roles would go)", () => {
     synth(localConfig(dir));
     const outdir = path.join(dir, "cdktf.out");

@@ -14,6 +14,8 @@ import { InventoryEntry, mergeInventory, undeclaredEntries } from "../config/inv
 import { parseConfig } from "../config/load";
 import type { ResolvedBackend } from "../config/schema";
 import { localStatePath, stateLocation } from "../config/state-location";
+import type { RebasedStatePath } from "../config/state-paths";
+import { LOCAL_PATH_RULE } from "../config/schema/rules";
 import { backendSwitch, backendSwitchLine } from "../stacks/backend-cache";
 import { checkUndeclaredStates } from "../tools/terraform/retired-stacks";
 
@@ -123,6 +125,31 @@ describe("the config check refuses two stacks on one state", () => {
     expect(() => parseConfig(twoStacks(local("real.tfstate"), local("link.tfstate")), "p1as.json")).toThrow(
       `environments[1].backend: stores state at the same place as environments[0].backend (local:${localStatePath(path.join(dir, "real.tfstate"))})`,
     );
+  });
+});
+
+describe("the config check compares local paths where the one rule puts them (from the config file's folder)", () => {
+  // A config in `<cwd>/deploy`: a path written in it is read from there; prod's default stays in the folder the commands run in.
+  const deploy = path.join(process.cwd(), "deploy");
+  const devWrites = (file: string) => {
+    const config = twoStacks({ type: "local", path: file }, pg("postgres://db.example/tf"));
+    delete (config.environments[1] as { backend?: unknown }).backend;
+    return config;
+  };
+
+  it("refuses a written path that leads to another stack's default state, stating the rule", () => {
+    expect(() => parseConfig(devWrites("../terraform.p1as-prod.tfstate"), "p1as.json", deploy)).toThrow(
+      `environments[1].backend: stores state at the same place as environments[0].backend (local:${localStatePath("terraform.p1as-prod.tfstate")}); ` +
+        `give each stack its own state (${LOCAL_PATH_RULE})`,
+    );
+  });
+
+  it("accepts the default's file name written in the config: it is in the config's folder, not the folder the commands run in", () => {
+    const config = parseConfig(devWrites("terraform.p1as-prod.tfstate"), "p1as.json", deploy);
+    expect(config.environments.map((env) => env.backend)).toEqual([
+      { type: "local", path: path.join("deploy", "terraform.p1as-prod.tfstate") },
+      { type: "local", path: "terraform.p1as-prod.tfstate" },
+    ]);
   });
 });
 
@@ -239,6 +266,52 @@ describe("the tools' check before anything runs, with terraform's environment", 
     await expect(checkUndeclaredStates(outdir, { env: { PGHOST: "db2.example" } })).resolves.toBeUndefined();
   });
 
+  it("state left where a relative path led before the one rule is refused before terraform runs, with the move", async () => {
+    // GIVEN the directory stack's state, backup and lock note where "state/d.tfstate" led from the folder the
+    // commands ran in, none where it leads from the config's folder; and a former location whose check would run
+    // terraform init against a database that does not answer
+    const formerPath = path.join(dir, "state", "d.tfstate");
+    const now = path.join(dir, "deploy", "state", "d.tfstate");
+    mkdirSync(path.dirname(formerPath));
+    writeFileSync(formerPath, '{"version":4}');
+    writeFileSync(`${formerPath}.backup`, "{}");
+    writeFileSync(path.join(dir, "state", ".d.tfstate.lock.info"), "{}");
+    const rebased = {
+      "pingone-directory": {
+        stack: "pingone-directory",
+        field: "pingone.backend.path",
+        written: "state/d.tfstate",
+        path: now,
+        formerPath,
+        keep: "../state/d.tfstate",
+      },
+    };
+    const declared = { "pingone-directory": { local: { path: now } } };
+    const outdir = synthOutput(
+      declared,
+      [{ stack: "p1as-dev", backend: { pg: { conn_str: "postgres://tf@127.0.0.1:1/tf?connect_timeout=1" } } }],
+      rebased,
+    );
+
+    // WHEN a tool checks before running anything THEN it refuses, naming the field, both files and the move
+    await expect(checkUndeclaredStates(outdir)).rejects.toThrow(
+      `refused: pingone.backend.path "state/d.tfstate" is relative to the config file's folder, like every path in the config: ` +
+        `pingone-directory's state is ${now}, where there is none, but ${formerPath} (the same path from the folder the commands run in, the rule for state paths before) holds one. ` +
+        "Terraform would start from no state and plan to create every object again. " +
+        `Move the state (its lock note is there: make sure no terraform run is using that state first): mkdir -p ${path.dirname(now)} && ` +
+        `mv ${formerPath} ${now} && mv ${formerPath}.backup ${now}.backup && ` +
+        `mv ${path.join(dir, "state", ".d.tfstate.lock.info")} ${path.join(dir, "deploy", "state", ".d.tfstate.lock.info")}; ` +
+        `or keep it where it is with "path": "../state/d.tfstate"\nNothing was planned or applied.`,
+    );
+
+    // AND once both places hold a state it is refused as ambiguous; once only the new one does, the check goes on
+    mkdirSync(path.dirname(now), { recursive: true });
+    writeFileSync(now, '{"version":4}');
+    await expect(checkUndeclaredStates(outdir)).rejects.toThrow(/two state files for pingone-directory/);
+    rmSync(formerPath);
+    await expect(checkUndeclaredStates(synthOutput(declared, [], rebased))).resolves.toBeUndefined();
+  });
+
   it("a stack index that leads outside the output folder is refused before terraform runs there", async () => {
     const outdir = synthOutput({ "p1as-dev": { local: { path: path.join(dir, "dev.tfstate") } } }, [
       {
@@ -296,6 +369,7 @@ function stackDir(name: string, configured: Record<string, object>, initialised:
 function synthOutput(
   declared: Record<string, Record<string, object>>,
   former: { stack: string; backend: Record<string, object>; workingDirectory?: string }[],
+  rebased: Record<string, RebasedStatePath> = {},
 ): string {
   const outdir = path.join(dir, "cdktf.out");
   const manifest: Record<string, object> = {};
@@ -325,7 +399,12 @@ function synthOutput(
       currentLocation: "pg:PG_CONN_STR#p1as_dev",
     };
   });
-  const stacks = Object.fromEntries(Object.keys(declared).map((name) => [name, { retiring: false, location: "" }]));
+  const stacks = Object.fromEntries(
+    Object.keys(declared).map((name) => [
+      name,
+      { retiring: false, location: "", ...(rebased[name] ? { rebasedStatePath: rebased[name] } : {}) },
+    ]),
+  );
   writeFileSync(
     path.join(outdir, "p1as-stacks.json"),
     JSON.stringify({ inventory: path.join(dir, "p1as.inventory.json"), stacks, undeclared }),
