@@ -186,7 +186,7 @@ describe("hostile configuration: every config string is refused or kept a litera
 function hostile(field: StringField, call: string): string {
   const text = `x" \${${call}} %{ if true }d%{ endif } "z`;
   if (isFileField(field)) return `inj/${slug(field.name)}/${text}.pem`;
-  // A state path is used as it is, relative to the working directory: keep it in the scratch folder.
+  // An absolute state path keeps the state in the scratch folder, wherever the config is.
   if (isStatePath(field)) return path.join(workDir, "state", `${text}.tfstate`);
   return text;
 }

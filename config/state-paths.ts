@@ -41,8 +41,8 @@ export function rebasedStatePaths(config: ResolvedConfig, cwd = process.cwd()): 
 }
 
 /**
- * A state file terraform would read. Terraform 1.11 creates an empty one when it takes the lock of a state that
- * does not exist yet (a plan leaves it behind); an empty file holds no state.
+ * A state file with something in it. Terraform reads an empty file as no state, and 1.11 creates one when an apply
+ * takes the lock of a state not written yet (observed); an apply killed before its first write would leave it.
  */
 function holdsState(file: string): boolean {
   const stat = statSync(file, { throwIfNoEntry: false });
