@@ -16,6 +16,7 @@ import { detectDrift } from "../tools/drift/main";
 import { clientConfig } from "../tools/terraform/pg-bootstrap";
 import { planStacks } from "../tools/plan-summary/plan-stacks";
 import { synthesizedStacks } from "../tools/terraform/synth-output";
+import { runTerraform } from "../tools/terraform/run";
 import { AppSpec, sharedP1asApp, TWO_HOSTNAMES } from "./support/p1as-app";
 import { cdktfCliEnv } from "./support/cdktf-node";
 
@@ -241,6 +242,73 @@ describe("switching configs between two local states", () => {
     expect(JSON.parse(readFileSync(backendCacheFile(stackDir()), "utf8")).backend.config.path).toBe(
       path.join(shared.app.dir, "b.tfstate"),
     );
+  });
+
+  it("a state where a relative backend.path led before the one rule: synth refuses with the move, which works, and terraform then finds it", async () => {
+    // GIVEN dev deployed on <dir>/a.tfstate, as a config that wrote "a.tfstate" got it run from <dir> before the rule,
+    // and that config now in <dir>/deploy (the same text, now read from the config's folder)
+    shared.emulator.service.reset();
+    ["a.tfstate", "a.tfstate.backup", "deploy"].forEach((file) =>
+      rmSync(path.join(shared.app.dir, file), { recursive: true, force: true }),
+    );
+    const config = JSON.parse(readFileSync(shared.app.synth(specAt("a.tfstate")), "utf8"));
+    await shared.app.deploy();
+    config.environments[0].backend.path = "a.tfstate";
+    for (const certificate of config.environments[0].virtualHosts.certificates)
+      for (const field of ["fullchainFile", "privateKeyFile"]) certificate[field] = `../${certificate[field]}`;
+    mkdirSync(path.join(shared.app.dir, "deploy"));
+    const file = path.join(shared.app.dir, "deploy", "p1as.json");
+    writeFileSync(file, JSON.stringify(config));
+    const outdir = path.join(shared.app.dir, "moved.out");
+    const synth = () =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [path.join(ROOT, "dist", "main.js")],
+          {
+            cwd: shared.app.dir,
+            env: { ...process.env, P1AS_CONFIG: file, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+          },
+          (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        ),
+      );
+    shared.emulator.requestLog.clear();
+
+    // WHEN the app synthesizes it from <dir>
+    const refused = await synth();
+
+    // THEN refused: the field, both files, the move; nothing written, nothing sent
+    const [former, now] = [path.join(shared.app.dir, "a.tfstate"), path.join(shared.app.dir, "deploy", "a.tfstate")];
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `environments[0].backend.path "a.tfstate" is relative to the config file's folder, like every path in the config: p1as-dev's state is ${now}, where there is none, but ${former} `,
+    );
+    const move = /Move the state: (.*); or keep it where it is with "path": "..\/a.tfstate"$/m.exec(
+      refused.stderr,
+    )?.[1];
+    expect(move).toBe(
+      `mkdir -p ${path.dirname(now)} && mv ${former} ${now}` +
+        (existsSync(`${former}.backup`) ? ` && mv ${former}.backup ${now}.backup` : ""),
+    );
+    expect(existsSync(outdir)).toBe(false);
+    expect(shared.emulator.requestLog.list()).toEqual([]);
+
+    // AND after the move it gives, synth goes through and terraform finds the deployed state: nothing to create
+    await new Promise<void>((resolve, reject) =>
+      execFile("/bin/sh", ["-c", move!], (error) => (error ? reject(error) : resolve())),
+    );
+    expect(await synth()).toMatchObject({ code: 0 });
+    expect(resourcesIn(path.join("deploy", "a.tfstate"))).toBeGreaterThan(0);
+    const cwd = path.join(outdir, "stacks", shared.app.stack);
+    expect((await runTerraform(["init", "-input=false", "-no-color"], { cwd, env: shared.app.env })).exitCode).toBe(0);
+    const plan = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock=false"], {
+      cwd,
+      env: shared.app.env,
+    });
+    expect({ exitCode: plan.exitCode, output: plan.exitCode === 0 ? "" : plan.stdout + plan.stderr }).toEqual({
+      exitCode: 0,
+      output: "",
+    });
   });
 
   it("synth drops the stale record with the same line, so the plain terraform init of cdktf diff/deploy works", async () => {
