@@ -2,7 +2,9 @@
  * Switching P1AS_CONFIG to a config with another backend, for real: a stack directory initialised by
  * terraform against local state A, then synthesized for local state B. The tools re-initialise with one
  * line naming the stack and both locations, copy no state, and a plain `terraform init` (what `cdktf diff`
- * and `cdktf deploy` run) works after synth.
+ * and `cdktf deploy` run) works after synth. And a config moved out of the folder the commands run in, whose
+ * relative backend.path led to a deployed state before the one rule for relative paths: synth refuses with the
+ * move, and after it terraform finds the state.
  */
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
