@@ -436,7 +436,7 @@ describe("one rule for relative paths: from the config file's folder", () => {
     expect(() => synthesize(configFile, path.join(work, "out"), {})).toThrow(
       `environments[0].backend.path "state/dev.tfstate": two state files for p1as-dev: ${newPath()} (the path from the config file's folder, ` +
         `the rule for every path in the config) and ${oldPath()} (the same path from the folder the commands run in, the rule for state paths before). ` +
-        `Which one is p1as-dev's state cannot be told. Compare them (terraform show ${newPath()}), keep p1as-dev's state at ${newPath()}, move the other one away, and run again`,
+        `Which one is p1as-dev's state cannot be told. Compare them (both are JSON: lineage, serial, resources), keep p1as-dev's state at ${newPath()}, move the other one away, and run again`,
     );
   });
 

@@ -5,7 +5,8 @@
  * lives, so they can refuse to carry on while that state holds objects nothing manages any more.
  *
  * Synth only ever adds entries. An entry names a backend block, never a secret (backends hold none: see
- * stacks/backend.ts), so the file is safe to commit.
+ * stacks/backend.ts), so the file is safe to commit. A local path is recorded as the tools read it, relative to
+ * the folder the commands run in (config/schema/defaults.ts resolveBackend), as every earlier synth wrote it.
  *
  * The file is input like the config, so it is checked like the config before synth writes anything: every
  * stack name is one our stacks can have (a name becomes a folder under the synth output), every backend passes

@@ -64,7 +64,7 @@ export function statePathProblems(paths: readonly RebasedStatePath[]): string[] 
       return [
         `${where}: two state files for ${moved.stack}: ${moved.path} (the path from the config file's folder, the rule for every path in the config) ` +
           `and ${moved.formerPath} (the same path from the folder the commands run in, the rule for state paths before). Which one is ${moved.stack}'s state cannot be told. ` +
-          `Compare them (terraform show ${shellWord(moved.path)}), keep ${moved.stack}'s state at ${moved.path}, move the other one away, and run again`,
+          `Compare them (both are JSON: lineage, serial, resources), keep ${moved.stack}'s state at ${moved.path}, move the other one away, and run again`,
       ];
     }
     const moves: [string, string][] = [
