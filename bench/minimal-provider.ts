@@ -3,9 +3,11 @@
  * server layer: grpc-js over go-plugin's mutual TLS, the same protobuf definitions), but doing nothing else. It
  * decodes no value: every call hands back the bytes it was given (a read returns the current state, a plan the
  * proposed state, an apply the planned state; an upgrade returns the stored JSON, which the protocol allows).
- * Its one resource, `minimal_thing`, has the configured attributes of `p1as_hostname`, all required, so there is
- * nothing a plan must compute. What a plan of N of these costs over N `terraform_data` is what any Node provider
- * pays for being a process that terraform talks gRPC to, before it does any work of its own.
+ * Its resources have the attributes of `p1as_hostname` and `p1as_certificate`'s name, with the same flags, so a
+ * configuration shaped like the p1as one (each hostname referring to its certificate) costs terraform the same
+ * graph and the same values. Computed attributes stay null: a plan proposes the prior value, and the echo keeps it.
+ * What a plan of N of these costs over N `terraform_data` is what any Node provider on this server layer pays
+ * for being a process that terraform talks gRPC to, before it does any work of its own.
  */
 import type * as protocol from "../provider/protocol/tfplugin6-messages";
 import { toProtocolSchema } from "../provider/framework/schema";
@@ -16,15 +18,25 @@ export const MINIMAL_PROVIDER = {
   type: "minimal",
   version: "0.1.0",
 } as const;
-export const MINIMAL_RESOURCE_TYPE = "minimal_thing";
+export const MINIMAL_HOSTNAME_TYPE = "minimal_hostname";
+export const MINIMAL_CERTIFICATE_TYPE = "minimal_certificate";
 
 const required = { type: types.string, required: true } as const;
+const computed = { type: types.string, computed: true } as const;
 const SCHEMA: protocol.GetProviderSchemaResponse = {
   provider: toProtocolSchema({ attributes: {} }),
   resource_schemas: {
-    [MINIMAL_RESOURCE_TYPE]: toProtocolSchema({
-      attributes: { hostname: required, product: required, certname: required },
+    [MINIMAL_HOSTNAME_TYPE]: toProtocolSchema({
+      attributes: {
+        id: computed,
+        hostname: required,
+        product: required,
+        certname: required,
+        adopt: { type: types.bool, optional: true, computed: true },
+        status: computed,
+      },
     }),
+    [MINIMAL_CERTIFICATE_TYPE]: toProtocolSchema({ attributes: { id: computed, name: required } }),
   },
   data_source_schemas: {},
   server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
@@ -35,7 +47,7 @@ const NO_DIAGNOSTICS = { diagnostics: [] } as const;
 export const minimalProvider: protocol.ProtocolProvider = {
   getMetadata: async () => ({
     server_capabilities: SCHEMA.server_capabilities,
-    resources: [{ type_name: MINIMAL_RESOURCE_TYPE }],
+    resources: Object.keys(SCHEMA.resource_schemas).map((type_name) => ({ type_name })),
     data_sources: [],
     diagnostics: [],
   }),

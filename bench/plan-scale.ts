@@ -30,7 +30,7 @@ import { PRODUCTS } from "../p1as/facts";
 import { installBesideStack, installPackage, lockPackage } from "../provider/install";
 import { runTerraform } from "../tools/terraform/run";
 import { median } from "./median";
-import { MINIMAL_PROVIDER, MINIMAL_RESOURCE_TYPE } from "./minimal-provider";
+import { MINIMAL_CERTIFICATE_TYPE, MINIMAL_HOSTNAME_TYPE, MINIMAL_PROVIDER } from "./minimal-provider";
 
 export const PLAN_SCALE_SIZES = [40, 300, 1000] as const;
 const ROUNDS = 3;
@@ -110,15 +110,24 @@ function bundleMinimalProvider(dir: string): string {
 }
 
 /**
- * N `minimal_thing` objects with the hostnames' values, applied; returns the directory. Written as terraform
- * JSON directly: the provider has no cdktf bindings, and one resource type needs none.
+ * The p1as stack's shape through the minimal provider: N hostnames over 4 certificates, each hostname's certname
+ * a reference to its certificate's name; applied, and returns the directory. Written as terraform JSON directly:
+ * the provider has no cdktf bindings, and two resource types need none.
  */
 async function appliedMinimal(dir: string, bundle: string, hostnames: number): Promise<string> {
   mkdirSync(dir, { recursive: true });
+  const certificates = Object.fromEntries(
+    Array.from({ length: CERTIFICATES }, (_, i) => [`scale-${i}`, { name: `scale-${i}` }]),
+  );
   const things = Object.fromEntries(
     Array.from({ length: hostnames }, (_, h) => [
       `host-${h}`,
-      { hostname: hostnameOf(h), product: PRODUCTS[h % PRODUCTS.length], certname: `scale-${h % CERTIFICATES}` },
+      {
+        hostname: hostnameOf(h),
+        product: PRODUCTS[h % PRODUCTS.length],
+        certname: `\${${MINIMAL_CERTIFICATE_TYPE}.scale-${h % CERTIFICATES}.name}`,
+        adopt: false,
+      },
     ]),
   );
   const { source, type, version } = MINIMAL_PROVIDER;
@@ -127,7 +136,7 @@ async function appliedMinimal(dir: string, bundle: string, hostnames: number): P
     JSON.stringify({
       terraform: { required_providers: { [type]: { source, version } } },
       provider: { [type]: {} },
-      resource: { [MINIMAL_RESOURCE_TYPE]: things },
+      resource: { [MINIMAL_CERTIFICATE_TYPE]: certificates, [MINIMAL_HOSTNAME_TYPE]: things },
     }),
   );
   lockPackage(
