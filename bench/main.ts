@@ -27,7 +27,7 @@ type BenchName = keyof typeof BENCHES;
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("bench")
     .description(
-      "Synth timings and peak memory (synth), apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), how long a test certificate blocks the event loop (test-certificates), no-change plans of 40, 300 and 1000 hostnames beside terraform_data (plan-scale), how long hostnames are offline while a certificate is rotated by name, 5 s rollouts (rotation-window), a tool's start and a no-change drift against node and terraform (startup); JSON lines on stdout.",
+      "Synth timings and peak memory (synth), apply/plan/destroy of 40 hostnames against the emulator (virtual-hosts), how long a test certificate blocks the event loop (test-certificates), no-change plans of 40, 300 and 1000 hostnames beside terraform_data and a do-nothing provider (plan-scale), how long hostnames are offline while a certificate is rotated by name, 5 s rollouts (rotation-window), a tool's start and a no-change drift against node and terraform (startup); JSON lines on stdout.",
     )
     .addOption(new Option("--only <bench>", "run one bench").choices(Object.keys(BENCHES)));
   const usageExit = parseCommandLine(program, argv);

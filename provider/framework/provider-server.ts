@@ -4,7 +4,15 @@
  * (every attribute present, write-only values null, no unknowns after apply, errors as diagnostics).
  */
 import type * as protocol from "../protocol/tfplugin6-messages";
-import { Value, decodeJson, decodeMsgpack, encodeMsgpack, isUnknown, isWhollyKnown } from "../protocol/values";
+import {
+  Value,
+  decodeJson,
+  decodeMsgpack,
+  encodeMsgpack,
+  isNullMsgpack,
+  isUnknown,
+  isWhollyKnown,
+} from "../protocol/values";
 import type { ProviderDefinition, Resource, State } from "./provider-interfaces";
 import { Diagnostics, thrownDiagnostic } from "./diagnostics";
 import { planForReplacement, planFromSchema } from "./plan";
@@ -108,8 +116,8 @@ export function providerServer<P>(definition: ProviderDefinition<P>): protocol.P
       if (found.diagnostics) return { diagnostics: found.diagnostics, requires_replace: [] };
       const resource = found.item;
       const diagnostics = new Diagnostics();
-      const proposed = decodeMsgpack(request.proposed_new_state?.msgpack, objectType(resource.schema));
-      if (proposed === null) {
+      // The proposed state matters only for being null (a destroy); the plan is made from prior and config.
+      if (isNullMsgpack(request.proposed_new_state?.msgpack)) {
         return {
           planned_state: encodeState(null, resource.schema),
           requires_replace: [],

@@ -3,7 +3,7 @@
  * encoding, values that may be known, null or unknown, and the MessagePack and JSON codecs of
  * `DynamicValue` and `RawState`.
  */
-import { ExtensionCodec, decode, encode } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtensionCodec } from "@msgpack/msgpack";
 
 /** The JSON encoding of a cty type, exactly as the protocol's `Schema.Attribute.type` bytes carry it. */
 export type CtyType =
@@ -72,21 +72,28 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
 /**
  * Shapes a decoded value to a type: objects get every attribute of their type (null where absent) and lose
  * attributes the type does not have. Terraform rejects an object with missing or extra attributes, and raw
- * JSON state from an older schema can have either.
+ * JSON state from an older schema can have either. Also turns what the decoders return into values: bigints
+ * (MessagePack integers beyond 2^53) into numbers, undefined into null. Loops rather than entries().map(): a
+ * plan of N objects shapes a few values per object in each of several calls.
  */
-export function conform(value: Value | undefined, type: CtyType): Value {
-  if (value === undefined || value === null || isUnknown(value)) return value ?? null;
-  if (typeof type === "string") return value;
+export function conform(value: unknown, type: CtyType): Value {
+  if (value === undefined || value === null) return null;
+  if (value instanceof UnknownValue) return value;
+  if (typeof type === "string") return toValue(value);
   const [kind, element] = type;
   if (kind === "object") {
-    const source = (typeof value === "object" && !Array.isArray(value) ? value : {}) as ObjectValue;
-    return Object.fromEntries(Object.entries(element).map(([name, t]) => [name, conform(source[name], t)]));
+    const source = (typeof value === "object" && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+    const result: { [name: string]: Value } = {};
+    for (const name of Object.keys(element)) result[name] = conform(source[name], element[name]);
+    return result;
   }
   if (kind === "map") {
-    const source = value as ObjectValue;
-    return Object.fromEntries(Object.entries(source).map(([key, item]) => [key, conform(item, element)]));
+    const source = value as Record<string, unknown>;
+    const result: { [key: string]: Value } = {};
+    for (const key of Object.keys(source)) result[key] = conform(source[key], element);
+    return result;
   }
-  return (value as readonly Value[]).map((item) => conform(item, element));
+  return (value as readonly unknown[]).map((item) => conform(item, element));
 }
 
 /** Terraform encodes an unknown value as MessagePack extension type 0 (it ignores the payload). */
@@ -106,27 +113,45 @@ extensionCodec.register({
 });
 extensionCodec.register({ type: REFINED_UNKNOWN_EXTENSION_TYPE, encode: () => null, decode: () => unknown });
 
+/**
+ * One encoder and one decoder for the process: msgpack's encode() and decode() build a new one per call, with a
+ * fresh 2 KiB buffer, several times per object of a plan. Both are re-entrant (a nested call gets a clone), and
+ * encode() returns a copy of the shared buffer.
+ */
+const encoder = new Encoder({ extensionCodec, forceFloat32: false, ignoreUndefined: false });
+const decoder = new Decoder({ extensionCodec });
+
 export function encodeMsgpack(value: Value, type: CtyType): Uint8Array {
-  return encode(conform(value, type), { extensionCodec, forceFloat32: false, ignoreUndefined: false });
+  return encoder.encode(conform(value, type));
 }
 
 export function decodeMsgpack(bytes: Uint8Array | undefined | null, type: CtyType): Value {
   // An absent DynamicValue and an empty one both stand for null (no prior state, a destroy plan).
   if (!bytes || bytes.length === 0) return null;
-  return conform(toValue(decode(bytes, { extensionCodec })), type);
+  return conform(decoder.decode(bytes), type);
+}
+
+/** MessagePack's nil: how terraform sends a null object (a destroy's proposed state). */
+const MSGPACK_NIL = 0xc0;
+
+/** True when the bytes decode to null, found without decoding them. */
+export function isNullMsgpack(bytes: Uint8Array | undefined | null): boolean {
+  return !bytes || bytes.length === 0 || (bytes.length === 1 && bytes[0] === MSGPACK_NIL);
 }
 
 /** Raw state JSON, as UpgradeResourceState receives it: attributes by name, no unknowns possible. */
 export function decodeJson(bytes: Uint8Array | undefined | null, type: CtyType): Value {
   if (!bytes || bytes.length === 0) return null;
-  return conform(toValue(JSON.parse(Buffer.from(bytes).toString("utf8"))), type);
+  return conform(JSON.parse(Buffer.from(bytes).toString("utf8")), type);
 }
 
-/** MessagePack decodes integers beyond 2^53 as bigint; cty numbers here are ordinary JS numbers. */
+/** A decoded value of a type without attributes to shape (or none known): bigints become numbers, undefined null. */
 function toValue(decoded: unknown): Value {
   if (typeof decoded === "bigint") return Number(decoded);
   if (decoded === undefined) return null;
   if (Array.isArray(decoded)) return decoded.map(toValue);
   if (decoded instanceof UnknownValue || decoded === null || typeof decoded !== "object") return decoded as Value;
-  return Object.fromEntries(Object.entries(decoded).map(([key, item]) => [key, toValue(item)]));
+  const result: { [key: string]: Value } = {};
+  for (const key of Object.keys(decoded)) result[key] = toValue((decoded as Record<string, unknown>)[key]);
+  return result;
 }

@@ -68,7 +68,9 @@ export async function startServer(provider: ProtocolProvider, options: ServeOpti
   );
 
   const packages = grpc.loadPackageDefinition(loadPackageDefinition());
-  const server = new grpc.Server();
+  // Channelz is gRPC's live introspection service, which nothing here serves or reads; left on, grpc-js counts
+  // every call for it, and a plan of N objects makes several calls per object.
+  const server = new grpc.Server({ "grpc.enable_channelz": 0 });
   server.addService(serviceDefinition(packages, PROVIDER_SERVICE), providerHandlers(provider, log));
   server.addService(serviceDefinition(packages, CONTROLLER_SERVICE), {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
