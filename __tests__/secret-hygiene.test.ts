@@ -67,6 +67,9 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
       );
       const failedCreate = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"]);
       capture("failing apply (HTTP 500)", failedCreate);
+      const refusedCreates = emulator.requestLog
+        .list(/^POST \/dev\/api\/v1\/hostnames$/)
+        .filter((entry) => entry.status === 500).length;
       emulator.faults.clear();
       // (a failing deploy: every token the client gets is refused as expired, so the renewal fails too)
       emulator.faults.add({ route: "POST /hostnames", tokenExpired: true, times: 5 });
@@ -107,6 +110,8 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
       expect(traced.exitCode).toBe(0);
       expect(fs.readFileSync(traceFile, "utf8")).toMatch(/provider\.terraform-provider-p1as_v0\.1\.0: .*p1as: /);
       expect(failedCreate.exitCode).toBe(1);
+      // (the create was retried once, as the config's maxRetries says: a retry's output is among the captures)
+      expect(refusedCreates).toBe(2);
       expect(failedCreate.stdout + failedCreate.stderr).toMatch(
         /create hostname extra\.dev\.acme\.example failed[^\n]*HTTP 500/,
       );
@@ -247,7 +252,9 @@ function writeConfig(hostnames: readonly string[], name = "p1as.json"): string {
     environments: [
       {
         name: "dev",
-        selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl() },
+        // One retry, not the default seven: the failing deploys wait one backoff instead of seven (about 25 s per
+        // contract mode), and a retry's output is still among what is searched.
+        selfService: { apiUrl: emulator.apiUrl("dev"), tokenUrl: emulator.tokenUrl(), maxRetries: 1 },
         credentials: { clientId: CLIENT_ID, audit: { clientId: AUDIT_CLIENT_ID } },
         backend: { type: "local", path: STATE_FILE() },
         virtualHosts: {

@@ -10,7 +10,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Browser, chromium, Page } from "playwright-core";
-import { startStatusFixture, StatusFixture, writesSeen } from "./support/status-fixture";
+import { startStatusFixture, STATUS_SPEC, StatusFixture, writesSeen } from "./support/status-fixture";
+import { DEMO_PINGONE_ENVIRONMENT_ID } from "../emulator/clients";
 import { StatusCollector } from "../tools/status/model";
 import { startStatusServer, StatusServer } from "../tools/status/server";
 
@@ -236,6 +237,7 @@ describe("npm run status -- --once, in a pipe", () => {
   test("an API that cannot be read exits 1 and says why; bad flags exit 64 and --help 0, both sending nothing", async () => {
     // GIVEN the token endpoint refuses every request
     fixture.emulator.faults.add({ route: "POST /as/token", status: 503, times: 50 });
+    fixture.emulator.requestLog.clear();
     try {
       // WHEN --once runs, THEN exit 1 with the environment's error in the table's notes
       const failed = await runStatus(["--once", "--outdir", fixture.app.outdir], fixture.env);
@@ -243,6 +245,11 @@ describe("npm run status -- --once, in a pipe", () => {
         /^dev \(p1as-dev\): ERROR: get access token for client [0-9a-f-]+ failed.*HTTP 503/m,
       );
       expect(failed.code).toBe(1);
+      // AND it asked for a token as often as the stack's max_retries allows (the fixture's 1), no more
+      const tokenRequests = fixture.emulator.requestLog.list().filter(({ path }) => path.endsWith("/as/token"));
+      expect(tokenRequests.map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual(
+        Array(STATUS_SPEC.maxRetries! + 1).fill(`POST /${DEMO_PINGONE_ENVIRONMENT_ID}/as/token 503`),
+      );
     } finally {
       fixture.emulator.faults.clear();
     }

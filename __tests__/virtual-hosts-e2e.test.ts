@@ -11,7 +11,7 @@ import { ContractMode } from "../emulator/contract";
 import { RunningEmulator } from "../emulator/start";
 import { Product } from "../p1as/facts";
 import { startTestEmulator, testClientId, testClientSeed } from "./support/emulator";
-import { E2eScenario, Found, flat, plannedActions, writes } from "./support/e2e-virtual-hosts";
+import { E2eScenario, Found, flat, plannedActions, SavedScenario, writes } from "./support/e2e-virtual-hosts";
 import { findForms, forms } from "./support/needles";
 import { synthesize } from "./support/terraform-apply";
 import { HostnameSpec, StackFixture, StackSpec, stackFixture } from "./support/virtual-hosts-stack";
@@ -56,6 +56,24 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
     /** Every private key this mode generated. */
     const keys = new Map<string, string>();
     const scenario = () => new E2eScenario(fixture, captured);
+    /**
+     * `spec` deployed by the first test that asks for it, then put back for each later one (terraform's initialized
+     * outdir with its state, and the emulator's objects): a later test's GIVEN costs a copy, not an apply.
+     */
+    const deployedOnce = (spec: StackSpec) => {
+      let saved: SavedScenario | undefined;
+      return async (): Promise<E2eScenario> => {
+        if (saved) return E2eScenario.from(saved, emulator, fixture, captured);
+        const run = scenario();
+        await run.deploy(spec);
+        saved = run.save(emulator);
+        return run;
+      };
+    };
+    const deployedBase = deployedOnce(BASE);
+    /** One certificate and no hostname. */
+    const ONE: StackSpec = { certificates: [{ name: "wildcard-dev" }], hostnames: [] };
+    const deployedOne = deployedOnce(ONE);
     const pem = (name: string, version = 1) => {
       const made = fixture.pem(name, version);
       keys.set(`${name} v${version} private key`, made.privkey);
@@ -175,8 +193,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
     test("a second deploy without changes writes nothing", async () => {
       // GIVEN a converged stack
-      const run = scenario();
-      await run.deploy(BASE);
+      const run = await deployedBase();
       emulator.requestLog.clear();
 
       // WHEN it is applied again
@@ -203,8 +220,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
     test("drift made outside terraform shows in the plan and a plain apply repairs it", async () => {
       // GIVEN a converged stack
-      const run = scenario();
-      await run.deploy(BASE);
+      const run = await deployedBase();
 
       // WHEN, outside terraform, one hostname is deleted, one routed elsewhere and one left in status error
       emulator.service.deleteHostname("dev", AUTH);
@@ -230,7 +246,6 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
     describe("the orphan trap: a create that fails after its POST leaves nothing behind once removed", () => {
       const ORPHAN = host("orphan", "pingdirectory", "wildcard-dev");
-      const ONE: StackSpec = { certificates: [{ name: "wildcard-dev" }], hostnames: [] };
       const WITH_ORPHAN = withHostnames(ONE, [ORPHAN]);
 
       /** After the failed create: terraform keeps the object (tainted); removing it from the code deletes it. */
@@ -247,8 +262,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
       test("(a) the object ends in status error", async () => {
         // GIVEN a certificate, and an API whose next hostname rollout ends in error
-        const run = scenario();
-        await run.deploy(ONE);
+        const run = await deployedOne();
         emulator.faults.add({ route: "POST /hostnames", objectStatus: "error" });
 
         // WHEN the hostname is added THEN the apply fails naming it, and the API holds it in error
@@ -263,8 +277,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
       test("(b) the object is not ready before the deadline", async () => {
         // GIVEN a certificate, and an API whose rollouts now take far longer than the provider waits
-        const run = scenario();
-        await run.deploy(ONE);
+        const run = await deployedOne();
         emulator.service.completionDelayMs = 60_000;
         const shortDeadline = (found: Found) => {
           found.virtualHosts().provider.readyTimeoutMs = 500;
@@ -290,8 +303,7 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
       test("(c) terraform is interrupted (SIGINT) while it waits", async () => {
         // GIVEN a certificate, and an API whose rollouts now take far longer than the test waits
-        const run = scenario();
-        await run.deploy(ONE);
+        const run = await deployedOne();
         emulator.service.completionDelayMs = 60_000;
 
         // WHEN the hostname is added and terraform gets SIGINT once the API answered its POST
@@ -360,9 +372,8 @@ describe.each<ContractMode>(["assumed", "confirmed"])(
 
     test("an import block adopts a hostname made by hand, without creating it", async () => {
       // GIVEN a certificate applied by terraform, and a hostname made in the API by hand
-      const run = scenario();
-      const certificateOnly: StackSpec = { certificates: [{ name: "wildcard-dev" }], hostnames: [] };
-      await run.deploy(certificateOnly);
+      const run = await deployedOne();
+      const certificateOnly = ONE;
       const manual = host("manual", "pingaccess-engines", "wildcard-dev");
       emulator.service.createHostname("dev", manual);
       const declared = withHostnames(certificateOnly, [manual]);

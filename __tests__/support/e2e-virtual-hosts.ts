@@ -5,9 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { Certificate, Hostname, VirtualHosts } from "../../constructs/virtual-hosts";
+import type { PersistedState } from "../../emulator/service";
 import { RunningEmulator } from "../../emulator/start";
 import { runTerraform, terraformEnv } from "../../tools/terraform/run";
 import { Applied, Planned, apply, plan, synthesize } from "./terraform-apply";
@@ -28,14 +30,33 @@ export interface DeployOptions {
   readonly allowFailure?: boolean;
 }
 
-export class E2eScenario {
-  private outdir?: string;
+/** A scenario right after a deploy: a copy of its outdir (initialized, terraform's state inside) and the emulator's objects. */
+export interface SavedScenario {
+  readonly outdir: string;
+  readonly held: PersistedState;
+}
 
+export class E2eScenario {
   constructor(
     private readonly fixture: StackFixture,
     /** Every text the suite captured, shared by all scenarios of the suite. */
     private readonly captured: string[],
+    /** Start in this outdir (already initialized). @default - a new one at the first deploy */
+    private outdir?: string,
   ) {}
+
+  /** Puts the emulator's objects back as `saved` holds them and starts a scenario in a fresh copy of its outdir. */
+  static from(saved: SavedScenario, emulator: RunningEmulator, fixture: StackFixture, captured: string[]): E2eScenario {
+    emulator.service.load(structuredClone(saved.held));
+    return new E2eScenario(fixture, captured, copyOutdir(saved.outdir));
+  }
+
+  /** What `from` needs to start again from here; later deploys of this scenario leave it unchanged. */
+  save(emulator: RunningEmulator): SavedScenario {
+    if (!this.outdir) throw new Error("nothing was applied yet");
+    // A deep copy: the emulator's snapshot hands out its live objects, which later requests change in place.
+    return { outdir: copyOutdir(this.outdir), held: structuredClone(emulator.service.snapshot()) };
+  }
 
   get stackDir(): string {
     if (!this.outdir) throw new Error("nothing was applied yet");
@@ -140,6 +161,12 @@ export class E2eScenario {
       return stack;
     };
   }
+}
+
+function copyOutdir(outdir: string): string {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "p1as-apply-"));
+  fs.cpSync(outdir, copy, { recursive: true, verbatimSymlinks: true });
+  return copy;
 }
 
 function finder(stack: TerraformStack): Found {

@@ -38,6 +38,8 @@ export interface AppEnvironmentSpec {
   readonly hostnames: readonly AppHostname[];
   /** The environment's `retire` flag. @default - not set */
   readonly retire?: boolean;
+  /** `selfService.maxRetries`. @default - not set (the provider's default) */
+  readonly maxRetries?: number;
 }
 
 export interface AppSpec extends AppEnvironmentSpec {
@@ -140,6 +142,7 @@ export function createP1asApp(options: P1asAppOptions): P1asApp {
       selfService: {
         apiUrl: `${options.emulatorUrl}/${name}/api/v1`,
         tokenUrl: `${options.emulatorUrl}/${DEMO_PINGONE_ENVIRONMENT_ID}/as/token`,
+        ...(environmentSpec.maxRetries === undefined ? {} : { maxRetries: environmentSpec.maxRetries }),
       },
       credentials: { clientId: options.clientId, audit: { clientId: options.audit.clientId } },
       backend,

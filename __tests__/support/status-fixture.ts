@@ -17,6 +17,9 @@ export const STATUS_SPEC: AppSpec = {
     { hostname: "api.dev.acme.example", product: "pingfederate-admin-api", certname: "wildcard-dev" },
     { hostname: "www.dev.acme.example", product: "pingaccess-engines", certname: "wildcard-dev" },
   ],
+  // One retry, not the default seven: the status view's tests of an unreadable API then wait one backoff (about
+  // 0.3 s) instead of seven (about 25 s). No status test depends on more retries than one.
+  maxRetries: 1,
 };
 
 export interface StatusFixture {

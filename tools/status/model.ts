@@ -236,6 +236,7 @@ export class StatusCollector {
       scope: connection.scope,
       apiContract: connection.apiContract,
       timeoutMs: connection.requestTimeoutMs,
+      maxRetries: connection.maxRetries,
       log: this.options.log,
     });
     return client;

@@ -48,6 +48,8 @@ export interface Connection {
   readonly scope?: string;
   readonly apiContract: ApiContractSetting;
   readonly requestTimeoutMs?: number;
+  /** The block's max_retries: without it the client's default, as in the provider. */
+  readonly maxRetries?: number;
   /** Where the secret came from (a variable name), for messages; the value itself is in `secret()`. */
   readonly secretSource: string;
   /** A function, not a field, so the secret is never part of anything serialised or inspected. */
@@ -205,6 +207,7 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     : literal(block.client_secret_env) || SECRET_ENV_DEFAULTS.client_secret;
   const secret = env[secretSource];
   const timeout = block.request_timeout_ms;
+  const retries = block.max_retries;
   let credentials: (() => ClientCredentials) | undefined;
   if (readApplication) {
     // As the provider does: the application found in PingOne by name with the PingOne provider's worker; its secret
@@ -253,6 +256,7 @@ function connectionOf(stack: string, block: Json, env: NodeJS.ProcessEnv, proble
     scope: setting("scope") || undefined,
     apiContract: apiContract as ApiContractSetting,
     requestTimeoutMs: typeof timeout === "number" ? timeout : undefined,
+    maxRetries: typeof retries === "number" ? retries : undefined,
     secretSource,
     credentials,
   };
