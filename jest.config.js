@@ -1,12 +1,15 @@
 /**
  * The test suites, in three tiers (jest projects; `--selectProjects` picks them):
  * - unit: in-process suites (no terraform, no PostgreSQL, no browser; the emulator runs in-process). The inner
- *   loop (`npm run test:unit`, two workers) and the Node 22 pass of .ci/run.
+ *   loop (`npm run test:unit`, two workers) and the Node 20 and 22 passes of .ci/run.
  * - e2e: every other suite (real terraform, PostgreSQL, chromium, the tools as processes). Each keeps to its own
- *   temporary directories and loopback ports (port 0), so two run side by side.
- * - serial: suites that measure how terraform and the provider behave under injected faults and interruptions
- *   (timeouts, signals, retries): they run alone (`--runInBand`), so another suite's load cannot move their timing.
- * `npm test` runs unit and e2e on two workers, then serial. This file is the one list of what is in which tier.
+ *   temporary directories and loopback ports (port 0), so several run side by side.
+ * - faults: the suites that drive terraform and the provider through injected faults and interruptions (fault
+ *   matrix, signals). They are the longest, so they start first (__tests__/support/sequencer.js). They share the
+ *   workers: they passed at a load average of 8-19 beside other suites (docs/reliability-and-security.md).
+ * `npm test` runs all three in one pool of three workers: on two cores, end-to-end suites spend a quarter of their
+ * time waiting on terraform, provider and emulator processes, which a third worker fills. This file is the one list
+ * of what is in which tier.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -53,7 +56,7 @@ const UNIT_SUITES = [
   "keep-alive",
   "layers",
 ];
-const SERIAL_SUITES = ["fault-matrix", "interruption"];
+const FAULT_SUITES = ["fault-matrix", "interruption"];
 
 const TESTS = path.join(__dirname, "__tests__");
 const file = (name) => {
@@ -78,10 +81,11 @@ module.exports = {
       ...shared,
       displayName: "e2e",
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: [...UNIT_SUITES, ...SERIAL_SUITES].map(exact),
+      testPathIgnorePatterns: [...UNIT_SUITES, ...FAULT_SUITES].map(exact),
     },
-    { ...shared, displayName: "serial", testMatch: SERIAL_SUITES.map(file) },
+    { ...shared, displayName: "faults", testMatch: FAULT_SUITES.map(file) },
   ],
+  testSequencer: "<rootDir>/__tests__/support/sequencer.js",
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testTimeout: 120000,
