@@ -21,7 +21,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
-import { buildSync } from "esbuild";
 import { Certificate, Hostname } from "../constructs/virtual-hosts";
 import { BENCH_SECRET_ENV, emulatedVirtualHosts } from "./emulated-virtual-hosts";
 import { makeCertificate } from "../emulator/demo-certs";
@@ -29,6 +28,7 @@ import { RunningEmulator, startEmulator } from "../emulator/start";
 import { PRODUCTS } from "../p1as/facts";
 import { installBesideStack, installPackage, lockPackage } from "../provider/install";
 import { runTerraform } from "../tools/terraform/run";
+import { bundleEntry } from "./bundle-entry";
 import { median } from "./median";
 import { MINIMAL_CERTIFICATE_TYPE, MINIMAL_HOSTNAME_TYPE, MINIMAL_PROVIDER } from "./minimal-provider";
 
@@ -97,16 +97,7 @@ async function initAndApply(stackDir: string): Promise<void> {
 
 /** The minimal provider as one file, as terraform runs it (bundled here: only this bench needs it). */
 function bundleMinimalProvider(dir: string): string {
-  const outfile = path.join(dir, "minimal-provider.js");
-  buildSync({
-    entryPoints: [path.join(__dirname, "minimal-provider-main.js")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
+  return bundleEntry(path.join(__dirname, "minimal-provider-main.js"), path.join(dir, "minimal-provider.js"));
 }
 
 /**

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { buildSync } from "esbuild";
+import { bundleEntry } from "../../bench/bundle-entry";
 import { CONTROLLER_SERVICE, PROVIDER_SERVICE, loadPackageDefinition } from "../../provider/protocol";
 import {
   CLIENT_CERT_ENV,
@@ -24,16 +24,7 @@ export const TOY_VERSION = "0.1.0";
 
 /** Bundles the toy provider's entry point into one JavaScript file under `dir`; returns its path. */
 export function bundleToyProvider(dir: string): string {
-  const outfile = path.join(dir, "toy-provider.js");
-  buildSync({
-    entryPoints: [path.join(__dirname, "toy-provider-main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
+  return bundleEntry(path.join(__dirname, "toy-provider-main.ts"), path.join(dir, "toy-provider.js"));
 }
 
 /** Installs the bundle as `terraform-provider-toy` in `workdir`'s implied local mirror (found offline). */
